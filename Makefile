@@ -1,0 +1,39 @@
+# ecolca: every target installs what it needs from this repository's own files.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.ecolca-installed
+EXAMPLE ?= gypsum-ash
+
+.PHONY: help install demo test bench report-pdf clean
+
+help:
+	@echo "make demo    - install, set up the Brightway project, run the '$(EXAMPLE)' example, write reports/$(EXAMPLE).xlsx"
+	@echo "make test    - install and run the test suite (temporary Brightway folder, Qt offscreen)"
+	@echo "make bench   - time setup, foreground, comparison and report (benchmarks/)"
+	@echo "make report-pdf - convert reports/$(EXAMPLE).xlsx to PDF with LibreOffice (if installed)"
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==26.3"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/ecolca setup
+	$(BIN)/ecolca example $(EXAMPLE) -o reports/$(EXAMPLE).ecolca.json --force
+	$(BIN)/ecolca run reports/$(EXAMPLE).ecolca.json --report reports/$(EXAMPLE).xlsx
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+report-pdf: reports/$(EXAMPLE).xlsx
+	libreoffice --headless --convert-to pdf --outdir reports reports/$(EXAMPLE).xlsx
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache

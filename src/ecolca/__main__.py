@@ -1,0 +1,3 @@
+from ecolca.cli import main
+
+raise SystemExit(main())

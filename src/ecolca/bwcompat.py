@@ -1,0 +1,104 @@
+"""The one place where ecolca works around rough edges of the Brightway 2.5 packages.
+
+* bw2io 0.9.17's ``bw2setup()`` / ``create_default_lcia_methods()`` fail with bw2data 4.8:
+  the bundled LCIA data refer to elementary flows as ``['biosphere3', code]`` lists, and
+  ``bw2data.Method.write`` (4.8) accepts only node ids or ``(database, code)`` tuples, raising
+  ``ValueError: Can't understand elementary flow identifier ['biosphere3', ...]``.
+  :func:`write_default_methods` reads the same data and writes the methods with node ids.
+  ``tests/test_bwcompat.py`` shows the upstream failure, so we notice when it is fixed.
+* bw2calc warns on import when pypardiso is absent; ecolca treats pypardiso as an optional extra.
+* bw2data 4.8 reads its data folder from ``BRIGHTWAY2_DIR`` only, and refuses one that does not
+  exist yet. ecolca documents ``BRIGHTWAY_DIR`` (the Brightway 2.5 spelling): when it is set,
+  :func:`configure_environment` creates it and passes it on as ``BRIGHTWAY2_DIR``. It runs when
+  the ``ecolca`` package is imported, before anything imports bw2data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Callable, Iterable
+
+warnings.filterwarnings("ignore", message=r"[\s\S]*pypardiso", category=UserWarning)
+
+LCIA_FILE = "lcia_39_ecoinvent.zip"
+
+
+def configure_environment() -> Path | None:
+    """Apply ``BRIGHTWAY_DIR`` (if set) as bw2data's data folder; return it."""
+    value = os.environ.get("BRIGHTWAY_DIR")
+    if not value:
+        return None
+    folder = Path(value).expanduser().absolute()
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["BRIGHTWAY2_DIR"] = str(folder)
+    return folder
+
+# the curated default set installed by `ecolca setup` (first element of the method tuple)
+DEFAULT_METHOD_FAMILIES = (
+    "EF v3.1",
+    "IPCC 2021",
+    "ReCiPe 2016 v1.03, midpoint (H)",
+    "Cumulative Energy Demand (CED)",
+)
+
+
+def bundled_lcia_path() -> Path:
+    import bw2io
+
+    return Path(bw2io.__file__).resolve().parent / "data" / "lcia" / LCIA_FILE
+
+
+def read_bundled_lcia() -> list[dict]:
+    """The LCIA methods shipped with bw2io, as the list of method dicts bw2io itself reads."""
+    with zipfile.ZipFile(bundled_lcia_path()) as archive:
+        return json.load(archive.open("data.json"))
+
+
+def write_default_methods(families: Iterable[str] | None = DEFAULT_METHOD_FAMILIES,
+                          overwrite: bool = False,
+                          progress: Callable[[int, int], None] | None = None) -> int:
+    """Write bw2io's bundled LCIA methods into the current project with node ids.
+
+    ``families=None`` writes all of them. Returns the number of methods written; methods already
+    present are left alone unless ``overwrite``. Characterization factors whose flow is not in
+    biosphere3 are dropped, as bw2io's own importer does.
+    """
+    import bw2data as bd
+
+    data = read_bundled_lcia()
+    wanted = None if families is None else set(families)
+    selected = [m for m in data if wanted is None or m["name"][0] in wanted]
+    ids = {code: id_ for code, id_ in
+           bd.backends.ActivityDataset.select(bd.backends.ActivityDataset.code,
+                                              bd.backends.ActivityDataset.id)
+           .where(bd.backends.ActivityDataset.database == "biosphere3").tuples()}
+    written = 0
+    for i, m in enumerate(selected):
+        name = tuple(m["name"])
+        if progress:
+            progress(i, len(selected))
+        if name in bd.methods and not overwrite:
+            continue
+        cfs = []
+        for exc in m["exchanges"]:
+            db, code = exc["input"]
+            if db == "biosphere3" and code in ids:
+                cfs.append((ids[code], exc["amount"]))
+        method = bd.Method(name)
+        method.register(unit=m.get("unit", ""), description=m.get("description", ""),
+                        filename=LCIA_FILE)
+        method.write(cfs)
+        written += 1
+    if progress:
+        progress(len(selected), len(selected))
+    return written
+
+
+def default_method_names(all_methods: bool = False) -> list[tuple[str, ...]]:
+    data = read_bundled_lcia()
+    return [tuple(m["name"]) for m in data
+            if all_methods or m["name"][0] in DEFAULT_METHOD_FAMILIES]

@@ -1,0 +1,273 @@
+"""Command line: ``ecolca setup | run | validate | examples | example``.
+
+Exit codes: 0 done, 1 invalid input (the message names the item and field), 2 usage.
+A user's mistake never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from ecolca import __version__
+from ecolca.errors import EcolcaError, ScenarioError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+# Results go to the real stdout; while a command runs, sys.stdout points at stderr so that the
+# log lines Brightway prints (e.g. bw2data's "Using environment variable ...") never mix with
+# results or JSON a script reads.
+_STDOUT = sys.stdout
+
+
+def out(*args, **kwargs) -> None:
+    print(*args, file=_STDOUT, **kwargs)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors exit 2, as argparse does, with our wording
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"ecolca: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="ecolca", description="Comparative LCA of industrial symbiosis: the linear "
+                "park (virgin inputs, residues disposed of) against the symbiotic one (residues "
+                "replace inputs), on Brightway 2.5.")
+    p.add_argument("--version", action="version", version=f"ecolca {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    s = sub.add_parser("setup", help="create or update the Brightway project (offline)")
+    s.add_argument("--project", help="Brightway project name (default: $ECOLCA_PROJECT or 'ecolca')")
+    s.add_argument("--all-methods", action="store_true", help="install all bundled LCIA methods, "
+                   "not only EF v3.1, IPCC 2021, ReCiPe 2016 midpoint (H) and CED")
+    s.add_argument("--quiet", action="store_true", help="print only the final line")
+
+    r = sub.add_parser("run", help="compare the linear and symbiotic configurations of a scenario")
+    r.add_argument("scenario", help="scenario file (*.ecolca.json)")
+    r.add_argument("--report", metavar="OUT.xlsx", help="write the Excel report here")
+    r.add_argument("--method", action="append", metavar="'A|B|C'",
+                   help="LCIA method as its name parts joined by '|' (repeatable); default: the "
+                        "scenario's methods")
+    r.add_argument("--json", action="store_true", help="print all results as JSON on stdout")
+    r.add_argument("--project", help="Brightway project name")
+    r.add_argument("--iterations", type=int, metavar="N",
+                   help="paired Monte Carlo iterations (default: the scenario's setting)")
+    r.add_argument("--seed", type=int, help="Monte Carlo seed (default: the scenario's)")
+    r.add_argument("--key", choices=["physical", "50/50", "economic", "receiver", "supplier"],
+                   help="attribution key for per-site figures (default: the scenario's)")
+
+    v = sub.add_parser("validate", help="list every problem of a scenario")
+    v.add_argument("scenario")
+    v.add_argument("--project", help="also check against this Brightway project (activities, "
+                   "methods, units); default: the ecolca project when it exists")
+    v.add_argument("--no-project", action="store_true", help="skip the checks against Brightway")
+
+    sub.add_parser("examples", help="list the bundled example scenarios")
+    e = sub.add_parser("example", help="write a bundled example scenario to a file")
+    e.add_argument("name")
+    e.add_argument("-o", "--output", required=True, help="file to write (*.ecolca.json)")
+    e.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    o = sub.add_parser("open", help="open a scenario in the desktop app")
+    o.add_argument("scenario", nargs="?")
+    return p
+
+
+def _progress(quiet: bool):
+    def say(msg: str, frac: float) -> None:
+        if not quiet:
+            print(f"[{frac * 100:3.0f}%] {msg}", file=sys.stderr, flush=True)
+    return say
+
+
+def _parse_method(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split("|"))
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "—"
+    if x == 0:
+        return "0"
+    a = abs(x)
+    if a >= 1e6 or a < 1e-2:
+        return f"{x:.4g}"
+    return f"{x:,.2f}"
+
+
+def _print_summary(res) -> None:
+    out(f"Scenario: {res.scenario_name} (reference year {res.reference_year})")
+    out("Functional unit: annual output of all sites: " + "; ".join(
+        f"{p.site_name}: {p.amount:,.6g} {p.unit} {p.product}" for p in res.functional_unit))
+    rows = [("Method", "Unit", "Linear", "Symbiotic", "Δ", "Δ %")]
+    for r in res.impacts:
+        rows.append((" | ".join(r.method), r.unit, _fmt(r.linear), _fmt(r.symbiotic), _fmt(r.delta),
+                     "—" if r.delta_pct is None else f"{r.delta_pct:+.2f} %"))
+    widths = [min(max(len(row[i]) for row in rows), 70) for i in range(6)]
+    for j, row in enumerate(rows):
+        cells = [row[0][:70].ljust(widths[0]), row[1].ljust(widths[1])] + \
+                [c.rjust(widths[i]) for i, c in enumerate(row[2:], start=2)]
+        out("  ".join(cells))
+        if j == 0:
+            out("  ".join("-" * w for w in widths))
+    out(f"Cost per year ({res.currency}): linear {_fmt(res.total_cost_linear)}, symbiotic "
+          f"{_fmt(res.total_cost_symbiotic)}, Δ {_fmt(res.total_cost_delta)}")
+
+
+def _print_problems(problems, stream=None) -> None:
+    for p in problems:
+        print(f"{p.severity}: {p}", file=stream or _STDOUT)
+
+
+def cmd_setup(a) -> int:
+    from ecolca.project import setup
+
+    rep = setup(a.project, all_methods=a.all_methods, progress=_progress(a.quiet))
+    if rep.changed:
+        out(f"Project '{rep.project}' ready: " + "; ".join(rep.steps) + f" ({rep.seconds:.1f} s)")
+    else:
+        out(f"Project '{rep.project}' is up to date ({rep.seconds:.2f} s)")
+    return EXIT_OK
+
+
+def cmd_validate(a) -> int:
+    from ecolca import scenario_file
+    from ecolca.validation import validate
+
+    sc = scenario_file.load(a.scenario)
+    problems = validate(sc)
+    if not a.no_project and not [p for p in problems if p.severity == "error"]:
+        import bw2data as bd
+
+        from ecolca.lca import check_against_project
+        from ecolca.project import activate, project_name
+
+        name = project_name(a.project)
+        if name in bd.projects:
+            activate(name)
+            problems += check_against_project(sc)
+        elif a.project:
+            print(f"error: Brightway project '{name}' does not exist; run `ecolca setup` first",
+                  file=sys.stderr)
+            return EXIT_INVALID
+        else:
+            print(f"note: project '{name}' not found; background activities and methods were not "
+                  "checked (run `ecolca setup`)", file=sys.stderr)
+    _print_problems(problems)
+    errs = [p for p in problems if p.severity == "error"]
+    out(f"{len(errs)} error(s), {len(problems) - len(errs)} warning(s) in {a.scenario}")
+    return EXIT_INVALID if errs else EXIT_OK
+
+
+def cmd_run(a) -> int:
+    from ecolca import scenario_file
+
+    sc = scenario_file.load(a.scenario)
+    if a.key:
+        sc.attribution_key = a.key
+    if a.report:
+        _check_writable(a.report)
+    from ecolca.lca import compare
+
+    methods = [_parse_method(m) for m in a.method] if a.method else None
+    if a.iterations is not None and a.iterations < 0:
+        raise EcolcaError("--iterations must be ≥ 0")
+    res = compare(sc, project=a.project, methods=methods, iterations=a.iterations, seed=a.seed,
+                  progress=_progress(a.json))
+    if a.report:
+        from ecolca.report import write_report
+
+        written = write_report(res, sc, a.report)
+        print(f"Report written: {written}", file=sys.stderr)
+    if a.json:
+        json.dump(res.to_json_dict(), _STDOUT, indent=2, ensure_ascii=False)
+        out()
+    else:
+        _print_summary(res)
+    return EXIT_OK
+
+
+def _check_writable(path: str) -> None:
+    from ecolca.errors import ReportError
+
+    p = Path(path)
+    folder = p.parent if str(p.parent) else Path(".")
+    if p.suffix.lower() != ".xlsx":
+        raise ReportError(f"report '{path}': the file name must end in .xlsx")
+    if not folder.is_dir():
+        raise ReportError(f"report '{path}': folder '{folder}' does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ReportError(f"report '{path}': folder '{folder}' is not writable")
+    if p.exists() and (p.is_dir() or not os.access(p, os.W_OK)):
+        raise ReportError(f"report '{path}': exists and cannot be overwritten")
+
+
+def cmd_examples(a) -> int:
+    from ecolca import examples
+
+    for name in examples.available():
+        title, first = examples.describe(name)
+        out(f"{name:24s} {title}: {first}")
+    return EXIT_OK
+
+
+def cmd_example(a) -> int:
+    from ecolca import examples
+    from ecolca.scenario_file import atomic_write_bytes
+
+    src = examples.path(a.name)
+    dest = Path(a.output)
+    if dest.exists() and not a.force:
+        raise EcolcaError(f"'{dest}' exists; use --force to overwrite it")
+    if not (dest.parent if str(dest.parent) else Path(".")).is_dir():
+        raise EcolcaError(f"'{dest}': folder '{dest.parent}' does not exist")
+    atomic_write_bytes(dest, src.read_bytes())
+    out(f"Wrote example '{a.name}' to {dest}")
+    return EXIT_OK
+
+
+def cmd_open(a) -> int:
+    try:
+        from ecolca_app.main import run_app  # the desktop app (separate package, Qt)
+    except ImportError:
+        print("The desktop app is not part of this version yet; see `ecolca --help`.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    return run_app(a.scenario)
+
+
+COMMANDS = {"setup": cmd_setup, "run": cmd_run, "validate": cmd_validate,
+            "examples": cmd_examples, "example": cmd_example, "open": cmd_open}
+
+
+def main(argv: list[str] | None = None) -> int:
+    global _STDOUT
+    _STDOUT = sys.stdout
+    parser = _parser()
+    a = parser.parse_args(argv)
+    if not a.command:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            return COMMANDS[a.command](a)
+    except ScenarioError as exc:
+        print(f"error: {exc.source + ': ' if exc.source else ''}{len(exc.problems)} problem(s)",
+              file=sys.stderr)
+        _print_problems(exc.problems, sys.stderr)
+        return EXIT_INVALID
+    except EcolcaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,238 @@
+"""The scenario model: a park of sites, their flows, and the exchanges between them.
+
+Plain dataclasses, no Qt and no Brightway, so that the CLI, the app and tests share them. The
+vocabulary is methodology.md §1: a *site* declares *flows* (product, supply, residue, emission) as
+it would operate on its own (the *linear* configuration); an *exchange* sends part of one site's
+residue to another site's supply (the *symbiotic* configuration) with a *substitution ratio*.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+FLOW_KINDS = ("product", "supply", "residue", "emission")
+EXCHANGE_KINDS = ("material", "energy", "water", "by-product")
+UNCERTAINTY_TYPES = ("none", "lognormal", "triangular", "uniform", "normal")
+PAYERS = ("receiver", "supplier")
+ATTRIBUTION_KEYS = ("physical", "50/50", "economic", "receiver", "supplier")
+
+DEFAULT_METHODS: list[tuple[str, ...]] = [
+    ("IPCC 2021", "climate change", "global warming potential (GWP100)"),
+    ("EF v3.1", "climate change", "global warming potential (GWP100)"),
+    ("EF v3.1", "acidification", "accumulated exceedance (AE)"),
+    ("EF v3.1", "eutrophication: freshwater", "fraction of nutrients reaching freshwater end compartment (P)"),
+    ("EF v3.1", "particulate matter formation", "impact on human health"),
+    ("EF v3.1", "energy resources: non-renewable", "abiotic depletion potential (ADP): fossil fuels"),
+    ("EF v3.1", "water use", "user deprivation potential (deprivation-weighted water consumption)"),
+    ("ReCiPe 2016 v1.03, midpoint (H)", "climate change", "global warming potential (GWP1000)"),
+    ("Cumulative Energy Demand (CED)", "energy resources: non-renewable", "energy content (HHV)"),
+]
+
+
+def new_id(prefix: str = "") -> str:
+    """A short random id, stable once written to a file."""
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class Uncertainty:
+    """A distribution around an amount; ``gsd`` is the geometric standard deviation (σg)."""
+
+    type: str = "none"
+    gsd: float | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    sd: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class ActivityRef:
+    """A background activity (or biosphere flow) by Brightway database and code."""
+
+    database: str
+    code: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.database, self.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"database": self.database, "code": self.code}
+
+    def __str__(self) -> str:
+        return f"{self.database}:{self.code}"
+
+
+@dataclass
+class Transport:
+    """Transport of an exchanged residue: ``distance`` km by ``mode`` (a background t·km activity)."""
+
+    mode: ActivityRef
+    distance: float
+    uncertainty: Uncertainty = field(default_factory=Uncertainty)
+    label: str = ""
+
+
+@dataclass
+class Flow:
+    """One annual flow of a site, in the stand-alone (linear) case.
+
+    * ``product``: what the site sells; defines the functional unit; ``price`` is its sales value.
+    * ``supply``: bought from the market; ``activity`` is the background producer; ``price`` is the
+      purchase price per unit.
+    * ``residue``: leaves the site unsold; ``fate`` is its linear treatment or disposal activity
+      (``None``: released untreated, no burden); ``price`` is the disposal fee per unit.
+    * ``emission``: a direct elementary flow; ``activity`` is the biosphere3 flow.
+
+    ``conversion_factor``: units of the background activity's unit per unit of this flow, needed
+    only when the two units lie in different dimensions (t of steam -> MJ); never guessed.
+
+    ``transport``: delivery of a supply to the site, or haul of a residue to its fate (mass flows
+    only). It scales with the amount, so an exchange that replaces part of a supply also avoids
+    that part's delivery, and one that diverts a residue avoids its haul to the fate.
+    """
+
+    id: str
+    kind: str
+    name: str
+    amount: float
+    unit: str
+    activity: ActivityRef | None = None
+    fate: ActivityRef | None = None
+    conversion_factor: float | None = None
+    price: float | None = None
+    uncertainty: Uncertainty = field(default_factory=Uncertainty)
+    transport: list[Transport] = field(default_factory=list)
+    category: str = "material"
+    comment: str = ""
+    source: str = ""
+
+
+@dataclass
+class Site:
+    id: str
+    name: str
+    sector: str = ""
+    location: str = ""
+    confidential: bool = False
+    description: str = ""
+    x: float = 0.0
+    y: float = 0.0
+    flows: list[Flow] = field(default_factory=list)
+
+    def flow(self, flow_id: str) -> Flow | None:
+        return next((f for f in self.flows if f.id == flow_id), None)
+
+    def flows_of(self, kind: str) -> list[Flow]:
+        return [f for f in self.flows if f.kind == kind]
+
+
+@dataclass
+class Processing:
+    """An extra input per unit of exchanged residue (drying heat, grinding power, chemicals)."""
+
+    activity: ActivityRef
+    amount_per_unit: float
+    unit: str
+    name: str = ""
+    conversion_factor: float | None = None
+    uncertainty: Uncertainty = field(default_factory=Uncertainty)
+
+
+@dataclass
+class ExchangeEconomics:
+    """Money per unit of exchanged residue, in the scenario currency.
+
+    ``price``: paid by the receiver to the supplier (negative: the supplier pays a gate fee).
+    """
+
+    price: float = 0.0
+    transport_cost: float = 0.0
+    processing_cost: float = 0.0
+    transport_paid_by: str = "receiver"
+    processing_paid_by: str = "receiver"
+
+
+@dataclass
+class Exchange:
+    """A symbiotic link: ``amount`` of ``from_site``'s residue ``from_flow`` replaces
+    ``substitution_ratio`` × amount of ``to_site``'s supply ``to_flow``.
+
+    ``amount`` is in the residue's unit; ``substitution_ratio`` in supply units per residue unit.
+    """
+
+    id: str
+    from_site: str
+    from_flow: str
+    to_site: str
+    to_flow: str
+    amount: float
+    substitution_ratio: float = 1.0
+    kind: str = "by-product"
+    transport: list[Transport] = field(default_factory=list)
+    processing: list[Processing] = field(default_factory=list)
+    economics: ExchangeEconomics = field(default_factory=ExchangeEconomics)
+    amount_uncertainty: Uncertainty = field(default_factory=Uncertainty)
+    ratio_uncertainty: Uncertainty = field(default_factory=Uncertainty)
+    description: str = ""
+    source: str = ""
+
+
+@dataclass
+class Scenario:
+    """A park over one reference year, with everything needed to compute and report it."""
+
+    name: str
+    id: str = field(default_factory=lambda: new_id("scn-"))
+    description: str = ""
+    reference_year: int = 2024
+    currency: str = "EUR"
+    background_database: str = "ecolca-open"
+    methods: list[tuple[str, ...]] = field(default_factory=lambda: list(DEFAULT_METHODS))
+    attribution_key: str = "physical"
+    monte_carlo_iterations: int = 0
+    monte_carlo_seed: int = 42
+    sites: list[Site] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    illustrative: bool = False
+
+    def site(self, site_id: str) -> Site | None:
+        return next((s for s in self.sites if s.id == site_id), None)
+
+    def exchange(self, exchange_id: str) -> Exchange | None:
+        return next((e for e in self.exchanges if e.id == exchange_id), None)
+
+    def iter_flows(self) -> Iterator[tuple[Site, Flow]]:
+        for s in self.sites:
+            for f in s.flows:
+                yield s, f
+
+    def background_refs(self) -> set[tuple[str, str]]:
+        """Every (database, code) a calculation needs from the technosphere."""
+        refs: set[tuple[str, str]] = set()
+        for _, f in self.iter_flows():
+            if f.kind == "supply" and f.activity:
+                refs.add(f.activity.key)
+            if f.kind == "residue" and f.fate:
+                refs.add(f.fate.key)
+            if f.kind in ("supply", "residue"):
+                refs.update(t.mode.key for t in f.transport)
+        for e in self.exchanges:
+            refs.update(t.mode.key for t in e.transport)
+            refs.update(p.activity.key for p in e.processing)
+        return refs
+
+    def exchange_label(self, e: Exchange) -> str:
+        a, b = self.site(e.from_site), self.site(e.to_site)
+        fa = a.flow(e.from_flow) if a else None
+        fb = b.flow(e.to_flow) if b else None
+        left = f"{a.name if a else e.from_site}: {fa.name if fa else e.from_flow}"
+        right = f"{b.name if b else e.to_site}: {fb.name if fb else e.to_flow}"
+        return f"{left} → {right}"

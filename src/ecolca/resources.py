@@ -1,0 +1,34 @@
+"""Finds the resource folders kept outside ``src/`` (``databases/``, ``ui/``).
+
+In an installed wheel they are packaged as ``ecolca/_resources/<name>``; in a checkout (editable
+install or ``PYTHONPATH=src``) they are the top-level folders of the repository.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PKG = Path(__file__).resolve().parent
+
+
+def resource_dir(name: str) -> Path:
+    """The folder ``name`` (``"databases"`` or ``"ui"``); raises FileNotFoundError if absent."""
+    for candidate in (_PKG / "_resources" / name, _PKG.parent.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(
+        f"ecolca resource folder '{name}' not found (looked in {_PKG / '_resources'} and the "
+        "repository root); the installation is incomplete"
+    )
+
+
+def databases_dir() -> Path:
+    return resource_dir("databases")
+
+
+def ui_dir() -> Path:
+    return resource_dir("ui")
+
+
+def examples_dir() -> Path:
+    return _PKG / "examples"

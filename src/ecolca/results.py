@@ -1,0 +1,247 @@
+"""Results of a comparison (methodology.md §3), as plain data the CLI, the report and the app
+share. Every number carries its unit; impacts are per year for the whole park.
+
+Sign convention: Δ = symbiotic − linear; negative means the symbiosis lowers the impact.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+def method_label(method: tuple[str, ...]) -> str:
+    """A short readable label: ``IPCC 2021 | climate change | GWP100``."""
+    return " | ".join(method)
+
+
+@dataclass
+class MethodResult:
+    method: tuple[str, ...]
+    unit: str
+    linear: float
+    symbiotic: float
+
+    @property
+    def delta(self) -> float:
+        return self.symbiotic - self.linear
+
+    @property
+    def delta_pct(self) -> float | None:
+        """Δ/L in %; None when L is 0."""
+        return None if self.linear == 0 else 100.0 * self.delta / abs(self.linear)
+
+    @property
+    def relative(self) -> float | None:
+        """S relative to L = 100 %."""
+        return None if self.linear == 0 else 100.0 * self.symbiotic / self.linear
+
+
+@dataclass
+class ExchangeParts:
+    """The four parts of one exchange's Δ_e for one method (methodology §3)."""
+
+    exchange_id: str
+    label: str
+    method: tuple[str, ...]
+    unit: str
+    avoided_fate: float
+    avoided_supply: float
+    transport: float
+    processing: float
+    distance_km: float
+    break_even_km: float | None  # None: no transport, or transport has no impact in this method
+
+    @property
+    def total(self) -> float:
+        return self.avoided_fate + self.avoided_supply + self.transport + self.processing
+
+    @property
+    def pays_off(self) -> bool:
+        return self.total < 0
+
+
+@dataclass
+class SiteResult:
+    """One site's impact under L and S for one method, under an attribution key."""
+
+    site_id: str
+    site_name: str
+    method: tuple[str, ...]
+    unit: str
+    key: str
+    linear: float
+    symbiotic: float
+
+    @property
+    def delta(self) -> float:
+        return self.symbiotic - self.linear
+
+
+@dataclass
+class SiteEconomics:
+    """Annual cost of a site (purchases + disposal fees − nothing for products), L and S.
+
+    S adds exchange payments (receiver pays supplier) and the transport and processing costs of
+    whoever pays them. A flow without a price counts as 0 and is listed in ``missing_prices``.
+    """
+
+    site_id: str
+    site_name: str
+    linear_cost: float
+    symbiotic_cost: float
+    missing_prices: list[str] = field(default_factory=list)
+
+    @property
+    def delta(self) -> float:
+        return self.symbiotic_cost - self.linear_cost
+
+
+@dataclass
+class InventoryTotal:
+    """A key elementary flow summed over the whole system (all compartments named)."""
+
+    label: str
+    unit: str
+    linear: float
+    symbiotic: float
+
+    @property
+    def delta(self) -> float:
+        return self.symbiotic - self.linear
+
+
+STAT_KEYS = ("mean", "median", "p2.5", "p97.5")
+
+
+@dataclass
+class UncertaintyResult:
+    """Paired Monte Carlo statistics for one method."""
+
+    method: tuple[str, ...]
+    unit: str
+    iterations: int
+    seed: int
+    linear: dict[str, float]  # keys: STAT_KEYS
+    symbiotic: dict[str, float]
+    delta: dict[str, float]
+    probability_delta_negative: float
+
+
+@dataclass
+class ProductRow:
+    site_name: str
+    product: str
+    amount: float
+    unit: str
+
+
+@dataclass
+class Results:
+    scenario_name: str
+    reference_year: int
+    currency: str
+    attribution_key: str
+    functional_unit: list[ProductRow]
+    impacts: list[MethodResult]
+    exchanges: list[ExchangeParts]
+    sites: list[SiteResult]  # every key, every method
+    economics: list[SiteEconomics]
+    inventory: list[InventoryTotal]
+    uncertainty: list[UncertaintyResult] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    # ---- look-ups -----------------------------------------------------------------------
+    def impact(self, method: tuple[str, ...]) -> MethodResult:
+        return next(r for r in self.impacts if r.method == tuple(method))
+
+    def exchange_parts(self, method: tuple[str, ...]) -> list[ExchangeParts]:
+        return [p for p in self.exchanges if p.method == tuple(method)]
+
+    def site_results(self, method: tuple[str, ...], key: str | None = None) -> list[SiteResult]:
+        key = key or self.attribution_key
+        return [s for s in self.sites if s.method == tuple(method) and s.key == key]
+
+    @property
+    def methods(self) -> list[tuple[str, ...]]:
+        return [r.method for r in self.impacts]
+
+    @property
+    def total_cost_linear(self) -> float:
+        return sum(e.linear_cost for e in self.economics)
+
+    @property
+    def total_cost_symbiotic(self) -> float:
+        return sum(e.symbiotic_cost for e in self.economics)
+
+    @property
+    def total_cost_delta(self) -> float:
+        return self.total_cost_symbiotic - self.total_cost_linear
+
+    def cost_per_avoided(self, method: tuple[str, ...]) -> float | None:
+        """Δcost per unit of avoided impact (currency per impact unit); negative = win-win.
+        None when the symbiosis avoids nothing in this category."""
+        d = self.impact(method).delta
+        return None if d >= 0 else self.total_cost_delta / (-d)
+
+    # ---- JSON ---------------------------------------------------------------------------
+    def to_json_dict(self) -> dict[str, Any]:
+        """All results as JSON-ready data; layout documented in docs/json-output.md."""
+        def num(x: float | None) -> float | None:
+            return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
+
+        return {
+            "format": "ecolca-results",
+            "format_version": 1,
+            "scenario": self.scenario_name,
+            "reference_year": self.reference_year,
+            "currency": self.currency,
+            "attribution_key": self.attribution_key,
+            "functional_unit": [asdict(p) for p in self.functional_unit],
+            "metadata": self.metadata,
+            "impacts": [
+                {"method": list(r.method), "unit": r.unit, "linear": r.linear,
+                 "symbiotic": r.symbiotic, "delta": r.delta, "delta_pct": num(r.delta_pct),
+                 "cost_per_avoided_unit": num(self.cost_per_avoided(r.method)),
+                 "cost_per_avoided_unit_unit": f"{self.currency}/{r.unit}"}
+                for r in self.impacts
+            ],
+            "exchanges": [
+                {"exchange": p.exchange_id, "label": p.label, "method": list(p.method),
+                 "unit": p.unit, "avoided_fate": p.avoided_fate,
+                 "avoided_supply": p.avoided_supply, "transport": p.transport,
+                 "processing": p.processing, "total": p.total, "distance_km": p.distance_km,
+                 "break_even_km": num(p.break_even_km)}
+                for p in self.exchanges
+            ],
+            "sites": [
+                {"site": s.site_id, "name": s.site_name, "method": list(s.method), "unit": s.unit,
+                 "key": s.key, "linear": s.linear, "symbiotic": s.symbiotic, "delta": s.delta}
+                for s in self.sites
+            ],
+            "economics": {
+                "currency": self.currency,
+                "unit": f"{self.currency}/year",
+                "sites": [
+                    {"site": e.site_id, "name": e.site_name, "linear_cost": e.linear_cost,
+                     "symbiotic_cost": e.symbiotic_cost, "delta": e.delta,
+                     "missing_prices": e.missing_prices}
+                    for e in self.economics
+                ],
+                "total": {"linear_cost": self.total_cost_linear,
+                          "symbiotic_cost": self.total_cost_symbiotic,
+                          "delta": self.total_cost_delta},
+            },
+            "inventory": [
+                {"flow": i.label, "unit": i.unit, "linear": i.linear, "symbiotic": i.symbiotic,
+                 "delta": i.delta}
+                for i in self.inventory
+            ],
+            "uncertainty": [
+                {"method": list(u.method), "unit": u.unit, "iterations": u.iterations,
+                 "seed": u.seed, "linear": u.linear, "symbiotic": u.symbiotic, "delta": u.delta,
+                 "probability_delta_negative": u.probability_delta_negative}
+                for u in self.uncertainty
+            ],
+        }

@@ -1,0 +1,150 @@
+"""Checks a scenario against methodology.md §2 before any calculation.
+
+:func:`validate` needs no Brightway: links, balances (Σq ≤ residue, Σr·q ≤ supply), units. The
+checks against a Brightway project (activities, methods, unit compatibility with the background)
+are :func:`ecolca.lca.check_against_project`. Each problem names the site, flow or exchange and
+the field, and carries a ``path`` the app uses to select it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ecolca import units
+from ecolca.errors import Problem
+from ecolca.model import Scenario
+
+# relative tolerance for balance checks: amounts typed from publications are rounded
+_TOL = 1e-9
+
+
+def _site_index(sc: Scenario) -> dict:
+    return {s.id: (i, s) for i, s in enumerate(sc.sites)}
+
+
+def validate(sc: Scenario) -> list[Problem]:
+    """Every problem of ``sc`` that does not need a Brightway project; empty when valid."""
+    out: list[Problem] = []
+    sites = _site_index(sc)
+
+    def add(item: str, fld: str, msg: str, path: tuple, severity: str = "error") -> None:
+        out.append(Problem(item=item, field=fld, message=msg, path=path, severity=severity))
+
+    if not sc.name.strip():
+        add("scenario", "name", "is empty", ("name",))
+    if not sc.sites:
+        add("scenario", "sites", "the scenario has no sites", ("sites",))
+    if not sc.methods:
+        add("scenario", "methods", "choose at least one LCIA method", ("methods",))
+    if not any(f.kind == "product" for _, f in sc.iter_flows()) and sc.sites:
+        add("scenario", "sites", "no site declares a product, so the functional unit is empty",
+            ("sites",), "warning")
+
+    for si, site in enumerate(sc.sites):
+        item = f"site '{site.name}'"
+        spath = ("sites", si)
+        for fi, f in enumerate(site.flows):
+            fitem = f"{item}, flow '{f.name}'"
+            fpath = spath + ("flows", fi)
+            if not (isinstance(f.amount, (int, float)) and math.isfinite(f.amount)) or f.amount < 0:
+                add(fitem, "amount", f"must be a finite number ≥ 0, got {f.amount!r}",
+                    fpath + ("amount",))
+            if not units.is_known(f.unit):
+                add(fitem, "unit", f"unknown unit '{f.unit}'", fpath + ("unit",))
+            if f.kind == "supply" and f.activity is None:
+                add(fitem, "activity", "a supply needs the background activity that produces it",
+                    fpath + ("activity",))
+            if f.kind == "emission" and f.activity is None:
+                add(fitem, "activity", "an emission needs its biosphere3 flow", fpath + ("activity",))
+            if f.kind == "residue" and f.fate is None and f.amount > 0:
+                add(fitem, "fate", "no fate: the residue is treated as released untreated, with no "
+                    "burden in the linear configuration", fpath + ("fate",), "warning")
+            if f.transport and f.kind not in ("supply", "residue"):
+                add(fitem, "transport", "only a supply (delivery) or a residue (haul to its fate) "
+                    "has transport", fpath + ("transport",))
+            for k, t in enumerate(f.transport):
+                if units.is_known(f.unit) and units.dimension(f.unit) != "mass":
+                    add(fitem, f"transport[{k + 1}]", f"transport in t·km needs a flow measured by "
+                        f"mass, but it is in {f.unit}", fpath + ("transport", k))
+                if not math.isfinite(t.distance) or t.distance < 0:
+                    add(fitem, f"transport[{k + 1}].distance_km", "must be a finite number ≥ 0",
+                        fpath + ("transport", k, "distance_km"))
+            if f.price is not None and not math.isfinite(f.price):
+                add(fitem, "price", "must be finite", fpath + ("price",))
+            if site.confidential is not True and site.confidential is not False:
+                add(item, "confidential", "must be true or false", spath + ("confidential",))
+
+    leaving: dict[tuple[str, str], float] = {}
+    arriving: dict[tuple[str, str], float] = {}
+    for ei, e in enumerate(sc.exchanges):
+        item = f"exchange '{e.id}' ({sc.exchange_label(e)})"
+        epath = ("exchanges", ei)
+        a = sites.get(e.from_site)
+        b = sites.get(e.to_site)
+        if a is None:
+            add(item, "from.site", f"no site with id '{e.from_site}'", epath + ("from", "site"))
+        if b is None:
+            add(item, "to.site", f"no site with id '{e.to_site}'", epath + ("to", "site"))
+        if a and b and e.from_site == e.to_site:
+            add(item, "to.site", "an exchange links two different sites", epath + ("to", "site"))
+        residue = a[1].flow(e.from_flow) if a else None
+        supply = b[1].flow(e.to_flow) if b else None
+        if a and residue is None:
+            add(item, "from.flow", f"site '{a[1].name}' has no flow '{e.from_flow}'",
+                epath + ("from", "flow"))
+        elif residue is not None and residue.kind != "residue":
+            add(item, "from.flow", f"'{residue.name}' is a {residue.kind}; an exchange starts "
+                "from a residue", epath + ("from", "flow"))
+        if b and supply is None:
+            add(item, "to.flow", f"site '{b[1].name}' has no flow '{e.to_flow}'",
+                epath + ("to", "flow"))
+        elif supply is not None and supply.kind != "supply":
+            add(item, "to.flow", f"'{supply.name}' is a {supply.kind}; an exchange replaces a "
+                "supply", epath + ("to", "flow"))
+        for fld, v in (("amount", e.amount), ("substitution_ratio", e.substitution_ratio)):
+            if not (isinstance(v, (int, float)) and math.isfinite(v)) or v < 0:
+                add(item, fld, f"must be a finite number ≥ 0, got {v!r}", epath + (fld,))
+        for k, t in enumerate(e.transport):
+            if not math.isfinite(t.distance) or t.distance < 0:
+                add(item, f"transport[{k + 1}].distance_km", "must be a finite number ≥ 0",
+                    epath + ("transport", k, "distance_km"))
+            if residue is not None and units.is_known(residue.unit) \
+                    and units.dimension(residue.unit) != "mass":
+                add(item, f"transport[{k + 1}]", f"transport in t·km needs a residue measured by "
+                    f"mass, but '{residue.name}' is in {residue.unit}; model pipes and cables as "
+                    "processing inputs instead", epath + ("transport", k))
+        for k, p in enumerate(e.processing):
+            if not math.isfinite(p.amount_per_unit) or p.amount_per_unit < 0:
+                add(item, f"processing[{k + 1}].amount_per_unit", "must be a finite number ≥ 0",
+                    epath + ("processing", k, "amount_per_unit"))
+            if not units.is_known(p.unit):
+                add(item, f"processing[{k + 1}].unit", f"unknown unit '{p.unit}'",
+                    epath + ("processing", k, "unit"))
+        if residue is not None and residue.kind == "residue":
+            key = (e.from_site, e.from_flow)
+            leaving[key] = leaving.get(key, 0.0) + e.amount
+        if supply is not None and supply.kind == "supply":
+            key = (e.to_site, e.to_flow)
+            arriving[key] = arriving.get(key, 0.0) + e.substitution_ratio * e.amount
+
+    for (sid, fid), total in leaving.items():
+        i, site = sites[sid]
+        f = site.flow(fid)
+        if total > f.amount * (1 + _TOL) + 1e-12:
+            fi = site.flows.index(f)
+            add(f"site '{site.name}', residue '{f.name}'", "amount",
+                f"exchanges take {total:,.6g} {f.unit} but the site declares only "
+                f"{f.amount:,.6g} {f.unit}", ("sites", i, "flows", fi, "amount"))
+    for (sid, fid), total in arriving.items():
+        i, site = sites[sid]
+        f = site.flow(fid)
+        if total > f.amount * (1 + _TOL) + 1e-12:
+            fi = site.flows.index(f)
+            add(f"site '{site.name}', supply '{f.name}'", "amount",
+                f"exchanges replace {total:,.6g} {f.unit} (Σ substitution ratio × amount) but the "
+                f"site buys only {f.amount:,.6g} {f.unit}", ("sites", i, "flows", fi, "amount"))
+    return out
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]

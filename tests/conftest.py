@@ -1,0 +1,83 @@
+"""Test session set-up: a temporary BRIGHTWAY_DIR (never a user's projects), Qt offscreen, and one
+Brightway project built once per session with `ecolca setup`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_BW_DIR = Path(tempfile.mkdtemp(prefix="ecolca-test-bw-"))
+
+# before anything imports ecolca or bw2data
+os.environ["BRIGHTWAY_DIR"] = str(_BW_DIR)
+os.environ.pop("BRIGHTWAY2_DIR", None)
+os.environ.pop("ECOLCA_PROJECT", None)
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+PROJECT = "ecolca-tests"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_BW_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def bw_dir() -> Path:
+    return _BW_DIR
+
+
+@pytest.fixture(scope="session")
+def _bw_project_built(bw_dir):
+    import bw2data as bd
+
+    from ecolca.project import setup
+
+    assert Path(bd.projects._base_data_dir).resolve() == bw_dir.resolve(), \
+        "tests must never touch the user's Brightway folder"
+    setup(PROJECT)
+    return PROJECT
+
+
+@pytest.fixture()
+def bw_project(_bw_project_built):
+    """The session's Brightway project (biosphere3, default methods, ecolca-open), built once
+    per session and made current for each test."""
+    import bw2data as bd
+
+    bd.projects.set_current(PROJECT)
+    return PROJECT
+
+
+@pytest.fixture()
+def example_path() -> Path:
+    from ecolca import examples
+
+    return examples.path("gypsum-ash")
+
+
+@pytest.fixture()
+def example():
+    from ecolca import examples
+
+    return examples.load("gypsum-ash")
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
+    """Run `python -m ecolca ARGS` in a subprocess with the session's Brightway folder."""
+    import subprocess
+
+    e = dict(os.environ)
+    e["BRIGHTWAY_DIR"] = str(_BW_DIR)
+    e["ECOLCA_PROJECT"] = PROJECT
+    e["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + e.get("PYTHONPATH", "")
+    if env:
+        e.update(env)
+    return subprocess.run([sys.executable, "-m", "ecolca", *args], capture_output=True, text=True,
+                          cwd=cwd, env=e, timeout=300)

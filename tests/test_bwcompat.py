@@ -1,0 +1,50 @@
+"""The Brightway rough edges ecolca works around (ecolca/bwcompat.py), shown to exist."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def test_upstream_bw2setup_fails_with_bw2data_48(bw_dir):
+    """bw2io.bw2setup() stops on bw2data 4.8 with the elementary-flow identifier error. If this
+    test starts failing, upstream fixed it and ecolca.bwcompat.write_default_methods can go."""
+    import bw2data as bd
+    import bw2io
+
+    bd.projects.set_current("upstream-bw2setup-check")
+    try:
+        with pytest.raises(ValueError, match="Can't understand elementary flow identifier"):
+            bw2io.bw2setup()
+    finally:
+        bd.projects.set_current("default")
+        bd.projects.delete_project("upstream-bw2setup-check", delete_dir=True)
+
+
+def test_workaround_writes_methods_with_real_factors(bw_project):
+    import bw2data as bd
+
+    m = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
+    assert m in bd.methods
+    cfs = dict(bd.Method(m).load())
+    co2 = bd.get_node(database="biosphere3", name="Carbon dioxide, fossil",
+                      categories=("air", "non-urban air or from high stacks"))
+    ch4 = bd.get_node(database="biosphere3", name="Methane, fossil",
+                      categories=("air", "non-urban air or from high stacks"))
+    assert cfs[co2.id] == 1.0
+    assert cfs[ch4.id] == pytest.approx(29.7, abs=0.2)  # AR6 fossil methane GWP100
+
+
+def test_brightway_dir_is_honoured_and_created(tmp_path):
+    target = tmp_path / "new" / "bw"
+    code = ("import ecolca, bw2data, os; "
+            "print(bw2data.projects._base_data_dir)")
+    env = dict(os.environ, BRIGHTWAY_DIR=str(target))
+    env.pop("BRIGHTWAY2_DIR", None)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent / "src")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         check=True)
+    assert Path(out.stdout.strip().splitlines()[-1]).resolve() == target.resolve()
+    assert target.is_dir()

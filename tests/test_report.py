@@ -1,0 +1,483 @@
+"""The Excel report: structure, numbers as numbers, charts, formula-safe text, atomic writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from ecolca import report as report_mod
+from ecolca.errors import ReportError
+from ecolca.model import (
+    ActivityRef,
+    Exchange,
+    ExchangeEconomics,
+    Flow,
+    Processing,
+    Scenario,
+    Site,
+    Transport,
+    Uncertainty,
+)
+from ecolca.report import write_report
+from ecolca.results import (
+    ExchangeParts,
+    InventoryTotal,
+    MethodResult,
+    ProductRow,
+    Results,
+    SiteEconomics,
+    SiteResult,
+    UncertaintyResult,
+    method_label,
+)
+
+GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
+HTOX = ("EF v3.1", "human toxicity: carcinogenic", "comparative toxic unit for human (CTUh)")
+DB = "ecolca-open"
+
+
+@pytest.fixture
+def scenario() -> Scenario:
+    power = Site(
+        id="power", name="=Power plant", sector="energy", location="Kalundborg", x=1.0, y=2.0,
+        flows=[
+            Flow(id="elec", kind="product", name="electricity", amount=1.5e6, unit="MWh"),
+            Flow(id="gyp-out", kind="residue", name="-FGD gypsum", amount=200_000, unit="t",
+                 fate=ActivityRef(DB, "landfill-inert"), price=15.0,
+                 uncertainty=Uncertainty(type="lognormal", gsd=1.1)),
+            Flow(id="heat-out", kind="residue", name="surplus heat", amount=800_000, unit="MWh",
+                 fate=None),
+            Flow(id="coal", kind="supply", name="coal", amount=500_000, unit="t",
+                 activity=ActivityRef(DB, "coal"), price=90.0),
+        ])
+    board = Site(
+        id="board", name="Plasterboard works", sector="construction", location="Kalundborg",
+        confidential=True,
+        flows=[
+            Flow(id="boards", kind="product", name="plasterboard", amount=14e6, unit="m2"),
+            Flow(id="gyp-in", kind="supply", name="natural gypsum", amount=170_000, unit="t",
+                 activity=ActivityRef(DB, "gypsum-mined"), price=25.0),
+        ])
+    fish = Site(
+        id="fish", name="@Fish farm", sector="aquaculture",
+        flows=[
+            Flow(id="trout", kind="product", name="trout", amount=200, unit="t"),
+            Flow(id="gas", kind="supply", name="+natural gas heat", amount=30_000, unit="MWh",
+                 activity=ActivityRef(DB, "heat-gas"), price=None),
+        ])
+    return Scenario(
+        name="Kalundborg test", id="scn-test", description="A test park. " * 20,
+        reference_year=2023, currency="EUR", attribution_key="physical",
+        monte_carlo_iterations=1000, monte_carlo_seed=7,
+        sites=[power, board, fish],
+        exchanges=[
+            Exchange(id="ex1", from_site="power", from_flow="gyp-out", to_site="board",
+                     to_flow="gyp-in", amount=150_000, substitution_ratio=1.0,
+                     transport=[Transport(mode=ActivityRef(DB, "lorry"), distance=12.0)],
+                     processing=[Processing(activity=ActivityRef(DB, "electricity"),
+                                            amount_per_unit=0.01, unit="MWh", name="drying")],
+                     economics=ExchangeEconomics(price=-2.0, transport_cost=1.5),
+                     description="=SUM(A1:A9) typed by a user", source="Jacobsen 2006"),
+            Exchange(id="ex2", from_site="power", from_flow="heat-out", to_site="fish",
+                     to_flow="gas", amount=25_000, substitution_ratio=1.1,
+                     economics=ExchangeEconomics(price=10.0)),
+        ],
+        sources=["Jacobsen (2006) J. Ind. Ecol. 10(1-2)"],
+        assumptions=["-heat losses neglected", "gypsum quality equal"],
+    )
+
+
+@pytest.fixture
+def results() -> Results:
+    ex = [
+        ExchangeParts("ex1", "=Power plant: -FGD gypsum → Plasterboard works: natural gypsum",
+                      GWP, "kg CO2-Eq", -1.2e6, -2.5e6, 3.0e5, 1.0e5, 12.0, 150.5),
+        ExchangeParts("ex2", "=Power plant: surplus heat → @Fish farm: +natural gas heat",
+                      GWP, "kg CO2-Eq", 0.0, -7.0e6, 0.0, 0.0, 0.0, None),
+        ExchangeParts("ex1", "=Power plant: -FGD gypsum → Plasterboard works: natural gypsum",
+                      HTOX, "CTUh", -1.0e-3, -2.0e-3, 5.0e-4, 1.0e-4, 12.0, 40.0),
+        ExchangeParts("ex2", "=Power plant: surplus heat → @Fish farm: +natural gas heat",
+                      HTOX, "CTUh", 0.0, -3.0e-4, 0.0, 0.0, 0.0, None),
+    ]
+    d_gwp = sum(p.total for p in ex if p.method == GWP)
+    d_htox = sum(p.total for p in ex if p.method == HTOX)
+    impacts = [MethodResult(GWP, "kg CO2-Eq", 9.0e8, 9.0e8 + d_gwp),
+               MethodResult(HTOX, "CTUh", 0.05, 0.05 + d_htox)]
+    sites = []
+    for key in ("physical", "50/50", "economic", "receiver", "supplier"):
+        for m, unit, scale in ((GWP, "kg CO2-Eq", 1e6), (HTOX, "CTUh", 1e-3)):
+            sites += [SiteResult("power", "=Power plant", m, unit, key, 800 * scale,
+                                 790 * scale),
+                      SiteResult("board", "Plasterboard works", m, unit, key, 90 * scale,
+                                 85 * scale),
+                      SiteResult("fish", "@Fish farm", m, unit, key, 10 * scale, 8 * scale)]
+    return Results(
+        scenario_name="Kalundborg test", reference_year=2023, currency="EUR",
+        attribution_key="physical",
+        functional_unit=[ProductRow("=Power plant", "electricity", 1.5e6, "MWh"),
+                         ProductRow("Plasterboard works", "plasterboard", 14e6, "m2"),
+                         ProductRow("@Fish farm", "trout", 200, "t")],
+        impacts=impacts, exchanges=ex, sites=sites,
+        economics=[SiteEconomics("power", "=Power plant", 4.8e7, 4.6e7),
+                   SiteEconomics("board", "Plasterboard works", 4.25e6, 0.5e6),
+                   SiteEconomics("fish", "@Fish farm", 0.0, 0.25e6, ["+natural gas heat"])],
+        inventory=[InventoryTotal("Carbon dioxide, fossil (air)", "kg", 8.8e8, 8.7e8),
+                   InventoryTotal("Sulfur dioxide (air)", "kg", 1.2e6, 1.1e6)],
+        uncertainty=[UncertaintyResult(GWP, "kg CO2-Eq", 1000, 7,
+                                       {"mean": 9e8, "median": 9e8, "p2.5": 8e8, "p97.5": 1e9},
+                                       {"mean": 8.9e8, "median": 8.9e8, "p2.5": 7.9e8,
+                                        "p97.5": 9.9e8},
+                                       {"mean": -1e7, "median": -1e7, "p2.5": -2e7,
+                                        "p97.5": -1e6}, 0.97)],
+        metadata={"brightway_project": "ecolca-test",
+                  "databases": {"ecolca-open": "1.0", "biosphere3": "3.10"},
+                  "methods": [list(GWP), list(HTOX)], "ecolca_version": "0.1.0",
+                  "bw2data_version": "4.8", "bw2calc_version": "2.1",
+                  "date": "2024-05-01T10:00:00", "attribution_key": "physical",
+                  "monte_carlo": {"iterations": 1000, "seed": 7}},
+    )
+
+
+@pytest.fixture
+def book(results, scenario, tmp_path):
+    path = write_report(results, scenario, tmp_path / "report.xlsx")
+    return openpyxl.load_workbook(path)
+
+
+def _find(ws, text):
+    """The first cell whose value equals ``text``."""
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value == text:
+                return c
+    raise AssertionError(f"{text!r} not found on {ws.title}")
+
+
+def _header_map(ws, first_header):
+    hdr = _find(ws, first_header)
+    cols = {}
+    for c in ws[hdr.row]:
+        if c.value is not None:
+            cols[c.value] = c.column
+    return hdr.row, cols
+
+
+def test_returns_path_and_sheet_order(results, scenario, tmp_path):
+    out = write_report(results, scenario, tmp_path / "r.xlsx")
+    assert out == tmp_path / "r.xlsx" and out.is_file()
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Summary", "Scenario", "Impacts", "Exchanges", "Sites",
+                             "Economics", "Inventory", "Uncertainty", "Methods & data"]
+
+
+def test_no_uncertainty_sheet_without_monte_carlo(results, scenario, tmp_path):
+    results.uncertainty = []
+    wb = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "r.xlsx"))
+    assert "Uncertainty" not in wb.sheetnames
+    assert wb.sheetnames[-1] == "Methods & data"
+
+
+def test_impact_numbers_are_numeric(book, results):
+    ws = book["Impacts"]
+    hdr, cols = _header_map(ws, "Method")
+    lin = cols["Linear (L) [unit/year]"]
+    delta = cols["Δ = S − L [unit/year]"]
+    for i, r in enumerate(results.impacts):
+        row = hdr + 1 + i
+        assert isinstance(ws.cell(row, lin).value, (int, float))
+        assert ws.cell(row, lin).value == pytest.approx(r.linear)
+        assert ws.cell(row, delta).value == pytest.approx(r.delta)
+        assert ws.cell(row, cols["Unit"]).value == r.unit
+        assert ws.cell(row, cols["Category"]).value == r.method[1]
+
+
+def test_every_sheet_has_numbers_not_numeric_strings(book):
+    import re
+
+    number = re.compile(r"^-?\d[\d,]*(\.\d+)?(E[+-]?\d+)?$", re.I)
+    for ws in book.worksheets:
+        if ws.title == "Methods & data":
+            continue  # version strings such as "3.10" are text on purpose
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str):
+                    assert not number.match(c.value.strip()), (ws.title, c.coordinate, c.value)
+
+
+def test_small_values_use_scientific_format(book):
+    ws = book["Impacts"]
+    hdr, cols = _header_map(ws, "Method")
+    c = ws.cell(hdr + 2, cols["Δ = S − L [unit/year]"])  # CTUh, about -2.7e-3
+    assert isinstance(c.value, float)
+    assert "E" in c.number_format
+
+
+def test_none_values_are_empty_cells(book, results):
+    ws = book["Exchanges"]
+    hdr, cols = _header_map(ws, "Method")
+    be = cols["Break-even distance [km]"]
+    ex_col = cols["Exchange id"]
+    rows = [r for r in range(hdr + 1, ws.max_row + 1) if ws.cell(r, ex_col).value == "ex2"]
+    assert rows and all(ws.cell(r, be).value is None for r in rows)
+    # delta_pct None when linear is 0
+    results.impacts[1].linear = 0.0
+    results.impacts[1].symbiotic = 0.0
+
+
+def test_delta_pct_none_is_empty(results, scenario, tmp_path):
+    results.impacts[1] = MethodResult(HTOX, "CTUh", 0.0, 0.0)
+    ws = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "r.xlsx"))["Impacts"]
+    hdr, cols = _header_map(ws, "Method")
+    assert ws.cell(hdr + 2, cols["Δ [%]"]).value is None
+    assert ws.cell(hdr + 2, cols["Linear (L) [unit/year]"]).value == 0
+
+
+def test_charts_exist(book):
+    summary = book["Summary"]
+    assert len(summary._charts) == 1
+    assert len(book["Exchanges"]._charts) == 1
+
+
+def test_charts_are_native_bar_charts(results, scenario):
+    wb = report_mod.build_workbook(results, scenario)
+    chart = wb["Summary"]._charts[0]
+    assert chart.tagname == "barChart"
+    assert len(chart.series) == 2  # linear = 100 and symbiotic
+    stacked = wb["Exchanges"]._charts[0]
+    assert stacked.grouping == "stacked" and len(stacked.series) == 4
+
+
+def test_summary_states_definitions_and_headline(book, results):
+    ws = book["Summary"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("Linear (L): every site buys all") for t in texts)
+    assert any(t.startswith("Symbiotic (S):") and "residues replace supplies" in t for t in texts)
+    assert any("2023" in t for t in texts)
+    hdr, cols = _header_map(ws, "Method")
+    rel = ws.cell(hdr + 1, cols["S relative to L = 100 [%]"]).value
+    assert rel == pytest.approx(results.impacts[0].relative)
+    # chart data: linear = 100 series
+    hdr2, cols2 = _header_map(ws, "Method (short)")
+    assert ws.cell(hdr2 + 1, cols2["Linear = 100 [%]"]).value == 100
+    # total delta cost
+    c = _find(ws, "Total Δcost [EUR/year]")
+    assert ws.cell(c.row, 3).value == pytest.approx(results.total_cost_delta)
+
+
+def test_freeze_panes(book):
+    for ws in book.worksheets:
+        assert ws.freeze_panes is not None, ws.title
+    ws = book["Impacts"]
+    hdr, _ = _header_map(ws, "Method")
+    assert ws.freeze_panes == f"A{hdr + 1}"
+
+
+def test_header_style_and_widths(book):
+    ws = book["Impacts"]
+    hdr, cols = _header_map(ws, "Method")
+    cell = ws.cell(hdr, 1)
+    assert cell.font.bold and cell.fill.fgColor.rgb.endswith("2F5D50")
+    for ws in book.worksheets:
+        for letter, dim in ws.column_dimensions.items():
+            if dim.width:
+                assert 5 <= dim.width <= 50, (ws.title, letter, dim.width)
+
+
+def test_print_settings(book):
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_formula_like_user_text_stays_text(book):
+    ws = book["Scenario"]
+    c = _find(ws, "=Power plant")
+    assert c.data_type == "s" and c.value.startswith("=")
+    c = _find(ws, "-FGD gypsum")
+    assert c.data_type == "s"
+    c = _find(ws, "@Fish farm")
+    assert c.data_type == "s"
+    c = _find(ws, "=SUM(A1:A9) typed by a user")
+    assert c.data_type == "s"
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+
+
+def test_formula_like_text_is_quote_prefixed_in_file(results, scenario):
+    wb = report_mod.build_workbook(results, scenario)
+    c = _find(wb["Scenario"], "=Power plant")
+    assert c.data_type == "s" and c.quotePrefix
+
+
+def test_scenario_sheet_lists_inputs(book, scenario):
+    ws = book["Scenario"]
+    hdr, cols = _header_map(ws, "Exchange id")
+    row = hdr + 1
+    assert ws.cell(row, cols["Amount q [per year]"]).value == 150_000
+    assert ws.cell(row, cols["q unit"]).value == "t"
+    assert ws.cell(row, cols["Substitution ratio r"]).value == 1.0
+    assert ws.cell(row, cols["Transport legs (mode code, distance)"]).value == "lorry, 12 km"
+    assert ws.cell(row, cols["Distance [km]"]).value == 12.0
+    hdr, cols = _header_map(ws, "Price [EUR/q unit]")
+    assert ws.cell(hdr + 1, cols["Price [EUR/q unit]"]).value == -2.0
+    assert ws.cell(hdr + 1, cols["Exchange id"]).value == "ex1"
+    hdr, cols = _header_map(ws, "Site id")
+    assert [ws.cell(hdr + i, cols["Site id"]).value for i in (1, 2, 3)] == [
+        "power", "board", "fish"]
+    hdr, cols = _header_map(ws, "Flow id")
+    fates = [ws.cell(r, cols["Background activity / fate (database:code)"]).value
+             for r in range(hdr + 1, hdr + 9)]
+    assert "ecolca-open:landfill-inert" in fates and "released untreated (no burden)" in fates
+    texts = {c.value for row in ws.iter_rows() for c in row}
+    assert "-heat losses neglected" in texts
+    assert "Jacobsen (2006) J. Ind. Ecol. 10(1-2)" in texts
+
+
+def test_sum_of_exchange_parts_equals_system_delta(book, results):
+    ws = book["Exchanges"]
+    hdr, cols = _header_map(ws, "Method")
+    parts = ["Avoided fate [unit/year]", "Avoided supply [unit/year]", "Transport [unit/year]",
+             "Processing [unit/year]"]
+    total_rows = [r for r in range(hdr + 1, ws.max_row + 1)
+                  if ws.cell(r, cols["Exchange id"]).value == "Σ"]
+    assert len(total_rows) == len(results.methods)
+    for m, r in zip(results.methods, total_rows):
+        assert ws.cell(r, cols["Method"]).value == method_label(m)
+        exch = [rr for rr in range(hdr + 1, r)
+                if ws.cell(rr, cols["Method"]).value == method_label(m)
+                and ws.cell(rr, cols["Exchange id"]).value != "Σ"]
+        assert len(exch) == 2
+        for name in parts + ["Δ_e [unit/year]"]:
+            assert ws.cell(r, cols[name]).value == pytest.approx(
+                sum(ws.cell(rr, cols[name]).value for rr in exch))
+        s = ws.cell(r, cols["Δ_e [unit/year]"]).value
+        assert s == pytest.approx(sum(ws.cell(r, cols[p]).value for p in parts))
+        assert ws.cell(r, cols["System Δ, Impacts sheet [unit/year]"]).value == pytest.approx(
+            results.impact(m).delta)
+        assert s == pytest.approx(results.impact(m).delta)
+
+
+def test_sites_sheet_key_and_warning(book):
+    ws = book["Sites"]
+    texts = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "must NEVER be summed together" in texts
+    hdr, cols = _header_map(ws, "Attribution key")
+    first_table = []
+    r = hdr + 1
+    while ws.cell(r, 1).value is not None:
+        first_table.append(ws.cell(r, 1).value)
+        r += 1
+    assert len(first_table) == 6  # 3 sites x 2 methods, the scenario's key only
+    assert set(first_table) == {report_mod.KEY_LABELS["physical"]}
+    keys = {ws.cell(r, 1).value for r in range(1, ws.max_row + 1)}
+    keys &= set(report_mod.KEY_LABELS.values())
+    assert len(keys) == 5
+    assert any(k.startswith("50/50") for k in keys)
+    assert any("cut-off" in k for k in keys)
+
+
+def test_economics_total_row(book, results):
+    ws = book["Economics"]
+    hdr, cols = _header_map(ws, "Site id")
+    assert "Δcost = S − L [EUR/year]" in cols
+    total = _find(ws, "Total")
+    assert ws.cell(total.row, cols["Δcost = S − L [EUR/year]"]).value == pytest.approx(
+        results.total_cost_delta)
+    texts = {c.value for row in ws.iter_rows() for c in row}
+    assert "+natural gas heat" in texts
+
+
+def test_uncertainty_sheet(book):
+    ws = book["Uncertainty"]
+    hdr, cols = _header_map(ws, "Method")
+    assert ws.cell(hdr + 1, cols["P(Δ < 0)"]).value == pytest.approx(0.97)
+    assert ws.cell(hdr + 1, cols["Iterations"]).value == 1000
+    assert ws.cell(hdr + 1, cols["Seed"]).value == 7
+    assert ws.cell(hdr + 1, cols["Δ 2.5 % [unit/year]"]).value == pytest.approx(-2e7)
+
+
+def test_methods_sheet_renders_metadata_generically(results, scenario, tmp_path):
+    results.metadata["some_new_key"] = {"nested": [1, 2], "flag": True}
+    wb = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "r.xlsx"))
+    ws = wb["Methods & data"]
+    items = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert items["brightway project"] == "ecolca-test"
+    assert items["databases › biosphere3"] == "3.10"
+    assert items["some new key › nested"] == 1
+    assert items["some new key › flag"] == "yes"
+    assert items["Reference year"] == 2023
+    assert items["methods"].startswith("IPCC 2021 | climate change")
+    assert items["Reference year"] == 2023
+
+
+def test_missing_folder_raises_and_leaves_nothing(results, scenario, tmp_path):
+    target = tmp_path / "no-such-folder" / "r.xlsx"
+    with pytest.raises(ReportError, match="no-such-folder"):
+        write_report(results, scenario, target)
+    assert not target.exists() and not target.parent.exists()
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
+                    reason="root ignores file permissions")
+def test_read_only_folder_raises_and_leaves_nothing(results, scenario, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(ReportError, match="ro"):
+            write_report(results, scenario, folder / "r.xlsx")
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_failed_write_keeps_existing_report(results, scenario, tmp_path, monkeypatch):
+    target = tmp_path / "r.xlsx"
+    target.write_bytes(b"old report")
+
+    def failing_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(ReportError, match="r.xlsx"):
+        write_report(results, scenario, target)
+    assert target.read_bytes() == b"old report"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.xlsx"]  # no temporary left behind
+
+
+def test_failed_build_keeps_existing_report(results, scenario, tmp_path, monkeypatch):
+    target = tmp_path / "r.xlsx"
+    target.write_bytes(b"old report")
+
+    def boom(*a, **k):
+        raise RuntimeError("bug while building")
+
+    monkeypatch.setattr(report_mod, "_inventory", boom)
+    with pytest.raises(ReportError):
+        write_report(results, scenario, target)
+    assert target.read_bytes() == b"old report"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.xlsx"]
+
+
+def test_overwrites_existing_report(results, scenario, tmp_path):
+    target = tmp_path / "r.xlsx"
+    target.write_bytes(b"old report")
+    write_report(results, scenario, target)
+    assert openpyxl.load_workbook(target).sheetnames[0] == "Summary"
+
+
+def test_non_finite_values_are_empty(results, scenario, tmp_path):
+    results.inventory.append(InventoryTotal("odd flow", "kg", float("nan"), float("inf")))
+    ws = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "r.xlsx"))["Inventory"]
+    c = _find(ws, "odd flow")
+    assert ws.cell(c.row, 3).value is None and ws.cell(c.row, 4).value is None
+
+
+def test_path_may_be_a_string(results, scenario, tmp_path):
+    out = write_report(results, scenario, str(tmp_path / "r.xlsx"))
+    assert isinstance(out, Path) and out.is_file()

@@ -1,0 +1,123 @@
+import json
+import os
+
+import pytest
+
+from ecolca import scenario_file
+from ecolca.errors import ScenarioError
+
+
+def _doc(example):
+    return scenario_file.to_dict(example)
+
+
+def test_round_trip_keeps_everything(example, tmp_path):
+    p = tmp_path / "a.ecolca.json"
+    scenario_file.save(example, p)
+    again = scenario_file.load(p)
+    assert scenario_file.to_dict(again) == scenario_file.to_dict(example)
+    # positions are part of the file
+    assert [(s.x, s.y) for s in again.sites] == [(s.x, s.y) for s in example.sites]
+    assert json.loads(p.read_text())["schema_version"] == scenario_file.SCHEMA_VERSION
+
+
+def test_save_is_atomic_and_keeps_the_old_file(example, tmp_path, monkeypatch):
+    p = tmp_path / "a.ecolca.json"
+    p.write_text("old content")
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        scenario_file.save(example, p)
+    assert p.read_text() == "old content"
+    assert [x.name for x in tmp_path.iterdir()] == ["a.ecolca.json"]  # no temp file left
+
+
+def test_unserialisable_scenario_writes_nothing(example, tmp_path):
+    p = tmp_path / "a.ecolca.json"
+    p.write_text("old")
+    example.sites[0].flows[0].amount = float("nan")
+    with pytest.raises(ValueError):
+        scenario_file.save(example, p)
+    assert p.read_text() == "old"
+
+
+def test_malformed_json_names_line_and_column(tmp_path):
+    p = tmp_path / "bad.ecolca.json"
+    p.write_text('{"schema_version": 1,\n "name": }')
+    with pytest.raises(ScenarioError) as ei:
+        scenario_file.load(p)
+    assert "line 2" in str(ei.value) and "not valid JSON" in str(ei.value)
+
+
+def test_newer_schema_version_is_refused_clearly(example):
+    doc = _doc(example)
+    doc["schema_version"] = scenario_file.SCHEMA_VERSION + 1
+    with pytest.raises(ScenarioError, match="newer ecolca"):
+        scenario_file.from_dict(doc)
+
+
+def test_missing_or_bad_schema_version(example):
+    doc = _doc(example)
+    del doc["schema_version"]
+    with pytest.raises(ScenarioError, match="schema_version"):
+        scenario_file.from_dict(doc)
+    doc["schema_version"] = "1"
+    with pytest.raises(ScenarioError, match="whole number"):
+        scenario_file.from_dict(doc)
+
+
+def test_migration_hook_upgrades_older_documents(example, monkeypatch):
+    doc = _doc(example)
+    doc["schema_version"] = 1
+    doc["title"] = doc.pop("name")  # pretend version 1 called it "title"
+
+    def v1_to_v2(d):
+        d = dict(d)
+        d["name"] = d.pop("title")
+        return d
+
+    monkeypatch.setattr(scenario_file, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(scenario_file.MIGRATIONS, 1, v1_to_v2)
+    sc = scenario_file.from_dict(doc)
+    assert sc.name == example.name
+
+
+def test_every_structural_problem_is_listed_with_item_and_field(example):
+    doc = _doc(example)
+    doc["sites"][1]["id"] = doc["sites"][0]["id"]  # duplicate site id
+    doc["sites"][0]["flows"][1]["amount"] = -5  # negative
+    doc["sites"][0]["flows"][2]["amount"] = float("inf")
+    doc["sites"][2]["flows"][1]["unit"] = 7
+    doc["exchanges"][0]["substitution_ratio"] = "one"
+    del doc["exchanges"][1]["amount"]
+    with pytest.raises(ScenarioError) as ei:
+        scenario_file.from_dict(doc)
+    text = str(ei.value)
+    assert "duplicate site id 'power'" in text
+    assert "flow 'hard coal', field 'amount': must be ≥ 0" in text
+    assert "field 'amount': must be finite" in text
+    assert "field 'unit': must be text" in text
+    assert "exchange 'gypsum-to-boards', field 'substitution_ratio'" in text
+    assert "exchange 'gypsum-to-cement', field 'amount': is missing" in text
+    assert len(ei.value.problems) >= 6
+
+
+def test_nan_in_file_is_rejected(tmp_path, example):
+    import re
+
+    text = re.sub(r'"amount": 90000(\.0)?', '"amount": NaN', scenario_file.dumps(example), count=1)
+    assert "NaN" in text
+    with pytest.raises(ScenarioError, match="finite"):
+        scenario_file.loads(text)
+
+
+def test_not_utf8_or_missing_file(tmp_path):
+    p = tmp_path / "x.ecolca.json"
+    p.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ScenarioError, match="UTF-8"):
+        scenario_file.load(p)
+    with pytest.raises(ScenarioError, match="cannot be read"):
+        scenario_file.load(tmp_path / "missing.ecolca.json")
