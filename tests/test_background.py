@@ -130,3 +130,22 @@ def test_physical_ordering_of_results(gwp):
     assert gwp["elec-grid-cn"] > gwp["elec-grid-dk"]
     for code, v in gwp.items():
         assert math.isfinite(v)
+
+
+def test_databases_readme_is_current(gwp, db):
+    """databases/README.md is generated from the CSVs; rerun databases/build_readme.py after an
+    edit (the GWP column and the sanity table would otherwise lie)."""
+    from pathlib import Path
+
+    readme = Path(background.__file__).resolve().parents[2] / "databases" / "README.md"
+    if not readme.exists():  # installed wheel: the README lives in the repository only
+        pytest.skip("databases/README.md not present")
+    expected = background.render_readme(db, gwp)
+
+    def rounded(text):  # the last digit of a 4-significant-figure float may differ by platform
+        import re
+
+        return re.sub(r"(\d\.\d{2})\d", r"\1", text)
+
+    assert rounded(readme.read_text(encoding="utf-8")) == rounded(expected), \
+        "databases/README.md is stale: run `.venv/bin/python databases/build_readme.py`"
