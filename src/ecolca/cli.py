@@ -103,7 +103,7 @@ def _fmt(x: float | None) -> str:
 def _print_summary(res) -> None:
     out(f"Scenario: {res.scenario_name} (reference year {res.reference_year})")
     out("Functional unit: annual output of all sites: " + "; ".join(
-        f"{p.site_name}: {p.amount:,.6g} {p.unit} {p.product}" for p in res.functional_unit))
+        f"{p.site_name}: {p.amount:,.10g} {p.unit} {p.product}" for p in res.functional_unit))
     rows = [("Method", "Unit", "Linear", "Symbiotic", "Δ", "Δ %")]
     for r in res.impacts:
         rows.append((" | ".join(r.method), r.unit, _fmt(r.linear), _fmt(r.symbiotic), _fmt(r.delta),
