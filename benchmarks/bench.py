@@ -40,6 +40,7 @@ BW_DIR = os.path.join(_TMP, "brightway")
 os.environ["BRIGHTWAY_DIR"] = BW_DIR
 os.environ["BRIGHTWAY2_DIR"] = BW_DIR  # what bw2data 4.8 reads; ecolca sets it too on import
 os.environ.pop("ECOLCA_PROJECT", None)
+os.environ.setdefault("TQDM_DISABLE", "1")  # bw2data's progress bars would clutter the output
 PROJECT = "ecolca-bench"
 
 warnings.filterwarnings("ignore", message=r"[\s\S]*pypardiso")
@@ -303,6 +304,7 @@ def naive_scores(fg_name: str, methods, reuse_factorisation: bool = False) -> di
     import bw2data as bd
 
     out = {}
+    warnings.filterwarnings("ignore", message="All values in characterization matrix are zero")
     for cfg in ("park:linear", "park:symbiotic"):
         if reuse_factorisation:
             fu, objs, remap = bd.prepare_lca_inputs(demand={(fg_name, cfg): 1}, method=methods[0])
@@ -337,8 +339,6 @@ def check_against_naive(results, naive: dict, rtol: float = 1e-6) -> tuple[bool,
 # --- the benchmark -------------------------------------------------------------------------------
 
 def bench_park(tag: str, sc, repeat: int, out_dir: str, naive: bool) -> dict:
-    import bw2data as bd
-
     from ecolca import lca, report
     from ecolca.validation import errors, validate
 
@@ -349,21 +349,14 @@ def bench_park(tag: str, sc, repeat: int, out_dir: str, naive: bool) -> dict:
     print(f"\n[{tag}] {len(sc.sites)} sites, {sum(len(s.flows) for s in sc.sites)} flows, "
           f"{n_ex} exchanges, {len(sc.methods)} methods, "
           f"{len(sc.background_refs())} background activities", flush=True)
-    fg, _ = measure(f"foreground-{tag}", f"{tag}: build_foreground", lambda: lca.build_foreground(sc),
+    measure(f"foreground-{tag}", f"{tag}: build_foreground", lambda: lca.build_foreground(sc),
                     repeat)
-    last_timings: dict = {}
-
-    def run_compare():
-        t: dict = {}
-        res = lca.compare(sc, project=PROJECT, timings=t)
-        last_timings.setdefault("all", []).append((sum(()) or 0, t))
-        return res, t
-
     runs: list = []
 
     def timed_compare():
         t0 = time.perf_counter()
-        res, t = run_compare()
+        t: dict = {}
+        res = lca.compare(sc, project=PROJECT, timings=t)
         runs.append((time.perf_counter() - t0, t))
         return res
 
@@ -380,7 +373,7 @@ def bench_park(tag: str, sc, repeat: int, out_dir: str, naive: bool) -> dict:
           f"(one MultiLCA: {n_dem} demands × {len(sc.methods)} methods)", flush=True)
     path = os.path.join(out_dir, f"{tag}.xlsx")
     measure(f"report-{tag}", f"{tag}: write_report", lambda: report.write_report(results, sc, path),
-            repeat, note=f"{os.path.getsize(path) / 1024:.0f} KiB xlsx" if os.path.exists(path) else "")
+            repeat)
     ROWS[-1].note = f"{os.path.getsize(path) / 1024:.0f} KiB xlsx"
 
     if naive:
@@ -392,7 +385,7 @@ def bench_park(tag: str, sc, repeat: int, out_dir: str, naive: bool) -> dict:
         fair, frow = measure(f"naive-fair-{tag}",
                              f"{tag}: fair naive, 2 LCAs + switch_method",
                              lambda: naive_scores(fg_name, methods, True), repeat, trace=False,
-                             note="one factorisation per configuration, 20 characterisations each")
+                             note=f"one factorisation per configuration, {len(methods)} characterisations each")
         ok, worst = check_against_naive(results, nv)
         ok2, worst2 = check_against_naive(results, fair)
         info.update(naive=nrow.wall, fair=frow.wall, check=(ok, worst), check_fair=(ok2, worst2),
@@ -400,7 +393,6 @@ def bench_park(tag: str, sc, repeat: int, out_dir: str, naive: bool) -> dict:
         print(f"    L and S of ecolca vs naive: max relative difference {worst:.2e} "
               f"({'OK' if ok else 'MISMATCH'} at 1e-6); vs fair naive {worst2:.2e} "
               f"({'OK' if ok2 else 'MISMATCH'})", flush=True)
-    del bd
     return info
 
 
@@ -431,12 +423,12 @@ def main(argv=None) -> int:
         # 0. imports (not part of any target; `ecolca setup` pays them once per process)
         rss0 = maxrss_bytes()
         t0 = time.perf_counter()
+        import ecolca  # noqa: F401  (first: it creates the BRIGHTWAY_DIR folder bw2data needs)
+        from ecolca import examples, project
+
         import bw2calc  # noqa: F401
         import bw2data as bd
         import bw2io  # noqa: F401
-
-        import ecolca  # noqa: F401
-        from ecolca import examples, project
         t_imp = time.perf_counter() - t0
         ROWS.append(Row("imports", "import bw2data, bw2calc, bw2io, ecolca", t_imp, 1, None,
                         maxrss_bytes() - rss0, "once per process; not in step 1"))

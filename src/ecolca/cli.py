@@ -73,8 +73,6 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", required=True, help="file to write (*.ecolca.json)")
     e.add_argument("--force", action="store_true", help="overwrite an existing file")
 
-    o = sub.add_parser("open", help="open a scenario in the desktop app")
-    o.add_argument("scenario", nargs="?")
     return p
 
 
@@ -231,18 +229,8 @@ def cmd_example(a) -> int:
     return EXIT_OK
 
 
-def cmd_open(a) -> int:
-    try:
-        from ecolca_app.main import run_app  # the desktop app (separate package, Qt)
-    except ImportError:
-        print("The desktop app is not part of this version yet; see `ecolca --help`.",
-              file=sys.stderr)
-        return EXIT_USAGE
-    return run_app(a.scenario)
-
-
 COMMANDS = {"setup": cmd_setup, "run": cmd_run, "validate": cmd_validate,
-            "examples": cmd_examples, "example": cmd_example, "open": cmd_open}
+            "examples": cmd_examples, "example": cmd_example}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -127,22 +127,19 @@ def validate(sc: Scenario) -> list[Problem]:
             key = (e.to_site, e.to_flow)
             arriving[key] = arriving.get(key, 0.0) + e.substitution_ratio * e.amount
 
-    for (sid, fid), total in leaving.items():
-        i, site = sites[sid]
-        f = site.flow(fid)
-        if total > f.amount * (1 + _TOL) + 1e-12:
-            fi = site.flows.index(f)
-            add(f"site '{site.name}', residue '{f.name}'", "amount",
-                f"exchanges take {total:,.6g} {f.unit} but the site declares only "
-                f"{f.amount:,.6g} {f.unit}", ("sites", i, "flows", fi, "amount"))
-    for (sid, fid), total in arriving.items():
-        i, site = sites[sid]
-        f = site.flow(fid)
-        if total > f.amount * (1 + _TOL) + 1e-12:
-            fi = site.flows.index(f)
-            add(f"site '{site.name}', supply '{f.name}'", "amount",
-                f"exchanges replace {total:,.6g} {f.unit} (Σ substitution ratio × amount) but the "
-                f"site buys only {f.amount:,.6g} {f.unit}", ("sites", i, "flows", fi, "amount"))
+    balances = (
+        (leaving, "residue", "exchanges take {total} {unit} but the site declares only {amount} {unit}"),
+        (arriving, "supply", "exchanges replace {total} {unit} (Σ substitution ratio × amount) but "
+                             "the site buys only {amount} {unit}"),
+    )
+    for totals, kind, template in balances:
+        for (sid, fid), total in totals.items():
+            i, site = sites[sid]
+            f = site.flow(fid)
+            if total > f.amount * (1 + _TOL) + 1e-12:
+                add(f"site '{site.name}', {kind} '{f.name}'", "amount",
+                    template.format(total=f"{total:,.6g}", amount=f"{f.amount:,.6g}", unit=f.unit),
+                    ("sites", i, "flows", site.flows.index(f), "amount"))
     return out
 
 
