@@ -147,17 +147,17 @@ def book(results, scenario, tmp_path):
     return openpyxl.load_workbook(path)
 
 
-def _find(ws, text):
-    """The first cell whose value equals ``text``."""
-    for row in ws.iter_rows():
+def _find(ws, text, start=1):
+    """The first cell (at or below row ``start``) whose value equals ``text``."""
+    for row in ws.iter_rows(min_row=start):
         for c in row:
             if c.value == text:
                 return c
     raise AssertionError(f"{text!r} not found on {ws.title}")
 
 
-def _header_map(ws, first_header):
-    hdr = _find(ws, first_header)
+def _header_map(ws, first_header, start=1):
+    hdr = _find(ws, first_header, start)
     cols = {}
     for c in ws[hdr.row]:
         if c.value is not None:
@@ -362,7 +362,7 @@ def test_sum_of_exchange_parts_equals_system_delta(book, results):
         assert s == pytest.approx(results.impact(m).delta)
 
 
-def test_sites_sheet_key_and_warning(book):
+def test_sites_sheet_key_and_warning(book, results):
     ws = book["Sites"]
     texts = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert "must NEVER be summed together" in texts
@@ -374,11 +374,24 @@ def test_sites_sheet_key_and_warning(book):
         r += 1
     assert len(first_table) == 6  # 3 sites x 2 methods, the scenario's key only
     assert set(first_table) == {report_mod.KEY_LABELS["physical"]}
-    keys = {ws.cell(r, 1).value for r in range(1, ws.max_row + 1)}
-    keys &= set(report_mod.KEY_LABELS.values())
-    assert len(keys) == 5
-    assert any(k.startswith("50/50") for k in keys)
-    assert any("cut-off" in k for k in keys)
+    # the side-by-side table: one Δ column per key, labelled, one row per method and site
+    hdr2, cols2 = _header_map(ws, "Method", start=r)
+    key_cols = [h for h in cols2 if h.startswith("Δ, ")]
+    assert len(key_cols) == 5
+    assert any("50/50" in k for k in key_cols) and any("cut-off" in k for k in key_cols)
+    n = 0
+    r = hdr2 + 1
+    while ws.cell(r, 1).value is not None:
+        n += 1
+        r += 1
+    assert n == 6
+    # each cell is the Δ of that site, method and key, as the results hold it
+    by = {(x.site_id, report_mod.method_label(x.method), x.key): x.delta for x in results.sites}
+    keys = {f"Δ, {report_mod.KEY_LABELS[k]} [unit/year]": k for k in report_mod.KEY_LABELS}
+    for rr in range(hdr2 + 1, r):
+        for h, k in keys.items():
+            assert ws.cell(rr, cols2[h]).value == pytest.approx(
+                by[(ws.cell(rr, cols2["Site id"]).value, ws.cell(rr, cols2["Method"]).value, k)])
 
 
 def test_economics_total_row(book, results):

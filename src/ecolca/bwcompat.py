@@ -102,3 +102,48 @@ def default_method_names(all_methods: bool = False) -> list[tuple[str, ...]]:
     data = read_bundled_lcia()
     return [tuple(m["name"]) for m in data
             if all_methods or m["name"][0] in DEFAULT_METHOD_FAMILIES]
+
+
+def scores_multilca(keep_inventories: Iterable[str] = ()):
+    """A :class:`bw2calc.MultiLCA` subclass that computes every score as c·B·s from the supply
+    arrays, and keeps full inventory matrices only for the demands in ``keep_inventories``.
+
+    bw2calc's MultiLCA builds a biosphere × activity inventory matrix per demand and multiplies
+    each by each characterization matrix; ecolca needs several hundred unit scores but inventories
+    of only two demands, so that is most of a comparison's time. The numbers are the same: one
+    factorisation (``_spsolve`` with all demands as columns), the same matrices. The class is made
+    from ``bw2calc.MultiLCA`` at call time.
+    """
+    import bw2calc as bc
+    import matrix_utils as mu
+    import numpy as np
+    from scipy import sparse
+
+    keep = set(keep_inventories)
+
+    class ScoresMultiLCA(bc.MultiLCA):
+        def lci_calculation(self) -> None:
+            count = len(self.dicts.activity)
+            demand_matrix = np.vstack([arr for arr in self.demand_arrays.values()]).T
+            solved = self._spsolve(self.technosphere_matrix, demand_matrix).reshape(count, -1).T
+            self.supply_arrays = dict(zip(self.demands, solved))
+            self.inventories = mu.SparseMatrixDict(
+                [(name, self.biosphere_matrix @ sparse.spdiags([arr], [0], count, count))
+                 for name, arr in self.supply_arrays.items() if name in keep])
+
+        def lcia_calculation(self) -> None:
+            names = list(self.supply_arrays)
+            bs = self.biosphere_matrix @ np.vstack([self.supply_arrays[n] for n in names]).T
+            self._scores = {}
+            for method, cm in self.characterization_matrices.items():
+                values = np.asarray((cm @ bs).sum(axis=0)).ravel()
+                for name, value in zip(names, values):
+                    self._scores[(method, name)] = float(value)
+            self.characterized_inventories = (
+                self.characterization_matrices @ self.inventories if keep else {})
+
+        @property
+        def scores(self) -> dict:
+            return self._scores
+
+    return ScoresMultiLCA

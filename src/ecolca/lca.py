@@ -16,6 +16,8 @@ to rounding (checked by the tests).
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
+import json
 import math
 import time
 import warnings
@@ -307,10 +309,18 @@ def build_foreground(sc: Scenario, lookup: _Lookup | None = None) -> Foreground:
              [tech((name, f"site:{s.id}"), 1.0) for s in sc.sites]
              + [tech((name, f"exchange:{e.id}"), 1.0) for e in sc.exchanges],
              "As linear, with every exchange in place.")
+    # an unchanged scenario keeps its foreground: rewriting it is most of a repeated run's time
+    digest = hashlib.sha256(json.dumps(sorted(data.items(), key=lambda kv: kv[0]),
+                                       sort_keys=True, default=str).encode()).hexdigest()
     db = bd.Database(name)
-    if name not in bd.databases:
-        db.register(description=f"ecolca foreground of scenario '{sc.name}'", ecolca=__version__)
-    db.write(data)
+    if name not in bd.databases or bd.databases[name].get("ecolca_digest") != digest:
+        if name not in bd.databases:
+            db.register(description=f"ecolca foreground of scenario '{sc.name}'")
+        db.write(data, searchable=False)
+        md = bd.databases[name]
+        md.update(ecolca_digest=digest, ecolca=__version__)
+        bd.databases[name] = md
+        bd.databases.flush()
     ids = {code: id_ for code, id_ in AD.select(AD.code, AD.id).where(AD.database == name).tuples()}
     return Foreground(name, ids, time.perf_counter() - t0)
 
@@ -458,7 +468,8 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     say(f"Calculating {len(demands)} demands × {len(methods)} methods (one factorisation)", 0.25)
     t0 = time.perf_counter()
     data_objs = bd.get_multilca_data_objs(functional_units=demands, method_config=config)
-    mlca = bc.MultiLCA(demands=demands, method_config=config, data_objs=data_objs)
+    mlca = bwcompat.scores_multilca(keep_inventories=("linear", "symbiotic"))(
+        demands=demands, method_config=config, data_objs=data_objs)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         mlca.lci()
@@ -640,8 +651,9 @@ def monte_carlo(sc: Scenario, lookup: _Lookup, bg_keys, methods, munits, iterati
     unit_scores = {m: {k: np.zeros(n) for k in bg_keys} for m in methods}
     if demands:
         data_objs = bd.get_multilca_data_objs(functional_units=demands, method_config=config)
-        mlca = bc.MultiLCA(demands=demands, method_config=config, data_objs=data_objs,
-                           use_distributions=True, seed_override=seed)
+        mlca = bwcompat.scores_multilca()(demands=demands, method_config=config,
+                                          data_objs=data_objs, use_distributions=True,
+                                          seed_override=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             mlca.lci()

@@ -21,6 +21,7 @@ atomically, so a failed write leaves no partial file and the previous report int
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import io
 import math
@@ -72,6 +73,7 @@ KEY_LABELS = {
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="2F5D50")
 _TOTAL_FILL = PatternFill("solid", fgColor="E2EFDA")
+_BOLD_FONT = Font(bold=True)
 _TITLE_FONT = Font(bold=True, size=14, color="2F5D50")
 _SECTION_FONT = Font(bold=True, size=12, color="2F5D50")
 _NOTE_FONT = Font(italic=True, color="555555")
@@ -206,6 +208,7 @@ class _Sheet:
         self.table_rows: list[int] = []  # rows whose wrapped cells need height
         self.freeze: str | None = None
         self.repeat_header = True  # repeat the main table header on printed pages
+        self._styles: dict = {}  # (style array after writing, total row) -> final style array
 
     # width bookkeeping
     def _want(self, col: int, width: int, text: bool = False) -> None:
@@ -280,13 +283,27 @@ class _Sheet:
             self.freeze = f"A{hdr + 1}"
         r = hdr + 1
         for i, values in enumerate(rows):
-            fill = _TOTAL_FILL if total_rows and i in total_rows else None
-            font = Font(bold=True) if fill else None
+            total = bool(total_rows and i in total_rows)
             for j, (_, kind) in enumerate(columns):
                 v = values[j] if j < len(values) else None
-                c = self.put(r, col + j, v, kind, font=font, fill=fill, border=True)
-                if not c.alignment.wrap_text:
-                    c.alignment = Alignment(vertical="top", horizontal=c.alignment.horizontal)
+                c = self.ws.cell(row=r, column=col + j)
+                w = _put(c, v, kind)
+                if v is not None:
+                    self._want(col + j, w, text=isinstance(v, str) or kind in ("text", "wrap"))
+                # openpyxl re-hashes a style object on every assignment; a table has thousands of
+                # cells of a few looks, so each look is styled once and its style array reused
+                key = (tuple(c._style) if c._style is not None else (), total)
+                style = self._styles.get(key)
+                if style is None:
+                    if total:
+                        c.font = _BOLD_FONT
+                        c.fill = _TOTAL_FILL
+                    c.border = _BORDER
+                    if not c.alignment.wrap_text:
+                        c.alignment = Alignment(vertical="top", horizontal=c.alignment.horizontal)
+                    self._styles[key] = copy.copy(c._style)
+                else:
+                    c._style = copy.copy(style)
             self.table_rows.append(r)
             r += 1
         first, last = hdr + 1, r - 1
@@ -727,14 +744,22 @@ def _sites(sh: _Sheet, results: Results) -> None:
             for m in results.methods for s in results.site_results(m, key)]
     sh.table(cols, rows, freeze=True)
 
-    sh.section("All attribution keys (labelled views; never add figures across keys)")
-    order = {k: i for i, k in enumerate(KEY_LABELS)}
-    morder = {m: i for i, m in enumerate(results.methods)}
-    all_rows = sorted(results.sites, key=lambda s: (order.get(s.key, 99), s.key,
-                                                      morder.get(s.method, 99)))
-    sh.table(cols,
-             [[KEY_LABELS.get(s.key, s.key), method_label(s.method), s.unit, s.site_id,
-               s.site_name, s.linear, s.symbiotic, s.delta] for s in all_rows])
+    sh.section("Δ under every attribution key, side by side (labelled views; never add figures "
+               "across keys)")
+    keys = list(KEY_LABELS) + sorted({s.key for s in results.sites} - set(KEY_LABELS))
+    by = {(s.method, s.site_id, s.key): s for s in results.sites}
+    sites = list(dict.fromkeys((s.site_id, s.site_name) for s in results.sites))
+    kcols = [(f"Δ, {KEY_LABELS.get(k, k)} [unit/year]", "auto") for k in keys]
+    rows = []
+    for m in results.methods:
+        for sid, sname in sites:
+            first = next((by[(m, sid, k)] for k in keys if (m, sid, k) in by), None)
+            if first is None:
+                continue
+            rows.append([method_label(m), first.unit, sid, sname, first.linear]
+                        + [by[(m, sid, k)].delta if (m, sid, k) in by else None for k in keys])
+    sh.table([("Method", "wrap"), ("Unit", "text"), ("Site id", "text"), ("Site", "text"),
+              ("Linear (L) [unit/year]", "auto")] + kcols, rows)
 
 
 def _economics(sh: _Sheet, results: Results) -> None:

@@ -8,6 +8,7 @@ user gave. Unit names follow Brightway/ecoinvent spelling (``kilogram``, ``megaj
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 from ecolca.errors import UnitError
 
@@ -101,6 +102,7 @@ _ALIASES = {
 _UNIT_DIMENSION = {u: d for d, units in _DIMENSIONS.items() for u in units}
 
 
+@lru_cache(maxsize=1024)
 def canonical(unit: str) -> str:
     """Return the canonical spelling of ``unit``; raise :class:`UnitError` if unknown."""
     if not isinstance(unit, str) or not unit.strip():
@@ -133,6 +135,7 @@ def is_known(unit: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)
 def factor(from_unit: str, to_unit: str, cross_factor: float | None = None) -> float:
     """Multiplier turning an amount in ``from_unit`` into ``to_unit``.
 
