@@ -14,9 +14,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 _BW_DIR = Path(tempfile.mkdtemp(prefix="ecolca-test-bw-"))
 
-# before anything imports ecolca or bw2data
+# before anything imports ecolca or bw2data; bw2data 4.8 itself reads BRIGHTWAY2_DIR, which
+# ecolca derives from BRIGHTWAY_DIR on import: set both so a test importing bw2data first is safe
 os.environ["BRIGHTWAY_DIR"] = str(_BW_DIR)
-os.environ.pop("BRIGHTWAY2_DIR", None)
+os.environ["BRIGHTWAY2_DIR"] = str(_BW_DIR)
 os.environ.pop("ECOLCA_PROJECT", None)
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -31,6 +32,16 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(scope="session")
 def bw_dir() -> Path:
     return _BW_DIR
+
+
+@pytest.fixture(autouse=True)
+def _never_the_users_brightway_folder():
+    """Every test that has loaded bw2data runs against the session's temporary folder."""
+    bd = sys.modules.get("bw2data")
+    if bd is not None:
+        assert Path(bd.projects._base_data_dir).resolve() == _BW_DIR.resolve(), \
+            "tests must never touch the user's Brightway folder"
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -42,9 +42,34 @@ def test_brightway_dir_is_honoured_and_created(tmp_path):
     code = ("import ecolca, bw2data, os; "
             "print(bw2data.projects._base_data_dir)")
     env = dict(os.environ, BRIGHTWAY_DIR=str(target))
-    env.pop("BRIGHTWAY2_DIR", None)
+    env.pop("BRIGHTWAY2_DIR", None)  # only the documented variable: ecolca passes it on
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent / "src")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          check=True)
     assert Path(out.stdout.strip().splitlines()[-1]).resolve() == target.resolve()
     assert target.is_dir()
+
+
+@pytest.mark.filterwarnings("ignore:All values in characterization matrix")
+def test_lean_multilca_gives_bw2calc_scores(bw_project):
+    """ecolca's MultiLCA (scores as c·B·s, inventories kept only where asked) returns exactly
+    what bw2calc's MultiLCA returns."""
+    import bw2calc as bc
+    import bw2data as bd
+
+    from ecolca.bwcompat import scores_multilca
+
+    acts = list(bd.Database("ecolca-open"))[:12]
+    demands = {a["code"]: {a.id: 1.0} for a in acts}
+    cfg = {"impact_categories": [m for m in bd.methods if m[0] in ("IPCC 2021", "EF v3.1")][:6]}
+    ref = bc.MultiLCA(demands, cfg, bd.get_multilca_data_objs(demands, cfg))
+    ref.lci()
+    ref.lcia()
+    keep = [acts[0]["code"]]
+    lean = scores_multilca(keep)(demands, cfg, bd.get_multilca_data_objs(demands, cfg))
+    lean.lci()
+    lean.lcia()
+    assert set(lean.scores) == set(ref.scores)
+    for k, v in ref.scores.items():
+        assert lean.scores[k] == pytest.approx(v, rel=1e-12, abs=1e-15)
+    assert set(lean.inventories) == set(keep)
