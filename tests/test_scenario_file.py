@@ -88,7 +88,7 @@ def test_migration_hook_upgrades_older_documents(example, monkeypatch):
 def test_every_structural_problem_is_listed_with_item_and_field(example):
     doc = _doc(example)
     doc["sites"][1]["id"] = doc["sites"][0]["id"]  # duplicate site id
-    doc["sites"][0]["flows"][1]["amount"] = -5  # negative
+    doc["sites"][0]["flows"][1]["amount"] = "5 t"  # not a number
     doc["sites"][0]["flows"][2]["amount"] = float("inf")
     doc["sites"][2]["flows"][1]["unit"] = 7
     doc["exchanges"][0]["substitution_ratio"] = "one"
@@ -97,7 +97,7 @@ def test_every_structural_problem_is_listed_with_item_and_field(example):
         scenario_file.from_dict(doc)
     text = str(ei.value)
     assert "duplicate site id 'power'" in text
-    assert "flow 'hard coal', field 'amount': must be ≥ 0" in text
+    assert "flow 'hard coal', field 'amount': must be a number" in text
     assert "field 'amount': must be finite" in text
     assert "field 'unit': must be text" in text
     assert "exchange 'gypsum-to-boards', field 'substitution_ratio'" in text
@@ -121,3 +121,17 @@ def test_not_utf8_or_missing_file(tmp_path):
         scenario_file.load(p)
     with pytest.raises(ScenarioError, match="cannot be read"):
         scenario_file.load(tmp_path / "missing.ecolca.json")
+
+
+def test_negative_amounts_load_and_are_named_by_validation(example):
+    """A work-in-progress file with a negative amount opens (the app shows the problem); the
+    calculation refuses it (validation error naming the item and field)."""
+    from ecolca.validation import errors, validate
+
+    doc = _doc(example)
+    doc["sites"][0]["flows"][1]["amount"] = -5
+    doc["exchanges"][0]["substitution_ratio"] = -1
+    sc = scenario_file.from_dict(doc)
+    msgs = [str(p) for p in errors(validate(sc))]
+    assert any("flow 'hard coal', field 'amount'" in m and "≥ 0" in m for m in msgs)
+    assert any("field 'substitution_ratio'" in m for m in msgs)

@@ -1,8 +1,11 @@
 """The scenario file format (``*.ecolca.json``): load, save (atomic), migrate.
 
 Layout (``schema_version`` 1) is documented in ``docs/file-format.md``. Reading never raises
-anything but :class:`ScenarioError` on a user's file: every structural problem is collected with
-the item and field it concerns. Semantic checks (balances, units) live in :mod:`ecolca.validation`.
+anything but :class:`ScenarioError` on a user's file: every structural problem (not JSON, wrong
+types, missing fields, duplicate ids, non-finite numbers) is collected with the item and field it
+concerns. Semantic checks (signs, balances, units) live in :mod:`ecolca.validation`, so that a
+work-in-progress file with, say, a negative amount still opens in the app, where the problems
+panel names it; ``ecolca run`` refuses it.
 """
 
 from __future__ import annotations
@@ -121,8 +124,7 @@ class _Reader:
             titem = f"{item}, transport #{k + 1}"
             td = self.obj(td, titem, tpath)
             mode = self.ref(td, "mode", titem, tpath, required=True)
-            dist = self.number(td, "distance_km", titem, tpath, required=True, default=0.0,
-                               nonnegative=True)
+            dist = self.number(td, "distance_km", titem, tpath, required=True, default=0.0)
             if mode is not None:
                 out.append(Transport(mode=mode, distance=dist,
                                      uncertainty=self.uncertainty(td, "uncertainty", titem, tpath),
@@ -345,12 +347,11 @@ def from_dict(doc: Any, source: str | None = None) -> Scenario:
                           fpath + ("kind",))
             flow = Flow(
                 id=fid, kind=kind, name=r.text(fd, "name", fitem, fpath, required=True),
-                amount=r.number(fd, "amount", fitem, fpath, required=True, default=0.0,
-                                nonnegative=True),
+                amount=r.number(fd, "amount", fitem, fpath, required=True, default=0.0),
                 unit=r.text(fd, "unit", fitem, fpath, required=True),
                 activity=r.ref(fd, "activity", fitem, fpath, required=kind in ("supply", "emission")),
                 fate=r.ref(fd, "fate", fitem, fpath),
-                conversion_factor=r.number(fd, "conversion_factor", fitem, fpath, nonnegative=True),
+                conversion_factor=r.number(fd, "conversion_factor", fitem, fpath),
                 price=r.number(fd, "price", fitem, fpath),
                 uncertainty=r.uncertainty(fd, "uncertainty", fitem, fpath),
                 transport=r.transports(fd, fitem, fpath),
@@ -381,9 +382,8 @@ def from_dict(doc: Any, source: str | None = None) -> Scenario:
             from_flow=r.text(frm, "flow", item, path + ("from",), required=True),
             to_site=r.text(to, "site", item, path + ("to",), required=True),
             to_flow=r.text(to, "flow", item, path + ("to",), required=True),
-            amount=r.number(ed, "amount", item, path, required=True, default=0.0, nonnegative=True),
-            substitution_ratio=r.number(ed, "substitution_ratio", item, path, default=1.0,
-                                        nonnegative=True),
+            amount=r.number(ed, "amount", item, path, required=True, default=0.0),
+            substitution_ratio=r.number(ed, "substitution_ratio", item, path, default=1.0),
             kind=r.text(ed, "kind", item, path, default="by-product") or "by-product",
             description=r.text(ed, "description", item, path),
             source=r.text(ed, "source", item, path),
@@ -398,15 +398,13 @@ def from_dict(doc: Any, source: str | None = None) -> Scenario:
             pitem = f"{item}, processing #{k + 1}"
             pd_ = r.obj(pd_, pitem, ppath)
             act = r.ref(pd_, "activity", pitem, ppath, required=True)
-            amt = r.number(pd_, "amount_per_unit", pitem, ppath, required=True, default=0.0,
-                           nonnegative=True)
+            amt = r.number(pd_, "amount_per_unit", pitem, ppath, required=True, default=0.0)
             unit = r.text(pd_, "unit", pitem, ppath, required=True)
             if act is not None:
                 ex.processing.append(Processing(
                     activity=act, amount_per_unit=amt, unit=unit,
                     name=r.text(pd_, "name", pitem, ppath),
-                    conversion_factor=r.number(pd_, "conversion_factor", pitem, ppath,
-                                               nonnegative=True),
+                    conversion_factor=r.number(pd_, "conversion_factor", pitem, ppath),
                     uncertainty=r.uncertainty(pd_, "uncertainty", pitem, ppath)))
         econ = r.obj(ed.get("economics", {}) or {}, item, path + ("economics",))
         epath = path + ("economics",)

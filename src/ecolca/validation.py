@@ -69,6 +69,8 @@ def validate(sc: Scenario) -> list[Problem]:
                 if not math.isfinite(t.distance) or t.distance < 0:
                     add(fitem, f"transport[{k + 1}].distance_km", "must be a finite number ≥ 0",
                         fpath + ("transport", k, "distance_km"))
+            if f.conversion_factor is not None and not f.conversion_factor > 0:
+                add(fitem, "conversion_factor", "must be a number > 0", fpath + ("conversion_factor",))
             if f.price is not None and not math.isfinite(f.price):
                 add(fitem, "price", "must be finite", fpath + ("price",))
             if site.confidential is not True and site.confidential is not False:
@@ -120,6 +122,9 @@ def validate(sc: Scenario) -> list[Problem]:
             if not units.is_known(p.unit):
                 add(item, f"processing[{k + 1}].unit", f"unknown unit '{p.unit}'",
                     epath + ("processing", k, "unit"))
+            if p.conversion_factor is not None and not p.conversion_factor > 0:
+                add(item, f"processing[{k + 1}].conversion_factor", "must be a number > 0",
+                    epath + ("processing", k, "conversion_factor"))
         if residue is not None and residue.kind == "residue":
             key = (e.from_site, e.from_flow)
             leaving[key] = leaving.get(key, 0.0) + e.amount
