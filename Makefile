@@ -5,11 +5,13 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.ecolca-installed
 EXAMPLE ?= gypsum-ash
 
-.PHONY: help install demo test bench report-pdf clean
+.PHONY: help install demo run screenshot test bench report-pdf clean
 
 help:
 	@echo "make demo    - install, set up the Brightway project, run the '$(EXAMPLE)' example, write reports/$(EXAMPLE).xlsx"
+	@echo "make run     - install, set up the Brightway project and open the desktop app with the '$(EXAMPLE)' example"
 	@echo "make test    - install and run the test suite (temporary Brightway folder, Qt offscreen)"
+	@echo "make screenshot - render the main window with the example and its results to docs/screenshot.png"
 	@echo "make bench   - time setup, foreground, comparison and report (benchmarks/)"
 	@echo "make report-pdf - convert reports/$(EXAMPLE).xlsx to PDF with LibreOffice (if installed)"
 
@@ -25,6 +27,13 @@ demo: $(STAMP)
 	$(BIN)/ecolca setup
 	$(BIN)/ecolca example $(EXAMPLE) -o reports/$(EXAMPLE).ecolca.json --force
 	$(BIN)/ecolca run reports/$(EXAMPLE).ecolca.json --report reports/$(EXAMPLE).xlsx
+
+run: $(STAMP)
+	$(BIN)/ecolca setup
+	$(BIN)/ecolca open $(EXAMPLE)
+
+screenshot: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ecolca.app.screenshot docs/screenshot.png --example $(EXAMPLE) --select power --size 1280x800
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q

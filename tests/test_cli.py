@@ -9,10 +9,22 @@ import pytest
 from conftest import run_cli
 
 
-def test_no_arguments_prints_help():
-    r = run_cli()
+def test_help_lists_the_commands():
+    r = run_cli("--help")
     assert r.returncode == 0
-    assert "setup" in r.stdout and "run" in r.stdout and "validate" in r.stdout
+    for cmd in ("setup", "run", "validate", "examples", "example", "open"):
+        assert cmd in r.stdout
+
+
+def test_no_arguments_opens_the_desktop_app(monkeypatch):
+    import ecolca.app.main as app_main
+    from ecolca import cli
+
+    opened = []
+    monkeypatch.setattr(app_main, "run_app", lambda path=None, project=None: opened.append(path) or 0)
+    assert cli.main([]) == 0
+    assert cli.main(["open", "gypsum-ash"]) == 0
+    assert opened == [None, "gypsum-ash"]
 
 
 def test_usage_error_exits_2():

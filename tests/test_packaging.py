@@ -26,6 +26,8 @@ def test_wheel_contains_resources(wheel):
     assert "ecolca/_resources/databases/ecolca-open/database.json" in names
     assert any(n.startswith("ecolca/_resources/databases/ecolca-open/exchanges_") for n in names)
     assert "ecolca/_resources/ui/style.qss" in names
+    assert "ecolca/_resources/ui/icons/run.svg" in names
+    assert "ecolca/app/mainwindow.py" in names
     assert "ecolca/examples/gypsum-ash.ecolca.json" in names
 
 
@@ -36,8 +38,10 @@ def test_installed_wheel_finds_its_resources(wheel, tmp_path):
     assert r.returncode == 0, r.stderr
     code = ("import ecolca.resources as r, ecolca.background as b, ecolca.examples as e; "
             "print(r.databases_dir()); print(r.ui_dir()); print(len(b.read().processes)); "
-            "print(sorted(e.available()))")
-    env = dict(os.environ, PYTHONPATH=str(target))
+            "print(sorted(e.available())); "
+            "from PySide6.QtWidgets import QApplication; app = QApplication([]); "
+            "from ecolca.app.mainwindow import icon; print(icon('run').isNull())")
+    env = dict(os.environ, PYTHONPATH=str(target), QT_QPA_PLATFORM="offscreen")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          cwd=tmp_path)
     assert out.returncode == 0, out.stderr
@@ -45,3 +49,4 @@ def test_installed_wheel_finds_its_resources(wheel, tmp_path):
     assert lines[0].startswith(str(target)) and lines[1].startswith(str(target))
     assert int(lines[2]) > 30
     assert "gypsum-ash" in lines[3]
+    assert lines[4] == "False"  # the installed app found its icon in ui/

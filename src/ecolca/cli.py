@@ -1,4 +1,5 @@
-"""Command line: ``ecolca setup | run | validate | examples | example``.
+"""Command line: ``ecolca setup | run | validate | examples | example | open``; ``ecolca`` alone
+opens the desktop app.
 
 Exit codes: 0 done, 1 invalid input (the message names the item and field), 2 usage.
 A user's mistake never prints a traceback.
@@ -66,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--project", help="also check against this Brightway project (activities, "
                    "methods, units); default: the ecolca project when it exists")
     v.add_argument("--no-project", action="store_true", help="skip the checks against Brightway")
+
+    o = sub.add_parser("open", help="open the desktop app (with a scenario file or a bundled "
+                       "example name)")
+    o.add_argument("scenario", nargs="?")
+    o.add_argument("--project", help="Brightway project name")
 
     sub.add_parser("examples", help="list the bundled example scenarios")
     e = sub.add_parser("example", help="write a bundled example scenario to a file")
@@ -229,8 +235,14 @@ def cmd_example(a) -> int:
     return EXIT_OK
 
 
+def cmd_open(a) -> int:
+    from ecolca.app.main import run_app
+
+    return run_app(a.scenario, project=getattr(a, "project", None))
+
+
 COMMANDS = {"setup": cmd_setup, "run": cmd_run, "validate": cmd_validate,
-            "examples": cmd_examples, "example": cmd_example}
+            "examples": cmd_examples, "example": cmd_example, "open": cmd_open}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -238,9 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     _STDOUT = sys.stdout
     parser = _parser()
     a = parser.parse_args(argv)
-    if not a.command:
-        parser.print_help()
-        return EXIT_OK
+    if not a.command:  # no arguments: the desktop app
+        a = parser.parse_args(["open"])
     try:
         with contextlib.redirect_stdout(sys.stderr):
             return COMMANDS[a.command](a)

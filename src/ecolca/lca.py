@@ -310,7 +310,10 @@ def build_foreground(sc: Scenario, lookup: _Lookup | None = None) -> Foreground:
              + [tech((name, f"exchange:{e.id}"), 1.0) for e in sc.exchanges],
              "As linear, with every exchange in place.")
     # an unchanged scenario keeps its foreground: rewriting it is most of a repeated run's time
-    digest = hashlib.sha256(json.dumps(sorted(data.items(), key=lambda kv: kv[0]),
+    # the digest covers the node ids of the background too: a reinstalled background database
+    # (ecolca setup after an update) gets new ids, and the foreground must then be rewritten
+    digest = hashlib.sha256(json.dumps([sorted(data.items(), key=lambda kv: kv[0]),
+                                        sorted(lookup.ids.items())],
                                        sort_keys=True, default=str).encode()).hexdigest()
     db = bd.Database(name)
     if name not in bd.databases or bd.databases[name].get("ecolca_digest") != digest:

@@ -50,7 +50,7 @@ pp.flows = [
          transport=[Transport(R("transport-lorry"), 25, label="to landfill")], category="by-product",
          comment=ILL + " Fee: illustrative."),
 ]
-pb = Site("plasterboard", "Plasterboard plant", sector="Building materials", location="DK", x=420, y=-160,
+pb = Site("plasterboard", "Plasterboard plant", sector="Building materials", location="DK", x=460, y=-110,
           description="Makes gypsum plasterboard from natural or FGD gypsum.")
 pb.flows = [
     Flow("boards", "product", "plasterboard", 150_000, "t", comment=ILL),
@@ -59,7 +59,7 @@ pb.flows = [
     Flow("power", "supply", "electricity", 15_000, "MWh", activity=R("elec-grid-dk"), price=90.0,
          category="energy", comment=ILL),
 ]
-cem = Site("cement", "Cement plant", sector="Cement", location="DK", x=420, y=200,
+cem = Site("cement", "Cement plant", sector="Cement", location="DK", x=460, y=130,
            description="Grinds clinker with gypsum and supplementary materials into cement.")
 cem.flows = [
     Flow("cement", "product", "cement", 1_200_000, "t", comment=ILL),

@@ -1,0 +1,475 @@
+"""The park drawn as boxes (sites) and arrows (exchanges) on a QGraphicsView.
+
+The canvas never edits the scenario itself: it emits requests (add a site here, move these
+sites, link these two sites, delete the selection) that the main window turns into undoable
+document edits, and :meth:`ParkScene.sync` redraws from the scenario afterwards.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (QBrush, QColor, QFont, QKeySequence, QPainter, QPainterPath,
+                           QPainterPathStroker, QPen, QPolygonF)
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsObject, QGraphicsPathItem,
+                               QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView, QMenu)
+
+from ecolca.model import Exchange, Scenario, Site
+
+KIND_COLOURS = {  # colour-blind-safe (Okabe–Ito)
+    "material": QColor("#0072B2"),
+    "energy": QColor("#D55E00"),
+    "water": QColor("#56B4E9"),
+    "by-product": QColor("#009E73"),
+}
+KIND_LABELS = {"material": "material", "energy": "energy / heat", "water": "water",
+               "by-product": "by-product"}
+SITE_W, SITE_H = 190.0, 74.0
+HANDLE_R = 7.0
+
+
+def _fmt_amount(x: float) -> str:
+    if x == 0:
+        return "0"
+    a = abs(x)
+    if a >= 1e6:
+        return f"{x / 1e6:,.3g} M"
+    if a >= 1e3:
+        return f"{x / 1e3:,.4g} k"
+    return f"{x:,.4g}"
+
+
+class SiteItem(QGraphicsObject):
+    """A site: a rounded box with its name, sector and location, and a link handle."""
+
+    def __init__(self, site: Site):
+        super().__init__()
+        self.site_id = site.id
+        self.setFlags(QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemIsSelectable
+                      | QGraphicsItem.ItemSendsGeometryChanges | QGraphicsItem.ItemIsFocusable)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(2)
+        self._press_pos: QPointF | None = None
+        self.update_from(site)
+
+    def update_from(self, site: Site) -> None:
+        self.name = site.name or site.id
+        self.sub = " · ".join(x for x in (site.sector, site.location) if x)
+        n = {k: len(site.flows_of(k)) for k in ("product", "supply", "residue", "emission")}
+        self.counts = (f"{n['product']} product · {n['supply']} supply · "
+                       f"{n['residue']} residue" + (f" · {n['emission']} emission" if n["emission"] else ""))
+        self.confidential = site.confidential
+        self.setToolTip(f"<b>{self.name}</b><br>{self.sub}<br>{self.counts}<br>"
+                        "Drag the dot on the right edge to another site to create an exchange.")
+        if self.pos() != QPointF(site.x, site.y):
+            self.setPos(site.x, site.y)
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return QRectF(-2, -2, SITE_W + HANDLE_R + 4, SITE_H + 4)
+
+    def handle_center(self) -> QPointF:
+        return QPointF(SITE_W, SITE_H / 2)
+
+    def handle_scene_pos(self) -> QPointF:
+        return self.mapToScene(self.handle_center())
+
+    def on_handle(self, scene_pos: QPointF) -> bool:
+        return QLineF(self.mapFromScene(scene_pos), self.handle_center()).length() <= HANDLE_R + 3
+
+    def shape(self) -> QPainterPath:
+        p = QPainterPath()
+        p.addRoundedRect(QRectF(0, 0, SITE_W, SITE_H), 8, 8)
+        p.addEllipse(self.handle_center(), HANDLE_R + 3, HANDLE_R + 3)
+        return p
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        pal = widget.palette() if widget else None
+        selected = self.isSelected()
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(QPen(QColor("#1F4E79") if selected else QColor("#7A8793"), 2.5 if selected else 1.2))
+        painter.setBrush(QBrush(QColor("#EAF2FA") if selected else QColor("#FFFFFF")))
+        painter.drawRoundedRect(QRectF(0, 0, SITE_W, SITE_H), 8, 8)
+        painter.setPen(QColor("#1B2631"))
+        f = QFont(painter.font())
+        f.setBold(True)
+        f.setPointSizeF(10)
+        painter.setFont(f)
+        fm = painter.fontMetrics()
+        painter.drawText(QRectF(10, 6, SITE_W - 20, 20), Qt.AlignLeft | Qt.AlignVCenter,
+                         fm.elidedText(self.name, Qt.ElideRight, int(SITE_W - 20)))
+        f.setBold(False)
+        f.setPointSizeF(8.5)
+        painter.setFont(f)
+        fm = painter.fontMetrics()
+        painter.setPen(QColor("#4A5561"))
+        painter.drawText(QRectF(10, 27, SITE_W - 20, 18), Qt.AlignLeft | Qt.AlignVCenter,
+                         fm.elidedText(self.sub or "—", Qt.ElideRight, int(SITE_W - 20)))
+        painter.drawText(QRectF(10, 47, SITE_W - 20, 18), Qt.AlignLeft | Qt.AlignVCenter,
+                         fm.elidedText(self.counts, Qt.ElideRight, int(SITE_W - 20)))
+        if self.confidential:
+            painter.drawText(QRectF(SITE_W - 26, 4, 20, 16), Qt.AlignRight, "🔒")
+        painter.setPen(QPen(QColor("#1F4E79"), 1.2))
+        painter.setBrush(QColor("#FFFFFF"))
+        painter.drawEllipse(self.handle_center(), HANDLE_R, HANDLE_R)
+        painter.setBrush(QColor("#1F4E79"))
+        painter.drawEllipse(self.handle_center(), 2.5, 2.5)
+        del pal
+
+    def itemChange(self, change, value):  # noqa: N802
+        if change == QGraphicsItem.ItemPositionHasChanged and self.scene():
+            self.scene().site_geometry_changed(self.site_id)
+        return super().itemChange(change, value)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self._press_pos = QPointF(self.pos())
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if self._press_pos is not None and self._press_pos != self.pos() and self.scene():
+            self.scene().report_moves()
+        self._press_pos = None
+
+
+class ExchangeItem(QGraphicsPathItem):
+    """An exchange: an arrow from the supplier to the receiver, coloured by kind, labelled."""
+
+    def __init__(self, exchange_id: str):
+        super().__init__()
+        self.exchange_id = exchange_id
+        self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsFocusable)
+        self.setZValue(1)
+        self.label = QGraphicsSimpleTextItem(self)
+        self.label.setZValue(3)
+        self.colour = KIND_COLOURS["by-product"]
+        self.bend = 0.0
+        self._head = QPolygonF()
+
+    def update_from(self, sc: Scenario, e: Exchange, a: SiteItem, b: SiteItem, bend: float) -> None:
+        self.colour = KIND_COLOURS.get(e.kind, KIND_COLOURS["by-product"])
+        residue = sc.site(e.from_site).flow(e.from_flow) if sc.site(e.from_site) else None
+        unit = residue.unit if residue else ""
+        name = residue.name if residue else e.from_flow
+        self.label.setText(f"{name}\n{_fmt_amount(e.amount)} {unit}/yr")
+        self.label.setBrush(QColor("#1B2631"))
+        f = QFont()
+        f.setPointSizeF(8)
+        self.label.setFont(f)
+        self.setToolTip(f"<b>{sc.exchange_label(e)}</b><br>{e.amount:,.6g} {unit}/yr, "
+                        f"substitution ratio {e.substitution_ratio:g}<br>{KIND_LABELS.get(e.kind, e.kind)}"
+                        + (f"<br>{e.description}" if e.description else ""))
+        self.bend = bend
+        self.route(a, b)
+
+    def route(self, a: SiteItem, b: SiteItem) -> None:
+        ra = a.sceneBoundingRect().adjusted(2, 2, -HANDLE_R - 2, -2)
+        rb = b.sceneBoundingRect().adjusted(2, 2, -HANDLE_R - 2, -2)
+        ca, cb = ra.center(), rb.center()
+        line = QLineF(ca, cb)
+        if line.length() < 1:
+            self.setPath(QPainterPath())
+            return
+        normal = QPointF(-line.dy(), line.dx()) / line.length()
+        mid = (ca + cb) / 2 + normal * self.bend
+        start = _border_point(ra, ca, mid)
+        end = _border_point(rb, cb, mid)
+        path = QPainterPath(start)
+        path.quadTo(mid, end)
+        # arrow head along the curve's end tangent
+        tangent = QLineF(mid, end)
+        ang = math.atan2(tangent.dy(), tangent.dx())
+        size = 11.0
+        p1 = end - QPointF(math.cos(ang - 0.4) * size, math.sin(ang - 0.4) * size)
+        p2 = end - QPointF(math.cos(ang + 0.4) * size, math.sin(ang + 0.4) * size)
+        self._head = QPolygonF([end, p1, p2])
+        self.setPath(path)
+        lab = path.pointAtPercent(0.5)
+        br = self.label.boundingRect()
+        self.label.setPos(lab.x() - br.width() / 2, lab.y() - br.height() - 3)
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(10)
+        return stroker.createStroke(self.path())
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return super().boundingRect().united(self._head.boundingRect()).adjusted(-6, -6, 6, 6)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.Antialiasing)
+        width = 3.4 if self.isSelected() else 2.2
+        pen = QPen(self.colour, width)
+        if self.isSelected():
+            pen.setStyle(Qt.SolidLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.NoBrush)
+        painter.drawPath(self.path())
+        painter.setBrush(self.colour)
+        painter.drawPolygon(self._head)
+
+
+def _border_point(rect: QRectF, centre: QPointF, towards: QPointF) -> QPointF:
+    """Where the ray from ``centre`` towards ``towards`` leaves ``rect``."""
+    dx, dy = towards.x() - centre.x(), towards.y() - centre.y()
+    if dx == 0 and dy == 0:
+        return centre
+    sx = (rect.width() / 2) / abs(dx) if dx else math.inf
+    sy = (rect.height() / 2) / abs(dy) if dy else math.inf
+    s = min(sx, sy)
+    return QPointF(centre.x() + dx * s, centre.y() + dy * s)
+
+
+class ParkScene(QGraphicsScene):
+    """Items for the sites and exchanges of a scenario, kept in step by :meth:`sync`."""
+
+    sitesMoved = Signal(dict)  # {site_id: (x, y)}
+    linkRequested = Signal(str, str)  # from site id, to site id
+    addSiteRequested = Signal(float, float)
+    deleteRequested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.sites: dict[str, SiteItem] = {}
+        self.exchanges: dict[str, ExchangeItem] = {}
+        self._scenario: Scenario | None = None
+        self.setSceneRect(QRectF(-2000, -2000, 4000, 4000))
+
+    def sync(self, sc: Scenario) -> None:
+        """Redraw from the scenario, keeping items (and the selection) whose ids survive."""
+        self._scenario = sc
+        selected = {i.site_id for i in self.sites.values() if i.isSelected()}
+        selected_x = {i.exchange_id for i in self.exchanges.values() if i.isSelected()}
+        self.blockSignals(True)
+        seen = set()
+        for s in sc.sites:
+            item = self.sites.get(s.id)
+            if item is None:
+                item = SiteItem(s)
+                self.sites[s.id] = item
+                self.addItem(item)
+            item.update_from(s)
+            seen.add(s.id)
+        for sid in list(self.sites):
+            if sid not in seen:
+                self.removeItem(self.sites.pop(sid))
+        seen = set()
+        pairs: dict[frozenset, int] = {}
+        for e in sc.exchanges:
+            if e.from_site not in self.sites or e.to_site not in self.sites:
+                continue
+            item = self.exchanges.get(e.id)
+            if item is None:
+                item = ExchangeItem(e.id)
+                self.exchanges[e.id] = item
+                self.addItem(item)
+            key = frozenset((e.from_site, e.to_site))
+            k = pairs.get(key, 0)
+            pairs[key] = k + 1
+            # several arrows between two sites fan out; A→B and B→A bend to opposite sides
+            # fan several arrows between two sites out to both sides; the normal follows the
+            # arrow's direction, so A→B and B→A already part ways
+            bend = (30.0 + 45.0 * (k // 2)) * (1 if k % 2 == 0 else -1)
+            item.update_from(sc, e, self.sites[e.from_site], self.sites[e.to_site], bend)
+            seen.add(e.id)
+        for eid in list(self.exchanges):
+            if eid not in seen:
+                self.removeItem(self.exchanges.pop(eid))
+        for sid in selected:
+            if sid in self.sites:
+                self.sites[sid].setSelected(True)
+        for eid in selected_x:
+            if eid in self.exchanges:
+                self.exchanges[eid].setSelected(True)
+        self.blockSignals(False)
+        self.selectionChanged.emit()
+
+    def site_geometry_changed(self, site_id: str) -> None:
+        """Re-route the arrows of a site being dragged."""
+        sc = self._scenario
+        if sc is None:
+            return
+        for e in sc.exchanges:
+            if site_id in (e.from_site, e.to_site) and e.id in self.exchanges \
+                    and e.from_site in self.sites and e.to_site in self.sites:
+                self.exchanges[e.id].route(self.sites[e.from_site], self.sites[e.to_site])
+
+    def report_moves(self) -> None:
+        moved = {}
+        sc = self._scenario
+        for sid, item in self.sites.items():
+            site = sc.site(sid) if sc else None
+            if site is not None and (round(item.x(), 1), round(item.y(), 1)) != (round(site.x, 1), round(site.y, 1)):
+                moved[sid] = (round(item.x(), 1), round(item.y(), 1))
+        if moved:
+            self.sitesMoved.emit(moved)
+
+    def selected_site_ids(self) -> list[str]:
+        return [i.site_id for i in self.selectedItems() if isinstance(i, SiteItem)]
+
+    def selected_exchange_ids(self) -> list[str]:
+        return [i.exchange_id for i in self.selectedItems() if isinstance(i, ExchangeItem)]
+
+    def select_only(self, site_id: str | None = None, exchange_id: str | None = None) -> None:
+        self.blockSignals(True)
+        self.clearSelection()
+        item = self.sites.get(site_id) if site_id else self.exchanges.get(exchange_id) if exchange_id else None
+        if item is not None:
+            item.setSelected(True)
+        self.blockSignals(False)
+        self.selectionChanged.emit()
+
+    def site_at(self, scene_pos: QPointF) -> SiteItem | None:
+        for it in self.items(scene_pos):
+            if isinstance(it, SiteItem):
+                return it
+        return None
+
+
+class ParkView(QGraphicsView):
+    """Zoom (Ctrl+wheel, +/−), pan (middle button, or drag on empty space with Space held),
+    rubber-band selection, link by dragging a site's handle to another site."""
+
+    zoomChanged = Signal(float)
+
+    def __init__(self, scene: ParkScene, parent=None):
+        super().__init__(scene, parent)
+        self.park = scene
+        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
+        self.setDragMode(QGraphicsView.RubberBandDrag)
+        self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.BoundingRectViewportUpdate)
+        self.setBackgroundBrush(QColor("#F7F9FB"))
+        self.setMinimumSize(300, 200)
+        self._link_from: SiteItem | None = None
+        self._link_line = None
+        self._pan_from = None
+
+    # zoom ---------------------------------------------------------------------------------
+    def zoom(self, factor: float) -> None:
+        current = self.transform().m11()
+        factor = max(0.1 / current, min(4.0 / current, factor))
+        self.scale(factor, factor)
+        self.zoomChanged.emit(self.transform().m11())
+
+    def fit(self) -> None:
+        rect = self.park.itemsBoundingRect()
+        if rect.isEmpty():
+            self.resetTransform()
+            self.centerOn(0, 0)
+        else:
+            self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.KeepAspectRatio)
+            if self.transform().m11() > 1.5:
+                self.resetTransform()
+                self.scale(1.5, 1.5)
+                self.centerOn(rect.center())
+        self.zoomChanged.emit(self.transform().m11())
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        if event.modifiers() & Qt.ControlModifier or not (event.modifiers() & Qt.ShiftModifier):
+            self.zoom(1.15 if event.angleDelta().y() > 0 else 1 / 1.15)
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.matches(QKeySequence.ZoomIn) or event.key() == Qt.Key_Plus:
+            self.zoom(1.2)
+        elif event.matches(QKeySequence.ZoomOut) or event.key() == Qt.Key_Minus:
+            self.zoom(1 / 1.2)
+        elif event.key() in (Qt.Key_Delete, Qt.Key_Backspace):
+            self.park.deleteRequested.emit()
+        elif event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            self.setDragMode(QGraphicsView.ScrollHandDrag)
+        else:
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            self.setDragMode(QGraphicsView.RubberBandDrag)
+        super().keyReleaseEvent(event)
+
+    # link, pan, add ---------------------------------------------------------------------------
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        pos = self.mapToScene(event.position().toPoint())
+        if event.button() == Qt.MiddleButton:
+            self._pan_from = event.position()
+            self.setCursor(Qt.ClosedHandCursor)
+            event.accept()
+            return
+        if event.button() == Qt.LeftButton:
+            site = self.park.site_at(pos)
+            if site is not None and site.on_handle(pos):
+                self._link_from = site
+                from PySide6.QtWidgets import QGraphicsLineItem
+
+                self._link_line = QGraphicsLineItem(QLineF(site.handle_scene_pos(), pos))
+                self._link_line.setPen(QPen(QColor("#1F4E79"), 2, Qt.DashLine))
+                self._link_line.setZValue(5)
+                self.park.addItem(self._link_line)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(delta.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(delta.y()))
+            event.accept()
+            return
+        if self._link_from is not None:
+            pos = self.mapToScene(event.position().toPoint())
+            self._link_line.setLine(QLineF(self._link_from.handle_scene_pos(), pos))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._pan_from is not None and event.button() == Qt.MiddleButton:
+            self._pan_from = None
+            self.unsetCursor()
+            event.accept()
+            return
+        if self._link_from is not None:
+            pos = self.mapToScene(event.position().toPoint())
+            target = self.park.site_at(pos)
+            source = self._link_from
+            self.park.removeItem(self._link_line)
+            self._link_line = None
+            self._link_from = None
+            if target is not None and target is not source:
+                self.park.linkRequested.emit(source.site_id, target.site_id)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        pos = self.mapToScene(event.position().toPoint())
+        if not self.park.items(pos):
+            self.park.addSiteRequested.emit(pos.x() - SITE_W / 2, pos.y() - SITE_H / 2)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        pos = self.mapToScene(event.pos())
+        menu = QMenu(self)
+        site = self.park.site_at(pos)
+        item = self.itemAt(event.pos())
+        if site is not None:
+            if not site.isSelected():
+                self.park.select_only(site_id=site.site_id)
+            menu.addAction("Delete site", self.park.deleteRequested.emit)
+        elif isinstance(item, ExchangeItem) or isinstance(getattr(item, "parentItem", lambda: None)(), ExchangeItem):
+            ex = item if isinstance(item, ExchangeItem) else item.parentItem()
+            self.park.select_only(exchange_id=ex.exchange_id)
+            menu.addAction("Delete exchange", self.park.deleteRequested.emit)
+        else:
+            menu.addAction("Add site here",
+                           lambda: self.park.addSiteRequested.emit(pos.x() - SITE_W / 2, pos.y() - SITE_H / 2))
+        menu.addSeparator()
+        menu.addAction("Fit to view", self.fit)
+        menu.exec(event.globalPos())

@@ -1,0 +1,839 @@
+"""Properties of the selected site or exchange, and the dialog that creates an exchange.
+
+Every change is committed through ``Document.edit`` (one undo step, named after the field), so
+the panels hold no state of their own: :meth:`refresh` redraws them from the scenario.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDoubleValidator
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
+                               QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QMenu, QMessageBox,
+                               QPushButton, QStackedWidget, QTableWidget, QTableWidgetItem,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from ecolca.model import (EXCHANGE_KINDS, FLOW_KINDS, PAYERS, UNCERTAINTY_TYPES, ActivityRef,
+                          Exchange, Flow, Processing, Scenario, Transport, Uncertainty, new_id)
+
+from ecolca.app.document import Document
+
+
+def parse_number(text: str) -> float | None:
+    """A number typed by a person: '80,000', '1e6', ' 12.5 ' → float; '' → None; else raises."""
+    t = text.strip().replace("\u202f", "").replace(" ", "")
+    if not t:
+        return None
+    if t.count(",") and t.count(".") == 0 and all(len(p) == 3 for p in t.split(",")[1:]):
+        t = t.replace(",", "")
+    elif t.count(",") and t.count("."):
+        t = t.replace(",", "")
+    value = float(t)
+    if not math.isfinite(value):
+        raise ValueError("not finite")
+    return value
+
+
+def fmt_number(x: float | None) -> str:
+    if x is None:
+        return ""
+    if x == 0:
+        return "0"
+    if abs(x) >= 1e-3 and abs(x) < 1e12:
+        return f"{x:,.10g}"
+    return f"{x:.6g}"
+
+
+def describe_uncertainty(u: Uncertainty) -> str:
+    if u.type == "none":
+        return "—"
+    if u.type == "lognormal":
+        return f"lognormal, σg {u.gsd:g}"
+    if u.type == "normal":
+        return f"normal, sd {u.sd:g}"
+    return f"{u.type} {u.minimum:g}–{u.maximum:g}"
+
+
+class Catalog:
+    """Activities and biosphere flows of the Brightway project, loaded on first use (the main
+    window sets ``loader``); ``describe`` names a reference for display."""
+
+    def __init__(self, loader: Callable[[bool], list] | None = None):
+        self.loader = loader
+        self._rows: dict[bool, list] = {}
+        self._names: dict[tuple[str, str], str] = {}
+
+    def rows(self, biosphere: bool = False) -> list:
+        if biosphere not in self._rows:
+            rows = self.loader(biosphere) if self.loader else []
+            self._rows[biosphere] = rows
+            for r in rows:
+                self._names[(r.database, r.code)] = f"{r.name} [{r.location}] ({r.unit})"
+        return self._rows[biosphere]
+
+    def describe(self, ref: ActivityRef | None) -> str:
+        if ref is None:
+            return ""
+        if not self._rows:
+            try:
+                self.rows(False)
+            except Exception:  # no project yet: show the code only
+                pass
+        return self._names.get(ref.key, f"{ref.database}:{ref.code}")
+
+    def invalidate(self) -> None:
+        self._rows.clear()
+        self._names.clear()
+
+
+def pick_activity(parent, catalog: Catalog, *, biosphere: bool = False, unit_hint: str | None = None,
+                  current: ActivityRef | None = None, title: str | None = None) -> ActivityRef | None:
+    from ecolca.app.pickers import ActivityPickerDialog
+
+    rows = catalog.rows(biosphere)
+    if not rows:
+        QMessageBox.information(parent, "No background data",
+                                "The Brightway project has no activities yet. Set it up with "
+                                "Run ▸ Set up Brightway project.")
+        return None
+    kw = {"unit_hint": unit_hint, "current": current}
+    if title:
+        kw["title"] = title
+    return ActivityPickerDialog.pick(parent, rows, **kw)
+
+
+class UncertaintyDialog(QDialog):
+    def __init__(self, u: Uncertainty, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Uncertainty")
+        form = QFormLayout(self)
+        self.type = QComboBox()
+        self.type.addItems(list(UNCERTAINTY_TYPES))
+        self.type.setCurrentText(u.type)
+        self.fields = {}
+        for key, label in (("gsd", "Geometric standard deviation σg (lognormal)"),
+                           ("minimum", "Minimum (triangular, uniform)"),
+                           ("maximum", "Maximum (triangular, uniform)"),
+                           ("sd", "Standard deviation (normal)")):
+            e = QLineEdit(fmt_number(getattr(u, key)))
+            self.fields[key] = e
+            form.addRow(label, e)
+        form.insertRow(0, "Distribution", self.type)
+        bb = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        bb.accepted.connect(self.accept)
+        bb.rejected.connect(self.reject)
+        form.addRow(bb)
+
+    def value(self) -> Uncertainty:
+        u = Uncertainty(type=self.type.currentText())
+        if u.type != "none":
+            for key, e in self.fields.items():
+                setattr(u, key, parse_number(e.text()))
+        return u
+
+
+# ---------------------------------------------------------------------------------------------
+class SitePanel(QWidget):
+    """Name, sector, location, confidential flag and the flows table of one site."""
+
+    FLOW_COLUMNS = ["Kind", "Name", "Amount", "Unit", "Background activity / fate / flow",
+                    "Price", "Uncertainty", "Transport"]
+
+    def __init__(self, doc_getter: Callable[[], Document], catalog: Catalog, parent=None):
+        super().__init__(parent)
+        self.doc = doc_getter
+        self.catalog = catalog
+        self.site_id: str | None = None
+        self._loading = False
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.sector = QLineEdit()
+        self.location = QLineEdit()
+        self.location.setPlaceholderText("e.g. DK, JP, US-AZ")
+        self.description = QLineEdit()
+        self.confidential = QCheckBox("Confidential (mask the name in shared reports)")
+        form.addRow("Name", self.name)
+        form.addRow("Sector", self.sector)
+        form.addRow("Location", self.location)
+        form.addRow("Description", self.description)
+        form.addRow("", self.confidential)
+        lay.addLayout(form)
+        for field, w in (("name", self.name), ("sector", self.sector), ("location", self.location),
+                         ("description", self.description)):
+            w.editingFinished.connect(lambda f=field, w=w: self._set_site(f, w.text()))
+        self.confidential.toggled.connect(lambda v: self._set_site("confidential", bool(v)))
+
+        head = QHBoxLayout()
+        head.addWidget(QLabel("<b>Flows</b> (per year, as the site operates on its own)"))
+        head.addStretch(1)
+        self.add_flow = QToolButton()
+        self.add_flow.setText("Add flow")
+        self.add_flow.setPopupMode(QToolButton.InstantPopup)
+        menu = QMenu(self.add_flow)
+        for kind in FLOW_KINDS:
+            menu.addAction(kind, lambda k=kind: self.add_flow_of(k))
+        self.add_flow.setMenu(menu)
+        self.remove_flow = QPushButton("Remove flow")
+        self.remove_flow.clicked.connect(self._remove_selected_flow)
+        head.addWidget(self.add_flow)
+        head.addWidget(self.remove_flow)
+        lay.addLayout(head)
+        self.flows = QTableWidget(0, len(self.FLOW_COLUMNS))
+        self.flows.setHorizontalHeaderLabels(self.FLOW_COLUMNS)
+        self.flows.verticalHeader().setVisible(False)
+        self.flows.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.flows.setSelectionMode(QAbstractItemView.SingleSelection)
+        hh = self.flows.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.Interactive)
+        hh.setStretchLastSection(False)
+        for c, w in enumerate((96, 150, 110, 52, 230, 70, 110, 90)):
+            self.flows.setColumnWidth(c, w)
+        self.flows.cellChanged.connect(self._flow_cell_changed)
+        self.flows.cellDoubleClicked.connect(self._flow_cell_double_clicked)
+        lay.addWidget(self.flows, 1)
+        hint = QLabel("Double-click the activity, uncertainty or transport cell to choose.")
+        hint.setStyleSheet("color: #5D6D7E;")
+        lay.addWidget(hint)
+
+    # ---- showing ------------------------------------------------------------------------------
+    def show_site(self, site_id: str | None) -> None:
+        self.site_id = site_id
+        self.refresh()
+
+    def site(self):
+        return self.doc().scenario.site(self.site_id) if self.site_id else None
+
+    def refresh(self) -> None:
+        site = self.site()
+        if site is None:
+            return
+        self._loading = True
+        for w, v in ((self.name, site.name), (self.sector, site.sector),
+                     (self.location, site.location), (self.description, site.description)):
+            if not w.hasFocus() or w.text() != v:
+                w.setText(v)
+        self.confidential.setChecked(site.confidential)
+        current_row = self.flows.currentRow()
+        self.flows.setRowCount(len(site.flows))
+        for r, f in enumerate(site.flows):
+            self._set_flow_row(r, f)
+        if 0 <= current_row < len(site.flows):
+            self.flows.selectRow(current_row)
+        self._loading = False
+
+    def _set_flow_row(self, r: int, f: Flow) -> None:
+        kind = self.flows.cellWidget(r, 0)
+        if not isinstance(kind, QComboBox):
+            kind = QComboBox()
+            kind.addItems(list(FLOW_KINDS))
+            kind.currentTextChanged.connect(lambda text, w=kind: self._kind_changed(w, text))
+            self.flows.setCellWidget(r, 0, kind)
+        kind.blockSignals(True)
+        kind.setCurrentText(f.kind)
+        kind.blockSignals(False)
+        ref = f.fate if f.kind == "residue" else f.activity
+        if f.kind == "product":
+            act = "— (defines the functional unit)"
+        elif f.kind == "residue" and ref is None:
+            act = "released untreated (no fate) — double-click to choose"
+        else:
+            act = self.catalog.describe(ref) if ref else "— double-click to choose —"
+        cells = [None, f.name, fmt_number(f.amount), f.unit, act, fmt_number(f.price),
+                 describe_uncertainty(f.uncertainty),
+                 "; ".join(f"{t.mode.code} {t.distance:g} km" for t in f.transport) or "—"]
+        for c, text in enumerate(cells):
+            if c == 0:
+                continue
+            item = self.flows.item(r, c) or QTableWidgetItem()
+            item.setText(text)
+            editable = c in (1, 2, 3, 5)
+            item.setFlags((item.flags() | Qt.ItemIsEditable) if editable else (item.flags() & ~Qt.ItemIsEditable))
+            if c in (2, 5):
+                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+            if c == 4 and ref is not None:
+                item.setToolTip(f"{ref.database}:{ref.code}")
+            self.flows.setItem(r, c, item)
+
+    # ---- editing ------------------------------------------------------------------------------
+    def _set_site(self, field: str, value) -> None:
+        site = self.site()
+        if self._loading or site is None or getattr(site, field) == value:
+            return
+        sid = site.id
+        self.doc().edit(f"Edit {field} of site '{site.name}'",
+                        lambda sc: setattr(sc.site(sid), field, value), merge_key=f"site:{sid}:{field}")
+
+    def _flow_index_of(self, widget) -> int:
+        for r in range(self.flows.rowCount()):
+            if self.flows.cellWidget(r, 0) is widget:
+                return r
+        return -1
+
+    def _kind_changed(self, widget, text: str) -> None:
+        r = self._flow_index_of(widget)
+        site = self.site()
+        if self._loading or site is None or r < 0:
+            return
+        sid, fid = site.id, site.flows[r].id
+        self.doc().edit(f"Change kind of flow '{site.flows[r].name}' to {text}",
+                        lambda sc: setattr(sc.site(sid).flow(fid), "kind", text))
+
+    def _flow_cell_changed(self, r: int, c: int) -> None:
+        site = self.site()
+        if self._loading or site is None or r >= len(site.flows):
+            return
+        f = site.flows[r]
+        text = self.flows.item(r, c).text()
+        field = {1: "name", 2: "amount", 3: "unit", 5: "price"}.get(c)
+        if field is None:
+            return
+        try:
+            value = parse_number(text) if field in ("amount", "price") else text.strip()
+        except ValueError:
+            QMessageBox.warning(self, "Not a number",
+                                f"Flow '{f.name}', field '{field}': '{text}' is not a number.")
+            self.refresh()
+            return
+        if field == "amount" and value is None:
+            value = 0.0
+        if getattr(f, field) == value:
+            return
+        sid, fid = site.id, f.id
+        self.doc().edit(f"Edit {field} of flow '{f.name}'",
+                        lambda sc: setattr(sc.site(sid).flow(fid), field, value))
+
+    def _flow_cell_double_clicked(self, r: int, c: int) -> None:
+        site = self.site()
+        if site is None or r >= len(site.flows):
+            return
+        f = site.flows[r]
+        sid, fid = site.id, f.id
+        if c == 4 and f.kind != "product":
+            current = f.fate if f.kind == "residue" else f.activity
+            ref = pick_activity(self, self.catalog, biosphere=f.kind == "emission",
+                                unit_hint=f.unit, current=current,
+                                title={"supply": f"Supplier of '{f.name}'",
+                                       "residue": f"Fate of '{f.name}'",
+                                       "emission": f"Elementary flow of '{f.name}'"}[f.kind])
+            if ref is not None:
+                attr = "fate" if f.kind == "residue" else "activity"
+                self.doc().edit(f"Set {'fate' if attr == 'fate' else 'activity'} of flow '{f.name}'",
+                                lambda sc: setattr(sc.site(sid).flow(fid), attr, ref))
+        elif c == 6:
+            dlg = UncertaintyDialog(f.uncertainty, self)
+            if dlg.exec():
+                try:
+                    u = dlg.value()
+                except ValueError:
+                    QMessageBox.warning(self, "Not a number", "Uncertainty fields must be numbers.")
+                    return
+                self.doc().edit(f"Edit uncertainty of flow '{f.name}'",
+                                lambda sc: setattr(sc.site(sid).flow(fid), "uncertainty", u))
+        elif c == 7 and f.kind in ("supply", "residue"):
+            legs = TransportDialog.edit(self, self.catalog, f.transport,
+                                        f"{'Delivery' if f.kind == 'supply' else 'Haul to fate'} of '{f.name}'")
+            if legs is not None:
+                self.doc().edit(f"Edit transport of flow '{f.name}'",
+                                lambda sc: setattr(sc.site(sid).flow(fid), "transport", legs))
+
+    def add_flow_of(self, kind: str) -> None:
+        site = self.site()
+        if site is None:
+            return
+        sid = site.id
+        existing = {f.id for f in site.flows}
+        fid = kind
+        n = 1
+        while fid in existing:
+            n += 1
+            fid = f"{kind}-{n}"
+        flow = Flow(fid, kind, f"new {kind}", 0.0, "t" if kind != "emission" else "kg")
+        self.doc().edit(f"Add {kind} to site '{site.name}'", lambda sc: sc.site(sid).flows.append(flow))
+        self.flows.selectRow(len(self.site().flows) - 1)
+        self.flows.editItem(self.flows.item(len(self.site().flows) - 1, 1))
+
+    def _remove_selected_flow(self) -> None:
+        site = self.site()
+        r = self.flows.currentRow()
+        if site is None or not 0 <= r < len(site.flows):
+            return
+        f = site.flows[r]
+        sid, fid = site.id, f.id
+        used = [e.id for e in self.doc().scenario.exchanges
+                if (e.from_site, e.from_flow) == (sid, fid) or (e.to_site, e.to_flow) == (sid, fid)]
+
+        def remove(sc: Scenario) -> None:
+            s = sc.site(sid)
+            s.flows = [x for x in s.flows if x.id != fid]
+            sc.exchanges = [e for e in sc.exchanges if e.id not in used]
+
+        label = f"Remove flow '{f.name}'" + (f" and {len(used)} exchange(s)" if used else "")
+        self.doc().edit(label, remove)
+
+    def select_flow(self, index: int) -> None:
+        if 0 <= index < self.flows.rowCount():
+            self.flows.selectRow(index)
+            self.flows.setFocus()
+
+
+class TransportDialog(QDialog):
+    """Transport legs: mode (a t·km background activity) and distance."""
+
+    def __init__(self, catalog: Catalog, legs: list[Transport], title: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.catalog = catalog
+        self.legs = [Transport(t.mode, t.distance, t.uncertainty, t.label) for t in legs]
+        lay = QVBoxLayout(self)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Mode (t·km activity)", "Distance [km]", "Label"])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.cellDoubleClicked.connect(self._pick)
+        lay.addWidget(self.table)
+        row = QHBoxLayout()
+        add = QPushButton("Add leg")
+        add.clicked.connect(self._add)
+        rem = QPushButton("Remove leg")
+        rem.clicked.connect(self._remove)
+        row.addWidget(add)
+        row.addWidget(rem)
+        row.addStretch(1)
+        lay.addLayout(row)
+        bb = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        bb.accepted.connect(self._accept)
+        bb.rejected.connect(self.reject)
+        lay.addWidget(bb)
+        self.resize(620, 260)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.table.setRowCount(len(self.legs))
+        for r, t in enumerate(self.legs):
+            self.table.setItem(r, 0, QTableWidgetItem(self.catalog.describe(t.mode)))
+            self.table.item(r, 0).setFlags(self.table.item(r, 0).flags() & ~Qt.ItemIsEditable)
+            self.table.setItem(r, 1, QTableWidgetItem(fmt_number(t.distance)))
+            self.table.setItem(r, 2, QTableWidgetItem(t.label))
+
+    def _add(self) -> None:
+        ref = pick_activity(self, self.catalog, unit_hint="ton kilometer", title="Transport mode")
+        if ref is not None:
+            self.legs.append(Transport(ref, 0.0))
+            self._fill()
+
+    def _remove(self) -> None:
+        r = self.table.currentRow()
+        if 0 <= r < len(self.legs):
+            del self.legs[r]
+            self._fill()
+
+    def _pick(self, r: int, c: int) -> None:
+        if c == 0 and 0 <= r < len(self.legs):
+            ref = pick_activity(self, self.catalog, unit_hint="ton kilometer",
+                                current=self.legs[r].mode, title="Transport mode")
+            if ref is not None:
+                self.legs[r].mode = ref
+                self._fill()
+
+    def _accept(self) -> None:
+        try:
+            for r, t in enumerate(self.legs):
+                t.distance = parse_number(self.table.item(r, 1).text()) or 0.0
+                t.label = self.table.item(r, 2).text() if self.table.item(r, 2) else ""
+        except ValueError:
+            QMessageBox.warning(self, "Not a number", "Distances must be numbers (km).")
+            return
+        self.accept()
+
+    @classmethod
+    def edit(cls, parent, catalog: Catalog, legs: list[Transport], title: str) -> list[Transport] | None:
+        dlg = cls(catalog, legs, title, parent)
+        return dlg.legs if dlg.exec() else None
+
+
+# ---------------------------------------------------------------------------------------------
+class ExchangeForm(QWidget):
+    """All fields of one exchange (methodology §1); used by the panel and the new-exchange
+    dialog. ``values()`` returns an Exchange (raises ValueError naming a bad field)."""
+
+    def __init__(self, catalog: Catalog, parent=None):
+        super().__init__(parent)
+        self.catalog = catalog
+        self.transport: list[Transport] = []
+        self.processing: list[Processing] = []
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        link = QGroupBox("Link")
+        f1 = QFormLayout(link)
+        self.residue = QComboBox()
+        self.residue.setEditable(True)
+        self.residue.setToolTip("A residue of the supplying site; type a new name to add one")
+        self.supply = QComboBox()
+        self.supply.setEditable(True)
+        self.supply.setToolTip("A supply of the receiving site; type a new name to add one")
+        self.from_label = QLabel()
+        self.to_label = QLabel()
+        self.amount = QLineEdit()
+        self.amount.setValidator(QDoubleValidator(0.0, 1e18, 6))
+        self.amount_unit = QLabel()
+        self.ratio = QLineEdit("1")
+        self.ratio.setToolTip("Units of the supply replaced per unit of residue (quality, energy "
+                              "content, moisture; 1 t FGD gypsum ≈ 1 t natural gypsum)")
+        self.kind = QComboBox()
+        self.kind.addItems(list(EXCHANGE_KINDS))
+        amount_row = QHBoxLayout()
+        amount_row.addWidget(self.amount, 1)
+        amount_row.addWidget(self.amount_unit)
+        f1.addRow("From", self.from_label)
+        f1.addRow("Residue", self.residue)
+        f1.addRow("To", self.to_label)
+        f1.addRow("Replaces supply", self.supply)
+        f1.addRow("Amount q per year", amount_row)
+        f1.addRow("Substitution ratio r", self.ratio)
+        f1.addRow("Kind", self.kind)
+        lay.addWidget(link)
+
+        logistics = QGroupBox("Transport and processing")
+        f2 = QFormLayout(logistics)
+        self.transport_label = QLabel("—")
+        self.transport_label.setWordWrap(True)
+        tbtn = QPushButton("Edit transport…")
+        tbtn.clicked.connect(self._edit_transport)
+        trow = QHBoxLayout()
+        trow.addWidget(self.transport_label, 1)
+        trow.addWidget(tbtn)
+        f2.addRow("Transport", trow)
+        self.processing_label = QLabel("—")
+        self.processing_label.setWordWrap(True)
+        pbtn = QPushButton("Add processing input…")
+        pbtn.clicked.connect(self._add_processing)
+        pclr = QPushButton("Clear")
+        pclr.clicked.connect(self._clear_processing)
+        prow = QHBoxLayout()
+        prow.addWidget(self.processing_label, 1)
+        prow.addWidget(pbtn)
+        prow.addWidget(pclr)
+        f2.addRow("Processing", prow)
+        lay.addWidget(logistics)
+
+        money = QGroupBox("Economics (per unit of q, scenario currency)")
+        f3 = QFormLayout(money)
+        self.price = QLineEdit("0")
+        self.price.setToolTip("Paid by the receiver to the supplier; negative = gate fee paid by the supplier")
+        self.transport_cost = QLineEdit("0")
+        self.processing_cost = QLineEdit("0")
+        self.transport_payer = QComboBox()
+        self.transport_payer.addItems(list(PAYERS))
+        self.processing_payer = QComboBox()
+        self.processing_payer.addItems(list(PAYERS))
+        f3.addRow("Price", self.price)
+        f3.addRow("Transport cost", self.transport_cost)
+        f3.addRow("Transport paid by", self.transport_payer)
+        f3.addRow("Processing cost", self.processing_cost)
+        f3.addRow("Processing paid by", self.processing_payer)
+        lay.addWidget(money)
+        notes = QGroupBox("Notes")
+        f4 = QFormLayout(notes)
+        self.description = QLineEdit()
+        self.source = QLineEdit()
+        f4.addRow("Description", self.description)
+        f4.addRow("Source", self.source)
+        lay.addWidget(notes)
+        lay.addStretch(1)
+
+    def load(self, sc: Scenario, e: Exchange) -> None:
+        a, b = sc.site(e.from_site), sc.site(e.to_site)
+        self.from_label.setText(f"<b>{a.name if a else e.from_site}</b>")
+        self.to_label.setText(f"<b>{b.name if b else e.to_site}</b>")
+        for combo, site, kind, current in ((self.residue, a, "residue", e.from_flow),
+                                           (self.supply, b, "supply", e.to_flow)):
+            combo.blockSignals(True)
+            combo.clear()
+            for f in (site.flows_of(kind) if site else []):
+                combo.addItem(f"{f.name} ({fmt_number(f.amount)} {f.unit})", f.id)
+            i = combo.findData(current)
+            if i >= 0:
+                combo.setCurrentIndex(i)
+            elif current:
+                combo.setEditText(current)
+            combo.blockSignals(False)
+        residue = a.flow(e.from_flow) if a else None
+        self.amount_unit.setText(residue.unit if residue else "")
+        self.amount.setText(fmt_number(e.amount))
+        self.ratio.setText(fmt_number(e.substitution_ratio))
+        self.kind.setCurrentText(e.kind)
+        self.transport = [Transport(t.mode, t.distance, t.uncertainty, t.label) for t in e.transport]
+        self.processing = [Processing(p.activity, p.amount_per_unit, p.unit, p.name,
+                                      p.conversion_factor, p.uncertainty) for p in e.processing]
+        self._show_logistics()
+        ec = e.economics
+        self.price.setText(fmt_number(ec.price))
+        self.transport_cost.setText(fmt_number(ec.transport_cost))
+        self.processing_cost.setText(fmt_number(ec.processing_cost))
+        self.transport_payer.setCurrentText(ec.transport_paid_by)
+        self.processing_payer.setCurrentText(ec.processing_paid_by)
+        self.description.setText(e.description)
+        self.source.setText(e.source)
+
+    def _show_logistics(self) -> None:
+        self.transport_label.setText("; ".join(
+            f"{self.catalog.describe(t.mode)}, {t.distance:g} km" for t in self.transport) or
+            "none (add legs for residues measured by mass)")
+        self.processing_label.setText("; ".join(
+            f"{p.name or self.catalog.describe(p.activity)}: {p.amount_per_unit:g} {p.unit} per unit"
+            for p in self.processing) or "none")
+
+    def _edit_transport(self) -> None:
+        legs = TransportDialog.edit(self, self.catalog, self.transport, "Transport of the exchange")
+        if legs is not None:
+            self.transport = legs
+            self._show_logistics()
+            self.edited()
+
+    def _add_processing(self) -> None:
+        ref = pick_activity(self, self.catalog, title="Processing input (per unit of residue)")
+        if ref is None:
+            return
+        rows = {(r.database, r.code): r for r in self.catalog.rows(False)}
+        row = rows.get(ref.key)
+        from PySide6.QtWidgets import QInputDialog
+
+        amount, ok = QInputDialog.getDouble(
+            self, "Processing input", f"Amount of '{row.name if row else ref.code}' per unit of "
+            f"residue [{row.unit if row else ''}]", 0.0, 0.0, 1e12, 6)
+        if ok:
+            self.processing.append(Processing(ref, amount, row.unit if row else "unit",
+                                               row.name if row else ""))
+            self._show_logistics()
+            self.edited()
+
+    def _clear_processing(self) -> None:
+        self.processing = []
+        self._show_logistics()
+        self.edited()
+
+    def edited(self) -> None:
+        """Hook: the panel commits on every change; the dialog does nothing until OK."""
+
+    def values(self, base: Exchange) -> tuple[Exchange, str, str]:
+        """An Exchange with the form's values (ids from ``base``), and the residue/supply text
+        typed when they are new flows. Raises ValueError('<field>: ...')."""
+        def num(w: QLineEdit, field: str, default: float = 0.0) -> float:
+            try:
+                v = parse_number(w.text())
+            except ValueError:
+                raise ValueError(f"{field}: '{w.text()}' is not a number") from None
+            return default if v is None else v
+
+        e = Exchange(
+            id=base.id, from_site=base.from_site, from_flow=self.residue.currentData() or "",
+            to_site=base.to_site, to_flow=self.supply.currentData() or "",
+            amount=num(self.amount, "amount"), substitution_ratio=num(self.ratio, "substitution ratio", 1.0),
+            kind=self.kind.currentText(), transport=self.transport, processing=self.processing,
+            amount_uncertainty=base.amount_uncertainty, ratio_uncertainty=base.ratio_uncertainty,
+            description=self.description.text(), source=self.source.text())
+        e.economics.price = num(self.price, "price")
+        e.economics.transport_cost = num(self.transport_cost, "transport cost")
+        e.economics.processing_cost = num(self.processing_cost, "processing cost")
+        e.economics.transport_paid_by = self.transport_payer.currentText()
+        e.economics.processing_paid_by = self.processing_payer.currentText()
+        typed_residue = "" if self.residue.currentData() and self.residue.currentText() == \
+            self.residue.itemText(self.residue.currentIndex()) else self.residue.currentText().strip()
+        typed_supply = "" if self.supply.currentData() and self.supply.currentText() == \
+            self.supply.itemText(self.supply.currentIndex()) else self.supply.currentText().strip()
+        return e, typed_residue, typed_supply
+
+
+def _apply_exchange(sc: Scenario, e: Exchange, typed_residue: str, typed_supply: str) -> None:
+    """Put ``e`` in the scenario, creating residue/supply flows the user typed as new names."""
+    a, b = sc.site(e.from_site), sc.site(e.to_site)
+    unit = "t"
+    if typed_residue:
+        fid = _free_id(a, "residue")
+        a.flows.append(Flow(fid, "residue", typed_residue, e.amount, unit))
+        e.from_flow = fid
+    if typed_supply:
+        fid = _free_id(b, "supply")
+        residue = a.flow(e.from_flow)
+        b.flows.append(Flow(fid, "supply", typed_supply, e.substitution_ratio * e.amount,
+                            residue.unit if residue else unit))
+        e.to_flow = fid
+    old = sc.exchange(e.id)
+    if old is None:
+        sc.exchanges.append(e)
+    else:
+        sc.exchanges[sc.exchanges.index(old)] = e
+
+
+def _free_id(site, prefix: str) -> str:
+    ids = {f.id for f in site.flows}
+    n, fid = 1, prefix
+    while fid in ids:
+        n += 1
+        fid = f"{prefix}-{n}"
+    return fid
+
+
+class ExchangeDialog(QDialog):
+    """Asked after dragging from one site to another: which residue replaces which supply, q, r,
+    transport, processing and money."""
+
+    def __init__(self, doc: Document, catalog: Catalog, from_site: str, to_site: str, parent=None):
+        super().__init__(parent)
+        self.doc = doc
+        sc = doc.scenario
+        a, b = sc.site(from_site), sc.site(to_site)
+        self.setWindowTitle(f"New exchange: {a.name} → {b.name}")
+        self.exchange = Exchange(new_id("ex-"), from_site, "", to_site, "", 0.0, 1.0)
+        if a.flows_of("residue"):
+            self.exchange.from_flow = a.flows_of("residue")[0].id
+            self.exchange.amount = a.flows_of("residue")[0].amount
+        if b.flows_of("supply"):
+            self.exchange.to_flow = b.flows_of("supply")[0].id
+        self.form = ExchangeForm(catalog, self)
+        self.form.load(sc, self.exchange)
+        self.form.residue.currentIndexChanged.connect(self._residue_changed)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.form)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #B03A2E;")
+        lay.addWidget(self.error)
+        bb = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        bb.button(QDialogButtonBox.Ok).setText("Create exchange")
+        bb.accepted.connect(self._accept)
+        bb.rejected.connect(self.reject)
+        lay.addWidget(bb)
+        self.resize(560, 640)
+
+    def _residue_changed(self) -> None:
+        fid = self.form.residue.currentData()
+        site = self.doc.scenario.site(self.exchange.from_site)
+        f = site.flow(fid) if fid else None
+        if f is not None:
+            self.form.amount_unit.setText(f.unit)
+
+    def _accept(self) -> None:
+        try:
+            e, typed_r, typed_s = self.form.values(self.exchange)
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        if not (e.from_flow or typed_r) or not (e.to_flow or typed_s):
+            self.error.setText("Choose (or type) the residue and the supply it replaces.")
+            return
+        a = self.doc.scenario.site(e.from_site)
+        b = self.doc.scenario.site(e.to_site)
+        self.doc.edit(f"Add exchange {a.name} → {b.name}",
+                      lambda sc: _apply_exchange(sc, e, typed_r, typed_s))
+        self.created_id = e.id
+        self.accept()
+
+
+class ExchangePanel(QWidget):
+    def __init__(self, doc_getter: Callable[[], Document], catalog: Catalog, parent=None):
+        super().__init__(parent)
+        self.doc = doc_getter
+        self.exchange_id: str | None = None
+        self._loading = False
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        self.form = ExchangeForm(catalog, self)
+        self.form.edited = self._commit
+        lay.addWidget(self.form)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #B03A2E;")
+        lay.addWidget(self.error)
+        f = self.form
+        for w in (f.amount, f.ratio, f.price, f.transport_cost, f.processing_cost, f.description, f.source):
+            w.editingFinished.connect(self._commit)
+        for w in (f.kind, f.transport_payer, f.processing_payer):
+            w.currentTextChanged.connect(lambda _t: self._commit())
+        for w in (f.residue, f.supply):
+            w.activated.connect(lambda _i: self._commit())
+
+    def show_exchange(self, exchange_id: str | None) -> None:
+        self.exchange_id = exchange_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        e = self.doc().scenario.exchange(self.exchange_id) if self.exchange_id else None
+        if e is None:
+            return
+        self._loading = True
+        self.form.load(self.doc().scenario, e)
+        self.error.clear()
+        self._loading = False
+
+    def _commit(self) -> None:
+        if self._loading or not self.exchange_id:
+            return
+        doc = self.doc()
+        old = doc.scenario.exchange(self.exchange_id)
+        if old is None:
+            return
+        try:
+            e, typed_r, typed_s = self.form.values(old)
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.clear()
+        if not e.from_flow and not typed_r:
+            e.from_flow = old.from_flow
+        if not e.to_flow and not typed_s:
+            e.to_flow = old.to_flow
+        import dataclasses
+
+        if dataclasses.asdict(e) == dataclasses.asdict(old) and not typed_r and not typed_s:
+            return
+        changed = [k for k in ("amount", "substitution_ratio", "kind", "from_flow", "to_flow",
+                               "description", "source", "transport", "processing", "economics")
+                   if getattr(e, k) != getattr(old, k)]
+        label = f"Edit {changed[0].replace('_', ' ') if changed else 'exchange'} of exchange '{old.id}'"
+        doc.edit(label, lambda sc: _apply_exchange(sc, e, typed_r, typed_s),
+                 merge_key=f"exchange:{old.id}:{','.join(changed)}")
+
+
+class PropertiesPanel(QStackedWidget):
+    """Shows the site panel, the exchange panel, or a hint."""
+
+    def __init__(self, doc_getter, catalog: Catalog, parent=None):
+        super().__init__(parent)
+        self.hint = QLabel("Select a site or an exchange on the canvas to see and edit its "
+                           "properties.\n\nAdd a site: double-click the canvas, or Edit ▸ Add site "
+                           "(Ctrl+Shift+N).\nAdd an exchange: drag from a site's dot to another site.")
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.hint.setMargin(12)
+        self.site_panel = SitePanel(doc_getter, catalog)
+        self.exchange_panel = ExchangePanel(doc_getter, catalog)
+        self.addWidget(self.hint)
+        self.addWidget(self.site_panel)
+        self.addWidget(self.exchange_panel)
+
+    def show_selection(self, site_id: str | None, exchange_id: str | None) -> None:
+        if site_id:
+            self.site_panel.show_site(site_id)
+            self.setCurrentWidget(self.site_panel)
+        elif exchange_id:
+            self.exchange_panel.show_exchange(exchange_id)
+            self.setCurrentWidget(self.exchange_panel)
+        else:
+            self.setCurrentWidget(self.hint)
+
+    def refresh(self) -> None:
+        w = self.currentWidget()
+        if w is self.site_panel:
+            if self.site_panel.site() is None:
+                self.setCurrentWidget(self.hint)
+            else:
+                self.site_panel.refresh()
+        elif w is self.exchange_panel:
+            if self.exchange_panel.doc().scenario.exchange(self.exchange_panel.exchange_id) is None:
+                self.setCurrentWidget(self.hint)
+            else:
+                self.exchange_panel.refresh()

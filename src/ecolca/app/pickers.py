@@ -1,0 +1,501 @@
+"""Pickers: choose a background activity from a project's catalogue, and choose LCIA methods.
+
+Both dialogs are views over plain rows from :mod:`ecolca.catalog`; they hold no Brightway state,
+so they can be built and tested with synthetic rows.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
+    QLabel, QLineEdit, QPushButton, QTableView, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+    QWidget,
+)
+
+from ecolca import catalog, units
+from ecolca.catalog import ActivityRow
+from ecolca.model import DEFAULT_METHODS, ActivityRef
+
+SEARCH_DEBOUNCE_MS = 80  # one filter pass per burst of keystrokes, still feels immediate
+
+_COLUMNS = ("Name", "Reference product", "Location", "Unit", "Database")
+_FIELDS = ("name", "product", "location", "unit", "database")
+_NAV_KEYS = (Qt.Key_Up, Qt.Key_Down, Qt.Key_PageUp, Qt.Key_PageDown)
+
+
+class ActivityTableModel(QAbstractTableModel):
+    """All rows, and the indices of the rows shown, in display order.
+
+    Filtering and sorting work on the index list in Python, never per row through Qt: on 20,000
+    rows a filter pass is one list comprehension and one model reset.
+    """
+
+    def __init__(self, rows: list[ActivityRow], parent: QObject | None = None):
+        super().__init__(parent)
+        self.rows = rows
+        self.visible: list[int] = list(range(len(rows)))
+        self.sort_column = -1
+        self.sort_order = Qt.AscendingOrder
+        self._ranks: dict[int, list[int]] = {}  # column -> rank of each row; built on first sort
+
+    # -- Qt model interface
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.visible)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(_COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return _COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[self.visible[index.row()]]
+        if role == Qt.DisplayRole:
+            return getattr(row, _FIELDS[index.column()])
+        if role == Qt.ToolTipRole:
+            if index.column() == 4:
+                return f"{row.database}\ncode: {row.code}"
+            return getattr(row, _FIELDS[index.column()]) or None  # full text of an elided cell
+        return None
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        """Sort the shown rows by ``column`` (case-insensitive), keeping the selection."""
+        self.sort_column, self.sort_order = column, order
+        if column < 0:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_rows = [self.visible[i.row()] for i in old]
+        self._sort_visible()
+        pos = {r: k for k, r in enumerate(self.visible)}
+        self.changePersistentIndexList(old, [self.index(pos[r], i.column()) for r, i in zip(old_rows, old)])
+        self.layoutChanged.emit()
+
+    # -- ecolca interface
+    def set_visible(self, indices: list[int]) -> None:
+        """Show the rows at ``indices`` (into :attr:`rows`), in the current sort order."""
+        self.beginResetModel()
+        self.visible = indices
+        self._sort_visible()
+        self.endResetModel()
+
+    def row_at(self, view_row: int) -> int:
+        """Index into :attr:`rows` of the row shown at ``view_row``."""
+        return self.visible[view_row]
+
+    def view_row_of(self, row_index: int) -> int:
+        """Where row ``row_index`` is shown, or -1."""
+        try:
+            return self.visible.index(row_index)
+        except ValueError:
+            return -1
+
+    def _sort_visible(self) -> None:
+        col = self.sort_column
+        if col < 0:
+            return
+        rank = self._ranks.get(col)
+        if rank is None:  # rank once per column, so each later sort compares ints only
+            field = _FIELDS[col]
+            order = sorted(range(len(self.rows)), key=lambda i: getattr(self.rows[i], field).lower())
+            rank = [0] * len(self.rows)
+            for k, i in enumerate(order):
+                rank[i] = k
+            self._ranks[col] = rank
+        self.visible.sort(key=rank.__getitem__, reverse=self.sort_order == Qt.DescendingOrder)
+
+
+class _ForwardNavigation(QObject):
+    """Arrow and page keys typed in the search field move the selection in the table."""
+
+    def __init__(self, target: QWidget, parent: QObject):
+        super().__init__(parent)
+        self.target = target
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.KeyPress and event.key() in _NAV_KEYS:
+            QApplication.sendEvent(self.target, QKeyEvent(event.type(), event.key(), event.modifiers()))
+            return True
+        return False
+
+
+def _dimension(unit: str) -> str | None:
+    return units.dimension(unit) if units.is_known(unit) else None
+
+
+class ActivityPickerDialog(QDialog):
+    """Choose one activity among ``rows`` by typing words of its name, product, location, unit,
+    database or code.
+
+    ``unit_hint``: the unit the activity will be used in; when ecolca knows it, a check box (on by
+    default) hides activities whose unit is in another dimension (unknown units stay shown).
+    ``current``: the activity to select when the dialog opens.
+    """
+
+    def __init__(self, rows: list[ActivityRow], parent: QWidget | None = None, *,
+                 title: str = "Choose a background activity", unit_hint: str | None = None,
+                 current: ActivityRef | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.rows = rows
+        self._texts = [r.text for r in rows]
+        self._allowed: list[bool] | None = None  # per row: unit convertible from unit_hint
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Search name, product, location, unit, database… (all words)")
+        self.search_edit.setClearButtonEnabled(True)
+
+        self.model = ActivityTableModel(rows, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideRight)  # the tooltip of a cell shows its full text
+        vh = self.table.verticalHeader()
+        vh.hide()
+        vh.setSectionResizeMode(QHeaderView.Fixed)  # never measure 20,000 rows
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.Interactive)
+        hh.setStretchLastSection(True)
+        hh.setHighlightSections(False)
+        hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.AscendingOrder)
+
+        self.unit_check: QCheckBox | None = None
+        if unit_hint and units.is_known(unit_hint):
+            hint_dim = units.dimension(unit_hint)
+            dims = {u: _dimension(u) for u in {r.unit for r in rows}}
+            self._allowed = [dims[r.unit] in (None, hint_dim) for r in rows]
+            self.unit_check = QCheckBox(f"Only units convertible from {unit_hint}")
+            self.unit_check.setToolTip(
+                f"Hide activities whose unit is not a {hint_dim} unit. Activities with units "
+                "ecolca does not know stay shown.")
+            self.unit_check.setChecked(True)
+            self.unit_check.toggled.connect(lambda _checked: self._apply_filter())
+
+        self.count_label = QLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.Ok)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        bottom = QHBoxLayout()
+        if self.unit_check is not None:
+            bottom.addWidget(self.unit_check)
+            bottom.addSpacing(12)
+        bottom.addWidget(self.count_label)
+        bottom.addStretch(1)
+        bottom.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._timer.timeout.connect(self._apply_filter)
+        self.search_edit.textChanged.connect(lambda _text: self._timer.start())
+        self.search_edit.installEventFilter(_ForwardNavigation(self.table, self))
+        self.table.doubleClicked.connect(self.accept)
+        # OK may still be disabled while the debounce waits: accept() filters first
+        self.search_edit.returnPressed.connect(self.accept)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        hh.sortIndicatorChanged.connect(lambda *_: self._scroll_to_selection())
+
+        self._selected_index = -1  # index into rows of the chosen row, kept across filter passes
+        self._auto_selected = False  # the selection is the filter's first row, not the user's choice
+        self._filtering = False
+        if current is not None:
+            self._selected_index = next(
+                (i for i, r in enumerate(rows) if (r.database, r.code) == current.key), -1)
+            if (self._selected_index >= 0 and self._allowed is not None
+                    and not self._allowed[self._selected_index]):
+                self.unit_check.setChecked(False)  # never hide what the user picked before
+        self._apply_filter()
+        self._user_sized_columns = False
+        self._sizing_columns = False
+        hh.sectionResized.connect(self._on_section_resized)
+        self.table.viewport().installEventFilter(self)
+        self.resize(1000, 600)
+        self.search_edit.setFocus()
+
+    # -- public
+    def selected_row(self) -> ActivityRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.rows[self.model.row_at(rows[0].row())] if rows else None
+
+    def selected_ref(self) -> ActivityRef | None:
+        row = self.selected_row()
+        return ActivityRef(row.database, row.code) if row is not None else None
+
+    @classmethod
+    def pick(cls, parent: QWidget | None, rows: list[ActivityRow], **kw) -> ActivityRef | None:
+        """Show the dialog modally; the chosen activity, or None when cancelled."""
+        dlg = cls(rows, parent, **kw)
+        try:
+            return dlg.selected_ref() if dlg.exec() == QDialog.Accepted else None
+        finally:
+            dlg.deleteLater()
+
+    def accept(self) -> None:
+        if self._timer.isActive():  # Enter typed right after the last key: filter first
+            self._timer.stop()
+            self._apply_filter()
+        if self.selected_row() is not None:
+            super().accept()
+
+    # -- internals
+    def _apply_filter(self) -> None:
+        self._timer.stop()
+        self._filtering = True
+        try:
+            self._filter()
+        finally:
+            self._filtering = False
+        self._update_ok()
+
+    def _filter(self) -> None:
+        sel = self.table.selectionModel().selectedRows()
+        if sel and not self._auto_selected:
+            self._selected_index = self.model.row_at(sel[0].row())
+        self._auto_selected = False
+        indices = catalog.search(self.rows, self.search_edit.text(), self._texts)
+        if self._allowed is not None and self.unit_check.isChecked():
+            allowed = self._allowed
+            indices = [i for i in indices if allowed[i]]
+        self.model.set_visible(indices)
+        view_row = self.model.view_row_of(self._selected_index) if self._selected_index >= 0 else -1
+        if view_row < 0 and self.model.rowCount() and self.search_edit.text().strip():
+            view_row = 0  # typing narrows to a row that Enter then accepts
+            self._auto_selected = True
+        if view_row >= 0:
+            self.table.selectRow(view_row)
+            self._scroll_to_selection()
+        self.count_label.setText(f"{len(indices):,} of {len(self.rows):,}")
+
+    def _on_selection_changed(self, *_) -> None:
+        if not self._filtering:
+            self._auto_selected = False  # the user chose a row: keep it while the filter changes
+        self._update_ok()
+
+    def _scroll_to_selection(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.table.scrollTo(rows[0], QAbstractItemView.PositionAtCenter)
+
+    def _update_ok(self, *_) -> None:
+        self.ok_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.table.viewport() and event.type() == QEvent.Resize and not self._user_sized_columns:
+            self._size_columns()
+        return super().eventFilter(obj, event)
+
+    def _size_columns(self) -> None:
+        # name and product carry the meaning; location ("Europe without Switzerland"), unit and
+        # database are shorter; the database column takes what is left, so no horizontal scroll
+        total = self.table.viewport().width()
+        self._sizing_columns = True
+        try:
+            for col, share in enumerate((0.36, 0.22, 0.17, 0.11)):
+                self.table.setColumnWidth(col, max(60, int(total * share)))
+        finally:
+            self._sizing_columns = False
+
+    def _on_section_resized(self, section: int, *_) -> None:
+        # the last section stretches with the view by itself; only the others are the user's
+        if not self._sizing_columns and self.isVisible() and section != len(_COLUMNS) - 1:
+            self._user_sized_columns = True  # the user dragged a column edge: keep their widths
+
+
+class MethodPickerDialog(QDialog):
+    """Choose LCIA methods in a tree grouped by the levels of the method tuples
+    (family → category → indicator).
+
+    Leaves are check boxes; a parent shows whether all, some or none of its leaves are chosen, and
+    checking it checks every leaf under it that the filter shows. ``units`` maps a method to its
+    unit, shown in a second column.
+    """
+
+    def __init__(self, all_methods: list[tuple[str, ...]], chosen: list[tuple[str, ...]],
+                 parent: QWidget | None = None, units: dict | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Choose impact assessment methods")
+        self.all_methods = list(dict.fromkeys(tuple(m) for m in all_methods))
+        units = units or {}
+        chosen_set = {tuple(m) for m in chosen}
+
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter methods… (all words)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Method", "Unit"])
+        self.tree.setUniformRowHeights(True)
+        self.tree.setTextElideMode(Qt.ElideMiddle)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
+
+        self._leaves: dict[tuple[str, ...], QTreeWidgetItem] = {}
+        self._parents: dict[tuple[str, ...], QTreeWidgetItem] = {}
+        self._leaf_text: dict[int, str] = {}  # id(leaf) -> lower-case text searched by the filter
+        self._updating = False
+        for m in self.all_methods:
+            parent_item = self.tree.invisibleRootItem()
+            for depth in range(1, len(m)):
+                node = self._parents.get(m[:depth])
+                if node is None:
+                    node = QTreeWidgetItem(parent_item, [m[depth - 1]])
+                    node.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable)
+                    node.setCheckState(0, Qt.Unchecked)
+                    self._parents[m[:depth]] = node
+                parent_item = node
+            unit = units.get(m, "")
+            leaf = QTreeWidgetItem(parent_item, [m[-1], unit])
+            leaf.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable
+                          | Qt.ItemNeverHasChildren)
+            leaf.setCheckState(0, Qt.Checked if m in chosen_set else Qt.Unchecked)
+            leaf.setData(0, Qt.UserRole, m)
+            leaf.setToolTip(0, " | ".join(m) + (f"\nunit: {unit}" if unit else ""))
+            self._leaves[m] = leaf
+            self._leaf_text[id(leaf)] = " ".join((*m, unit)).lower()
+        self._refresh_parents()
+        for m in chosen_set & self._leaves.keys():  # show where the chosen methods sit
+            item = self._leaves[m].parent()
+            while item is not None:
+                item.setExpanded(True)
+                item = item.parent()
+
+        self.default_button = QPushButton("Default set")
+        self.default_button.setToolTip("Choose exactly ecolca's default methods (those in this project)")
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Choose no method")
+        for b in (self.default_button, self.clear_button):
+            b.setAutoDefault(False)  # Enter accepts the dialog, never resets the choice
+        self.count_label = QLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.default_button)
+        bottom.addWidget(self.clear_button)
+        bottom.addSpacing(12)
+        bottom.addWidget(self.count_label)
+        bottom.addStretch(1)
+        bottom.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(bottom)
+
+        self.tree.itemChanged.connect(self._on_item_changed)
+        self.filter_edit.textChanged.connect(self._apply_filter)
+        self.default_button.clicked.connect(self.set_default)
+        self.clear_button.clicked.connect(lambda: self.set_chosen([]))
+        self._update_count()
+        self.resize(760, 560)
+        self.filter_edit.setFocus()
+
+    # -- public
+    def chosen(self) -> list[tuple[str, ...]]:
+        """The checked methods, in the order of ``all_methods``."""
+        return [m for m in self.all_methods if self._leaves[m].checkState(0) == Qt.Checked]
+
+    def set_chosen(self, methods: list[tuple[str, ...]]) -> None:
+        """Check exactly ``methods`` (those not offered are ignored)."""
+        want = {tuple(m) for m in methods}
+        self._updating = True
+        try:
+            for m, leaf in self._leaves.items():
+                leaf.setCheckState(0, Qt.Checked if m in want else Qt.Unchecked)
+        finally:
+            self._updating = False
+        self._refresh_parents()
+        self._update_count()
+
+    def set_default(self) -> None:
+        """Check exactly :data:`ecolca.model.DEFAULT_METHODS` that are offered."""
+        self.set_chosen(DEFAULT_METHODS)
+
+    @classmethod
+    def pick(cls, parent: QWidget | None, all_methods: list[tuple[str, ...]],
+             chosen: list[tuple[str, ...]], units: dict | None = None) -> list[tuple[str, ...]] | None:
+        """Show the dialog modally; the chosen methods, or None when cancelled."""
+        dlg = cls(all_methods, chosen, parent, units)
+        try:
+            return dlg.chosen() if dlg.exec() == QDialog.Accepted else None
+        finally:
+            dlg.deleteLater()
+
+    # -- internals
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if self._updating or column != 0:
+            return
+        if item.childCount():  # a parent: apply its new state to the leaves the filter shows
+            shown = [leaf for leaf in self._leaves_under(item) if not leaf.isHidden()]
+            state = Qt.Unchecked if item.checkState(0) == Qt.Unchecked else Qt.Checked
+            if state == Qt.Checked and all(leaf.checkState(0) == Qt.Checked for leaf in shown):
+                state = Qt.Unchecked  # partly checked only through hidden leaves: a click toggles
+            self._updating = True
+            try:
+                for leaf in shown:
+                    leaf.setCheckState(0, state)
+            finally:
+                self._updating = False
+        self._refresh_parents()
+        self._update_count()
+
+    def _leaves_under(self, item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+        out, stack = [], [item]
+        while stack:
+            it = stack.pop()
+            for k in range(it.childCount()):
+                child = it.child(k)
+                (stack if child.childCount() else out).append(child)
+        return out
+
+    def _refresh_parents(self) -> None:
+        """Set each parent to checked, partly checked or unchecked from all its leaves."""
+        self._updating = True
+        try:
+            # deepest first, so a parent reads children already refreshed
+            for prefix in sorted(self._parents, key=len, reverse=True):
+                node = self._parents[prefix]
+                states = {node.child(k).checkState(0) for k in range(node.childCount())}
+                node.setCheckState(0, states.pop() if len(states) == 1 else Qt.PartiallyChecked)
+        finally:
+            self._updating = False
+
+    def _apply_filter(self, text: str) -> None:
+        words = text.lower().split()
+        for leaf in self._leaves.values():
+            t = self._leaf_text[id(leaf)]
+            leaf.setHidden(not all(w in t for w in words))
+        for prefix in sorted(self._parents, key=len, reverse=True):
+            node = self._parents[prefix]
+            shown = any(not node.child(k).isHidden() for k in range(node.childCount()))
+            node.setHidden(not shown)
+            if words and shown:
+                node.setExpanded(True)
+
+    def _update_count(self) -> None:
+        self.count_label.setText(f"{len(self.chosen())} chosen")
+
+
+__all__ = ["ActivityPickerDialog", "ActivityTableModel", "MethodPickerDialog", "SEARCH_DEBOUNCE_MS"]

@@ -1,0 +1,875 @@
+"""The results view: tables and charts of one comparison (methodology.md §3).
+
+:class:`ResultsView` renders a :class:`~ecolca.results.Results` in tabs (Summary, Exchanges,
+Sites, Economics, Inventory and, when there is a Monte Carlo run, Uncertainty). It only reads
+the results; it computes nothing but sums for display. Labels follow the Excel report
+(:mod:`ecolca.report`) so the app and the report say the same thing.
+
+Sign convention everywhere: Δ = S − L; negative (green) means the symbiosis lowers the impact.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from pathlib import Path
+from typing import Any, Sequence
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import EngFormatter
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ecolca.report import KEY_LABELS
+from ecolca.report import _verdict as _report_verdict  # one wording for app and report
+from ecolca.results import ExchangeParts, Results, method_label
+
+__all__ = ["ResultsView", "format_number", "format_delta", "TOP_EXCHANGES", "PART_COLORS"]
+
+STALE_TEXT = ("Results are out of date: the scenario changed after this run. "
+              "Run the comparison again.")
+EMPTY_TEXT = "No results yet: press Run comparison (F5)"
+KEYS_NOTE = ("Per-site figures under different attribution keys must never be summed: each key "
+             "splits the same system Δ differently. The system-level Δ (Summary) is the "
+             "ISO-consistent result; a split between partners is a labelled view.")
+
+TOP_EXCHANGES = 25  # the exchange chart shows this many bars by |Δ_e|, the rest as "others"
+
+# Okabe-Ito: distinct for the common colour-vision deficiencies
+PARTS = (("avoided_fate", "Avoided fate"), ("avoided_supply", "Avoided supply"),
+         ("transport", "Transport"), ("processing", "Processing"))
+PART_COLORS = {"avoided_fate": "#0072B2", "avoided_supply": "#009E73",
+               "transport": "#E69F00", "processing": "#CC79A7"}
+_LINEAR_COLOR = "#999999"
+_SYMBIOTIC_COLOR = "#009E73"
+_WORSE_COLOR = "#D55E00"
+_SAVING_TEXT = QColor("#1a7f37")  # table text: negative Δ (saving)
+_BURDEN_TEXT = QColor("#b42318")  # table text: positive Δ (extra impact)
+_TOTAL_BG = QColor("#E2EFDA")
+
+_CHART_TABS = ("Summary", "Exchanges", "Sites")
+_MINUS = "-"  # ASCII, so copied numbers paste into spreadsheets as numbers
+
+
+# ---- number formatting --------------------------------------------------------------------
+def format_number(v: float | None, *, money: bool = False) -> str:
+    """A readable number: thousands separators, a few decimals, scientific for tiny or huge
+    values (e.g. CTUh, or 1e12 MJ). ``None`` and non-finite values give ``–``."""
+    if v is None or not isinstance(v, (int, float)) or not math.isfinite(v):
+        return "–"
+    a = abs(v)
+    if a == 0:
+        return "0"
+    if money:
+        return f"{v:,.0f}" if a >= 1000 else f"{v:,.2f}"
+    if a >= 1e12 or a < 1e-2:  # as the report: tiny values (CTUh) keep their digits
+        return f"{v:.3e}"
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 1:
+        return f"{v:,.2f}"
+    return f"{v:.4f}"
+
+
+def format_delta(v: float | None, *, money: bool = False) -> str:
+    """As :func:`format_number`, with an explicit ``+`` on positive values."""
+    s = format_number(v, money=money)
+    return "+" + s if isinstance(v, (int, float)) and math.isfinite(v) and v > 0 else s
+
+
+def format_pct(v: float | None, *, signed: bool = False) -> str:
+    if v is None or not math.isfinite(v):
+        return "–"
+    return f"{v:+.1f} %" if signed and v != 0 else f"{v:.1f} %"
+
+
+def _pct_text(v: float) -> str:
+    """A signed percentage that does not round a small change to 0.0 %."""
+    return f"{v:+.2g} %" if 0 < abs(v) < 0.1 else f"{v:+.1f} %"
+
+
+def _short_method(m: Sequence[str], width: int = 30) -> str:
+    """The first two levels of a method name, wrapped on at most two lines (chart labels)."""
+    return _wrap2(": ".join(m[:2]) if len(m) >= 2 else method_label(tuple(m)), width)
+
+
+def _wrap2(text: str, width: int) -> str:
+    """``text`` on at most two lines of ``width`` characters, ``…`` where it is cut."""
+    return "\n".join(textwrap.wrap(text, width, max_lines=2, placeholder=" …")) or text
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _axis_formatter() -> EngFormatter:
+    """Axis ticks with SI prefixes (k, M, G, m, µ): −100 M reads better than −1e+08."""
+    return EngFormatter(sep=" ")
+
+
+_ENG = EngFormatter(sep=" ", places=1)
+
+
+def _eng(v: float) -> str:
+    return _ENG.format_eng(v) if v else "0"
+
+
+# ---- table items --------------------------------------------------------------------------
+class _Item(QTableWidgetItem):
+    """A cell that sorts by its raw value (Qt.UserRole) when it has one."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        a, b = self.data(Qt.UserRole), other.data(Qt.UserRole)
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+            return a < b
+        return super().__lt__(other)
+
+
+def _text_item(text: str, tooltip: str | None = None, key: Any = None) -> QTableWidgetItem:
+    it = _Item(text)
+    it.setFlags(Qt.ItemIsSelectable | Qt.ItemIsEnabled)
+    it.setToolTip(tooltip if tooltip is not None else text)
+    if key is not None:
+        it.setData(Qt.UserRole, key)
+    return it
+
+
+def _num_item(v: float | None, *, delta: bool = False, money: bool = False,
+              pct: bool = False) -> QTableWidgetItem:
+    """A right-aligned number; the raw value sits in Qt.UserRole. Δ cells are coloured: green
+    below 0 (saving), red above 0."""
+    if pct:
+        text = format_pct(v, signed=delta)
+    else:
+        text = format_delta(v, money=money) if delta else format_number(v, money=money)
+    it = _Item(text)
+    it.setFlags(Qt.ItemIsSelectable | Qt.ItemIsEnabled)
+    it.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+    if isinstance(v, (int, float)) and math.isfinite(v):
+        it.setData(Qt.UserRole, float(v))
+        it.setToolTip(repr(float(v)))
+        if delta and v != 0:
+            it.setForeground(QBrush(_SAVING_TEXT if v < 0 else _BURDEN_TEXT))
+    return it
+
+
+def _make_table(headers: Sequence[str], stretch: int | None = None) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(list(headers))
+    t.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectRows)
+    t.setAlternatingRowColors(True)
+    t.setWordWrap(False)  # one line per row; the full text is in the tooltip
+    t.verticalHeader().setVisible(False)
+    t.verticalHeader().setDefaultSectionSize(24)
+    h = t.horizontalHeader()
+    h.setDefaultAlignment(Qt.AlignCenter | Qt.TextWordWrap)
+    h.setSectionResizeMode(QHeaderView.Interactive)
+    h.setStretchLastSection(False)
+    if stretch is not None:
+        h.setSectionResizeMode(stretch, QHeaderView.Stretch)
+    h.setMinimumHeight(44)  # two-line headers with units
+    return t
+
+
+def _fill(t: QTableWidget, rows: list[list[QTableWidgetItem]], total_rows: set[int] = frozenset()
+          ) -> None:
+    sorting = t.isSortingEnabled()
+    t.setSortingEnabled(False)
+    t.clearContents()
+    t.setRowCount(len(rows))
+    bold = QFont()
+    bold.setBold(True)
+    for i, row in enumerate(rows):
+        for j, it in enumerate(row):
+            if i in total_rows:
+                it.setFont(bold)
+                it.setBackground(QBrush(_TOTAL_BG))
+            t.setItem(i, j, it)
+    h = t.horizontalHeader()
+    for j in range(t.columnCount()):
+        if h.sectionResizeMode(j) != QHeaderView.Stretch:
+            t.resizeColumnToContents(j)
+            t.setColumnWidth(j, min(max(t.columnWidth(j), 80), 360))
+    t.setSortingEnabled(sorting)
+
+
+def _note(text: str, style: str = "color: #555; font-style: italic;") -> QLabel:
+    lab = QLabel(text)
+    lab.setWordWrap(True)
+    lab.setStyleSheet(style)
+    lab.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    return lab
+
+
+# ---- a chart with its export action --------------------------------------------------------
+class _Chart(QWidget):
+    """A matplotlib figure in a canvas, a toolbar with "Export chart…" and the same action in
+    the canvas's context menu."""
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.name = name
+        self.figure = Figure(figsize=(7, 4), dpi=100, layout="constrained")
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setMinimumHeight(220)
+        self.scroll = QScrollArea()  # tall charts (many bars) scroll instead of squeezing labels
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.setWidget(self.canvas)
+        self.export_action = QAction("Export chart…", self)
+        self.export_action.setToolTip("Save this chart as PNG or SVG")
+        self.export_action.triggered.connect(self._export_dialog)
+        self.canvas.setContextMenuPolicy(Qt.ActionsContextMenu)
+        self.canvas.addAction(self.export_action)
+        bar = QToolBar()
+        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        bar.addAction(self.export_action)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(bar)
+        lay.addWidget(self.scroll, 1)
+
+    def set_min_height(self, px: int) -> None:
+        self.canvas.setMinimumHeight(max(220, int(px)))
+
+    def redraw(self) -> None:
+        self.canvas.draw_idle()  # draws when shown; never blocks a hidden tab
+
+    def export(self, path: str | Path) -> Path:
+        p = Path(path)
+        fmt = p.suffix.lower().lstrip(".")
+        if fmt not in ("png", "svg"):
+            raise ValueError(f"cannot export a chart as {p.name!r}: use .png or .svg")
+        self.figure.savefig(p, format=fmt, dpi=150 if fmt == "png" else None,
+                            facecolor="white")
+        return p
+
+    def _export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export chart", f"{self.name.lower()}-chart.png",
+            "PNG image (*.png);;SVG vector image (*.svg)")
+        if not path:
+            return
+        if Path(path).suffix.lower() not in (".png", ".svg"):
+            path += ".png"
+        try:
+            self.export(path)
+        except (OSError, ValueError) as exc:
+            from PySide6.QtWidgets import QMessageBox
+            QMessageBox.warning(self, "Export chart", f"Could not export the chart:\n{exc}")
+
+
+class _Veil(QWidget):
+    """A translucent white layer over stale content: greys it, lets clicks and scrolling
+    through (a QGraphicsOpacityEffect renders tables and canvases badly)."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.setObjectName("staleVeil")
+        parent.installEventFilter(self)
+        self.hide()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False
+
+    def paintEvent(self, _event) -> None:
+        QPainter(self).fillRect(self.rect(), QColor(255, 255, 255, 150))
+
+
+def _method_combo(tooltip: str) -> QComboBox:
+    c = QComboBox()
+    c.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+    c.setMinimumContentsLength(45)
+    c.setToolTip(tooltip)
+    return c
+
+
+# ---- the view -----------------------------------------------------------------------------
+class ResultsView(QWidget):
+    """All results of one comparison.
+
+    ``set_results(results)`` shows a run (``None``: the empty state) and clears the stale flag;
+    ``set_stale(True)`` shows the out-of-date banner and greys the content.
+    ``exchangeActivated(id)`` / ``siteActivated(id)`` fire when a row is double-clicked.
+    ``export_chart(tab, path)`` saves the chart of tab Summary, Exchanges or Sites as PNG/SVG.
+    """
+
+    exchangeActivated = Signal(str)
+    siteActivated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._results: Results | None = None
+        self._stale = False
+        self._exchange_rows: list[ExchangeParts] = []  # what the exchange chart shows
+        self._others_count = 0
+
+        self.banner = QLabel(STALE_TEXT)
+        self.banner.setObjectName("staleBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel#staleBanner { background: #FFF4CE; color: #5C3B00; font-weight: bold;"
+            " border: 1px solid #E0A800; border-left: 6px solid #E0A800; padding: 8px; }")
+        self.banner.hide()
+
+        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label.setAlignment(Qt.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: #666; font-size: 15px;")
+
+        self.tabs = QTabWidget()
+        self._build_summary()
+        self._build_exchanges()
+        self._build_sites()
+        self._build_economics()
+        self._build_inventory()
+        self._build_uncertainty()
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(self.tabs)
+        self.veil = _Veil(self.stack)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.banner)
+        lay.addWidget(self.stack, 1)
+        self.set_results(None)
+
+    # ---- public API ---------------------------------------------------------------------
+    def results(self) -> Results | None:
+        return self._results
+
+    def set_results(self, results: Results | None) -> None:
+        """Show ``results`` (a fresh run: the stale flag is cleared); ``None`` shows the empty
+        state."""
+        self._results = results
+        self._stale = False
+        if results is None:
+            self.stack.setCurrentWidget(self.empty_label)
+            self._update_stale()
+            return
+        self._fill_method_combo(self.ex_method, results)
+        self._fill_method_combo(self.site_method, results)
+        key_i = self.site_key.findData(results.attribution_key)
+        if key_i < 0:  # a key the app does not know: still show it
+            self.site_key.addItem(results.attribution_key, results.attribution_key)
+            key_i = self.site_key.count() - 1
+        self.site_key.blockSignals(True)
+        self.site_key.setCurrentIndex(key_i)
+        self.site_key.blockSignals(False)
+        self._render_summary()
+        self._render_exchanges()
+        self._render_sites()
+        self._render_economics()
+        self._render_inventory()
+        self._render_uncertainty()
+        self.stack.setCurrentWidget(self.tabs)
+        self._update_stale()
+
+    def set_stale(self, stale: bool) -> None:
+        """Mark the shown results as out of date (banner on top, content greyed) or current."""
+        self._stale = bool(stale)
+        self._update_stale()
+
+    def is_stale(self) -> bool:
+        return self._stale
+
+    def export_chart(self, tab_name: str, path: str | Path) -> Path:
+        """Save the chart of ``tab_name`` (Summary, Exchanges, Sites) to ``path``; the format
+        follows the extension (.png or .svg). Returns the path."""
+        if self._results is None:
+            raise ValueError("no results to export")
+        chart = self._charts.get(tab_name)
+        if chart is None:
+            raise ValueError(f"no chart on tab {tab_name!r}; charts: {', '.join(_CHART_TABS)}")
+        return chart.export(path)
+
+    def chart_figure(self, tab_name: str) -> Figure:
+        """The matplotlib figure of a tab's chart (for tests and export)."""
+        return self._charts[tab_name].figure
+
+    def tab_names(self) -> list[str]:
+        return [self.tabs.tabText(i) for i in range(self.tabs.count())]
+
+    def show_tab(self, tab_name: str) -> None:
+        self.tabs.setCurrentIndex(self.tab_names().index(tab_name))
+
+    # ---- state --------------------------------------------------------------------------
+    def _update_stale(self) -> None:
+        on = self._stale and self._results is not None
+        self.banner.setVisible(on)
+        self.veil.setGeometry(self.stack.rect())
+        self.veil.setVisible(on)
+        if on:
+            self.veil.raise_()
+
+    @staticmethod
+    def _fill_method_combo(combo: QComboBox, results: Results) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for m in results.methods:
+            combo.addItem(method_label(m), m)
+            combo.setItemData(combo.count() - 1, method_label(m), Qt.ToolTipRole)
+        i = combo.findData(current) if current is not None else -1
+        combo.setCurrentIndex(max(i, 0))
+        combo.blockSignals(False)
+
+    # ---- Summary ------------------------------------------------------------------------
+    def _build_summary(self) -> None:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        self.summary_info = _note("")
+        self.summary_info.setStyleSheet("color: #333;")
+        self.summary_table = _make_table(
+            ["Method", "Unit", "Linear (L)\n[unit/year]", "Symbiotic (S)\n[unit/year]",
+             "Δ = S − L\n[unit/year]", "Δ [%]"], stretch=0)
+        self.summary_chart = _Chart("Summary")
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.summary_table)
+        split.addWidget(self.summary_chart)
+        split.setSizes([250, 380])
+        lay.addWidget(self.summary_info)
+        lay.addWidget(split, 1)
+        self.tabs.addTab(page, "Summary")
+        self._charts = {"Summary": self.summary_chart}
+
+    def _render_summary(self) -> None:
+        r = self._results
+        assert r is not None
+        self.summary_info.setText(
+            f"<b>{_html(r.scenario_name)}</b> · reference year {r.reference_year} · all impacts "
+            "per year for the whole park · Δ = S − L (negative, green: the symbiosis lowers "
+            "the impact; positive, red: it raises it)")
+        rows = [[_text_item(method_label(m.method), key=method_label(m.method)),
+                 _text_item(m.unit), _num_item(m.linear), _num_item(m.symbiotic),
+                 _num_item(m.delta, delta=True), _num_item(m.delta_pct, delta=True, pct=True)]
+                for m in r.impacts]
+        _fill(self.summary_table, rows)
+
+        fig = self.summary_chart.figure
+        fig.clear()
+        ax = fig.add_subplot()
+        labels = [_short_method(m.method) for m in r.impacts]
+        self.summary_chart.set_min_height(110 + 34 * len(labels))  # two-line labels apart
+        rel = [m.relative for m in r.impacts]
+        y = list(range(len(labels)))
+        vals = [v if v is not None and math.isfinite(v) else 0.0 for v in rel]
+        colors = [_SYMBIOTIC_COLOR if v is not None and v <= 100 else _WORSE_COLOR for v in rel]
+        ax.barh(y, vals, color=colors, height=0.6, label="Symbiotic (S)")
+        ax.axvline(100, color="#333333", linestyle="--", linewidth=1.2, label="Linear (L) = 100 %")
+        top = max([100.0] + vals)
+        for yi, v in zip(y, rel):
+            if v is not None and math.isfinite(v) and v > 25:  # inside the bar, clear of the line
+                ax.text(v - top * 0.01, yi, f"{v:.1f} %", va="center", ha="right", fontsize=8,
+                        color="white", fontweight="bold")
+            else:
+                ax.text(max(v or 0.0, 0.0) + top * 0.01, yi,
+                        "n/a (L = 0)" if v is None else f"{v:.1f} %",
+                        va="center", ha="left", fontsize=8, color="#222222")
+        ax.set_yticks(y, labels, fontsize=8)
+        ax.invert_yaxis()  # first method at the top, as in the table
+        ax.set_xlim(0, top * 1.15)
+        ax.set_xlabel("Symbiotic (S) [% of linear (L)]")
+        ax.set_title("Symbiotic relative to linear (linear = 100 %)", fontsize=10)
+        fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        self.summary_chart.redraw()
+
+    # ---- Exchanges ----------------------------------------------------------------------
+    def _build_exchanges(self) -> None:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Method:"))
+        self.ex_method = _method_combo("The impact category shown in the chart and table")
+        self.ex_method.currentIndexChanged.connect(lambda _i: self._render_exchanges())
+        top.addWidget(self.ex_method, 1)
+        lay.addLayout(top)
+        lay.addWidget(_note(
+            "Δ_e = avoided fate + avoided supply + transport + processing; Σ Δ_e equals the "
+            "system Δ. Break-even distance: the distance at which Δ_e = 0 (< 0: never pays off). "
+            "Double-click a row to select the exchange."))
+        self.ex_note = _note("")
+        self.ex_chart = _Chart("Exchanges")
+        self.ex_table = _make_table(
+            ["Id", "Exchange", "Avoided fate", "Avoided supply", "Transport", "Processing",
+             "Δ_e", "Distance\n[km]", "Break-even\ndistance [km]", "Verdict"])
+        self.ex_table.setSortingEnabled(True)
+        self.ex_table.itemDoubleClicked.connect(self._exchange_double_clicked)
+        chart_box = QWidget()
+        cl = QVBoxLayout(chart_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.ex_chart, 1)
+        cl.addWidget(self.ex_note)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(chart_box)
+        split.addWidget(self.ex_table)
+        split.setSizes([360, 220])
+        lay.addWidget(split, 1)
+        self.tabs.addTab(page, "Exchanges")
+        self._charts["Exchanges"] = self.ex_chart
+
+    def current_exchange_method(self) -> tuple[str, ...] | None:
+        return self.ex_method.currentData()
+
+    def _render_exchanges(self) -> None:
+        r = self._results
+        if r is None:
+            return
+        m = self.ex_method.currentData()
+        if m is None:
+            return
+        m = tuple(m)
+        parts = r.exchange_parts(m)
+        unit = r.impact(m).unit
+        per_year = f"[{unit}/year]"
+        headers = ["Id", "Exchange"] + [f"{lab}\n{per_year}" for _, lab in PARTS] + [
+            f"Δ_e\n{per_year}", "Distance\n[km]", "Break-even\ndistance [km]", "Verdict"]
+        self.ex_table.setHorizontalHeaderLabels(headers)
+        rows = []
+        for p in parts:
+            rows.append([_text_item(p.exchange_id, key=p.exchange_id),
+                         _text_item(_shorten(p.label, 70), p.label)]
+                        + [_num_item(getattr(p, f), delta=True) for f, _ in PARTS]
+                        + [_num_item(p.total, delta=True), _num_item(p.distance_km),
+                           _num_item(p.break_even_km), _text_item(_report_verdict(p))])
+        self.ex_table.sortByColumn(-1, Qt.AscendingOrder)  # keep the scenario's order
+        _fill(self.ex_table, rows)
+        self.ex_table.setColumnWidth(1, min(self.ex_table.columnWidth(1), 280))
+
+        # the chart: every exchange, or the top N by |Δ_e| and one "others" bar
+        shown = list(parts)
+        others: ExchangeParts | None = None
+        if len(parts) > TOP_EXCHANGES:
+            ranked = sorted(parts, key=lambda p: abs(p.total), reverse=True)
+            shown, rest = ranked[:TOP_EXCHANGES], ranked[TOP_EXCHANGES:]
+            others = ExchangeParts(
+                "", f"others ({len(rest)} exchanges)", m, unit,
+                *(math.fsum(getattr(p, f) for p in rest) for f, _ in PARTS), 0.0, None)
+            self.ex_note.setText(
+                f"The chart shows the {TOP_EXCHANGES} exchanges with the largest |Δ_e| of "
+                f"{len(parts)}; the other {len(rest)} are summed in the “others” bar. The table "
+                "lists every exchange.")
+        else:
+            self.ex_note.setText("")
+        self.ex_note.setVisible(others is not None)
+        bars = shown + ([others] if others else [])
+        self.ex_chart.set_min_height(130 + 24 * len(bars) if len(bars) > 6 else 0)
+        self._exchange_rows = bars
+        self._others_count = len(parts) - len(shown)
+
+        fig = self.ex_chart.figure
+        fig.clear()
+        ax = fig.add_subplot()
+        y = list(range(len(bars)))
+        pos = [0.0] * len(bars)
+        neg = [0.0] * len(bars)
+        for f, lab in PARTS:
+            vals = [getattr(p, f) for p in bars]
+            lefts = []
+            for i, v in enumerate(vals):
+                if v >= 0:
+                    lefts.append(pos[i])
+                    pos[i] += v
+                else:
+                    lefts.append(neg[i])
+                    neg[i] += v
+            ax.barh(y, vals, left=lefts, height=0.65, color=PART_COLORS[f], label=lab,
+                    edgecolor="white", linewidth=0.4)
+        ax.scatter([p.total for p in bars], y, marker="D", s=28, color="black", zorder=3,
+                   label="Net Δ_e")
+        ax.axvline(0, color="#333333", linewidth=0.8)
+        if len(bars) <= 12:  # room for two lines per bar
+            labels = [_wrap2(p.label, 34) if p.exchange_id else p.label for p in bars]
+        else:
+            labels = [_shorten(p.label, 40) if p.exchange_id else p.label for p in bars]
+        fs = 8 if len(bars) <= 12 else 7
+        ax.set_yticks(y, labels, fontsize=fs)
+        ax.set_ylim(len(bars) - 0.5, -0.5)  # first bar at the top
+        ax.set_xlabel(f"Contribution to Δ_e {per_year}  (negative = saving)")
+        ax.xaxis.set_major_formatter(_axis_formatter())
+        title = f"Where the saving comes from: {_short_method(m, 80)}"
+        if others is not None:
+            title += f"\n(top {TOP_EXCHANGES} of {len(parts)} exchanges by |Δ_e|, rest as “others”)"
+        ax.set_title(title, fontsize=10)
+        fig.legend(loc="outside lower center", ncol=5, fontsize=8, frameon=False)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        if not bars:
+            ax.text(0.5, 0.5, "No exchanges in this scenario", transform=ax.transAxes,
+                    ha="center", va="center", color="#666666")
+        self.ex_chart.redraw()
+
+    def _exchange_double_clicked(self, item: QTableWidgetItem) -> None:
+        first = self.ex_table.item(item.row(), 0)
+        if first is not None and first.data(Qt.UserRole):
+            self.exchangeActivated.emit(str(first.data(Qt.UserRole)))
+
+    # ---- Sites --------------------------------------------------------------------------
+    def _build_sites(self) -> None:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Method:"))
+        self.site_method = _method_combo("The impact category shown in the chart and table")
+        top.addWidget(self.site_method, 2)
+        top.addSpacing(12)
+        top.addWidget(QLabel("Attribution key:"))
+        self.site_key = QComboBox()
+        for k, lab in KEY_LABELS.items():
+            self.site_key.addItem(lab, k)
+        self.site_key.setToolTip("How the benefit of each exchange is split between partners")
+        top.addWidget(self.site_key, 1)
+        lay.addLayout(top)
+        self.keys_note = _note(
+            "⚠ " + KEYS_NOTE,
+            "background: #FDECEA; color: #8A1C12; font-weight: bold; padding: 6px;"
+            " border: 1px solid #E6A09A;")
+        self.keys_note.setObjectName("keysNote")
+        lay.addWidget(self.keys_note)
+        self.site_method.currentIndexChanged.connect(lambda _i: self._render_sites())
+        self.site_key.currentIndexChanged.connect(lambda _i: self._render_sites())
+        self.site_table = _make_table(
+            ["Site", "Linear (L)\n[unit/year]", "Symbiotic (S)\n[unit/year]",
+             "Δ = S − L\n[unit/year]"])
+        self.site_table.itemDoubleClicked.connect(
+            lambda it: self._site_double_clicked(self.site_table, it))
+        self.site_chart = _Chart("Sites")
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(self.site_table)
+        split.addWidget(self.site_chart)
+        split.setSizes([520, 580])
+        lay.addWidget(split, 1)
+        self.tabs.addTab(page, "Sites")
+        self._charts["Sites"] = self.site_chart
+
+    def current_site_key(self) -> str:
+        return self.site_key.currentData()
+
+    def _render_sites(self) -> None:
+        r = self._results
+        if r is None or self.site_method.currentData() is None:
+            return
+        m = tuple(self.site_method.currentData())
+        key = self.site_key.currentData()
+        unit = r.impact(m).unit
+        sites = r.site_results(m, key)
+        per_year = f"[{unit}/year]"
+        self.site_table.setHorizontalHeaderLabels(
+            ["Site", f"Linear (L)\n{per_year}", f"Symbiotic (S)\n{per_year}",
+             f"Δ = S − L\n{per_year}"])
+        _fill(self.site_table, [
+            [_text_item(s.site_name, f"{s.site_name} ({s.site_id})", key=s.site_id),
+             _num_item(s.linear), _num_item(s.symbiotic), _num_item(s.delta, delta=True)]
+            for s in sites])
+
+        fig = self.site_chart.figure
+        fig.clear()
+        ax = fig.add_subplot()
+        y = list(range(len(sites)))
+        h = 0.38
+        ax.barh([v - h / 2 for v in y], [s.linear for s in sites], height=h,
+                color=_LINEAR_COLOR, label="Linear (L)")
+        ax.barh([v + h / 2 for v in y], [s.symbiotic for s in sites], height=h,
+                color=_SYMBIOTIC_COLOR, label="Symbiotic (S)")
+        ax.set_yticks(y, [_wrap2(s.site_name, 22) for s in sites],
+                      fontsize=8)
+        ax.set_ylim(len(sites) - 0.5, -0.5)
+        right = max([0.0] + [max(s.linear, s.symbiotic) for s in sites])
+        for yi, s in zip(y, sites):  # Δ next to each pair: small changes stay visible
+            pct = f" ({_pct_text(100 * s.delta / abs(s.linear))})" if s.linear else ""
+            ax.text(max(s.linear, s.symbiotic, 0.0) + right * 0.02, yi,
+                    f"Δ {'+' if s.delta > 0 else ''}{_eng(s.delta)}{pct}", va="center",
+                    ha="left", fontsize=8,
+                    color="#1a7f37" if s.delta < 0 else "#b42318" if s.delta > 0 else "#333333")
+        if right > 0:
+            ax.set_xlim(right=right * 1.35)
+        ax.axvline(0, color="#333333", linewidth=0.8)
+        ax.set_xlabel(f"Impact {per_year}")
+        ax.xaxis.set_major_formatter(_axis_formatter())
+        key_label = KEY_LABELS.get(key, key)
+        ax.set_title(f"Per site: {_short_method(m, 60)}\nkey: {_shorten(key_label, 70)}",
+                     fontsize=9)
+        fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        if not sites:
+            ax.text(0.5, 0.5, "No per-site figures under this key", transform=ax.transAxes,
+                    ha="center", va="center", color="#666666")
+        self.site_chart.redraw()
+
+    def _site_double_clicked(self, table: QTableWidget, item: QTableWidgetItem) -> None:
+        first = table.item(item.row(), 0)
+        if first is not None and first.data(Qt.UserRole):
+            self.siteActivated.emit(str(first.data(Qt.UserRole)))
+
+    # ---- Economics ----------------------------------------------------------------------
+    def _build_economics(self) -> None:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        self.econ_title = QLabel()
+        self.econ_title.setStyleSheet("font-weight: bold;")
+        lay.addWidget(self.econ_title)
+        lay.addWidget(_note(
+            "L cost = supplies × price + residues × disposal fee. S cost applies the same prices "
+            "to the reduced amounts and adds exchange payments (receiver pays supplier), "
+            "transport and processing costs. Negative Δ = saving."))
+        self.econ_table = _make_table(["Site", "Linear cost", "Symbiotic cost", "Δcost",
+                                       "Missing prices"], stretch=4)
+        self.econ_table.itemDoubleClicked.connect(
+            lambda it: self._site_double_clicked(self.econ_table, it))
+        lay.addWidget(self.econ_table, 3)
+        self.econ_missing = _note("", "color: #8A1C12; font-weight: bold;")
+        lay.addWidget(self.econ_missing)
+        lab = QLabel("Cost per unit of avoided impact (negative = win-win)")
+        lab.setStyleSheet("font-weight: bold;")
+        lay.addWidget(lab)
+        self.cpa_table = _make_table(["Method", "Unit", "Δ impact\n[unit/year]", "Δcost",
+                                      "Cost per avoided unit", "Cost unit"], stretch=0)
+        lay.addWidget(self.cpa_table, 3)
+        self.tabs.addTab(page, "Economics")
+
+    def _render_economics(self) -> None:
+        r = self._results
+        assert r is not None
+        cur = r.currency
+        self.econ_title.setText(f"Economics per site [{cur}/year]")
+        self.econ_table.setHorizontalHeaderLabels(
+            ["Site", f"Linear cost\n[{cur}/year]", f"Symbiotic cost\n[{cur}/year]",
+             f"Δcost = S − L\n[{cur}/year]", "Missing prices"])
+        rows = [[_text_item(e.site_name, f"{e.site_name} ({e.site_id})", key=e.site_id),
+                 _num_item(e.linear_cost, money=True), _num_item(e.symbiotic_cost, money=True),
+                 _num_item(e.delta, money=True, delta=True),
+                 _text_item("; ".join(e.missing_prices))] for e in r.economics]
+        missing = sum(len(e.missing_prices) for e in r.economics)
+        rows.append([_text_item("Total (all sites)"),
+                     _num_item(r.total_cost_linear, money=True),
+                     _num_item(r.total_cost_symbiotic, money=True),
+                     _num_item(r.total_cost_delta, money=True, delta=True),
+                     _text_item(f"{missing} missing price(s): totals are incomplete"
+                                if missing else "")])
+        _fill(self.econ_table, rows, total_rows={len(rows) - 1})
+        self.econ_missing.setText(
+            f"{missing} flow(s) without a price count as 0: the cost totals are incomplete."
+            if missing else "")
+        self.econ_missing.setVisible(bool(missing))
+
+        self.cpa_table.setHorizontalHeaderLabels(
+            ["Method", "Unit", "Δ impact\n[unit/year]", f"Δcost\n[{cur}/year]",
+             f"Cost per avoided unit\n[{cur}/unit]", "Cost unit"])
+        rows = []
+        for m in r.impacts:
+            cpa = r.cost_per_avoided(m.method)
+            cpa_item = _num_item(cpa, money=abs(cpa) >= 1 if cpa is not None else False,
+                                 delta=True)
+            if cpa is None:
+                cpa_item.setText("no impact avoided")
+                cpa_item.setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+            rows.append([_text_item(method_label(m.method)), _text_item(m.unit),
+                         _num_item(m.delta, delta=True),
+                         _num_item(r.total_cost_delta, money=True, delta=True), cpa_item,
+                         _text_item(f"{cur}/{m.unit}")])
+        _fill(self.cpa_table, rows)
+
+    # ---- Inventory ----------------------------------------------------------------------
+    def _build_inventory(self) -> None:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.addWidget(_note("Key elementary flows, whole park, per year: summed over the whole "
+                            "system (foreground and background), all compartments named."))
+        self.inv_table = _make_table(["Flow", "Unit", "Linear (L)\n[unit/year]",
+                                      "Symbiotic (S)\n[unit/year]", "Δ = S − L\n[unit/year]"],
+                                     stretch=0)
+        lay.addWidget(self.inv_table, 1)
+        self.tabs.addTab(page, "Inventory")
+
+    def _render_inventory(self) -> None:
+        r = self._results
+        assert r is not None
+        _fill(self.inv_table, [[_text_item(i.label), _text_item(i.unit), _num_item(i.linear),
+                                _num_item(i.symbiotic), _num_item(i.delta, delta=True)]
+                               for i in r.inventory])
+
+    # ---- Uncertainty --------------------------------------------------------------------
+    def _build_uncertainty(self) -> None:
+        self.unc_page = QWidget()
+        lay = QVBoxLayout(self.unc_page)
+        self.unc_info = _note("")
+        lay.addWidget(self.unc_info)
+        self.unc_table = _make_table(
+            ["Method", "Unit", ""] + [f"{s}\n[unit/year]" for s in ("Mean", "Median", "2.5 %",
+                                                                   "97.5 %")] + ["P(Δ < 0)"],
+            stretch=0)
+        lay.addWidget(self.unc_table, 1)
+
+    def _render_uncertainty(self) -> None:
+        r = self._results
+        assert r is not None
+        i = self.tabs.indexOf(self.unc_page)
+        if not r.uncertainty:
+            if i >= 0:
+                self.tabs.removeTab(i)
+            return
+        if i < 0:
+            self.tabs.addTab(self.unc_page, "Uncertainty")
+        u0 = r.uncertainty[0]
+        self.unc_info.setText(
+            f"Paired Monte Carlo: each iteration samples the background and the foreground once "
+            f"and evaluates L and S on that same sample. Iterations: {u0.iterations:,}; seed: "
+            f"{u0.seed}. P(Δ < 0): the probability that the symbiosis lowers the impact. "
+            "Statistics per year, in each method's unit.")
+        rows = []
+        for u in r.uncertainty:
+            for name, d, is_delta in (("Linear (L)", u.linear, False),
+                                      ("Symbiotic (S)", u.symbiotic, False),
+                                      ("Δ = S − L", u.delta, True)):
+                p = _num_item(None)
+                if is_delta:
+                    p = _num_item(u.probability_delta_negative)
+                    p.setText(format_pct(100.0 * u.probability_delta_negative))
+                rows.append([_text_item(method_label(u.method) if not is_delta and
+                                        name.startswith("Linear") else "",
+                                        method_label(u.method)),
+                             _text_item(u.unit if name.startswith("Linear") else "", u.unit),
+                             _text_item(name)]
+                            + [_num_item(_stat(d, k), delta=is_delta)
+                               for k in ("mean", "median", "p2.5", "p97.5")] + [p])
+        _fill(self.unc_table, rows)
+
+
+def _stat(d: dict[str, float], key: str) -> float | None:
+    for k in (key, key.replace("p", "p_"), key.replace(".", "_")):
+        if k in d:
+            return d[k]
+    return None
+
+
+def _html(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))

@@ -1,0 +1,75 @@
+"""Render the main window with an example loaded and its results shown, to a PNG:
+
+    python -m ecolca.app.screenshot docs/screenshot.png [--example gypsum-ash] [--size 1280x800]
+
+Works without a display (Qt's offscreen platform). Sets up the Brightway project if needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m ecolca.app.screenshot")
+    p.add_argument("output", nargs="?", default="docs/screenshot.png")
+    p.add_argument("--example", default="gypsum-ash")
+    p.add_argument("--size", default="1280x800")
+    p.add_argument("--project")
+    p.add_argument("--select", help="site or exchange id to select (shows its properties)")
+    a = p.parse_args(argv)
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    w_px, h_px = (int(x) for x in a.size.lower().split("x"))
+
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from ecolca import examples
+    from ecolca.project import setup
+    from ecolca.resources import ui_dir
+
+    from ecolca.app.mainwindow import MainWindow
+
+    setup(a.project)
+    QCoreApplication.setOrganizationName("ecolca")
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setStyleSheet((ui_dir() / "style.qss").read_text(encoding="utf-8"))
+    import tempfile
+
+    settings = QSettings(os.path.join(tempfile.mkdtemp(), "s.ini"), QSettings.IniFormat)
+    win = MainWindow(project=a.project, settings=settings, ask_setup=False)
+    win.resize(w_px, h_px)
+    win.show()
+    win.open_path(examples.path(a.example), as_new=True)
+    win.run_comparison()
+    t0 = time.time()
+    while win.job is not None and time.time() - t0 < 120:
+        app.processEvents()
+        time.sleep(0.02)
+    for _ in range(5):
+        app.processEvents()
+    if win.results is None:
+        print("the comparison did not finish:", getattr(win, "_last_error", None), file=sys.stderr)
+        return 1
+    win.view.fit()
+    if a.select:
+        if a.select in win.scene.sites:
+            win.scene.select_only(site_id=a.select)
+        else:
+            win.scene.select_only(exchange_id=a.select)
+    for _ in range(5):
+        app.processEvents()
+    os.makedirs(os.path.dirname(os.path.abspath(a.output)), exist_ok=True)
+    ok = win.grab().save(a.output)
+    print(f"{'wrote' if ok else 'FAILED to write'} {a.output} ({w_px}x{h_px})")
+    win.doc.undo_stack.setClean()
+    win.close()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

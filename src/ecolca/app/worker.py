@@ -1,0 +1,101 @@
+"""Heavy work off the GUI thread: the comparison, the report and project set-up run in a
+QThread and report progress with signals; the window repaints and responds throughout.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from ecolca.errors import EcolcaError, ScenarioError
+
+
+class Job(QObject):
+    """Runs ``fn(progress, cancelled)`` in its own thread.
+
+    Signals: ``progress(message, fraction)``, ``succeeded(result)``, ``failed(message, details)``,
+    ``cancelled()``, and ``done()`` after any of the three.
+    """
+
+    progress = Signal(str, float)
+    succeeded = Signal(object)
+    failed = Signal(str, str)
+    cancelled = Signal()
+    done = Signal()
+
+    def __init__(self, fn: Callable[[Callable[[str, float], None], Callable[[], bool]], Any],
+                 parent=None):
+        super().__init__()
+        self._fn = fn
+        self._cancel = threading.Event()
+        self.thread = QThread(parent)
+        self.moveToThread(self.thread)
+        self.thread.started.connect(self._run)
+        self.done.connect(self.thread.quit)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def wait(self, ms: int = 30000) -> bool:
+        return self.thread.wait(ms)
+
+    @Slot()
+    def _run(self) -> None:
+        from ecolca.lca import Cancelled
+
+        try:
+            result = self._fn(lambda m, f: self.progress.emit(m, float(f)), self._cancel.is_set)
+        except Cancelled:
+            self.cancelled.emit()
+        except ScenarioError as exc:
+            self.failed.emit("The scenario has problems; see the Problems panel.",
+                             "\n".join(str(p) for p in exc.problems))
+        except EcolcaError as exc:
+            self.failed.emit(str(exc), "")
+        except Exception as exc:  # a bug or an upstream failure: never crash the app
+            self.failed.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        else:
+            if self._cancel.is_set():
+                self.cancelled.emit()
+            else:
+                self.succeeded.emit(result)
+        self.done.emit()
+
+
+def comparison_job(scenario, project: str | None) -> Job:
+    from ecolca import lca
+
+    sc = copy.deepcopy(scenario)  # the user may keep editing while it runs
+    return Job(lambda progress, cancelled: lca.compare(sc, project=project, progress=progress,
+                                                       cancelled=cancelled))
+
+
+def report_job(results, scenario, path) -> Job:
+    from ecolca.report import write_report
+
+    sc = copy.deepcopy(scenario)
+
+    def run(progress, cancelled):
+        progress("Writing the Excel report", 0.2)
+        out = write_report(results, sc, path)
+        progress("Report written", 1.0)
+        return out
+
+    return Job(run)
+
+
+def setup_job(project: str | None) -> Job:
+    from ecolca.project import setup
+
+    return Job(lambda progress, cancelled: setup(project, progress=progress))

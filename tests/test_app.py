@@ -1,0 +1,314 @@
+"""The desktop app driven through its real widgets (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt, QTimer
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from conftest import PROJECT
+
+
+@pytest.fixture()
+def window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("ECOLCA_RECOVERY_DIR", str(tmp_path / "recovery"))
+    from ecolca.app.mainwindow import MainWindow
+
+    # a modal box nobody answers would hang the suite: answer "No"/"Discard" unless a test says
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: QMessageBox.Discard)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    w = MainWindow(project=PROJECT, settings=settings, ask_setup=False)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    if w.job is not None:
+        w.job.cancel()
+        w.job.wait(10000)
+    w.doc.undo_stack.setClean()  # no unsaved-changes prompt while the fixture closes it
+    w.close()
+    w.deleteLater()
+
+
+def _mouse(widget, kind, pos: QPoint, button=Qt.LeftButton, buttons=Qt.LeftButton):
+    ev = QMouseEvent(kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons,
+                     Qt.NoModifier)
+    QApplication.sendEvent(widget, ev)
+
+
+def drag(view, start_scene: QPointF, end_scene: QPointF, steps: int = 6) -> None:
+    vp = view.viewport()
+    a = view.mapFromScene(start_scene)
+    b = view.mapFromScene(end_scene)
+    _mouse(vp, QEvent.MouseButtonPress, a)
+    for i in range(1, steps + 1):
+        p = a + (b - a) * i / steps
+        _mouse(vp, QEvent.MouseMove, p, Qt.NoButton, Qt.LeftButton)
+    _mouse(vp, QEvent.MouseButtonRelease, b, Qt.LeftButton, Qt.NoButton)
+
+
+def double_click(qtbot, view, scene_pos: QPointF) -> None:
+    qtbot.mouseDClick(view.viewport(), Qt.LeftButton, pos=view.mapFromScene(scene_pos))
+
+
+def test_draw_a_three_site_park_with_the_mouse(window, qtbot, monkeypatch):
+    view = window.view
+    view.resetTransform()
+    view.centerOn(0, 0)
+    for x in (-300, 0, 300):
+        double_click(qtbot, view, QPointF(x, 0))
+    sc = window.doc.scenario
+    assert len(sc.sites) == 3
+    assert len(window.scene.sites) == 3
+    a, b, c = sc.sites
+    # name the first site in the properties panel
+    window.scene.select_only(site_id=a.id)
+    panel = window.properties.site_panel
+    panel.name.clear()
+    qtbot.keyClicks(panel.name, "Power station")
+    qtbot.keyClick(panel.name, Qt.Key_Return)
+    assert window.doc.scenario.site(a.id).name == "Power station"
+    # drag from A's link handle to B: the exchange dialog asks for the rest
+    from ecolca.app import panels
+
+    def fill(dlg):
+        dlg.form.residue.setEditText("fly ash")
+        dlg.form.supply.setEditText("clinker")
+        dlg.form.amount.setText("1200")
+        dlg.form.ratio.setText("0.9")
+        dlg._accept()
+        return dlg.result()
+
+    monkeypatch.setattr(panels.ExchangeDialog, "exec", fill)
+    ia = window.scene.sites[a.id]
+    ib = window.scene.sites[b.id]
+    drag(view, ia.handle_scene_pos(), ib.sceneBoundingRect().center())
+    sc = window.doc.scenario
+    assert len(sc.exchanges) == 1
+    e = sc.exchanges[0]
+    assert (e.from_site, e.to_site, e.amount, e.substitution_ratio) == (a.id, b.id, 1200, 0.9)
+    assert sc.site(a.id).flow(e.from_flow).name == "fly ash"
+    assert sc.site(b.id).flow(e.to_flow).name == "clinker"
+    assert e.id in window.scene.exchanges
+    assert window.isWindowModified()
+
+
+def test_drag_moves_a_site_and_undo_redo_restore_it(window, qtbot):
+    window.add_site(0, 0)
+    sid = window.doc.scenario.sites[0].id
+    view = window.view
+    view.resetTransform()
+    view.centerOn(0, 0)
+    item = window.scene.sites[sid]
+    start = item.mapToScene(QPointF(40, 30))
+    drag(view, start, start + QPointF(150, 80))
+    site = window.doc.scenario.site(sid)
+    assert (site.x, site.y) == pytest.approx((150, 80), abs=2)
+    assert window.act_undo.text().startswith("&Undo Move site")
+    window.doc.undo_stack.undo()
+    site = window.doc.scenario.site(sid)
+    assert (site.x, site.y) == (0, 0)
+    assert window.scene.sites[sid].pos() == QPointF(0, 0)
+    window.doc.undo_stack.redo()
+    assert window.doc.scenario.site(sid).x == pytest.approx(150, abs=2)
+    # keyboard shortcuts reach the same stack
+    qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
+    assert window.doc.scenario.site(sid).x == 0
+    qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert window.doc.scenario.site(sid).x == pytest.approx(150, abs=2)
+
+
+def test_edit_a_flow_in_the_table_then_undo(window, qtbot, example_path):
+    window.open_path(example_path, as_new=True)
+    window.scene.select_only(site_id="plasterboard")
+    panel = window.properties.site_panel
+    row = next(i for i, f in enumerate(window.doc.scenario.site("plasterboard").flows)
+               if f.id == "gypsum")
+    panel.flows.item(row, 2).setText("150,000")
+    assert window.doc.scenario.site("plasterboard").flow("gypsum").amount == 150_000
+    assert "Edit amount of flow 'natural gypsum'" in window.act_undo.text()
+    window.doc.undo_stack.undo()
+    assert window.doc.scenario.site("plasterboard").flow("gypsum").amount == 140_000
+    assert panel.flows.item(row, 2).text() == "140,000"
+
+
+def test_problems_follow_edits_and_select_what_they_name(window, qtbot, example_path):
+    window.open_path(example_path, as_new=True)
+    assert window.problems.error_count == 0
+    window.doc.edit("too much", lambda sc: setattr(sc.exchange("gypsum-to-boards"), "amount", 95_000))
+    qtbot.waitUntil(lambda: window.problems.error_count > 0, timeout=3000)
+    tree = window.problems.tree
+    item = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+                if "FGD gypsum" in tree.topLevelItem(i).text(0))
+    assert "105,000" in item.text(2)  # 95,000 to the boards + 10,000 to the cement plant
+    tree.itemClicked.emit(item, 0)
+    assert window.scene.selected_site_ids() == ["power"]
+    assert window.properties.currentWidget() is window.properties.site_panel
+    flows = window.doc.scenario.site("power").flows
+    assert flows[window.properties.site_panel.flows.currentRow()].id == "fgd-gypsum"
+
+
+def test_run_keeps_the_event_loop_turning_and_results_go_stale(window, qtbot, bw_project,
+                                                               example_path):
+    window.open_path(example_path, as_new=True)
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(5)
+    with qtbot.waitSignal(window.runFinished, timeout=120_000) as blocker:
+        window.run_comparison()
+        assert window.act_cancel.isEnabled() and not window.act_run.isEnabled()
+        assert window.progress.isVisible()
+    timer.stop()
+    assert blocker.args == [True]
+    assert len(ticks) >= 3  # the GUI thread kept serving timers while the worker computed
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert max(gaps) < 1.0
+    assert window.results is not None
+    rv = window.results_view
+    assert rv.results() is window.results
+    assert not window.act_cancel.isEnabled()
+    # an edit after the run makes the results visibly stale
+    window.doc.edit("edit", lambda sc: setattr(sc.exchange("gypsum-to-boards"), "amount", 70_000))
+    assert rv.is_stale()
+
+
+def test_export_report_and_read_it_back(window, qtbot, bw_project, example_path, tmp_path):
+    window.open_path(example_path, as_new=True)
+    with qtbot.waitSignal(window.runFinished, timeout=120_000):
+        window.run_comparison()
+    out = tmp_path / "park.xlsx"
+    with qtbot.waitSignal(window.reportWritten, timeout=60_000) as blocker:
+        window.export_report_to(out, ask_open=False)
+    assert blocker.args == [str(out)]
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:4] == ["Summary", "Scenario", "Impacts", "Exchanges"]
+    assert window.settings.value("last_report_dir") == str(tmp_path)
+
+
+def test_run_errors_show_a_dialog_not_a_crash(window, qtbot, bw_project, example_path):
+    from ecolca.model import ActivityRef
+
+    window.open_path(example_path, as_new=True)
+    window.doc.edit("break", lambda sc: setattr(sc.site("plasterboard").flow("gypsum"), "activity",
+                                                ActivityRef("ecolca-open", "no-such-code")))
+    with qtbot.waitSignal(window.runFinished, timeout=120_000) as blocker:
+        window.run_comparison()
+    assert blocker.args == [False]
+    text, details = window._last_error
+    assert "comparison failed" in text and "no-such-code" in details
+    assert any("no-such-code" in p.message for p in window.problems.problems)
+
+
+def test_cancel_a_run(window, qtbot, bw_project, example_path):
+    window.open_path(example_path, as_new=True)
+    with qtbot.waitSignal(window.runFinished, timeout=120_000):
+        window.run_comparison()
+        window.cancel_run()
+    assert window.job is None and window.act_run.isEnabled()
+
+
+def test_unsaved_changes_guard(window, qtbot, monkeypatch):
+    window.add_site(0, 0)
+    assert window.doc.modified and window.isWindowModified()
+    answers = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: answers.pop(0))
+    answers.append(QMessageBox.Cancel)
+    window.close()
+    assert window.isVisible()  # cancelled: nothing lost
+    answers.append(QMessageBox.Cancel)
+    window.new_file()
+    assert len(window.doc.scenario.sites) == 1
+    answers.append(QMessageBox.Discard)
+    window.new_file()
+    assert window.doc.scenario.sites == [] and not window.doc.modified
+
+
+def test_save_open_and_recent_files(window, qtbot, tmp_path):
+    window.add_site(10, 20)
+    path = tmp_path / "park.ecolca.json"
+    assert window._save_to(path)
+    assert not window.doc.modified and path.exists()
+    assert window._recent()[0] == str(path)
+    assert [a.text() for a in window.recent_menu.actions()] == ["park.ecolca.json"]
+    data = json.loads(path.read_text())
+    assert data["sites"][0]["position"] == {"x": 10.0, "y": 20.0}
+    window.new_file()
+    assert window.open_path(path)
+    assert window.doc.scenario.sites[0].x == 10.0
+
+
+def test_broken_or_too_new_file_leaves_the_work_intact(window, qtbot, tmp_path):
+    window.add_site(0, 0)
+    before = window.doc.scenario
+    broken = tmp_path / "broken.ecolca.json"
+    broken.write_text("{ not json")
+    assert not window.open_path(broken)
+    assert "Cannot open broken.ecolca.json" in window._last_error[0]
+    assert "not valid JSON" in window._last_error[1]
+    newer = tmp_path / "newer.ecolca.json"
+    newer.write_text(json.dumps({"schema_version": 99, "name": "x"}))
+    assert not window.open_path(newer)
+    assert "newer ecolca" in window._last_error[1]
+    assert window.doc.scenario is before and window.doc.modified
+
+
+def test_autosave_and_recovery_after_a_crash(window, qtbot, tmp_path, monkeypatch):
+    from ecolca.app.mainwindow import MainWindow
+
+    window.add_site(5, 5)
+    window.doc.edit("rename", lambda sc: setattr(sc.sites[0], "name", "Unsaved refinery"))
+    saved = window.autosave()
+    assert saved is not None and saved.exists()
+    # a new session (the first one "crashed": its recovery file is still there)
+    other = MainWindow(project=PROJECT, settings=window.settings, ask_setup=False)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    try:
+        assert other.offer_recovery()
+        assert other.doc.scenario.sites[0].name == "Unsaved refinery"
+        assert other.doc.modified  # restored work is not saved anywhere yet
+        assert not saved.exists()  # offered once
+    finally:
+        other.doc.undo_stack.setClean()
+        other.close()
+        other.deleteLater()
+
+
+def test_examples_menu_shortcuts_and_tooltips(window):
+    from ecolca import examples
+
+    titles = [a.text() for a in window.examples_menu.actions()]
+    assert len(titles) == len(examples.available())
+    assert "Power station by-products: gypsum and fly ash" in titles
+    assert window.act_run.shortcut().toString() == "F5"
+    assert window.act_save.shortcut().matches(window.act_save.shortcut())
+    for a in window.toolbar.actions():
+        if not a.isSeparator():
+            assert a.toolTip(), a.text()
+    assert "F5" in window.act_run.toolTip()
+
+
+def test_title_shows_name_and_unsaved_mark(window, example_path):
+    window.open_path(example_path, as_new=True)
+    assert window.windowTitle().startswith("Power station by-products: gypsum and fly ash[*]")
+    assert not window.isWindowModified()
+    window.doc.edit("x", lambda sc: setattr(sc, "name", "Renamed park"))
+    assert window.windowTitle().startswith("Renamed park[*]") and window.isWindowModified()
+    assert "Brightway project: ecolca-tests" in window.project_label.text()
+
+
+def test_delete_selection_removes_exchanges_of_deleted_sites(window, example_path):
+    window.open_path(example_path, as_new=True)
+    window.scene.select_only(site_id="cement")
+    window.delete_selection()
+    sc = window.doc.scenario
+    assert sc.site("cement") is None
+    assert [e.id for e in sc.exchanges] == ["gypsum-to-boards"]
+    assert "Delete site 'Cement plant' and 2 exchange(s)" in window.act_undo.text()
+    window.doc.undo_stack.undo()
+    assert len(window.doc.scenario.exchanges) == 3

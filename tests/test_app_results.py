@@ -1,0 +1,379 @@
+"""The results view: tables, Δ colours, combos driving tables and charts, stale banner, empty
+state, chart export, the uncertainty tab, and a 300-exchange park drawn without stalling."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from ecolca.app.results_view import (  # noqa: E402
+    EMPTY_TEXT,
+    PART_COLORS,
+    STALE_TEXT,
+    TOP_EXCHANGES,
+    ResultsView,
+    format_number,
+)
+from ecolca.report import KEY_LABELS  # noqa: E402
+from ecolca.results import (  # noqa: E402
+    ExchangeParts,
+    InventoryTotal,
+    MethodResult,
+    ProductRow,
+    Results,
+    SiteEconomics,
+    SiteResult,
+    UncertaintyResult,
+    method_label,
+)
+
+GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
+HTOX = ("EF v3.1", "human toxicity: carcinogenic", "comparative toxic unit for human (CTUh)")
+SAVING = "#1a7f37"
+BURDEN = "#b42318"
+KEY_SCALE = {"physical": 1.0, "50/50": 2.0, "economic": 3.0, "receiver": 4.0, "supplier": 5.0}
+
+
+def make_results(*, uncertainty: bool = True, n_exchanges: int = 2) -> Results:
+    """Results built by hand (no Brightway), like tests/test_report.py."""
+    ex = [
+        ExchangeParts("ex1", "Power plant: FGD gypsum → Plasterboard works: natural gypsum",
+                      GWP, "kg CO2-Eq", -1.2e6, -2.5e6, 3.0e5, 1.0e5, 12.0, 150.5),
+        ExchangeParts("ex2", "Power plant: surplus heat → Fish farm: natural gas heat",
+                      GWP, "kg CO2-Eq", 0.0, -7.0e6, 0.0, 0.0, 0.0, None),
+        ExchangeParts("ex1", "Power plant: FGD gypsum → Plasterboard works: natural gypsum",
+                      HTOX, "CTUh", -1.0e-3, -2.0e-3, 5.0e-4, 1.0e-4, 12.0, 40.0),
+        ExchangeParts("ex2", "Power plant: surplus heat → Fish farm: natural gas heat",
+                      HTOX, "CTUh", 0.0, 3.0e-4, 0.0, 0.0, 0.0, None),
+    ]
+    for i in range(n_exchanges - 2):  # a generated park: many small exchanges
+        for m, unit, s in ((GWP, "kg CO2-Eq", 1e3), (HTOX, "CTUh", 1e-7)):
+            ex.append(ExchangeParts(f"gen{i:03d}", f"Site {i} → Site {i + 1}: residue {i}", m,
+                                    unit, -s * (i % 7 + 1), -s * (i % 5), s * 0.3, s * 0.1,
+                                    5.0 + i, 50.0))
+    d = {m: sum(p.total for p in ex if p.method == m) for m in (GWP, HTOX)}
+    impacts = [MethodResult(GWP, "kg CO2-Eq", 9.0e8, 9.0e8 + d[GWP]),
+               MethodResult(HTOX, "CTUh", 0.05, 0.05 + d[HTOX])]
+    sites = []
+    for key, k in KEY_SCALE.items():
+        for m, unit, scale in ((GWP, "kg CO2-Eq", 1e6), (HTOX, "CTUh", 1e-3)):
+            sites += [SiteResult("power", "Power plant", m, unit, key, 800 * scale,
+                                 (800 - k) * scale),
+                      SiteResult("board", "Plasterboard works", m, unit, key, 90 * scale,
+                                 (90 - 2 * k) * scale),
+                      SiteResult("fish", "Fish farm", m, unit, key, 10 * scale,
+                                 (10 + k) * scale)]
+    unc = [UncertaintyResult(GWP, "kg CO2-Eq", 1000, 7,
+                             {"mean": 9e8, "median": 9e8, "p2.5": 8e8, "p97.5": 1e9},
+                             {"mean": 8.9e8, "median": 8.9e8, "p2.5": 7.9e8, "p97.5": 9.9e8},
+                             {"mean": -1e7, "median": -1e7, "p2.5": -2e7, "p97.5": -1e6},
+                             0.97)] if uncertainty else []
+    return Results(
+        scenario_name="Kalundborg test", reference_year=2023, currency="EUR",
+        attribution_key="physical",
+        functional_unit=[ProductRow("Power plant", "electricity", 1.5e6, "MWh")],
+        impacts=impacts, exchanges=ex, sites=sites,
+        economics=[SiteEconomics("power", "Power plant", 4.8e7, 4.6e7),
+                   SiteEconomics("board", "Plasterboard works", 4.25e6, 0.5e6),
+                   SiteEconomics("fish", "Fish farm", 0.0, 0.25e6, ["natural gas heat"])],
+        inventory=[InventoryTotal("Carbon dioxide, fossil (air)", "kg", 8.8e8, 8.7e8),
+                   InventoryTotal("Sulfur dioxide (air)", "kg", 1.2e6, 1.3e6)],
+        uncertainty=unc,
+    )
+
+
+@pytest.fixture
+def view(qtbot) -> ResultsView:
+    w = ResultsView()
+    qtbot.addWidget(w)
+    w.resize(1100, 700)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def cell(table, row: int, col: int) -> str:
+    return table.item(row, col).text()
+
+
+def colour(table, row: int, col: int) -> str:
+    return table.item(row, col).foreground().color().name()
+
+
+def column(table, col: int) -> list[str]:
+    return [cell(table, r, col) for r in range(table.rowCount())]
+
+
+def part_widths(w: ResultsView) -> dict[str, list[float]]:
+    ax = w.chart_figure("Exchanges").axes[0]
+    return {c.get_label(): [p.get_width() for p in c] for c in ax.containers}
+
+
+# ---- formatting ---------------------------------------------------------------------------
+@pytest.mark.parametrize("value, shown", [
+    (0.0, "0"), (3_674_014_346.3, "3,674,014,346"), (-112_762_524.3, "-112,762,524"),
+    (12.345, "12.35"), (0.3548, "0.3548"), (5e-4, "5.000e-04"), (2.3e13, "2.300e+13"),
+    (None, "–"), (float("nan"), "–"),
+])
+def test_format_number(value, shown):
+    assert format_number(value) == shown
+
+
+# ---- Summary ------------------------------------------------------------------------------
+def test_summary_table_shows_numbers_with_sign_colours(view):
+    view.set_results(make_results())
+    t = view.summary_table
+    assert t.rowCount() == 2
+    assert cell(t, 0, 0) == method_label(GWP)
+    assert cell(t, 0, 1) == "kg CO2-Eq"
+    assert cell(t, 0, 2) == "900,000,000"
+    assert cell(t, 0, 3) == "889,700,000"  # 9e8 − 1.03e7
+    assert cell(t, 0, 4) == "-10,300,000"
+    assert cell(t, 0, 5) == "-1.1 %"
+    assert colour(t, 0, 4) == SAVING and colour(t, 0, 5) == SAVING
+    assert cell(t, 1, 4) == "-2.100e-03"  # tiny CTUh values: scientific
+    assert t.item(0, 2).textAlignment() & Qt.AlignRight
+    assert t.item(0, 4).data(Qt.UserRole) == pytest.approx(-1.03e7)
+
+
+def test_positive_delta_is_red(view):
+    res = make_results()
+    res.impacts[0].symbiotic = res.impacts[0].linear + 5e6
+    view.set_results(res)
+    assert cell(view.summary_table, 0, 4) == "+5,000,000"
+    assert colour(view.summary_table, 0, 4) == BURDEN
+    ax = view.chart_figure("Summary").axes[0]
+    assert ax.patches[0].get_facecolor()[:3] != ax.patches[1].get_facecolor()[:3]
+
+
+def test_summary_chart_relative_to_linear(view):
+    res = make_results()
+    view.set_results(res)
+    ax = view.chart_figure("Summary").axes[0]
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == pytest.approx([m.relative for m in res.impacts])
+    assert any(list(line.get_xdata()) == [100, 100] for line in ax.lines)  # reference line
+    assert "%" in ax.get_xlabel()
+    assert ax.get_title()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert all(len(line) <= 32 for lab in labels for line in lab.split("\n"))
+
+
+# ---- Exchanges ----------------------------------------------------------------------------
+def test_exchange_table_and_chart_follow_the_method(view):
+    view.set_results(make_results())
+    t = view.ex_table
+    assert view.current_exchange_method() == GWP
+    assert column(t, 0) == ["ex1", "ex2"]
+    assert cell(t, 0, 2) == "-1,200,000"  # avoided fate
+    assert cell(t, 0, 4) == "+300,000"  # transport adds impact: red
+    assert colour(t, 0, 4) == BURDEN and colour(t, 0, 2) == SAVING
+    assert cell(t, 0, 6) == "-3,300,000"  # Δ_e
+    assert cell(t, 0, 8) == "150.50"
+    assert cell(t, 1, 8) == "–"  # no break-even distance
+    assert cell(t, 0, 9) == "pays off"
+    assert "kg CO2-Eq/year" in t.horizontalHeaderItem(6).text()
+    w = part_widths(view)
+    assert w["Avoided fate"] == pytest.approx([-1.2e6, 0.0])
+    assert w["Avoided supply"] == pytest.approx([-2.5e6, -7.0e6])
+    assert w["Transport"] == pytest.approx([3.0e5, 0.0])
+    assert w["Processing"] == pytest.approx([1.0e5, 0.0])
+    ax = view.chart_figure("Exchanges").axes[0]
+    assert "[kg CO2-Eq/year]" in ax.get_xlabel()
+    net = ax.collections[0].get_offsets()[:, 0]
+    assert list(net) == pytest.approx([-3.3e6, -7.0e6])
+
+    view.ex_method.setCurrentIndex(1)  # HTOX
+    assert view.current_exchange_method() == HTOX
+    w = part_widths(view)
+    assert w["Avoided fate"] == pytest.approx([-1.0e-3, 0.0])
+    assert w["Avoided supply"] == pytest.approx([-2.0e-3, 3.0e-4])
+    assert "[CTUh/year]" in view.chart_figure("Exchanges").axes[0].get_xlabel()
+    assert cell(t, 1, 6) == "+3.000e-04" and colour(t, 1, 6) == BURDEN
+    assert cell(t, 1, 9) == "does not pay off"
+
+
+def test_exchange_parts_have_four_distinct_colours(view):
+    view.set_results(make_results())
+    ax = view.chart_figure("Exchanges").axes[0]
+    faces = {c.get_label(): c.patches[0].get_facecolor() for c in ax.containers}
+    assert len({tuple(f) for f in faces.values()}) == 4
+    assert len(set(PART_COLORS.values())) == 4
+
+
+def test_double_click_emits_exchange_and_site_ids(view, qtbot):
+    view.set_results(make_results())
+    with qtbot.waitSignal(view.exchangeActivated, timeout=1000) as sig:
+        view.ex_table.itemDoubleClicked.emit(view.ex_table.item(1, 3))
+    assert sig.args == ["ex2"]
+    with qtbot.waitSignal(view.siteActivated, timeout=1000) as sig:
+        view.site_table.itemDoubleClicked.emit(view.site_table.item(1, 2))
+    assert sig.args == ["board"]
+
+
+def test_many_exchanges_show_top_25_and_others_quickly(view):
+    res = make_results(n_exchanges=300)
+    t0 = time.perf_counter()
+    view.set_results(res)
+    view.show_tab("Exchanges")
+    view.chart_figure("Exchanges").canvas.draw()
+    assert time.perf_counter() - t0 < 5.0
+    assert view.ex_table.rowCount() == 300  # the table lists every exchange
+    ax = view.chart_figure("Exchanges").axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == TOP_EXCHANGES + 1
+    assert labels[-1] == f"others ({300 - TOP_EXCHANGES} exchanges)"
+    assert "top 25 of 300" in ax.get_title()
+    assert view.ex_note.isVisible() and "others" in view.ex_note.text()
+    assert view.ex_chart.canvas.minimumHeight() >= 24 * (TOP_EXCHANGES + 1)  # labels not squeezed
+    parts = res.exchange_parts(GWP)
+    shown = {p.exchange_id for p in sorted(parts, key=lambda p: abs(p.total),
+                                           reverse=True)[:TOP_EXCHANGES]}
+    rest = [p for p in parts if p.exchange_id not in shown]
+    assert part_widths(view)["Avoided supply"][-1] == pytest.approx(
+        sum(p.avoided_supply for p in rest))
+    # net markers of all bars add up to the system Δ
+    assert ax.collections[0].get_offsets()[:, 0].sum() == pytest.approx(res.impact(GWP).delta)
+
+
+# ---- Sites --------------------------------------------------------------------------------
+def test_site_key_and_method_switch_table_and_chart(view):
+    res = make_results()
+    view.set_results(res)
+    assert view.current_site_key() == "physical"
+    assert [view.site_key.itemText(i) for i in range(view.site_key.count())] == \
+        list(KEY_LABELS.values())
+    t = view.site_table
+    assert column(t, 0) == ["Power plant", "Plasterboard works", "Fish farm"]
+    assert cell(t, 0, 3) == "-1,000,000"
+    assert cell(t, 2, 3) == "+1,000,000" and colour(t, 2, 3) == BURDEN
+
+    view.site_key.setCurrentIndex(view.site_key.findData("supplier"))
+    assert view.current_site_key() == "supplier"
+    assert cell(t, 0, 3) == "-5,000,000"
+    ax = view.chart_figure("Sites").axes[0]
+    sym = next(c for c in ax.containers if c.get_label() == "Symbiotic (S)")
+    assert [p.get_width() for p in sym] == pytest.approx([795e6, 80e6, 15e6])
+    assert KEY_LABELS["supplier"] in ax.get_title()
+
+    view.site_method.setCurrentIndex(1)  # HTOX
+    assert cell(t, 0, 3) == "-5.000e-03"
+    assert "CTUh/year" in t.horizontalHeaderItem(1).text()
+    assert "[CTUh/year]" in view.chart_figure("Sites").axes[0].get_xlabel()
+
+
+def test_sites_tab_warns_never_to_sum_across_keys(view):
+    view.set_results(make_results())
+    view.show_tab("Sites")
+    assert view.keys_note.isVisible()
+    assert "never be summed" in view.keys_note.text()
+
+
+# ---- Economics, Inventory -----------------------------------------------------------------
+def test_economics_table_has_total_and_currency(view):
+    res = make_results()
+    view.set_results(res)
+    t = view.econ_table
+    assert t.rowCount() == 4
+    assert "EUR/year" in t.horizontalHeaderItem(1).text()
+    assert cell(t, 3, 0).startswith("Total")
+    assert cell(t, 3, 1) == "52,250,000"
+    assert cell(t, 3, 3) == "-5,500,000" and colour(t, 3, 3) == SAVING
+    assert t.item(3, 0).font().bold()
+    assert cell(t, 2, 4) == "natural gas heat"
+    assert "missing price" in cell(t, 3, 4)
+    c = view.cpa_table
+    assert cell(c, 0, 5) == "EUR/kg CO2-Eq"
+    assert c.item(0, 4).data(Qt.UserRole) == pytest.approx(res.cost_per_avoided(GWP))
+    assert cell(c, 0, 4) == "-0.5340"
+
+
+def test_inventory_table(view):
+    view.set_results(make_results())
+    t = view.inv_table
+    assert column(t, 0) == ["Carbon dioxide, fossil (air)", "Sulfur dioxide (air)"]
+    assert cell(t, 0, 4) == "-10,000,000" and colour(t, 0, 4) == SAVING
+    assert cell(t, 1, 4) == "+100,000" and colour(t, 1, 4) == BURDEN
+
+
+# ---- Uncertainty --------------------------------------------------------------------------
+def test_uncertainty_tab_only_with_uncertainty(view):
+    view.set_results(make_results(uncertainty=False))
+    assert "Uncertainty" not in view.tab_names()
+    view.set_results(make_results(uncertainty=True))
+    assert view.tab_names()[-1] == "Uncertainty"
+    t = view.unc_table
+    assert t.rowCount() == 3
+    assert column(t, 2) == ["Linear (L)", "Symbiotic (S)", "Δ = S − L"]
+    assert cell(t, 2, 3) == "-10,000,000" and colour(t, 2, 3) == SAVING
+    assert cell(t, 2, 7) == "97.0 %"
+    assert "1,000" in view.unc_info.text() and "seed: 7" in view.unc_info.text()
+    view.set_results(make_results(uncertainty=False))
+    assert "Uncertainty" not in view.tab_names()
+
+
+# ---- stale, empty -------------------------------------------------------------------------
+def test_stale_banner_and_greyed_content(view):
+    view.set_results(make_results())
+    assert not view.banner.isVisible()
+    view.set_stale(True)
+    assert view.is_stale()
+    assert view.banner.isVisible() and view.banner.text() == STALE_TEXT
+    assert view.veil.isVisible() and view.veil.geometry() == view.stack.rect()
+    assert view.veil.testAttribute(Qt.WA_TransparentForMouseEvents)  # still readable, scrollable
+    img = view.grab().toImage()  # content is greyed: a light veil lies over the dark text
+    view.set_stale(False)
+    assert not view.banner.isVisible()
+    assert not view.veil.isVisible()
+    img2 = view.grab().toImage()
+    assert img != img2
+    view.set_stale(True)
+    view.set_results(make_results())  # a new run is current again
+    assert not view.banner.isVisible() and not view.is_stale()
+
+
+def test_empty_state(view):
+    assert view.stack.currentWidget() is view.empty_label
+    assert view.empty_label.isVisible() and view.empty_label.text() == EMPTY_TEXT
+    view.set_results(make_results())
+    assert view.stack.currentWidget() is view.tabs and not view.empty_label.isVisible()
+    view.set_stale(True)
+    view.set_results(None)
+    assert view.empty_label.isVisible()
+    assert not view.banner.isVisible()
+    with pytest.raises(ValueError):
+        view.export_chart("Summary", "/tmp/never-written.png")
+
+
+# ---- export -------------------------------------------------------------------------------
+@pytest.mark.parametrize("tab", ["Summary", "Exchanges", "Sites"])
+def test_export_png_and_svg(view, tmp_path, tab):
+    view.set_results(make_results())
+    png = view.export_chart(tab, tmp_path / f"{tab}.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = view.export_chart(tab, tmp_path / f"{tab}.svg")
+    text = svg.read_text(encoding="utf-8")
+    assert "<svg" in text and len(text) > 1000
+
+
+def test_export_rejects_unknown_format_and_tab(view, tmp_path):
+    view.set_results(make_results())
+    with pytest.raises(ValueError, match="png or .svg"):
+        view.export_chart("Summary", tmp_path / "chart.pdf")
+    with pytest.raises(ValueError, match="no chart"):
+        view.export_chart("Inventory", tmp_path / "chart.png")
+    assert not any(tmp_path.iterdir())
+
+
+def test_every_chart_has_an_export_action(view):
+    view.set_results(make_results())
+    for tab in ("Summary", "Exchanges", "Sites"):
+        canvas = view.chart_figure(tab).canvas
+        assert [a.text() for a in canvas.actions()] == ["Export chart…"]
+        assert canvas.contextMenuPolicy() == Qt.ActionsContextMenu
