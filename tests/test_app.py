@@ -312,3 +312,70 @@ def test_delete_selection_removes_exchanges_of_deleted_sites(window, example_pat
     assert "Delete site 'Cement plant' and 2 exchange(s)" in window.act_undo.text()
     window.doc.undo_stack.undo()
     assert len(window.doc.scenario.exchanges) == 3
+
+
+def test_a_new_user_builds_runs_and_exports_a_park_from_scratch(window, qtbot, bw_project,
+                                                                 monkeypatch, tmp_path):
+    """Issue #3's definition of done: draw three sites, give them flows, link them, run, read
+    where the saving comes from, export the report, all through the app's widgets."""
+    from ecolca.app import panels
+    from ecolca.model import ActivityRef
+
+    picks = []
+    monkeypatch.setattr(panels, "pick_activity", lambda *a, **k: picks.pop(0))
+    view = window.view
+    view.resetTransform()
+    view.centerOn(0, 0)
+    for x in (-320, 0, 320):
+        double_click(qtbot, view, QPointF(x, 0))
+    power, boards, cement = [s.id for s in window.doc.scenario.sites]
+    panel = window.properties.site_panel
+
+    def add_flow(site_id, kind, name, amount, unit, ref=None):
+        window.scene.select_only(site_id=site_id)
+        panel.add_flow_of(kind)
+        r = len(window.doc.scenario.site(site_id).flows) - 1
+        panel.flows.item(r, 1).setText(name)
+        panel.flows.item(r, 2).setText(amount)
+        panel.flows.item(r, 3).setText(unit)
+        if ref:
+            picks.append(ActivityRef("ecolca-open", ref))
+            panel._flow_cell_double_clicked(r, 4)
+
+    add_flow(power, "product", "electricity", "1000000", "MWh")
+    add_flow(power, "residue", "FGD gypsum", "50000", "t", "waste-landfill-inert")
+    add_flow(boards, "product", "plasterboard", "80000", "t")
+    add_flow(boards, "supply", "natural gypsum", "70000", "t", "mat-gypsum-natural")
+    add_flow(cement, "product", "cement", "500000", "t")
+    add_flow(cement, "supply", "gypsum", "20000", "t", "mat-gypsum-natural")
+    assert picks == []
+
+    def fill(amount):
+        def run(dlg):
+            dlg.form.amount.setText(amount)
+            dlg._accept()
+            return dlg.result()
+        return run
+
+    for target, amount in ((boards, "40000"), (cement, "10000")):
+        monkeypatch.setattr(panels.ExchangeDialog, "exec", fill(amount))
+        drag(view, window.scene.sites[power].handle_scene_pos(),
+             window.scene.sites[target].sceneBoundingRect().center())
+    sc = window.doc.scenario
+    assert len(sc.exchanges) == 2
+    qtbot.waitUntil(lambda: window.problems.error_count == 0, timeout=3000)
+
+    with qtbot.waitSignal(window.runFinished, timeout=120_000) as blocker:
+        window.act_run.trigger()
+    assert blocker.args == [True], getattr(window, "_last_error", None)
+    parts = {p.exchange_id: p for p in window.results.exchange_parts(
+        ("IPCC 2021", "climate change", "global warming potential (GWP100)"))}
+    assert all(p.avoided_supply < 0 for p in parts.values())
+    rv = window.results_view
+    rv.show_tab("Exchanges")
+    assert rv.current_exchange_method() is not None
+    out = tmp_path / "scratch.xlsx"
+    with qtbot.waitSignal(window.reportWritten, timeout=60_000):
+        window.export_report_to(out, ask_open=False)
+    wb = openpyxl.load_workbook(out)
+    assert wb["Exchanges"].max_row > 3

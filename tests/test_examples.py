@@ -1,0 +1,141 @@
+"""The bundled reference examples (Kalundborg, Kawasaki, Phoenix) and the teaching example:
+they load, validate, run end to end from the CLI, and behave as physics says they must.
+The checks are about direction and structure, not restatements of computed numbers."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+from ecolca import examples, lca, scenario_file
+from ecolca.validation import errors, validate
+
+from conftest import PROJECT, run_cli
+
+GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
+REFERENCE = ["kalundborg", "kawasaki", "phoenix"]
+
+
+def test_every_example_is_listed():
+    r = run_cli("examples")
+    assert r.returncode == 0
+    for name in REFERENCE + ["gypsum-ash"]:
+        assert name in examples.available()
+        assert name in r.stdout
+
+
+@pytest.mark.parametrize("name", REFERENCE)
+def test_reference_examples_cite_a_source_for_every_quantity(name):
+    sc = examples.load(name)
+    assert sc.sources and sc.description.strip()
+    for site in sc.sites:
+        for f in site.flows:
+            # a source, or a comment saying what was assumed and why
+            assert f.source.strip() or f.comment.strip(), f"{name}: {site.id}/{f.id}"
+    for e in sc.exchanges:
+        assert e.source.strip(), f"{name}: exchange {e.id} names no source"
+        assert e.description.strip(), f"{name}: exchange {e.id} says not what it replaces"
+        assert sc.site(e.from_site) and sc.site(e.to_site)  # source and receiver exist
+
+
+def test_phoenix_is_plainly_illustrative():
+    sc = examples.load("phoenix")
+    assert sc.illustrative
+    assert "illustrative" in sc.name.lower() and "illustrative" in sc.description.lower()
+    assert not examples.load("kalundborg").illustrative
+    assert not examples.load("kawasaki").illustrative
+
+
+@pytest.mark.parametrize("name", REFERENCE + ["gypsum-ash"])
+def test_example_validates_runs_from_the_cli_and_writes_a_report(name, bw_project, tmp_path):
+    sc = examples.load(name)
+    assert errors(validate(sc)) == []
+    path = tmp_path / f"{name}.ecolca.json"
+    assert run_cli("example", name, "-o", str(path)).returncode == 0
+    r = run_cli("validate", str(path))
+    assert r.returncode == 0, r.stdout + r.stderr
+    report = tmp_path / f"{name}.xlsx"
+    r = run_cli("run", str(path), "--report", str(report), "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    wb = openpyxl.load_workbook(report)
+    assert wb.sheetnames[0] == "Summary"
+    for imp in data["impacts"]:
+        parts = [e["total"] for e in data["exchanges"] if e["method"] == imp["method"]]
+        assert len(parts) == len(sc.exchanges)
+        assert sum(parts) == pytest.approx(imp["delta"], rel=1e-6, abs=1e-6 * max(1, abs(imp["linear"])))
+
+
+@pytest.fixture(scope="module")
+def results(_bw_project_built):
+    return {name: lca.compare(examples.load(name), project=PROJECT) for name in REFERENCE}
+
+
+def _parts(res, method=GWP):
+    return {p.exchange_id: p for p in res.exchange_parts(method)}
+
+
+def _inv(res, label_start):
+    return next(i for i in res.inventory if i.label.startswith(label_start))
+
+
+def test_kalundborg_physics(results):
+    res = results["kalundborg"]
+    sc = examples.load("kalundborg")
+    p = _parts(res)
+    # gypsum replacing mined, shipped natural gypsum lowers climate impact and pays off well
+    # beyond the declared haul
+    assert p["gypsum-to-gyproc"].avoided_supply < 0 and p["gypsum-to-gyproc"].total < 0
+    assert p["gypsum-to-gyproc"].break_even_km > p["gypsum-to-gyproc"].distance_km
+    # surplus steam and heat replace fossil boiler heat: pure avoided supply, no transport
+    for x in ("steam-to-refinery", "steam-to-novo", "heat-to-town"):
+        assert p[x].avoided_supply < 0 and p[x].transport == 0 and p[x].processing == 0
+    # the water exchange lowers the park's water withdrawal by exactly what it delivers
+    q = sc.exchange("cooling-water-to-asnaes").amount
+    water = _inv(res, "Water withdrawal")
+    assert water.delta == pytest.approx(-q, rel=1e-6)
+    assert _inv(res, "Carbon dioxide, fossil").delta < 0
+    assert res.impact(GWP).delta < 0
+
+
+def test_kawasaki_physics(results):
+    res = results["kawasaki"]
+    sc = examples.load("kawasaki")
+    p = _parts(res)
+    for x in ("plastics-to-blast-furnace", "plastics-to-ammonia", "slag-to-cement"):
+        assert p[x].total < 0, x
+    # the modelled exchanges are a subset of the seven van Berkel et al. (2009) counted
+    assert sum(e.amount for e in sc.exchanges) <= 565_000
+    # plastics in place of coking coal: the avoided incineration of the plastic is a real credit
+    assert p["plastics-to-blast-furnace"].avoided_fate < 0
+    ced = ("Cumulative Energy Demand (CED)", "energy resources: non-renewable", "energy content (HHV)")
+    for x in ("plastics-to-blast-furnace", "plastics-to-ammonia"):
+        assert _parts(res, ced)[x].avoided_supply < 0  # less fossil feedstock bought
+
+
+def test_phoenix_physics(results):
+    res = results["phoenix"]
+    sc = examples.load("phoenix")
+    p = _parts(res)
+    eff = p["effluent-to-palo-verde"]
+    # reclaimed effluent replaces pumped groundwater; piping it costs energy
+    assert eff.avoided_supply < 0 and eff.processing > 0
+    water = _inv(res, "Water withdrawal")
+    assert water.delta == pytest.approx(-sc.exchange("effluent-to-palo-verde").amount, rel=1e-6)
+    # biogas was flared (biogenic, no burden): all of the benefit is avoided natural gas
+    bio = p["biogas-to-rng"]
+    assert bio.avoided_fate == 0 and bio.avoided_supply < 0 and bio.total < 0
+
+
+def test_more_pumping_energy_only_worsens_the_effluent_exchange(bw_project):
+    """Sensitivity in the direction physics requires: doubling the energy to move effluent
+    raises that exchange's impact and leaves the other exchange alone."""
+    base = examples.load("phoenix")
+    more = scenario_file.from_dict(scenario_file.to_dict(base))
+    more.exchange("effluent-to-palo-verde").processing[0].amount_per_unit *= 2
+    a = _parts(lca.compare(base, project=PROJECT, methods=[GWP]))
+    b = _parts(lca.compare(more, project=PROJECT, methods=[GWP]))
+    assert b["effluent-to-palo-verde"].total > a["effluent-to-palo-verde"].total
+    assert b["biogas-to-rng"].total == pytest.approx(a["biogas-to-rng"].total, rel=1e-12)
