@@ -494,3 +494,13 @@ def test_non_finite_values_are_empty(results, scenario, tmp_path):
 def test_path_may_be_a_string(results, scenario, tmp_path):
     out = write_report(results, scenario, str(tmp_path / "r.xlsx"))
     assert isinstance(out, Path) and out.is_file()
+
+
+def test_no_prices_is_said_not_shown_as_zero(results, scenario, tmp_path):
+    results.prices_given = False
+    wb = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "np.xlsx"))
+    summary = " ".join(str(c.value) for row in wb["Summary"].iter_rows() for c in row if c.value)
+    assert "not computed: the scenario gives no prices" in summary
+    econ = " ".join(str(c.value) for row in wb["Economics"].iter_rows() for c in row if c.value)
+    assert "0 by construction" in econ
+    assert results.cost_per_avoided(GWP) is None

@@ -546,6 +546,9 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
         attribution_key=sc.attribution_key, functional_unit=products, impacts=impacts,
         exchanges=parts, sites=site_rows, economics=econ, inventory=inventory, uncertainty=unc,
         metadata=_metadata(sc, fg, methods, iterations, seed),
+        prices_given=any(f.price is not None for _, f in sc.iter_flows()) or any(
+            e.economics.price or e.economics.transport_cost or e.economics.processing_cost
+            for e in sc.exchanges),
     )
     if notes:
         results.metadata["notes"] = notes

@@ -447,7 +447,8 @@ def _summary(sh: _Sheet, results: Results, scenario: Scenario) -> None:
     sh.section("Costs")
     first = results.methods[0] if results.methods else None
     items: list[tuple[str, Any]] = [
-        (f"Total Δcost [{cur}/year]", _safe_total(results, "delta")),
+        (f"Total Δcost [{cur}/year]", _safe_total(results, "delta") if results.prices_given
+         else "not computed: the scenario gives no prices"),
     ]
     if first is not None:
         imp = results.impact(first)
@@ -458,7 +459,8 @@ def _summary(sh: _Sheet, results: Results, scenario: Scenario) -> None:
         sh.paragraphs.append((sh.row, 1, 2, label))
         sh.put(sh.row, 3, value, "money")
         if value is None:
-            sh.put(sh.row, 4, "no impact avoided in this category" if first else "", "text",
+            sh.put(sh.row, 4, ("no prices in the scenario" if not results.prices_given else
+                               "no impact avoided in this category") if first else "", "text",
                    count=False, font=_NOTE_FONT)
         sh.row += 1
     sh.paragraph("Negative cost per avoided unit means win-win: the symbiosis saves money and "
@@ -768,6 +770,9 @@ def _economics(sh: _Sheet, results: Results) -> None:
              "L cost = supplies × price + residues × disposal fee. S cost applies the same prices "
              "to the reduced amounts and adds exchange payments (receiver pays supplier), "
              "transport and processing costs. Negative Δ = saving.")
+    if not results.prices_given:
+        sh.paragraph("The scenario gives no prices, fees or exchange payments: the costs below "
+                     "are 0 by construction, not a result.", font=Font(bold=True, color="B03A2E"))
     cols = [("Site id", "text"), ("Site", "text"), (f"Linear cost [{cur}/year]", "money"),
             (f"Symbiotic cost [{cur}/year]", "money"), (f"Δcost = S − L [{cur}/year]", "money"),
             ("Missing prices", "wrap")]

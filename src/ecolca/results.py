@@ -151,6 +151,7 @@ class Results:
     inventory: list[InventoryTotal]
     uncertainty: list[UncertaintyResult] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    prices_given: bool = True  # False: the scenario has no price at all, so no economics
 
     # ---- look-ups -----------------------------------------------------------------------
     def impact(self, method: tuple[str, ...]) -> MethodResult:
@@ -183,7 +184,7 @@ class Results:
         """Δcost per unit of avoided impact (currency per impact unit); negative = win-win.
         None when the symbiosis avoids nothing in this category."""
         d = self.impact(method).delta
-        return None if d >= 0 else self.total_cost_delta / (-d)
+        return None if d >= 0 or not self.prices_given else self.total_cost_delta / (-d)
 
     # ---- JSON ---------------------------------------------------------------------------
     def to_json_dict(self) -> dict[str, Any]:
@@ -223,6 +224,7 @@ class Results:
             "economics": {
                 "currency": self.currency,
                 "unit": f"{self.currency}/year",
+                "prices_given": self.prices_given,
                 "sites": [
                     {"site": e.site_id, "name": e.site_name, "linear_cost": e.linear_cost,
                      "symbiotic_cost": e.symbiotic_cost, "delta": e.delta,

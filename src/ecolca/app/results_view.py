@@ -776,10 +776,14 @@ class ResultsView(QWidget):
                      _text_item(f"{missing} missing price(s): totals are incomplete"
                                 if missing else "")])
         _fill(self.econ_table, rows, total_rows={len(rows) - 1})
-        self.econ_missing.setText(
-            f"{missing} flow(s) without a price count as 0: the cost totals are incomplete."
-            if missing else "")
-        self.econ_missing.setVisible(bool(missing))
+        if not getattr(r, "prices_given", True):
+            self.econ_missing.setText("The scenario gives no prices, fees or exchange payments: "
+                                      "the costs are 0 by construction, not a result.")
+        else:
+            self.econ_missing.setText(
+                f"{missing} flow(s) without a price count as 0: the cost totals are incomplete."
+                if missing else "")
+        self.econ_missing.setVisible(bool(missing) or not getattr(r, "prices_given", True))
 
         self.cpa_table.setHorizontalHeaderLabels(
             ["Method", "Unit", "Δ impact\n[unit/year]", f"Δcost\n[{cur}/year]",
