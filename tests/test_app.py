@@ -379,3 +379,60 @@ def test_a_new_user_builds_runs_and_exports_a_park_from_scratch(window, qtbot, b
         window.export_report_to(out, ask_open=False)
     wb = openpyxl.load_workbook(out)
     assert wb["Exchanges"].max_row > 3
+
+
+def test_scenario_panel_shows_the_story_and_edits_are_undoable(window, qtbot):
+    from ecolca import examples
+
+    window.open_path(examples.path("phoenix"), as_new=True)
+    window.scene.clearSelection()
+    panel = window.properties.hint
+    assert window.properties.currentWidget() is panel
+    sc = window.doc.scenario
+    original = sc.name
+    assert panel.description.toPlainText() == sc.description
+    assert panel.illustrative.isVisible() and "Illustrative" in panel.illustrative.text()
+    assert sc.sources[0][:12] in panel.notes.text()  # (HTML-escaped further on)
+    panel.name.clear()
+    qtbot.keyClicks(panel.name, "My Phoenix copy")
+    qtbot.keyClick(panel.name, Qt.Key_Return)
+    assert window.doc.scenario.name == "My Phoenix copy"
+    assert window.windowTitle().startswith("My Phoenix copy[*]")
+    window.doc.undo_stack.undo()
+    assert window.doc.scenario.name == original
+
+
+def test_first_start_offers_set_up_in_the_background(qtbot, tmp_path, monkeypatch, bw_project):
+    """No Brightway project yet: the app asks, then sets it up in a worker thread with a
+    progress bar, while the window keeps responding."""
+    import bw2data as bd
+
+    from ecolca.app.mainwindow import MainWindow
+
+    monkeypatch.setenv("ECOLCA_RECOVERY_DIR", str(tmp_path / "recovery"))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
+    name = "ecolca-first-start"
+    assert name not in bd.projects
+    w = MainWindow(project=name, settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat))
+    w.show()
+    try:
+        qtbot.waitUntil(lambda: w.job is not None, timeout=10_000)
+        assert "Set it up now?" in asked[0] or "set it up" in asked[0].lower()
+        assert w.progress.isVisible()
+        ticks = []
+        timer = QTimer()
+        timer.timeout.connect(lambda: ticks.append(1))
+        timer.start(10)
+        qtbot.waitUntil(lambda: w.job is None, timeout=120_000)
+        timer.stop()
+        assert len(ticks) > 5  # the event loop kept turning during set-up
+        assert name in bd.projects
+        from ecolca.project import is_ready
+
+        assert is_ready(name)
+    finally:
+        w.doc.undo_stack.setClean()
+        w.close()
+        w.deleteLater()
+        bd.projects.set_current(PROJECT)

@@ -798,17 +798,104 @@ class ExchangePanel(QWidget):
                  merge_key=f"exchange:{old.id}:{','.join(changed)}")
 
 
+class ScenarioPanel(QWidget):
+    """The scenario itself, shown when nothing is selected: name, description (the story of an
+    example), reference year, currency, attribution key, sources and assumptions."""
+
+    def __init__(self, doc_getter: Callable[[], Document], parent=None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QPlainTextEdit, QSpinBox
+
+        self.doc = doc_getter
+        self._loading = False
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        hint = QLabel("Select a site or an exchange to edit it. Add a site: double-click the "
+                      "canvas (Ctrl+Shift+N). Add an exchange: drag from a site's dot to another "
+                      "site.")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5D6D7E;")
+        lay.addWidget(hint)
+        box = QGroupBox("Scenario")
+        form = QFormLayout(box)
+        self.name = QLineEdit()
+        self.year = QSpinBox()
+        self.year.setRange(1900, 2200)
+        self.currency = QLineEdit()
+        self.currency.setMaximumWidth(80)
+        self.key = QComboBox()
+        from ecolca.model import ATTRIBUTION_KEYS
+
+        self.key.addItems(list(ATTRIBUTION_KEYS))
+        self.key.setToolTip("How per-site figures split each exchange's benefit (a labelled view; "
+                            "the system Δ does not depend on it)")
+        self.illustrative = QLabel()
+        self.illustrative.setStyleSheet("color: #B03A2E; font-weight: bold;")
+        self.description = QPlainTextEdit()
+        self.description.setMinimumHeight(90)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.notes.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        form.addRow("Name", self.name)
+        form.addRow("Reference year", self.year)
+        form.addRow("Currency", self.currency)
+        form.addRow("Attribution key", self.key)
+        form.addRow("", self.illustrative)
+        form.addRow("Description", self.description)
+        lay.addWidget(box)
+        from PySide6.QtWidgets import QScrollArea
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.notes)
+        lay.addWidget(QLabel("<b>Sources and assumptions</b>"))
+        lay.addWidget(scroll, 1)
+        self.name.editingFinished.connect(lambda: self._set("name", self.name.text().strip()))
+        self.currency.editingFinished.connect(lambda: self._set("currency", self.currency.text().strip()))
+        self.year.editingFinished.connect(lambda: self._set("reference_year", self.year.value()))
+        self.key.currentTextChanged.connect(lambda t: self._set("attribution_key", t))
+        self.description.textChanged.connect(self._description_changed)
+
+    def _set(self, field: str, value) -> None:
+        sc = self.doc().scenario
+        if self._loading or getattr(sc, field) == value or value == "":
+            return
+        self.doc().edit(f"Edit scenario {field.replace('_', ' ')}",
+                        lambda s: setattr(s, field, value), merge_key=f"scenario:{field}")
+
+    def _description_changed(self) -> None:
+        self._set("description", self.description.toPlainText())
+
+    def refresh(self) -> None:
+        sc = self.doc().scenario
+        self._loading = True
+        if not self.name.hasFocus():
+            self.name.setText(sc.name)
+        self.year.setValue(sc.reference_year)
+        if not self.currency.hasFocus():
+            self.currency.setText(sc.currency)
+        self.key.setCurrentText(sc.attribution_key)
+        if self.description.toPlainText() != sc.description and not self.description.hasFocus():
+            self.description.setPlainText(sc.description)
+        self.illustrative.setText("Illustrative: not a basis for decisions" if sc.illustrative else "")
+        self.illustrative.setVisible(sc.illustrative)
+        from html import escape
+
+        items = [f"<li>{escape(x)}</li>" for x in sc.sources]
+        assumptions = [f"<li>{escape(x)}</li>" for x in sc.assumptions]
+        self.notes.setText((f"<p><b>Sources</b></p><ul>{''.join(items)}</ul>" if items else
+                            "<p>No sources listed.</p>")
+                           + (f"<p><b>Assumptions</b></p><ul>{''.join(assumptions)}</ul>" if assumptions else ""))
+        self._loading = False
+
+
 class PropertiesPanel(QStackedWidget):
-    """Shows the site panel, the exchange panel, or a hint."""
+    """Shows the site panel, the exchange panel, or the scenario."""
 
     def __init__(self, doc_getter, catalog: Catalog, parent=None):
         super().__init__(parent)
-        self.hint = QLabel("Select a site or an exchange on the canvas to see and edit its "
-                           "properties.\n\nAdd a site: double-click the canvas, or Edit ▸ Add site "
-                           "(Ctrl+Shift+N).\nAdd an exchange: drag from a site's dot to another site.")
-        self.hint.setWordWrap(True)
-        self.hint.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-        self.hint.setMargin(12)
+        self.hint = ScenarioPanel(doc_getter)
         self.site_panel = SitePanel(doc_getter, catalog)
         self.exchange_panel = ExchangePanel(doc_getter, catalog)
         self.addWidget(self.hint)
@@ -823,17 +910,20 @@ class PropertiesPanel(QStackedWidget):
             self.exchange_panel.show_exchange(exchange_id)
             self.setCurrentWidget(self.exchange_panel)
         else:
+            self.hint.refresh()
             self.setCurrentWidget(self.hint)
 
     def refresh(self) -> None:
         w = self.currentWidget()
         if w is self.site_panel:
             if self.site_panel.site() is None:
-                self.setCurrentWidget(self.hint)
+                self.show_selection(None, None)
             else:
                 self.site_panel.refresh()
         elif w is self.exchange_panel:
             if self.exchange_panel.doc().scenario.exchange(self.exchange_panel.exchange_id) is None:
-                self.setCurrentWidget(self.hint)
+                self.show_selection(None, None)
             else:
                 self.exchange_panel.refresh()
+        else:
+            self.hint.refresh()

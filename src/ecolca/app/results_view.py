@@ -581,7 +581,7 @@ class ResultsView(QWidget):
             self.ex_note.setText("")
         self.ex_note.setVisible(others is not None)
         bars = shown + ([others] if others else [])
-        self.ex_chart.set_min_height(130 + 24 * len(bars) if len(bars) > 6 else 0)
+        self.ex_chart.set_min_height(150 + 26 * len(bars))
         self._exchange_rows = bars
         self._others_count = len(parts) - len(shown)
 
@@ -606,10 +606,9 @@ class ResultsView(QWidget):
         ax.scatter([p.total for p in bars], y, marker="D", s=28, color="black", zorder=3,
                    label="Net Δ_e")
         ax.axvline(0, color="#333333", linewidth=0.8)
-        if len(bars) <= 12:  # room for two lines per bar
-            labels = [_wrap2(p.label, 34) if p.exchange_id else p.label for p in bars]
-        else:
-            labels = [_shorten(p.label, 40) if p.exchange_id else p.label for p in bars]
+        # the exchange id labels the bar (short, and the first column of the table below);
+        # the full "site: residue → site: supply" is in the table
+        labels = [_shorten(p.exchange_id, 30) if p.exchange_id else p.label for p in bars]
         fs = 8 if len(bars) <= 12 else 7
         ax.set_yticks(y, labels, fontsize=fs)
         ax.set_ylim(len(bars) - 0.5, -0.5)  # first bar at the top
