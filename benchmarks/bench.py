@@ -233,7 +233,6 @@ def generate_park(methods, n_sites: int = 100, n_exchanges: int = 300, seed: int
 
     res_left = {(s.id, f.id): f.amount for s in sites for f in s.flows if f.kind == "residue"}
     sup_left = {(s.id, f.id): f.amount for s in sites for f in s.flows if f.kind == "supply"}
-    by_id = {s.id: s for s in sites}
     exchanges: list[Exchange] = []
     pairs = set()
 

@@ -63,7 +63,6 @@ def test_every_process_cites_a_source(db):
 
 
 def test_biosphere_links_match_biosphere3(bw_project, db):
-    import bw2data as bd
     from bw2data.backends import ActivityDataset as AD
 
     flows = {r.code: r for r in AD.select().where(AD.database == "biosphere3")}

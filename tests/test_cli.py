@@ -1,7 +1,6 @@
 """The command line as a user runs it (subprocesses, real files)."""
 
 import json
-import os
 
 import openpyxl
 import pytest

@@ -6,7 +6,7 @@ import pytest
 
 from ecolca import lca
 from ecolca.errors import ScenarioError
-from ecolca.model import ATTRIBUTION_KEYS, ActivityRef, Exchange, Flow, Scenario, Site, Transport
+from ecolca.model import ATTRIBUTION_KEYS, ActivityRef, Exchange, Flow, Scenario, Site
 
 from conftest import PROJECT
 

@@ -1,4 +1,3 @@
-import pytest
 
 from ecolca import background
 from ecolca.project import is_ready, setup

@@ -98,12 +98,6 @@ def write_default_methods(families: Iterable[str] | None = DEFAULT_METHOD_FAMILI
     return written
 
 
-def default_method_names(all_methods: bool = False) -> list[tuple[str, ...]]:
-    data = read_bundled_lcia()
-    return [tuple(m["name"]) for m in data
-            if all_methods or m["name"][0] in DEFAULT_METHOD_FAMILIES]
-
-
 def scores_multilca(keep_inventories: Iterable[str] = ()):
     """A :class:`bw2calc.MultiLCA` subclass that computes every score as c·B·s from the supply
     arrays, and keeps full inventory matrices only for the demands in ``keep_inventories``.

@@ -28,8 +28,8 @@ import numpy as np
 
 from ecolca import bwcompat  # noqa: F401
 from ecolca import __version__, units
-from ecolca.errors import EcolcaError, Problem, ScenarioError, SetupError, UnitError
-from ecolca.model import ATTRIBUTION_KEYS, ActivityRef, Exchange, Flow, Scenario
+from ecolca.errors import EcolcaError, Problem, ScenarioError, UnitError
+from ecolca.model import ATTRIBUTION_KEYS, ActivityRef, Exchange, Scenario
 from ecolca.results import (
     ExchangeParts,
     InventoryTotal,
@@ -428,7 +428,6 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     Raises :class:`ScenarioError` listing every problem when the scenario is not valid for the
     project; nothing is computed then.
     """
-    import bw2calc as bc
     import bw2data as bd
 
     from ecolca.project import activate
@@ -645,7 +644,6 @@ def monte_carlo(sc: Scenario, lookup: _Lookup, bg_keys, methods, munits, iterati
     """Paired Monte Carlo (methodology §3): each iteration draws one background sample (the
     stored distributions, via bw2calc) and one foreground sample (amounts, q, r, d), and evaluates
     L and S on that same sample."""
-    import bw2calc as bc
     import bw2data as bd
 
     t0 = time.perf_counter()

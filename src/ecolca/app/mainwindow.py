@@ -14,9 +14,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QUndoGroup
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
-                               QMessageBox, QProgressBar, QPushButton, QSplitter, QStyle,
-                               QToolBar, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow,
+                               QMessageBox, QProgressBar, QPushButton, QSplitter, QToolBar)
 
 from ecolca import __version__, examples, scenario_file
 from ecolca.errors import EcolcaError, ScenarioError
@@ -684,7 +683,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Cancelling…")
 
     def export_report(self) -> None:
-        from ecolca.app.worker import report_job
 
         if self.results is None:
             QMessageBox.information(self, "No results", "Run the comparison first (F5).")
