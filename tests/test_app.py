@@ -400,6 +400,9 @@ def test_scenario_panel_shows_the_story_and_edits_are_undoable(window, qtbot):
     assert window.windowTitle().startswith("My Phoenix copy[*]")
     window.doc.undo_stack.undo()
     assert window.doc.scenario.name == original
+    panel.iterations.setValue(200)
+    panel.iterations.editingFinished.emit()
+    assert window.doc.scenario.monte_carlo_iterations == 200
 
 
 def test_first_start_offers_set_up_in_the_background(qtbot, tmp_path, monkeypatch, bw_project):

@@ -841,6 +841,17 @@ class ScenarioPanel(QWidget):
         form.addRow("Reference year", self.year)
         form.addRow("Currency", self.currency)
         form.addRow("Attribution key", self.key)
+        self.iterations = QSpinBox()
+        self.iterations.setRange(0, 100_000)
+        self.iterations.setSingleStep(100)
+        self.iterations.setToolTip("Paired Monte Carlo iterations (0: deterministic only)")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2_000_000_000)
+        mc = QHBoxLayout()
+        mc.addWidget(self.iterations)
+        mc.addWidget(QLabel("seed"))
+        mc.addWidget(self.seed)
+        form.addRow("Monte Carlo", mc)
         form.addRow("", self.illustrative)
         form.addRow("Description", self.description)
         lay.addWidget(box)
@@ -855,6 +866,10 @@ class ScenarioPanel(QWidget):
         self.currency.editingFinished.connect(lambda: self._set("currency", self.currency.text().strip()))
         self.year.editingFinished.connect(lambda: self._set("reference_year", self.year.value()))
         self.key.currentTextChanged.connect(lambda t: self._set("attribution_key", t))
+        self.iterations.editingFinished.connect(
+            lambda: self._set("monte_carlo_iterations", self.iterations.value()))
+        self.seed.editingFinished.connect(
+            lambda: self._set("monte_carlo_seed", self.seed.value()))
         self.description.textChanged.connect(self._description_changed)
 
     def _set(self, field: str, value) -> None:
@@ -876,6 +891,8 @@ class ScenarioPanel(QWidget):
         if not self.currency.hasFocus():
             self.currency.setText(sc.currency)
         self.key.setCurrentText(sc.attribution_key)
+        self.iterations.setValue(sc.monte_carlo_iterations)
+        self.seed.setValue(sc.monte_carlo_seed)
         if self.description.toPlainText() != sc.description and not self.description.hasFocus():
             self.description.setPlainText(sc.description)
         self.illustrative.setText("Illustrative: not a basis for decisions" if sc.illustrative else "")
