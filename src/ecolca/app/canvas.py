@@ -152,6 +152,8 @@ class ExchangeItem(QGraphicsPathItem):
         residue = sc.site(e.from_site).flow(e.from_flow) if sc.site(e.from_site) else None
         unit = residue.unit if residue else ""
         name = residue.name if residue else e.from_flow
+        if len(name) > 30:  # the tooltip has it in full; a long label would cover the boxes
+            name = name[:29].rstrip() + "…"
         self.label.setText(f"{name}\n{_fmt_amount(e.amount)} {unit}/yr")
         self.label.setBrush(QColor("#1B2631"))
         f = QFont()

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow,
-                               QMessageBox, QProgressBar, QPushButton, QSplitter, QToolBar)
+                               QMessageBox, QProgressBar, QPushButton, QScrollArea, QSplitter, QToolBar)
 
 from ecolca import __version__, examples, scenario_file
 from ecolca.errors import EcolcaError, ScenarioError
@@ -93,7 +93,11 @@ class MainWindow(QMainWindow):
         self.properties = PropertiesPanel(lambda: self.doc, self.catalog)
         dock = QDockWidget("Properties", self)
         dock.setObjectName("properties")
-        dock.setWidget(self.properties)
+        scroll = QScrollArea()  # a long exchange form scrolls instead of growing the window
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setWidget(self.properties)
+        dock.setWidget(scroll)
         dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         self.addDockWidget(Qt.RightDockWidgetArea, dock)
         self.properties_dock = dock
@@ -105,7 +109,7 @@ class MainWindow(QMainWindow):
         pdock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
         self.addDockWidget(Qt.RightDockWidgetArea, pdock)
         self.problems_dock = pdock
-        self.resizeDocks([dock], [470], Qt.Horizontal)
+        self.resizeDocks([dock], [490], Qt.Horizontal)
         self.resizeDocks([dock, pdock], [520, 220], Qt.Vertical)
 
         self.scene.selectionChanged.connect(self._selection_changed)

@@ -303,7 +303,7 @@ class _Veil(QWidget):
 def _method_combo(tooltip: str) -> QComboBox:
     c = QComboBox()
     c.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-    c.setMinimumContentsLength(45)
+    c.setMinimumContentsLength(24)
     c.setToolTip(tooltip)
     return c
 
@@ -642,6 +642,9 @@ class ResultsView(QWidget):
         top.addSpacing(12)
         top.addWidget(QLabel("Attribution key:"))
         self.site_key = QComboBox()
+        # long key labels must not widen the window: elide in the box, full text in the list
+        self.site_key.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.site_key.setMinimumContentsLength(18)
         for k, lab in KEY_LABELS.items():
             self.site_key.addItem(lab, k)
         self.site_key.setToolTip("How the benefit of each exchange is split between partners")
