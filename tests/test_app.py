@@ -439,3 +439,23 @@ def test_first_start_offers_set_up_in_the_background(qtbot, tmp_path, monkeypatc
         w.close()
         w.deleteLater()
         bd.projects.set_current(PROJECT)
+
+
+@pytest.mark.parametrize("name", ["gypsum-ash", "kalundborg", "kawasaki", "phoenix"])
+def test_window_fits_1280x800_with_any_example_and_panel(window, name):
+    """Nothing in the window (long names, the exchange form, the key labels) may force it past
+    a 1280×800 screen."""
+    from ecolca import examples
+
+    window.open_path(examples.path(name), as_new=True)
+    sc = window.doc.scenario
+    for sel in [None] + [("s", s.id) for s in sc.sites[:2]] + [("e", e.id) for e in sc.exchanges[:2]]:
+        if sel is None:
+            window.scene.clearSelection()
+        elif sel[0] == "s":
+            window.scene.select_only(site_id=sel[1])
+        else:
+            window.scene.select_only(exchange_id=sel[1])
+        QApplication.processEvents()
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1280 and hint.height() <= 800, (sel, hint)
