@@ -46,6 +46,15 @@ def recovery_dir() -> Path:
     return base
 
 
+def _remove_recovery(path: Path) -> None:
+    """Delete an autosave and its metadata file (either may be missing)."""
+    for p in (path, path.with_suffix(".meta")):
+        try:
+            p.unlink()
+        except OSError:
+            pass
+
+
 class MainWindow(QMainWindow):
     runFinished = Signal(bool)  # True when results arrived
     reportWritten = Signal(str)
@@ -537,11 +546,7 @@ class MainWindow(QMainWindow):
         return p
 
     def _drop_recovery(self) -> None:
-        for p in (self._recovery_path(), self._recovery_path().with_suffix(".meta")):
-            try:
-                p.unlink()
-            except OSError:
-                pass
+        _remove_recovery(self._recovery_path())
 
     def offer_recovery(self) -> bool:
         """After a crash, offer to restore the newest autosave; True if one was restored."""
@@ -574,11 +579,7 @@ class MainWindow(QMainWindow):
                 self._attach(doc)
                 restored = True
         for f in files:
-            for p in (f, f.with_suffix(".meta")):
-                try:
-                    p.unlink()
-                except OSError:
-                    pass
+            _remove_recovery(f)
         return restored
 
     def closeEvent(self, event) -> None:  # noqa: N802
