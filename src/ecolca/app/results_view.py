@@ -300,6 +300,16 @@ class _Veil(QWidget):
         QPainter(self).fillRect(self.rect(), QColor(255, 255, 255, 150))
 
 
+def _finish_bar_chart(fig, ax, legend_columns: int, empty_text: str | None) -> None:
+    """Legend below the plot, a light x grid, and a message when there is nothing to draw."""
+    fig.legend(loc="outside lower center", ncol=legend_columns, fontsize=8, frameon=False)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if empty_text:
+        ax.text(0.5, 0.5, empty_text, transform=ax.transAxes, ha="center", va="center",
+                color="#666666")
+
+
 def _method_combo(tooltip: str) -> QComboBox:
     c = QComboBox()
     c.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
@@ -618,12 +628,7 @@ class ResultsView(QWidget):
         if others is not None:
             title += f"\n(top {TOP_EXCHANGES} of {len(parts)} exchanges by |Δ_e|, rest as “others”)"
         ax.set_title(title, fontsize=10)
-        fig.legend(loc="outside lower center", ncol=5, fontsize=8, frameon=False)
-        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-        ax.set_axisbelow(True)
-        if not bars:
-            ax.text(0.5, 0.5, "No exchanges in this scenario", transform=ax.transAxes,
-                    ha="center", va="center", color="#666666")
+        _finish_bar_chart(fig, ax, 5, None if bars else "No exchanges in this scenario")
         self.ex_chart.redraw()
 
     def _exchange_double_clicked(self, item: QTableWidgetItem) -> None:
@@ -719,12 +724,7 @@ class ResultsView(QWidget):
         key_label = KEY_LABELS.get(key, key)
         ax.set_title(f"Per site: {_short_method(m, 60)}\nkey: {_shorten(key_label, 70)}",
                      fontsize=9)
-        fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
-        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
-        ax.set_axisbelow(True)
-        if not sites:
-            ax.text(0.5, 0.5, "No per-site figures under this key", transform=ax.transAxes,
-                    ha="center", va="center", color="#666666")
+        _finish_bar_chart(fig, ax, 2, None if sites else "No per-site figures under this key")
         self.site_chart.redraw()
 
     def _site_double_clicked(self, table: QTableWidget, item: QTableWidgetItem) -> None:
