@@ -41,3 +41,44 @@ def test_unknown_unit_is_named():
     assert not units.is_known("")
     assert units.dimension("Mt") == "mass"
     assert math.isclose(units.convert(2, "Mt", "t"), 2e6)
+
+
+# issue #13: unit spellings that used to be case-folded into the wrong unit
+@pytest.mark.parametrize("unit,expected_kg", [
+    ("Mg", 1000.0),        # megagram = tonne (was read as milligram: 1e-9 of the truth)
+    ("mg", 1e-6),
+    ("t", 1000.0),
+    ("Mt", 1e9),           # SI megaton
+    ("Gg", 1e6),
+    ("KG", 1.0),           # only one reading when case is ignored: accepted
+    ("tonne", 1000.0),
+    ("Metric Ton", 1000.0),
+])
+def test_mass_symbols_are_case_sensitive(unit, expected_kg):
+    assert units.factor(unit, "kg") == pytest.approx(expected_kg, rel=1e-15)
+
+
+@pytest.mark.parametrize("unit,names", [
+    ("MT", ["'t'", "'Mt'"]),      # metric ton (US) or megaton: was read as megaton (L = 9.8e14)
+    ("mt", ["'t'", "'Mt'"]),
+    ("MG", ["'Mg'", "'mg'"]),
+    ("mj", ["'MJ'"]),              # megajoule or millijoule
+    ("mwh", ["'MWh'"]),
+    ("T", ["'t'"]),
+])
+def test_ambiguous_spellings_are_refused_with_the_alternatives(unit, names):
+    with pytest.raises(UnitError, match="ambiguous") as info:
+        units.canonical(unit)
+    for n in names:
+        assert n in str(info.value)
+
+
+def test_si_symbols_of_units_ecolca_does_not_take_are_never_folded():
+    # 'mJ' is a millijoule: it was silently read as MJ, a factor of 1e9
+    with pytest.raises(UnitError, match="millijoule") as info:
+        units.canonical("mJ")
+    assert "'MJ'" in str(info.value)
+    with pytest.raises(UnitError, match="milliwatt hour"):
+        units.canonical("mWh")
+    assert units.factor("MJ", "kJ") == 1000.0
+    assert units.factor("kWh", "MJ") == pytest.approx(3.6, rel=1e-15)

@@ -38,6 +38,7 @@ _DIMENSIONS: dict[str, dict[str, Fraction]] = {
     "volume": {
         "cubic meter": Fraction(1),
         "liter": Fraction(1, 1000),
+        "milliliter": Fraction(1, 1_000_000),
         "megaliter": Fraction(1000),
         "million cubic meter": Fraction(1_000_000),
         "us gallon": Fraction(3785411784, 1_000_000_000_000),  # 231 in³, exact
@@ -58,45 +59,89 @@ _DIMENSIONS: dict[str, dict[str, Fraction]] = {
     },
 }
 
-_ALIASES = {
+# Symbols are case-sensitive, as SI says: "Mg" is a megagram (a tonne), "mg" a milligram, "Mt" a
+# megaton. A spelling that matches a symbol only when case is ignored is accepted when it can mean
+# one unit alone ("KWH", "kg" for "Kg"); otherwise it is refused with the readings named.
+_SYMBOLS = {
     "kg": "kilogram",
     "g": "gram",
     "mg": "milligram",
+    "Mg": "ton",  # megagram = metric tonne
     "t": "ton",
-    "tonne": "ton",
-    "tonnes": "ton",
-    "metric ton": "ton",
     "kt": "kiloton",
-    "mt": "megaton",
+    "Gg": "kiloton",  # gigagram
+    "Mt": "megaton",
+    "Tg": "megaton",  # teragram
     "lb": "pound",
-    "mj": "megajoule",
-    "kj": "kilojoule",
-    "gj": "gigajoule",
-    "tj": "terajoule",
-    "pj": "petajoule",
-    "kwh": "kilowatt hour",
-    "mwh": "megawatt hour",
-    "gwh": "gigawatt hour",
-    "twh": "terawatt hour",
+    "MJ": "megajoule",
+    "kJ": "kilojoule",
+    "GJ": "gigajoule",
+    "TJ": "terajoule",
+    "PJ": "petajoule",
+    "kWh": "kilowatt hour",
+    "MWh": "megawatt hour",
+    "GWh": "gigawatt hour",
+    "TWh": "terawatt hour",
     "m3": "cubic meter",
     "m³": "cubic meter",
-    "cubic metre": "cubic meter",
+    "L": "liter",
     "l": "liter",
-    "litre": "liter",
+    "ML": "megaliter",
+    "mL": "milliliter",
+    "ml": "milliliter",
+    "Mm3": "million cubic meter",
+    "Mm³": "million cubic meter",
     "gal": "us gallon",
     "tkm": "ton kilometer",
     "t*km": "ton kilometer",
     "t·km": "ton kilometer",
-    "tonne kilometer": "ton kilometer",
-    "tonne kilometre": "ton kilometer",
-    "ton kilometre": "ton kilometer",
     "kgkm": "kilogram kilometer",
-    "items": "item",
-    "p": "item",
-    "piece": "item",
+    "kg*km": "kilogram kilometer",
     "km": "kilometer",
     "m": "meter",
     "mi": "mile",
+    "p": "item",
+}
+
+# Case-sensitive readings of SI symbols that ecolca does not take: refused by name (an "mJ" is a
+# millijoule, never a megajoule). They also make a case-folded spelling ambiguous ("mj").
+_OTHER_READINGS = {
+    "mJ": "millijoule",
+    "mWh": "milliwatt hour",
+    "Wh": "watt hour",
+    "Mm": "megameter",
+    "mm": "millimeter",
+}
+
+# Spellings in common use that mean different units to different readers: refused, with what to
+# write instead. "MT" is a metric ton in US usage and a megaton to SI.
+_AMBIGUOUS = {
+    "MT": ("a metric ton in US usage, or a megaton", ("t", "Mt")),
+    "mt": ("a metric ton in US usage, or a megaton", ("t", "Mt")),
+    "MG": ("a megagram or a milligram", ("Mg", "mg")),
+    "Ml": ("a megaliter or a milliliter", ("ML", "mL")),
+    "T": ("a tonne, or the SI symbol of tesla", ("t",)),
+    "M": ("a meter, or the SI prefix mega", ("m",)),
+}
+
+# full words and spellings, read without regard to case
+_WORDS = {
+    "tonne": "ton",
+    "tonnes": "ton",
+    "metric ton": "ton",
+    "metric tonne": "ton",
+    "megagram": "ton",
+    "cubic metre": "cubic meter",
+    "litre": "liter",
+    "megalitre": "megaliter",
+    "tonne kilometer": "ton kilometer",
+    "tonne kilometre": "ton kilometer",
+    "ton kilometre": "ton kilometer",
+    "items": "item",
+    "piece": "item",
+    "pieces": "item",
+    "kilometre": "kilometer",
+    "metre": "meter",
 }
 
 _UNIT_DIMENSION = {u: d for d, units in _DIMENSIONS.items() for u in units}
@@ -104,17 +149,37 @@ _UNIT_DIMENSION = {u: d for d, units in _DIMENSIONS.items() for u in units}
 
 @lru_cache(maxsize=1024)
 def canonical(unit: str) -> str:
-    """Return the canonical spelling of ``unit``; raise :class:`UnitError` if unknown."""
+    """Return the canonical spelling of ``unit``; raise :class:`UnitError` if it is unknown or
+    ambiguous (the message names the readings)."""
     if not isinstance(unit, str) or not unit.strip():
         raise UnitError(f"unit {unit!r} is empty or not text")
     u = " ".join(unit.strip().split())
+    if u in _SYMBOLS:
+        return _SYMBOLS[u]
     low = u.lower()
     if low in _UNIT_DIMENSION:
         return low
-    if u in _ALIASES:  # case-sensitive first (Mt vs mt are the same here, kept simple)
-        return _ALIASES[u]
-    if low in _ALIASES:
-        return _ALIASES[low]
+    if low in _WORDS:
+        return _WORDS[low]
+    if u in _AMBIGUOUS:
+        what, write = _AMBIGUOUS[u]
+        raise UnitError(f"unit {unit!r} is ambiguous: it may be {what}; write "
+                        + " or ".join(f"'{w}' ({_SYMBOLS[w]})" for w in write))
+    if u in _OTHER_READINGS:
+        near = sorted(s for s in _SYMBOLS if s.lower() == low)
+        hint = f"; did you mean {' or '.join(repr(s) + ' (' + _SYMBOLS[s] + ')' for s in near)}?" \
+            if near else ""
+        raise UnitError(f"unit {unit!r} is the SI symbol of {_OTHER_READINGS[u]}, which ecolca "
+                        f"does not take{hint}")
+    readings = sorted({_SYMBOLS[s] for s in _SYMBOLS if s.lower() == low})
+    others = sorted({_OTHER_READINGS[s] for s in _OTHER_READINGS if s.lower() == low})
+    if len(readings) == 1 and not others:
+        return readings[0]
+    if readings or others:
+        spell = [f"'{s}' ({_SYMBOLS[s]})" for s in sorted(_SYMBOLS) if s.lower() == low]
+        raise UnitError(f"unit {unit!r} is ambiguous when case is ignored (it may be "
+                        f"{' or '.join(readings + others)}); units are case-sensitive: write "
+                        f"{' or '.join(spell) if spell else 'the full unit name'}")
     raise UnitError(f"unknown unit {unit!r}; known units: {', '.join(known_units())}")
 
 
