@@ -6,6 +6,11 @@ types, missing fields, duplicate ids, non-finite numbers) is collected with the 
 concerns. Semantic checks (signs, balances, units) live in :mod:`ecolca.validation`, so that a
 work-in-progress file with, say, a negative amount still opens in the app, where the problems
 panel names it; ``ecolca run`` refuses it.
+
+A file may be hostile (crafted or simply broken): reading is bounded (only regular files, at most
+:data:`MAX_FILE_BYTES`, at most :data:`MAX_PROBLEMS` problems listed), numbers of any size and
+text of any length or content end in a problem naming the field, and a message that quotes the
+file's text shows it through :func:`printable` (control characters escaped, long text cut).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
@@ -36,6 +43,107 @@ SUFFIX = ".ecolca.json"
 # version -> function migrating a document of that version to version + 1
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
 
+# --- limits (documented in docs/file-format.md, "Limits") ----------------------------------------
+
+#: Largest scenario file read, in bytes (64 MB); the environment variable named by
+#: :data:`MAX_FILE_ENV` overrides it (in megabytes, 1 MB = 1024 × 1024 bytes).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_ENV = "ECOLCA_MAX_SCENARIO_MB"
+#: Problems listed for one file; reading stops after that many (one more says so).
+MAX_PROBLEMS = 200
+#: ``monte_carlo.seed``: the legacy numpy RandomState (used by stats_arrays) takes 0 … 2**32-1.
+MAX_SEED = 2**32 - 1
+#: ``monte_carlo.iterations``: 0 … this.
+MAX_ITERATIONS = 1_000_000
+#: The scenario id is part of a Brightway database name (and so of file names on disk).
+MAX_SCENARIO_ID = 64
+SCENARIO_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]+")
+MAX_SCENARIO_NAME = 200
+#: Site, flow and exchange ids (and the references to them in exchanges).
+MAX_ID = 100
+#: Site and flow names.
+MAX_NAME = 200
+#: The 'database' and 'code' of a background activity reference.
+MAX_REF = 200
+#: Reference years accepted.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+#: A ``schema_version`` above this is not a version at all (rather than "written by a newer
+#: ecolca").
+_MAX_PLAUSIBLE_VERSION = 10_000
+#: Integer literals longer than this many digits are read as floats (inf when too large for a
+#: float): Python refuses to convert integer text of more than 4,300 digits, and a float cannot
+#: hold an integer of more than about 308 digits anyway.
+_MAX_INT_DIGITS = 300
+_MB = 1024 * 1024
+
+# C0 controls, DEL, C1 controls and lone surrogates (not encodable: JSON "\ud800" makes one)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# the same, except tab and newline, which multi-line text (descriptions, comments) may contain
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str, limit: int = 80) -> str:
+    """``text`` safe to show in a message: C0 and C1 control characters and DEL escaped as
+    ``\\xNN`` (lone surrogates as ``\\uNNNN``), cut to at most ``limit`` characters, ending
+    with '…' when cut. Only the first ``limit`` characters of a long text are looked at."""
+    limit = max(int(limit), 1)
+    pieces: list[str] = []
+    size = 0
+    for ch in text[: limit + 1]:
+        o = ord(ch)
+        if o < 0x20 or 0x7F <= o <= 0x9F:
+            piece = f"\\x{o:02x}"
+        elif 0xD800 <= o <= 0xDFFF:
+            piece = f"\\u{o:04x}"
+        else:
+            piece = ch
+        pieces.append(piece)
+        size += len(piece)
+        if size > limit:
+            break
+    if size <= limit and len(text) <= limit:
+        return "".join(pieces)
+    while pieces and size > limit - 1:  # make room for the ellipsis
+        size -= len(pieces.pop())
+    return "".join(pieces) + "…"
+
+
+def _describe(value: Any) -> str:
+    """A short, safe rendering of a JSON value for a message (never the whole of a huge value)."""
+    if isinstance(value, str):
+        return f"'{printable(value, 60)}'"
+    if isinstance(value, float) and math.isinf(value):
+        return f"{value} (infinite, or too large to hold)"
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return repr(value)
+    if isinstance(value, int):
+        if -10**15 < value < 10**15:
+            return str(value)
+        digits = int(value.bit_length() * math.log10(2)) + 1  # str() may refuse a huge int
+        return f"a whole number of about {digits:,} digits"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+def _count(n: int) -> str:
+    """``n`` for a message: 2023, 1,000,000."""
+    return f"{n:,}" if abs(n) >= 10_000 else str(n)
+
+
+def _parse_int(text: str) -> int | float:
+    """JSON integer literals: exact up to :data:`_MAX_INT_DIGITS` digits, else a float (``inf``
+    when out of range), so a huge literal ends in a "must be finite" problem, not an error."""
+    if len(text) > _MAX_INT_DIGITS:
+        return float(text)
+    return int(text)
+
+
+class _TooManyProblems(Exception):
+    """Raised by :meth:`_Reader.problem` when :data:`MAX_PROBLEMS` have been collected."""
+
 
 class _Reader:
     """Reads fields out of untrusted dicts, recording a Problem for each bad one."""
@@ -44,7 +152,30 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def problem(self, item: str, fld: str, msg: str, path: tuple) -> None:
+        """Record a problem; after :data:`MAX_PROBLEMS` of them, stop reading (a file with a
+        million broken sites is reported in bounded time and memory)."""
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _TooManyProblems
         self.problems.append(Problem(item=item, field=fld, message=msg, path=path))
+
+    def clean_text(self, value: str, item: str, fld: str, path: tuple, max_len: int | None = None,
+                   multiline: bool = False) -> bool:
+        """Check that ``value`` has no control character (tab and newline are allowed in
+        ``multiline`` text) and at most ``max_len`` characters; False (one problem) if not."""
+        if max_len is not None and len(value) > max_len:
+            self.problem(item, fld, f"is {len(value):,} characters long; the limit is {max_len:,}",
+                         path)
+            return False
+        bad = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
+        if bad is not None:
+            o = ord(bad.group())
+            if 0xD800 <= o <= 0xDFFF:
+                msg = f"contains an invalid character (a lone surrogate, U+{o:04X})"
+            else:
+                msg = f"contains a control character (U+{o:04X})"
+            self.problem(item, fld, f"{msg}: '{printable(value, 60)}'", path)
+            return False
+        return True
 
     def obj(self, value: Any, item: str, path: tuple) -> dict:
         if not isinstance(value, dict):
@@ -62,7 +193,9 @@ class _Reader:
         return value
 
     def text(self, d: dict, key: str, item: str, path: tuple, required: bool = False,
-             default: str = "") -> str:
+             default: str = "", max_len: int | None = None, multiline: bool = False) -> str:
+        """A text field; control characters are refused (see :meth:`clean_text`). A bad value
+        is still returned (the problem is recorded), so that duplicate ids are found."""
         value = d.get(key)
         if value is None:
             if required:
@@ -71,6 +204,8 @@ class _Reader:
         if not isinstance(value, str):
             self.problem(item, key, f"must be text, got {type(value).__name__}", path + (key,))
             return default
+        if not self.clean_text(value, item, key, path + (key,), max_len, multiline):
+            return value
         if required and not value.strip():
             self.problem(item, key, "is empty", path + (key,))
         return value
@@ -83,12 +218,16 @@ class _Reader:
                 self.problem(item, key, "is missing", path + (key,))
             return default
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem(item, key, f"must be a number, got {value!r}", path + (key,))
+            self.problem(item, key, f"must be a number, got {_describe(value)}", path + (key,))
             return default
-        value = float(value)
-        if not math.isfinite(value):
-            self.problem(item, key, f"must be finite, got {value}", path + (key,))
+        try:
+            number = float(value)
+        except (OverflowError, ValueError):  # an int too large for a float
+            number = math.inf
+        if not math.isfinite(number):
+            self.problem(item, key, f"must be finite, got {_describe(value)}", path + (key,))
             return default
+        value = number
         if nonnegative and value < 0:
             self.problem(item, key, f"must be ≥ 0, got {value:g}", path + (key,))
         return value
@@ -96,9 +235,19 @@ class _Reader:
     def boolean(self, d: dict, key: str, item: str, path: tuple, default: bool = False) -> bool:
         value = d.get(key, default)
         if not isinstance(value, bool):
-            self.problem(item, key, f"must be true or false, got {value!r}", path + (key,))
+            self.problem(item, key, f"must be true or false, got {_describe(value)}",
+                         path + (key,))
             return default
         return value
+
+    def whole(self, value: Any, item: str, fld: str, path: tuple, lo: int, hi: int,
+              what: str = "a whole number", why: str = "") -> bool:
+        """True if ``value`` is an integer in ``lo … hi``; else one problem naming the range."""
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            self.problem(item, fld, f"must be {what} from {_count(lo)} to {_count(hi)}{why}, "
+                         f"got {_describe(value)}", path)
+            return False
+        return True
 
     def ref(self, d: dict, key: str, item: str, path: tuple, required: bool = False,
             ) -> ActivityRef | None:
@@ -109,13 +258,19 @@ class _Reader:
                              path + (key,))
             return None
         if isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, str) for v in value):
-            return ActivityRef(value[0], value[1])
-        if not isinstance(value, dict) or not isinstance(value.get("database"), str) \
+            database, code = value
+        elif not isinstance(value, dict) or not isinstance(value.get("database"), str) \
                 or not isinstance(value.get("code"), str) or not value["code"]:
             self.problem(item, key, "must be an object with text 'database' and 'code'",
                          path + (key,))
             return None
-        return ActivityRef(value["database"], value["code"])
+        else:
+            database, code = value["database"], value["code"]
+        if not (self.clean_text(database, item, f"{key}.database", path + (key, "database"),
+                                MAX_REF)
+                and self.clean_text(code, item, f"{key}.code", path + (key, "code"), MAX_REF)):
+            return None
+        return ActivityRef(database, code)
 
     def transports(self, d: dict, item: str, path: tuple) -> list[Transport]:
         out = []
@@ -249,16 +404,17 @@ def migrate(doc: dict, source: str | None = None) -> dict:
                                      "scenario file?", ("schema_version",))], source)
     if isinstance(version, bool) or not isinstance(version, int):
         raise ScenarioError([Problem("scenario", "schema_version",
-                                     f"must be a whole number, got {version!r}",
+                                     f"must be a whole number, got {_describe(version)}",
                                      ("schema_version",))], source)
-    if version > SCHEMA_VERSION:
+    if SCHEMA_VERSION < version <= _MAX_PLAUSIBLE_VERSION:
         raise ScenarioError([Problem("scenario", "schema_version",
                                      f"is {version}, written by a newer ecolca; this version reads "
                                      f"up to {SCHEMA_VERSION}. Update ecolca to open it.",
                                      ("schema_version",))], source)
-    if version < 1:
-        raise ScenarioError([Problem("scenario", "schema_version", f"{version} is not a valid "
-                                     "version", ("schema_version",))], source)
+    if not 1 <= version <= _MAX_PLAUSIBLE_VERSION:
+        raise ScenarioError([Problem("scenario", "schema_version",
+                                     f"{_describe(version)} is not a valid version",
+                                     ("schema_version",))], source)
     while version < SCHEMA_VERSION:
         doc = MIGRATIONS[version](doc)
         version += 1
@@ -268,18 +424,37 @@ def migrate(doc: dict, source: str | None = None) -> dict:
 
 def from_dict(doc: Any, source: str | None = None) -> Scenario:
     """Build a :class:`Scenario` from a JSON document, or raise :class:`ScenarioError` listing
-    every structural problem (wrong types, missing fields, duplicate ids, bad numbers)."""
+    every structural problem (wrong types, missing fields, duplicate ids, bad numbers, text too
+    long or with control characters), at most :data:`MAX_PROBLEMS` of them."""
     if not isinstance(doc, dict):
         raise ScenarioError([Problem("scenario", "", "the file must contain a JSON object")], source)
     doc = migrate(dict(doc), source)
     r = _Reader()
-    sc = Scenario(name=r.text(doc, "name", "scenario", (), required=True))
-    sc.id = r.text(doc, "id", "scenario", (), default=sc.id) or sc.id
-    sc.description = r.text(doc, "description", "scenario", ())
+    try:
+        sc = _read_scenario(doc, r)
+    except _TooManyProblems:
+        r.problems.append(Problem("scenario", "", "… and more problems not listed (stopped after "
+                                  f"{MAX_PROBLEMS})"))
+        sc = None
+    if r.problems:
+        raise ScenarioError(r.problems, source)
+    return sc
+
+
+def _read_scenario(doc: dict, r: _Reader) -> Scenario:
+    """The body of :func:`from_dict`: every problem goes to ``r``."""
+    sc = Scenario(name=r.text(doc, "name", "scenario", (), required=True,
+                              max_len=MAX_SCENARIO_NAME))
+    n = len(r.problems)
+    sid = r.text(doc, "id", "scenario", (), default=sc.id, max_len=MAX_SCENARIO_ID)
+    if len(r.problems) == n and sid and not SCENARIO_ID_PATTERN.fullmatch(sid):
+        r.problem("scenario", "id", "may contain only letters A-Z and a-z, digits, '.', '_' and "
+                  f"'-' (it names a Brightway database), got '{printable(sid, 60)}'", ("id",))
+    sc.id = sid or sc.id
+    sc.description = r.text(doc, "description", "scenario", (), multiline=True)
     year = doc.get("reference_year", sc.reference_year)
-    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
-        r.problem("scenario", "reference_year", f"must be a year, got {year!r}", ("reference_year",))
-    else:
+    if r.whole(year, "scenario", "reference_year", ("reference_year",), MIN_YEAR, MAX_YEAR,
+               what="a year"):
         sc.reference_year = year
     sc.currency = r.text(doc, "currency", "scenario", (), default="EUR") or "EUR"
     sc.background_database = r.text(doc, "background_database", "scenario", (),
@@ -291,7 +466,8 @@ def from_dict(doc: Any, source: str | None = None) -> Scenario:
             if not isinstance(m, (list, tuple)) or not m or not all(isinstance(x, str) for x in m):
                 r.problem("scenario", f"methods[{i}]", "must be a list of text (a Brightway method "
                           "name)", ("methods", i))
-            else:
+            elif all(r.clean_text(x, "scenario", f"methods[{i}]", ("methods", i), MAX_NAME)
+                     for x in m):
                 sc.methods.append(tuple(m))
     sc.attribution_key = r.text(doc, "attribution_key", "scenario", (), default="physical") or "physical"
     from ecolca.model import ATTRIBUTION_KEYS, EXCHANGE_KINDS, FLOW_KINDS, PAYERS
@@ -300,33 +476,33 @@ def from_dict(doc: Any, source: str | None = None) -> Scenario:
                   ("attribution_key",))
     mc = r.obj(doc.get("monte_carlo", {}) or {}, "scenario, monte_carlo", ("monte_carlo",))
     it = mc.get("iterations", 0)
-    if isinstance(it, bool) or not isinstance(it, int) or it < 0:
-        r.problem("scenario", "monte_carlo.iterations", "must be a whole number ≥ 0",
-                  ("monte_carlo", "iterations"))
-    else:
+    if r.whole(it, "scenario", "monte_carlo.iterations", ("monte_carlo", "iterations"), 0,
+               MAX_ITERATIONS):
         sc.monte_carlo_iterations = it
     seed = mc.get("seed", 42)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        r.problem("scenario", "monte_carlo.seed", "must be a whole number ≥ 0", ("monte_carlo", "seed"))
-    else:
+    if r.whole(seed, "scenario", "monte_carlo.seed", ("monte_carlo", "seed"), 0, MAX_SEED,
+               why=" (the random number generator's range)"):
         sc.monte_carlo_seed = seed
     sc.illustrative = r.boolean(doc, "illustrative", "scenario", ())
-    sc.sources = [s for s in r.list(doc, "sources", "scenario", ()) if isinstance(s, str)]
-    sc.assumptions = [s for s in r.list(doc, "assumptions", "scenario", ()) if isinstance(s, str)]
+    for key in ("sources", "assumptions"):
+        texts = [(i, s) for i, s in enumerate(r.list(doc, key, "scenario", ()))
+                 if isinstance(s, str)]
+        setattr(sc, key, [s for i, s in texts
+                          if r.clean_text(s, "scenario", f"{key}[{i}]", (key, i), multiline=True)])
 
     site_ids: set[str] = set()
     for i, sd in enumerate(r.list(doc, "sites", "scenario", ())):
         path = ("sites", i)
         sd = r.obj(sd, f"site #{i + 1}", path)
-        sid = r.text(sd, "id", f"site #{i + 1}", path, required=True)
-        item = f"site '{sd.get('name') if isinstance(sd.get('name'), str) else sid}'"
+        sid = r.text(sd, "id", f"site #{i + 1}", path, required=True, max_len=MAX_ID)
+        item = f"site '{printable(sd.get('name') if isinstance(sd.get('name'), str) else sid, 60)}'"
         if sid in site_ids:
-            r.problem(item, "id", f"duplicate site id '{sid}'", path + ("id",))
+            r.problem(item, "id", f"duplicate site id '{printable(sid)}'", path + ("id",))
         site_ids.add(sid)
-        site = Site(id=sid, name=r.text(sd, "name", item, path, required=True))
+        site = Site(id=sid, name=r.text(sd, "name", item, path, required=True, max_len=MAX_NAME))
         site.sector = r.text(sd, "sector", item, path)
         site.location = r.text(sd, "location", item, path)
-        site.description = r.text(sd, "description", item, path)
+        site.description = r.text(sd, "description", item, path, multiline=True)
         site.confidential = r.boolean(sd, "confidential", item, path)
         pos = r.obj(sd.get("position", {}) or {}, item, path + ("position",))
         site.x = r.number(pos, "x", item, path + ("position",), default=0.0)
@@ -335,18 +511,20 @@ def from_dict(doc: Any, source: str | None = None) -> Scenario:
         for j, fd in enumerate(r.list(sd, "flows", item, path)):
             fpath = path + ("flows", j)
             fd = r.obj(fd, f"{item}, flow #{j + 1}", fpath)
-            fid = r.text(fd, "id", f"{item}, flow #{j + 1}", fpath, required=True)
+            fid = r.text(fd, "id", f"{item}, flow #{j + 1}", fpath, required=True, max_len=MAX_ID)
             fname = fd.get("name") if isinstance(fd.get("name"), str) else fid
-            fitem = f"{item}, flow '{fname}'"
+            fitem = f"{item}, flow '{printable(fname, 60)}'"
             if fid in flow_ids:
-                r.problem(fitem, "id", f"duplicate flow id '{fid}' in this site", fpath + ("id",))
+                r.problem(fitem, "id", f"duplicate flow id '{printable(fid)}' in this site",
+                          fpath + ("id",))
             flow_ids.add(fid)
             kind = r.text(fd, "kind", fitem, fpath, required=True)
             if kind and kind not in FLOW_KINDS:
-                r.problem(fitem, "kind", f"must be one of {', '.join(FLOW_KINDS)}, got '{kind}'",
-                          fpath + ("kind",))
+                r.problem(fitem, "kind", f"must be one of {', '.join(FLOW_KINDS)}, got "
+                          f"'{printable(kind, 40)}'", fpath + ("kind",))
             flow = Flow(
-                id=fid, kind=kind, name=r.text(fd, "name", fitem, fpath, required=True),
+                id=fid, kind=kind,
+                name=r.text(fd, "name", fitem, fpath, required=True, max_len=MAX_NAME),
                 amount=r.number(fd, "amount", fitem, fpath, required=True, default=0.0),
                 unit=r.text(fd, "unit", fitem, fpath, required=True),
                 activity=r.ref(fd, "activity", fitem, fpath, required=kind in ("supply", "emission")),
@@ -356,8 +534,8 @@ def from_dict(doc: Any, source: str | None = None) -> Scenario:
                 uncertainty=r.uncertainty(fd, "uncertainty", fitem, fpath),
                 transport=r.transports(fd, fitem, fpath),
                 category=r.text(fd, "category", fitem, fpath, default="material") or "material",
-                comment=r.text(fd, "comment", fitem, fpath),
-                source=r.text(fd, "source", fitem, fpath),
+                comment=r.text(fd, "comment", fitem, fpath, multiline=True),
+                source=r.text(fd, "source", fitem, fpath, multiline=True),
             )
             if flow.category not in EXCHANGE_KINDS:
                 r.problem(fitem, "category", f"must be one of {', '.join(EXCHANGE_KINDS)}",
@@ -369,24 +547,24 @@ def from_dict(doc: Any, source: str | None = None) -> Scenario:
     for i, ed in enumerate(r.list(doc, "exchanges", "scenario", ())):
         path = ("exchanges", i)
         ed = r.obj(ed, f"exchange #{i + 1}", path)
-        eid = r.text(ed, "id", f"exchange #{i + 1}", path, required=True)
-        item = f"exchange '{eid}'"
+        eid = r.text(ed, "id", f"exchange #{i + 1}", path, required=True, max_len=MAX_ID)
+        item = f"exchange '{printable(eid, 60)}'"
         if eid in ex_ids:
-            r.problem(item, "id", f"duplicate exchange id '{eid}'", path + ("id",))
+            r.problem(item, "id", f"duplicate exchange id '{printable(eid)}'", path + ("id",))
         ex_ids.add(eid)
         frm = r.obj(ed.get("from", {}), item, path + ("from",))
         to = r.obj(ed.get("to", {}), item, path + ("to",))
         ex = Exchange(
             id=eid,
-            from_site=r.text(frm, "site", item, path + ("from",), required=True),
-            from_flow=r.text(frm, "flow", item, path + ("from",), required=True),
-            to_site=r.text(to, "site", item, path + ("to",), required=True),
-            to_flow=r.text(to, "flow", item, path + ("to",), required=True),
+            from_site=r.text(frm, "site", item, path + ("from",), required=True, max_len=MAX_ID),
+            from_flow=r.text(frm, "flow", item, path + ("from",), required=True, max_len=MAX_ID),
+            to_site=r.text(to, "site", item, path + ("to",), required=True, max_len=MAX_ID),
+            to_flow=r.text(to, "flow", item, path + ("to",), required=True, max_len=MAX_ID),
             amount=r.number(ed, "amount", item, path, required=True, default=0.0),
             substitution_ratio=r.number(ed, "substitution_ratio", item, path, default=1.0),
             kind=r.text(ed, "kind", item, path, default="by-product") or "by-product",
-            description=r.text(ed, "description", item, path),
-            source=r.text(ed, "source", item, path),
+            description=r.text(ed, "description", item, path, multiline=True),
+            source=r.text(ed, "source", item, path, multiline=True),
             amount_uncertainty=r.uncertainty(ed, "amount_uncertainty", item, path),
             ratio_uncertainty=r.uncertainty(ed, "ratio_uncertainty", item, path),
         )
@@ -420,38 +598,110 @@ def from_dict(doc: Any, source: str | None = None) -> Scenario:
                 r.problem(item, f"economics.{key}", "must be 'receiver' or 'supplier'",
                           epath + (key,))
         sc.exchanges.append(ex)
-
-    if r.problems:
-        raise ScenarioError(r.problems, source)
     return sc
 
 
 def loads(text: str, source: str | None = None) -> Scenario:
+    """Read a scenario from JSON text (see :func:`from_dict`)."""
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise ScenarioError([Problem("file", "", f"is not valid JSON: {exc.msg} at line "
                                      f"{exc.lineno}, column {exc.colno}")], source) from None
     except RecursionError:
         raise ScenarioError([Problem("file", "", "is nested too deeply to be a scenario")],
                             source) from None
+    except ValueError as exc:  # any other refusal of the JSON reader
+        raise ScenarioError([Problem("file", "", f"is not valid JSON: {printable(str(exc))}")],
+                            source) from None
     return from_dict(doc, source)
 
 
-def load(path: str | os.PathLike) -> Scenario:
-    """Read a scenario file; :class:`ScenarioError` names every problem found."""
-    p = Path(path)
+def max_file_bytes() -> int:
+    """The largest scenario file :func:`load` reads: :data:`MAX_FILE_BYTES`, or the number of
+    megabytes in the environment variable :data:`MAX_FILE_ENV`."""
+    raw = os.environ.get(MAX_FILE_ENV, "").strip()
+    if not raw:
+        return MAX_FILE_BYTES
     try:
-        raw = p.read_bytes()
+        mb = float(raw)
+    except ValueError:
+        mb = math.nan
+    if not (math.isfinite(mb) and mb > 0):
+        raise ScenarioError([Problem("environment", MAX_FILE_ENV, "must be a positive number of "
+                                     f"megabytes, got '{printable(raw, 40)}'")])
+    return max(int(mb * _MB), 1)
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
+def read_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of a scenario file, or :class:`ScenarioError`: only a regular file is opened
+    (never a folder, named pipe, device or socket, which could block or never end), and at most
+    :func:`max_file_bytes` bytes are read."""
+    p = Path(path)
+    where = printable(str(p), 200)
+    cap = max_file_bytes()
+
+    def refuse(message: str) -> ScenarioError:
+        return ScenarioError([Problem(where, "", message)], str(p))
+
+    def check(st: os.stat_result) -> None:
+        if not stat.S_ISREG(st.st_mode):
+            raise refuse(f"is not a regular file ({_file_kind(st.st_mode)}); a scenario is a "
+                         f"*{SUFFIX} file")
+        if st.st_size > cap:
+            raise too_big()
+
+    def too_big() -> ScenarioError:
+        return refuse(f"is larger than the {cap / _MB:g} MB limit for scenario files (set the "
+                      f"environment variable {MAX_FILE_ENV} to a number of megabytes to raise it)")
+
+    try:
+        check(os.stat(p))  # before opening: opening a named pipe would wait for a writer
+        # O_NONBLOCK: should the path be swapped for a named pipe after the check, opening it
+        # still returns at once, and the check on the open file below refuses it
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+                     | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        raise ScenarioError([Problem(str(p), "", f"cannot be read: {exc.strerror or exc}")],
-                            str(p)) from None
+        raise refuse(f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        check(os.fstat(fd))
+        chunks: list[bytes] = []
+        size = 0
+        while True:  # at most cap + 1 bytes, in chunks: the file may grow while it is read
+            chunk = os.read(fd, min(_MB, cap + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > cap:
+                raise too_big()
+    except OSError as exc:
+        raise refuse(f"cannot be read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def load(path: str | os.PathLike) -> Scenario:
+    """Read a scenario file; :class:`ScenarioError` names every problem found (see
+    :func:`read_bytes` for the files refused before reading)."""
+    raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ScenarioError([Problem(str(p), "", "is not UTF-8 text (is it a scenario file?)")],
-                            str(p)) from None
-    return loads(text, str(p))
+        raise ScenarioError([Problem(printable(str(path), 200), "", "is not UTF-8 text (is it a "
+                                     "scenario file?)")], str(Path(path))) from None
+    del raw
+    return loads(text, str(Path(path)))
 
 
 def dumps(scenario: Scenario) -> str:
