@@ -82,7 +82,13 @@ def test_run_prints_summary_and_json(example_path, bw_project):
     imp = data["impacts"][0]
     assert imp["unit"] == "kg CO2-Eq" and imp["method"][0] == "IPCC 2021"
     assert imp["delta"] == pytest.approx(imp["symbiotic"] - imp["linear"])
-    assert sum(e["total"] for e in data["exchanges"]) == pytest.approx(imp["delta"], rel=1e-6)
+    assert data["format_version"] == 2 and data["methods"][0]["method"] == imp["method"]
+    assert sum(e["total"][0] for e in data["exchanges"]) == pytest.approx(imp["delta"], rel=1e-6)
+    # per-site figures under every key, per method, add up to the totals
+    for key in data["attribution_keys"]:
+        assert sum(s["symbiotic"][key][0] for s in data["sites"]) == pytest.approx(
+            imp["symbiotic"], rel=1e-6)
+    assert sum(s["linear"][0] for s in data["sites"]) == pytest.approx(imp["linear"], rel=1e-6)
 
 
 def test_run_writes_report(tmp_path, example_path, bw_project):

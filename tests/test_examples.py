@@ -62,8 +62,9 @@ def test_example_validates_runs_from_the_cli_and_writes_a_report(name, bw_projec
     data = json.loads(r.stdout)
     wb = openpyxl.load_workbook(report)
     assert wb.sheetnames[0] == "Summary"
-    for imp in data["impacts"]:
-        parts = [e["total"] for e in data["exchanges"] if e["method"] == imp["method"]]
+    for j, imp in enumerate(data["impacts"]):
+        assert data["methods"][j]["method"] == imp["method"]
+        parts = [e["total"][j] for e in data["exchanges"]]
         assert len(parts) == len(sc.exchanges)
         assert sum(parts) == pytest.approx(imp["delta"], rel=1e-6, abs=1e-6 * max(1, abs(imp["linear"])))
 

@@ -27,15 +27,40 @@ warnings.filterwarnings("ignore", message=r"[\s\S]*pypardiso", category=UserWarn
 LCIA_FILE = "lcia_39_ecoinvent.zip"
 
 
+# why the Brightway folder cannot be used (set at import, raised by check_environment)
+ENVIRONMENT_ERROR: str | None = None
+
+
 def configure_environment() -> Path | None:
-    """Apply ``BRIGHTWAY_DIR`` (if set) as bw2data's data folder; return it."""
+    """Apply ``BRIGHTWAY_DIR`` (if set) as bw2data's data folder; return it.
+
+    A folder that cannot be created (the path is a file, a parent is not writable) is recorded in
+    :data:`ENVIRONMENT_ERROR` instead of raising at import; :func:`check_environment` raises it as
+    a user error before anything touches Brightway. ``BRIGHTWAY2_DIR`` is set to the path even
+    then, so bw2data never falls back to the user's default folder."""
+    global ENVIRONMENT_ERROR
     value = os.environ.get("BRIGHTWAY_DIR")
     if not value:
         return None
     folder = Path(value).expanduser().absolute()
-    folder.mkdir(parents=True, exist_ok=True)
     os.environ["BRIGHTWAY2_DIR"] = str(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(folder))
+    except OSError as exc:
+        ENVIRONMENT_ERROR = (f"BRIGHTWAY_DIR '{folder}' cannot be used as the Brightway folder: "
+                             f"{exc.strerror or exc}" + (f" ('{exc.filename}')" if exc.filename
+                                                         and str(exc.filename) != str(folder) else ""))
     return folder
+
+
+def check_environment() -> None:
+    """Raise :class:`ecolca.errors.SetupError` when the Brightway folder cannot be used."""
+    if ENVIRONMENT_ERROR:
+        from ecolca.errors import SetupError
+
+        raise SetupError(ENVIRONMENT_ERROR)
 
 # the curated default set installed by `ecolca setup` (first element of the method tuple)
 DEFAULT_METHOD_FAMILIES = (

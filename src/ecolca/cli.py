@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -26,7 +27,7 @@ _STDOUT = sys.stdout
 
 
 def out(*args, **kwargs) -> None:
-    print(*args, file=_STDOUT, **kwargs)
+    print(*(safe_text(a) for a in args), file=_STDOUT, **kwargs)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -123,9 +124,44 @@ def _print_summary(res) -> None:
           f"{_fmt(res.total_cost_symbiotic)}, Δ {_fmt(res.total_cost_delta)}")
 
 
-def _print_problems(problems, stream=None) -> None:
-    for p in problems:
-        print(f"{p.severity}: {p}", file=stream or _STDOUT)
+# problems listed by `validate` and by a refused `run`; the rest are counted
+MAX_PROBLEMS_SHOWN = 50
+
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0, 32), *range(127, 160)]}
+
+
+def safe_text(text: str, newlines: bool = True) -> str:
+    """``text`` with control characters (NUL, BEL, ESC of ANSI sequences, …) escaped as
+    ``\\xNN``, so a name in a scenario file can never drive the terminal. Newlines are kept
+    when ``newlines`` (messages with several lines), tabs always."""
+    table = dict(_CONTROL)
+    table.pop(9)
+    if newlines:
+        table.pop(10)
+    return str(text).translate(table)
+
+
+def _print_problems(problems, stream=None, limit: int | None = MAX_PROBLEMS_SHOWN) -> None:
+    shown = problems if limit is None else problems[:limit]
+    for p in shown:
+        print(safe_text(f"{p.severity}: {p}", newlines=False), file=stream or _STDOUT)
+    if len(problems) > len(shown):
+        print(f"… and {len(problems) - len(shown):,} more problem(s) not listed", file=stream or _STDOUT)
+
+
+_JSON_C1 = {c: f"\\u{c:04x}" for c in range(127, 160)}
+
+
+def _strict_json(x):
+    """JSON-ready data with every non-finite float replaced by null: the output is always strict
+    JSON (no NaN or Infinity, which most parsers reject)."""
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: _strict_json(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_strict_json(v) for v in x]
+    return x
 
 
 def cmd_setup(a) -> int:
@@ -171,16 +207,20 @@ def cmd_validate(a) -> int:
 def cmd_run(a) -> int:
     from ecolca import scenario_file
 
+    if a.iterations is not None and not 0 <= a.iterations <= scenario_file.MAX_ITERATIONS:
+        raise EcolcaError(f"--iterations must be a whole number from 0 to "
+                          f"{scenario_file.MAX_ITERATIONS:,}, got {a.iterations:,}")
+    if a.seed is not None and not 0 <= a.seed <= scenario_file.MAX_SEED:
+        raise EcolcaError(f"--seed must be a whole number from 0 to {scenario_file.MAX_SEED:,}, "
+                          f"got {a.seed:,}")
+    if a.report:
+        _check_writable(a.report, a.scenario)
     sc = scenario_file.load(a.scenario)
     if a.key:
         sc.attribution_key = a.key
-    if a.report:
-        _check_writable(a.report)
     from ecolca.lca import compare
 
     methods = [_parse_method(m) for m in a.method] if a.method else None
-    if a.iterations is not None and a.iterations < 0:
-        raise EcolcaError("--iterations must be ≥ 0")
     res = compare(sc, project=a.project, methods=methods, iterations=a.iterations, seed=a.seed,
                   progress=_progress(a.json))
     if a.report:
@@ -189,20 +229,28 @@ def cmd_run(a) -> int:
         written = write_report(res, sc, a.report)
         print(f"Report written: {written}", file=sys.stderr)
     if a.json:
-        json.dump(res.to_json_dict(), _STDOUT, indent=2, ensure_ascii=False)
-        out()
+        text = json.dumps(_strict_json(res.to_json_dict()), ensure_ascii=False,
+                          allow_nan=False, separators=(",", ":"))
+        # json escapes C0 controls; escape DEL and C1 (e.g. U+009B, a terminal's CSI) as well
+        _STDOUT.write(text.translate(_JSON_C1) + "\n")
     else:
         _print_summary(res)
     return EXIT_OK
 
 
-def _check_writable(path: str) -> None:
+def _check_writable(path: str, scenario: str | None = None) -> None:
     from ecolca.errors import ReportError
 
     p = Path(path)
     folder = p.parent if str(p.parent) else Path(".")
     if p.suffix.lower() != ".xlsx":
         raise ReportError(f"report '{path}': the file name must end in .xlsx")
+    if scenario is not None and os.path.realpath(p) == os.path.realpath(scenario):
+        raise ReportError(f"report '{path}' is the scenario file itself; writing the report "
+                          "there would overwrite the scenario. Choose another name")
+    if p.is_symlink():  # the report is written through the link: check its target
+        p = Path(os.path.realpath(p))
+        folder = p.parent
     if not folder.is_dir():
         raise ReportError(f"report '{path}': folder '{folder}' does not exist")
     if not os.access(folder, os.W_OK):
@@ -254,14 +302,24 @@ def main(argv: list[str] | None = None) -> int:
         a = parser.parse_args(["open"])
     try:
         with contextlib.redirect_stdout(sys.stderr):
+            if a.command in ("setup", "run", "open") or (
+                    a.command == "validate" and not a.no_project):
+                from ecolca import bwcompat
+
+                bwcompat.check_environment()
             return COMMANDS[a.command](a)
     except ScenarioError as exc:
-        print(f"error: {exc.source + ': ' if exc.source else ''}{len(exc.problems)} problem(s)",
-              file=sys.stderr)
+        print(safe_text(f"error: {exc.source + ': ' if exc.source else ''}"
+                        f"{len(exc.problems)} problem(s)", newlines=False), file=sys.stderr)
         _print_problems(exc.problems, sys.stderr)
         return EXIT_INVALID
     except EcolcaError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(safe_text(f"error: {exc}"), file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:  # the user's environment: a folder not writable, a path that is a file
+        where = f" '{exc.filename}'" if getattr(exc, "filename", None) else ""
+        print(safe_text(f"error: cannot use{where}: {exc.strerror or exc}. Check BRIGHTWAY_DIR "
+                        "and the permissions of the folders named", newlines=False), file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -15,6 +15,7 @@ to rounding (checked by the tests).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -22,6 +23,7 @@ import math
 import time
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -59,8 +61,27 @@ KEY_FLOWS: list[tuple[str, tuple[str, ...], str]] = [
 WATER_WITHDRAWAL_LABEL = "Water withdrawal (natural resource, in water)"
 
 
+FOREGROUND_PREFIX = "ecolca: "
+
+
 def foreground_name(sc: Scenario) -> str:
-    return f"ecolca: {sc.name} [{sc.id}]"
+    """The Brightway database of a scenario's foreground: ``ecolca: <name> [<id>]``. The name
+    part is cut at 80 characters, so that bw2data's file names stay within the file system's
+    limit of 255 bytes."""
+    name = " ".join(sc.name.split())
+    if len(name) > 80:
+        name = name[:79] + "…"
+    return f"{FOREGROUND_PREFIX}{name} [{sc.id}]"
+
+
+def is_foreground(database: str) -> bool:
+    """True for a database ecolca wrote as a scenario's foreground (never a background)."""
+    import bw2data as bd
+
+    if database.startswith(FOREGROUND_PREFIX):
+        return True
+    md = bd.databases.get(database, {}) if database in bd.databases else {}
+    return bool(md.get("ecolca_foreground"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,9 +126,14 @@ def _to_unit_factor(amount_unit: str, node_unit: str, conversion: float | None) 
     return units.factor(amount_unit, node_unit, conversion)
 
 
-def check_against_project(sc: Scenario, lookup: _Lookup | None = None) -> list[Problem]:
+def check_against_project(sc: Scenario, lookup: _Lookup | None = None,
+                          model_out: list | None = None) -> list[Problem]:
     """Problems only a Brightway project can reveal: missing activities, biosphere flows and
-    methods, and units that do not convert to the background activity's unit."""
+    methods, foreground databases used as background, units that do not convert to the
+    background activity's unit, and amounts too large for Brightway once converted.
+
+    When the scenario is sound and ``model_out`` is a list, the scenario's terms (:class:`_Model`)
+    are appended to it, so that the calculation need not derive them again."""
     import bw2data as bd
 
     lookup = lookup or _Lookup.for_scenario(sc)
@@ -124,6 +150,11 @@ def check_against_project(sc: Scenario, lookup: _Lookup | None = None) -> list[P
         if ref.database not in bd.databases:
             out.append(Problem(item, fld, f"database '{ref.database}' is not in project "
                                f"'{bd.projects.current}'", path))
+            return
+        if is_foreground(ref.database):
+            out.append(Problem(item, fld, f"database '{ref.database}' is the foreground of a "
+                               "scenario that ecolca wrote, not a background database; point at "
+                               "the background activity itself", path))
             return
         node = lookup.nodes.get(ref.key)
         if node is None:
@@ -166,6 +197,13 @@ def check_against_project(sc: Scenario, lookup: _Lookup | None = None) -> list[P
         for k, p in enumerate(e.processing):
             check_ref(p.activity, item, f"processing[{k + 1}].activity",
                       ("exchanges", ei, "processing", k), p.unit, p.conversion_factor)
+    if not out and not _errors(validate(sc)):
+        model = _model(sc, lookup)
+        out += _term_problems(t for ts in model.site_terms.values() for t in ts)
+        out += _term_problems(t for et in model.exchange_terms.values() for t in
+                              et.avoided_fate + et.avoided_supply + et.transport + et.processing)
+        if model_out is not None:
+            model_out.append(model)
     return out
 
 
@@ -183,11 +221,26 @@ def check(sc: Scenario, with_project: bool = True) -> list[Problem]:
 
 @dataclass
 class _Term:
-    """amount (in the background node's unit) of node ``key`` (technosphere or biosphere)."""
+    """amount (in the background node's unit) of node ``key`` (technosphere or biosphere).
+
+    ``where`` names the item and field the amount comes from, for messages."""
 
     key: tuple[str, str]
     amount: float
     biosphere: bool = False
+    where: tuple[str, str] = ("", "")
+
+
+@dataclass
+class _Model:
+    """A scenario's terms in background units: per site (its linear operation) and per exchange."""
+
+    site_terms: dict[str, list[_Term]]
+    exchange_terms: dict[str, "_ExchangeTerms"]
+
+
+def _model(sc: Scenario, lookup: _Lookup) -> _Model:
+    return _Model(_flow_terms(sc, lookup), {e.id: _exchange_terms(sc, lookup, e) for e in sc.exchanges})
 
 
 @dataclass
@@ -200,13 +253,15 @@ class _ExchangeTerms:
     tonnes: float
 
 
-def _transport_terms(amount: float, unit: str, legs, lookup: _Lookup) -> list[_Term]:
+def _transport_terms(amount: float, unit: str, legs, lookup: _Lookup,
+                     item: str = "") -> list[_Term]:
     """t·km terms for ``amount`` (in ``unit``, a mass) moved over ``legs``."""
     if not legs:
         return []
     tonnes = units.convert(amount, unit, "ton")
     return [_Term(t.mode.key, tonnes * t.distance * _to_unit_factor(
-        "ton kilometer", lookup.nodes[t.mode.key]["unit"], None)) for t in legs]
+        "ton kilometer", lookup.nodes[t.mode.key]["unit"], None),
+        where=(item, f"transport[{k + 1}].distance_km")) for k, t in enumerate(legs)]
 
 
 def _flow_terms(sc: Scenario, lookup: _Lookup) -> dict[str, list[_Term]]:
@@ -219,9 +274,10 @@ def _flow_terms(sc: Scenario, lookup: _Lookup) -> dict[str, list[_Term]]:
             if ref is None or f.amount == 0:
                 continue
             node = lookup.nodes[ref.key]
+            item = f"site '{site.name}', flow '{f.name}'"
             terms.append(_Term(ref.key, f.amount * _to_unit_factor(f.unit, node["unit"], f.conversion_factor),
-                               biosphere=f.kind == "emission"))
-            terms += _transport_terms(f.amount, f.unit, f.transport, lookup)
+                               biosphere=f.kind == "emission", where=(item, "amount")))
+            terms += _transport_terms(f.amount, f.unit, f.transport, lookup, item)
         out[site.id] = terms
     return out
 
@@ -229,31 +285,45 @@ def _flow_terms(sc: Scenario, lookup: _Lookup) -> dict[str, list[_Term]]:
 def _exchange_terms(sc: Scenario, lookup: _Lookup, e: Exchange) -> _ExchangeTerms:
     residue = sc.site(e.from_site).flow(e.from_flow)
     supply = sc.site(e.to_site).flow(e.to_flow)
+    item = f"exchange '{e.id}'"
     fate = []
     if residue.fate is not None:
         node = lookup.nodes[residue.fate.key]
         fate.append(_Term(residue.fate.key, -e.amount * _to_unit_factor(
-            residue.unit, node["unit"], residue.conversion_factor)))
-        fate += _transport_terms(-e.amount, residue.unit, residue.transport, lookup)
+            residue.unit, node["unit"], residue.conversion_factor), where=(item, "amount")))
+        fate += _transport_terms(-e.amount, residue.unit, residue.transport, lookup, item)
     node = lookup.nodes[supply.activity.key]
     replaced = e.substitution_ratio * e.amount
     sup = [_Term(supply.activity.key, -replaced * _to_unit_factor(
-        supply.unit, node["unit"], supply.conversion_factor))]
-    sup += _transport_terms(-replaced, supply.unit, supply.transport, lookup)
+        supply.unit, node["unit"], supply.conversion_factor), where=(item, "substitution_ratio"))]
+    sup += _transport_terms(-replaced, supply.unit, supply.transport, lookup, item)
     tonnes = 0.0
     trans = []
     if e.transport:
         tonnes = units.convert(e.amount, residue.unit, "ton")
-        for t in e.transport:
-            node = lookup.nodes[t.mode.key]
-            trans.append(_Term(t.mode.key, tonnes * t.distance * _to_unit_factor(
-                "ton kilometer", node["unit"], None)))
+        trans = _transport_terms(e.amount, residue.unit, e.transport, lookup, item)
     proc = []
-    for p in e.processing:
+    for k, p in enumerate(e.processing):
         node = lookup.nodes[p.activity.key]
         proc.append(_Term(p.activity.key, e.amount * p.amount_per_unit * _to_unit_factor(
-            p.unit, node["unit"], p.conversion_factor)))
+            p.unit, node["unit"], p.conversion_factor),
+            where=(item, f"processing[{k + 1}].amount_per_unit")))
     return _ExchangeTerms(e, fate, sup, trans, proc, tonnes)
+
+
+def _term_problems(terms) -> list[Problem]:
+    """Amounts that Brightway cannot store once converted to the background node's unit
+    (float32: beyond ±3.4e38 they become infinite, and every result with them)."""
+    from ecolca.validation import FLOAT32_MAX
+
+    out = []
+    for t in terms:
+        if not (math.isfinite(t.amount) and abs(t.amount) <= FLOAT32_MAX):
+            out.append(Problem(t.where[0] or "scenario", t.where[1],
+                               f"is {abs(t.amount):g} in the unit of background node "
+                               f"{t.key[0]}:{t.key[1]} after conversion, beyond the largest "
+                               f"amount Brightway stores ({FLOAT32_MAX:.3g})"))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,15 +337,46 @@ class Foreground:
     seconds: float
 
 
-def build_foreground(sc: Scenario, lookup: _Lookup | None = None) -> Foreground:
-    """Write the scenario as a Brightway database (replacing an earlier one of the same name)."""
+@contextlib.contextmanager
+def _flock(name: str):
+    """An exclusive advisory lock on ``<project folder>/ecolca-locks/<name>.lock``, held until the
+    block ends (or the process does, even by a crash). Works across processes and threads."""
+    import fcntl
+
+    import bw2data as bd
+
+    folder = Path(bd.projects.dir) / "ecolca-locks"
+    folder.mkdir(exist_ok=True)
+    with open(folder / f"{name}.lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def foreground_lock(sc: Scenario):
+    """Hold the scenario's foreground database for this process from writing it to reading its
+    results. Two runs of variants of one file (same id and name) share a foreground: without the
+    lock one could rewrite it while the other computes, and report the other file's numbers."""
+    return _flock("fg-" + hashlib.sha256(foreground_name(sc).encode()).hexdigest()[:32])
+
+
+def build_foreground(sc: Scenario, lookup: _Lookup | None = None,
+                     model: _Model | None = None) -> Foreground:
+    """Write the scenario as a Brightway database (replacing an earlier one of the same name).
+
+    Call it inside :func:`foreground_lock` when results are read from the database afterwards.
+    A database that this call registers and fails to write is removed again: an error or Ctrl-C
+    leaves no half-registered database in the project."""
     import bw2data as bd
     from bw2data.backends import ActivityDataset as AD
 
     t0 = time.perf_counter()
     lookup = lookup or _Lookup.for_scenario(sc)
     name = foreground_name(sc)
-    site_terms = _flow_terms(sc, lookup)
+    model = model or _model(sc, lookup)
+    site_terms = model.site_terms
     data: dict = {}
 
     def tech(key: tuple[str, str], amount: float) -> dict:
@@ -284,9 +385,10 @@ def build_foreground(sc: Scenario, lookup: _Lookup | None = None) -> Foreground:
     def bio(key: tuple[str, str], amount: float) -> dict:
         return {"input": key, "amount": amount, "type": "biosphere"}
 
-    def activity(code: str, label: str, unit: str, exchanges: list[dict], comment: str) -> None:
+    def activity(code: str, label: str, unit: str, exchanges: list[dict], comment: str,
+                 location: str = "GLO") -> None:
         data[(name, code)] = {
-            "name": label, "reference product": label, "unit": unit, "location": "GLO",
+            "name": label, "reference product": label, "unit": unit, "location": location,
             "type": "process", "comment": comment,
             "exchanges": [{"input": (name, code), "amount": 1.0, "type": "production"}] + exchanges,
         }
@@ -295,9 +397,10 @@ def build_foreground(sc: Scenario, lookup: _Lookup | None = None) -> Foreground:
         exs = [bio(t.key, t.amount) if t.biosphere else tech(t.key, t.amount)
                for t in site_terms[site.id]]
         activity(f"site:{site.id}", f"{site.name}, stand-alone operation (linear)", "year", exs,
-                 f"Annual flows of site '{site.name}' as it operates on its own.")
+                 f"Annual flows of site '{site.name}' as it operates on its own.",
+                 site.location or "GLO")
     for e in sc.exchanges:
-        et = _exchange_terms(sc, lookup, e)
+        et = model.exchange_terms[e.id]
         exs = [tech(t.key, t.amount) for t in et.avoided_fate + et.avoided_supply + et.transport + et.processing]
         activity(f"exchange:{e.id}", f"exchange {sc.exchange_label(e)}", "year", exs,
                  "Change made by the exchange: minus the residue's fate, minus the replaced supply, "
@@ -315,17 +418,42 @@ def build_foreground(sc: Scenario, lookup: _Lookup | None = None) -> Foreground:
     digest = hashlib.sha256(json.dumps([sorted(data.items(), key=lambda kv: kv[0]),
                                         sorted(lookup.ids.items())],
                                        sort_keys=True, default=str).encode()).hexdigest()
-    db = bd.Database(name)
-    if name not in bd.databases or bd.databases[name].get("ecolca_digest") != digest:
-        if name not in bd.databases:
-            db.register(description=f"ecolca foreground of scenario '{sc.name}'")
-        db.write(data, searchable=False)
-        md = bd.databases[name]
-        md.update(ecolca_digest=digest, ecolca=__version__)
-        bd.databases[name] = md
-        bd.databases.flush()
+    # bw2data keeps the project's database list (databases.json) in memory and writes all of it
+    # back on every change: another process's writes are invisible to this one, and its own
+    # write would undo theirs. So: one process at a time, and read the list afresh first.
+    with _flock("project-metadata"):
+        bd.databases.load()
+        _write_foreground(sc, name, data, digest)
     ids = {code: id_ for code, id_ in AD.select(AD.code, AD.id).where(AD.database == name).tuples()}
     return Foreground(name, ids, time.perf_counter() - t0)
+
+
+def _write_foreground(sc: Scenario, name: str, data: dict, digest: str) -> None:
+    import bw2data as bd
+
+    db = bd.Database(name)
+    if name not in bd.databases or bd.databases[name].get("ecolca_digest") != digest:
+        registered = name not in bd.databases
+        try:
+            if registered:
+                db.register(description=f"ecolca foreground of scenario '{sc.name}'",
+                            ecolca_foreground=True)
+            db.write(data, searchable=False)
+            md = bd.databases[name]
+            md.update(ecolca_digest=digest, ecolca=__version__, ecolca_foreground=True)
+            bd.databases[name] = md
+            bd.databases.flush()
+        except BaseException:
+            if registered and name in bd.databases:
+                with contextlib.suppress(Exception):
+                    del bd.databases[name]
+            elif name in bd.databases:  # an old foreground half rewritten: never reuse it
+                with contextlib.suppress(Exception):
+                    md = bd.databases[name]
+                    md.pop("ecolca_digest", None)
+                    bd.databases[name] = md
+                    bd.databases.flush()
+            raise
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,41 +471,72 @@ def _stats(a: np.ndarray) -> dict[str, float]:
             "p2.5": float(np.percentile(a, 2.5)), "p97.5": float(np.percentile(a, 97.5))}
 
 
-def _shares(key: str, parts: ExchangeParts, gain_a: float | None, gain_b: float | None,
-            transport_payer: str, processing_payer: str) -> tuple[float, float]:
-    """(supplier share, receiver share) of Δ_e under an attribution key (methodology §3)."""
-    total = parts.total
-    if key == "physical":
-        a = parts.avoided_fate
-        b = parts.avoided_supply
-        if transport_payer == "supplier":
-            a += parts.transport
-        else:
-            b += parts.transport
-        if processing_payer == "supplier":
-            a += parts.processing
-        else:
-            b += parts.processing
-        return a, b
-    if key == "50/50":
-        return total / 2, total / 2
-    if key == "receiver":
-        return 0.0, total
-    if key == "supplier":
-        return total, 0.0
-    if key == "economic":
-        if gain_a is not None and gain_b is not None and gain_a > 0 and gain_b > 0:
-            w = gain_a / (gain_a + gain_b)
-            return total * w, total * (1 - w)
-        if gain_a is not None and gain_b is not None and gain_a > 0 >= gain_b:
-            return total, 0.0
-        if gain_a is not None and gain_b is not None and gain_b > 0 >= gain_a:
-            return 0.0, total
-        return total / 2, total / 2  # no gain to share by: documented fallback
-    raise ValueError(key)
+def _economic_weight(gain_supplier: float, gain_receiver: float) -> float:
+    """The supplier's share of Δ_e under the economic key (methodology-notes §3): in proportion
+    to the two partners' gains when both gain, all to the one that gains when only one does,
+    50/50 when neither does. A missing price counts as 0 in the gains (it is listed per site),
+    as the documented rule says; it no longer forces a 50/50 split."""
+    a, b = gain_supplier, gain_receiver
+    if a > 0 and b > 0:
+        return a / (a + b)
+    if a > 0 >= b:
+        return 1.0
+    if b > 0 >= a:
+        return 0.0
+    return 0.5
 
 
-def _economics(sc: Scenario) -> tuple[list[SiteEconomics], dict[str, tuple[float | None, float | None]]]:
+def _characterization_factors(mlca, methods, bio_keys, lookup: _Lookup) -> dict:
+    """{method: {biosphere key: factor}} of the direct emissions, from the characterization
+    matrices of the same calculation (so they match Brightway's storage exactly)."""
+    out: dict = {m: {} for m in methods}
+    for k in bio_keys:
+        row = mlca.dicts.biosphere.get(lookup.ids[k])
+        if row is None:
+            continue
+        for m in methods:
+            out[m][k] = float(mlca.characterization_matrices[m][row, row])
+    return out
+
+
+# relative residual of the run-time identities above which a result is refused
+CONSISTENCY_TOLERANCE = 1e-5
+
+
+def _consistency(impacts, site_lin, total, T_site, U, ets, matrix) -> dict:
+    """Check, at run time, that Σ sites = L and Σ parts = S − L for every method, to float32
+    precision; return the largest relative residuals for the metadata.
+
+    L and S come from Brightway's solve of the foreground database; site and exchange figures from
+    the terms × unit scores. A residual beyond :data:`CONSISTENCY_TOLERANCE` (relative to the sum
+    of the absolute contributions) means the two disagree, e.g. the foreground was rewritten
+    underneath the calculation: the run is refused rather than report numbers that do not add
+    up."""
+    absU = np.abs(U)
+    scale_l = np.asarray(abs(T_site) @ absU).sum(axis=0) if T_site.shape[0] else np.zeros(U.shape[1])
+    parts_abs = sum(np.asarray(abs(matrix([getattr(et, a) for et in ets])) @ absU).sum(axis=0)
+                    for a in ("avoided_fate", "avoided_supply", "transport", "processing")) \
+        if ets else np.zeros(U.shape[1])
+    worst_l = worst_d = 0.0
+    for j, r in enumerate(impacts):
+        sl = max(scale_l[j], abs(r.linear), 1e-300)
+        sd = max(scale_l[j] + parts_abs[j], abs(r.symbiotic), 1e-300)
+        res_l = abs(site_lin[:, j].sum() - r.linear) / sl
+        res_d = abs(total[:, j].sum() - r.delta) / sd
+        worst_l, worst_d = max(worst_l, res_l), max(worst_d, res_d)
+        if res_l > CONSISTENCY_TOLERANCE or res_d > CONSISTENCY_TOLERANCE:
+            raise EcolcaError(
+                f"method {' | '.join(r.method)}: the calculation does not add up (Σ sites − L "
+                f"= {site_lin[:, j].sum() - r.linear:.6g}, Σ parts − Δ = "
+                f"{total[:, j].sum() - r.delta:.6g}); was the scenario's foreground database "
+                "changed during the run? Run again.")
+    return {"sum_of_sites_minus_linear": float(worst_l), "sum_of_parts_minus_delta": float(worst_d),
+            "relative_to": "the sum of absolute contributions", "tolerance":
+            CONSISTENCY_TOLERANCE, "note": "checked at run time for every method; the identities "
+            "hold to float32 precision, the precision at which Brightway stores amounts"}
+
+
+def _economics(sc: Scenario) -> tuple[list[SiteEconomics], dict[str, tuple[float, float]]]:
     """Per-site annual costs under L and S, and each exchange's gain for supplier and receiver."""
     cost_l: dict[str, float] = {s.id: 0.0 for s in sc.sites}
     missing: dict[str, list[str]] = {s.id: [] for s in sc.sites}
@@ -390,7 +549,7 @@ def _economics(sc: Scenario) -> tuple[list[SiteEconomics], dict[str, tuple[float
                     continue
                 cost_l[s.id] += f.amount * f.price
     cost_s = dict(cost_l)
-    gains: dict[str, tuple[float | None, float | None]] = {}
+    gains: dict[str, tuple[float, float]] = {}
     for e in sc.exchanges:
         residue = sc.site(e.from_site).flow(e.from_flow)
         supply = sc.site(e.to_site).flow(e.to_flow)
@@ -413,7 +572,7 @@ def _economics(sc: Scenario) -> tuple[list[SiteEconomics], dict[str, tuple[float
             gb -= pc
         cost_s[e.from_site] -= ga
         cost_s[e.to_site] -= gb
-        gains[e.id] = (None if fee is None else ga, None if buy is None else gb)
+        gains[e.id] = (ga, gb)  # a missing price counts as 0 (listed per site)
     rows = [SiteEconomics(s.id, s.name, cost_l[s.id], cost_s[s.id], missing[s.id]) for s in sc.sites]
     return rows, gains
 
@@ -445,42 +604,47 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     say("Checking the scenario", 0.02)
     problems = validate(sc)
     lookup = None
+    models: list[_Model] = []
     if not _errors(problems):
         lookup = _Lookup.for_scenario(sc)
-        problems += check_against_project(sc, lookup)
+        problems += check_against_project(sc, lookup, models)
     if _errors(problems):
         raise ScenarioError(_errors(problems), sc.name)
+    model = models[0]
+    bg_keys = sorted(sc.background_refs())
+    bio_keys = sorted({t.key for ts in model.site_terms.values() for t in ts if t.biosphere})
+    config = {"impact_categories": methods}
 
     say("Building the foreground database", 0.1)
-    fg = build_foreground(sc, lookup)
-    timings["foreground"] = fg.seconds
-    if stop():
-        raise Cancelled()
-
-    bg_keys = sorted(sc.background_refs())
-    demands: dict[str, dict[int, float]] = {
-        "linear": {fg.ids["park:linear"]: 1.0},
-        "symbiotic": {fg.ids["park:symbiotic"]: 1.0},
-    }
-    for s in sc.sites:
-        demands[f"site:{s.id}"] = {fg.ids[f"site:{s.id}"]: 1.0}
-    for k in bg_keys:
-        demands[f"bg:{k[0]}|{k[1]}"] = {lookup.ids[k]: 1.0}
-    config = {"impact_categories": methods}
-    say(f"Calculating {len(demands)} demands × {len(methods)} methods (one factorisation)", 0.25)
-    t0 = time.perf_counter()
-    data_objs = bd.get_multilca_data_objs(functional_units=demands, method_config=config)
-    mlca = bwcompat.scores_multilca(keep_inventories=("linear", "symbiotic"))(
-        demands=demands, method_config=config, data_objs=data_objs)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        mlca.lci()
-        mlca.lcia()
+    with foreground_lock(sc):
+        fg = build_foreground(sc, lookup, model)
+        timings["foreground"] = fg.seconds
+        if stop():
+            raise Cancelled()
+        # the two configurations from the foreground (the record Activity Browser opens), and one
+        # unit of every background activity used: every other figure is terms × unit scores
+        demands: dict[str, dict[int, float]] = {
+            "linear": {fg.ids["park:linear"]: 1.0},
+            "symbiotic": {fg.ids["park:symbiotic"]: 1.0},
+        }
+        for k in bg_keys:
+            demands[f"bg:{k[0]}|{k[1]}"] = {lookup.ids[k]: 1.0}
+        say(f"Calculating {len(demands)} demands × {len(methods)} methods (one factorisation)", 0.25)
+        t0 = time.perf_counter()
+        data_objs = bd.get_multilca_data_objs(functional_units=demands, method_config=config)
+        mlca = bwcompat.scores_multilca(keep_inventories=("linear", "symbiotic"))(
+            demands=demands, method_config=config, data_objs=data_objs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            mlca.lci()
+            mlca.lcia()
+        scores = mlca.scores
+        cfs = _characterization_factors(mlca, methods, bio_keys, lookup)
+        inventory = _inventory(mlca)
+        timings["lca"] = time.perf_counter() - t0
     notes = [f"{w.message}: no elementary flow of this inventory has a characterization factor "
              "in this method, so its result is 0" for w in caught
              if "characterization matrix" in str(w.message)]
-    scores = mlca.scores
-    timings["lca"] = time.perf_counter() - t0
     if stop():
         raise Cancelled()
     say("Collecting results", 0.7)
@@ -488,50 +652,108 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     munits = _method_units(methods)
     impacts = [MethodResult(m, munits[m], float(scores[(m, "linear")]), float(scores[(m, "symbiotic")]))
                for m in methods]
+    for r in impacts:
+        if not (math.isfinite(r.linear) and math.isfinite(r.symbiotic)):
+            raise EcolcaError(f"method {' | '.join(r.method)}: the result is not a finite number "
+                              f"(linear {r.linear}, symbiotic {r.symbiotic}); an amount or a "
+                              "factor is too large")
 
-    # characterization factors of biosphere flows (for direct emissions in Monte Carlo)
-    def unit_score(m: tuple[str, ...], key: tuple[str, str]) -> float:
-        return float(scores[(m, f"bg:{key[0]}|{key[1]}")])
+    # unit scores (background activities) and characterization factors (direct emissions)
+    keys = bg_keys + bio_keys
+    kidx = {k: i for i, k in enumerate(keys)}
+    U = np.zeros((len(keys), len(methods)))
+    for j, m in enumerate(methods):
+        for i, k in enumerate(bg_keys):
+            U[i, j] = scores[(m, f"bg:{k[0]}|{k[1]}")]
+        for i, k in enumerate(bio_keys, start=len(bg_keys)):
+            U[i, j] = cfs[m].get(k, 0.0)
 
-    ex_terms = {e.id: _exchange_terms(sc, lookup, e) for e in sc.exchanges}
+    def matrix(rows: list[list[_Term]]):
+        from scipy import sparse
+
+        r, c, v = [], [], []
+        for i, ts in enumerate(rows):
+            for t in ts:
+                r.append(i)
+                c.append(kidx[t.key])
+                v.append(t.amount)
+        return sparse.csr_matrix((v, (r, c)), shape=(len(rows), len(keys)))
+
+    site_ids = [s.id for s in sc.sites]
+    sidx = {sid: i for i, sid in enumerate(site_ids)}
+    T_site = matrix([model.site_terms[sid] for sid in site_ids])
+    site_lin = np.asarray(T_site @ U).reshape(len(site_ids), len(methods))
+    ets = [model.exchange_terms[e.id] for e in sc.exchanges]
+    fate, sup, tr, pr = (np.asarray(matrix([getattr(et, a) for et in ets]) @ U).reshape(
+        len(ets), len(methods)) for a in ("avoided_fate", "avoided_supply", "transport", "processing"))
+    total = fate + sup + tr + pr
+
+    # break-even distance of the first leg, other legs as declared (methodology §3)
+    be = np.full(total.shape, np.nan)
+    be_reason: list[str | None] = []
+    for i, (e, et) in enumerate(zip(sc.exchanges, ets)):
+        if not e.transport:
+            be_reason.append("no transport")
+            continue
+        if et.tonnes <= 0:
+            be_reason.append("nothing is moved")
+            continue
+        first = et.transport[0]
+        uf = _to_unit_factor("ton kilometer", lookup.nodes[first.key]["unit"], None)
+        per_km = et.tonnes * uf * U[kidx[first.key]]
+        others = tr[i] - first.amount * U[kidx[first.key]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            be[i] = np.where(per_km != 0, -(fate[i] + sup[i] + pr[i] + others) / per_km, np.nan)
+        be_reason.append(None)
+
     parts: list[ExchangeParts] = []
-    for e in sc.exchanges:
-        et = ex_terms[e.id]
-        label = sc.exchange_label(e)
-        for m in methods:
-            def total(ts: list[_Term]) -> float:
-                return sum(t.amount * unit_score(m, t.key) for t in ts)
+    labels = [sc.exchange_label(e) for e in sc.exchanges]
+    dists = [sum(t.distance for t in e.transport) for e in sc.exchanges]
+    for i, e in enumerate(sc.exchanges):
+        for j, m in enumerate(methods):
+            b = be[i, j]
+            reason = be_reason[i]
+            if reason is None and not math.isfinite(b):
+                reason = "transport has no impact in this method"
+            parts.append(ExchangeParts(e.id, labels[i], m, munits[m], float(fate[i, j]),
+                                       float(sup[i, j]), float(tr[i, j]), float(pr[i, j]),
+                                       dists[i], None if reason else float(b), reason))
 
-            fate, sup, tr, pr = (total(et.avoided_fate), total(et.avoided_supply),
-                                 total(et.transport), total(et.processing))
-            dist = sum(t.distance for t in e.transport)
-            be = None
-            if e.transport and et.tonnes > 0:
-                # break-even distance of the first leg, other legs as declared (methodology §3)
-                first = et.transport[0]
-                per_km = et.tonnes * _to_unit_factor(
-                    "ton kilometer", lookup.nodes[first.key]["unit"], None) * unit_score(m, first.key)
-                others = tr - first.amount * unit_score(m, first.key)
-                if per_km != 0:
-                    be = -(fate + sup + pr + others) / per_km
-            parts.append(ExchangeParts(e.id, label, m, munits[m], fate, sup, tr, pr, dist, be))
+    # consistency, at run time: Σ sites = L and Σ parts = S − L, to float32 precision (Brightway
+    # stores amounts as float32; the terms are float64)
+    consistency = _consistency(impacts, site_lin, total, T_site, U, ets, matrix)
 
     econ, gains = _economics(sc)
     site_rows: list[SiteResult] = []
-    for m in methods:
-        mparts = {p.exchange_id: p for p in parts if p.method == m}
+    from_idx = np.array([sidx[e.from_site] for e in sc.exchanges], dtype=int)
+    to_idx = np.array([sidx[e.to_site] for e in sc.exchanges], dtype=int)
+    t_sup = np.array([e.economics.transport_paid_by == "supplier" for e in sc.exchanges], dtype=bool)
+    p_sup = np.array([e.economics.processing_paid_by == "supplier" for e in sc.exchanges], dtype=bool)
+    w_sup = np.array([_economic_weight(*gains[e.id]) for e in sc.exchanges], dtype=float)
+    shares: dict[str, np.ndarray] = {}
+    for key in ATTRIBUTION_KEYS:
+        if key == "physical":
+            a = fate + np.where(t_sup[:, None], tr, 0.0) + np.where(p_sup[:, None], pr, 0.0)
+        elif key == "50/50":
+            a = total / 2
+        elif key == "receiver":
+            a = np.zeros_like(total)
+        elif key == "supplier":
+            a = total
+        else:  # economic
+            a = total * w_sup[:, None]
+        share = np.zeros_like(site_lin)
+        if len(sc.exchanges):
+            np.add.at(share, from_idx, a)
+            np.add.at(share, to_idx, total - a)
+        shares[key] = share
+    for j, m in enumerate(methods):
         for key in ATTRIBUTION_KEYS:
-            share: dict[str, float] = {s.id: 0.0 for s in sc.sites}
-            for e in sc.exchanges:
-                a, b = _shares(key, mparts[e.id], *gains[e.id], e.economics.transport_paid_by,
-                               e.economics.processing_paid_by)
-                share[e.from_site] += a
-                share[e.to_site] += b
-            for s in sc.sites:
-                lin = float(scores[(m, f"site:{s.id}")])
-                site_rows.append(SiteResult(s.id, s.name, m, munits[m], key, lin, lin + share[s.id]))
+            sym_j = (site_lin[:, j] + shares[key][:, j]).tolist()
+            lin_j = site_lin[:, j].tolist()
+            site_rows.extend(SiteResult(s.id, s.name, m, munits[m], key, lin_j[i], sym_j[i])
+                             for i, s in enumerate(sc.sites))
 
-    inventory = _inventory(mlca)
     products = [ProductRow(s.name, f.name, f.amount, f.unit) for s, f in sc.iter_flows()
                 if f.kind == "product"]
     iterations = sc.monte_carlo_iterations if iterations is None else iterations
@@ -549,6 +771,7 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
             e.economics.price or e.economics.transport_cost or e.economics.processing_cost
             for e in sc.exchanges),
     )
+    results.metadata["consistency"] = consistency
     if notes:
         results.metadata["notes"] = notes
     say("Done", 1.0)
@@ -685,6 +908,7 @@ def monte_carlo(sc: Scenario, lookup: _Lookup, bg_keys, methods, munits, iterati
 
     lin = {m: np.zeros(n) for m in methods}
     sym = {m: np.zeros(n) for m in methods}
+    drawn: dict[tuple[str, str], np.ndarray] = {}  # (site, flow) -> sampled amounts
     for site in sc.sites:
         for f in site.flows:
             ref = f.activity if f.kind in ("supply", "emission") else f.fate if f.kind == "residue" else None
@@ -692,6 +916,7 @@ def monte_carlo(sc: Scenario, lookup: _Lookup, bg_keys, methods, munits, iterati
                 continue
             conv = _to_unit_factor(f.unit, lookup.nodes[ref.key]["unit"], f.conversion_factor)
             raw = _sample(rng, f.amount, f.uncertainty, n)
+            drawn[(site.id, f.id)] = raw
             amt = raw * conv
             for m in methods:
                 c = cfs[m].get(ref.key, 0.0) if f.kind == "emission" else unit_scores[m][ref.key]
@@ -702,11 +927,33 @@ def monte_carlo(sc: Scenario, lookup: _Lookup, bg_keys, methods, munits, iterati
                     lin[m] += tk * unit_scores[m][t.mode.key]
     for m in methods:
         sym[m] += lin[m]
+    # draw every exchange's q, r, distances and processing amounts (in this order, exchange by
+    # exchange), then keep each iteration physical: the sampled q of a residue's exchanges never
+    # add up to more than the sampled residue, nor their r·q to more than the sampled supply
+    # (where they would, the q are scaled down together, which lowers r·q too)
+    draws = []
     for e in sc.exchanges:
-        residue = sc.site(e.from_site).flow(e.from_flow)
-        supply = sc.site(e.to_site).flow(e.to_flow)
         q = _sample(rng, e.amount, e.amount_uncertainty, n)
         r = _sample(rng, e.substitution_ratio, e.ratio_uncertainty, n)
+        d = [_sample(rng, t.distance, t.uncertainty, n) for t in e.transport]
+        a = [_sample(rng, p.amount_per_unit, p.uncertainty, n) for p in e.processing]
+        draws.append([q, r, d, a])
+    for side in ("residue", "supply"):
+        groups: dict[tuple[str, str], list[int]] = {}
+        for i, e in enumerate(sc.exchanges):
+            groups.setdefault((e.from_site, e.from_flow) if side == "residue"
+                              else (e.to_site, e.to_flow), []).append(i)
+        for (sid, fid), idx in groups.items():
+            f = sc.site(sid).flow(fid)
+            avail = drawn.get((sid, fid), np.full(n, float(f.amount)))
+            used = sum(draws[i][0] * (1.0 if side == "residue" else draws[i][1]) for i in idx)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale = np.where(used > avail, avail / np.where(used > 0, used, 1.0), 1.0)
+            for i in idx:
+                draws[i][0] = draws[i][0] * scale
+    for e, (q, r, ds, As) in zip(sc.exchanges, draws):
+        residue = sc.site(e.from_site).flow(e.from_flow)
+        supply = sc.site(e.to_site).flow(e.to_flow)
         if residue.fate is not None:
             conv = _to_unit_factor(residue.unit, lookup.nodes[residue.fate.key]["unit"], residue.conversion_factor)
             for m in methods:
@@ -722,14 +969,12 @@ def monte_carlo(sc: Scenario, lookup: _Lookup, bg_keys, methods, munits, iterati
             per_unit = _transport_terms(1.0, supply.unit, [t], lookup)[0].amount
             for m in methods:
                 sym[m] -= r * q * per_unit * unit_scores[m][t.mode.key]
-        for t in e.transport:
-            d = _sample(rng, t.distance, t.uncertainty, n)
+        for t, d in zip(e.transport, ds):
             tk = q * units.factor(residue.unit, "ton") * d * _to_unit_factor(
                 "ton kilometer", lookup.nodes[t.mode.key]["unit"], None)
             for m in methods:
                 sym[m] += tk * unit_scores[m][t.mode.key]
-        for p in e.processing:
-            a = _sample(rng, p.amount_per_unit, p.uncertainty, n)
+        for p, a in zip(e.processing, As):
             conv = _to_unit_factor(p.unit, lookup.nodes[p.activity.key]["unit"], p.conversion_factor)
             for m in methods:
                 sym[m] += q * a * conv * unit_scores[m][p.activity.key]

@@ -203,11 +203,27 @@ class Scenario:
     assumptions: list[str] = field(default_factory=list)
     illustrative: bool = False
 
+    # id -> (position, object) indexes; checked on every hit, rebuilt when stale, so the app may
+    # edit the lists freely (a linear search per call made large parks quadratic)
+    _site_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _exchange_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @staticmethod
+    def _find(items: list, index: dict, key: str):
+        hit = index.get(key)
+        if hit is not None and hit[0] < len(items) and items[hit[0]] is hit[1] and hit[1].id == key:
+            return hit[1]
+        index.clear()
+        for i, x in enumerate(items):
+            index.setdefault(x.id, (i, x))
+        hit = index.get(key)
+        return hit[1] if hit is not None else None
+
     def site(self, site_id: str) -> Site | None:
-        return next((s for s in self.sites if s.id == site_id), None)
+        return self._find(self.sites, self._site_index, site_id)
 
     def exchange(self, exchange_id: str) -> Exchange | None:
-        return next((e for e in self.exchanges if e.id == exchange_id), None)
+        return self._find(self.exchanges, self._exchange_index, exchange_id)
 
     def iter_flows(self) -> Iterator[tuple[Site, Flow]]:
         for s in self.sites:

@@ -29,6 +29,7 @@ def project_name(name: str | None = None) -> str:
 def activate(name: str | None = None, create: bool = False) -> str:
     """Make ``name`` the current Brightway project; raise SetupError if it does not exist and
     ``create`` is False."""
+    bwcompat.check_environment()
     import bw2data as bd
 
     name = project_name(name)
@@ -76,6 +77,7 @@ def setup(name: str | None = None, all_methods: bool = False,
           progress: Progress | None = None) -> SetupReport:
     """Create or update project ``name``; idempotent. ``progress(message, fraction)`` is called
     as work advances (fraction in 0..1)."""
+    bwcompat.check_environment()
     import bw2data as bd
 
     from ecolca import background

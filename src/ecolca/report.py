@@ -64,7 +64,8 @@ SYMBIOTIC_DEFINITION = (
 KEY_LABELS = {
     "physical": "physical (each site's own flows; transport/processing to the payer)",
     "50/50": "50/50 per exchange",
-    "economic": "by each partner's economic gain",
+    "economic": "by each partner's economic gain (in proportion when both gain, all to the one "
+                "that gains, else 50/50; a missing price counts as 0)",
     "receiver": "all to the receiver (cut-off: residue arrives burden-free)",
     "supplier": "all to the supplier (avoided-burden credit)",
 }
@@ -902,9 +903,12 @@ def write_report(results: Results, scenario: Scenario, path: str | os.PathLike) 
 
     The workbook is built in memory and written atomically: on any failure a
     :class:`ReportError` naming the path is raised, no partial file is left, and an existing
-    report at ``path`` stays intact.
+    report at ``path`` stays intact. A symbolic link at ``path`` is written through: its target
+    gets the new report and the link stays a link.
     """
     p = Path(path)
+    if p.is_symlink():
+        p = Path(os.path.realpath(p))
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():
         raise ReportError(f"cannot write the report {p}: folder {folder} does not exist")

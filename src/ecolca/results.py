@@ -10,6 +10,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ecolca.model import ATTRIBUTION_KEYS
+
 
 def method_label(method: tuple[str, ...]) -> str:
     """A short readable label: ``IPCC 2021 | climate change | GWP100``."""
@@ -51,7 +53,11 @@ class ExchangeParts:
     transport: float
     processing: float
     distance_km: float
-    break_even_km: float | None  # None: no transport, or transport has no impact in this method
+    break_even_km: float | None  # None: see break_even_reason
+    # why there is no break-even distance: "no transport", "nothing is moved", or "transport has
+    # no impact in this method" (the exchange's Δ does not depend on the distance); None when
+    # break_even_km is a number
+    break_even_reason: str | None = None
 
     @property
     def total(self) -> float:
@@ -187,6 +193,45 @@ class Results:
         return None if d >= 0 or not self.prices_given else self.total_cost_delta / (-d)
 
     # ---- JSON ---------------------------------------------------------------------------
+    def _exchanges_json(self, num) -> list[dict[str, Any]]:
+        """One object per exchange; each part is a list with one value per method."""
+        order = {m: j for j, m in enumerate(self.methods)}
+        rows: dict[str, dict[str, Any]] = {}
+        n = len(order)
+        for p in self.exchanges:
+            row = rows.get(p.exchange_id)
+            if row is None:
+                row = rows[p.exchange_id] = {
+                    "exchange": p.exchange_id, "label": p.label, "distance_km": p.distance_km,
+                    **{k: [None] * n for k in ("avoided_fate", "avoided_supply", "transport",
+                                               "processing", "total", "break_even_km",
+                                               "break_even_reason")}}
+            j = order[p.method]
+            row["avoided_fate"][j] = p.avoided_fate
+            row["avoided_supply"][j] = p.avoided_supply
+            row["transport"][j] = p.transport
+            row["processing"][j] = p.processing
+            row["total"][j] = p.total
+            row["break_even_km"][j] = num(p.break_even_km)
+            row["break_even_reason"][j] = p.break_even_reason
+        return list(rows.values())
+
+    def _sites_json(self) -> list[dict[str, Any]]:
+        """One object per site: ``linear`` per method, ``symbiotic`` per key and method."""
+        order = {m: j for j, m in enumerate(self.methods)}
+        n = len(order)
+        rows: dict[str, dict[str, Any]] = {}
+        for r in self.sites:
+            row = rows.get(r.site_id)
+            if row is None:
+                row = rows[r.site_id] = {"site": r.site_id, "name": r.site_name,
+                                         "linear": [None] * n,
+                                         "symbiotic": {k: [None] * n for k in ATTRIBUTION_KEYS}}
+            j = order[r.method]
+            row["linear"][j] = r.linear
+            row["symbiotic"][r.key][j] = r.symbiotic
+        return list(rows.values())
+
     def to_json_dict(self) -> dict[str, Any]:
         """All results as JSON-ready data; layout documented in docs/json-output.md."""
         def num(x: float | None) -> float | None:
@@ -194,13 +239,16 @@ class Results:
 
         return {
             "format": "ecolca-results",
-            "format_version": 1,
+            "format_version": 2,
             "scenario": self.scenario_name,
             "reference_year": self.reference_year,
             "currency": self.currency,
             "attribution_key": self.attribution_key,
             "functional_unit": [asdict(p) for p in self.functional_unit],
             "metadata": self.metadata,
+            # per-method arrays in "exchanges" and "sites" follow this order
+            "methods": [{"method": list(r.method), "unit": r.unit} for r in self.impacts],
+            "attribution_keys": list(ATTRIBUTION_KEYS),
             "impacts": [
                 {"method": list(r.method), "unit": r.unit, "linear": r.linear,
                  "symbiotic": r.symbiotic, "delta": r.delta, "delta_pct": num(r.delta_pct),
@@ -208,19 +256,8 @@ class Results:
                  "cost_per_avoided_unit_unit": f"{self.currency}/{r.unit}"}
                 for r in self.impacts
             ],
-            "exchanges": [
-                {"exchange": p.exchange_id, "label": p.label, "method": list(p.method),
-                 "unit": p.unit, "avoided_fate": p.avoided_fate,
-                 "avoided_supply": p.avoided_supply, "transport": p.transport,
-                 "processing": p.processing, "total": p.total, "distance_km": p.distance_km,
-                 "break_even_km": num(p.break_even_km)}
-                for p in self.exchanges
-            ],
-            "sites": [
-                {"site": s.site_id, "name": s.site_name, "method": list(s.method), "unit": s.unit,
-                 "key": s.key, "linear": s.linear, "symbiotic": s.symbiotic, "delta": s.delta}
-                for s in self.sites
-            ],
+            "exchanges": self._exchanges_json(num),
+            "sites": self._sites_json(),
             "economics": {
                 "currency": self.currency,
                 "unit": f"{self.currency}/year",

@@ -17,6 +17,53 @@ from ecolca.model import Scenario
 # relative tolerance for balance checks: amounts typed from publications are rounded
 _TOL = 1e-9
 
+# Brightway stores matrix amounts as float32: a larger magnitude becomes infinity there
+FLOAT32_MAX = 3.4028234663852886e38
+
+# base unit of each dimension, for the magnitude check without a project
+_BASE = {"mass": "kilogram", "energy": "megajoule", "volume": "cubic meter",
+         "transport": "ton kilometer", "items": "item", "distance": "kilometer"}
+
+# substitution ratios above these bounds (supply units per residue unit, by the pair of
+# dimensions) are physically implausible and get a warning: a tonne of a residue replaces at most
+# about a tonne of material (mass per mass, e.g. 1 t fly ash → ≤ 1 t clinker), and a megajoule of
+# heat at most about a megajoule of useful heat (energy per energy; 1/η against a fuel, η ≥ 0.5).
+# Across dimensions no bound is set: the ratio carries the conversion (t steam → MJ).
+RATIO_WARN = {("mass", "mass"): 1.5, ("energy", "energy"): 2.0, ("volume", "volume"): 1.5,
+              ("items", "items"): 1.5}
+
+
+def _finite_product(*xs: float) -> bool:
+    """True when the product of ``xs`` is a finite float (sums of a few such stay finite)."""
+    p = 1.0
+    for x in xs:
+        p *= x
+    return math.isfinite(p) and abs(p) < 1e300
+
+
+def unit_message(unit: str) -> str | None:
+    """Why ``unit`` is refused (unknown or ambiguous), or None when it is known."""
+    try:
+        units.canonical(unit)
+    except units.UnitError as exc:
+        return str(exc)
+    return None
+
+
+def magnitude_message(amount: float, unit: str) -> str | None:
+    """A message when ``amount`` in ``unit`` is beyond what Brightway can store (float32),
+    measured in the dimension's base unit; None when it fits or the unit is unknown."""
+    if not units.is_known(unit):
+        return None
+    try:
+        base = amount * units.factor(unit, _BASE[units.dimension(unit)])
+    except OverflowError:
+        base = math.inf
+    if math.isfinite(base) and abs(base) <= FLOAT32_MAX:
+        return None
+    return (f"{amount:g} {unit} is {abs(base):g} {_BASE[units.dimension(unit)]}, beyond the "
+            f"largest amount Brightway stores ({FLOAT32_MAX:.3g}); check the amount and its unit")
+
 
 def _site_index(sc: Scenario) -> dict:
     return {s.id: (i, s) for i, s in enumerate(sc.sites)}
@@ -49,8 +96,11 @@ def validate(sc: Scenario) -> list[Problem]:
             if not (isinstance(f.amount, (int, float)) and math.isfinite(f.amount)) or f.amount < 0:
                 add(fitem, "amount", f"must be a finite number ≥ 0, got {f.amount!r}",
                     fpath + ("amount",))
-            if not units.is_known(f.unit):
-                add(fitem, "unit", f"unknown unit '{f.unit}'", fpath + ("unit",))
+            umsg = unit_message(f.unit)
+            if umsg:
+                add(fitem, "unit", umsg, fpath + ("unit",))
+            elif isinstance(f.amount, (int, float)) and (big := magnitude_message(f.amount, f.unit)):
+                add(fitem, "amount", big, fpath + ("amount",))
             if f.kind == "supply" and f.activity is None:
                 add(fitem, "activity", "a supply needs the background activity that produces it",
                     fpath + ("activity",))
@@ -73,6 +123,11 @@ def validate(sc: Scenario) -> list[Problem]:
                 add(fitem, "conversion_factor", "must be a number > 0", fpath + ("conversion_factor",))
             if f.price is not None and not math.isfinite(f.price):
                 add(fitem, "price", "must be finite", fpath + ("price",))
+            elif f.price is not None and isinstance(f.amount, (int, float)) and \
+                    not _finite_product(f.amount, f.price):
+                add(fitem, "price", f"{f.price:g} × {f.amount:g} {f.unit} is too large to count "
+                    "(the annual cost would be infinite); check the price and its unit",
+                    fpath + ("price",))
             if site.confidential is not True and site.confidential is not False:
                 add(item, "confidential", "must be true or false", spath + ("confidential",))
 
@@ -106,9 +161,43 @@ def validate(sc: Scenario) -> list[Problem]:
         for fld, v in (("amount", e.amount), ("substitution_ratio", e.substitution_ratio)):
             if not (isinstance(v, (int, float)) and math.isfinite(v)) or v < 0:
                 add(item, fld, f"must be a finite number ≥ 0, got {v!r}", epath + (fld,))
+        if residue is not None and supply is not None and residue.kind == "residue" \
+                and supply.kind == "supply" and units.is_known(residue.unit) \
+                and units.is_known(supply.unit) and math.isfinite(e.substitution_ratio):
+            dims = (units.dimension(residue.unit), units.dimension(supply.unit))
+            bound = RATIO_WARN.get(dims)
+            if bound is not None:
+                # the ratio in base units: supply base units per residue base unit
+                r_base = e.substitution_ratio * units.factor(supply.unit, _BASE[dims[1]]) \
+                    / units.factor(residue.unit, _BASE[dims[0]])
+                if r_base > bound:
+                    add(item, "substitution_ratio",
+                        f"{e.substitution_ratio:g} {supply.unit} of '{supply.name}' per "
+                        f"{residue.unit} of '{residue.name}' is {r_base:.3g} {_BASE[dims[1]]} per "
+                        f"{_BASE[dims[0]]}, above the plausible {bound:g} for {dims[0]} replacing "
+                        f"{dims[1]}; check the ratio and the two units",
+                        epath + ("substitution_ratio",), "warning")
+            if isinstance(e.amount, (int, float)) and math.isfinite(e.amount):
+                for fld, amt, unit in (("amount", e.amount, residue.unit),
+                                       ("substitution_ratio", e.amount * e.substitution_ratio,
+                                        supply.unit)):
+                    big = magnitude_message(amt, unit)
+                    if big:
+                        add(item, fld, big, epath + (fld,))
+        for fld in ("price", "transport_cost", "processing_cost"):
+            v = getattr(e.economics, fld)
+            if isinstance(e.amount, (int, float)) and not _finite_product(e.amount, v, 10.0):
+                add(item, f"economics.{fld}", f"{v:g} per unit × {e.amount:g} is too large to "
+                    "count (the annual cost would be infinite)", epath + ("economics", fld))
         for k, t in enumerate(e.transport):
             if not math.isfinite(t.distance) or t.distance < 0:
                 add(item, f"transport[{k + 1}].distance_km", "must be a finite number ≥ 0",
+                    epath + ("transport", k, "distance_km"))
+            elif residue is not None and units.is_known(residue.unit) and \
+                    units.dimension(residue.unit) == "mass" and math.isfinite(e.amount) and (
+                    big := magnitude_message(units.convert(e.amount, residue.unit, "ton")
+                                             * t.distance, "ton kilometer")):
+                add(item, f"transport[{k + 1}].distance_km", big,
                     epath + ("transport", k, "distance_km"))
             if residue is not None and units.is_known(residue.unit) \
                     and units.dimension(residue.unit) != "mass":
@@ -119,9 +208,13 @@ def validate(sc: Scenario) -> list[Problem]:
             if not math.isfinite(p.amount_per_unit) or p.amount_per_unit < 0:
                 add(item, f"processing[{k + 1}].amount_per_unit", "must be a finite number ≥ 0",
                     epath + ("processing", k, "amount_per_unit"))
-            if not units.is_known(p.unit):
-                add(item, f"processing[{k + 1}].unit", f"unknown unit '{p.unit}'",
-                    epath + ("processing", k, "unit"))
+            umsg = unit_message(p.unit)
+            if umsg:
+                add(item, f"processing[{k + 1}].unit", umsg, epath + ("processing", k, "unit"))
+            elif residue is not None and units.is_known(residue.unit) and (
+                    big := magnitude_message(p.amount_per_unit * e.amount, p.unit)):
+                add(item, f"processing[{k + 1}].amount_per_unit", big,
+                    epath + ("processing", k, "amount_per_unit"))
             if p.conversion_factor is not None and not p.conversion_factor > 0:
                 add(item, f"processing[{k + 1}].conversion_factor", "must be a number > 0",
                     epath + ("processing", k, "conversion_factor"))
