@@ -459,3 +459,26 @@ def test_window_fits_1280x800_with_any_example_and_panel(window, name):
         QApplication.processEvents()
         hint = window.minimumSizeHint()
         assert hint.width() <= 1280 and hint.height() <= 800, (sel, hint)
+
+
+def test_names_typed_in_the_app_are_names_the_file_format_reopens(window, qtbot, example_path,
+                                                                  tmp_path):
+    """Issue #13: the loader refuses names over 200 characters and control characters; the app
+    must never save what it cannot open again."""
+    from ecolca import scenario_file
+
+    window.open_path(example_path, as_new=True)
+    window.scene.select_only(site_id="plasterboard")
+    panel = window.properties.site_panel
+    panel.name.clear()
+    qtbot.keyClicks(panel.name, "P" * 250)
+    panel.name.editingFinished.emit()
+    assert len(window.doc.scenario.site("plasterboard").name) == scenario_file.MAX_NAME
+    row = next(i for i, f in enumerate(window.doc.scenario.site("plasterboard").flows)
+               if f.id == "gypsum")
+    panel.flows.item(row, 1).setText("natural\tgypsum\n" + "g" * 300)
+    name = window.doc.scenario.site("plasterboard").flow("gypsum").name
+    assert name.startswith("natural gypsum g") and len(name) == scenario_file.MAX_NAME
+    path = tmp_path / "again.ecolca.json"
+    scenario_file.save(window.doc.scenario, path)
+    assert scenario_file.load(path).site("plasterboard").flow("gypsum").name == name

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from ecolca.model import (EXCHANGE_KINDS, FLOW_KINDS, PAYERS, UNCERTAINTY_TYPES, ActivityRef,
                           Exchange, Flow, Processing, Scenario, Transport, Uncertainty, new_id)
+from ecolca.scenario_file import MAX_NAME, MAX_SCENARIO_NAME
 
 from ecolca.app.document import Document
 
@@ -153,6 +154,7 @@ class SitePanel(QWidget):
         lay.setContentsMargins(6, 6, 6, 6)
         form = QFormLayout()
         self.name = QLineEdit()
+        self.name.setMaxLength(MAX_NAME)
         self.sector = QLineEdit()
         self.location = QLineEdit()
         self.location.setPlaceholderText("e.g. DK, JP, US-AZ")
@@ -298,6 +300,8 @@ class SitePanel(QWidget):
             return
         try:
             value = parse_number(text) if field in ("amount", "price") else text.strip()
+            if field == "name":  # what the file format takes: no control characters, ≤ 200
+                value = " ".join(value.split())[:MAX_NAME]
         except ValueError:
             QMessageBox.warning(self, "Not a number",
                                 f"Flow '{f.name}', field '{field}': '{text}' is not a number.")
@@ -822,6 +826,7 @@ class ScenarioPanel(QWidget):
         box = QGroupBox("Scenario")
         form = QFormLayout(box)
         self.name = QLineEdit()
+        self.name.setMaxLength(MAX_SCENARIO_NAME)
         self.year = QSpinBox()
         self.year.setRange(1900, 2200)
         self.currency = QLineEdit()
