@@ -12,6 +12,7 @@ import contextlib
 import json
 import math
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -149,7 +150,7 @@ def _print_problems(problems, stream=None, limit: int | None = MAX_PROBLEMS_SHOW
         print(f"… and {len(problems) - len(shown):,} more problem(s) not listed", file=stream or _STDOUT)
 
 
-_JSON_C1 = {c: f"\\u{c:04x}" for c in range(127, 160)}
+_JSON_C1_RE = re.compile("[\x7f-\x9f]")
 
 
 def _strict_json(x):
@@ -229,10 +230,23 @@ def cmd_run(a) -> int:
         written = write_report(res, sc, a.report)
         print(f"Report written: {written}", file=sys.stderr)
     if a.json:
-        text = json.dumps(_strict_json(res.to_json_dict()), ensure_ascii=False,
-                          allow_nan=False, separators=(",", ":"))
-        # json escapes C0 controls; escape DEL and C1 (e.g. U+009B, a terminal's CSI) as well
-        _STDOUT.write(text.translate(_JSON_C1) + "\n")
+        def dumps(x) -> str:
+            try:
+                text = json.dumps(x, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+            except ValueError:  # a NaN or infinity somewhere in x: null, never a bare NaN
+                text = json.dumps(_strict_json(x), ensure_ascii=False, allow_nan=False,
+                                  separators=(",", ":"))
+            # json escapes C0 controls; escape DEL and C1 (e.g. U+009B, a terminal's CSI) too
+            return _JSON_C1_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) \
+                if _JSON_C1_RE.search(text) else text
+
+        buf: list[str] = []
+        for chunk in res.json_chunks(dumps):  # streamed: never the whole document at once
+            buf.append(chunk)
+            if len(buf) >= 256:
+                _STDOUT.write("".join(buf))
+                buf.clear()
+        _STDOUT.write("".join(buf) + "\n")
     else:
         _print_summary(res)
     return EXIT_OK

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import functools
 import hashlib
 import json
 import math
@@ -34,6 +35,8 @@ from ecolca.errors import EcolcaError, Problem, ScenarioError, UnitError
 from ecolca.model import ATTRIBUTION_KEYS, ActivityRef, Exchange, Scenario
 from ecolca.results import (
     ExchangeParts,
+    ExchangeTable,
+    SiteTable,
     InventoryTotal,
     MethodResult,
     ProductRow,
@@ -116,6 +119,7 @@ class _Lookup:
         return out
 
 
+@functools.lru_cache(maxsize=4096)
 def _to_unit_factor(amount_unit: str, node_unit: str, conversion: float | None) -> float:
     """Multiplier from a foreground amount to the background node's unit."""
     if not units.is_known(node_unit):
@@ -127,7 +131,7 @@ def _to_unit_factor(amount_unit: str, node_unit: str, conversion: float | None) 
 
 
 def check_against_project(sc: Scenario, lookup: _Lookup | None = None,
-                          model_out: list | None = None) -> list[Problem]:
+                          model_out: list | None = None, validated: bool = False) -> list[Problem]:
     """Problems only a Brightway project can reveal: missing activities, biosphere flows and
     methods, foreground databases used as background, units that do not convert to the
     background activity's unit, and amounts too large for Brightway once converted.
@@ -138,6 +142,7 @@ def check_against_project(sc: Scenario, lookup: _Lookup | None = None,
 
     lookup = lookup or _Lookup.for_scenario(sc)
     out: list[Problem] = []
+    fg_dbs: dict[str, bool] = {}
     for i, m in enumerate(sc.methods):
         if tuple(m) not in bd.methods:
             out.append(Problem("scenario", f"methods[{i + 1}]", f"LCIA method {' | '.join(m)} is "
@@ -151,7 +156,9 @@ def check_against_project(sc: Scenario, lookup: _Lookup | None = None,
             out.append(Problem(item, fld, f"database '{ref.database}' is not in project "
                                f"'{bd.projects.current}'", path))
             return
-        if is_foreground(ref.database):
+        if ref.database not in fg_dbs:
+            fg_dbs[ref.database] = is_foreground(ref.database)
+        if fg_dbs[ref.database]:
             out.append(Problem(item, fld, f"database '{ref.database}' is the foreground of a "
                                "scenario that ecolca wrote, not a background database; point at "
                                "the background activity itself", path))
@@ -190,14 +197,14 @@ def check_against_project(sc: Scenario, lookup: _Lookup | None = None,
                 check_ref(f.activity, item, "activity", path + ("activity",), f.unit,
                           f.conversion_factor, biosphere=True)
     for ei, e in enumerate(sc.exchanges):
-        item = f"exchange '{e.id}' ({sc.exchange_label(e)})"
+        item = f"exchange '{e.id}'"
         for k, t in enumerate(e.transport):
             check_ref(t.mode, item, f"transport[{k + 1}].mode", ("exchanges", ei, "transport", k),
                       "ton kilometer", None)
         for k, p in enumerate(e.processing):
             check_ref(p.activity, item, f"processing[{k + 1}].activity",
                       ("exchanges", ei, "processing", k), p.unit, p.conversion_factor)
-    if not out and not _errors(validate(sc)):
+    if not out and (validated or not _errors(validate(sc))):
         model = _model(sc, lookup)
         out += _term_problems(t for ts in model.site_terms.values() for t in ts)
         out += _term_problems(t for et in model.exchange_terms.values() for t in
@@ -375,7 +382,43 @@ def build_foreground(sc: Scenario, lookup: _Lookup | None = None,
     t0 = time.perf_counter()
     lookup = lookup or _Lookup.for_scenario(sc)
     name = foreground_name(sc)
-    model = model or _model(sc, lookup)
+    digest = _foreground_digest(sc, lookup)
+    # bw2data keeps the project's database list (databases.json) in memory and writes all of it
+    # back on every change: another process's writes are invisible to this one, and its own
+    # write would undo theirs. So: one process at a time, and read the list afresh first.
+    with _flock("project-metadata"):
+        bd.databases.load()
+        if name not in bd.databases or bd.databases[name].get("ecolca_digest") != digest:
+            _write_foreground(sc, name, _foreground_data(sc, name, model or _model(sc, lookup)),
+                              digest)
+    ids = {code: id_ for code, id_ in AD.select(AD.code, AD.id).where(AD.database == name).tuples()}
+    return Foreground(name, ids, time.perf_counter() - t0)
+
+
+# the layout of the foreground database; a change of it must rewrite every foreground
+FOREGROUND_FORMAT = 2
+
+
+def _foreground_digest(sc: Scenario, lookup: _Lookup) -> str:
+    """What the foreground database is made from: the scenario's sites (id, name, location,
+    flows) and exchanges, its name and id, the background node ids and units it links to, and
+    the foreground layout; not the methods, calculation settings or site positions. An unchanged
+    scenario keeps its foreground, since rewriting it is most of a repeated run's time; a
+    reinstalled background database (new node ids) rewrites it. The dataclasses' reprs are
+    exact (floats round-trip) and are hashed one site at a time, so that a large park is never
+    serialised whole in memory."""
+    h = hashlib.sha256()
+    nodes = sorted((k, lookup.ids[k], str(lookup.nodes[k].get("unit"))) for k in lookup.ids)
+    h.update(repr((FOREGROUND_FORMAT, __version__, sc.name, sc.id, nodes)).encode())
+    for site in sc.sites:
+        h.update(repr((site.id, site.name, site.location, site.flows)).encode())
+    for e in sc.exchanges:
+        h.update(repr(e).encode())
+    return h.hexdigest()
+
+
+def _foreground_data(sc: Scenario, name: str, model: _Model) -> dict:
+    """The foreground database as bw2data's ``Database.write`` takes it."""
     site_terms = model.site_terms
     data: dict = {}
 
@@ -412,20 +455,7 @@ def build_foreground(sc: Scenario, lookup: _Lookup | None = None,
              [tech((name, f"site:{s.id}"), 1.0) for s in sc.sites]
              + [tech((name, f"exchange:{e.id}"), 1.0) for e in sc.exchanges],
              "As linear, with every exchange in place.")
-    # an unchanged scenario keeps its foreground: rewriting it is most of a repeated run's time
-    # the digest covers the node ids of the background too: a reinstalled background database
-    # (ecolca setup after an update) gets new ids, and the foreground must then be rewritten
-    digest = hashlib.sha256(json.dumps([sorted(data.items(), key=lambda kv: kv[0]),
-                                        sorted(lookup.ids.items())],
-                                       sort_keys=True, default=str).encode()).hexdigest()
-    # bw2data keeps the project's database list (databases.json) in memory and writes all of it
-    # back on every change: another process's writes are invisible to this one, and its own
-    # write would undo theirs. So: one process at a time, and read the list afresh first.
-    with _flock("project-metadata"):
-        bd.databases.load()
-        _write_foreground(sc, name, data, digest)
-    ids = {code: id_ for code, id_ in AD.select(AD.code, AD.id).where(AD.database == name).tuples()}
-    return Foreground(name, ids, time.perf_counter() - t0)
+    return data
 
 
 def _write_foreground(sc: Scenario, name: str, data: dict, digest: str) -> None:
@@ -503,7 +533,7 @@ def _characterization_factors(mlca, methods, bio_keys, lookup: _Lookup) -> dict:
 CONSISTENCY_TOLERANCE = 1e-5
 
 
-def _consistency(impacts, site_lin, total, T_site, U, ets, matrix) -> dict:
+def _consistency(impacts, site_lin, total, T_site, U, part_matrices) -> dict:
     """Check, at run time, that Σ sites = L and Σ parts = S − L for every method, to float32
     precision; return the largest relative residuals for the metadata.
 
@@ -514,9 +544,8 @@ def _consistency(impacts, site_lin, total, T_site, U, ets, matrix) -> dict:
     up."""
     absU = np.abs(U)
     scale_l = np.asarray(abs(T_site) @ absU).sum(axis=0) if T_site.shape[0] else np.zeros(U.shape[1])
-    parts_abs = sum(np.asarray(abs(matrix([getattr(et, a) for et in ets])) @ absU).sum(axis=0)
-                    for a in ("avoided_fate", "avoided_supply", "transport", "processing")) \
-        if ets else np.zeros(U.shape[1])
+    parts_abs = sum(np.asarray(abs(m) @ absU).sum(axis=0) for m in part_matrices) \
+        if part_matrices[0].shape[0] else np.zeros(U.shape[1])
     worst_l = worst_d = 0.0
     for j, r in enumerate(impacts):
         sl = max(scale_l[j], abs(r.linear), 1e-300)
@@ -607,7 +636,7 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     models: list[_Model] = []
     if not _errors(problems):
         lookup = _Lookup.for_scenario(sc)
-        problems += check_against_project(sc, lookup, models)
+        problems += check_against_project(sc, lookup, models, validated=True)
     if _errors(problems):
         raise ScenarioError(_errors(problems), sc.name)
     model = models[0]
@@ -684,8 +713,9 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     T_site = matrix([model.site_terms[sid] for sid in site_ids])
     site_lin = np.asarray(T_site @ U).reshape(len(site_ids), len(methods))
     ets = [model.exchange_terms[e.id] for e in sc.exchanges]
-    fate, sup, tr, pr = (np.asarray(matrix([getattr(et, a) for et in ets]) @ U).reshape(
-        len(ets), len(methods)) for a in ("avoided_fate", "avoided_supply", "transport", "processing"))
+    part_matrices = [matrix([getattr(et, a) for et in ets])
+                     for a in ("avoided_fate", "avoided_supply", "transport", "processing")]
+    fate, sup, tr, pr = (np.asarray(m_ @ U).reshape(len(ets), len(methods)) for m_ in part_matrices)
     total = fate + sup + tr + pr
 
     # break-even distance of the first leg, other legs as declared (methodology §3)
@@ -706,31 +736,27 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
             be[i] = np.where(per_km != 0, -(fate[i] + sup[i] + pr[i] + others) / per_km, np.nan)
         be_reason.append(None)
 
-    parts: list[ExchangeParts] = []
-    labels = [sc.exchange_label(e) for e in sc.exchanges]
-    dists = [sum(t.distance for t in e.transport) for e in sc.exchanges]
-    for i, e in enumerate(sc.exchanges):
-        for j, m in enumerate(methods):
-            b = be[i, j]
-            reason = be_reason[i]
-            if reason is None and not math.isfinite(b):
-                reason = "transport has no impact in this method"
-            parts.append(ExchangeParts(e.id, labels[i], m, munits[m], float(fate[i, j]),
-                                       float(sup[i, j]), float(tr[i, j]), float(pr[i, j]),
-                                       dists[i], None if reason else float(b), reason))
+    reasons = [[be_reason[i] if be_reason[i] is not None else
+                (None if math.isfinite(be[i, j]) else "transport has no impact in this method")
+                for j in range(len(methods))] for i in range(len(ets))]
+    be = np.where(np.isfinite(be), be, np.nan)
+    parts = ExchangeTable(
+        [e.id for e in sc.exchanges], [sc.exchange_label(e) for e in sc.exchanges], methods,
+        [munits[m] for m in methods],
+        {"avoided_fate": fate, "avoided_supply": sup, "transport": tr, "processing": pr},
+        [float(sum(t.distance for t in e.transport)) for e in sc.exchanges], be, reasons)
 
     # consistency, at run time: Σ sites = L and Σ parts = S − L, to float32 precision (Brightway
     # stores amounts as float32; the terms are float64)
-    consistency = _consistency(impacts, site_lin, total, T_site, U, ets, matrix)
+    consistency = _consistency(impacts, site_lin, total, T_site, U, part_matrices)
 
     econ, gains = _economics(sc)
-    site_rows: list[SiteResult] = []
     from_idx = np.array([sidx[e.from_site] for e in sc.exchanges], dtype=int)
     to_idx = np.array([sidx[e.to_site] for e in sc.exchanges], dtype=int)
     t_sup = np.array([e.economics.transport_paid_by == "supplier" for e in sc.exchanges], dtype=bool)
     p_sup = np.array([e.economics.processing_paid_by == "supplier" for e in sc.exchanges], dtype=bool)
     w_sup = np.array([_economic_weight(*gains[e.id]) for e in sc.exchanges], dtype=float)
-    shares: dict[str, np.ndarray] = {}
+    symbiotic: dict[str, np.ndarray] = {}
     for key in ATTRIBUTION_KEYS:
         if key == "physical":
             a = fate + np.where(t_sup[:, None], tr, 0.0) + np.where(p_sup[:, None], pr, 0.0)
@@ -746,13 +772,9 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
         if len(sc.exchanges):
             np.add.at(share, from_idx, a)
             np.add.at(share, to_idx, total - a)
-        shares[key] = share
-    for j, m in enumerate(methods):
-        for key in ATTRIBUTION_KEYS:
-            sym_j = (site_lin[:, j] + shares[key][:, j]).tolist()
-            lin_j = site_lin[:, j].tolist()
-            site_rows.extend(SiteResult(s.id, s.name, m, munits[m], key, lin_j[i], sym_j[i])
-                             for i, s in enumerate(sc.sites))
+        symbiotic[key] = site_lin + share
+    site_rows = SiteTable(site_ids, [s.name for s in sc.sites], methods,
+                          [munits[m] for m in methods], site_lin, symbiotic)
 
     products = [ProductRow(s.name, f.name, f.amount, f.unit) for s, f in sc.iter_flows()
                 if f.kind == "product"]

@@ -31,6 +31,21 @@ DEFAULT_METHODS: list[tuple[str, ...]] = [
 ]
 
 
+def _find(items: list, index: dict, key: str):
+    """The first item of ``items`` whose ``id`` is ``key``, through ``index`` (id -> (position,
+    item)). A hit is checked (the item is still at that position with that id), and the index is
+    rebuilt when stale, so callers may edit ``items`` freely; a linear search per call made large
+    parks quadratic."""
+    hit = index.get(key)
+    if hit is not None and hit[0] < len(items) and items[hit[0]] is hit[1] and hit[1].id == key:
+        return hit[1]
+    index.clear()
+    for i, x in enumerate(items):
+        index.setdefault(x.id, (i, x))
+    hit = index.get(key)
+    return hit[1] if hit is not None else None
+
+
 def new_id(prefix: str = "") -> str:
     """A short random id, stable once written to a file."""
     return f"{prefix}{uuid.uuid4().hex[:8]}"
@@ -124,9 +139,10 @@ class Site:
     x: float = 0.0
     y: float = 0.0
     flows: list[Flow] = field(default_factory=list)
+    _flow_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def flow(self, flow_id: str) -> Flow | None:
-        return next((f for f in self.flows if f.id == flow_id), None)
+        return _find(self.flows, self._flow_index, flow_id)
 
     def flows_of(self, kind: str) -> list[Flow]:
         return [f for f in self.flows if f.kind == kind]
@@ -203,27 +219,15 @@ class Scenario:
     assumptions: list[str] = field(default_factory=list)
     illustrative: bool = False
 
-    # id -> (position, object) indexes; checked on every hit, rebuilt when stale, so the app may
-    # edit the lists freely (a linear search per call made large parks quadratic)
+    # id -> (position, object) indexes for site() and exchange(): see _find
     _site_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _exchange_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    @staticmethod
-    def _find(items: list, index: dict, key: str):
-        hit = index.get(key)
-        if hit is not None and hit[0] < len(items) and items[hit[0]] is hit[1] and hit[1].id == key:
-            return hit[1]
-        index.clear()
-        for i, x in enumerate(items):
-            index.setdefault(x.id, (i, x))
-        hit = index.get(key)
-        return hit[1] if hit is not None else None
-
     def site(self, site_id: str) -> Site | None:
-        return self._find(self.sites, self._site_index, site_id)
+        return _find(self.sites, self._site_index, site_id)
 
     def exchange(self, exchange_id: str) -> Exchange | None:
-        return self._find(self.exchanges, self._exchange_index, exchange_id)
+        return _find(self.exchanges, self._exchange_index, exchange_id)
 
     def iter_flows(self) -> Iterator[tuple[Site, Flow]]:
         for s in self.sites:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
 
 from ecolca.model import ATTRIBUTION_KEYS
 
@@ -118,6 +121,98 @@ class InventoryTotal:
         return self.symbiotic - self.linear
 
 
+class SiteTable(Sequence):
+    """Per-site results as arrays: a read-only sequence of :class:`SiteResult`, in the order
+    method, key, site, made on demand. A park of 3,000 sites, 20 methods and 5 keys has 300,000
+    rows; building them all as objects cost more than the calculation itself."""
+
+    def __init__(self, site_ids: list[str], names: list[str], methods: list[tuple[str, ...]],
+                 units: list[str], linear: np.ndarray, symbiotic: dict[str, np.ndarray]):
+        self.site_ids, self.names, self.methods, self.units = site_ids, names, methods, units
+        self.linear = linear            # (sites, methods)
+        self.symbiotic = symbiotic      # key -> (sites, methods)
+        self.keys = list(symbiotic)
+        self._m = {m: j for j, m in enumerate(methods)}
+
+    def __len__(self) -> int:
+        return len(self.methods) * len(self.keys) * len(self.site_ids)
+
+    def _row(self, j: int, key: str, i: int) -> SiteResult:
+        return SiteResult(self.site_ids[i], self.names[i], self.methods[j], self.units[j], key,
+                          float(self.linear[i, j]), float(self.symbiotic[key][i, j]))
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return [self[i] for i in range(*idx.indices(len(self)))]
+        if idx < 0:
+            idx += len(self)
+        if not 0 <= idx < len(self):
+            raise IndexError(idx)
+        n = len(self.site_ids)
+        j, rest = divmod(idx, len(self.keys) * n)
+        k, i = divmod(rest, n)
+        return self._row(j, self.keys[k], i)
+
+    def __iter__(self):
+        for j in range(len(self.methods)):
+            for key in self.keys:
+                yield from self.rows(self.methods[j], key)
+
+    def rows(self, method: tuple[str, ...], key: str) -> list[SiteResult]:
+        j = self._m.get(tuple(method))
+        if j is None or key not in self.symbiotic:
+            return []
+        lin, sym = self.linear[:, j].tolist(), self.symbiotic[key][:, j].tolist()
+        m, u = self.methods[j], self.units[j]
+        return [SiteResult(sid, name, m, u, key, a, b)
+                for sid, name, a, b in zip(self.site_ids, self.names, lin, sym)]
+
+
+class ExchangeTable(Sequence):
+    """Per-exchange parts as arrays: a read-only sequence of :class:`ExchangeParts`, in the
+    order exchange, method, made on demand."""
+
+    PARTS = ("avoided_fate", "avoided_supply", "transport", "processing")
+
+    def __init__(self, ids: list[str], labels: list[str], methods: list[tuple[str, ...]],
+                 units: list[str], parts: dict[str, np.ndarray], distance_km: list[float],
+                 break_even_km: np.ndarray, break_even_reason: list[list[str | None]]):
+        self.ids, self.labels, self.methods, self.units = ids, labels, methods, units
+        self.parts = parts                           # part -> (exchanges, methods)
+        self.distance_km = distance_km
+        self.break_even_km = break_even_km           # (exchanges, methods); nan where none
+        self.break_even_reason = break_even_reason   # [exchange][method]
+        self._m = {m: j for j, m in enumerate(methods)}
+
+    def __len__(self) -> int:
+        return len(self.ids) * len(self.methods)
+
+    def _row(self, i: int, j: int) -> ExchangeParts:
+        b = self.break_even_km[i, j]
+        return ExchangeParts(self.ids[i], self.labels[i], self.methods[j], self.units[j],
+                             *(float(self.parts[p][i, j]) for p in self.PARTS),
+                             self.distance_km[i], None if b != b else float(b),
+                             self.break_even_reason[i][j])
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return [self[i] for i in range(*idx.indices(len(self)))]
+        if idx < 0:
+            idx += len(self)
+        if not 0 <= idx < len(self):
+            raise IndexError(idx)
+        return self._row(*divmod(idx, len(self.methods)))
+
+    def __iter__(self):
+        for i in range(len(self.ids)):
+            for j in range(len(self.methods)):
+                yield self._row(i, j)
+
+    def rows(self, method: tuple[str, ...]) -> list[ExchangeParts]:
+        j = self._m.get(tuple(method))
+        return [] if j is None else [self._row(i, j) for i in range(len(self.ids))]
+
+
 STAT_KEYS = ("mean", "median", "p2.5", "p97.5")
 
 
@@ -151,8 +246,8 @@ class Results:
     attribution_key: str
     functional_unit: list[ProductRow]
     impacts: list[MethodResult]
-    exchanges: list[ExchangeParts]
-    sites: list[SiteResult]  # every key, every method
+    exchanges: Sequence[ExchangeParts]  # a list, or an ExchangeTable (arrays, rows on demand)
+    sites: Sequence[SiteResult]  # every key, every method; a list, or a SiteTable
     economics: list[SiteEconomics]
     inventory: list[InventoryTotal]
     uncertainty: list[UncertaintyResult] = field(default_factory=list)
@@ -164,10 +259,14 @@ class Results:
         return next(r for r in self.impacts if r.method == tuple(method))
 
     def exchange_parts(self, method: tuple[str, ...]) -> list[ExchangeParts]:
+        if isinstance(self.exchanges, ExchangeTable):
+            return self.exchanges.rows(method)
         return [p for p in self.exchanges if p.method == tuple(method)]
 
     def site_results(self, method: tuple[str, ...], key: str | None = None) -> list[SiteResult]:
         key = key or self.attribution_key
+        if isinstance(self.sites, SiteTable):
+            return self.sites.rows(method, key)
         return [s for s in self.sites if s.method == tuple(method) and s.key == key]
 
     @property
@@ -195,6 +294,9 @@ class Results:
     # ---- JSON ---------------------------------------------------------------------------
     def _exchanges_json(self, num) -> list[dict[str, Any]]:
         """One object per exchange; each part is a list with one value per method."""
+        t = self.exchanges
+        if isinstance(t, ExchangeTable) and t.methods == self.methods:
+            return list(self._exchange_rows())
         order = {m: j for j, m in enumerate(self.methods)}
         rows: dict[str, dict[str, Any]] = {}
         n = len(order)
@@ -216,8 +318,52 @@ class Results:
             row["break_even_reason"][j] = p.break_even_reason
         return list(rows.values())
 
+    def _exchange_rows(self):
+        t = self.exchanges
+        if not (isinstance(t, ExchangeTable) and t.methods == self.methods):
+            yield from self._exchanges_json(lambda x: None if x is None or (
+                isinstance(x, float) and not math.isfinite(x)) else x)
+            return
+        total = sum(t.parts[p] for p in t.PARTS) if len(t.ids) else None
+        for i in range(len(t.ids)):
+            be = t.break_even_km[i].tolist()
+            yield {"exchange": t.ids[i], "label": t.labels[i], "distance_km": t.distance_km[i],
+                   **{p: t.parts[p][i].tolist() for p in t.PARTS}, "total": total[i].tolist(),
+                   "break_even_km": [None if b != b else b for b in be],
+                   "break_even_reason": t.break_even_reason[i]}
+
+    def _site_rows(self):
+        t = self.sites
+        if not (isinstance(t, SiteTable) and t.methods == self.methods):
+            yield from self._sites_json()
+            return
+        for i, sid in enumerate(t.site_ids):
+            yield {"site": sid, "name": t.names[i], "linear": t.linear[i].tolist(),
+                   "symbiotic": {k: t.symbiotic[k][i].tolist() for k in t.keys}}
+
+    def json_chunks(self, dumps):
+        """The JSON document of :meth:`to_json_dict` as text chunks, ``dumps`` encoding each
+        value: the per-exchange and per-site rows are encoded one at a time from the result
+        arrays, so a large park never holds the whole document in memory."""
+        doc = self.to_json_dict(rows=False)
+        yield "{"
+        for n, (k, v) in enumerate(doc.items()):
+            yield ("," if n else "") + dumps(k) + ":"
+            if k in ("exchanges", "sites"):
+                rows = self._exchange_rows() if k == "exchanges" else self._site_rows()
+                yield "["
+                for j, row in enumerate(rows):
+                    yield ("," if j else "") + dumps(row)
+                yield "]"
+            else:
+                yield dumps(v)
+        yield "}"
+
     def _sites_json(self) -> list[dict[str, Any]]:
         """One object per site: ``linear`` per method, ``symbiotic`` per key and method."""
+        t = self.sites
+        if isinstance(t, SiteTable) and t.methods == self.methods:
+            return list(self._site_rows())
         order = {m: j for j, m in enumerate(self.methods)}
         n = len(order)
         rows: dict[str, dict[str, Any]] = {}
@@ -232,8 +378,10 @@ class Results:
             row["symbiotic"][r.key][j] = r.symbiotic
         return list(rows.values())
 
-    def to_json_dict(self) -> dict[str, Any]:
-        """All results as JSON-ready data; layout documented in docs/json-output.md."""
+    def to_json_dict(self, rows: bool = True) -> dict[str, Any]:
+        """All results as JSON-ready data; layout documented in docs/json-output.md. With
+        ``rows=False`` the "exchanges" and "sites" lists are left empty (see
+        :meth:`json_chunks`)."""
         def num(x: float | None) -> float | None:
             return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
@@ -256,8 +404,8 @@ class Results:
                  "cost_per_avoided_unit_unit": f"{self.currency}/{r.unit}"}
                 for r in self.impacts
             ],
-            "exchanges": self._exchanges_json(num),
-            "sites": self._sites_json(),
+            "exchanges": self._exchanges_json(num) if rows else [],
+            "sites": self._sites_json() if rows else [],
             "economics": {
                 "currency": self.currency,
                 "unit": f"{self.currency}/year",

@@ -87,6 +87,8 @@ def printable(text: str, limit: int = 80) -> str:
     ``\\xNN`` (lone surrogates as ``\\uNNNN``), cut to at most ``limit`` characters, ending
     with '…' when cut. Only the first ``limit`` characters of a long text are looked at."""
     limit = max(int(limit), 1)
+    if len(text) <= limit and _CONTROL.search(text) is None:  # the common case, at C speed
+        return text
     pieces: list[str] = []
     size = 0
     for ch in text[: limit + 1]:

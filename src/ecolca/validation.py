@@ -74,8 +74,10 @@ def validate(sc: Scenario) -> list[Problem]:
     out: list[Problem] = []
     sites = _site_index(sc)
 
-    def add(item: str, fld: str, msg: str, path: tuple, severity: str = "error") -> None:
-        out.append(Problem(item=item, field=fld, message=msg, path=path, severity=severity))
+    def add(item, fld: str, msg: str, path: tuple, severity: str = "error") -> None:
+        # ``item`` may be a function: an exchange's label is only made when it has a problem
+        out.append(Problem(item=item() if callable(item) else item, field=fld, message=msg,
+                           path=path, severity=severity))
 
     if not sc.name.strip():
         add("scenario", "name", "is empty", ("name",))
@@ -134,7 +136,7 @@ def validate(sc: Scenario) -> list[Problem]:
     leaving: dict[tuple[str, str], float] = {}
     arriving: dict[tuple[str, str], float] = {}
     for ei, e in enumerate(sc.exchanges):
-        item = f"exchange '{e.id}' ({sc.exchange_label(e)})"
+        item = lambda e=e: f"exchange '{e.id}' ({sc.exchange_label(e)})"  # noqa: E731
         epath = ("exchanges", ei)
         a = sites.get(e.from_site)
         b = sites.get(e.to_site)
