@@ -111,16 +111,36 @@ def _print_summary(res) -> None:
     out("Functional unit: annual output of all sites: " + "; ".join(
         f"{p.site_name}: {p.amount:,.10g} {p.unit} {p.product}" for p in res.functional_unit))
     rows = [("Method", "Unit", "Linear", "Symbiotic", "Δ", "Δ %")]
+    notes: list[str] = []
     for r in res.impacts:
-        rows.append((" | ".join(r.method), r.unit, _fmt(r.linear), _fmt(r.symbiotic), _fmt(r.delta),
-                     "—" if r.delta_pct is None else f"{r.delta_pct:+.2f} %"))
-    widths = [min(max(len(row[i]) for row in rows), 70) for i in range(6)]
+        name = " | ".join(r.method)
+        if not r.covered:
+            text = r.coverage.label()
+            rows.append((name, r.unit, text, "", "", ""))
+            continue
+        pct = "n/m" if r.pct_note else "—" if r.delta_pct is None else f"{r.delta_pct:+.2f} %"
+        rows.append((name, r.unit, _fmt(r.linear), _fmt(r.symbiotic), _fmt(r.delta), pct))
+        if r.coverage is not None and r.coverage.status == "partial":
+            notes.append(f"{name}: coverage {r.coverage.label()}")
+        if r.symbiotic < 0 <= r.linear:
+            notes.append(f"{name}: S < 0 because the avoided supplies and fates credited "
+                         "exceed the burden the sites declare")
+    sized = [row for j, row in enumerate(rows) if j == 0 or res.impacts[j - 1].covered]
+    widths = [min(max(len(row[i]) for row in sized), 70) for i in range(6)]
+    widths[0] = min(max(len(row[0]) for row in rows), 70)
     for j, row in enumerate(rows):
+        if j and not res.impacts[j - 1].covered:  # one message across the number columns
+            out("  ".join([row[0][:70].ljust(widths[0]), row[1].ljust(widths[1]), row[2]]))
+            continue
         cells = [row[0][:70].ljust(widths[0]), row[1].ljust(widths[1])] + \
                 [c.rjust(widths[i]) for i, c in enumerate(row[2:], start=2)]
         out("  ".join(cells))
         if j == 0:
             out("  ".join("-" * w for w in widths))
+    if res.impacts and res.impacts[0].pct_note:
+        notes.insert(0, "Δ % " + res.impacts[0].pct_note)
+    for n in notes:
+        out(f"note: {n}")
     out(f"Cost per year ({res.currency}): linear {_fmt(res.total_cost_linear)}, symbiotic "
           f"{_fmt(res.total_cost_symbiotic)}, Δ {_fmt(res.total_cost_delta)}")
 

@@ -516,6 +516,56 @@ def _economic_weight(gain_supplier: float, gain_receiver: float) -> float:
     return 0.5
 
 
+# uncovered processes named per category; the rest are counted
+COVERAGE_NAMES = 8
+
+
+def _coverage(mlca, methods, fg_ids: set[int], bg_keys, lookup: _Lookup) -> dict:
+    """{method: Coverage} (docs/methodology-notes.md, "Coverage").
+
+    The supply chain is every background process with a non-zero amount in L or S; of those
+    that exchange at least one elementary flow, a process is *covered* for a method when one of
+    its own elementary flows has a characterization factor in it. Processes with no elementary
+    flow at all (pure markets) do not count. The sites' direct emissions count apart."""
+    from bw2data.backends import ActivityDataset as AD
+    from scipy import sparse
+
+    from ecolca.results import Coverage
+
+    col_of = mlca.dicts.activity
+    fg_cols = np.array(sorted(col_of[i] for i in fg_ids if i in col_of), dtype=int)
+    s = np.abs(mlca.supply_arrays["linear"]) + np.abs(mlca.supply_arrays["symbiotic"])
+    B = sparse.csc_matrix(mlca.biosphere_matrix)
+    has_flow = np.diff(B.indptr) > 0
+    chain = (s != 0) & has_flow
+    is_fg = np.zeros(len(s), dtype=bool)
+    is_fg[fg_cols] = True
+    bg_cols = np.nonzero(chain & ~is_fg)[0]
+    fg_with_flows = np.nonzero(chain & is_fg)[0]
+    rev = {c: nid for nid, c in col_of.items()}
+    nodes = {row.id: (row.name, row.database) for row in AD.select(AD.id, AD.name, AD.database)
+             .where(AD.id.in_([rev[c] for c in bg_cols.tolist()]))} if len(bg_cols) else {}
+    own = {lookup.ids[k] for k in bg_keys}
+    databases = sorted({db for _, db in nodes.values()})
+    Bb = (B != 0).astype(np.int32)
+    out = {}
+    for m in methods:
+        cf = np.asarray(mlca.characterization_matrices[m].diagonal() != 0, dtype=np.int32)
+        hits = Bb.T @ cf                       # per activity: characterised flows it exchanges
+        covered_cols = hits[bg_cols] > 0
+        direct = bool(len(fg_with_flows) and (hits[fg_with_flows] > 0).any())
+        n, k = len(bg_cols), int(covered_cols.sum())
+        missing_ids = [rev[c] for c in bg_cols[~covered_cols].tolist()]
+        missing_ids.sort(key=lambda i: (i not in own, nodes.get(i, ("", ""))[0]))
+        names = [nodes.get(i, (str(i), ""))[0] for i in missing_ids]
+        status = "covered" if k == n else "not covered" if k == 0 and not direct else "partial"
+        if k == n and n == 0 and not direct:
+            status = "not covered"
+        out[m] = Coverage(status, n, k, databases, names[:COVERAGE_NAMES],
+                          max(0, len(names) - COVERAGE_NAMES), direct)
+    return out
+
+
 def _characterization_factors(mlca, methods, bio_keys, lookup: _Lookup) -> dict:
     """{method: {biosphere key: factor}} of the direct emissions, from the characterization
     matrices of the same calculation (so they match Brightway's storage exactly)."""
@@ -670,6 +720,7 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
         scores = mlca.scores
         cfs = _characterization_factors(mlca, methods, bio_keys, lookup)
         inventory = _inventory(mlca)
+        coverage = _coverage(mlca, methods, set(fg.ids.values()), bg_keys, lookup)
         timings["lca"] = time.perf_counter() - t0
     notes = [f"{w.message}: no elementary flow of this inventory has a characterization factor "
              "in this method, so its result is 0" for w in caught
@@ -679,7 +730,15 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     say("Collecting results", 0.7)
 
     munits = _method_units(methods)
-    impacts = [MethodResult(m, munits[m], float(scores[(m, "linear")]), float(scores[(m, "symbiotic")]))
+    partial = [s.name for s in sc.sites if s.inventory == "partial"]
+    pct_note = None
+    if partial:
+        pct_note = (f"n/m: {len(partial)} of {len(sc.sites)} sites declare only the replaceable "
+                    f"part of their inventory ({', '.join(partial[:4])}"
+                    f"{', …' if len(partial) > 4 else ''}), so L is not the park's whole impact "
+                    "and Δ/L would overstate the change")
+    impacts = [MethodResult(m, munits[m], float(scores[(m, "linear")]), float(scores[(m, "symbiotic")]),
+                            coverage[m], pct_note)
                for m in methods]
     for r in impacts:
         if not (math.isfinite(r.linear) and math.isfinite(r.symbiotic)):

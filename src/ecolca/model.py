@@ -17,6 +17,7 @@ EXCHANGE_KINDS = ("material", "energy", "water", "by-product")
 UNCERTAINTY_TYPES = ("none", "lognormal", "triangular", "uniform", "normal")
 PAYERS = ("receiver", "supplier")
 ATTRIBUTION_KEYS = ("physical", "50/50", "economic", "receiver", "supplier")
+INVENTORY_SCOPES = ("complete", "partial")
 
 DEFAULT_METHODS: list[tuple[str, ...]] = [
     ("IPCC 2021", "climate change", "global warming potential (GWP100)"),
@@ -136,6 +137,9 @@ class Site:
     location: str = ""
     confidential: bool = False
     description: str = ""
+    # "complete": the site's flows are its whole operation; "partial": only the part that the
+    # exchanges touch (then Δ % of the park is not meaningful, and reads "n/m")
+    inventory: str = "complete"
     x: float = 0.0
     y: float = 0.0
     flows: list[Flow] = field(default_factory=list)

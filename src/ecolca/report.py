@@ -440,10 +440,29 @@ def _summary(sh: _Sheet, results: Results, scenario: Scenario) -> None:
     sh.row += 1
     cols = [("Method", "wrap"), ("Unit", "text"), ("Linear (L) [unit/year]", "auto"),
             ("Symbiotic (S) [unit/year]", "auto"), ("Δ = S − L [unit/year]", "auto"),
-            ("Δ [%]", "pct"), ("S relative to L = 100 [%]", "pct")]
-    rows = [[method_label(r.method), r.unit, r.linear, r.symbiotic, r.delta, r.delta_pct,
-             r.relative] for r in results.impacts]
+            ("Δ [%]", "pct"), ("S relative to L = 100 [%]", "pct"), ("Coverage", "wrap")]
+    rows = []
+    for r in results.impacts:
+        cov = r.coverage.label() if r.coverage is not None else ""
+        if not r.covered:  # no data is not a zero: no number at all
+            rows.append([method_label(r.method), r.unit, cov, None, None, None, None, cov])
+            continue
+        pct = "n/m" if r.pct_note else r.delta_pct
+        rel = "n/m" if r.pct_note else r.relative
+        rows.append([method_label(r.method), r.unit, r.linear, r.symbiotic, r.delta, pct, rel,
+                     cov or "covered"])
     sh.table(cols, rows, freeze=True)
+    if results.impacts and results.impacts[0].pct_note:
+        sh.paragraph("Δ % " + results.impacts[0].pct_note + ".", font=_NOTE_FONT)
+    for r in results.impacts:
+        if r.covered and r.symbiotic < 0 <= r.linear:
+            sh.paragraph(f"{method_label(r.method)}: S < 0 because the avoided supplies and fates "
+                         "credited exceed the burden the sites declare.", font=_NOTE_FONT)
+    if any(r.coverage is not None and r.coverage.status != "covered" for r in results.impacts):
+        sh.paragraph("Coverage: of the background processes in the scenario's supply chain that "
+                     "exchange any elementary flow, the share with at least one flow the method "
+                     "characterises. 'not covered' means the background has no data for the "
+                     "category: the result is unknown, not zero.", font=_NOTE_FONT)
 
     sh.section("Costs")
     first = results.methods[0] if results.methods else None
@@ -474,15 +493,25 @@ def _summary(sh: _Sheet, results: Results, scenario: Scenario) -> None:
              [[p.site_name, p.product, p.amount, p.unit] for p in results.functional_unit])
 
     sh.repeat_header = False
-    if not results.impacts:
+    charted = [(lab, r) for lab, r in zip(_short_labels(results.methods), results.impacts)
+               if r.covered and r.relative is not None]
+    if not charted:
+        if results.impacts:
+            sh.paragraph("No chart of S relative to L: " + (
+                "Δ % is not meaningful for this scenario (see above)." if
+                results.impacts[0].pct_note else "no category has a linear result."),
+                font=_NOTE_FONT)
         return
+    left_out = [method_label(r.method) for r in results.impacts if not r.covered]
     sh.ws.row_breaks.append(Break(id=sh.row - 1))  # chart data and chart on their own page
     sh.section("Chart data: symbiotic relative to linear = 100 %")
+    if left_out:
+        sh.paragraph("Left out of the chart, not covered by the background: "
+                     + "; ".join(left_out) + ".", font=_NOTE_FONT)
     hdr, first_row, last_row = sh.table(
         [("Method (short)", "text"), ("Linear = 100 [%]", "pct"),
          ("Symbiotic [% of linear]", "pct")],
-        [[lab, 100.0 if r.relative is not None else None, r.relative]
-         for lab, r in zip(_short_labels(results.methods), results.impacts)])
+        [[lab, 100.0, r.relative] for lab, r in charted])
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "clustered"
@@ -497,7 +526,7 @@ def _summary(sh: _Sheet, results: Results, scenario: Scenario) -> None:
     chart.x_axis.scaling.orientation = "maxMin"  # first method at the top
     chart.y_axis.scaling.min = 0
     chart.legend.position = "b"
-    n = len(results.impacts)
+    n = len(charted)
     chart.width = 24
     chart.height = max(7.5, 2.2 + 1.1 * n)
     sh.ws.add_chart(chart, f"A{sh.row}")
@@ -655,12 +684,19 @@ def _impacts(sh: _Sheet, results: Results) -> None:
         ("Unit", "text"), ("Linear (L) [unit/year]", "auto"),
         ("Symbiotic (S) [unit/year]", "auto"), ("Δ = S − L [unit/year]", "auto"),
         ("Δ [%]", "pct"), ("S relative to L = 100 [%]", "pct"),
-        (f"Cost per avoided unit [{cur}/unit]", "money")]
+        (f"Cost per avoided unit [{cur}/unit]", "money"), ("Coverage", "wrap")]
     rows = []
     for r in results.impacts:
         levels = list(r.method) + [None] * (n - len(r.method))
-        rows.append(levels + [r.unit, r.linear, r.symbiotic, r.delta, r.delta_pct, r.relative,
-                              _safe(lambda m=r.method: results.cost_per_avoided(m))])
+        cov = r.coverage.label() if r.coverage is not None else ""
+        if not r.covered:
+            rows.append(levels + [r.unit, cov, None, None, None, None, None, cov])
+            continue
+        rows.append(levels + [r.unit, r.linear, r.symbiotic, r.delta,
+                              "n/m" if r.pct_note else r.delta_pct,
+                              "n/m" if r.pct_note else r.relative,
+                              _safe(lambda m=r.method: results.cost_per_avoided(m)),
+                              cov or "covered"])
     sh.table(cols, rows, freeze=True)
 
 

@@ -22,11 +22,60 @@ def method_label(method: tuple[str, ...]) -> str:
 
 
 @dataclass
+class Coverage:
+    """How far the background databases can see a category (definition in
+    docs/methodology-notes.md, "Coverage"): of the ``processes`` in the scenario's supply chain
+    that exchange any elementary flow, ``covered`` have at least one flow the method
+    characterises. ``status`` is "covered" (all), "partial" or "not covered" (none, and no
+    characterised direct emission at a site either): then L, S and Δ are not results but the
+    absence of data, and are shown as "not covered by <databases>", never as 0."""
+
+    status: str
+    processes: int
+    covered: int
+    databases: list[str]
+    missing: list[str] = field(default_factory=list)   # names, scenario's own activities first
+    missing_more: int = 0                               # further uncovered processes not named
+    direct_emissions: bool = False                     # a site's direct emission is characterised
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.processes if self.processes else (1.0 if self.direct_emissions else 0.0)
+
+    def label(self) -> str:
+        """'not covered by ecolca-open', or a short partial-coverage note, or ''."""
+        dbs = ", ".join(self.databases) or "the background"
+        if self.status == "not covered":
+            return f"not covered by {dbs}"
+        if self.status == "partial":
+            names = "; ".join(self.missing) + (f"; and {self.missing_more} more"
+                                               if self.missing_more else "")
+            return (f"partial: {self.covered} of {self.processes} processes have a "
+                    f"characterised flow; none in {names}")
+        return ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "share": self.share, "processes": self.processes,
+                "covered": self.covered, "databases": self.databases,
+                "missing": self.missing, "missing_more": self.missing_more,
+                "direct_emissions_characterised": self.direct_emissions}
+
+
+@dataclass
 class MethodResult:
     method: tuple[str, ...]
     unit: str
     linear: float
     symbiotic: float
+    coverage: Coverage | None = None
+    # why Δ % is not meaningful (e.g. sites that declare only the replaceable part of their
+    # inventory); None when it is
+    pct_note: str | None = None
+
+    @property
+    def covered(self) -> bool:
+        """False when no process of the supply chain has a flow this method characterises."""
+        return self.coverage is None or self.coverage.status != "not covered"
 
     @property
     def delta(self) -> float:
@@ -34,13 +83,18 @@ class MethodResult:
 
     @property
     def delta_pct(self) -> float | None:
-        """Δ/L in %; None when L is 0."""
-        return None if self.linear == 0 else 100.0 * self.delta / abs(self.linear)
+        """Δ/|L| in %; None when L is 0, the category is not covered, or Δ % is not meaningful
+        (``pct_note``)."""
+        if self.linear == 0 or not self.covered or self.pct_note:
+            return None
+        return 100.0 * self.delta / abs(self.linear)
 
     @property
     def relative(self) -> float | None:
-        """S relative to L = 100 %."""
-        return None if self.linear == 0 else 100.0 * self.symbiotic / self.linear
+        """S relative to L = 100 %; None where Δ % is None."""
+        if self.linear == 0 or not self.covered or self.pct_note:
+            return None
+        return 100.0 * self.symbiotic / self.linear
 
 
 @dataclass
@@ -288,8 +342,10 @@ class Results:
     def cost_per_avoided(self, method: tuple[str, ...]) -> float | None:
         """Δcost per unit of avoided impact (currency per impact unit); negative = win-win.
         None when the symbiosis avoids nothing in this category."""
-        d = self.impact(method).delta
-        return None if d >= 0 or not self.prices_given else self.total_cost_delta / (-d)
+        imp = self.impact(method)
+        d = imp.delta
+        return None if d >= 0 or not self.prices_given or not imp.covered \
+            else self.total_cost_delta / (-d)
 
     # ---- JSON ---------------------------------------------------------------------------
     def _exchanges_json(self, num) -> list[dict[str, Any]]:
@@ -398,8 +454,14 @@ class Results:
             "methods": [{"method": list(r.method), "unit": r.unit} for r in self.impacts],
             "attribution_keys": list(ATTRIBUTION_KEYS),
             "impacts": [
-                {"method": list(r.method), "unit": r.unit, "linear": r.linear,
-                 "symbiotic": r.symbiotic, "delta": r.delta, "delta_pct": num(r.delta_pct),
+                {"method": list(r.method), "unit": r.unit,
+                 # not covered: no number at all, never a 0 that reads as "no impact"
+                 "linear": r.linear if r.covered else None,
+                 "symbiotic": r.symbiotic if r.covered else None,
+                 "delta": r.delta if r.covered else None,
+                 "coverage": r.coverage.to_json() if r.coverage else None,
+                 "delta_pct": num(r.delta_pct),
+                 "delta_pct_note": r.pct_note,
                  "cost_per_avoided_unit": num(self.cost_per_avoided(r.method)),
                  "cost_per_avoided_unit_unit": f"{self.currency}/{r.unit}"}
                 for r in self.impacts

@@ -391,6 +391,7 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
         "sites": [
             {"id": s.id, "name": s.name, "sector": s.sector, "location": s.location,
              "confidential": s.confidential, "description": s.description,
+             "inventory": s.inventory,
              "position": {"x": s.x, "y": s.y}, "flows": [flow(f) for f in s.flows]}
             for s in scenario.sites
         ],
@@ -472,7 +473,7 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
                      for x in m):
                 sc.methods.append(tuple(m))
     sc.attribution_key = r.text(doc, "attribution_key", "scenario", (), default="physical") or "physical"
-    from ecolca.model import ATTRIBUTION_KEYS, EXCHANGE_KINDS, FLOW_KINDS, PAYERS
+    from ecolca.model import ATTRIBUTION_KEYS, EXCHANGE_KINDS, FLOW_KINDS, INVENTORY_SCOPES, PAYERS
     if sc.attribution_key not in ATTRIBUTION_KEYS:
         r.problem("scenario", "attribution_key", f"must be one of {', '.join(ATTRIBUTION_KEYS)}",
                   ("attribution_key",))
@@ -506,6 +507,10 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
         site.location = r.text(sd, "location", item, path)
         site.description = r.text(sd, "description", item, path, multiline=True)
         site.confidential = r.boolean(sd, "confidential", item, path)
+        site.inventory = r.text(sd, "inventory", item, path, default="complete") or "complete"
+        if site.inventory not in INVENTORY_SCOPES:
+            r.problem(item, "inventory", "must be 'complete' (the site's whole operation) or "
+                      "'partial' (only the part the exchanges touch)", path + ("inventory",))
         pos = r.obj(sd.get("position", {}) or {}, item, path + ("position",))
         site.x = r.number(pos, "x", item, path + ("position",), default=0.0)
         site.y = r.number(pos, "y", item, path + ("position",), default=0.0)

@@ -282,6 +282,12 @@ sc.exchanges = [
              source=S_WIKI),
 ]
 
+# Every site declares only the part of its operation that the exchanges touch (the station's
+# intake water, the receivers' replaceable supplies): L is not the park's whole impact, so Δ % is
+# "n/m" (issue #7).
+for s in sc.sites:
+    s.inventory = "partial"
+
 OUT = "src/ecolca/examples/kalundborg.ecolca.json"
 scenario_file.save(sc, OUT)
 print(scenario_file.load(OUT).name)

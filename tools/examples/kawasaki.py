@@ -157,6 +157,11 @@ sc.exchanges = [
              description="Granulated blast-furnace slag replaces clinker mass for mass in blast-furnace slag cement (EN 197-1 / JIS R 5211 types).",
              source=f"q: ASSUMPTION (no plant figure found); r: {SRC_EN197}; link: {SRC_DC}"),
 ]
+# JFE, Showa Denko and DC declare only the share of their supplies the residues replace (and
+# JFE only the slag it sends to DC): L is not the park's whole impact, so Δ % is "n/m" (issue #7).
+for s in (jfe, sdk, dc):
+    s.inventory = "partial"
+
 OUT = "src/ecolca/examples/kawasaki.ecolca.json"
 scenario_file.save(sc, OUT)
 print(scenario_file.load(OUT).name)

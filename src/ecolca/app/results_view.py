@@ -196,6 +196,7 @@ def _fill(t: QTableWidget, rows: list[list[QTableWidgetItem]], total_rows: set[i
     sorting = t.isSortingEnabled()
     t.setSortingEnabled(False)
     t.clearContents()
+    t.clearSpans()
     t.setRowCount(len(rows))
     bold = QFont()
     bold.setBold(True)
@@ -476,18 +477,43 @@ class ResultsView(QWidget):
             f"<b>{_html(r.scenario_name)}</b> · reference year {r.reference_year} · all impacts "
             "per year for the whole park · Δ = S − L (negative, green: the symbiosis lowers "
             "the impact; positive, red: it raises it)")
-        rows = [[_text_item(method_label(m.method), key=method_label(m.method)),
-                 _text_item(m.unit), _num_item(m.linear), _num_item(m.symbiotic),
-                 _num_item(m.delta, delta=True), _num_item(m.delta_pct, delta=True, pct=True)]
-                for m in r.impacts]
+        rows = []
+        for m in r.impacts:
+            name = _text_item(method_label(m.method), key=method_label(m.method))
+            if not m.covered:  # no data is not a zero
+                cov = m.coverage.label()
+                rows.append([name, _text_item(m.unit), _text_item(cov), _text_item(""),
+                             _text_item(""), _text_item("")])
+                continue
+            pct = _text_item("n/m", m.pct_note) if m.pct_note else \
+                _num_item(m.delta_pct, delta=True, pct=True)
+            first = _num_item(m.linear)
+            if m.coverage is not None and m.coverage.status == "partial":
+                name.setToolTip(f"{method_label(m.method)}\nCoverage {m.coverage.label()}")
+            rows.append([name, _text_item(m.unit), first, _num_item(m.symbiotic),
+                         _num_item(m.delta, delta=True), pct])
         _fill(self.summary_table, rows)
+        for i, m in enumerate(r.impacts):
+            if not m.covered:
+                self.summary_table.setSpan(i, 2, 1, 4)
 
         fig = self.summary_chart.figure
         fig.clear()
         ax = fig.add_subplot()
-        labels = [_short_method(m.method) for m in r.impacts]
+        shown = [m for m in r.impacts if m.covered]
+        left_out = len(r.impacts) - len(shown)
+        labels = [_short_method(m.method) for m in shown]
         self.summary_chart.set_min_height(110 + 34 * len(labels))  # two-line labels apart
-        rel = [m.relative for m in r.impacts]
+        rel = [m.relative for m in shown]
+        if shown and shown[0].pct_note:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "S relative to L is not shown: the sites declare only the "
+                    "replaceable part\nof their inventory, so L is not the park's whole impact "
+                    "(Δ % n/m).\nSee Δ per exchange and per site in the other tabs.",
+                    ha="center", va="center", fontsize=9, color="#333333", transform=ax.transAxes)
+            self.summary_chart.set_min_height(160)
+            self.summary_chart.redraw()
+            return
         y = list(range(len(labels)))
         vals = [v if v is not None and math.isfinite(v) else 0.0 for v in rel]
         colors = [_SYMBIOTIC_COLOR if v is not None and v <= 100 else _WORSE_COLOR for v in rel]
@@ -506,7 +532,13 @@ class ResultsView(QWidget):
         ax.invert_yaxis()  # first method at the top, as in the table
         ax.set_xlim(0, top * 1.15)
         ax.set_xlabel("Symbiotic (S) [% of linear (L)]")
-        ax.set_title("Symbiotic relative to linear (linear = 100 %)", fontsize=10)
+        title = "Symbiotic relative to linear (linear = 100 %)"
+        if left_out:
+            title += f"\n{left_out} categor{'y' if left_out == 1 else 'ies'} not covered by the " \
+                     "background left out"
+        if shown and shown[0].pct_note:
+            title += "\nΔ % n/m: sites declare only the replaceable part of their inventory"
+        ax.set_title(title, fontsize=10)
         fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
