@@ -482,3 +482,18 @@ def test_names_typed_in_the_app_are_names_the_file_format_reopens(window, qtbot,
     path = tmp_path / "again.ecolca.json"
     scenario_file.save(window.doc.scenario, path)
     assert scenario_file.load(path).site("plasterboard").flow("gypsum").name == name
+
+
+def test_site_inventory_scope_is_edited_and_undone(window, qtbot, example_path):
+    """Issue #7: a site declares a complete or a partial inventory (Δ % then reads n/m)."""
+    window.open_path(example_path, as_new=True)
+    window.scene.select_only(site_id="cement")
+    panel = window.properties.site_panel
+    assert panel.inventory.currentData() == "complete"
+    panel.inventory.setFocus()
+    qtbot.keyClick(panel.inventory, Qt.Key_Down)
+    assert window.doc.scenario.site("cement").inventory == "partial"
+    assert "inventory" in window.act_undo.text()
+    window.doc.undo_stack.undo()
+    assert window.doc.scenario.site("cement").inventory == "complete"
+    assert panel.inventory.currentData() == "complete"

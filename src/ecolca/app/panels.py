@@ -164,12 +164,20 @@ class SitePanel(QWidget):
         form.addRow("Sector", self.sector)
         form.addRow("Location", self.location)
         form.addRow("Description", self.description)
+        self.inventory = QComboBox()
+        self.inventory.addItem("complete: the site's whole operation", "complete")
+        self.inventory.addItem("partial: only what the exchanges touch", "partial")
+        self.inventory.setToolTip("With any partial site, L is not the park's whole impact and "
+                                  "Δ % reads n/m")
+        form.addRow("Inventory", self.inventory)
         form.addRow("", self.confidential)
         lay.addLayout(form)
         for field, w in (("name", self.name), ("sector", self.sector), ("location", self.location),
                          ("description", self.description)):
             w.editingFinished.connect(lambda f=field, w=w: self._set_site(f, w.text()))
         self.confidential.toggled.connect(lambda v: self._set_site("confidential", bool(v)))
+        self.inventory.currentIndexChanged.connect(
+            lambda _i: self._set_site("inventory", self.inventory.currentData()))
 
         head = QHBoxLayout()
         flows_label = QLabel("<b>Flows</b> per year, stand-alone")
@@ -224,6 +232,7 @@ class SitePanel(QWidget):
             if not w.hasFocus() or w.text() != v:
                 w.setText(v)
         self.confidential.setChecked(site.confidential)
+        self.inventory.setCurrentIndex(max(0, self.inventory.findData(site.inventory)))
         current_row = self.flows.currentRow()
         self.flows.setRowCount(len(site.flows))
         for r, f in enumerate(site.flows):
