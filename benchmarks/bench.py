@@ -290,7 +290,7 @@ def generate_park(methods, n_sites: int = 100, n_exchanges: int = 300, seed: int
         link(a, b)
     sc = Scenario(name=f"generated park ({n_sites} sites, {n_exchanges} exchanges)",
                   id="bench-generated", description="Deterministic synthetic park for benchmarks.",
-                  methods=list(methods), sites=sites, exchanges=exchanges, illustrative=True)
+                  methods=list(methods), sites=sites, exchanges=exchanges, calibration="illustrative")
     return sc, cycles
 
 

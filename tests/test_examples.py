@@ -44,8 +44,42 @@ def test_phoenix_is_plainly_illustrative():
     sc = examples.load("phoenix")
     assert sc.illustrative
     assert "illustrative" in sc.name.lower() and "illustrative" in sc.description.lower()
-    assert not examples.load("kalundborg").illustrative
-    assert not examples.load("kawasaki").illustrative
+    assert sc.calibration == "illustrative"
+    # issue #7: the reference examples rest partly on assumed or 1990s quantities
+    for name, assumed in (("kalundborg", {"steam-to-refinery", "steam-to-novo", "ash-to-cement",
+                                          "cooling-water-to-asnaes"}),
+                          ("kawasaki", {"slag-to-cement"})):
+        ex = examples.load(name)
+        assert ex.calibration == "partly calibrated" and not ex.illustrative
+        assert {e.id for e in ex.exchanges if e.amount_basis == "assumed"} == assumed
+
+
+def test_report_prints_the_calibration_and_the_assumed_share(bw_project, tmp_path):
+    from ecolca.report import write_report
+
+    sc = examples.load("kalundborg")
+    res = lca.compare(sc, project=PROJECT, methods=[GWP])
+    parts = res.exchange_parts(GWP)
+    assumed = {"steam-to-refinery", "steam-to-novo", "ash-to-cement", "cooling-water-to-asnaes"}
+    share = sum(abs(p.total) for p in parts if p.exchange_id in assumed) / sum(
+        abs(p.total) for p in parts)
+    assert res.assumed_share(GWP) == pytest.approx(share, rel=1e-12)
+    assert 0.5 < share < 0.9
+    out = tmp_path / "k.xlsx"
+    write_report(res, sc, out)
+    cells = [str(c.value) for row in openpyxl.load_workbook(out)["Summary"].iter_rows()
+             for c in row if c.value]
+    line = next(c for c in cells if c.startswith("Calibration: partly calibrated"))
+    assert f"{share * 100:.0f} %" in line and "steam-to-novo" in line
+
+
+def test_legacy_illustrative_flag_is_read_as_a_calibration_level(example):
+    doc = scenario_file.to_dict(example)
+    del doc["calibration"]
+    doc["illustrative"] = True
+    assert scenario_file.from_dict(doc).calibration == "illustrative"
+    doc["illustrative"] = False
+    assert scenario_file.from_dict(doc).calibration == "calibrated"
 
 
 @pytest.mark.parametrize("name", REFERENCE + ["gypsum-ash"])

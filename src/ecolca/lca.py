@@ -851,6 +851,8 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
         prices_given=any(f.price is not None for _, f in sc.iter_flows()) or any(
             e.economics.price or e.economics.transport_cost or e.economics.processing_cost
             for e in sc.exchanges),
+        calibration=sc.calibration,
+        assumed_exchanges=[e.id for e in sc.exchanges if e.amount_basis == "assumed"],
     )
     results.metadata["consistency"] = consistency
     if notes:

@@ -18,6 +18,8 @@ UNCERTAINTY_TYPES = ("none", "lognormal", "triangular", "uniform", "normal")
 PAYERS = ("receiver", "supplier")
 ATTRIBUTION_KEYS = ("physical", "50/50", "economic", "receiver", "supplier")
 INVENTORY_SCOPES = ("complete", "partial")
+CALIBRATION_LEVELS = ("illustrative", "partly calibrated", "calibrated")
+AMOUNT_BASES = ("sourced", "assumed")
 
 DEFAULT_METHODS: list[tuple[str, ...]] = [
     ("IPCC 2021", "climate change", "global warming potential (GWP100)"),
@@ -201,6 +203,10 @@ class Exchange:
     ratio_uncertainty: Uncertainty = field(default_factory=Uncertainty)
     description: str = ""
     source: str = ""
+    # where the exchanged amount q comes from: "sourced" (a publication, a measurement) or
+    # "assumed" (an estimate of the modeller); the report states the share of Δ that rests on
+    # assumed amounts
+    amount_basis: str = "sourced"
 
 
 @dataclass
@@ -221,7 +227,13 @@ class Scenario:
     exchanges: list[Exchange] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
-    illustrative: bool = False
+    # how far the scenario's quantities rest on sources: "illustrative" (an example, not a basis
+    # for decisions), "partly calibrated" (key quantities sourced, others assumed), "calibrated"
+    calibration: str = "calibrated"
+
+    @property
+    def illustrative(self) -> bool:
+        return self.calibration == "illustrative"
 
     # id -> (position, object) indexes for site() and exchange(): see _find
     _site_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)

@@ -434,9 +434,17 @@ def _summary(sh: _Sheet, results: Results, scenario: Scenario) -> None:
     sh.row -= 1
     sh.paragraph(LINEAR_DEFINITION)
     sh.paragraph(SYMBIOTIC_DEFINITION)
-    if scenario.illustrative:
-        sh.paragraph("Illustrative data: this scenario is an example, not a basis for decisions.",
-                     font=_WARN_FONT)
+    level = {"illustrative": "illustrative: an example, not a basis for decisions",
+             "partly calibrated": "partly calibrated: key quantities are sourced, others assumed",
+             "calibrated": "calibrated: every exchanged quantity is sourced"}.get(
+        results.calibration, results.calibration)
+    share = results.assumed_share(results.methods[0]) if results.methods else None
+    text = f"Calibration: {level}."
+    if share is not None and results.assumed_exchanges:
+        text += (f" {share * 100:.0f} % of the exchanges' contributions to Δ "
+                 f"({method_label(results.methods[0])}, Σ|Δₑ|) rest on assumed amounts "
+                 f"({', '.join(results.assumed_exchanges)}).")
+    sh.paragraph(text, font=_WARN_FONT if results.calibration != "calibrated" else _NOTE_FONT)
     sh.row += 1
     cols = [("Method", "wrap"), ("Unit", "text"), ("Linear (L) [unit/year]", "auto"),
             ("Symbiotic (S) [unit/year]", "auto"), ("Δ = S − L [unit/year]", "auto"),
@@ -577,7 +585,7 @@ def _scenario_sheet(sh: _Sheet, results: Results, scenario: Scenario) -> None:
         ("Attribution key", scenario.attribution_key),
         ("Monte Carlo iterations", scenario.monte_carlo_iterations),
         ("Monte Carlo seed", scenario.monte_carlo_seed),
-        ("Illustrative data", scenario.illustrative),
+        ("Calibration", scenario.calibration),
     ])
     for label, items in (("Assumptions", scenario.assumptions), ("Sources", scenario.sources)):
         if not items:

@@ -307,6 +307,8 @@ class Results:
     uncertainty: list[UncertaintyResult] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     prices_given: bool = True  # False: the scenario has no price at all, so no economics
+    calibration: str = "calibrated"  # the scenario's level: illustrative | partly calibrated | …
+    assumed_exchanges: list[str] = field(default_factory=list)  # ids whose q is assumed
 
     # ---- look-ups -----------------------------------------------------------------------
     def impact(self, method: tuple[str, ...]) -> MethodResult:
@@ -338,6 +340,17 @@ class Results:
     @property
     def total_cost_delta(self) -> float:
         return self.total_cost_symbiotic - self.total_cost_linear
+
+    def assumed_share(self, method: tuple[str, ...]) -> float | None:
+        """Share of the exchanges' contributions that rests on assumed amounts q:
+        Σ|Δ_e| over exchanges with an assumed q / Σ|Δ_e| over all exchanges (None without
+        exchanges or contributions)."""
+        parts = self.exchange_parts(method)
+        total = sum(abs(p.total) for p in parts)
+        if not parts or total == 0:
+            return None
+        assumed = set(self.assumed_exchanges)
+        return sum(abs(p.total) for p in parts if p.exchange_id in assumed) / total
 
     def cost_per_avoided(self, method: tuple[str, ...]) -> float | None:
         """Δcost per unit of avoided impact (currency per impact unit); negative = win-win.
@@ -448,6 +461,8 @@ class Results:
             "reference_year": self.reference_year,
             "currency": self.currency,
             "attribution_key": self.attribution_key,
+            "calibration": self.calibration,
+            "assumed_exchanges": list(self.assumed_exchanges),
             "functional_unit": [asdict(p) for p in self.functional_unit],
             "metadata": self.metadata,
             # per-method arrays in "exchanges" and "sites" follow this order
@@ -462,6 +477,7 @@ class Results:
                  "coverage": r.coverage.to_json() if r.coverage else None,
                  "delta_pct": num(r.delta_pct),
                  "delta_pct_note": r.pct_note,
+                 "assumed_share": num(self.assumed_share(r.method)),
                  "cost_per_avoided_unit": num(self.cost_per_avoided(r.method)),
                  "cost_per_avoided_unit_unit": f"{self.currency}/{r.unit}"}
                 for r in self.impacts

@@ -371,6 +371,7 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
             d["ratio_uncertainty"] = _unc_dict(e.ratio_uncertainty)
         if e.source:
             d["source"] = e.source
+        d["amount_basis"] = e.amount_basis
         return d
 
     return {
@@ -385,7 +386,7 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
         "attribution_key": scenario.attribution_key,
         "monte_carlo": {"iterations": scenario.monte_carlo_iterations,
                         "seed": scenario.monte_carlo_seed},
-        "illustrative": scenario.illustrative,
+        "calibration": scenario.calibration,
         "sources": list(scenario.sources),
         "assumptions": list(scenario.assumptions),
         "sites": [
@@ -473,7 +474,8 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
                      for x in m):
                 sc.methods.append(tuple(m))
     sc.attribution_key = r.text(doc, "attribution_key", "scenario", (), default="physical") or "physical"
-    from ecolca.model import ATTRIBUTION_KEYS, EXCHANGE_KINDS, FLOW_KINDS, INVENTORY_SCOPES, PAYERS
+    from ecolca.model import (AMOUNT_BASES, ATTRIBUTION_KEYS, CALIBRATION_LEVELS, EXCHANGE_KINDS,
+                              FLOW_KINDS, INVENTORY_SCOPES, PAYERS)
     if sc.attribution_key not in ATTRIBUTION_KEYS:
         r.problem("scenario", "attribution_key", f"must be one of {', '.join(ATTRIBUTION_KEYS)}",
                   ("attribution_key",))
@@ -486,7 +488,14 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
     if r.whole(seed, "scenario", "monte_carlo.seed", ("monte_carlo", "seed"), 0, MAX_SEED,
                why=" (the random number generator's range)"):
         sc.monte_carlo_seed = seed
-    sc.illustrative = r.boolean(doc, "illustrative", "scenario", ())
+    if "calibration" in doc:
+        sc.calibration = r.text(doc, "calibration", "scenario", (), default="calibrated")
+        if sc.calibration not in CALIBRATION_LEVELS:
+            r.problem("scenario", "calibration", "must be one of " + ", ".join(
+                f"'{c}'" for c in CALIBRATION_LEVELS), ("calibration",))
+    else:  # files before December 2026: "illustrative": true | false
+        sc.calibration = "illustrative" if r.boolean(doc, "illustrative", "scenario", ()) \
+            else "calibrated"
     for key in ("sources", "assumptions"):
         texts = [(i, s) for i, s in enumerate(r.list(doc, key, "scenario", ()))
                  if isinstance(s, str)]
@@ -574,7 +583,10 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
             source=r.text(ed, "source", item, path, multiline=True),
             amount_uncertainty=r.uncertainty(ed, "amount_uncertainty", item, path),
             ratio_uncertainty=r.uncertainty(ed, "ratio_uncertainty", item, path),
+            amount_basis=r.text(ed, "amount_basis", item, path, default="sourced") or "sourced",
         )
+        if ex.amount_basis not in AMOUNT_BASES:
+            r.problem(item, "amount_basis", "must be 'sourced' or 'assumed'", path + ("amount_basis",))
         if ex.kind not in EXCHANGE_KINDS:
             r.problem(item, "kind", f"must be one of {', '.join(EXCHANGE_KINDS)}", path + ("kind",))
         ex.transport = r.transports(ed, item, path)

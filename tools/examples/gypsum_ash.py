@@ -18,7 +18,7 @@ sc = Scenario(
         "Quantities and prices are illustrative round numbers, not data of a real plant; the "
         "substitution ratios follow published practice (see sources). The Kalundborg, Kawasaki and "
         "Phoenix examples are built from published data."),
-    reference_year=2023, currency="EUR", illustrative=True,
+    reference_year=2023, currency="EUR", calibration="illustrative",
     sources=[
         "Aalborg Portland, 'Resource efficiency' (company web page): FGD gypsum 'replaces an equal quantity of natural gypsum' - basis of the 1:1 gypsum substitution ratio.",
         "EN 197-1:2011 Cement - Part 1, Table 1: CEM II/A-V and II/B-V contain 6-35 % siliceous fly ash in place of clinker by mass - basis of the mass-for-mass fly ash ratio (range 0.7-1.0 as uncertainty, an assumption).",

@@ -59,7 +59,7 @@ sc = Scenario(
         "declares only the flows the exchanges touch, so L is a partial inventory: read Δ in t CO2-eq, "
         "not Δ %. Coal ash, sewage sludge, paper and PET recycling and the other Kawasaki symbioses "
         "are not modelled (no quantities found)."),
-    reference_year=2006, currency="JPY", illustrative=False,
+    reference_year=2006, currency="JPY", calibration="partly calibrated",
     sources=[
         SRC_VB + ": 14 symbioses; seven key material exchanges divert at least 565,000 t/yr of waste from incineration or landfill; four worth about JPY 13.3 billion/yr (abstract).",
         "Kawasaki scenario study, JSCE Environmental Systems Research vol. 35 p. 89 (J-STAGE proer2000/35/0/35_0_89): cement company, waste plastic in the blast furnace and stainless plant surveyed; up to about 230,000 t CO2/yr reduction in the most symbiotic scenario (abstract).",
@@ -161,6 +161,9 @@ sc.exchanges = [
 # JFE only the slag it sends to DC): L is not the park's whole impact, so Δ % is "n/m" (issue #7).
 for s in (jfe, sdk, dc):
     s.inventory = "partial"
+# The slag quantity is assumed (issue #7). The plastics amounts are published nameplate
+# capacities × 365 days: sourced, but an upper bound of the operating throughput.
+sc.exchange("slag-to-cement").amount_basis = "assumed"
 
 OUT = "src/ecolca/examples/kawasaki.ecolca.json"
 scenario_file.save(sc, OUT)

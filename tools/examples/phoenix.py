@@ -103,7 +103,7 @@ sc = Scenario(
         "and the buyers burn fossil natural gas.\n"
         "Documented but not modelled (no annual quantity found): biosolids land-applied to hay and cotton, "
         "effluent for irrigation and the Tres Rios wetlands."),
-    reference_year=2019, currency="USD", illustrative=True,
+    reference_year=2019, currency="USD", calibration="illustrative",
     sources=[SRC_CRONKITE, SRC_CONTRACT, SRC_TPO, SRC_GLENDALE, SRC_BIOMAG, SRC_HOFF, SRC_APS_GEN,
              "Ameresco (2019), American City & County 2019 Crown Communities Awards: 91st Avenue RNG plant, "
              "expected to reduce 44,671 t CO2/yr (compared in docs/validation/phoenix.md; not used as input).",

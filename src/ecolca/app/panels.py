@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QPushButton, QStackedWidget, QTableWidget, QTableWidgetItem,
                                QToolButton, QVBoxLayout, QWidget)
 
-from ecolca.model import (EXCHANGE_KINDS, FLOW_KINDS, PAYERS, UNCERTAINTY_TYPES, ActivityRef,
+from ecolca.model import (CALIBRATION_LEVELS, EXCHANGE_KINDS, FLOW_KINDS, PAYERS,
+                          UNCERTAINTY_TYPES, ActivityRef,
                           Exchange, Flow, Processing, Scenario, Transport, Uncertainty, new_id)
 from ecolca.scenario_file import MAX_NAME, MAX_SCENARIO_NAME
 
@@ -872,6 +873,11 @@ class ScenarioPanel(QWidget):
         mc.addWidget(self.seed)
         mc.addStretch(1)
         form.addRow("Monte Carlo", mc)
+        self.calibration = QComboBox()
+        self.calibration.addItems(list(CALIBRATION_LEVELS))
+        self.calibration.setToolTip("How far the quantities rest on sources; the report prints "
+                                    "it with the share of Δ that rests on assumed amounts")
+        form.addRow("Calibration", self.calibration)
         form.addRow("", self.illustrative)
         form.addRow("Description", self.description)
         lay.addWidget(box)
@@ -886,6 +892,7 @@ class ScenarioPanel(QWidget):
         self.currency.editingFinished.connect(lambda: self._set("currency", self.currency.text().strip()))
         self.year.editingFinished.connect(lambda: self._set("reference_year", self.year.value()))
         self.key.currentTextChanged.connect(lambda t: self._set("attribution_key", t))
+        self.calibration.currentTextChanged.connect(lambda t: self._set("calibration", t))
         self.iterations.editingFinished.connect(
             lambda: self._set("monte_carlo_iterations", self.iterations.value()))
         self.seed.editingFinished.connect(
@@ -911,6 +918,7 @@ class ScenarioPanel(QWidget):
         if not self.currency.hasFocus():
             self.currency.setText(sc.currency)
         self.key.setCurrentText(sc.attribution_key)
+        self.calibration.setCurrentText(sc.calibration)
         self.iterations.setValue(sc.monte_carlo_iterations)
         self.seed.setValue(sc.monte_carlo_seed)
         if self.description.toPlainText() != sc.description and not self.description.hasFocus():
