@@ -287,6 +287,45 @@ sc.exchanges = [
 # "n/m" (issue #7).
 for s in sc.sites:
     s.inventory = "partial"
+# Surplus heat is not free (issue #7): steam and heat drawn from Asnæs's turbines cost it
+# electricity, which the park then buys from the grid (system expansion: the same products in L
+# and S). Power-loss ratio β = electricity lost per unit of heat delivered:
+# - 10 bar process steam: CHPQA Appendix 4 (DESNZ 2021, updated 2026), Example 4, measured on a
+#   pass-out turbine: Z = 4.54 for MP steam (15 bar, 295 °C) and 6.34 for LP steam (4 bar,
+#   165 °C), β = 1/Z. 10 bar lies between: Z interpolated in pressure 6.34 − (6/11) × 1.80 = 5.36,
+#   β = 0.187 (range 0.158–0.220, the LP and MP values). Per t of steam:
+#   β × 2,693.2 MJ/t ÷ 3.6 MJ/kWh = 139.6 kWh/t (118.0–164.8).
+# - district heat (80–120 °C): power-loss ratio 1/5 to 1/9 for modern cogeneration plants
+#   (Wikipedia, "Power loss factor"), central 1/7: 0.1429 ÷ 3.6 = 0.03968 kWh per MJ of heat
+#   (0.03086–0.05556).
+# The electricity is the Danish grid mix (elec-grid-dk), paid by the supplier.
+S_CHPQA = ("DESNZ, CHPQA Appendix 4: Determination of Z-ratio by plant performance test, Example 4 "
+           "(gov.uk, 2021, updated 2026): Z = 4.54 (MP 15 bar) and 6.34 (LP 4 bar)")
+S_PLF = "Wikipedia, 'Power loss factor' (power-loss ratios of about 1/5 to 1/9 at 80–120 °C)"
+beta_steam = 1 / (6.34 - (10 - 4) / (15 - 4) * (6.34 - 4.54))
+kwh_per_t = beta_steam * STEAM_MJ_PER_T / 3.6
+for x in ("steam-to-refinery", "steam-to-novo"):
+    e = sc.exchange(x)
+    e.processing.append(Processing(
+        R("elec-grid-dk"), round(kwh_per_t, 1), "kWh",
+        name="electricity Asnæs no longer generates (steam extracted from its turbine)",
+        uncertainty=Uncertainty("triangular", minimum=round(STEAM_MJ_PER_T / 3.6 / 6.34, 1),
+                                maximum=round(STEAM_MJ_PER_T / 3.6 / 4.54, 1))))
+    e.economics.processing_paid_by = "supplier"
+    e.source += f"; power-loss ratio: {S_CHPQA}"
+dh = sc.exchange("heat-to-town")
+dh.processing.append(Processing(
+    R("elec-grid-dk"), round(1 / 7 / 3.6, 5), "kWh",
+    name="electricity Asnæs no longer generates (heat extracted for district heating)",
+    uncertainty=Uncertainty("triangular", minimum=round(1 / 9 / 3.6, 5), maximum=round(1 / 5 / 3.6, 5))))
+dh.economics.processing_paid_by = "supplier"
+dh.source += f"; power-loss ratio: {S_PLF}"
+sc.sources += [S_CHPQA, S_PLF]
+sc.assumptions.append(
+    f"Steam and heat taken from Asnæs's turbines cost it electricity: {kwh_per_t:.1f} kWh per t of "
+    "10 bar steam (CHPQA Appendix 4 Z-ratios, interpolated) and 0.0397 kWh per MJ of district heat "
+    "(power-loss ratio 1/7), replaced by the Danish grid mix.")
+
 # Exchanged amounts that rest on assumptions, not on a figure for 2008 (issue #7): the two steam
 # deliveries (no per-receiver figure), the fly ash and the cooling water (1990s figures).
 for e in sc.exchanges:
