@@ -84,12 +84,20 @@ def test_kalundborg_fly_ash_is_the_largest_exchange_and_matches_clinker(res):
     assert p.break_even_km > 250
 
 
-def test_kalundborg_heat_exchanges_are_pure_avoided_supply(res):
+def test_kalundborg_heat_exchanges_avoid_boiler_heat_and_cost_turbine_power(res):
+    """Steam and heat replace boiler heat (no transport, no fate) and cost Asnæs the electricity
+    its turbine no longer makes, bought from the Danish grid: less than the heat saves."""
     r = res["kalundborg"]
+    sc = examples.load("kalundborg")
     parts = _parts(r)
+    grid = _unit_score("elec-grid-dk")
     for x in ("steam-to-refinery", "steam-to-novo", "heat-to-town"):
-        assert parts[x].avoided_supply < 0
-        assert parts[x].transport == 0 and parts[x].processing == 0 and parts[x].avoided_fate == 0
+        p, e = parts[x], sc.exchange(x)
+        assert p.avoided_supply < 0 and p.transport == 0 and p.avoided_fate == 0
+        kwh = e.amount * e.processing[0].amount_per_unit
+        assert p.processing == pytest.approx(kwh * grid, rel=1e-6)
+        assert 0 < p.processing < abs(p.avoided_supply)
+        assert e.economics.processing_paid_by == "supplier"
     co2 = next(i for i in r.inventory if i.label.startswith("Carbon dioxide, fossil"))
     assert co2.delta < 0
 
