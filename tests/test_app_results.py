@@ -377,3 +377,21 @@ def test_every_chart_has_an_export_action(view):
         canvas = view.chart_figure(tab).canvas
         assert [a.text() for a in canvas.actions()] == ["Export chart…"]
         assert canvas.contextMenuPolicy() == Qt.ActionsContextMenu
+
+
+def test_uncovered_category_reads_not_covered_and_has_no_chart(view):
+    """Issue #7: a category the background cannot see is not a zero."""
+    from ecolca.results import Coverage
+
+    res = make_results()
+    r = res.impacts[-1]
+    r.coverage = Coverage("not covered", 5, 0, ["ecolca-open"])
+    r.linear = r.symbiotic = 0.0
+    view.set_results(res)
+    t = view.summary_table
+    row = next(i for i in range(t.rowCount()) if t.item(i, 0).text() == method_label(r.method))
+    assert t.item(row, 2).text() == "not covered by ecolca-open"
+    assert t.columnSpan(row, 2) == 4
+    methods = [view.ex_method.itemData(i) for i in range(view.ex_method.count())]
+    assert tuple(r.method) not in [tuple(m) for m in methods]
+    assert "not covered" in view.ex_method.toolTip()

@@ -444,9 +444,16 @@ class ResultsView(QWidget):
         current = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
-        for m in results.methods:
-            combo.addItem(method_label(m), m)
-            combo.setItemData(combo.count() - 1, method_label(m), Qt.ToolTipRole)
+        left_out = []
+        for r in results.impacts:  # categories the background cannot see have no chart
+            if not r.covered:
+                left_out.append(method_label(r.method))
+                continue
+            combo.addItem(method_label(r.method), r.method)
+            combo.setItemData(combo.count() - 1, method_label(r.method), Qt.ToolTipRole)
+        combo.setToolTip("The impact category shown in the chart and table" + (
+            "\nLeft out, not covered by the background database: " + "; ".join(left_out)
+            if left_out else ""))
         i = combo.findData(current) if current is not None else -1
         combo.setCurrentIndex(max(i, 0))
         combo.blockSignals(False)
