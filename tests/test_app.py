@@ -497,3 +497,70 @@ def test_site_inventory_scope_is_edited_and_undone(window, qtbot, example_path):
     window.doc.undo_stack.undo()
     assert window.doc.scenario.site("cement").inventory == "complete"
     assert panel.inventory.currentData() == "complete"
+
+
+def test_examples_menu_asks_before_dropping_unsaved_work(window, qtbot, monkeypatch):
+    """Issue #9 (High 1): File ▸ Examples discarded unsaved work without asking, and deleted the
+    crash-recovery autosave."""
+    window.add_site(0, 0)
+    window.doc.edit("rename", lambda sc: setattr(sc.sites[0], "name", "Unsaved work"))
+    saved = window.autosave()
+    assert saved is not None and saved.exists()
+    answers = [QMessageBox.Cancel]
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: answers.pop(0))
+    action = window.examples_menu.actions()[0]
+    action.trigger()                                   # as the menu does
+    assert window.doc.scenario.sites[0].name == "Unsaved work" and window.doc.modified
+    assert saved.exists()                              # the autosave is kept
+    answers.append(QMessageBox.Discard)
+    action.trigger()
+    assert window.doc.scenario.sites and window.doc.scenario.sites[0].name != "Unsaved work"
+    assert not answers                                 # it asked, once each time
+
+
+def test_tab_in_the_flows_table_moves_forward_and_never_overwrites_the_name(window, qtbot,
+                                                                            example_path, qtlog):
+    """Issue #9 (High 2): after editing Amount, Tab jumped back to Name with its text selected,
+    so the next keystrokes replaced the name. Also no "already owned" Qt warnings (Medium 10)."""
+    window.open_path(example_path, as_new=True)
+    window.scene.select_only(site_id="plasterboard")
+    t = window.properties.site_panel.flows
+    site = window.doc.scenario.site("plasterboard")
+    row = next(i for i, f in enumerate(site.flows) if f.id == "gypsum")
+    t.setFocus()
+    t.setCurrentCell(row, 2)
+    qtbot.keyClick(t, Qt.Key_F2)
+    editor = QApplication.focusWidget()
+    assert editor is not t
+    editor.selectAll()
+    qtbot.keyClicks(editor, "150000")
+    qtbot.keyClick(editor, Qt.Key_Tab)
+    assert window.doc.scenario.site("plasterboard").flow("gypsum").amount == 150_000
+    assert (t.currentRow(), t.currentColumn()) == (row, 3)     # forward, to Unit
+    qtbot.keyClicks(QApplication.focusWidget(), "kg")        # what a user types next
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Return)
+    flow = window.doc.scenario.site("plasterboard").flow("gypsum")
+    assert flow.name == "natural gypsum"                      # never overwritten
+    assert not [r for r in qtlog.records if "already owned" in r.message]
+
+
+@pytest.mark.parametrize("dx", [0.0, -6.0, 6.0])
+def test_drag_from_any_part_of_the_dot_draws_an_exchange(window, qtbot, monkeypatch, dx):
+    """Issue #9 (High 3): only the right half of a site's dot started an exchange; the half over
+    the box was a hole in the item's shape (odd-even fill)."""
+    from ecolca.app import panels
+
+    view = window.view
+    view.resetTransform()
+    view.centerOn(0, 0)
+    for x in (-200, 200):
+        double_click(qtbot, view, QPointF(x, 0))
+    a, b = window.doc.scenario.sites
+    opened = []
+    monkeypatch.setattr(panels.ExchangeDialog, "exec", lambda dlg: opened.append(dlg) or 0)
+    ia, ib = window.scene.sites[a.id], window.scene.sites[b.id]
+    start = ia.handle_scene_pos() + QPointF(dx, 0)
+    assert ia.contains(ia.mapFromScene(start))
+    drag(view, start, ib.sceneBoundingRect().center())
+    assert len(opened) == 1                       # the exchange dialog, not a moved site
+    assert window.doc.scenario.site(a.id).x == a.x

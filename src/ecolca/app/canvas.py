@@ -79,10 +79,13 @@ class SiteItem(QGraphicsObject):
         return QLineF(self.mapFromScene(scene_pos), self.handle_center()).length() <= HANDLE_R + 3
 
     def shape(self) -> QPainterPath:
-        p = QPainterPath()
-        p.addRoundedRect(QRectF(0, 0, SITE_W, SITE_H), 8, 8)
-        p.addEllipse(self.handle_center(), HANDLE_R + 3, HANDLE_R + 3)
-        return p
+        # the union of box and dot: two sub-paths in one path are filled odd-even, which made the
+        # half of the dot over the box a hole (a press there missed the handle)
+        box = QPainterPath()
+        box.addRoundedRect(QRectF(0, 0, SITE_W, SITE_H), 8, 8)
+        dot = QPainterPath()
+        dot.addEllipse(self.handle_center(), HANDLE_R + 3, HANDLE_R + 3)
+        return box.united(dot)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         pal = widget.palette() if widget else None

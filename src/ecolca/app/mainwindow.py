@@ -233,7 +233,9 @@ class MainWindow(QMainWindow):
             a = self.examples_menu.addAction(title)
             a.setToolTip(first)
             a.setStatusTip(first)
-            a.triggered.connect(lambda _c=False, p=path: self._guarded(lambda: self.open_path(p, as_new=True)))
+            # like Open, Recent, New and Quit: unsaved work is never dropped without asking
+            a.triggered.connect(lambda _c=False, p=path: self._guarded(
+                lambda: self.open_path(p, as_new=True, check_unsaved=True)))
         m.addSeparator()
         for a in (self.act_save, self.act_save_as):
             m.addAction(a)

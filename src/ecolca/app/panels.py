@@ -234,12 +234,15 @@ class SitePanel(QWidget):
                 w.setText(v)
         self.confidential.setChecked(site.confidential)
         self.inventory.setCurrentIndex(max(0, self.inventory.findData(site.inventory)))
-        current_row = self.flows.currentRow()
+        # keep the current cell, column included: a refresh after a committed edit (Tab) must
+        # not move the cursor back to the Name column, where typing would replace the name
+        current_row, current_col = self.flows.currentRow(), self.flows.currentColumn()
         self.flows.setRowCount(len(site.flows))
         for r, f in enumerate(site.flows):
             self._set_flow_row(r, f)
-        if 0 <= current_row < len(site.flows):
-            self.flows.selectRow(current_row)
+        if 0 <= current_row < len(site.flows) and (
+                current_row, current_col) != (self.flows.currentRow(), self.flows.currentColumn()):
+            self.flows.setCurrentCell(current_row, max(current_col, 0))
         self._loading = False
 
     def _set_flow_row(self, r: int, f: Flow) -> None:
@@ -265,15 +268,18 @@ class SitePanel(QWidget):
         for c, text in enumerate(cells):
             if c == 0:
                 continue
-            item = self.flows.item(r, c) or QTableWidgetItem()
-            item.setText(text)
+            item = self.flows.item(r, c)
+            if item is None:  # set a new item once; re-setting an owned one makes Qt warn
+                item = QTableWidgetItem()
+                self.flows.setItem(r, c, item)
+            if item.text() != text:
+                item.setText(text)
             editable = c in (1, 2, 3, 5)
             item.setFlags((item.flags() | Qt.ItemIsEditable) if editable else (item.flags() & ~Qt.ItemIsEditable))
             if c in (2, 5):
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
             if c == 4 and ref is not None:
                 item.setToolTip(f"{ref.database}:{ref.code}")
-            self.flows.setItem(r, c, item)
 
     # ---- editing ------------------------------------------------------------------------------
     def _set_site(self, field: str, value) -> None:
