@@ -48,7 +48,7 @@ def test_phoenix_is_plainly_illustrative():
     # issue #7: the reference examples rest partly on assumed or 1990s quantities
     for name, assumed in (("kalundborg", {"steam-to-refinery", "steam-to-novo", "ash-to-cement",
                                           "cooling-water-to-asnaes"}),
-                          ("kawasaki", {"slag-to-cement"})):
+                          ("kawasaki", {"slag-to-cement", "plastics-to-blast-furnace"})):
         ex = examples.load(name)
         assert ex.calibration == "partly calibrated" and not ex.illustrative
         assert {e.id for e in ex.exchanges if e.amount_basis == "assumed"} == assumed

@@ -17,9 +17,20 @@ CF_PLASTIC = 0.75                # IPCC 2006 Vol.5 Ch.2 Table 2.4: plastics, tot
 CC_COKING_COAL = 25.8 * 28.2 / 1000  # IPCC 2006 Vol.2 Ch.1 Table 1.3 (25.8 kg C/GJ) x Table 1.2 (NCV 28.2 GJ/t) = 0.7276 t C/t
 SLAG_T = 200_000                 # ASSUMPTION: no plant-level figure was found (see assumptions)
 
-q_kpr = KPR_PLASTIC_T_D * DAYS                   # 71,175 t/yr
-nh3 = KPR_NH3_T_D * DAYS                         # 63,875 t/yr
+# KPR operating throughput (issue #7): 1 Mt of used plastics recycled from 2003 to January 2022,
+# about 19 years (Showa Denko news release, 9 Feb 2022): 52,632 t/yr on average, 26 % below the
+# nameplate 195 t/day x 365 = 71,175 t/yr used before.
+KPR_TOTAL_T, KPR_YEARS = 1_000_000, 19
+q_kpr = round(KPR_TOTAL_T / KPR_YEARS)           # 52,632 t/yr
+q_kpr_nameplate = KPR_PLASTIC_T_D * DAYS         # 71,175 t/yr, upper bound
 r_kpr = round(KPR_NH3_T_D / KPR_PLASTIC_T_D, 4)  # 0.8974 t NH3 per t plastic
+nh3 = round(q_kpr * r_kpr)                       # 47,232 t/yr
+# The operator's own LCA (ISO-conformity confirmed by the Japan LCA promotion body) finds its
+# plastic-based ammonia emits more than 80 % less GHG than fossil ammonia (Showa Denko
+# announcement reported by Japan Metal Daily, article 118474): the KPR route keeps at most 20 %
+# of the fossil ammonia's burden (gasification oxygen, steam, power), charged here as a share of
+# the conventional ammonia it replaces instead of a 100 % credit.
+KPR_RESIDUAL = 0.20
 q_bf = JT_PLASTIC_T_D * DAYS                     # 46,355 t/yr
 r_bf = round(CF_PLASTIC / CC_COKING_COAL, 3)     # 1.031 t coking coal per t plastic (carbon basis)
 r_bf_lo = round(0.67 * 0.95 / CC_COKING_COAL, 3) # Table 2.4 ranges: CF 67-85 %, fossil fraction 95-100 %
@@ -28,6 +39,8 @@ coal_t = -(-q_bf * r_bf // 1)                    # supply declared = the part re
 
 SRC_VB = "van Berkel, Fujita, Hashimoto & Fujii (2009), Environ. Sci. Technol. 43:1271-1281"
 SRC_SDK = "Showa Denko K.K. news release 'SDK Starts Commercial Production of Ammonia Using Waste Plastic', 7 May 2004 (195 t/day waste plastic -> 175 t/day liquid ammonia)"
+SRC_SDK_1MT = "Showa Denko K.K. news release 'Showa Denko Achieves Recycling of 1 Million Tons of Used Plastics in Total', 9 Feb 2022 (1 Mt since 2003, reached January 2022)"
+SRC_SDK_LCA = "Showa Denko announcement on its low-carbon ammonia from used plastics: GHG more than 80 % ('80 % kyo') below fossil-based ammonia, ISO-conform calculation confirmed by the Japan LCA promotion body (Japan Metal Daily, article 118474; date not shown in the copy read)"
 SRC_JT = "J&T Kankyo (JFE group), 'Raw Material / Fuel Recycling: recycling waste plastic for steelmaking raw material', Ohgishima Recycling Plant, processing capacity 127 t/day (company web page, n.d.)"
 SRC_IPCC_C = "IPCC 2006 Guidelines Vol.5 Ch.2 Table 2.4 (plastics: carbon 75 % (67-85) of dry weight, fossil 100 %) and Vol.2 Ch.1 Tables 1.2/1.3 (coking coal NCV 28.2 GJ/t, 25.8 kg C/GJ)"
 SRC_EN197 = "EN 197-1:2011 Table 1 (CEM II/A-S 6-20 %, II/B-S 21-35 %, CEM III/A-C 36-95 % blast-furnace slag in place of clinker, by mass)"
@@ -64,6 +77,8 @@ sc = Scenario(
         SRC_VB + ": 14 symbioses; seven key material exchanges divert at least 565,000 t/yr of waste from incineration or landfill; four worth about JPY 13.3 billion/yr (abstract).",
         "Kawasaki scenario study, JSCE Environmental Systems Research vol. 35 p. 89 (J-STAGE proer2000/35/0/35_0_89): cement company, waste plastic in the blast furnace and stainless plant surveyed; up to about 230,000 t CO2/yr reduction in the most symbiotic scenario (abstract).",
         SRC_SDK + ".",
+        SRC_SDK_1MT + ".",
+        SRC_SDK_LCA + ".",
         SRC_JT + ".",
         "JFE Steel news release, 2 Nov 2023: 60,000 t/yr waste-plastic facility at East Japan Works (Keihin), about 160,000 t CO2/yr reduction expected (operator figure, about 2.7 t CO2 per t plastic), used only for comparison.",
         SRC_IPCC_C + ": basis of the plastic-for-coking-coal ratio (equal carbon) and of the CO2 from burning or gasifying plastic.",
@@ -72,11 +87,11 @@ sc = Scenario(
         "Japan Cement Association, principal uses of wastes and by-products in the cement industry FY2005-FY2011 (kt), e.g. FY2006: blast-furnace slag 9,711; coal ash 6,995; sewage sludge 2,965; waste plastics 365 (as reprinted in Cement, Energy and Environment, CMA India, Apr-Jun 2013, p. 43): national context only.",
     ],
     assumptions=[
-        f"Plants run at their published daily capacity for {DAYS} days a year (KPR 195 t/day, Ohgishima 127 t/day); real utilisation is lower, so q is an upper estimate (uncertainty: 70-100 % of capacity).",
+        f"KPR: q = {q_kpr:,} t/yr, the 2003-2021 average of the operator's reported 1 Mt in about {KPR_YEARS} years (the nameplate 195 t/day x {DAYS} days = {q_kpr_nameplate:,} t is the upper bound). Ohgishima: no throughput figure was found, so it is taken at its published capacity (127 t/day x {DAYS} days), an ASSUMED upper estimate (uncertainty: 70-100 %).",
         f"All Ohgishima output ({q_bf:,} t/yr) goes to the JFE blast furnace and replaces coking coal with the same carbon ({r_bf} t coal per t plastic; range {r_bf_lo}-{r_bf_hi} from the IPCC carbon-content ranges). The blast furnace's own CO2 is taken as unchanged (carbon in = carbon out); the extra reduction by the plastic's hydrogen is not credited (conservative).",
         "Coke-making losses are ignored: plastic is counted against coking coal, not against coke (about 1.3 t coal per t coke would raise the credit).",
         "The linear fate of the plastics is municipal incineration without energy credit (Japan burns most combustible municipal waste); crediting incinerator power would reduce the benefit.",
-        f"KPR: {r_kpr} t ammonia per t plastic (175/195 from the SDK release); the avoided product is global-average natural-gas ammonia (ecolca-open mat-ammonia). Gasification oxygen, steam and power are NOT modelled (no source), which overstates the benefit; the plastic's carbon is charged as released CO2 (kaw-plastic-carbon-release).",
+        f"KPR: {r_kpr} t ammonia per t plastic (175/195 from the SDK release); the avoided product is global-average natural-gas ammonia (ecolca-open mat-ammonia). The operator reports its ammonia's GHG more than 80 % below fossil ammonia, so {KPR_RESIDUAL:.0%} of the replaced ammonia's burden is charged back as a proxy for the gasification oxygen, steam and power (processing); the plastic's carbon is charged as released CO2 (kaw-plastic-carbon-release).",
         f"Granulated slag to DC: {SLAG_T:,} t/yr is an ASSUMED round figure (no plant-level figure found in the sources searched); replaces clinker 1:1 by mass (range 0.8-1.0). Extra grinding and drying of slag are not modelled. Its linear fate is inert landfill (in practice most Japanese slag finds some use, so this credit is an upper bound on the avoided fate, which is zero GWP anyway).",
         "Collection transport of the plastics is the same in both configurations and left out; Ohgishima plant to the JFE furnace 2 km and JFE to DC 1 km by lorry (both plants are adjacent; distances assumed).",
         "Prices: none entered (no published per-exchange figures); van Berkel et al.'s JPY 13.3 billion/yr covers four exchanges together and is not split.",
@@ -93,7 +108,7 @@ city.flows = [
     Flow("plastics", "residue", "waste plastics (containers and packaging, industrial)", q_bf + q_kpr, "t",
          fate=R("kaw-incineration-waste-plastics"), category="by-product",
          uncertainty=Uncertainty("triangular", minimum=0.7 * (q_bf + q_kpr), maximum=q_bf + q_kpr),
-         comment=f"{JT_PLASTIC_T_D} t/day (Ohgishima) + {KPR_PLASTIC_T_D} t/day (KPR) x {DAYS} days; linear fate municipal incineration, no energy credit",
+         comment=f"{JT_PLASTIC_T_D} t/day x {DAYS} days (Ohgishima, capacity) + {q_kpr:,} t (KPR, 2003-2021 average of the reported 1 Mt); linear fate municipal incineration, no energy credit",
          source=f"{SRC_SDK}; {SRC_JT}"),
 ]
 jfe = Site("jfe", "JFE Steel East Japan Works (Keihin), Ohgishima blast furnace", sector="Iron and steel", location="JP",
@@ -117,7 +132,7 @@ sdk = Site("sdk", "Showa Denko Kawasaki plant (KPR plastic gasification and ammo
            description="Gasifies waste plastics at 1,300 °C or more; the hydrogen is made into ammonia (ECOANN), the CO2 into dry ice and "
                        "carbonation gas. Linear: the same ammonia made from natural gas.")
 sdk.flows = [
-    Flow("ammonia", "product", "liquid ammonia", nh3, "t", comment=f"{KPR_NH3_T_D} t/day x {DAYS} days", source=SRC_SDK),
+    Flow("ammonia", "product", "liquid ammonia", nh3, "t", comment=f"{q_kpr:,} t plastic x {r_kpr} t NH3/t", source=f"{SRC_SDK_1MT}; {SRC_SDK}"),
     Flow("ammonia-conv", "supply", "ammonia from natural-gas steam reforming (linear)", nh3, "t", activity=R("mat-ammonia"),
          comment="The same ammonia made conventionally in the linear configuration", source=SRC_SDK),
 ]
@@ -143,13 +158,15 @@ sc.exchanges = [
              source=f"q: {SRC_JT} x {DAYS} days; r: {SRC_IPCC_C}"),
     Exchange("plastics-to-ammonia", "collection", "plastics", "sdk", "ammonia-conv", q_kpr, r_kpr, kind="material",
              processing=[Processing(R("kaw-plastic-carbon-release"), 1.0, "t",
-                                    name="plastic carbon released as CO2 (gasification; CO2 sold as dry ice, released)")],
-             amount_uncertainty=Uncertainty("triangular", minimum=0.7 * q_kpr, maximum=q_kpr),
+                                    name="plastic carbon released as CO2 (gasification; CO2 sold as dry ice, released)"),
+                         Processing(R("mat-ammonia"), round(KPR_RESIDUAL * r_kpr, 4), "t",
+                                    name=f"KPR utilities, proxy: {KPR_RESIDUAL:.0%} of the replaced ammonia's burden (operator: > 80 % lower GHG)")],
+             amount_uncertainty=Uncertainty("triangular", minimum=0.7 * q_kpr, maximum=q_kpr_nameplate),
              ratio_uncertainty=Uncertainty("triangular", minimum=0.8, maximum=r_kpr),
              description=("Waste plastics gasified (KPR); the hydrogen replaces natural-gas hydrogen for ammonia: "
                           f"{KPR_NH3_T_D}/{KPR_PLASTIC_T_D} = {r_kpr} t NH3 per t plastic. The plastic's carbon is still emitted (processing), "
                           "so the net gain is the avoided natural-gas ammonia; gasification utilities are not modelled."),
-             source=f"q and r: {SRC_SDK}; carbon: {SRC_IPCC_C}"),
+             source=f"q: {SRC_SDK_1MT}; r: {SRC_SDK}; residual burden: {SRC_SDK_LCA}; carbon: {SRC_IPCC_C}"),
     Exchange("slag-to-cement", "jfe", "slag", "dc", "clinker", SLAG_T, 1.0, kind="by-product",
              transport=[Transport(R("transport-lorry"), 1, label="JFE works to adjacent DC plant (assumed)")],
              amount_uncertainty=Uncertainty("triangular", minimum=100_000, maximum=300_000),
@@ -161,9 +178,10 @@ sc.exchanges = [
 # JFE only the slag it sends to DC): L is not the park's whole impact, so Δ % is "n/m" (issue #7).
 for s in (jfe, sdk, dc):
     s.inventory = "partial"
-# The slag quantity is assumed (issue #7). The plastics amounts are published nameplate
-# capacities × 365 days: sourced, but an upper bound of the operating throughput.
+# The slag quantity is assumed, and so is the Ohgishima throughput (its published capacity x 365
+# days, no operating figure found); KPR's q is the operator's reported average (issue #7).
 sc.exchange("slag-to-cement").amount_basis = "assumed"
+sc.exchange("plastics-to-blast-furnace").amount_basis = "assumed"  # capacity, no throughput found
 
 OUT = "src/ecolca/examples/kawasaki.ecolca.json"
 scenario_file.save(sc, OUT)
