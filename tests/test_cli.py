@@ -112,3 +112,47 @@ def test_run_without_project_says_to_run_setup(example_path, tmp_path):
     r = run_cli("run", str(example_path), env={"ECOLCA_PROJECT": "never-set-up"})
     assert r.returncode == 1
     assert "ecolca setup" in r.stderr and "Traceback" not in r.stderr
+
+
+# ---- issue #8, point 4: a CLI an auditor can read --------------------------------------------
+
+def test_number_format_is_one_format():
+    from ecolca.cli import _fmt
+
+    assert _fmt(3_786_776_871.2) == "3,786,776,871"
+    assert _fmt(515_254.54) == "515,255"
+    assert _fmt(0.3548) == "0.3548"
+    assert _fmt(12.3456) == "12.35"
+    assert _fmt(2.5e-5) == "2.5000e-05" and _fmt(3.2e13) == "3.2000e+13"
+    assert _fmt(3.49e-10, scale=1e8) == "0"          # rounding noise of its row
+
+
+def test_run_prints_monte_carlo_and_full_method_names(example_path, bw_project):
+    r = run_cli("run", str(example_path), "--iterations", "30", "--seed", "1")
+    assert r.returncode == 0, r.stderr
+    assert "Monte Carlo: 30 paired iterations, seed 1" in r.stdout
+    assert "P(Δ<0)" in r.stdout
+    # the end of a method name tells GWP100 from GWP1000: never cut
+    assert "ReCiPe 2016 v1.03, midpoint (H) | climate change | global warming potential (GWP1000)" \
+        in r.stdout
+    assert "e+09" not in r.stdout                     # no 3.787e+09 next to 515,254.54
+
+
+def test_methods_lists_and_unknown_method_suggests(example_path, bw_project):
+    r = run_cli("methods", "IPCC", "GWP100")
+    assert r.returncode == 0
+    assert "IPCC 2021 | climate change | global warming potential (GWP100)" in r.stdout.splitlines()
+    r = run_cli("run", str(example_path), "--method", "IPCC 2021|climate change|GWP100")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "closest: 'IPCC 2021 | climate change | global warming potential (GWP100)'" in r.stderr
+
+
+def test_open_without_a_display_exits_1_with_one_sentence(monkeypatch):
+    from ecolca import cli
+
+    env = {"QT_QPA_PLATFORM": ""}
+    assert "DISPLAY" in cli.display_problem(env)
+    r = run_cli("open", env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""})
+    assert r.returncode == 1
+    assert "needs a display" in r.stderr and "Traceback" not in r.stderr
+    assert cli.display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None

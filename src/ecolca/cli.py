@@ -75,6 +75,10 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("scenario", nargs="?")
     o.add_argument("--project", help="Brightway project name")
 
+    mt = sub.add_parser("methods", help="list the LCIA methods installed in the project")
+    mt.add_argument("words", nargs="*", help="only methods whose name contains every word")
+    mt.add_argument("--project", help="Brightway project name")
+
     sub.add_parser("examples", help="list the bundled example scenarios")
     e = sub.add_parser("example", help="write a bundled example scenario to a file")
     e.add_argument("name")
@@ -95,15 +99,20 @@ def _parse_method(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split("|"))
 
 
-def _fmt(x: float | None) -> str:
+def _fmt(x: float | None, scale: float | None = None) -> str:
+    """One number format for the CLI: thousands separators, four significant figures below
+    1,000, scientific only outside 1e-3 … 1e12. A value below 1e-9 of its row's ``scale`` is
+    rounding noise and prints as 0."""
     if x is None:
         return "—"
-    if x == 0:
+    if x == 0 or (scale and abs(x) < 1e-9 * abs(scale)):
         return "0"
     a = abs(x)
-    if a >= 1e6 or a < 1e-2:
-        return f"{x:.4g}"
-    return f"{x:,.2f}"
+    if a < 1e-3 or a >= 1e12:
+        return f"{x:.4e}"
+    if a >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:,.4g}"
 
 
 def _print_summary(res) -> None:
@@ -119,20 +128,23 @@ def _print_summary(res) -> None:
             rows.append((name, r.unit, text, "", "", ""))
             continue
         pct = "n/m" if r.pct_note else "—" if r.delta_pct is None else f"{r.delta_pct:+.2f} %"
-        rows.append((name, r.unit, _fmt(r.linear), _fmt(r.symbiotic), _fmt(r.delta), pct))
+        scale = max(abs(r.linear), abs(r.symbiotic))
+        rows.append((name, r.unit, _fmt(r.linear, scale), _fmt(r.symbiotic, scale),
+                     _fmt(r.delta, scale), pct))
         if r.coverage is not None and r.coverage.status == "partial":
             notes.append(f"{name}: coverage {r.coverage.label()}")
         if r.symbiotic < 0 <= r.linear:
             notes.append(f"{name}: S < 0 because the avoided supplies and fates credited "
                          "exceed the burden the sites declare")
+    # method names are never cut: the end is what tells GWP100 from GWP1000
     sized = [row for j, row in enumerate(rows) if j == 0 or res.impacts[j - 1].covered]
-    widths = [min(max(len(row[i]) for row in sized), 70) for i in range(6)]
-    widths[0] = min(max(len(row[0]) for row in rows), 70)
+    widths = [max(len(row[i]) for row in sized) for i in range(6)]
+    widths[0] = max(len(row[0]) for row in rows)
     for j, row in enumerate(rows):
         if j and not res.impacts[j - 1].covered:  # one message across the number columns
-            out("  ".join([row[0][:70].ljust(widths[0]), row[1].ljust(widths[1]), row[2]]))
+            out("  ".join([row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2]]))
             continue
-        cells = [row[0][:70].ljust(widths[0]), row[1].ljust(widths[1])] + \
+        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])] + \
                 [c.rjust(widths[i]) for i, c in enumerate(row[2:], start=2)]
         out("  ".join(cells))
         if j == 0:
@@ -141,8 +153,31 @@ def _print_summary(res) -> None:
         notes.insert(0, "Δ % " + res.impacts[0].pct_note)
     for n in notes:
         out(f"note: {n}")
-    out(f"Cost per year ({res.currency}): linear {_fmt(res.total_cost_linear)}, symbiotic "
-          f"{_fmt(res.total_cost_symbiotic)}, Δ {_fmt(res.total_cost_delta)}")
+    if not res.prices_given:
+        out(f"Cost per year ({res.currency}): not computed (the scenario gives no prices)")
+    else:
+        missing = sum(len(e.missing_prices) for e in res.economics)
+        out(f"Cost per year ({res.currency}): linear {_fmt(res.total_cost_linear)}, symbiotic "
+            f"{_fmt(res.total_cost_symbiotic)}, Δ {_fmt(res.total_cost_delta)}"
+            + (f" ({missing} price(s) missing, counted as 0)" if missing else ""))
+    if res.uncertainty:
+        u0 = res.uncertainty[0]
+        out(f"Monte Carlo: {u0.iterations:,} paired iterations, seed {u0.seed}")
+        urows = [("Method", "Unit", "mean Δ", "2.5 %", "97.5 %", "P(Δ<0)")]
+        for u in res.uncertainty:
+            if not res.impact(u.method).covered:
+                urows.append((" | ".join(u.method), u.unit, "not covered", "", "", ""))
+                continue
+            d = u.delta
+            sc_ = max(abs(u.linear["mean"]), abs(u.symbiotic["mean"]))
+            urows.append((" | ".join(u.method), u.unit, _fmt(d["mean"], sc_), _fmt(d["p2.5"], sc_),
+                          _fmt(d["p97.5"], sc_), f"{u.probability_delta_negative:.2f}"))
+        uw = [max(len(r[i]) for r in urows) for i in range(6)]
+        for j, r in enumerate(urows):
+            out("  ".join([r[0].ljust(uw[0]), r[1].ljust(uw[1])]
+                          + [c.rjust(uw[i]) for i, c in enumerate(r[2:], start=2)]))
+            if j == 0:
+                out("  ".join("-" * w for w in uw))
 
 
 # problems listed by `validate` and by a refused `run`; the rest are counted
@@ -242,6 +277,8 @@ def cmd_run(a) -> int:
     from ecolca.lca import compare
 
     methods = [_parse_method(m) for m in a.method] if a.method else None
+    if methods:
+        _check_methods(methods, a.project)
     res = compare(sc, project=a.project, methods=methods, iterations=a.iterations, seed=a.seed,
                   progress=_progress(a.json))
     if a.report:
@@ -293,6 +330,46 @@ def _check_writable(path: str, scenario: str | None = None) -> None:
         raise ReportError(f"report '{path}': exists and cannot be overwritten")
 
 
+def _installed_methods(project: str | None) -> list[tuple[str, ...]]:
+    import bw2data as bd
+
+    from ecolca.project import activate
+
+    activate(project)
+    return sorted(tuple(m) for m in bd.methods)
+
+
+def cmd_methods(a) -> int:
+    words = [w.lower() for w in a.words]
+    shown = [m for m in _installed_methods(a.project)
+             if all(w in " | ".join(m).lower() for w in words)]
+    for m in shown:
+        out(" | ".join(m))
+    print(f"{len(shown)} method(s)" + (f" matching {' '.join(a.words)}" if a.words else ""),
+          file=sys.stderr)
+    return EXIT_OK if shown else EXIT_INVALID
+
+
+def _check_methods(methods: list[tuple[str, ...]], project: str | None) -> None:
+    """An unknown --method is refused with the closest installed names."""
+    import difflib
+
+    installed = _installed_methods(project)
+    known = set(installed)
+    labels = {" | ".join(m): m for m in installed}
+    for m in methods:
+        if m in known:
+            continue
+        text = " | ".join(m)
+        close = difflib.get_close_matches(text, list(labels), n=3, cutoff=0.4)
+        if not close:  # by shared words, for a partial name
+            words = [w for w in text.lower().replace("|", " ").split() if len(w) > 2]
+            close = sorted(labels, key=lambda lab: -sum(w in lab.lower() for w in words))[:3]
+        raise EcolcaError(f"--method '{text}' is not installed in the project; closest: "
+                          + "; ".join(f"'{c}'" for c in close)
+                          + " (`ecolca methods WORDS` lists them)")
+
+
 def cmd_examples(a) -> int:
     from ecolca import examples
 
@@ -317,13 +394,40 @@ def cmd_example(a) -> int:
     return EXIT_OK
 
 
+def display_problem(env: dict | None = None) -> str | None:
+    """Why the desktop app cannot open a window here (one sentence with the fix), or None.
+    Qt aborts the process (exit 134, "Reinstalling the application may fix this problem") when it
+    has no display or misses the xcb libraries; this says so first."""
+    import ctypes.util
+
+    env = os.environ if env is None else env
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if platform.split(":")[0] in ("offscreen", "minimal", "vnc", "wayland", "eglfs", "linuxfb"):
+        return None
+    if sys.platform.startswith("linux"):
+        if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+            return ("the desktop app needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is "
+                    "set (on a server, use the command line: `ecolca run`, or run it under Xvfb)")
+        missing = [lib for lib in ("xcb-cursor", "xcb-icccm", "xcb-keysyms")
+                   if ctypes.util.find_library(lib) is None]
+        if missing and platform.split(":")[0] in ("", "xcb"):
+            pkgs = " ".join(f"lib{lib}{'0' if lib == 'xcb-cursor' else '4' if lib == 'xcb-icccm' else '1'}"
+                            for lib in missing)
+            return (f"Qt's xcb platform needs system libraries that are missing "
+                    f"({', '.join('lib' + m for m in missing)}): sudo apt-get install {pkgs}")
+    return None
+
+
 def cmd_open(a) -> int:
+    problem = display_problem()
+    if problem:
+        raise EcolcaError(problem)
     from ecolca.app.main import run_app
 
     return run_app(a.scenario, project=getattr(a, "project", None))
 
 
-COMMANDS = {"setup": cmd_setup, "run": cmd_run, "validate": cmd_validate,
+COMMANDS = {"setup": cmd_setup, "run": cmd_run, "validate": cmd_validate, "methods": cmd_methods,
             "examples": cmd_examples, "example": cmd_example, "open": cmd_open}
 
 
@@ -336,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
         a = parser.parse_args(["open"])
     try:
         with contextlib.redirect_stdout(sys.stderr):
-            if a.command in ("setup", "run", "open") or (
+            if a.command in ("setup", "run", "open", "methods") or (
                     a.command == "validate" and not a.no_project):
                 from ecolca import bwcompat
 
