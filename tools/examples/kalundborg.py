@@ -17,6 +17,13 @@ def R(code):
 
 
 CO2 = "aa7cac3a-3625-41d4-bc54-33e2cf11ec46"  # biosphere3: Carbon dioxide, fossil, air::non-urban air or from high stacks
+WCP = ("ReCiPe 2016 v1.03, midpoint (H)", "water use", "water consumption potential (WCP)")
+S_WULCA = ("WULCA, 'AWARE - FAQ' (wulca-waterlca.org/aware/faq): water consumption is 'a use of water where release "
+           "into the original watershed does not occur because of evaporation, product integration, or discharge into "
+           "different watersheds or the sea' (after Bayart et al. 2010)")
+S_NAP = ("'The Industrial Symbiosis at Kalundborg, Denmark', in: The Greening of Industrial Ecosystems, National "
+         "Academy Press, Washington DC (1994), pp. 117-123: in 1961 'a pipeline was constructed from Lake Tissø to "
+         "provide water for its [the refinery's] operation' - the refinery's cooling water is Tissø freshwater")
 
 # --- published figures and constants (each used below with its source) -------------------------
 S_INV2008 = ("Kalundborg Symbiosis 2008 inventory, as reported on voresomstilling.dk, project page "
@@ -101,7 +108,7 @@ sc = Scenario(
         "water savings could be tied to an exchange; see docs/validation/kalundborg.md for the comparison."),
     reference_year=2008, currency="DKK", calibration="partly calibrated", background_database=B,
     sources=[S_INV2008, S_SYMB2010, S_KOMMUNE, S_FIKSEL, S_WIKI, S_ORSTED, S_IPCC, S_STEAM, S_AALBORG, S_EN197,
-             S_INDIGO, S_EG1997,
+             S_INDIGO, S_EG1997, S_WULCA, S_NAP,
              "Aissani, L., Lacassagne, A., Bahers, J.-B., Le Féon, S. (2019). Life cycle assessment of industrial "
              "symbiosis: a critical review of relevant reference scenarios. J. Industrial Ecology 23(4):972-985 - "
              "basis of the linear reference (existing symbiosis vs a hypothetical non-symbiotic park)."],
@@ -132,6 +139,15 @@ sc = Scenario(
         "The receivers' supplies are declared only for the part an exchange can replace; the rest of each plant is "
         "the same in both configurations and left out, so Δ/L % is not a meaningful share of the park's footprint.",
         "No prices: the sources give no exchange prices; economic results are not part of this example.",
+        "Water consumption (EF v3.1 water use, ReCiPe 2016 WCP): these methods, as installed (ecoinvent 3.9.1 "
+        "implementation), characterise only water evaporated ('Water' to air). What Asnæs evaporates of the "
+        "700,000 m3 it uses as boiler feed is not published in the sources found, so no evaporation is declared "
+        "and both categories read 'not covered'. Whatever that share is, Asnæs uses the same volume in both "
+        "configurations, so the exchange changes no evaporation: Δ = 0 under these methods. It does change "
+        "consumption as AWARE defines it (WULCA): in the linear park the refinery's used freshwater goes to the "
+        "fjord, i.e. the sea, and Asnæs draws as much again from Lake Tissø; with the symbiosis 700,000 m3 less "
+        "Tissø water ends in the sea. The installed methods give releases to the ocean a factor of 0, so this "
+        "-700,000 m3 (-30.1 million m3 world-eq at AWARE's 42.95) is shown in docs/validation.md, not computed.",
         "Not modelled (no quantity confirmed): refinery gas to Gyproc, sulphur/ammonium thiosulphate, yeast "
         "slurry and NovoGro biomass to farms, sludge to Soilrem, fish farm, groundwater-saving projects beyond "
         "the cooling-water exchange (the 2008 inventory's 3 million m3 is not split by exchange).",
@@ -155,7 +171,8 @@ asnaes.flows = [
          comment="'årlig CO2-udledning på ca. 4,3 millioner tons' for Kalundborg power generation (59550055.dk). Same in both configurations."),
     Flow("surface-water", "supply", "surface water (Lake Tissø) for boiler feed", COOLING_WATER_M3, "m3",
          activity=R("water-surface"), category="water", source=S_WIKI,
-         comment="Declared only for the part the refinery's used cooling water replaces; the station's total intake is not published in the sources found."),
+         comment="Declared only for the part the refinery's used cooling water replaces; the station's total intake is not published in the sources found. "
+                 "Its evaporation at Asnæs (boiler feed, FGD) is not published either, so none is declared; it would be the same in both configurations."),
     Flow("fgd-gypsum", "residue", "FGD gypsum", GYPSUM_T, "t", fate=R("waste-landfill-inert"), category="by-product",
          transport=[Transport(R("transport-lorry"), 10, label="to inert landfill (assumed 10 km)")],
          source=S_KOMMUNE,
@@ -185,8 +202,10 @@ refinery.flows = [
          source=S_STEAM,
          comment=ASSUMED + f"the heat of {REF_STEAM_T:,} t steam x 2,693.2 MJ/t; own natural-gas boiler as the stand-alone supply (refinery gas in practice)."),
     Flow("cooling-water", "residue", "used cooling water", COOLING_WATER_M3, "m3", fate=None, category="water",
-         source=S_WIKI,
-         comment="1990s figure assumed for 2008. Linear fate: discharged to the fjord untreated (clean, warm water; no burden modelled)."),
+         source=f"{S_WIKI}; origin: {S_NAP}; consumption definition: {S_WULCA}",
+         comment="1990s figure assumed for 2008. Linear fate: discharged to the fjord untreated (clean, warm water; no burden modelled). "
+                 "Freshwater from Lake Tissø released to the sea counts as consumed under AWARE's definition (WULCA), "
+                 "but the installed EF v3.1 / ReCiPe water methods give releases to the ocean no factor (see assumptions)."),
 ]
 
 # --- Novo Nordisk / Novozymes -----------------------------------------------------------------
@@ -240,6 +259,8 @@ town.flows = [
          source=f"{S_INV2008}; {S_IPCC}",
          comment="20,000 t oil/yr saved (2008 inventory) x 40.4 MJ/kg (IPCC NCV) x 0.805 boiler efficiency = useful heat. Oil furnaces as the stand-alone heat (Ehrenfeld & Gertler 1997)."),
 ]
+
+sc.methods = list(sc.methods) + [WCP]
 
 sc.sites = [asnaes, refinery, novo, gyproc, cement, town]
 

@@ -12,6 +12,11 @@ from ecolca.model import *
 from ecolca import scenario_file
 
 B = "ecolca-open"
+# biosphere3 "Water", emission to air (unspecified): water evaporated. In bw2io's ecoinvent-3.9.1
+# LCIA data it is the only flow that EF v3.1 water use (AWARE, 42.95 m3 world-eq/m3) and ReCiPe
+# 2016 water consumption (WCP, 1 m3/m3) characterise (see databases/ecolca-open/NOTES_wwt.md).
+WATER_TO_AIR = "075e433b-4be4-448e-9510-9a5029c1ce94"
+WCP = ("ReCiPe 2016 v1.03, midpoint (H)", "water use", "water consumption potential (WCP)")
 
 
 def R(code):
@@ -61,7 +66,11 @@ price_2019_m3 = round(price_2019_af / AF_M3, 4)
 
 SRC_CRONKITE = ("Cronkite News (2019), 'Why Palo Verde, the country's largest nuclear plant, is cutting its "
                 "wastewater use' (R. Lange, plant manager, Palo Verde Water Resources: up to 40,000 gpm in "
-                "winter, up to 60,000 gpm in summer)")
+                "winter, up to 60,000 gpm in summer, 'and that makes up for the evaporation rate of the "
+                "cooling towers')")
+SRC_ZLD = ("innotap.com (January 2016), 'Palo Verde nuclear power plant continues to defy desert' (M. "
+           "McLaughlin, Palo Verde general manager: 'If we bring a drop of water to Palo Verde, it either "
+           "evaporates off or it stays here forever ... We're a zero-discharge station')")
 SRC_CONTRACT = ("Reliable Plant / RP news wires (2010), 'Contract provides Palo Verde nuclear plant with power "
                 "production cooling water': SROG cities (Glendale, Mesa, Phoenix, Scottsdale, Tempe), APS and "
                 "SRP, 40-year contract, up to 26 billion gallons/yr of treated effluent from the 91st Avenue "
@@ -104,7 +113,7 @@ sc = Scenario(
         "Documented but not modelled (no annual quantity found): biosolids land-applied to hay and cotton, "
         "effluent for irrigation and the Tres Rios wetlands."),
     reference_year=2019, currency="USD", calibration="illustrative",
-    sources=[SRC_CRONKITE, SRC_CONTRACT, SRC_TPO, SRC_GLENDALE, SRC_BIOMAG, SRC_HOFF, SRC_APS_GEN,
+    sources=[SRC_CRONKITE, SRC_ZLD, SRC_CONTRACT, SRC_TPO, SRC_GLENDALE, SRC_BIOMAG, SRC_HOFF, SRC_APS_GEN,
              "Ameresco (2019), American City & County 2019 Crown Communities Awards: 91st Avenue RNG plant, "
              "expected to reduce 44,671 t CO2/yr (compared in docs/validation/phoenix.md; not used as input).",
              "Arizona Republic (12 Nov 2019), 'State rejects APS request to pump water for Palo Verde': APS "
@@ -148,6 +157,18 @@ sc = Scenario(
         f"Effluent price in 2019: linear interpolation of the contract schedule, $58/AF (2010) to $300/AF "
         f"(2026): ${price_2019_af:.0f}/AF = ${price_2019_m3}/m³. Groundwater pumping cost and natural-gas "
         "price are not given (no sourced 2019 figure), so Δcost is partial.",
+        "Water consumption (EF v3.1 water use, ReCiPe 2016 WCP): as in ecoinvent's water balance, the "
+        "consumption is booked where water evaporates. Palo Verde is a zero-discharge station (innotap.com "
+        "2016), so all its make-up water evaporates in the cooling towers and evaporation ponds: an emission "
+        "of 'Water' to air equal to the make-up volume, in BOTH configurations (the effluent is evaporated in "
+        "place of the groundwater). The water-supply background processes evaporate nothing (they deliver "
+        "what they withdraw) and the effluent's linear fate is a release to the Salt/Gila river (a return, "
+        "not consumption). Hence the effluent exchange leaves the consumption these methods see unchanged "
+        "(Δ = 0): what changes is which source is depleted (groundwater withdrawal -q; q less effluent "
+        "returned to the river), which a consumption indicator with one global factor does not weigh "
+        "(docs/validation.md). "
+        "Water consumed in generating the extra reuse-route electricity is not modelled (the grid "
+        "processes carry no water flows).",
         "Palo Verde net generation taken as 32.5 TWh (2015 record, APS); 2019 output was not found. It "
         "only defines the functional unit and does not change any Δ.",
         "Reference year 2019: RNG plant's first full year, the Cronkite/TPO/Glendale Star figures, and the "
@@ -168,6 +189,13 @@ pv.flows = [
          source=SRC_CRONKITE + "; " + SRC_CONTRACT,
          comment=f"50,000 gpm mean × {MIN_PER_YEAR} min × 3.7854 L = {pv_flow_avg_m3/1e6:.1f} Mm³, capped at "
                  "the 26-billion-gallon allotment. Linear case: pumped groundwater (assumption)."),
+    Flow("evaporation", "emission", "water evaporated in cooling towers and evaporation ponds (zero discharge)",
+         effluent_to_pv, "m3", activity=ActivityRef("biosphere3", WATER_TO_AIR), category="water",
+         uncertainty=Uncertainty("triangular", minimum=round(pv_winter_m3, -3), maximum=effluent_to_pv),
+         source=SRC_ZLD + "; " + SRC_CRONKITE,
+         comment="Zero-discharge station: the make-up water 'either evaporates off or it stays here forever', so "
+                 "evaporation = make-up volume (the water held in pond solids is not quantified and is neglected). "
+                 "The same volume in both configurations: it scores in L and S and adds nothing to Δ."),
 ]
 
 wwtp = Site("wwtp-91st", "91st Avenue Wastewater Treatment Plant", sector="Wastewater treatment",
@@ -185,7 +213,9 @@ wwtp.flows = [
          comment="US average intensity applied to the 145 mgd flow; identical in both configurations."),
     Flow("effluent", "residue", "treated effluent (secondary/tertiary)", wwtp_effluent, "m3", fate=None,
          category="water", source=SRC_TPO,
-         comment="Linear fate: discharged to the Salt River / Tres Rios wetlands, no burden (assumption)."),
+         comment="Linear fate: discharged to the Salt River / Tres Rios wetlands, no burden (assumption). A "
+                 "release to the same river basin is a return, not water consumption (AWARE/WULCA definition; "
+                 "ecoinvent gives releases to water a factor of 0)."),
     Flow("biogas", "residue", "digester biogas (methane content, HHV)", rng_gj, "GJ", fate=None,
          category="energy", source=SRC_GLENDALE + "; " + SRC_BIOMAG,
          comment="600,000 MMBtu × 1.055056 GJ/MMBtu. Linear fate: flared, biogenic CO2, no burden "
@@ -203,6 +233,8 @@ gas.flows = [
          category="energy",
          comment=f"{rng_gj:,} GJ RNG (HHV) × {r_rng} (0.90 LHV/HHV × 0.805 boiler efficiency). " + ASSUME_NOTE),
 ]
+
+sc.methods = list(sc.methods) + [WCP]
 
 sc.sites = [wwtp, pv, gas]
 sc.exchanges = [
