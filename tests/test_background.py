@@ -148,3 +148,13 @@ def test_databases_readme_is_current(gwp, db):
 
     assert rounded(readme.read_text(encoding="utf-8")) == rounded(expected), \
         "databases/README.md is stale: run `.venv/bin/python databases/build_readme.py`"
+
+
+def test_a_zero_amount_carries_no_positive_range(db):
+    """Issue #7: hazardous landfill methane was 0 deterministically but triangular(0, 0, 0.018):
+    a Monte Carlo mean of 0.16 kg CO2-eq/kg against a deterministic 0. A zero must be true in both."""
+    for e in db.exchanges:
+        if float(e["amount"]) == 0 and e["uncertainty_type"] in ("triangular", "uniform"):
+            assert float(e["maximum"]) == float(e["minimum"]) == 0, e["_where"]
+        if float(e["amount"]) == 0 and e["uncertainty_type"] in ("lognormal", "normal"):
+            raise AssertionError(f"{e['_where']}: a zero amount with a {e['uncertainty_type']}")

@@ -4,7 +4,7 @@
 Kalundborg Symbiosis, reference year 2008 (the Kalundborg Symbiosis inventory of 2008), built from
 published figures. Every amount names its source; where no source could be confirmed the amount is
 an assumption and says so (flow `comment`, exchange `description` and the scenario `assumptions`).
-The validation note is docs/validation/kalundborg.md.
+The validation note is docs/validation.md (Kalundborg section).
 """
 from ecolca.model import *
 from ecolca import scenario_file
@@ -105,7 +105,7 @@ sc = Scenario(
         "rejects its surplus heat to the sea and draws all its water; the others buy gypsum, clinker and heat.\n"
         "Published headline (2008 inventory, Kalundborg Symbiosis): about 275,000 t CO2/yr, 3 million m3 water "
         "(2 million m3 groundwater), 100,000 t natural gypsum and 20,000 t oil saved per year. Only part of the "
-        "water savings could be tied to an exchange; see docs/validation/kalundborg.md for the comparison."),
+        "water savings could be tied to an exchange; see docs/validation.md (Kalundborg section) for the comparison."),
     reference_year=2008, currency="DKK", calibration="partly calibrated", background_database=B,
     sources=[S_INV2008, S_SYMB2010, S_KOMMUNE, S_FIKSEL, S_WIKI, S_ORSTED, S_IPCC, S_STEAM, S_AALBORG, S_EN197,
              S_INDIGO, S_EG1997, S_WULCA, S_NAP,

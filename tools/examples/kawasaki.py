@@ -1,7 +1,7 @@
 """Generates src/ecolca/examples/kawasaki.ecolca.json (run from the repository root:
 `.venv/bin/python tools/examples/kawasaki.py`). Built from published figures; every quantity names
 its source, and the one quantity no source gave (granulated slag to the cement plant) is stated as
-an assumption. See docs/validation/kawasaki.md for the comparison with published results."""
+an assumption. See docs/validation.md (Kawasaki section) for the comparison with published results."""
 from ecolca.model import *
 from ecolca import scenario_file
 

@@ -5,7 +5,7 @@ An ILLUSTRATIVE Phoenix-area park. No quantified industrial-symbiosis LCA of Pho
 the park is assembled from two exchanges that really exist and are documented in public sources
 (reclaimed effluent cooling Palo Verde; digester biogas sold as renewable natural gas), with US
 background data. Every number below names its source or is listed as an assumption with its
-reason; see docs/validation/phoenix.md for the comparison with published figures.
+reason; see docs/validation.md (Phoenix section) for the comparison with published figures.
 """
 import math
 from ecolca.model import *
@@ -115,7 +115,7 @@ sc = Scenario(
     reference_year=2019, currency="USD", calibration="illustrative",
     sources=[SRC_CRONKITE, SRC_ZLD, SRC_CONTRACT, SRC_TPO, SRC_GLENDALE, SRC_BIOMAG, SRC_HOFF, SRC_APS_GEN,
              "Ameresco (2019), American City & County 2019 Crown Communities Awards: 91st Avenue RNG plant, "
-             "expected to reduce 44,671 t CO2/yr (compared in docs/validation/phoenix.md; not used as input).",
+             "expected to reduce 44,671 t CO2/yr (compared in docs/validation.md (Phoenix section); not used as input).",
              "Arizona Republic (12 Nov 2019), 'State rejects APS request to pump water for Palo Verde': APS "
              "sought up to 10,000 acre-feet/yr of Buckeye groundwater to blend with effluent (context for the "
              "groundwater linear reference).",
