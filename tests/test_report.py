@@ -1,4 +1,5 @@
-"""The Excel report: structure, numbers as numbers, charts, formula-safe text, atomic writes."""
+"""The Excel report: structure, numbers as numbers, charts, formula-safe text, atomic writes.
+Layout and print rules: test_report_layout.py; the printed PDF: test_report_pdf.py."""
 
 from __future__ import annotations
 
@@ -169,14 +170,19 @@ def test_returns_path_and_sheet_order(results, scenario, tmp_path):
     out = write_report(results, scenario, tmp_path / "r.xlsx")
     assert out == tmp_path / "r.xlsx" and out.is_file()
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Scenario", "Impacts", "Exchanges", "Sites",
-                             "Economics", "Inventory", "Uncertainty", "Methods & data"]
+    assert wb.sheetnames == ["Summary", "Scenario", "Impacts", "Exchanges", "Exchanges chart",
+                             "Sites", "Sites, all keys", "Economics", "Inventory",
+                             "Monte Carlo", "Input sites", "Input flows", "Input exchanges",
+                             "Exchange terms", "Methods & data"]
+    # SHEET_NAMES lists every sheet a report can have, in the workbook's order
+    assert [n for n in report_mod.SHEET_NAMES if n in wb.sheetnames] == wb.sheetnames
+    assert {"Flow notes", "Full inventory", "Δ histograms"} <= set(report_mod.SHEET_NAMES)
 
 
 def test_no_uncertainty_sheet_without_monte_carlo(results, scenario, tmp_path):
     results.uncertainty = []
     wb = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "r.xlsx"))
-    assert "Uncertainty" not in wb.sheetnames
+    assert "Monte Carlo" not in wb.sheetnames and "Δ histograms" not in wb.sheetnames
     assert wb.sheetnames[-1] == "Methods & data"
 
 
@@ -217,7 +223,7 @@ def test_small_values_use_scientific_format(book):
 
 def test_none_values_are_empty_cells(book, results):
     ws = book["Exchanges"]
-    hdr, cols = _header_map(ws, "Method")
+    hdr, cols = _header_map(ws, "Exchange id")
     be = cols["Break-even distance [km]"]
     ex_col = cols["Exchange id"]
     rows = [r for r in range(hdr + 1, ws.max_row + 1) if ws.cell(r, ex_col).value == "ex2"]
@@ -238,7 +244,7 @@ def test_delta_pct_none_is_empty(results, scenario, tmp_path):
 def test_charts_exist(book):
     summary = book["Summary"]
     assert len(summary._charts) == 1
-    assert len(book["Exchanges"]._charts) == 1
+    assert len(book["Exchanges chart"]._charts) == 1
 
 
 def test_charts_are_native_bar_charts(results, scenario):
@@ -246,7 +252,7 @@ def test_charts_are_native_bar_charts(results, scenario):
     chart = wb["Summary"]._charts[0]
     assert chart.tagname == "barChart"
     assert len(chart.series) == 2  # linear = 100 and symbiotic
-    stacked = wb["Exchanges"]._charts[0]
+    stacked = wb["Exchanges chart"]._charts[0]
     assert stacked.grouping == "stacked" and len(stacked.series) == 4
 
 
@@ -262,14 +268,36 @@ def test_summary_states_definitions_and_headline(book, results):
     # chart data: linear = 100 series
     hdr2, cols2 = _header_map(ws, "Method (short)")
     assert ws.cell(hdr2 + 1, cols2["Linear = 100 [%]"]).value == 100
-    # total delta cost
+    # total delta cost: not computed while a site lacks a price (the fixture's fish farm)
+    c = _find(ws, "Total Δcost [EUR/year]")
+    assert ws.cell(c.row, 2).value == "not computed: 1 price(s) missing (see Economics)"
+
+
+def test_summary_total_cost_with_all_prices(results, scenario, tmp_path):
+    results.economics[2].missing_prices = []
+    ws = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "r.xlsx"))["Summary"]
     c = _find(ws, "Total Δcost [EUR/year]")
     assert ws.cell(c.row, 3).value == pytest.approx(results.total_cost_delta)
+    c = _find(ws, f"Cost per avoided unit, {method_label(GWP)} [EUR/kg CO2-Eq]")
+    assert ws.cell(c.row, 3).value == pytest.approx(results.cost_per_avoided(GWP))
 
 
-def test_freeze_panes(book):
+def test_freeze_panes_and_print_titles_belong_to_the_sheets_one_table(book):
+    """A frozen pane and a repeated print header only on a sheet with one table, and then on
+    that table's header; a sheet with several tables freezes and repeats nothing."""
+    single = 0
     for ws in book.worksheets:
-        assert ws.freeze_panes is not None, ws.title
+        headers = [r for r in range(1, ws.max_row + 1)
+                   if ws.cell(r, 1).fill.fgColor.rgb.endswith("2F5D50")]
+        if len(headers) == 1 and not ws._charts:
+            single += 1
+            assert ws.freeze_panes == f"A{headers[0] + 1}", ws.title
+            assert ws.print_title_rows.replace("$", "") == f"{headers[0]}:{headers[0]}", \
+                ws.title
+        else:  # several tables, or a chart: nothing repeated, nothing frozen
+            assert ws.freeze_panes is None, ws.title
+            assert not ws.print_title_rows, ws.title
+    assert single >= 10
     ws = book["Impacts"]
     hdr, _ = _header_map(ws, "Method")
     assert ws.freeze_panes == f"A{hdr + 1}"
@@ -283,24 +311,27 @@ def test_header_style_and_widths(book):
     for ws in book.worksheets:
         for letter, dim in ws.column_dimensions.items():
             if dim.width:
-                assert 5 <= dim.width <= 50, (ws.title, letter, dim.width)
+                assert 2 <= dim.width <= 140, (ws.title, letter, dim.width)
 
 
 def test_print_settings(book):
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape"
         assert ws.sheet_properties.pageSetUpPr.fitToPage
+        # one page wide, as many pages tall as needed: long tables flow, never shrink
+        assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
 
 
 def test_formula_like_user_text_stays_text(book):
-    ws = book["Scenario"]
-    c = _find(ws, "=Power plant")
+    c = _find(book["Input sites"], "=Power plant")
     assert c.data_type == "s" and c.value.startswith("=")
-    c = _find(ws, "-FGD gypsum")
+    c = _find(book["Input flows"], "-FGD gypsum")
     assert c.data_type == "s"
-    c = _find(ws, "@Fish farm")
+    c = _find(book["Input sites"], "@Fish farm")
     assert c.data_type == "s"
-    c = _find(ws, "=SUM(A1:A9) typed by a user")
+    c = _find(book["Exchange terms"], "=SUM(A1:A9) typed by a user")
+    assert c.data_type == "s"
+    c = _find(book["Scenario"], "-heat losses neglected")
     assert c.data_type == "s"
     for ws in book.worksheets:
         for row in ws.iter_rows():
@@ -310,12 +341,17 @@ def test_formula_like_user_text_stays_text(book):
 
 def test_formula_like_text_is_quote_prefixed_in_file(results, scenario):
     wb = report_mod.build_workbook(results, scenario)
-    c = _find(wb["Scenario"], "=Power plant")
-    assert c.data_type == "s" and c.quotePrefix
+    for name, text in (("Input sites", "=Power plant"), ("Input flows", "-FGD gypsum"),
+                       ("Input flows", "+natural gas heat"), ("Input sites", "@Fish farm"),
+                       ("Sites", "=Power plant"), ("Economics", "=Power plant"),
+                       ("Exchange terms", "=SUM(A1:A9) typed by a user"),
+                       ("Methods & data", "=Power plant"), ("Scenario", "-heat losses neglected")):
+        c = _find(wb[name], text)
+        assert c.data_type == "s" and c.quotePrefix, (name, text)
 
 
-def test_scenario_sheet_lists_inputs(book, scenario):
-    ws = book["Scenario"]
+def test_scenario_sheets_list_inputs(book, scenario):
+    ws = book["Input exchanges"]
     hdr, cols = _header_map(ws, "Exchange id")
     row = hdr + 1
     assert ws.cell(row, cols["Amount q [per year]"]).value == 150_000
@@ -323,34 +359,52 @@ def test_scenario_sheet_lists_inputs(book, scenario):
     assert ws.cell(row, cols["Substitution ratio r"]).value == 1.0
     assert ws.cell(row, cols["Transport legs (mode code, distance)"]).value == "lorry, 12 km"
     assert ws.cell(row, cols["Distance [km]"]).value == 12.0
+    ws = book["Exchange terms"]
     hdr, cols = _header_map(ws, "Price [EUR/q unit]")
     assert ws.cell(hdr + 1, cols["Price [EUR/q unit]"]).value == -2.0
     assert ws.cell(hdr + 1, cols["Exchange id"]).value == "ex1"
+    ws = book["Input sites"]
     hdr, cols = _header_map(ws, "Site id")
     assert [ws.cell(hdr + i, cols["Site id"]).value for i in (1, 2, 3)] == [
         "power", "board", "fish"]
-    hdr, cols = _header_map(ws, "Flow id")
-    fates = [ws.cell(r, cols["Background activity / fate (database:code)"]).value
+    ws = book["Input flows"]
+    hdr, cols = _header_map(ws, "Site id")
+    fates = [ws.cell(r, cols["Background (name · database:code)"]).value
              for r in range(hdr + 1, hdr + 9)]
     assert "ecolca-open:landfill-inert" in fates and "released untreated (no burden)" in fates
+    ws = book["Scenario"]
     texts = {c.value for row in ws.iter_rows() for c in row}
     assert "-heat losses neglected" in texts
     assert "Jacobsen (2006) J. Ind. Ecol. 10(1-2)" in texts
 
 
+def _blocks(ws, hdr, first_col_name="Exchange id"):
+    """{subhead text: [rows]} of a table whose methods are subhead rows (merged, one value)."""
+    out, cur = {}, None
+    r = hdr + 1
+    while r <= ws.max_row and any(ws.cell(r, c).value is not None for c in (1, 2)):
+        if ws.cell(r, 2).value is None and ws.cell(r, 1).value is not None \
+                and ws.cell(r, 1).font.color is not None \
+                and ws.cell(r, 1).font.color.rgb.endswith("2F5D50"):
+            cur = ws.cell(r, 1).value
+            out[cur] = []
+        else:
+            out[cur].append(r)
+        r += 1
+    return out
+
+
 def test_sum_of_exchange_parts_equals_system_delta(book, results):
     ws = book["Exchanges"]
-    hdr, cols = _header_map(ws, "Method")
+    hdr, cols = _header_map(ws, "Exchange id")
     parts = ["Avoided fate [unit/year]", "Avoided supply [unit/year]", "Transport [unit/year]",
              "Processing [unit/year]"]
-    total_rows = [r for r in range(hdr + 1, ws.max_row + 1)
-                  if ws.cell(r, cols["Exchange id"]).value == "Σ"]
-    assert len(total_rows) == len(results.methods)
-    for m, r in zip(results.methods, total_rows):
-        assert ws.cell(r, cols["Method"]).value == method_label(m)
-        exch = [rr for rr in range(hdr + 1, r)
-                if ws.cell(rr, cols["Method"]).value == method_label(m)
-                and ws.cell(rr, cols["Exchange id"]).value != "Σ"]
+    blocks = _blocks(ws, hdr)
+    assert list(blocks) == [f"{method_label(m)} [{results.impact(m).unit}/year]"
+                            for m in results.methods]
+    for m, rows in zip(results.methods, blocks.values()):
+        *exch, r = rows
+        assert ws.cell(r, cols["Exchange id"]).value == "Σ"
         assert len(exch) == 2
         for name in parts + ["Δ_e [unit/year]"]:
             assert ws.cell(r, cols[name]).value == pytest.approx(
@@ -373,59 +427,83 @@ def test_sites_sheet_key_and_warning(book, results):
         first_table.append(ws.cell(r, 1).value)
         r += 1
     assert len(first_table) == 6  # 3 sites x 2 methods, the scenario's key only
-    assert set(first_table) == {report_mod.KEY_LABELS["physical"]}
-    # the side-by-side table: one Δ column per key, labelled, one row per method and site
-    hdr2, cols2 = _header_map(ws, "Method", start=r)
-    key_cols = [h for h in cols2 if h.startswith("Δ, ")]
+    assert set(first_table) == {"physical"}
+    assert r > ws.max_row or all(ws.cell(rr, 1).value is None
+                                 for rr in range(r, ws.max_row + 1))  # one table a sheet
+    # every key side by side, one Δ column per key, one block per method
+    ws = book["Sites, all keys"]
+    texts = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert report_mod.KEY_LABELS["receiver"] in texts  # the keys are explained
+    hdr2, cols2 = _header_map(ws, "Site id")
+    key_cols = {h: k for k in report_mod.KEY_LABELS for h in cols2
+                if h == f"Δ, key {k} [unit/year]"}
     assert len(key_cols) == 5
-    assert any("50/50" in k for k in key_cols) and any("cut-off" in k for k in key_cols)
-    n = 0
-    r = hdr2 + 1
-    while ws.cell(r, 1).value is not None:
-        n += 1
-        r += 1
-    assert n == 6
-    # each cell is the Δ of that site, method and key, as the results hold it
-    by = {(x.site_id, report_mod.method_label(x.method), x.key): x.delta for x in results.sites}
-    keys = {f"Δ, {report_mod.KEY_LABELS[k]} [unit/year]": k for k in report_mod.KEY_LABELS}
-    for rr in range(hdr2 + 1, r):
-        for h, k in keys.items():
-            assert ws.cell(rr, cols2[h]).value == pytest.approx(
-                by[(ws.cell(rr, cols2["Site id"]).value, ws.cell(rr, cols2["Method"]).value, k)])
+    blocks = _blocks(ws, hdr2)
+    assert len(blocks) == 2 and all(len(rows) == 3 for rows in blocks.values())
+    by = {(x.site_id, method_label(x.method), x.key): x.delta for x in results.sites}
+    for head, rows in blocks.items():
+        label = head.rsplit(" [", 1)[0]
+        for rr in rows:
+            for h, k in key_cols.items():
+                assert ws.cell(rr, cols2[h]).value == pytest.approx(
+                    by[(ws.cell(rr, cols2["Site id"]).value, label, k)])
 
 
-def test_economics_total_row(book, results):
-    ws = book["Economics"]
+def test_economics_total_row(results, scenario, tmp_path):
+    results.economics[2].missing_prices = []
+    ws = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "r.xlsx"))["Economics"]
     hdr, cols = _header_map(ws, "Site id")
     assert "Δcost = S − L [EUR/year]" in cols
     total = _find(ws, "Total")
     assert ws.cell(total.row, cols["Δcost = S − L [EUR/year]"]).value == pytest.approx(
         results.total_cost_delta)
-    texts = {c.value for row in ws.iter_rows() for c in row}
-    assert "+natural gas heat" in texts
 
 
-def test_uncertainty_sheet(book):
-    ws = book["Uncertainty"]
-    hdr, cols = _header_map(ws, "Method")
-    assert ws.cell(hdr + 1, cols["P(Δ < 0)"]).value == pytest.approx(0.97)
-    assert ws.cell(hdr + 1, cols["Iterations"]).value == 1000
-    assert ws.cell(hdr + 1, cols["Seed"]).value == 7
-    assert ws.cell(hdr + 1, cols["Δ 2.5 % [unit/year]"]).value == pytest.approx(-2e7)
+def test_economics_missing_price_is_not_computed(book, results):
+    ws = book["Economics"]
+    hdr, cols = _header_map(ws, "Site id")
+    fish = _find(ws, "fish")
+    assert ws.cell(fish.row, cols["Linear cost [EUR/year]"]).value == "not computed"
+    assert ws.cell(fish.row, cols["Missing prices"]).value == "+natural gas heat"
+    total = _find(ws, "Total")
+    assert ws.cell(total.row, cols["Δcost = S − L [EUR/year]"]).value == "not computed"
+    part = _find(ws, "Total of 2")
+    complete = [e for e in results.economics if not e.missing_prices]
+    assert ws.cell(part.row, cols["Δcost = S − L [EUR/year]"]).value == pytest.approx(
+        sum(e.delta for e in complete))
+
+
+def test_monte_carlo_sheet(book):
+    ws = book["Monte Carlo"]
+    hdr, cols = _header_map(ws, "Result")
+    delta = next(r for r in range(hdr + 1, ws.max_row + 1)
+                 if ws.cell(r, cols["Result"]).value == "Δ = S − L")
+    assert ws.cell(delta, cols["P(Δ < 0)"]).value == pytest.approx(0.97)
+    assert ws.cell(delta, cols["2.5 % [unit/year]"]).value == pytest.approx(-2e7)
+    assert ws.cell(delta - 2, cols["Result"]).value == "L"
+    assert ws.cell(delta - 3, 1).value == f"{method_label(GWP)} [kg CO2-Eq/year]"  # its block
+    assert ws.cell(delta - 2, cols["Mean [unit/year]"]).value == pytest.approx(9e8)
+    texts = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "1,000 paired iterations, seed 7" in texts
+    # what the engine does not pass is said, not left out silently
+    assert "Not computed in this run: standard deviation" in texts
+    assert "histogram of Δ" in texts
 
 
 def test_methods_sheet_renders_metadata_generically(results, scenario, tmp_path):
-    results.metadata["some_new_key"] = {"nested": [1, 2], "flag": True}
+    results.metadata["some_new_key"] = {"nested": [1, 2], "flag": True, "empty": ""}
     wb = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "r.xlsx"))
     ws = wb["Methods & data"]
     items = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
-    assert items["brightway project"] == "ecolca-test"
-    assert items["databases › biosphere3"] == "3.10"
+    assert items["Brightway project"] == "ecolca-test"
+    assert items["Elementary flows: biosphere3"] == "version 3.10"
+    assert items["Background database: ecolca-open"].startswith("version 1.0")
     assert items["some new key › nested"] == 1
     assert items["some new key › flag"] == "yes"
+    assert "some new key › empty" not in items  # no empty rows
     assert items["Reference year"] == 2023
-    assert items["methods"].startswith("IPCC 2021 | climate change")
-    assert items["Reference year"] == 2023
+    assert items["LCIA methods"].startswith("IPCC 2021 | climate change")
+    assert items["Monte Carlo"] == "1,000 paired iterations, seed 7"
 
 
 def test_missing_folder_raises_and_leaves_nothing(results, scenario, tmp_path):
@@ -470,7 +548,9 @@ def test_failed_build_keeps_existing_report(results, scenario, tmp_path, monkeyp
     def boom(*a, **k):
         raise RuntimeError("bug while building")
 
-    monkeypatch.setattr(report_mod, "_inventory", boom)
+    from ecolca.report.sheets import inventory
+
+    monkeypatch.setattr(inventory, "write", boom)
     with pytest.raises(ReportError):
         write_report(results, scenario, target)
     assert target.read_bytes() == b"old report"
@@ -502,5 +582,10 @@ def test_no_prices_is_said_not_shown_as_zero(results, scenario, tmp_path):
     summary = " ".join(str(c.value) for row in wb["Summary"].iter_rows() for c in row if c.value)
     assert "not computed: the scenario gives no prices" in summary
     econ = " ".join(str(c.value) for row in wb["Economics"].iter_rows() for c in row if c.value)
-    assert "0 by construction" in econ
+    assert "Costs not computed" in econ
+    assert not any(isinstance(c.value, (int, float)) for row in wb["Economics"].iter_rows()
+                   for c in row)
     assert results.cost_per_avoided(GWP) is None
+    ws = wb["Impacts"]
+    hdr, cols = _header_map(ws, "Method")
+    assert ws.cell(hdr + 1, cols["Cost per avoided unit [EUR/unit]"]).value == "not computed"

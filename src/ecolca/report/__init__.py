@@ -1,0 +1,145 @@
+"""The Excel report of a comparison (methodology.md §3 results, §5 what every report states).
+
+``write_report(results, scenario, path)`` renders a :class:`~ecolca.results.Results` and the
+:class:`~ecolca.model.Scenario` it was computed from into one ``.xlsx`` workbook, one sheet per
+module of :mod:`ecolca.report.sheets` (in their ``ORDER``): Summary, Scenario, the inputs
+(sites, flows, exchanges, exchange terms), Impacts, Exchanges and their chart, Sites under the
+scenario's key and under every key, Economics, Inventory, the Monte Carlo statistics and Δ
+histograms (when run), and Methods & data.
+
+Rules kept everywhere: numbers are stored as numbers (``None`` and non-finite values as empty
+cells; rounding noise as 0), units sit in headers or in a Unit column, user text is never
+interpreted as a formula (one function, :func:`ecolca.report.styles.put`, writes every cell),
+every font is named and every column measured in it, a printed page's repeated header belongs
+to its rows (:mod:`ecolca.report.layout`), and the file is produced in memory and written
+atomically, so a failed write leaves no partial file and the previous report intact.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl import Workbook
+
+from ecolca import __version__
+from ecolca.errors import ReportError
+from ecolca.model import Scenario
+from ecolca.report.common import (
+    KEY_LABELS,
+    LINEAR_DEFINITION,
+    SYMBIOTIC_DEFINITION,
+    Context,
+)
+from ecolca.report.common import verdict as _verdict  # noqa: F401  (the app shares the wording)
+from ecolca.report.layout import Book, Sheet
+from ecolca.report.sheets import SHEETS
+from ecolca.report.styles import clean_text
+from ecolca.results import Results, method_label  # noqa: F401
+from ecolca.scenario_file import atomic_write_bytes
+
+__all__ = ["write_report", "render", "build_workbook", "SHEET_NAMES", "KEY_LABELS", "LINEAR_DEFINITION",
+           "SYMBIOTIC_DEFINITION"]
+
+# every sheet a report can have, in order; sheets with nothing to show are left out
+SHEET_NAMES = tuple(m.NAME for m in SHEETS)
+
+
+def render(results: Results, scenario: Scenario) -> bytes:
+    """The report as the bytes of an .xlsx file."""
+    # a large park makes hundreds of thousands of small objects that all live until the end:
+    # the cyclic garbage collector would only walk them over and over
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _render(results, scenario)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _render(results: Results, scenario: Scenario) -> bytes:
+    wb = Workbook()
+    book = Book(wb)
+    ctx = Context(results, scenario)
+    sheets: list[Sheet] = []
+    for mod in SHEETS:
+        applies = getattr(mod, "applies", None)
+        if applies is not None and not applies(ctx):
+            continue
+        ws = wb.active if not sheets else wb.create_sheet()
+        sh = Sheet(ws, mod.NAME, max_text=getattr(mod, "MAX_TEXT", 45), book=book)
+        mod.write(sh, ctx)
+        sheets.append(sh)
+    for sh in sheets:
+        sh.finish()
+    book.close()
+    wb.properties.title = f"ecolca report: {clean_text(results.scenario_name)}"[:255]
+    wb.properties.creator = f"ecolca {__version__}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _with_cells(buf.getvalue(), [sh.sheet_xml() for sh in sheets])
+
+
+_SHEET_PART = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
+_SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
+
+
+def _with_cells(package: bytes, sheets: list[tuple[str, str]]) -> bytes:
+    """The package openpyxl wrote (styles, columns, merges, print settings, charts), with each
+    worksheet's cells put in from the sheet's own XML."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as zin, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for item in zin.infolist():
+            raw = zin.read(item.filename)
+            m = _SHEET_PART.fullmatch(item.filename)
+            if m:
+                data, dim = sheets[int(m.group(1)) - 1]
+                text = _SHEET_DATA.sub(lambda _: data, raw.decode("utf-8"), count=1)
+                text = _DIMENSION.sub(lambda _: f'<dimension ref="{dim}"/>', text, count=1)
+                raw = text.encode("utf-8")
+            zout.writestr(item.filename, raw)
+    return out.getvalue()
+
+
+def build_workbook(results: Results, scenario: Scenario) -> Workbook:
+    """The report as an openpyxl workbook, read back from the file :func:`render` makes."""
+    return openpyxl.load_workbook(io.BytesIO(render(results, scenario)))
+
+
+def write_report(results: Results, scenario: Scenario, path: str | os.PathLike) -> Path:
+    """Write the Excel report to ``path`` and return it.
+
+    The workbook is built in memory and written atomically: on any failure a
+    :class:`ReportError` naming the path is raised, no partial file is left, and an existing
+    report at ``path`` stays intact. A symbolic link at ``path`` is written through: its target
+    gets the new report and the link stays a link.
+    """
+    p = Path(path)
+    if p.is_symlink():
+        p = Path(os.path.realpath(p))
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        raise ReportError(f"cannot write the report {p}: folder {folder} does not exist")
+    if p.is_dir():
+        raise ReportError(f"cannot write the report {p}: it is a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ReportError(f"cannot write the report {p}: folder {folder} is not writable")
+    try:
+        data = render(results, scenario)
+    except ReportError:
+        raise
+    except Exception as exc:  # a bug or odd data: still never a partial file
+        raise ReportError(f"cannot build the report {p}: {exc}") from exc
+    try:
+        atomic_write_bytes(p, data)
+    except OSError as exc:
+        raise ReportError(f"cannot write the report {p}: {exc.strerror or exc}") from exc
+    return p

@@ -1,0 +1,521 @@
+"""A worksheet with a write cursor that lays itself out for screen and print.
+
+Rules it keeps for every sheet:
+
+* Column widths are measured in Calibri (the font every cell names) and fit a landscape A4 page
+  at no less than ``MIN_SCALE``: text columns wrap before numbers shrink, so a printed page never
+  falls below 8 pt text. Long tables flow onto more pages (fit to one page wide, any number
+  tall) instead of shrinking.
+* A printed page's repeated header and the frozen pane on screen always belong to the rows under
+  them: only a sheet with exactly one table repeats (and freezes) its header; a sheet with
+  several short tables repeats nothing and starts a table on a new page when it would not fit
+  on the current one.
+* A chart starts on a new page and is never taller than a page, so no chart crosses a page break.
+* Every wrapped cell's row is as tall as its wrapped text, measured in Calibri.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Any, Iterable, Sequence
+from xml.sax.saxutils import escape
+
+from openpyxl import Workbook
+from openpyxl.chart._chart import ChartBase
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ecolca.report import styles as st
+
+# ---- the page -----------------------------------------------------------------------------
+PAGE_W_PT, PAGE_H_PT = 841.9, 595.3       # A4 landscape
+MARGIN_LR_IN, MARGIN_TB_IN, HF_IN = 0.4, 0.6, 0.3
+PRINT_W_PT = PAGE_W_PT - 2 * 72 * MARGIN_LR_IN - 14    # a little kept back for rounding
+PRINT_H_PT = PAGE_H_PT - 2 * 72 * MARGIN_TB_IN - 6
+MIN_SCALE = 0.8                                         # 11 pt text prints at ≥ 8.8 pt
+BUDGET_CHARS = PRINT_W_PT / st.PT_PER_CHAR / MIN_SCALE  # widest sheet that keeps MIN_SCALE
+CHART_MAX_H_CM = (PRINT_H_PT - 60) / 28.35              # a chart plus a heading fits a page
+
+MIN_WIDTH = 6.0
+KEEP_HEAD_ROWS = 3      # a heading never ends a page: it keeps at least this many rows with it
+GROW_MAX = 64.0         # chars: room left on a page widens a wrapped text column up to this
+PARAGRAPH_MIN = 100.0   # chars: the narrowest a sheet with paragraphs gets
+MIN_TEXT_WIDTH = 14.0   # a text column narrower than its longest word breaks words, down to this
+HEADER_WANT_PX = 80.0   # a header's text fits in ~2 lines of a column of this width or wider
+NUM_SLACK = 1.15        # numbers get room for a font up to 15 % wider than Calibri: never ###
+
+
+_ALIGN = {
+    "wrap": st.WRAP_TOP,
+    "top": Alignment(vertical="top"),
+    "top_left": Alignment(vertical="top", horizontal="left"),
+    "pair": Alignment(horizontal="left", vertical="top", wrap_text=True),
+    "header": st.HEADER_ALIGN,
+}
+
+
+class Book:
+    """What the sheets of one workbook share: the cell styles (each look registered once with
+    openpyxl, which writes styles.xml) and the cell text written as XML by the sheets
+    themselves (openpyxl's per-cell objects cost more than the whole calculation on a large
+    park)."""
+
+    def __init__(self, wb: Workbook):
+        self.wb = wb
+        self._scratch: Worksheet | None = None
+        self._ids: dict[tuple, int] = {}
+
+    def style(self, font: Font | None, fill: PatternFill | None, border: bool, align: str,
+              fmt: str | None, quote: bool) -> int:
+        key = (id(font), id(fill), border, align, fmt, quote)
+        sid = self._ids.get(key)
+        if sid is None:
+            if self._scratch is None:
+                self._scratch = self.wb.create_sheet("_styles")
+            c = self._scratch.cell(row=1, column=1)
+            c.font = font or st.BODY_FONT
+            if fill is not None:
+                c.fill = fill
+            if border:
+                c.border = st.BORDER
+            if align in _ALIGN:
+                c.alignment = _ALIGN[align]
+            if fmt:
+                c.number_format = fmt
+            c.quotePrefix = quote
+            sid = self._ids[key] = c.style_id
+            c._style = None
+        return sid
+
+    def close(self) -> None:
+        if self._scratch is not None:
+            self.wb.remove(self._scratch)
+            self._scratch = None
+
+
+_LETTERS = [""] + [get_column_letter(c) for c in range(1, 200)]
+
+
+def _cell_xml(col: int, row: int, v: Any, sid: int) -> str:
+    ref = f"{_LETTERS[col] if col < len(_LETTERS) else get_column_letter(col)}{row}"
+    if v is None:
+        return f'<c r="{ref}" s="{sid}"/>'
+    if type(v) is str:
+        sp = ' xml:space="preserve"' if (v != v.strip() or "\n" in v) else ""
+        return f'<c r="{ref}" s="{sid}" t="inlineStr"><is><t{sp}>{escape(v)}</t></is></c>'
+    return f'<c r="{ref}" s="{sid}"><v>{v!r}</v></c>'
+
+
+@lru_cache(maxsize=65536)
+def _text_dims(text: str, size: float, bold: bool) -> tuple[float, float]:
+    """(width of the longest line, width of the longest word) in column characters."""
+    lines = text.split("\n")
+    w = max(st.text_px(line, size, bold) for line in lines)
+    word = max((st.text_px(x, size, bold) for line in lines for x in line.split(" ")),
+               default=0.0)
+    return st.width_chars(w), st.width_chars(word)
+
+
+@lru_cache(maxsize=65536)
+def _wrap_lines(text: str, width: float, size: float, bold: bool) -> int:
+    return st.wrap_lines(text, width, size, bold)
+
+
+class Sheet:
+    """One worksheet being written: ``row`` is the next free row. Cells are kept here and
+    written as XML by :meth:`sheet_xml`; the openpyxl worksheet ``ws`` carries the rest
+    (column widths, merges, print settings, charts)."""
+
+    def __init__(self, ws: Worksheet, title: str, max_text: float = 45,
+                 book: Book | None = None):
+        self.ws = ws
+        ws.title = title
+        self.book = book or Book(ws.parent)
+        self.cells: dict[int, dict[int, str]] = {}  # row -> column -> the cell's XML
+        self.heights: dict[int, float] = {}
+        self.row = 1
+        self.max_text = max_text
+        self.col_cap: dict[int, float] = {}      # per-column text width cap (chars)
+        self.fixed: dict[int, float] = {}        # per-column width set by the content
+        self._num: dict[int, float] = {}         # chars numbers need
+        self._text: dict[int, float] = {}        # chars the longest text line wants
+        self._word: dict[int, float] = {}        # chars of the longest word
+        self._hdr_word: dict[int, float] = {}    # chars of the longest header word
+        self._wrapped: dict[int, list[tuple[int, int, str, float, bool]]] = {}
+        self._spans: list[tuple[int, int, int, str, float, bool]] = []
+        self.tables: list[tuple[int, int, int]] = []
+        self._repeat: list[bool] = []
+        self._blocks: list[tuple[int, int, bool]] = []   # start, end, break before
+        self.max_col = 1
+        self._styles: dict = {}
+        self.scale = 1.0
+
+    # ---- measuring ----------------------------------------------------------------------
+    def _measure(self, row: int, col: int, shown: str | None, how: str | None,
+                 f: Font | None = None, span: int = 0) -> None:
+        if shown is None:
+            return
+        self.max_col = max(self.max_col, col)
+        size = float(f.sz or st.BODY_SIZE) if f is not None else st.BODY_SIZE
+        bold = bool(f.b) if f is not None else False
+        if how == "num":  # Calibri's figures are all as wide; separators are narrower
+            w = st.width_chars(len(shown) * st.DIGIT_PX * size / st.BODY_SIZE * NUM_SLACK)
+            if w > self._num.get(col, 0.0):
+                self._num[col] = w
+            return
+        if span:
+            self._spans.append((row, col, span, shown, size, bold))
+            return
+        w, word = _text_dims(shown, size, bold)
+        if w > self._text.get(col, 0.0):
+            self._text[col] = w
+        if word > self._word.get(col, 0.0):
+            self._word[col] = word
+        self._wrapped.setdefault(row, []).append((col, 1, shown, size, bold))
+
+    def put(self, row: int, col: int, value: Any, kind: str = "auto", *,
+            font: Font | None = None, fill: PatternFill | None = None, border: bool = False,
+            align: str | None = None, measure: bool = True) -> tuple[Any, str | None]:
+        """Write one cell (text never a formula: see :func:`ecolca.report.styles.encode`).
+        Returns (stored value, number format)."""
+        v, fmt, shown = st.encode(value, kind)
+        if v is None:
+            return None, None
+        text = fmt is None
+        if align is None:
+            align = "wrap" if text else ("top_left" if kind in ("text", "wrap") else "top")
+        quote = text and v.startswith(st.FORMULA_LEAD)
+        sid = self.book.style(font, fill, border, align, fmt, quote)
+        self.cells.setdefault(row, {})[col] = _cell_xml(col, row, v, sid)
+        if measure:
+            self._measure(row, col, shown, "text" if text else "num", font)
+        return v, fmt
+
+    # ---- content ------------------------------------------------------------------------
+    def title(self, text: str, subtitle: str | None = None) -> None:
+        self.put(self.row, 1, text, "text", font=st.TITLE_FONT, measure=False, align="top")
+        self.heights[self.row] = 22.0
+        self.row += 1
+        if subtitle:
+            self.paragraph(subtitle, font=st.NOTE_FONT)
+        self.row += 1
+
+    def section(self, text: str) -> None:
+        self.paragraph(text, font=st.SECTION_FONT)
+
+    def paragraph(self, text: str, *, font: Font | None = None, col: int = 1,
+                  span: int = 0) -> int:
+        """Text wrapped across columns ``col``…``span`` (0: the whole width of the sheet); its
+        height is set once the column widths are known. Returns its row."""
+        r = self.row
+        f = font or st.BODY_FONT
+        shown, _ = self.put(r, col, text, "text", font=f, align="wrap", measure=False)
+        self._spans.append((r, col, span, shown or "", float(f.sz or st.BODY_SIZE), bool(f.b)))
+        self.row += 1
+        return r
+
+    def pairs(self, items: Iterable[tuple[str, Any]], kind: str = "auto") -> None:
+        """Label/value lines: the label bold in column A, the value in column B."""
+        for label, value in items:
+            self.put(self.row, 1, label, "text", font=st.BOLD_FONT)
+            self.put(self.row, 2, value, "int" if isinstance(value, int)
+                     and not isinstance(value, bool) else kind, align="pair")
+            self.row += 1
+
+    def skip(self, n: int = 1) -> None:
+        self.row += n
+
+    def table(self, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]], *,
+              total_rows: set[int] | None = None, subheads: set[int] | None = None,
+              col: int = 1, repeat: bool = True,
+              caps: dict[str, float] | None = None) -> tuple[int, int, int]:
+        """A header row (bold, filled, wrapped) and data rows. ``columns``: (header, kind).
+        ``total_rows``: indexes of rows shown bold on a fill; ``subheads``: indexes of rows
+        whose first value is a heading across the table. ``repeat``: this is the sheet's main
+        table, whose header may repeat on printed pages. Returns (header row, first data row,
+        last data row). ``caps``: text width caps (chars) by header."""
+        hdr = self.row
+        for j, (name, _) in enumerate(columns):
+            c = col + j
+            if caps and name in caps:
+                self.col_cap[c] = caps[name]
+            self.put(hdr, c, name, "text", font=st.HEADER_FONT, fill=st.HEADER_FILL,
+                     border=True, align="header", measure=False)
+            # a header may wrap, but into few lines: it wants its longest word, and up to
+            # HEADER_WANT characters of its text
+            words = [st.text_px(w, st.BODY_SIZE, True) for w in name.split()]
+            want = max(max(words, default=0.0),
+                       min(st.text_px(name, st.BODY_SIZE, True), HEADER_WANT_PX))
+            self._hdr_word[c] = max(self._hdr_word.get(c, 0.0), st.width_chars(want))
+            self._wrapped.setdefault(hdr, []).append((c, 1, name, st.BODY_SIZE, True))
+            self.max_col = max(self.max_col, c)
+        r = hdr + 1
+        width = len(columns)
+        book, cells, measure = self.book, self.cells, self._measure
+        looks: dict[tuple, int] = {}
+        kinds = [k for _, k in columns]
+        letters = {c: get_column_letter(c) for c in range(col, col + len(columns))}
+        widest: dict[tuple[int, str], tuple[float, float]] = {}  # (col, format) -> max, min
+        tcache: dict[tuple[str, bool], tuple] = {}
+        text_w, word_w = self._text, self._word
+        num = self._num
+        # a number's width in column characters, as _measure computes it (figures, slack, pad)
+        digit_w = st.DIGIT_PX * NUM_SLACK / st.PX_PER_CHAR
+        pad_w = st.CELL_PAD_PX / st.PX_PER_CHAR
+        block = None
+        for i, values in enumerate(rows):
+            if subheads and i in subheads:
+                if block is not None:
+                    self._blocks.append((block, r - 1, False))
+                block = r
+                self.put(r, col, values[0], "text", font=st.SUBHEAD_FONT, fill=st.SUBHEAD_FILL,
+                         border=True, measure=False, align="wrap")
+                self._spans.append((r, col, col + width - 1, str(values[0]), st.BODY_SIZE,
+                                    True))
+                r += 1
+                continue
+            total = bool(total_rows and i in total_rows)
+            font = st.BOLD_FONT if total else None
+            fill = st.TOTAL_FILL if total else None
+            line = cells.setdefault(r, {})
+            wrapped = self._wrapped.setdefault(r, [])
+            n = len(values)
+            for j in range(width):
+                x = values[j] if j < n else None
+                c = col + j
+                kind = kinds[j]
+                if type(x) is float and kind == "auto" and x - x == 0:  # finite: the fast path
+                    a = x if x >= 0 else -x  # st.auto_format, inline
+                    if a == 0:
+                        fmt = "0"
+                    elif a >= 1e10 or a < 1e-2:
+                        fmt = "0.00E+00"
+                    elif a >= 1000:
+                        fmt = "#,##0"
+                    elif a >= 1:
+                        fmt = "#,##0.00"
+                    else:
+                        fmt = "0.0000"
+                    key = (fmt, total, False, False)
+                    sid = looks.get(key)
+                    if sid is None:
+                        sid = looks[key] = book.style(font, fill, True, "top", fmt, False)
+                    line[c] = f'<c r="{letters[c]}{r}" s="{sid}"><v>{x!r}</v></c>'
+                    # the widest number of a column is measured once, after the loop
+                    m = widest.get((c, fmt))
+                    if m is None or x > m[0] or x < m[1]:
+                        widest[(c, fmt)] = (x if m is None else max(x, m[0]),
+                                            x if m is None else min(x, m[1]))
+                    continue
+                if type(x) is str:  # text: written and measured once per table and look
+                    ent = tcache.get((x, total))
+                    if ent is None:
+                        v = st.clean_text(x)
+                        quote = v.startswith(st.FORMULA_LEAD)
+                        key = (None, total, quote, True)
+                        sid = looks.get(key)
+                        if sid is None:
+                            sid = looks[key] = book.style(font, fill, True, "wrap", None, quote)
+                        sp = ' xml:space="preserve"' if (v != v.strip() or "\n" in v) else ""
+                        size = st.BODY_SIZE
+                        ent = tcache[(x, total)] = (
+                            f'" s="{sid}" t="inlineStr"><is><t{sp}>{escape(v)}</t></is></c>',
+                            _text_dims(v, size, total), (v, size, total))
+                    line[c] = f'<c r="{letters[c]}{r}{ent[0]}'
+                    w, word = ent[1]
+                    if w > text_w.get(c, 0.0):
+                        text_w[c] = w
+                    if word > word_w.get(c, 0.0):
+                        word_w[c] = word
+                    wrapped.append((c, 1, *ent[2]))
+                    continue
+                v, fmt, shown = st.encode(x, kind)
+                text = fmt is None
+                quote = text and v is not None and v.startswith(st.FORMULA_LEAD)
+                key = (fmt, total, quote, kind in ("text", "wrap"))
+                sid = looks.get(key)
+                if sid is None:
+                    align = "wrap" if text else ("top_left" if kind in ("text", "wrap")
+                                                 else "top")
+                    sid = looks[key] = book.style(font, fill, True, align, fmt, quote)
+                # an empty cell still carries the table's border
+                line[c] = _cell_xml(c, r, v, sid)
+                if v is not None:
+                    measure(r, c, shown, "text" if text else "num", font)
+            r += 1
+        if block is not None:  # a block per subheading: heading and rows on one page
+            self._blocks.append((block, r - 1, False))
+        for (c, fmt), (hi, lo) in widest.items():
+            w = max(len(st.formatted(hi, fmt)), len(st.formatted(lo, fmt))) * digit_w + pad_w
+            if w > num.get(c, 0.0):
+                num[c] = w
+        first, last = hdr + 1, r - 1
+        self.tables.append((hdr, first, last))
+        self._repeat.append(repeat)
+        self.row = r + 1
+        return hdr, first, last
+
+    def keep_together(self, start: int, end: int | None = None,
+                      break_before: bool = False) -> None:
+        """Rows ``start``…``end`` (default: up to the cursor) print on one page when they fit
+        on one; ``break_before`` always starts them on a new page."""
+        end = self.row - 1 if end is None else end
+        if end >= start:
+            self._blocks.append((start, end, break_before))
+
+    def chart(self, chart: ChartBase, *, width_cm: float, height_cm: float,
+              col: int = 1, new_page: bool = True) -> int:
+        """Place ``chart`` at the cursor, on a new page (``new_page``), never taller than a
+        page; the rows it covers are reserved. Returns the first row after it."""
+        height_cm = min(height_cm, CHART_MAX_H_CM)
+        chart.width, chart.height = width_cm, height_cm
+        n = math.ceil(height_cm * 28.35 / st.LINE_PT) + 1
+        start = self.row
+        for r in range(start, start + n):
+            self.heights[r] = st.LINE_PT
+        self.ws.add_chart(chart, f"{get_column_letter(col)}{start}")
+        self.row = start + n
+        self._blocks.append((start, start + n - 1, new_page))
+        return self.row
+
+    # ---- finishing ----------------------------------------------------------------------
+    def _widths(self) -> dict[int, float]:
+        want: dict[int, float] = {}
+        least: dict[int, float] = {}
+        self.max_col = max([self.max_col, *self.fixed])
+        for c in range(1, self.max_col + 1):
+            if c in self.fixed:
+                want[c] = least[c] = self.fixed[c]
+                continue
+            cap = self.col_cap.get(c, self.max_text)
+            num = self._num.get(c, 0.0)
+            hdr = self._hdr_word.get(c, 0.0)
+            text = min(cap, self._text.get(c, 0.0))
+            word = min(cap, MIN_TEXT_WIDTH, self._word.get(c, 0.0))
+            want[c] = max(MIN_WIDTH, num, hdr, text)
+            least[c] = max(MIN_WIDTH, num, hdr, word)
+        total = sum(want.values())
+        if total < BUDGET_CHARS:  # room left: wrapped text columns take it, fewer lines
+            full = {c: max(want[c], min(self._text.get(c, 0.0),
+                                        max(GROW_MAX, self.col_cap.get(c, self.max_text))))
+                    for c in want if c not in self.fixed}
+            room = sum(full[c] - want[c] for c in full)
+            if room > 0:
+                give = min(room, BUDGET_CHARS - total)
+                for c in full:
+                    want[c] += (full[c] - want[c]) * give / room
+            total = sum(want.values())
+        if total > BUDGET_CHARS:  # wrap text columns more, in proportion to what they can give
+            room = sum(want[c] - least[c] for c in want)
+            cut = min(room, total - BUDGET_CHARS)
+            if room > 0:
+                for c in want:
+                    want[c] -= (want[c] - least[c]) * cut / room
+        return {c: round(w, 1) for c, w in want.items()}
+
+    def finish(self) -> None:
+        ws = self.ws
+        widths = self._widths()
+        if self._spans and sum(widths.values()) < PARAGRAPH_MIN:
+            # a sheet of a few narrow columns still gives its paragraphs a readable width
+            c = max(widths, key=lambda k: (self._text.get(k, 0.0), -k))
+            widths[c] += PARAGRAPH_MIN - sum(widths.values())
+        for c, w in widths.items():
+            ws.column_dimensions[get_column_letter(c)].width = w
+        total_w = sum(widths.values())
+        self.scale = min(1.0, PRINT_W_PT / (total_w * st.PT_PER_CHAR)) if total_w else 1.0
+        width = lambda c: widths.get(c, MIN_WIDTH)  # noqa: E731
+
+        heights: dict[int, float] = {}
+        for r, cells in self._wrapped.items():
+            h = 0.0
+            for c, _, text, size, bold in cells:
+                w = width(c)
+                # most cells fit on one line: measured once, wrapped only when they do not
+                lines = 1 if _text_dims(text, size, bold)[0] <= w else \
+                    _wrap_lines(text, w, size, bold)
+                h = max(h, lines * st.line_pt(size))
+            heights[r] = max(heights.get(r, 0.0), h)
+        merged = self.ws.merged_cells
+        for r, c1, c2, text, size, bold in self._spans:
+            c2 = c2 or max(self.max_col, c1)
+            if c2 > c1:
+                merged.add(CellRange(min_col=c1, min_row=r, max_col=c2, max_row=r))
+            w = sum(width(c) for c in range(c1, c2 + 1))
+            h = _wrap_lines(text, w, size, bold) * st.line_pt(size)
+            heights[r] = max(heights.get(r, 0.0), h)
+        for r, h in heights.items():
+            if h > st.LINE_PT + 0.5:  # one line of 11 pt fits the default row height
+                self.heights[r] = max(self.heights.get(r, 0.0), round(h + 3, 1))
+
+        repeat = len(self.tables) == 1 and self._repeat[0]
+        ps = ws.page_setup
+        ps.orientation = "landscape"
+        ps.paperSize = ws.PAPERSIZE_A4
+        ps.fitToWidth = 1
+        ps.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.gridLines = False
+        m = ws.page_margins
+        m.left = m.right = MARGIN_LR_IN
+        m.top = m.bottom = MARGIN_TB_IN
+        m.header = m.footer = HF_IN
+        ws.oddFooter.center.text = "&A – page &P of &N"
+        ws.oddFooter.center.font = f"{st.FONT_NAME},Regular"
+        ws.oddFooter.center.size = 11  # scaled with the sheet, like the cells
+        title_h = 0.0
+        if repeat:
+            hdr = self.tables[0][0]
+            ws.print_title_rows = f"{hdr}:{hdr}"
+            ws.freeze_panes = f"A{hdr + 1}"
+            title_h = self.heights.get(hdr, st.LINE_PT)
+        self._page_breaks(title_h)
+
+    def _page_breaks(self, title_h: float) -> None:
+        """Manual breaks before blocks that would cross the bottom of a page, estimated from
+        the row heights at the sheet's print scale."""
+        if not self._blocks:
+            return
+        ws = self.ws
+        page = PRINT_H_PT / self.scale
+        starts = {}
+        for s, e, bb in sorted(self._blocks):
+            starts.setdefault(s, (e, bb))
+        last = max(max(self.cells, default=1), max(e for _, e, _ in self._blocks))
+        h = lambda r: self.heights.get(r, st.LINE_PT)  # noqa: E731
+        fill = 0.0
+        for r in range(1, last + 1):
+            if r in starts:
+                e, bb = starts[r]
+                bh = sum(h(x) for x in range(r, e + 1))
+                if bh > page - title_h:  # a block longer than a page: keep its head together
+                    bh = sum(h(x) for x in range(r, min(e, r + KEEP_HEAD_ROWS) + 1))
+                if fill > title_h and (bb or fill + bh > page):
+                    ws.row_breaks.append(Break(id=r - 1))
+                    fill = title_h
+            if fill + h(r) > page:
+                fill = title_h
+            fill += h(r)
+
+    # ---- the cells as XML ---------------------------------------------------------------
+    def sheet_xml(self) -> tuple[str, str]:
+        """(``<sheetData>`` element, dimension reference) of this sheet's cells and rows."""
+        rows = sorted(set(self.cells) | set(self.heights))
+        max_col = max((max(c) for c in self.cells.values() if c), default=1)
+        out = ["<sheetData>"]
+        add = out.append
+        heights = self.heights
+        for r in rows:
+            h = heights.get(r)
+            add(f'<row r="{r}" ht="{h:g}" customHeight="1">' if h else f'<row r="{r}">')
+            line = self.cells.get(r)
+            if line:
+                add("".join(line[c] for c in sorted(line)))
+            add("</row>")
+        add("</sheetData>")
+        last = max(rows, default=1)
+        return "".join(out), f"A1:{get_column_letter(max_col)}{last}"

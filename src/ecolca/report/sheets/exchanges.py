@@ -1,0 +1,89 @@
+"""Exchanges: the four parts of Δ_e per exchange and method, and Σ Δ_e against the system Δ."""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from ecolca.report import common as cm
+from ecolca.report import styles as st
+from ecolca.report.layout import Sheet
+from ecolca.results import ExchangeTable, method_label
+
+NAME = "Exchanges"
+ORDER = 40
+MAX_TEXT = 30
+
+COLUMNS = [("Exchange id", "text"), ("Exchange", "wrap"),
+           ("Avoided fate [unit/year]", "auto"), ("Avoided supply [unit/year]", "auto"),
+           ("Transport [unit/year]", "auto"), ("Processing [unit/year]", "auto"),
+           ("Δ_e [unit/year]", "auto"), ("Distance [km]", "auto"),
+           ("Break-even distance [km]", "auto"), ("Verdict", "text"),
+           ("System Δ, Impacts sheet [unit/year]", "auto")]
+
+
+def write(sh: Sheet, ctx: cm.Context) -> None:
+    res = ctx.results
+    left_out = [method_label(m) for m in res.methods if not ctx.covered(m)]
+    sh.title("Exchanges: contributions to Δ per exchange and method",
+             "Δ_e = avoided fate + avoided supply + transport + processing; Σ Δ_e equals the "
+             "system Δ (Impacts sheet). Break-even distance: the distance at which Δ_e = 0 "
+             "(< 0: never pays off; below the declared distance: does not pay off as declared). "
+             "One block per method, headed by its name and unit."
+             + (" Left out, not covered by the background (no result, not 0): "
+                + "; ".join(left_out) + "." if left_out else ""))
+    rows: list[list[Any]] = []
+    totals: set[int] = set()
+    heads: set[int] = set()
+    for m in res.methods:
+        if not ctx.covered(m):
+            continue
+        scale = ctx.method_scale(m)
+        imp = res.impact(m)
+        heads.add(len(rows))
+        rows.append([f"{method_label(m)} [{imp.unit}/year]"])
+        cols = _columns(res, m)
+        parts = st.denoise_columns([cols[k] for k in PARTS], scale)
+        verdicts = {}
+        for i, (a, b, c, d, tot) in enumerate(zip(*parts)):
+            be = cols["be"][i]
+            be = be if be is not None and be == be else cols["reason"][i]
+            neg = isinstance(be, float) and be < 0
+            v = verdicts.get((tot < 0, tot == 0, neg))
+            if v is None:
+                v = verdicts[(tot < 0, tot == 0, neg)] = _verdict(tot, cols["be"][i])
+            rows.append([cols["id"][i], cols["label"][i], a, b, c, d, tot, cols["km"][i], be,
+                         v, None])
+        totals.add(len(rows))
+        sums = st.denoise([sum(cols[k]) for k in PARTS] + [imp.delta], scale)
+        rows.append(["Σ", "Σ all exchanges", *sums[:5], None, None, None, sums[5]])
+    sh.table(COLUMNS, rows, total_rows=totals, subheads=heads,
+             caps={"Exchange": 50, "Exchange id": 20, "Verdict": 16,
+                   "Break-even distance [km]": 14})
+
+
+PARTS = ("avoided_fate", "avoided_supply", "transport", "processing", "total")
+
+
+def _columns(res, m) -> dict[str, list]:
+    """The exchanges' parts for method ``m`` as columns: from the result arrays when the
+    results hold them (no object per exchange and method), else from the rows."""
+    t = res.exchanges
+    if isinstance(t, ExchangeTable) and tuple(m) in t._m:
+        j = t._m[tuple(m)]
+        out = {k: t.parts[k][:, j].tolist() for k in ExchangeTable.PARTS}
+        out["total"] = sum(t.parts[k][:, j] for k in ExchangeTable.PARTS).tolist() \
+            if len(t.ids) else []
+        out.update(id=t.ids, label=t.labels, km=t.distance_km, be=t.break_even_km[:, j].tolist(),
+                   reason=[r[j] for r in t.break_even_reason])
+        return out
+    parts = res.exchange_parts(m)
+    out = {k: [getattr(p, k) for p in parts] for k in PARTS}
+    out.update(id=[p.exchange_id for p in parts], label=[p.label for p in parts],
+               km=[p.distance_km for p in parts], be=[p.break_even_km for p in parts],
+               reason=[p.break_even_reason for p in parts])
+    return out
+
+
+def _verdict(total: float, break_even: float | None) -> str:
+    return cm.verdict(types.SimpleNamespace(total=total, break_even_km=break_even))
