@@ -175,7 +175,23 @@ class InventoryTotal:
         return self.symbiotic - self.linear
 
 
-class SiteTable(Sequence):
+class _RowTable(Sequence):
+    """A read-only sequence whose rows are made on demand by ``_at(index)``."""
+
+    def _at(self, idx: int):
+        raise NotImplementedError
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return [self._at(i) for i in range(*idx.indices(len(self)))]
+        if idx < 0:
+            idx += len(self)
+        if not 0 <= idx < len(self):
+            raise IndexError(idx)
+        return self._at(idx)
+
+
+class SiteTable(_RowTable):
     """Per-site results as arrays: a read-only sequence of :class:`SiteResult`, in the order
     method, key, site, made on demand. A park of 3,000 sites, 20 methods and 5 keys has 300,000
     rows; building them all as objects cost more than the calculation itself."""
@@ -195,13 +211,7 @@ class SiteTable(Sequence):
         return SiteResult(self.site_ids[i], self.names[i], self.methods[j], self.units[j], key,
                           float(self.linear[i, j]), float(self.symbiotic[key][i, j]))
 
-    def __getitem__(self, idx):
-        if isinstance(idx, slice):
-            return [self[i] for i in range(*idx.indices(len(self)))]
-        if idx < 0:
-            idx += len(self)
-        if not 0 <= idx < len(self):
-            raise IndexError(idx)
+    def _at(self, idx: int) -> SiteResult:
         n = len(self.site_ids)
         j, rest = divmod(idx, len(self.keys) * n)
         k, i = divmod(rest, n)
@@ -222,7 +232,7 @@ class SiteTable(Sequence):
                 for sid, name, a, b in zip(self.site_ids, self.names, lin, sym)]
 
 
-class ExchangeTable(Sequence):
+class ExchangeTable(_RowTable):
     """Per-exchange parts as arrays: a read-only sequence of :class:`ExchangeParts`, in the
     order exchange, method, made on demand."""
 
@@ -248,13 +258,7 @@ class ExchangeTable(Sequence):
                              self.distance_km[i], None if b != b else float(b),
                              self.break_even_reason[i][j])
 
-    def __getitem__(self, idx):
-        if isinstance(idx, slice):
-            return [self[i] for i in range(*idx.indices(len(self)))]
-        if idx < 0:
-            idx += len(self)
-        if not 0 <= idx < len(self):
-            raise IndexError(idx)
+    def _at(self, idx: int) -> ExchangeParts:
         return self._row(*divmod(idx, len(self.methods)))
 
     def __iter__(self):
