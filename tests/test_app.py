@@ -154,9 +154,13 @@ def test_problems_follow_edits_and_select_what_they_name(window, qtbot, example_
 
 
 def test_run_keeps_the_event_loop_turning_and_results_go_stale(window, qtbot, bw_project,
-                                                               example_path):
+                                                               example_path, monkeypatch):
     window.open_path(example_path, as_new=True)
     ticks = []
+    arrived = []  # when the worker's results reach the GUI thread
+    show = window.results_view.set_results
+    monkeypatch.setattr(window.results_view, "set_results",
+                        lambda r: (arrived.append(time.perf_counter()), show(r)))
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start(5)
@@ -166,8 +170,12 @@ def test_run_keeps_the_event_loop_turning_and_results_go_stale(window, qtbot, bw
         assert window.progress.isVisible()
     timer.stop()
     assert blocker.args == [True]
-    assert len(ticks) >= 3  # the GUI thread kept serving timers while the worker computed
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    # while the worker computed, the GUI thread kept serving timers. Drawing the charts once
+    # the results arrive is GUI-thread work by nature (matplotlib paints in paintEvent: 0.2 to
+    # 1.3 s on a loaded 2-core machine) and is not part of this check.
+    computing = [t for t in ticks if t < arrived[0]]
+    assert len(computing) >= 3
+    gaps = [b - a for a, b in zip(computing, computing[1:])]
     assert max(gaps) < 1.0
     assert window.results is not None
     rv = window.results_view

@@ -3,7 +3,6 @@ state, chart export, the uncertainty tab, and a 300-exchange park drawn without 
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -217,13 +216,11 @@ def test_double_click_emits_exchange_and_site_ids(view, qtbot):
     assert sig.args == ["board"]
 
 
-def test_many_exchanges_show_top_25_and_others_quickly(view):
+def test_many_exchanges_show_top_25_and_others(view):
     res = make_results(n_exchanges=300)
-    t0 = time.perf_counter()
     view.set_results(res)
     view.show_tab("Exchanges")
-    view.chart_figure("Exchanges").canvas.draw()
-    assert time.perf_counter() - t0 < 5.0
+    view.chart_figure("Exchanges").canvas.draw()  # speed is measured in benchmarks/, not here
     assert view.ex_table.rowCount() == 300  # the table lists every exchange
     ax = view.chart_figure("Exchanges").axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
