@@ -223,11 +223,13 @@ def test_consistency_is_checked_at_run_time_and_reported(bw_project, example, mo
     # other) makes the run refuse, not report numbers that do not add up
     other = copy.deepcopy(example)
     other.site("power").flow("coal").amount *= 2
-    real = lca.build_foreground
+    from ecolca.lca import run as engine
 
-    def swapped(sc, lookup=None, model=None):
+    real = engine.build_foreground
+
+    def swapped(sc, lookup=None, table=None):
         return real(other)
-    monkeypatch.setattr(lca, "build_foreground", swapped)
+    monkeypatch.setattr(engine, "build_foreground", swapped)
     with pytest.raises(EcolcaError, match="does not add up"):
         lca.compare(example, project=PROJECT, methods=[GWP])
 

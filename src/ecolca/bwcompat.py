@@ -154,6 +154,7 @@ def scores_multilca(keep_inventories: Iterable[str] = ()):
             names = list(self.supply_arrays)
             bs = self.biosphere_matrix @ np.vstack([self.supply_arrays[n] for n in names]).T
             self._scores = {}
+            self.biosphere_supply = (names, bs)  # elementary flows (rows) of each demand (columns)
             for method, cm in self.characterization_matrices.items():
                 values = np.asarray((cm @ bs).sum(axis=0)).ravel()
                 for name, value in zip(names, values):

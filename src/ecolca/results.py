@@ -240,8 +240,12 @@ class ExchangeTable(_RowTable):
 
     def __init__(self, ids: list[str], labels: list[str], methods: list[tuple[str, ...]],
                  units: list[str], parts: dict[str, np.ndarray], distance_km: list[float],
-                 break_even_km: np.ndarray, break_even_reason: list[list[str | None]]):
+                 break_even_km: np.ndarray, break_even_reason: list[list[str | None]],
+                 break_even_ratio: np.ndarray | None = None):
         self.ids, self.labels, self.methods, self.units = ids, labels, methods, units
+        # r* at which the exchange's Δ_e is 0 (nan where the avoided supply has no impact)
+        self.break_even_ratio = (np.full((len(ids), len(methods)), np.nan)
+                                 if break_even_ratio is None else break_even_ratio)
         self.parts = parts                           # part -> (exchanges, methods)
         self.distance_km = distance_km
         self.break_even_km = break_even_km           # (exchanges, methods); nan where none
@@ -286,6 +290,53 @@ class UncertaintyResult:
     symbiotic: dict[str, float]
     delta: dict[str, float]
     probability_delta_negative: float
+    # the draws themselves (not in --json; the report's and the app's histograms use them)
+    linear_samples: np.ndarray | None = field(default=None, repr=False, compare=False)
+    symbiotic_samples: np.ndarray | None = field(default=None, repr=False, compare=False)
+    delta_samples: np.ndarray | None = field(default=None, repr=False, compare=False)
+    standard_error: dict[str, float] = field(default_factory=dict)  # of the mean Δ and P(Δ<0)
+
+
+@dataclass
+class SensitivityRow:
+    """One parameter moved across its range, the others at their values (one at a time)."""
+
+    parameter: str       # "<item>: <field>"
+    item: str
+    field: str
+    value: float
+    low: float
+    high: float
+    basis: str           # e.g. "lognormal, 2.5–97.5 %" or "±10 % (no uncertainty given)"
+    delta_low: float     # Δ with the parameter at ``low``
+    delta_high: float    # Δ with the parameter at ``high``
+
+    @property
+    def swing(self) -> float:
+        return abs(self.delta_high - self.delta_low)
+
+
+@dataclass
+class GlobalShare:
+    """A parameter's first-order share of the variance of Δ (Sobol S1, estimated from the Monte
+    Carlo draws with SALib's delta-moment method)."""
+
+    parameter: str
+    s1: float
+    s1_conf: float
+
+
+@dataclass
+class Sensitivity:
+    """Which inputs move Δ, for one method: one-at-a-time rows (largest swing first) and, after
+    a Monte Carlo run, each uncertain parameter's share of the variance of Δ."""
+
+    method: tuple[str, ...]
+    unit: str
+    delta: float
+    rows: list[SensitivityRow] = field(default_factory=list)
+    global_shares: list[GlobalShare] = field(default_factory=list)
+    global_note: str = ""
 
 
 @dataclass
@@ -313,6 +364,7 @@ class Results:
     prices_given: bool = True  # False: the scenario has no price at all, so no economics
     calibration: str = "calibrated"  # the scenario's level: illustrative | partly calibrated | …
     assumed_exchanges: list[str] = field(default_factory=list)  # ids whose q is assumed
+    sensitivity: list[Sensitivity] = field(default_factory=list)
 
     # ---- look-ups -----------------------------------------------------------------------
     def impact(self, method: tuple[str, ...]) -> MethodResult:
@@ -403,7 +455,9 @@ class Results:
             yield {"exchange": t.ids[i], "label": t.labels[i], "distance_km": t.distance_km[i],
                    **{p: t.parts[p][i].tolist() for p in t.PARTS}, "total": total[i].tolist(),
                    "break_even_km": [None if b != b else b for b in be],
-                   "break_even_reason": t.break_even_reason[i]}
+                   "break_even_reason": t.break_even_reason[i],
+                   "break_even_ratio": [None if b != b else b
+                                        for b in t.break_even_ratio[i].tolist()]}
 
     def _site_rows(self):
         t = self.sites
@@ -512,5 +566,17 @@ class Results:
                  "seed": u.seed, "linear": u.linear, "symbiotic": u.symbiotic, "delta": u.delta,
                  "probability_delta_negative": u.probability_delta_negative}
                 for u in self.uncertainty
+            ],
+            "sensitivity": [
+                {"method": list(x.method), "unit": x.unit, "delta": x.delta,
+                 "one_at_a_time": [
+                     {"parameter": r.parameter, "item": r.item, "field": r.field,
+                      "value": r.value, "low": r.low, "high": r.high, "basis": r.basis,
+                      "delta_low": r.delta_low, "delta_high": r.delta_high}
+                     for r in x.rows],
+                 "variance_shares": [{"parameter": g.parameter, "s1": num(g.s1),
+                                      "s1_conf": num(g.s1_conf)} for g in x.global_shares],
+                 "variance_shares_note": x.global_note}
+                for x in self.sensitivity
             ],
         }

@@ -1,0 +1,116 @@
+"""Unit scores kept between runs, per (database state, activity, method), in the project folder
+(``<Brightway folder>/<project>/ecolca-cache/unit-scores.sqlite``).
+
+A unit score depends on the activity's database and every database it links to (bw2data's
+``depends``, followed to the end), and on the method's data. The cache key holds a fingerprint of
+each: the databases' ``modified``/``processed`` times and sizes, and the processed method file's
+size and modification time. Writing or reinstalling any of them changes the fingerprint, and its
+old scores are never read again (they are deleted on the next store).
+
+The app's live results and the synergy finder read scores from here without a solve.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS score (
+    db_state TEXT NOT NULL, method_state TEXT NOT NULL, database TEXT NOT NULL, code TEXT NOT NULL,
+    method TEXT NOT NULL, score REAL NOT NULL,
+    PRIMARY KEY (db_state, method_state, database, code, method))"""
+
+
+def _path() -> Path:
+    import bw2data as bd
+
+    folder = Path(bd.projects.dir) / "ecolca-cache"
+    folder.mkdir(exist_ok=True)
+    return folder / "unit-scores.sqlite"
+
+
+def database_state(name: str) -> str:
+    """Fingerprint of ``name`` and every database it depends on."""
+    import bw2data as bd
+
+    seen: list[str] = []
+    todo = [name]
+    while todo:
+        n = todo.pop()
+        if n in seen or n not in bd.databases:
+            continue
+        seen.append(n)
+        todo.extend(bd.databases[n].get("depends", []))
+    h = hashlib.sha256()
+    for n in sorted(seen):
+        md = bd.databases[n]
+        h.update(repr((n, md.get("modified"), md.get("processed"), md.get("number"))).encode())
+    return h.hexdigest()[:32]
+
+
+def method_state(method: tuple[str, ...]) -> str:
+    import bw2data as bd
+
+    m = bd.Method(tuple(method))
+    try:
+        st = Path(m.filepath_processed()).stat()
+        sig = (st.st_size, st.st_mtime_ns)
+    except (OSError, AttributeError):
+        sig = (None, None)
+    return hashlib.sha256(repr((tuple(method), sig, bd.methods.get(tuple(method), {}).get(
+        "num_cfs"))).encode()).hexdigest()[:32]
+
+
+def _connect() -> sqlite3.Connection:
+    con = sqlite3.connect(_path(), timeout=30)
+    con.execute(_SCHEMA)
+    return con
+
+
+def store(keys: list[tuple[str, str]], methods: list[tuple[str, ...]], scores: np.ndarray) -> None:
+    """Keep ``scores`` (len(keys), len(methods)) of background activities ``keys``."""
+    if not keys:
+        return
+    dbs = {k[0]: database_state(k[0]) for k in keys}
+    ms = {m: method_state(m) for m in methods}
+    rows = [(dbs[k[0]], ms[m], k[0], k[1], json.dumps(list(m)), float(scores[i, j]))
+            for i, k in enumerate(keys) for j, m in enumerate(methods)]
+    with _connect() as con:
+        for db, state in dbs.items():  # scores of an older state of this database are dead
+            con.execute("DELETE FROM score WHERE database = ? AND db_state != ?", (db, state))
+        con.executemany("INSERT OR REPLACE INTO score VALUES (?, ?, ?, ?, ?, ?)", rows)
+    con.close()
+
+
+def lookup(keys: list[tuple[str, str]], methods: list[tuple[str, ...]]
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, found): scores (len(keys), len(methods)) from the cache, and a boolean array of
+    the same shape that is True where the score was there for the current database and method
+    states."""
+    out = np.zeros((len(keys), len(methods)))
+    found = np.zeros(out.shape, dtype=bool)
+    if not keys or not _path().exists():
+        return out, found
+    dbs = {k[0]: database_state(k[0]) for k in keys}
+    ms = {m: method_state(m) for m in methods}
+    pos = {(k, json.dumps(list(m))): (i, j) for i, k in enumerate(keys) for j, m in enumerate(methods)}
+    con = _connect()
+    try:
+        for db, state in dbs.items():
+            codes = [k[1] for k in keys if k[0] == db]
+            for a in range(0, len(codes), 500):
+                chunk = codes[a:a + 500]
+                q = (f"SELECT code, method, method_state, score FROM score WHERE db_state = ? AND "
+                     f"database = ? AND code IN ({','.join('?' * len(chunk))})")
+                for code, method, mstate, score in con.execute(q, [state, db, *chunk]):
+                    ij = pos.get(((db, code), method))
+                    if ij is not None and ms[methods[ij[1]]] == mstate:
+                        out[ij] = score
+                        found[ij] = True
+    finally:
+        con.close()
+    return out, found

@@ -1,0 +1,170 @@
+"""The scenario as a Brightway database: the record that Activity Browser opens.
+
+One activity per site (its stand-alone, linear operation), one per exchange (what the exchange
+changes: minus the residue's fate, minus the replaced supply, plus transport and processing), and
+two system activities, *park, linear* (all sites) and *park, symbiotic* (all sites and all
+exchanges). Exchange activities link only to the background, so cycles between sites need nothing
+special. Every amount is a row of the term table (:mod:`ecolca.lca.terms`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ecolca import __version__
+from ecolca.lca.project_check import _Lookup, foreground_name, terms_of
+from ecolca.lca.terms import TermTable
+from ecolca.model import Scenario
+
+
+@dataclass
+class Foreground:
+    database: str
+    ids: dict[str, int]  # foreground code -> node id
+    seconds: float
+
+
+@contextlib.contextmanager
+def _flock(name: str):
+    """An exclusive advisory lock on ``<project folder>/ecolca-locks/<name>.lock``, held until the
+    block ends (or the process does, even by a crash). Works across processes and threads."""
+    import fcntl
+
+    import bw2data as bd
+
+    folder = Path(bd.projects.dir) / "ecolca-locks"
+    folder.mkdir(exist_ok=True)
+    with open(folder / f"{name}.lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def foreground_lock(sc: Scenario):
+    """Hold the scenario's foreground database for this process from writing it to reading its
+    results. Two runs of variants of one file (same id and name) share a foreground: without the
+    lock one could rewrite it while the other computes, and report the other file's numbers."""
+    return _flock("fg-" + hashlib.sha256(foreground_name(sc).encode()).hexdigest()[:32])
+
+
+def build_foreground(sc: Scenario, lookup: _Lookup | None = None,
+                     table: TermTable | None = None) -> Foreground:
+    """Write the scenario as a Brightway database (replacing an earlier one of the same name).
+
+    Call it inside :func:`foreground_lock` when results are read from the database afterwards.
+    A database that this call registers and fails to write is removed again: an error or Ctrl-C
+    leaves no half-registered database in the project."""
+    import bw2data as bd
+    from bw2data.backends import ActivityDataset as AD
+
+    t0 = time.perf_counter()
+    lookup = lookup or _Lookup.for_scenario(sc)
+    name = foreground_name(sc)
+    digest = _foreground_digest(sc, lookup)
+    # bw2data keeps the project's database list (databases.json) in memory and writes all of it
+    # back on every change: another process's writes are invisible to this one, and its own
+    # write would undo theirs. So: one process at a time, and read the list afresh first.
+    with _flock("project-metadata"):
+        bd.databases.load()
+        if name not in bd.databases or bd.databases[name].get("ecolca_digest") != digest:
+            _write_foreground(sc, name, _foreground_data(sc, name, table or terms_of(sc, lookup)),
+                              digest)
+    ids = {code: id_ for code, id_ in AD.select(AD.code, AD.id).where(AD.database == name).tuples()}
+    return Foreground(name, ids, time.perf_counter() - t0)
+
+
+# the layout of the foreground database; a change of it must rewrite every foreground
+FOREGROUND_FORMAT = 2
+
+
+def _foreground_digest(sc: Scenario, lookup: _Lookup) -> str:
+    """What the foreground database is made from: the scenario's sites (id, name, location,
+    flows) and exchanges, its name and id, the background node ids and units it links to, and
+    the foreground layout; not the methods, calculation settings or site positions. An unchanged
+    scenario keeps its foreground, since rewriting it is most of a repeated run's time; a
+    reinstalled background database (new node ids) rewrites it. The dataclasses' reprs are
+    exact (floats round-trip) and are hashed one site at a time, so that a large park is never
+    serialised whole in memory."""
+    h = hashlib.sha256()
+    nodes = sorted((k, lookup.ids[k], str(lookup.nodes[k].get("unit"))) for k in lookup.ids)
+    h.update(repr((FOREGROUND_FORMAT, __version__, sc.name, sc.id, nodes)).encode())
+    for site in sc.sites:
+        h.update(repr((site.id, site.name, site.location, site.flows)).encode())
+    for e in sc.exchanges:
+        h.update(repr(e).encode())
+    return h.hexdigest()
+
+
+def _foreground_data(sc: Scenario, name: str, table: TermTable) -> dict:
+    """The foreground database as bw2data's ``Database.write`` takes it, from the term table."""
+    data: dict = {}
+    amounts = table.amounts()
+    site_rows = table.site_rows(amounts)
+    exchange_rows = table.exchange_rows(amounts)
+
+    def tech(key: tuple[str, str], amount: float) -> dict:
+        return {"input": key, "amount": amount, "type": "technosphere"}
+
+    def bio(key: tuple[str, str], amount: float) -> dict:
+        return {"input": key, "amount": amount, "type": "biosphere"}
+
+    def activity(code: str, label: str, unit: str, exchanges: list[dict], comment: str,
+                 location: str = "GLO") -> None:
+        data[(name, code)] = {
+            "name": label, "reference product": label, "unit": unit, "location": location,
+            "type": "process", "comment": comment,
+            "exchanges": [{"input": (name, code), "amount": 1.0, "type": "production"}] + exchanges,
+        }
+
+    for site in sc.sites:
+        exs = [bio(k, a) if is_bio else tech(k, a) for k, a, is_bio in site_rows[site.id]]
+        activity(f"site:{site.id}", f"{site.name}, stand-alone operation (linear)", "year", exs,
+                 f"Annual flows of site '{site.name}' as it operates on its own.",
+                 site.location or "GLO")
+    for e in sc.exchanges:
+        exs = [tech(k, a) for k, a in exchange_rows[e.id]]
+        activity(f"exchange:{e.id}", f"exchange {sc.exchange_label(e)}", "year", exs,
+                 "Change made by the exchange: minus the residue's fate, minus the replaced supply, "
+                 "plus transport and processing.")
+    activity("park:linear", f"{sc.name}, park, linear configuration", "year",
+             [tech((name, f"site:{s.id}"), 1.0) for s in sc.sites],
+             "Every site buys all supplies and sends every residue to its linear fate.")
+    activity("park:symbiotic", f"{sc.name}, park, symbiotic configuration", "year",
+             [tech((name, f"site:{s.id}"), 1.0) for s in sc.sites]
+             + [tech((name, f"exchange:{e.id}"), 1.0) for e in sc.exchanges],
+             "As linear, with every exchange in place.")
+    return data
+
+
+def _write_foreground(sc: Scenario, name: str, data: dict, digest: str) -> None:
+    import bw2data as bd
+
+    db = bd.Database(name)
+    if name not in bd.databases or bd.databases[name].get("ecolca_digest") != digest:
+        registered = name not in bd.databases
+        try:
+            if registered:
+                db.register(description=f"ecolca foreground of scenario '{sc.name}'",
+                            ecolca_foreground=True)
+            db.write(data, searchable=False)
+            md = bd.databases[name]
+            md.update(ecolca_digest=digest, ecolca=__version__, ecolca_foreground=True)
+            bd.databases[name] = md
+            bd.databases.flush()
+        except BaseException:
+            if registered and name in bd.databases:
+                with contextlib.suppress(Exception):
+                    del bd.databases[name]
+            elif name in bd.databases:  # an old foreground half rewritten: never reuse it
+                with contextlib.suppress(Exception):
+                    md = bd.databases[name]
+                    md.pop("ecolca_digest", None)
+                    bd.databases[name] = md
+                    bd.databases.flush()
+            raise

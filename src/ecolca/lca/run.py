@@ -1,0 +1,320 @@
+"""The comparison: linear vs symbiotic (methodology §2–3), evaluated on the term table.
+
+:func:`compare` checks the scenario, writes its foreground database (the record Activity Browser
+opens), solves once for the unit scores and the foreground's L and S, checks that the term table
+gives the same L and S, and evaluates everything else on the table. :func:`evaluate` is that
+last step alone: the app calls it on every edit of a number (live results, no solve).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ecolca import __version__
+from ecolca.errors import EcolcaError, ScenarioError
+from ecolca.lca import attribution, sensitivity, uncertainty
+from ecolca.lca.economics import _economics
+from ecolca.lca.foreground import Foreground, build_foreground, foreground_lock
+from ecolca.lca.project_check import _Lookup, _to_unit_factor, check_against_project, terms_of
+from ecolca.lca.solve import INVENTORY_LABELS, INVENTORY_UNITS, Solved, method_units, solve
+from ecolca.lca.terms import TermTable
+from ecolca.lca.uncertainty import Cancelled
+from ecolca.model import Scenario
+from ecolca.results import (
+    ExchangeTable,
+    InventoryTotal,
+    MethodResult,
+    ProductRow,
+    Results,
+    SiteTable,
+    UncertaintyResult,
+)
+from ecolca.validation import errors as _errors
+from ecolca.validation import validate
+
+Progress = Callable[[str, float], None]
+
+# relative residual of the run-time identities above which a result is refused
+CONSISTENCY_TOLERANCE = 1e-5
+
+
+@dataclass
+class Evaluation:
+    """What a run keeps so that a scenario whose numbers change can be evaluated again without a
+    solve: the project's nodes it uses, the unit scores and the key-flow inventories."""
+
+    lookup: _Lookup
+    methods: list[tuple[str, ...]]
+    units: list[str]
+    solved: Solved
+    table: TermTable
+    keys: list[tuple[str, str]] = field(default_factory=list)
+
+    def can_evaluate(self, sc: Scenario) -> bool:
+        """True when ``sc`` uses only nodes and methods this evaluation has scores for."""
+        if [tuple(m) for m in sc.methods] != self.methods:
+            return False
+        known = set(self.keys)
+        refs = set(sc.background_refs())
+        refs.update(f.activity.key for _, f in sc.iter_flows() if f.kind == "emission" and f.activity)
+        return refs <= known
+
+
+def _pct_note(sc: Scenario) -> str | None:
+    partial = [s.name for s in sc.sites if s.inventory == "partial"]
+    if not partial:
+        return None
+    return (f"n/m: {len(partial)} of {len(sc.sites)} sites declare only the replaceable part of "
+            f"their inventory ({', '.join(partial[:4])}{', …' if len(partial) > 4 else ''}), so L "
+            "is not the park's whole impact and Δ/L would overstate the change")
+
+
+def _rescored(ev: Evaluation, table: TermTable) -> np.ndarray:
+    """``ev``'s unit scores in the key order of ``table`` (a table of the same scenario edited)."""
+    pos = {k: i for i, k in enumerate(ev.keys)}
+    return ev.solved.scores[[pos[k] for k in table.keys]], ev.solved.inventory[[pos[k] for k in table.keys]]
+
+
+def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Results:
+    """Every deterministic figure of ``sc`` from the term table and ``ev``'s unit scores."""
+    if table is None:
+        table = terms_of(sc, ev.lookup)
+    if table.keys == ev.keys:
+        U, inv_unit = ev.solved.scores, ev.solved.inventory
+    else:
+        U, inv_unit = _rescored(ev, table)
+    methods, munits = ev.methods, ev.units
+    a = table.amounts()
+    lin, sym = table.totals(a, U)
+    note = _pct_note(sc)
+    cov = ev.solved.coverage
+    impacts = [MethodResult(m, munits[j], float(lin[j]), float(sym[j]), cov.get(m), note)
+               for j, m in enumerate(methods)]
+    for r in impacts:
+        if not (math.isfinite(r.linear) and math.isfinite(r.symbiotic)):
+            raise EcolcaError(f"method {' | '.join(r.method)}: the result is not a finite number "
+                              f"(linear {r.linear}, symbiotic {r.symbiotic}); an amount or a "
+                              "factor is too large")
+    contrib = table.contributions(a, U)
+    site_lin = table.by_site(contrib)
+    parts = table.by_exchange(contrib)
+    total = sum(parts.values()) if parts else np.zeros((0, len(methods)))
+
+    # break-even distance of the first leg, other legs as declared (methodology §3)
+    n_e = len(table.exchange_ids)
+    be = np.full((n_e, len(methods)), np.nan)
+    be_reason: list[str | None] = []
+    for i, e in enumerate(sc.exchanges):
+        leg = table.first_leg[i]
+        if leg is None:
+            be_reason.append("no transport")
+            continue
+        if table.tonnes[i] <= 0:
+            be_reason.append("nothing is moved")
+            continue
+        t, d = leg
+        per_km = table.without(t, d) * U[table.key[t]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            be[i] = np.where(per_km != 0, -(total[i] - contrib[t]) / per_km, np.nan)
+        be_reason.append(None)
+    reasons = [[be_reason[i] if be_reason[i] is not None else
+                (None if math.isfinite(be[i, j]) else "transport has no impact in this method")
+                for j in range(len(methods))] for i in range(n_e)]
+    be = np.where(np.isfinite(be), be, np.nan)
+    ex_table = ExchangeTable(
+        list(table.exchange_ids), [sc.exchange_label(e) for e in sc.exchanges], methods, munits,
+        parts, [float(sum(t.distance for t in e.transport)) for e in sc.exchanges], be, reasons,
+        sensitivity.break_even_ratio(table, contrib))
+
+    econ, gains = _economics(sc)
+    site_rows = SiteTable(list(table.site_ids), [s.name for s in sc.sites], methods, munits,
+                          site_lin, attribution.site_symbiotic(sc, site_lin, parts, gains))
+    inv_l, inv_s = table.totals(a, inv_unit)  # key flows sum like scores
+    inventory = [InventoryTotal(lab, unit, float(inv_l[i]), float(inv_s[i]))
+                 for i, (lab, unit) in enumerate(zip(INVENTORY_LABELS, INVENTORY_UNITS))]
+    products = [ProductRow(s.name, f.name, f.amount, f.unit) for s, f in sc.iter_flows()
+                if f.kind == "product"]
+    return Results(
+        scenario_name=sc.name, reference_year=sc.reference_year, currency=sc.currency,
+        attribution_key=sc.attribution_key, functional_unit=products, impacts=impacts,
+        exchanges=ex_table, sites=site_rows, economics=econ, inventory=inventory,
+        prices_given=any(f.price is not None for _, f in sc.iter_flows()) or any(
+            e.economics.price or e.economics.transport_cost or e.economics.processing_cost
+            for e in sc.exchanges),
+        calibration=sc.calibration,
+        assumed_exchanges=[e.id for e in sc.exchanges if e.amount_basis == "assumed"],
+        sensitivity=sensitivity.one_at_a_time(table, U, methods, munits),
+    )
+
+
+def _consistency(table: TermTable, solved: Solved, results: Results) -> dict:
+    """Check, at run time, that the term table and the foreground database give the same L and
+    S (to float32 precision, at which Brightway stores amounts), and that Σ sites = L and
+    Σ parts = S − L. A residual beyond :data:`CONSISTENCY_TOLERANCE` (relative to the sum of
+    absolute contributions) means the two disagree, e.g. the foreground was rewritten underneath
+    the calculation: the run is refused rather than report numbers that do not add up."""
+    a = table.amounts()
+    scale = np.abs(table.contributions(a, solved.scores)).sum(axis=0)
+    worst = {"linear": 0.0, "symbiotic": 0.0, "sites": 0.0, "parts": 0.0}
+    ex = results.exchanges
+    parts_sum = sum(ex.parts[p] for p in ex.PARTS).sum(axis=0) if len(ex.ids) else 0.0
+    for j, r in enumerate(results.impacts):
+        s = max(scale[j], abs(r.linear), abs(r.symbiotic), 1e-300)
+        res = {"linear": (r.linear - solved.foreground["linear"][j]) / s,
+               "symbiotic": (r.symbiotic - solved.foreground["symbiotic"][j]) / s,
+               "sites": (results.sites.linear[:, j].sum() - r.linear) / s,
+               "parts": (float(np.asarray(parts_sum)[j]) if len(ex.ids) else 0.0) / s - r.delta / s}
+        for k, v in res.items():
+            worst[k] = max(worst[k], abs(float(v)))
+        if max(abs(float(v)) for v in res.values()) > CONSISTENCY_TOLERANCE:
+            raise EcolcaError(
+                f"method {' | '.join(r.method)}: the calculation does not add up (term table − "
+                f"foreground database: linear {r.linear - solved.foreground['linear'][j]:.6g}, "
+                f"symbiotic {r.symbiotic - solved.foreground['symbiotic'][j]:.6g}); was the "
+                "scenario's foreground database changed during the run? Run again.")
+    return {"term_table_minus_foreground_linear": worst["linear"],
+            "term_table_minus_foreground_symbiotic": worst["symbiotic"],
+            "sum_of_sites_minus_linear": worst["sites"], "sum_of_parts_minus_delta": worst["parts"],
+            "relative_to": "the sum of absolute contributions", "tolerance": CONSISTENCY_TOLERANCE,
+            "note": "checked at run time for every method: L and S from the term table against "
+                    "Brightway's solve of the foreground database, which stores amounts as float32"}
+
+
+def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, ...]] | None = None,
+            iterations: int | str | None = None, seed: int | None = None,
+            progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
+            timings: dict | None = None, workers: int = 1, dask: str | None = None,
+            background_uncertainty: bool = True, keep: list | None = None) -> Results:
+    """Compute L and S for every method, the per-exchange parts, per-site views, key inventory
+    totals, economics, one-at-a-time sensitivity and (if ``iterations``) paired Monte Carlo
+    statistics with variance shares.
+
+    Raises :class:`ScenarioError` listing every problem when the scenario is not valid for the
+    project; nothing is computed then. When ``keep`` is a list, the run's :class:`Evaluation`
+    is appended to it (the app keeps it for live results).
+    """
+    import bw2data as bd
+
+    from ecolca.project import activate
+
+    say = progress or (lambda m, f: None)
+    stop = cancelled or (lambda: False)
+    timings = timings if timings is not None else {}
+    project = activate(project)
+    methods = [tuple(m) for m in (methods or sc.methods)]
+    if methods != [tuple(m) for m in sc.methods]:
+        sc = copy.deepcopy(sc)
+        sc.methods = methods
+    say("Checking the scenario", 0.02)
+    problems = validate(sc)
+    lookup = None
+    tables: list[TermTable] = []
+    if not _errors(problems):
+        lookup = _Lookup.for_scenario(sc)
+        problems += check_against_project(sc, lookup, tables, validated=True)
+    if _errors(problems):
+        raise ScenarioError(_errors(problems), sc.name)
+    table = tables[0]
+
+    say("Building the foreground database", 0.1)
+    with foreground_lock(sc):
+        fg = build_foreground(sc, lookup, table)
+        timings["foreground"] = fg.seconds
+        if stop():
+            raise Cancelled()
+        say(f"Calculating {2 + table.n_background} demands × {len(methods)} methods "
+            "(one factorisation)", 0.25)
+        t0 = time.perf_counter()
+        solved = solve(table, lookup, methods, fg.ids)
+        timings["lca"] = time.perf_counter() - t0
+    if stop():
+        raise Cancelled()
+    say("Collecting results", 0.7)
+    munits = method_units(methods)
+    ev = Evaluation(lookup, methods, [munits[m] for m in methods], solved, table, list(table.keys))
+    results = evaluate(sc, ev, table)
+    results.metadata = _metadata(sc, fg, methods, 0, 0)
+    results.metadata["consistency"] = _consistency(table, solved, results)
+    if solved.notes:
+        results.metadata["notes"] = solved.notes
+
+    iterations = sc.monte_carlo_iterations if iterations is None else iterations
+    seed = sc.monte_carlo_seed if seed is None else seed
+    if iterations:
+        t0 = time.perf_counter()
+        draws = uncertainty.run(
+            sc, table, solved.scores, [lookup.ids[k] for k in table.keys[:table.n_background]],
+            project, str(bd.projects._base_data_dir), methods, iterations, seed,
+            background=background_uncertainty, workers=workers, dask=dask, say=say, stop=stop)
+        results.uncertainty = _uncertainty_results(draws, methods, ev.units, seed)
+        d = draws.symbiotic - draws.linear
+        sensitivity.global_shares(results.sensitivity, table, draws.parameters, d,
+                                  uncertainty.uncertain(table), seed)
+        timings["monte_carlo"] = time.perf_counter() - t0
+        results.metadata["monte_carlo"] = {
+            "iterations": int(d.shape[1]), "seed": seed,
+            "requested": iterations, "chunk": uncertainty.CHUNK, "ran_on": draws.workers,
+            "background_distributions": bool(background_uncertainty),
+            "seeds": "chunk i draws from child i of numpy.random.SeedSequence(seed)"}
+    if keep is not None:
+        keep.append(ev)
+    say("Done", 1.0)
+    return results
+
+
+def _uncertainty_results(draws, methods, units, seed) -> list[UncertaintyResult]:
+    out = []
+    d = draws.symbiotic - draws.linear
+    se_p, se_m = uncertainty.standard_errors(d)
+    for j, m in enumerate(methods):
+        out.append(UncertaintyResult(
+            m, units[j], int(d.shape[1]), seed, uncertainty.stats(draws.linear[j]),
+            uncertainty.stats(draws.symbiotic[j]), uncertainty.stats(d[j]),
+            float(np.mean(d[j] < 0)), draws.linear[j], draws.symbiotic[j], d[j],
+            {"mean_delta": float(se_m[j]), "probability_delta_negative": float(se_p[j])}))
+    return out
+
+
+def _metadata(sc: Scenario, fg: Foreground, methods, iterations: int, seed: int) -> dict:
+    import bw2calc
+    import bw2data as bd
+
+    dbs = {}
+    for name in sorted(bd.databases):
+        if name == fg.database or not name.startswith("ecolca:"):
+            md = bd.databases[name]
+            dbs[name] = str(md.get("ecolca_version") or md.get("version") or "")
+    return {
+        "ecolca_version": __version__,
+        "calculated": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "brightway_project": bd.projects.current,
+        "brightway_dir": str(bd.projects._base_data_dir),
+        "foreground_database": fg.database,
+        "background_database": sc.background_database,
+        "databases": dbs,
+        "bw2data_version": ".".join(map(str, bd.__version__)) if isinstance(bd.__version__, tuple) else str(bd.__version__),
+        "bw2calc_version": ".".join(map(str, bw2calc.__version__)) if isinstance(bw2calc.__version__, tuple) else str(bw2calc.__version__),
+        "lcia_methods": [" | ".join(m) for m in methods],
+        "lcia_methods_source": "bw2io bundled LCIA data (ecoinvent 3.9 LCIA implementation)",
+        "attribution_key": sc.attribution_key,
+        "monte_carlo": {"iterations": iterations, "seed": seed} if iterations else "not run",
+        "functional_unit": "annual output of all sites in the reference year (system expansion)",
+        "linear_definition": "every site buys all its supplies from the market and sends every "
+                             "residue to its linear fate",
+        "symbiotic_definition": "as linear, but each exchange lowers the supplier's residue to "
+                                "fate by q and the receiver's purchased supply by r·q, and adds "
+                                "transport q·d and processing q·a",
+        "engine": "term table (docs/engine.md): every figure is Σ amount × unit score; L and S "
+                  "checked against Brightway's solve of the foreground database",
+    }
+
+
+__all__ = ["compare", "evaluate", "Evaluation", "Cancelled", "CONSISTENCY_TOLERANCE",
+           "_to_unit_factor"]

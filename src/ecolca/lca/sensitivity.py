@@ -1,0 +1,105 @@
+"""Which inputs move Δ (docs/engine.md, "Sensitivity").
+
+- One at a time: each parameter a term depends on is moved to the ends of its uncertainty range
+  (the distribution's 2.5–97.5 % interval, or ±10 % of its value where it has none), the others
+  kept at their values, and Δ = S − L is evaluated on the term table (no solve).
+- Global: after a Monte Carlo run, each uncertain parameter's first-order share of the variance
+  of Δ (Sobol S1), estimated from the same draws with SALib's RBD-FAST (Plischke 2010; Tissot
+  and Prieur 2012). The background's own variability is not a parameter: 1 − Σ S1 is the share
+  of the background and of interactions.
+- Break-even substitution ratio r* of each exchange: the r at which its Δ_e is 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ecolca.lca.terms import AVOIDED_SUPPLY, TermTable, uncertainty_range
+from ecolca.results import GlobalShare, Sensitivity, SensitivityRow
+
+# global shares: at most this many parameters (the largest one-at-a-time swings) enter RBD-FAST
+GLOBAL_MAX_PARAMETERS = 30
+GLOBAL_MIN_DRAWS = 100
+
+
+def one_at_a_time(table: TermTable, scores: np.ndarray, methods, units) -> list[Sensitivity]:
+    """One :class:`Sensitivity` per method, rows sorted by swing (largest first)."""
+    v = table.values
+    used = table.used_params()
+    ranges = [uncertainty_range(table.params[i]) for i in used.tolist()]
+    k = len(used)
+    V = np.repeat(v[:, None], 2 * k + 1, axis=1)  # column 0: every parameter at its value
+    for c, (i, (lo, hi, _)) in enumerate(zip(used.tolist(), ranges)):
+        V[i, 1 + 2 * c] = lo
+        V[i, 2 + 2 * c] = hi
+    lin, sym = table.totals(table.amounts(V), scores)  # (n_methods, 2k+1)
+    d = sym - lin
+    out = []
+    for j, m in enumerate(methods):
+        rows = []
+        for c, i in enumerate(used.tolist()):
+            p = table.params[i]
+            lo, hi, basis = ranges[c]
+            rows.append(SensitivityRow(p.label, p.item, p.field, p.value, lo, hi, basis,
+                                       float(d[j, 1 + 2 * c]), float(d[j, 2 + 2 * c])))
+        rows.sort(key=lambda r: -r.swing)
+        out.append(Sensitivity(tuple(m), units[j], float(d[j, 0]), rows))
+    return out
+
+
+def break_even_ratio(table: TermTable, contrib: np.ndarray) -> np.ndarray:
+    """(n_exchanges, n_methods): r* = −(Δ_e − avoided supply) / (avoided supply / r), the
+    substitution ratio at which the exchange breaks even; nan where the avoided supply has no
+    impact in a method. Avoided supply is linear in r, every other part independent of it."""
+    n_e, n_m = len(table.exchange_ids), contrib.shape[1]
+    total = np.zeros((n_e, n_m))
+    sup = np.zeros((n_e, n_m))
+    ex = table.exchange >= 0
+    np.add.at(total, table.exchange[ex], contrib[ex])
+    m = table.part == AVOIDED_SUPPLY
+    np.add.at(sup, table.exchange[m], contrib[m])
+    r = np.array([next(p.value for p in table.params if p.kind == "r" and p.exchange == eid)
+                  for eid in table.exchange_ids]) if n_e else np.zeros(0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_r = sup / r[:, None]
+        out = np.where((per_r != 0) & np.isfinite(per_r), -(total - sup) / per_r, np.nan)
+    return out
+
+
+def global_shares(sens: list[Sensitivity], table: TermTable, params: np.ndarray,
+                  deltas: np.ndarray, uncertain: list[int], seed: int) -> None:
+    """Fill each Sensitivity's ``global_shares`` from the Monte Carlo draws: ``params``
+    (n_params, n) and ``deltas`` (n_methods, n)."""
+    n = deltas.shape[1]
+    if not uncertain:
+        for s in sens:
+            s.global_note = ("no parameter of the scenario has a distribution: the variance of Δ "
+                             "comes from the background alone")
+        return
+    if n < GLOBAL_MIN_DRAWS:
+        for s in sens:
+            s.global_note = f"not estimated: {n} draws (at least {GLOBAL_MIN_DRAWS} needed)"
+        return
+    from SALib.analyze import rbd_fast
+
+    label_to_index = {table.params[i].label: i for i in uncertain}
+    for j, s in enumerate(sens):
+        chosen = [label_to_index[r.parameter] for r in s.rows if r.parameter in label_to_index]
+        chosen = [i for i in chosen if np.ptp(params[i]) > 0][:GLOBAL_MAX_PARAMETERS]
+        y = deltas[j]
+        if not chosen or not np.ptp(y) > 0:
+            s.global_note = "Δ does not vary over the draws"
+            continue
+        X = params[chosen].T
+        problem = {"num_vars": len(chosen), "names": [table.params[i].label for i in chosen],
+                   "bounds": [[float(X[:, c].min()), float(X[:, c].max())] for c in range(len(chosen))]}
+        res = rbd_fast.analyze(problem, X, y, num_resamples=20, seed=seed, print_to_console=False)
+        shares = [GlobalShare(problem["names"][c], float(res["S1"][c]), float(res["S1_conf"][c]))
+                  for c in range(len(chosen))]
+        shares.sort(key=lambda g: -g.s1)
+        s.global_shares = shares
+        rest = 1.0 - sum(max(g.s1, 0.0) for g in shares)
+        s.global_note = (f"first-order Sobol indices (RBD-FAST, SALib) from {n} Monte Carlo draws "
+                         f"of the {len(chosen)} uncertain parameters with the largest one-at-a-time "
+                         f"swing; 1 − ΣS1 = {rest:.2f} is the share of the background's variability "
+                         "and of interactions")

@@ -1,0 +1,193 @@
+"""What only a Brightway solve gives: the unit score of every background activity a scenario uses
+(per method), the characterization factor of every direct emission, the key elementary flows of
+one unit of each activity, the coverage of each method, and L and S of the foreground database
+(the cross-check of the term table).
+
+One :class:`bw2calc.MultiLCA` covers every demand for every method: the technosphere matrix is
+factorised once. Unit scores are cached per background state and method in the project folder
+(:mod:`ecolca.lca.cache`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ecolca import bwcompat
+from ecolca.lca.project_check import _Lookup
+from ecolca.lca.terms import TermTable
+
+# key elementary flows summed for the Inventory view: (label, flow names, top-level category)
+KEY_FLOWS: list[tuple[str, tuple[str, ...], str]] = [
+    ("Carbon dioxide, fossil (to air)", ("Carbon dioxide, fossil",), "air"),
+    ("Carbon dioxide, non-fossil (to air)", ("Carbon dioxide, non-fossil",), "air"),
+    ("Methane, fossil (to air)", ("Methane, fossil",), "air"),
+    ("Methane, non-fossil (to air)", ("Methane, non-fossil",), "air"),
+    ("Dinitrogen monoxide (to air)", ("Dinitrogen monoxide",), "air"),
+    ("Sulfur dioxide (to air)", ("Sulfur dioxide",), "air"),
+    ("Nitrogen oxides (to air)", ("Nitrogen oxides",), "air"),
+    ("Particulate matter, < 2.5 um (to air)", ("Particulate Matter, < 2.5 um",), "air"),
+]
+WATER_WITHDRAWAL_LABEL = "Water withdrawal (natural resource, in water)"
+INVENTORY_LABELS = [k[0] for k in KEY_FLOWS] + [WATER_WITHDRAWAL_LABEL]
+INVENTORY_UNITS = ["kilogram"] * len(KEY_FLOWS) + ["cubic meter"]
+
+# uncovered processes named per category; the rest are counted
+COVERAGE_NAMES = 8
+
+
+def _flow_label(name: str, categories: tuple, unit: str) -> int | None:
+    """The Inventory row an elementary flow counts in, or None."""
+    for i, (_, names, top) in enumerate(KEY_FLOWS):
+        if name in names and categories[:1] == (top,):
+            return i
+    if categories[:2] == ("natural resource", "in water") and name.startswith("Water") \
+            and unit == "cubic meter":
+        return len(KEY_FLOWS)
+    return None
+
+
+@dataclass
+class Solved:
+    """The numbers of one solve, aligned with a term table's keys."""
+
+    methods: list[tuple[str, ...]]
+    scores: np.ndarray              # (n_keys, n_methods): unit scores, then CFs of direct emissions
+    inventory: np.ndarray           # (n_keys, n_inventory_rows): key flows per unit of each node
+    coverage: dict = field(default_factory=dict)
+    foreground: dict = field(default_factory=dict)  # {"linear": (n_methods,), "symbiotic": …}
+    notes: list[str] = field(default_factory=list)
+
+
+def solve(table: TermTable, lookup: _Lookup, methods: list[tuple[str, ...]],
+          fg_ids: dict[str, int] | None = None) -> Solved:
+    """Solve the background demands of ``table`` (and the foreground's two configurations when
+    ``fg_ids`` is given) for every method."""
+    import bw2data as bd
+
+    bg_keys = table.keys[:table.n_background]
+    bio_keys = table.keys[table.n_background:]
+    demands: dict[str, dict[int, float]] = {}
+    if fg_ids is not None:
+        demands["linear"] = {fg_ids["park:linear"]: 1.0}
+        demands["symbiotic"] = {fg_ids["park:symbiotic"]: 1.0}
+    for k in bg_keys:
+        demands[f"bg:{k[0]}|{k[1]}"] = {lookup.ids[k]: 1.0}
+    config = {"impact_categories": methods}
+    keep = ("linear", "symbiotic") if fg_ids is not None else ()
+    data_objs = bd.get_multilca_data_objs(functional_units=demands, method_config=config)
+    mlca = bwcompat.scores_multilca(keep_inventories=keep)(
+        demands=demands, method_config=config, data_objs=data_objs)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mlca.lci()
+        mlca.lcia()
+    notes = [f"{w.message}: no elementary flow of this inventory has a characterization factor "
+             "in this method, so its result is 0" for w in caught
+             if "characterization matrix" in str(w.message)]
+    sc = mlca.scores
+    U = np.zeros((len(table.keys), len(methods)))
+    for j, m in enumerate(methods):
+        for i, k in enumerate(bg_keys):
+            U[i, j] = sc[(m, f"bg:{k[0]}|{k[1]}")]
+        for i, k in enumerate(bio_keys, start=len(bg_keys)):
+            row = mlca.dicts.biosphere.get(lookup.ids[k])
+            U[i, j] = 0.0 if row is None else float(mlca.characterization_matrices[m][row, row])
+    inv = _key_flow_inventory(mlca, table, lookup)
+    try:  # kept for the app's live results and the synergy finder; a failure costs only speed
+        from ecolca.lca import cache
+
+        cache.store(list(bg_keys), methods, U[:len(bg_keys)])
+    except (OSError, sqlite3.Error):
+        pass
+    out = Solved(methods, U, inv, notes=notes)
+    if fg_ids is not None:
+        out.foreground = {c: np.array([sc[(m, c)] for m in methods]) for c in ("linear", "symbiotic")}
+        out.coverage = _coverage(mlca, methods, set(fg_ids.values()), bg_keys, lookup)
+    return out
+
+
+def _key_flow_inventory(mlca, table: TermTable, lookup: _Lookup) -> np.ndarray:
+    """(n_keys, n_inventory_rows): the key elementary flows of one unit of each background
+    activity (from the solve) and of each direct emission (itself)."""
+    from bw2data.backends import ActivityDataset as AD
+
+    rev = {v: k for k, v in mlca.dicts.biosphere.items()}  # matrix row -> node id
+    meta = {row.id: (row.name, tuple(row.data.get("categories", ())), row.data.get("unit", ""))
+            for row in AD.select(AD.id, AD.name, AD.data).where(AD.id.in_(list(rev.values())))}
+    label_of_row = {}
+    for r, nid in rev.items():
+        lab = _flow_label(*meta.get(nid, ("", (), "")))
+        if lab is not None:
+            label_of_row[r] = lab
+    inv = np.zeros((len(table.keys), len(INVENTORY_LABELS)))
+    names, bs = mlca.biosphere_supply
+    col = {n: i for i, n in enumerate(names)}
+    rows = np.array(sorted(label_of_row), dtype=int)
+    labs = np.array([label_of_row[r] for r in rows.tolist()], dtype=int)
+    for i, k in enumerate(table.keys[:table.n_background]):
+        c = col[f"bg:{k[0]}|{k[1]}"]
+        if len(rows):
+            vals = np.asarray(bs[rows, c]).ravel()
+            np.add.at(inv[i], labs, vals)
+    for i, k in enumerate(table.keys[table.n_background:], start=table.n_background):
+        node = lookup.nodes.get(k, {})
+        lab = _flow_label(node.get("name", ""), tuple(node.get("categories", ())), node.get("unit", ""))
+        if lab is not None:
+            inv[i, lab] = 1.0
+    return inv
+
+
+def _coverage(mlca, methods, fg_ids: set[int], bg_keys, lookup: _Lookup) -> dict:
+    """{method: Coverage} (docs/methodology-notes.md, "Coverage").
+
+    The supply chain is every background process with a non-zero amount in L or S; of those
+    that exchange at least one elementary flow, a process is *covered* for a method when one of
+    its own elementary flows has a characterization factor in it. Processes with no elementary
+    flow at all (pure markets) do not count. The sites' direct emissions count apart."""
+    from bw2data.backends import ActivityDataset as AD
+    from scipy import sparse
+
+    from ecolca.results import Coverage
+
+    col_of = mlca.dicts.activity
+    fg_cols = np.array(sorted(col_of[i] for i in fg_ids if i in col_of), dtype=int)
+    s = np.abs(mlca.supply_arrays["linear"]) + np.abs(mlca.supply_arrays["symbiotic"])
+    B = sparse.csc_matrix(mlca.biosphere_matrix)
+    has_flow = np.diff(B.indptr) > 0
+    chain = (s != 0) & has_flow
+    is_fg = np.zeros(len(s), dtype=bool)
+    is_fg[fg_cols] = True
+    bg_cols = np.nonzero(chain & ~is_fg)[0]
+    fg_with_flows = np.nonzero(chain & is_fg)[0]
+    rev = {c: nid for nid, c in col_of.items()}
+    nodes = {row.id: (row.name, row.database) for row in AD.select(AD.id, AD.name, AD.database)
+             .where(AD.id.in_([rev[c] for c in bg_cols.tolist()]))} if len(bg_cols) else {}
+    own = {lookup.ids[k] for k in bg_keys}
+    databases = sorted({db for _, db in nodes.values()})
+    Bb = (B != 0).astype(np.int32)
+    out = {}
+    for m in methods:
+        cf = np.asarray(mlca.characterization_matrices[m].diagonal() != 0, dtype=np.int32)
+        hits = Bb.T @ cf                       # per activity: characterised flows it exchanges
+        covered_cols = hits[bg_cols] > 0
+        direct = bool(len(fg_with_flows) and (hits[fg_with_flows] > 0).any())
+        n, k = len(bg_cols), int(covered_cols.sum())
+        missing_ids = [rev[c] for c in bg_cols[~covered_cols].tolist()]
+        missing_ids.sort(key=lambda i: (i not in own, nodes.get(i, ("", ""))[0]))
+        names = [nodes.get(i, (str(i), ""))[0] for i in missing_ids]
+        status = "covered" if k == n else "not covered" if k == 0 and not direct else "partial"
+        if k == n and n == 0 and not direct:
+            status = "not covered"
+        out[m] = Coverage(status, n, k, databases, names[:COVERAGE_NAMES],
+                          max(0, len(names) - COVERAGE_NAMES), direct)
+    return out
+
+
+def method_units(methods: list[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+    import bw2data as bd
+
+    return {m: bd.methods.get(m, {}).get("unit", "") for m in methods}

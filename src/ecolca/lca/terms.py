@@ -1,0 +1,349 @@
+"""The one formulation of a park: a table of terms (docs/engine.md).
+
+A scenario compiles to a :class:`TermTable`. Each term is
+
+    amount = const × p[i] × p[j] × p[k]     (in the unit of background node ``key``)
+
+where ``p`` are the scenario's parameters (flow amounts, exchange amounts q, substitution ratios
+r, transport distances, processing amounts; a missing factor is 1) and ``const`` holds the sign
+and the unit conversions. The term's impact is its amount times the node's unit score per
+method (a background activity) or its characterization factor (a direct emission).
+
+Columns of the table: the node, the site or the exchange the term belongs to, and its *part*:
+
+- ``site``: a site's stand-alone (linear) operation; in L and in S;
+- ``avoided_fate``, ``avoided_supply``, ``transport``, ``processing``: what an exchange changes;
+  in S only.
+
+Deterministic results, per-exchange parts, per-site figures, Monte Carlo, sensitivity, live
+updates in the app and the Brightway foreground database (the record Activity Browser opens) are
+all read from this one table.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ecolca import units
+from ecolca.errors import Problem
+from ecolca.model import Scenario, Uncertainty
+
+PARTS = ("site", "avoided_fate", "avoided_supply", "transport", "processing")
+EXCHANGE_PARTS = PARTS[1:]
+SITE, AVOIDED_FATE, AVOIDED_SUPPLY, TRANSPORT, PROCESSING = range(5)
+
+
+@dataclass
+class Param:
+    """One number of the scenario that the results depend on."""
+
+    kind: str            # "amount" (a flow), "q", "r", "distance", "processing"
+    value: float
+    uncertainty: Uncertainty
+    item: str            # e.g. "site 'Power plant', flow 'fly ash'", "exchange 'ash-to-cement'"
+    field: str           # e.g. "amount", "substitution_ratio", "transport[1].distance_km"
+    site: str = ""       # site id (flow amounts and flow legs)
+    flow: str = ""       # flow id
+    exchange: str = ""   # exchange id
+
+    @property
+    def label(self) -> str:
+        return f"{self.item}: {self.field}"
+
+
+@dataclass
+class TermTable:
+    """A scenario's terms as arrays (one row a term) and its parameters."""
+
+    keys: list[tuple[str, str]]          # background activities first, then biosphere flows
+    n_background: int
+    params: list[Param]
+    const: np.ndarray                    # (n,) float64
+    p: np.ndarray                        # (n, 3) int: parameter indices, -1 for "none"
+    key: np.ndarray                      # (n,) int: index into keys
+    site: np.ndarray                     # (n,) int: index into site_ids, -1 for exchange terms
+    exchange: np.ndarray                 # (n,) int: index into exchange_ids, -1 for site terms
+    part: np.ndarray                     # (n,) int: index into PARTS
+    where: list[tuple[str, str]]         # (item, field) each term's amount comes from
+    site_ids: list[str]
+    exchange_ids: list[str]
+    # per exchange: (index of the first transport leg's term, its distance parameter) or None
+    first_leg: list[tuple[int, int] | None] = field(default_factory=list)
+    tonnes: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per exchange, t moved
+
+    # -- parameters ----------------------------------------------------------------------------
+    @property
+    def values(self) -> np.ndarray:
+        return np.array([p.value for p in self.params], dtype=float)
+
+    def used_params(self) -> np.ndarray:
+        """Indices of the parameters that at least one term depends on."""
+        used = np.unique(self.p[self.p >= 0])
+        return used.astype(int)
+
+    # -- amounts -------------------------------------------------------------------------------
+    def amounts(self, values: np.ndarray | None = None) -> np.ndarray:
+        """Each term's amount in its node's unit: (n,) for one parameter vector, (n, m) for a
+        (n_params, m) matrix of parameter vectors (Monte Carlo draws, sensitivity cases)."""
+        v = self.values if values is None else np.asarray(values, dtype=float)
+        one = np.ones((1,) + v.shape[1:])
+        P = np.concatenate([v, one], axis=0)  # index -1 reads the trailing 1
+        c = self.const if v.ndim == 1 else self.const[:, None]
+        return c * P[self.p[:, 0]] * P[self.p[:, 1]] * P[self.p[:, 2]]
+
+    def problems(self, amounts: np.ndarray | None = None) -> list[Problem]:
+        """Amounts Brightway cannot store once converted to the background node's unit (float32:
+        beyond ±3.4e38 they become infinite, and every result with them)."""
+        from ecolca.validation import FLOAT32_MAX
+
+        a = self.amounts() if amounts is None else amounts
+        bad = np.nonzero(~(np.isfinite(a) & (np.abs(a) <= FLOAT32_MAX)))[0]
+        out = []
+        for t in bad.tolist():
+            k = self.keys[self.key[t]]
+            out.append(Problem(self.where[t][0] or "scenario", self.where[t][1],
+                               f"is {abs(a[t]):g} in the unit of background node {k[0]}:{k[1]} "
+                               f"after conversion, beyond the largest amount Brightway stores "
+                               f"({FLOAT32_MAX:.3g})"))
+        return out
+
+    # -- evaluation ----------------------------------------------------------------------------
+    def key_weights(self, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(W_site, W_exchange): per node, the summed amounts of the site terms and of the
+        exchange terms; shape (n_keys,) or (n_keys, m)."""
+        shape = (len(self.keys),) + amounts.shape[1:]
+        ws, wx = np.zeros(shape), np.zeros(shape)
+        is_site = self.part == SITE
+        np.add.at(ws, self.key[is_site], amounts[is_site])
+        np.add.at(wx, self.key[~is_site], amounts[~is_site])
+        return ws, wx
+
+    def totals(self, amounts: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """L and S per method: ``amounts`` (n,) or (n, m) and ``scores`` (n_keys, n_methods) or
+        (n_keys, n_methods, m) give arrays (n_methods,) or (n_methods, m).
+
+        The one function that sums a park: the deterministic run and every Monte Carlo iteration
+        call it, so that a draw without uncertainty reproduces the deterministic result exactly."""
+        a = amounts if amounts.ndim == 2 else amounts[:, None]
+        u = scores if scores.ndim == 3 else scores[:, :, None]
+        ws, wx = self.key_weights(a)
+        lin = (ws[:, None, :] * u).sum(axis=0)
+        sym = lin + (wx[:, None, :] * u).sum(axis=0)
+        if amounts.ndim == 1 and scores.ndim == 2:
+            return lin[:, 0], sym[:, 0]
+        return lin, sym
+
+    def contributions(self, amounts: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Each term's impact per method: (n_terms, n_methods)."""
+        return amounts[:, None] * scores[self.key]
+
+    def by_site(self, contrib: np.ndarray) -> np.ndarray:
+        """Site terms summed per site: (n_sites, n_methods)."""
+        out = np.zeros((len(self.site_ids), contrib.shape[1]))
+        m = self.part == SITE
+        np.add.at(out, self.site[m], contrib[m])
+        return out
+
+    def by_exchange(self, contrib: np.ndarray) -> dict[str, np.ndarray]:
+        """Exchange terms summed per exchange, one (n_exchanges, n_methods) array per part."""
+        out = {}
+        for j, name in enumerate(EXCHANGE_PARTS, start=1):
+            arr = np.zeros((len(self.exchange_ids), contrib.shape[1]))
+            m = self.part == j
+            np.add.at(arr, self.exchange[m], contrib[m])
+            out[name] = arr
+        return out
+
+    def without(self, t: int, param: int, values: np.ndarray | None = None) -> float:
+        """Term ``t``'s amount per unit of parameter ``param`` (the other factors as given)."""
+        v = self.values if values is None else values
+        P = np.append(v, 1.0)
+        out = self.const[t]
+        for i in self.p[t]:
+            if i != param:
+                out *= P[i]
+        return float(out)
+
+    # -- the foreground database ---------------------------------------------------------------
+    def site_rows(self, amounts: np.ndarray | None = None) -> dict[str, list[tuple]]:
+        """{site id: [(key, amount, is_biosphere), …]} of the site terms, in table order."""
+        a = self.amounts() if amounts is None else amounts
+        out: dict[str, list[tuple]] = {sid: [] for sid in self.site_ids}
+        for t in np.nonzero(self.part == SITE)[0].tolist():
+            k = int(self.key[t])
+            out[self.site_ids[self.site[t]]].append((self.keys[k], float(a[t]), k >= self.n_background))
+        return out
+
+    def exchange_rows(self, amounts: np.ndarray | None = None) -> dict[str, list[tuple]]:
+        """{exchange id: [(key, amount), …]} of the exchange terms, in table order."""
+        a = self.amounts() if amounts is None else amounts
+        out: dict[str, list[tuple]] = {eid: [] for eid in self.exchange_ids}
+        for t in np.nonzero(self.part != SITE)[0].tolist():
+            out[self.exchange_ids[self.exchange[t]]].append((self.keys[self.key[t]], float(a[t])))
+        return out
+
+    def as_records(self) -> list[dict]:
+        """The table as rows (for inspection, the docs and the tests)."""
+        a = self.amounts()
+        rows = []
+        for t in range(len(self.const)):
+            rows.append({
+                "configuration": "linear and symbiotic" if self.part[t] == SITE else "symbiotic",
+                "site": self.site_ids[self.site[t]] if self.site[t] >= 0 else "",
+                "exchange": self.exchange_ids[self.exchange[t]] if self.exchange[t] >= 0 else "",
+                "part": PARTS[self.part[t]],
+                "node": self.keys[self.key[t]],
+                "const": float(self.const[t]),
+                "parameters": [self.params[i].label for i in self.p[t] if i >= 0],
+                "amount": float(a[t]),
+            })
+        return rows
+
+
+class _Builder:
+    def __init__(self, unit_of):
+        self.unit_of = unit_of  # key -> the node's unit
+        self.params: list[Param] = []
+        self.rows: list[tuple] = []  # (const, (p0, p1, p2), key, site, exchange, part, where)
+        self.keys: dict[tuple[str, str], int] = {}
+        self.bio: set[tuple[str, str]] = set()
+
+    def param(self, kind, value, unc, item, fld, **kw) -> int:
+        self.params.append(Param(kind, float(value), unc or Uncertainty(), item, fld, **kw))
+        return len(self.params) - 1
+
+    def term(self, const, ps, key, site=-1, exchange=-1, part=SITE, where=("", ""),
+             biosphere=False) -> int:
+        if biosphere:
+            self.bio.add(key)
+        ps = tuple(ps) + (-1,) * (3 - len(ps))
+        self.rows.append((const, ps, key, site, exchange, part, where))
+        return len(self.rows) - 1
+
+
+def compile_terms(sc: Scenario, unit_of, factor) -> TermTable:
+    """The scenario's term table.
+
+    ``unit_of(key)`` gives a node's unit; ``factor(from_unit, node_unit, conversion)`` the
+    multiplier from a foreground amount to it (raises UnitError when they do not convert)."""
+    b = _Builder(unit_of)
+    site_ids = [s.id for s in sc.sites]
+    sidx = {sid: i for i, sid in enumerate(site_ids)}
+    flow_param: dict[tuple[str, str], int] = {}
+    leg_param: dict[tuple[str, str, int], int] = {}
+
+    def tkm(key) -> float:
+        return factor("ton kilometer", unit_of(key), None)
+
+    for site in sc.sites:
+        for f in site.flows:
+            if f.kind == "product":
+                continue
+            item = f"site '{site.name}', flow '{f.name}'"
+            pa = b.param("amount", f.amount, f.uncertainty, item, "amount", site=site.id, flow=f.id)
+            flow_param[(site.id, f.id)] = pa
+            for k, t in enumerate(f.transport):
+                leg_param[(site.id, f.id, k)] = b.param(
+                    "distance", t.distance, t.uncertainty, item, f"transport[{k + 1}].distance_km",
+                    site=site.id, flow=f.id)
+            ref = f.activity if f.kind in ("supply", "emission") else f.fate if f.kind == "residue" else None
+            if ref is None or f.amount == 0:
+                continue
+            b.term(factor(f.unit, unit_of(ref.key), f.conversion_factor), (pa,), ref.key,
+                   site=sidx[site.id], where=(item, "amount"), biosphere=f.kind == "emission")
+            if f.transport:
+                ton = units.convert(1.0, f.unit, "ton")
+                for k, t in enumerate(f.transport):
+                    b.term(ton * tkm(t.mode.key), (pa, leg_param[(site.id, f.id, k)]), t.mode.key,
+                           site=sidx[site.id], where=(item, f"transport[{k + 1}].distance_km"))
+
+    exchange_ids = [e.id for e in sc.exchanges]
+    first_leg: list[tuple[int, int] | None] = []
+    tonnes = np.zeros(len(exchange_ids))
+    for ei, e in enumerate(sc.exchanges):
+        residue = sc.site(e.from_site).flow(e.from_flow)
+        supply = sc.site(e.to_site).flow(e.to_flow)
+        item = f"exchange '{e.id}'"
+        q = b.param("q", e.amount, e.amount_uncertainty, item, "amount", exchange=e.id)
+        r = b.param("r", e.substitution_ratio, e.ratio_uncertainty, item, "substitution_ratio",
+                    exchange=e.id)
+        if residue.fate is not None:
+            b.term(-factor(residue.unit, unit_of(residue.fate.key), residue.conversion_factor), (q,),
+                   residue.fate.key, exchange=ei, part=AVOIDED_FATE, where=(item, "amount"))
+            if residue.transport:
+                ton = units.convert(1.0, residue.unit, "ton")
+                for k, t in enumerate(residue.transport):
+                    b.term(-ton * tkm(t.mode.key), (q, leg_param[(e.from_site, e.from_flow, k)]),
+                           t.mode.key, exchange=ei, part=AVOIDED_FATE, where=(item, "amount"))
+        b.term(-factor(supply.unit, unit_of(supply.activity.key), supply.conversion_factor),
+               (r, q), supply.activity.key, exchange=ei, part=AVOIDED_SUPPLY,
+               where=(item, "substitution_ratio"))
+        if supply.transport:
+            ton = units.convert(1.0, supply.unit, "ton")
+            for k, t in enumerate(supply.transport):
+                b.term(-ton * tkm(t.mode.key), (r, q, leg_param[(e.to_site, e.to_flow, k)]),
+                       t.mode.key, exchange=ei, part=AVOIDED_SUPPLY, where=(item, "substitution_ratio"))
+        leg = None
+        if e.transport:
+            ton = units.convert(1.0, residue.unit, "ton")
+            tonnes[ei] = ton * e.amount
+            for k, t in enumerate(e.transport):
+                d = b.param("distance", t.distance, t.uncertainty, item,
+                            f"transport[{k + 1}].distance_km", exchange=e.id)
+                ti = b.term(ton * tkm(t.mode.key), (q, d), t.mode.key, exchange=ei, part=TRANSPORT,
+                            where=(item, f"transport[{k + 1}].distance_km"))
+                if k == 0:
+                    leg = (ti, d)
+        first_leg.append(leg)
+        for k, pr in enumerate(e.processing):
+            a = b.param("processing", pr.amount_per_unit, pr.uncertainty, item,
+                        f"processing[{k + 1}].amount_per_unit", exchange=e.id)
+            b.term(factor(pr.unit, unit_of(pr.activity.key), pr.conversion_factor), (q, a),
+                   pr.activity.key, exchange=ei, part=PROCESSING,
+                   where=(item, f"processing[{k + 1}].amount_per_unit"))
+
+    bg = sorted({row[2] for row in b.rows} - b.bio | set(sc.background_refs()))
+    keys = bg + sorted(b.bio)
+    kidx = {k: i for i, k in enumerate(keys)}
+    n = len(b.rows)
+    return TermTable(
+        keys=keys, n_background=len(bg), params=b.params,
+        const=np.array([r[0] for r in b.rows], dtype=float).reshape(n),
+        p=np.array([r[1] for r in b.rows], dtype=int).reshape(n, 3),
+        key=np.array([kidx[r[2]] for r in b.rows], dtype=int).reshape(n),
+        site=np.array([r[3] for r in b.rows], dtype=int).reshape(n),
+        exchange=np.array([r[4] for r in b.rows], dtype=int).reshape(n),
+        part=np.array([r[5] for r in b.rows], dtype=int).reshape(n),
+        where=[r[6] for r in b.rows], site_ids=site_ids, exchange_ids=exchange_ids,
+        first_leg=first_leg, tonnes=tonnes)
+
+
+def uncertainty_range(p: Param) -> tuple[float, float, str]:
+    """The range a parameter is moved across in the one-at-a-time sensitivity: its distribution's
+    2.5–97.5 % interval, or ±10 % of its value where it has no uncertainty."""
+    u, v = p.uncertainty, p.value
+    t = getattr(u, "type", "none")
+    if t == "lognormal" and v > 0 and u.gsd and u.gsd > 1:
+        s = 1.959963984540054 * math.log(u.gsd)
+        return v * math.exp(-s), v * math.exp(s), "lognormal, 2.5–97.5 %"
+    if t == "normal" and u.sd:
+        return max(v - 1.959963984540054 * u.sd, 0.0), v + 1.959963984540054 * u.sd, \
+            "normal, 2.5–97.5 %"
+    if t == "uniform" and u.maximum is not None and u.minimum is not None and u.maximum > u.minimum:
+        lo, hi = u.minimum + 0.025 * (u.maximum - u.minimum), u.maximum - 0.025 * (u.maximum - u.minimum)
+        return lo, hi, "uniform, 2.5–97.5 %"
+    if t == "triangular" and u.maximum is not None and u.minimum is not None and u.maximum > u.minimum:
+        a, c, bmax = u.minimum, min(max(v, u.minimum), u.maximum), u.maximum
+        return _triangular_ppf(0.025, a, c, bmax), _triangular_ppf(0.975, a, c, bmax), \
+            "triangular, 2.5–97.5 %"
+    return 0.9 * v, 1.1 * v, "±10 %, no distribution given"
+
+
+def _triangular_ppf(q: float, a: float, c: float, b: float) -> float:
+    fc = (c - a) / (b - a)
+    if q < fc:
+        return a + math.sqrt(q * (b - a) * (c - a))
+    return b - math.sqrt((1 - q) * (b - a) * (b - c))
