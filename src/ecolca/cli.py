@@ -58,9 +58,18 @@ def _parser() -> argparse.ArgumentParser:
                         "scenario's methods")
     r.add_argument("--json", action="store_true", help="print all results as JSON on stdout")
     r.add_argument("--project", help="Brightway project name")
-    r.add_argument("--iterations", type=int, metavar="N",
-                   help="paired Monte Carlo iterations (default: the scenario's setting)")
+    r.add_argument("--iterations", type=_iterations_arg, metavar="N|auto",
+                   help="paired Monte Carlo iterations, or 'auto' to stop at the stated "
+                        "standard errors (docs/engine.md; default: the scenario's setting)")
     r.add_argument("--seed", type=int, help="Monte Carlo seed (default: the scenario's)")
+    r.add_argument("--workers", type=int, default=1, metavar="K",
+                   help="Monte Carlo: sample the background in K local processes (default 1); "
+                        "the numbers do not depend on K")
+    r.add_argument("--dask", metavar="ADDRESS",
+                   help="Monte Carlo: run the chunks on this Dask scheduler (e.g. "
+                        "tcp://host:8786; needs ecolca[cluster] and a shared Brightway folder)")
+    r.add_argument("--sensitivity", type=int, default=3, metavar="N",
+                   help="list the N parameters that move Δ most, per method (default 3; 0: none)")
     r.add_argument("--key", choices=["physical", "50/50", "economic", "receiver", "supplier"],
                    help="attribution key for per-site figures (default: the scenario's)")
 
@@ -115,7 +124,7 @@ def _fmt(x: float | None, scale: float | None = None) -> str:
     return f"{x:,.4g}"
 
 
-def _print_summary(res) -> None:
+def _print_summary(res, top: int = 3) -> None:
     out(f"Scenario: {res.scenario_name} (reference year {res.reference_year})")
     out("Functional unit: annual output of all sites: " + "; ".join(
         f"{p.site_name}: {p.amount:,.10g} {p.unit} {p.product}" for p in res.functional_unit))
@@ -178,6 +187,24 @@ def _print_summary(res) -> None:
                           + [c.rjust(uw[i]) for i, c in enumerate(r[2:], start=2)]))
             if j == 0:
                 out("  ".join("-" * w for w in uw))
+    _print_sensitivity(res, top, out)
+
+
+def _print_sensitivity(res, top: int, out) -> None:
+    """The parameters that move Δ most, per covered method (one at a time), with their share of
+    Δ's variance after a Monte Carlo run."""
+    if top <= 0 or not res.sensitivity:
+        return
+    out("Sensitivity (one at a time; Δ at the low and high end of each range; docs/engine.md):")
+    for s in res.sensitivity:
+        if not res.impact(s.method).covered or not s.rows:
+            continue
+        shares = {g.parameter: g.s1 for g in s.global_shares}
+        out(f"  {' | '.join(s.method)} [{s.unit}], Δ {_fmt(s.delta)}")
+        for r in s.rows[:top]:
+            share = f", S1 {max(shares[r.parameter], 0.0):.2f}" if r.parameter in shares else ""
+            out(f"    {safe_text(r.parameter, newlines=False)}: {_fmt(r.low)}–{_fmt(r.high)} "
+                f"({r.basis}{share}) → Δ {_fmt(r.delta_low)} … {_fmt(r.delta_high)}")
 
 
 # problems listed by `validate` and by a refused `run`; the rest are counted
@@ -260,10 +287,23 @@ def cmd_validate(a) -> int:
     return EXIT_INVALID if errs else EXIT_OK
 
 
+def _iterations_arg(text: str):
+    """``--iterations``: a whole number, or ``auto``."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number or 'auto', got {text!r}") from None
+
+
 def cmd_run(a) -> int:
     from ecolca import scenario_file
 
-    if a.iterations is not None and not 0 <= a.iterations <= scenario_file.MAX_ITERATIONS:
+    if a.workers is not None and not 1 <= a.workers <= 256:
+        raise EcolcaError(f"--workers must be a whole number from 1 to 256, got {a.workers}")
+    if a.iterations is not None and a.iterations != "auto" and \
+            not 0 <= a.iterations <= scenario_file.MAX_ITERATIONS:
         raise EcolcaError(f"--iterations must be a whole number from 0 to "
                           f"{scenario_file.MAX_ITERATIONS:,}, got {a.iterations:,}")
     if a.seed is not None and not 0 <= a.seed <= scenario_file.MAX_SEED:
@@ -280,7 +320,7 @@ def cmd_run(a) -> int:
     if methods:
         _check_methods(methods, a.project)
     res = compare(sc, project=a.project, methods=methods, iterations=a.iterations, seed=a.seed,
-                  progress=_progress(a.json))
+                  progress=_progress(a.json), workers=a.workers, dask=a.dask)
     if a.report:
         from ecolca.report import write_report
 
@@ -305,7 +345,7 @@ def cmd_run(a) -> int:
                 buf.clear()
         _STDOUT.write("".join(buf) + "\n")
     else:
-        _print_summary(res)
+        _print_summary(res, a.sensitivity)
     return EXIT_OK
 
 

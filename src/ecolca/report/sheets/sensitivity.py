@@ -1,0 +1,102 @@
+"""Sensitivity: which inputs move Δ. A tornado chart for the first covered method (the change of Δ
+with each parameter at the low and the high end of its range), then one table per method with
+every parameter, its range and basis, Δ at both ends and, after a Monte Carlo run, its share of
+the variance of Δ (docs/engine.md, "Sensitivity")."""
+
+from __future__ import annotations
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.series import SeriesLabel
+
+from ecolca.report import common as cm
+from ecolca.report import styles as st
+from ecolca.report.charts import style_bar_chart
+from ecolca.report.layout import Sheet
+from ecolca.results import method_label
+
+NAME = "Sensitivity"
+ORDER = 45
+MAX_TEXT = 50
+MAX_BARS = 12
+MAX_ROWS = 40
+
+
+def _moving(s) -> list:
+    """The rows whose parameter moves Δ (a site amount that no exchange touches does not)."""
+    tol = 1e-9 * max(abs(s.delta), max((r.swing for r in s.rows), default=0.0), 1e-300)
+    return [r for r in s.rows if r.swing > tol]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
+def _shown(ctx: cm.Context):
+    return [s for s in ctx.results.sensitivity if ctx.covered(s.method) and _moving(s)]
+
+
+def applies(ctx: cm.Context) -> bool:
+    return bool(_shown(ctx))
+
+
+def write(sh: Sheet, ctx: cm.Context) -> None:
+    shown = _shown(ctx)
+    first_s = shown[0]
+    labels = dict(zip(ctx.results.methods, cm.short_labels(ctx.results.methods)))
+    label = labels.get(first_s.method, method_label(first_s.method))
+    moving = _moving(first_s)
+    bars = moving[:MAX_BARS]
+    sh.title(f"Sensitivity of Δ: {label} [{first_s.unit}/year]",
+             "One at a time: each parameter moved to the 2.5 and 97.5 % quantiles of its "
+             "distribution, or ±10 % where it has none, the others at their values. Bars: change "
+             f"of Δ from {_fmt(first_s.delta)} at each end"
+             + (f"; the {len(bars)} largest swings of {len(moving)}" if len(bars) < len(moving) else "")
+             + ". All methods: tables below.")
+    chart = BarChart()
+    sh.chart(chart, width_cm=26, height_cm=max(8.0, 3.5 + 0.7 * len(bars)), new_page=False)
+    start = sh.row
+    sh.section("Chart data")
+    scale = max(abs(first_s.delta), max(r.swing for r in bars), 1e-300)
+    hdr, first, last = sh.table(
+        [("Parameter", "wrap"), ("Low end: change of Δ [unit/year]", "auto"),
+         ("High end: change of Δ [unit/year]", "auto")],
+        [[r.parameter, *st.denoise([r.delta_low - first_s.delta, r.delta_high - first_s.delta],
+                                   scale)] for r in bars],
+        repeat=False, caps={"Parameter": 60})
+    sh.keep_together(start)
+    chart.type = "bar"
+    chart.grouping = "clustered"
+    chart.overlap = 100
+    for j in (2, 3):
+        chart.add_data(Reference(sh.ws, min_col=j, min_row=first, max_row=last),
+                       titles_from_data=False)
+    for s, name in zip(chart.series, ["Low end of the range", "High end of the range"]):
+        s.tx = SeriesLabel(v=name)
+    chart.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=last))
+    style_bar_chart(chart, ["4472C4", "ED7D31"])
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.y_axis.title = f"change of Δ [{first_s.unit}/year]"
+    chart.legend.position = "b"
+
+    for s in shown:
+        shares = {g.parameter: g.s1 for g in s.global_shares}
+        moving = _moving(s)
+        rows = moving[:MAX_ROWS]
+        still = len(s.rows) - len(moving)
+        sh.section(f"{labels.get(s.method, method_label(s.method))} [{s.unit}/year]: "
+                   f"Δ = {_fmt(s.delta)}"
+                   + (f"; the {len(rows)} largest swings of {len(moving)}" if len(rows) < len(moving) else ""))
+        sc_ = max(abs(s.delta), 1e-300)
+        sh.table(
+            [("Parameter", "wrap"), ("Value", "auto"), ("Low", "auto"), ("High", "auto"),
+             ("Range", "wrap"), ("Δ at low [unit/year]", "auto"), ("Δ at high [unit/year]", "auto"),
+             ("Share of Var(Δ), S1 [%]", "pct")],
+            [[r.parameter, r.value, r.low, r.high, r.basis,
+              *st.denoise([r.delta_low, r.delta_high], sc_),
+              100 * max(shares[r.parameter], 0.0) if r.parameter in shares else "—"] for r in rows],
+            caps={"Parameter": 50, "Range": 30})
+        if still:
+            sh.paragraph(f"{still} more parameter(s) do not move Δ (e.g. site amounts that no "
+                         "exchange touches: they count in L and S alike).")
+        if s.global_note:
+            sh.paragraph(f"Share of the variance of Δ: {s.global_note}.")
