@@ -209,3 +209,34 @@ def rename_database(old: str, new: str) -> None:
     del bd.databases[old]  # nothing left under the old name: removes its metadata and files
     bd.databases.flush()
     bd.Database(new).process()
+
+
+def simapro_logs_dir() -> "Path":
+    """Where bw_simapro_csv's logs go: ``<Brightway folder>/logs/simapro-csv``."""
+    import bw2data as bd
+
+    return Path(bd.projects._base_data_dir) / "logs" / "simapro-csv"
+
+
+class simapro_logs_in:
+    """Context manager: bw_simapro_csv (6.x) writes its logs to ``platformdirs.user_log_dir``
+    (``~/.local/state/bw_simapro_csv`` on Linux), outside the Brightway folder, with no option
+    in ``SimaProBlockCSVImporter`` to change it. Inside this block its ``user_log_dir`` returns
+    :func:`simapro_logs_dir`, and its loguru handlers are removed afterwards (they would keep
+    the log files open). ``tests/test_import_bwcompat.py`` shows the upstream default."""
+
+    def __enter__(self):
+        import bw_simapro_csv.main as spm
+
+        self._module = spm
+        self._orig = spm.user_log_dir
+        target = simapro_logs_dir()
+        spm.user_log_dir = lambda *a, **k: str(target)
+        return target
+
+    def __exit__(self, *exc):
+        from loguru import logger
+
+        self._module.user_log_dir = self._orig
+        logger.remove()
+        return False

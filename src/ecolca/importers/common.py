@@ -409,25 +409,29 @@ def leftover_temporary_databases() -> list[str]:
     return [d for d in bd.databases if d.startswith(TEMP_PREFIX)]
 
 
-def drop_unlinked(data: dict, summary: ImportSummary, bio_db: str = "biosphere3") -> dict:
+def drop_unlinked(data: dict, summary: ImportSummary) -> dict:
     """Remove exchanges without a valid ``input`` (recording them in ``summary``) and count the
     rest; technosphere links to databases that are not in the project count as unlinked."""
     import bw2data as bd
 
-    known = set(bd.databases) | {k[0] for k in data}
-    bio_codes: set[str] | None = None
+    from bw2data.backends import ActivityDataset as AD
+
+    own = {k[0] for k in data}
+    codes: dict[str, set[str]] = {db: {k[1] for k in data if k[0] == db} for db in own}
+
+    def exists(key) -> bool:
+        db, code = key
+        if db not in codes:
+            codes[db] = {c for (c,) in AD.select(AD.code).where(AD.database == db).tuples()} \
+                if db in bd.databases else set()
+        return code in codes[db]
+
     for (db, code), ds in data.items():
         kept = []
         for e in ds.get("exchanges", []):
             kind = e.get("type", "")
             inp = e.get("input")
-            ok = bool(inp) and inp[0] in known
-            if ok and kind == "biosphere" and inp[0] == bio_db:
-                if bio_codes is None:
-                    bio_codes = {c for (c,) in bd.backends.ActivityDataset.select(
-                        bd.backends.ActivityDataset.code).where(
-                        bd.backends.ActivityDataset.database == bio_db).tuples()}
-                ok = inp[1] in bio_codes
+            ok = bool(inp) and len(inp) == 2 and exists(tuple(inp))
             if kind == "biosphere":
                 summary.biosphere_total += 1
             if ok:
