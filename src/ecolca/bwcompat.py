@@ -167,3 +167,77 @@ def scores_multilca(keep_inventories: Iterable[str] = ()):
             return self._scores
 
     return ScoresMultiLCA
+
+
+def rename_database(old: str, new: str) -> None:
+    """Rename database ``old`` to ``new`` in one SQLite transaction, keeping node ids.
+
+    bw2data 4.8's ``Database.rename`` loads the whole database and writes it again under the new
+    name (``tests/test_import_bwcompat.py`` shows it calls ``write``): an import that writes into
+    a temporary database would pay for its write twice. This moves the rows instead (activity
+    and exchange rows, including the ``database``/``input``/``output`` stored in their data),
+    moves the metadata and processes the renamed database. ``new`` must not exist; nothing
+    outside ``old`` may link into it (true of a database just written by an import)."""
+    import bw2data as bd
+    from bw2data.backends import ActivityDataset as AD
+    from bw2data.backends import ExchangeDataset as ED
+    from bw2data.backends import sqlite3_lci_db
+
+    if new in bd.databases:
+        raise ValueError(f"database '{new}' exists")
+    acts = list(AD.select().where(AD.database == old).dicts())
+    excs = list(ED.select().where(ED.output_database == old).dicts())
+    for a in acts:
+        a["database"] = new
+        a["data"] = dict(a["data"], database=new)
+    for e in excs:
+        e["output_database"] = new
+        data = dict(e["data"])
+        data["output"] = (new, e["output_code"])
+        if e["input_database"] == old:
+            e["input_database"] = new
+            data["input"] = (new, e["input_code"])
+        e["data"] = data
+    with sqlite3_lci_db.transaction():
+        ED.delete().where(ED.output_database == old).execute()
+        AD.delete().where(AD.database == old).execute()
+        for i in range(0, len(acts), 500):
+            AD.insert_many(acts[i:i + 500]).execute()
+        for i in range(0, len(excs), 500):
+            ED.insert_many(excs[i:i + 500]).execute()
+    meta = dict(bd.databases[old])
+    bd.databases[new] = meta
+    del bd.databases[old]  # nothing left under the old name: removes its metadata and files
+    bd.databases.flush()
+    bd.Database(new).process()
+
+
+def simapro_logs_dir() -> "Path":
+    """Where bw_simapro_csv's logs go: ``<Brightway folder>/logs/simapro-csv``."""
+    import bw2data as bd
+
+    return Path(bd.projects._base_data_dir) / "logs" / "simapro-csv"
+
+
+class simapro_logs_in:
+    """Context manager: bw_simapro_csv (6.x) writes its logs to ``platformdirs.user_log_dir``
+    (``~/.local/state/bw_simapro_csv`` on Linux), outside the Brightway folder, with no option
+    in ``SimaProBlockCSVImporter`` to change it. Inside this block its ``user_log_dir`` returns
+    :func:`simapro_logs_dir`, and its loguru handlers are removed afterwards (they would keep
+    the log files open). ``tests/test_import_bwcompat.py`` shows the upstream default."""
+
+    def __enter__(self):
+        import bw_simapro_csv.main as spm
+
+        self._module = spm
+        self._orig = spm.user_log_dir
+        target = simapro_logs_dir()
+        spm.user_log_dir = lambda *a, **k: str(target)
+        return target
+
+    def __exit__(self, *exc):
+        from loguru import logger
+
+        self._module.user_log_dir = self._orig
+        logger.remove()
+        return False

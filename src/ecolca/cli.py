@@ -49,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--all-methods", action="store_true", help="install all bundled LCIA methods, "
                    "not only EF v3.1, IPCC 2021, ReCiPe 2016 midpoint (H) and CED")
     s.add_argument("--quiet", action="store_true", help="print only the final line")
+    s.add_argument("--background", action="append", choices=["uslci"], default=[],
+                   help="also install a shipped background database (offline): uslci (US LCI "
+                        "FY17, openLCA JSON-LD, MIT / Federal LCA Commons notice)")
+
+    from ecolca.importers.command import add_parser as _add_import_parser
+
+    _add_import_parser(sub)
 
     r = sub.add_parser("run", help="compare the linear and symbiotic configurations of a scenario")
     r.add_argument("scenario", help="scenario file (*.ecolca.json)")
@@ -250,12 +257,19 @@ def _strict_json(x):
 def cmd_setup(a) -> int:
     from ecolca.project import setup
 
-    rep = setup(a.project, all_methods=a.all_methods, progress=_progress(a.quiet))
+    rep = setup(a.project, all_methods=a.all_methods, progress=_progress(a.quiet),
+                backgrounds=a.background)
     if rep.changed:
         out(f"Project '{rep.project}' ready: " + "; ".join(rep.steps) + f" ({rep.seconds:.1f} s)")
     else:
         out(f"Project '{rep.project}' is up to date ({rep.seconds:.2f} s)")
     return EXIT_OK
+
+
+def cmd_import(a) -> int:
+    from ecolca.importers.command import run
+
+    return run(a, out, _progress)
 
 
 def cmd_validate(a) -> int:
@@ -468,7 +482,8 @@ def cmd_open(a) -> int:
 
 
 COMMANDS = {"setup": cmd_setup, "run": cmd_run, "validate": cmd_validate, "methods": cmd_methods,
-            "examples": cmd_examples, "example": cmd_example, "open": cmd_open}
+            "examples": cmd_examples, "example": cmd_example, "open": cmd_open,
+            "import": cmd_import}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -480,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
         a = parser.parse_args(["open"])
     try:
         with contextlib.redirect_stdout(sys.stderr):
-            if a.command in ("setup", "run", "open", "methods") or (
+            if a.command in ("setup", "run", "open", "methods", "import") or (
                     a.command == "validate" and not a.no_project):
                 from ecolca import bwcompat
 

@@ -74,9 +74,10 @@ def is_ready(name: str | None = None, all_methods: bool = False) -> bool:
 
 
 def setup(name: str | None = None, all_methods: bool = False,
-          progress: Progress | None = None) -> SetupReport:
+          progress: Progress | None = None, backgrounds: list[str] | tuple = ()) -> SetupReport:
     """Create or update project ``name``; idempotent. ``progress(message, fraction)`` is called
-    as work advances (fraction in 0..1)."""
+    as work advances (fraction in 0..1). ``backgrounds`` names shipped background databases to
+    install as well (``"uslci"``, see :mod:`ecolca.shipped`)."""
     bwcompat.check_environment()
     import bw2data as bd
 
@@ -133,6 +134,12 @@ def setup(name: str | None = None, all_methods: bool = False,
         bd.databases.flush()
         report.steps.append(f"{'replaced' if old else 'installed'} {bundled.name} "
                             f"{bundled.version}" + (f" (was {old})" if old else ""))
+    for bg in backgrounds or ():
+        from ecolca.importers import shipped
+
+        step = shipped.install(bg, progress=lambda m, f: say(m, 0.8 + 0.2 * f))
+        if step:
+            report.steps.append(step)
     report.seconds = time.perf_counter() - t0
     say("Done" if report.changed else "Nothing to do: the project is up to date", 1.0)
     return report

@@ -241,6 +241,8 @@ class MainWindow(QMainWindow):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_export)
+        m.addAction(A("&Import background database…", self.import_background,
+                      tip="Import openLCA JSON-LD, ecospold2, Brightway Excel or SimaPro CSV"))
         m.addSeparator()
         m.addAction(self.act_quit)
         e = mb.addMenu("&Edit")
@@ -770,6 +772,11 @@ class MainWindow(QMainWindow):
             "about 10 s in the background, the window stays usable)")
         if answer == QMessageBox.Yes:
             self.run_setup()
+
+    def import_background(self) -> None:
+        from ecolca.app.import_dialog import start_import
+
+        start_import(self)
 
     def run_setup(self) -> None:
         from ecolca.app.worker import setup_job

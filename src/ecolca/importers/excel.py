@@ -1,0 +1,106 @@
+"""Brightway's Excel layout (what ``bw2io.export.write_lci_excel`` writes and
+``bw2io.ExcelImporter`` reads).
+
+bw2io links technosphere exchanges by name, reference product, unit and location; an export has
+no "reference product" on its exchanges, so a round trip leaves them unlinked. After bw2io's own
+strategies this links the rest inside the workbook by name, unit and location (unique matches
+only), then to the project's other databases the same way, and elementary flows to biosphere3 by
+name, categories and unit.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from contextlib import redirect_stdout
+from pathlib import Path
+
+from ecolca.importers.common import (
+    CancelCheck, ImportError_, ImportSummary, Progress, check_path,
+)
+
+FORMAT = "excel"
+
+
+def _key(d: dict) -> tuple:
+    return (str(d.get("name", "")).strip().lower(), str(d.get("unit", "")).strip().lower(),
+            str(d.get("location", "") or "GLO").strip().lower())
+
+
+def read(path: str | Path, name: str, progress: Progress | None = None,
+         cancelled: CancelCheck | None = None):
+    import bw2data as bd
+    from bw2data.backends import ActivityDataset as AD
+
+    from bw2io import ExcelImporter
+    from ecolca.lca import Cancelled
+
+    say = progress or (lambda m, f: None)
+    p = check_path(path, "file", "a Brightway Excel workbook (.xlsx)")
+    if not zipfile.is_zipfile(p):
+        raise ImportError_(f"'{p}' is not an .xlsx workbook (not a zip container: corrupt, an old "
+                           ".xls or another format)")
+    from ecolca.importers.common import open_zip
+
+    open_zip(p).close()  # size and ratio limits before openpyxl unpacks it
+    t0 = time.perf_counter()
+    say(f"Reading {p.name} with bw2io", 0.05)
+    buf = io.StringIO()
+    try:
+        with redirect_stdout(buf):
+            imp = ExcelImporter(str(p))
+            if cancelled and cancelled():
+                raise Cancelled("import cancelled")
+            say("Applying bw2io's Excel strategies", 0.3)
+            imp.apply_strategies()
+    except Cancelled:
+        raise
+    except Exception as exc:  # openpyxl and bw2io raise many kinds on a malformed sheet
+        raise ImportError_(f"'{p}': not a Brightway Excel workbook ({type(exc).__name__}: "
+                           f"{exc})") from None
+    old_names = {ds.get("database") for ds in imp.data} - {None}
+    summary = ImportSummary(FORMAT, str(p), name)
+    data = {}
+    for ds in imp.data:
+        ds = dict(ds)
+        ds["database"] = name
+        data[(name, ds["code"])] = ds
+    # internal links by name, unit, location (unique); the workbook's own database name(s) and
+    # exchanges that bw2io linked to them now point at `name`
+    index: dict[tuple, list[str]] = {}
+    for (_, code), ds in data.items():
+        index.setdefault(_key(ds), []).append(code)
+    others: dict[tuple, list[tuple]] = {}
+    say("Linking exchanges by name, unit and location", 0.5)
+    for (_, code), ds in data.items():
+        for e in ds.get("exchanges", []):
+            kind = e.get("type")
+            inp = e.get("input")
+            if inp and inp[0] in old_names:
+                e["input"] = (name, inp[1])
+                continue
+            if inp or kind not in ("technosphere", "production", "substitution"):
+                continue
+            if kind == "production" and _key(e)[0] in ("", _key(ds)[0]):
+                e["input"] = (name, code)
+                continue
+            hits = index.get(_key(e), [])
+            if len(hits) == 1:
+                e["input"] = (name, hits[0])
+                continue
+            if not others:
+                for db_, c, n, loc, d in AD.select(AD.database, AD.code, AD.name, AD.location,
+                                                   AD.data).where(
+                        AD.database.not_in(["biosphere3", *old_names, name]),
+                        ~AD.database.startswith("ecolca: ")).tuples():
+                    others.setdefault(_key({"name": n, "unit": d.get("unit"), "location": loc}),
+                                      []).append((db_, c))
+            hits2 = others.get(_key(e), [])
+            if len(hits2) == 1:
+                e["input"] = hits2[0]
+    summary.seconds = time.perf_counter() - t0
+    meta = {"format": "Brightway Excel", "ecolca_import_format": FORMAT,
+            "ecolca_import_source": p.name}
+    del bd
+    return data, summary, meta, ""

@@ -1,0 +1,367 @@
+"""openLCA JSON-LD (olca-schema 1, the layout openLCA 1.5–1.11 exports, e.g. US LCI FY17).
+
+bw2io 0.9.17's ``JSONLDImporter`` cannot read this layout (see ``bwcompat`` and
+``tests/test_import_bwcompat.py``), so this module reads it itself and reuses bw2io where bw2io
+works: its biosphere 2→3 migrations, its unit names (``normalize_units``).
+
+How the data become a Brightway database (``docs/backgrounds.md`` says the same for a reader):
+
+* one activity per process, with the openLCA process ``@id`` as its ``code`` (stable across
+  imports: mapping tables refer to it);
+* the direction of an exchange comes from ``input``; every amount is converted to the reference
+  unit of the flow's reference flow property, and that unit is the exchange's unit;
+* the quantitative reference is the activity's one production exchange; other product outputs
+  (co-products) and waste outputs are *set aside*: not written, listed in the summary, and the
+  process's whole burden stays on its reference product (no allocation);
+* a product input is linked to the process whose reference product it is; an input that no
+  process makes (``CUTOFF …`` flows, refinery products, NaOH, …) is cut off with zero burden, as
+  openLCA does with an input without provider, and counted in the summary;
+* elementary flows are linked to biosphere3 by bw2io's migrations (categories and names from
+  ecoinvent 2 to 3), then by name, synonym and compartment, then by top-level compartment.
+  Resources are positive when taken from nature, emissions positive when released.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zipfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from ecolca.importers.common import (
+    BiosphereIndex, CancelCheck, ImportError_, ImportSummary, Progress, Unlinked, check_path,
+    ensure_migrations, open_zip,
+)
+
+FORMAT = "olca-jsonld"
+FOLDERS = ("processes", "flows", "flow_properties", "unit_groups", "categories", "locations")
+RESOURCE_TOP = {"resource", "resources", "natural resource"}
+_COMPARTMENT_WORDS = (("resource", "natural resource"), ("air", "air"), ("water", "water"),
+                      ("soil", "soil"))
+
+
+class _Source:
+    """The JSON documents of a JSON-LD export, from a zip archive or a folder."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.archive: zipfile.ZipFile | None = None
+        self.members: dict[str, list[str]] = defaultdict(list)
+        if path.is_dir():
+            for folder in FOLDERS:
+                d = path / folder
+                if d.is_dir():
+                    self.members[folder] = sorted(str(p.relative_to(path)) for p in d.glob("*.json")
+                                                  if p.is_file())
+        else:
+            if not zipfile.is_zipfile(path):
+                raise ImportError_(f"'{path}' is not a zip archive (corrupt, or another format); "
+                                   "olca-jsonld takes a JSON-LD zip or its unpacked folder")
+            self.archive = open_zip(path)
+            for name in self.archive.namelist():
+                parts = name.split("/")
+                if len(parts) == 2 and parts[0] in FOLDERS and parts[1].endswith(".json"):
+                    self.members[parts[0]].append(name)
+        if not self.members.get("processes"):
+            raise ImportError_(f"'{path}': no 'processes/*.json' found; not an openLCA JSON-LD "
+                               "export")
+
+    def read(self, member: str) -> dict:
+        try:
+            raw = self.archive.read(member) if self.archive else (self.path / member).read_bytes()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise ImportError_(f"'{self.path}': member '{member}' cannot be read ({exc})") from None
+        try:
+            doc = json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise ImportError_(f"'{self.path}': member '{member}' is not UTF-8 text (byte "
+                               f"{exc.start}); JSON-LD files are UTF-8") from None
+        except json.JSONDecodeError as exc:
+            raise ImportError_(f"'{self.path}': member '{member}' is not valid JSON ({exc.msg}, "
+                               f"line {exc.lineno})") from None
+        if not isinstance(doc, dict):
+            raise ImportError_(f"'{self.path}': member '{member}' is not a JSON object")
+        return doc
+
+    def all(self, folder: str) -> dict[str, dict]:
+        out = {}
+        for m in self.members.get(folder, []):
+            doc = self.read(m)
+            out[doc.get("@id") or m.rsplit("/", 1)[-1][:-5]] = doc
+        return out
+
+    def close(self) -> None:
+        if self.archive:
+            self.archive.close()
+
+
+def _units(name: str) -> str:
+    from bw2io.units import normalize_units
+
+    return normalize_units(name) if name else name
+
+
+def read(path: str | Path, name: str, progress: Progress | None = None,
+         cancelled: CancelCheck | None = None) -> tuple[dict, ImportSummary, dict]:
+    """Read a JSON-LD export into ``({(name, code): dataset}, summary, metadata)``; exchanges
+    that cannot be linked are in the summary's rows, not in the data."""
+    from ecolca.lca import Cancelled
+
+    say = progress or (lambda m, f: None)
+    stop = cancelled or (lambda: False)
+    p = check_path(path, "file-or-dir", "an openLCA JSON-LD export (zip or folder)")
+    t0 = time.perf_counter()
+    src = _Source(p)
+    summary = ImportSummary(FORMAT, str(p), name)
+    try:
+        say(f"Reading {p.name}", 0.02)
+        unit_groups = src.all("unit_groups")
+        flow_props = src.all("flow_properties")
+        categories = src.all("categories")
+        locations = src.all("locations")
+        say("Reading flows", 0.08)
+        flows = src.all("flows")
+        if stop():
+            raise Cancelled("import cancelled")
+        say(f"Reading {len(src.members['processes']):,} processes", 0.2)
+        processes = {}
+        for i, m in enumerate(src.members["processes"]):
+            doc = src.read(m)
+            processes[doc.get("@id", m)] = (m, doc)
+            if i % 200 == 0 and stop():
+                raise Cancelled("import cancelled")
+    finally:
+        src.close()
+
+    unit_factor: dict[str, float] = {}
+    group_ref: dict[str, str] = {}
+    for gid, g in unit_groups.items():
+        for u in g.get("units", []):
+            unit_factor[u["@id"]] = float(u.get("conversionFactor", 1.0))
+            if u.get("referenceUnit"):
+                group_ref[gid] = u["name"]
+    prop_group = {fid: (fp.get("unitGroup") or {}).get("@id") for fid, fp in flow_props.items()}
+
+    def cat_path(ref: dict | None) -> list[str]:
+        out: list[str] = []
+        seen = set()
+        while ref and ref.get("@id") not in seen:
+            seen.add(ref.get("@id"))
+            c = categories.get(ref.get("@id"), ref)
+            out.insert(0, str(c.get("name", "")).strip())
+            ref = c.get("category")
+        return out
+
+    flow_info: dict[str, dict] = {}
+    for fid, f in flows.items():
+        factors = {fp["flowProperty"]["@id"]: float(fp.get("conversionFactor", 1.0))
+                   for fp in f.get("flowProperties", []) if fp.get("flowProperty")}
+        ref_prop = next((fp["flowProperty"]["@id"] for fp in f.get("flowProperties", [])
+                         if fp.get("referenceFlowProperty")), next(iter(factors), None))
+        flow_info[fid] = {"factors": factors, "ref_prop": ref_prop,
+                          "unit": group_ref.get(prop_group.get(ref_prop), ""),
+                          "type": f.get("flowType", ""), "name": str(f.get("name", "")).strip(),
+                          "categories": cat_path(f.get("category")), "cas": f.get("cas")}
+
+    def convert(exc: dict, where: str) -> tuple[float, str]:
+        fid = exc["flow"]["@id"]
+        info = flow_info.get(fid)
+        amount = float(exc.get("amount", 0.0))
+        if info is None:
+            raise ImportError_(f"'{p}': {where}: flow '{exc['flow'].get('name')}' ({fid}) is not "
+                               "in flows/")
+        uf = unit_factor.get((exc.get("unit") or {}).get("@id"), None)
+        if uf is None:
+            raise ImportError_(f"'{p}': {where}: unit '{(exc.get('unit') or {}).get('name')}' of "
+                               f"flow '{info['name']}' is in no unit group")
+        prop = (exc.get("flowProperty") or {}).get("@id") or info["ref_prop"]
+        pf = info["factors"].get(prop)
+        if not pf:
+            raise ImportError_(f"'{p}': {where}: flow '{info['name']}' has no factor for flow "
+                               f"property '{(exc.get('flowProperty') or {}).get('name')}'")
+        return amount * uf / pf, _units(info["unit"])
+
+    # providers: the process whose quantitative reference is the flow
+    providers: dict[str, list[str]] = defaultdict(list)
+    refs: dict[str, dict] = {}
+    for pid, (m, doc) in sorted(processes.items()):
+        excs = doc.get("exchanges") or []
+        ref = next((e for e in excs if e.get("quantitativeReference")), None)
+        if ref is None:
+            ref = next((e for e in excs if not e.get("input") and
+                        (e.get("flow") or {}).get("flowType") == "PRODUCT_FLOW"), None)
+        if ref is None:
+            raise ImportError_(f"'{p}': process '{doc.get('name')}' ({m}) has no reference "
+                               "product (quantitativeReference)")
+        refs[pid] = ref
+        providers[ref["flow"]["@id"]].append(pid)
+
+    say("Linking elementary flows to biosphere3", 0.35)
+    ensure_migrations(["biosphere-2-3-categories", "biosphere-2-3-names"], say)
+    bio_link = link_elementary_flows(
+        {fid: i for fid, i in flow_info.items() if i["type"] == "ELEMENTARY_FLOW"})
+    if stop():
+        raise Cancelled("import cancelled")
+
+    say("Building activities", 0.55)
+    data: dict = {}
+    ambiguous = 0
+    for pid, (m, doc) in sorted(processes.items()):
+        ref = refs[pid]
+        loc = (doc.get("location") or {})
+        location = locations.get(loc.get("@id"), {}).get("code") or loc.get("name") or "GLO"
+        pname = str(doc.get("name", "")).strip()
+        ref_amount, ref_unit = convert(ref, f"process '{pname}'")
+        if ref.get("input"):  # a waste treatment: its reference is a waste input
+            ref_amount = -ref_amount
+        exchanges = [{"input": (name, pid), "amount": ref_amount, "type": "production",
+                      "unit": ref_unit, "name": flow_info[ref["flow"]["@id"]]["name"]}]
+        for e in doc.get("exchanges") or []:
+            if e is ref:
+                continue
+            fid = e["flow"]["@id"]
+            info = flow_info.get(fid, {"type": e["flow"].get("flowType", ""),
+                                       "name": e["flow"].get("name", "")})
+            amount, unit = convert(e, f"process '{pname}'")
+            is_input = bool(e.get("input"))
+            if info["type"] == "ELEMENTARY_FLOW":
+                code, bio_name, cats, bio_unit, factor = bio_link[fid]
+                top = (info["categories"][:1] or [""])[0].lower()
+                is_resource = top in RESOURCE_TOP or (cats[:1] == ("natural resource",))
+                signed = amount if is_input == is_resource else -amount
+                exc = {"type": "biosphere", "amount": signed * factor, "unit": bio_unit, "flow": fid,
+                       "name": bio_name or info["name"], "categories": cats}
+                if code:
+                    exc["input"] = ("biosphere3", code)
+                exchanges.append(exc)
+                continue
+            if e.get("avoidedProduct"):
+                is_input, amount = True, -amount
+            if info["type"] == "WASTE_FLOW":
+                treat = providers.get(fid)
+                if not is_input and treat:
+                    exchanges.append({"input": (name, treat[0]), "amount": -amount,
+                                      "type": "technosphere", "unit": unit, "name": info["name"]})
+                else:
+                    summary.rows.append(Unlinked(pname, pid, info["name"], "technosphere",
+                                                 amount, unit, location, "set aside (waste)", fid))
+                continue
+            if not is_input:
+                summary.rows.append(Unlinked(pname, pid, info["name"], "production", amount, unit,
+                                             location, "set aside (co-product)", fid))
+                continue
+            prov = providers.get(fid)
+            if not prov:
+                reason = "cut-off" if info["name"].upper().startswith("CUTOFF") else "no producer"
+                summary.rows.append(Unlinked(pname, pid, info["name"], "technosphere", amount,
+                                             unit, location, reason, fid))
+                continue
+            if len(prov) > 1:
+                ambiguous += 1
+                same = [q for q in prov if (processes[q][1].get("location") or {}).get("name")
+                        == loc.get("name")]
+                prov = same or prov
+            exchanges.append({"input": (name, prov[0]), "amount": amount, "type": "technosphere",
+                              "unit": unit, "name": info["name"]})
+        data[(name, pid)] = {
+            "name": pname,
+            "reference product": flow_info[ref["flow"]["@id"]]["name"],
+            "unit": ref_unit,
+            "location": location,
+            "type": "process",
+            "comment": str(doc.get("description") or ""),
+            "categories": tuple(cat_path(doc.get("category"))),
+            "olca_process_type": doc.get("processType", ""),
+            "exchanges": exchanges,
+        }
+    if ambiguous:
+        summary.notes.append(f"{ambiguous:,} input(s) had several processes making their product; "
+                             "the one in the same location, else the first by id, was linked")
+    flows_without = len({fid for fid, (code, *_) in bio_link.items() if not code})
+    summary.notes.append(f"Elementary flows: {len(bio_link) - flows_without:,} of {len(bio_link):,}"
+                         " matched a biosphere3 flow")
+    summary.seconds = time.perf_counter() - t0
+    meta = {"format": "openLCA JSON-LD (olca-schema 1)", "ecolca_import_format": FORMAT,
+            "ecolca_import_source": p.name}
+    return data, summary, meta
+
+
+def compartments(path: list[str]) -> tuple[str, ...]:
+    """openLCA category path of an elementary flow → biosphere-style categories, e.g.
+    ``Elementary flows/air/low population density`` → ``("air", "low population density")``;
+    NETL's ``…/NETL Elementary Flows/Emission to air`` → ``("air",)``."""
+    parts = [c for c in path if c.lower() not in ("elementary flows", "elementary flow")
+             and not c.lower().startswith("netl ") and c.lower() != "uslci elementary flows"]
+    if not parts:
+        return ()
+    top = parts[0].lower()
+    if top in ("air", "water", "soil", "resource", "natural resource"):
+        return tuple(parts)
+    for word, compartment in _COMPARTMENT_WORDS:
+        if word in top:
+            return (compartment,)
+    return tuple(parts)
+
+
+# US LCI / ecoinvent-2-era names that bw2io's 2→3 migration leaves out, by top compartment. Gases
+# of unspecified origin take ecoinvent's fossil flow (US LCI's are mostly combustion); PM10
+# ("Particulates, < 10 um") has no biosphere3 equivalent (it would double count PM2.5) and stays
+# unlinked. docs/backgrounds.md lists this table.
+NAME_TABLE = {
+    ("air", "methane"): "Methane, fossil",
+    ("air", "carbon dioxide"): "Carbon dioxide, fossil",
+    ("air", "carbon monoxide"): "Carbon monoxide, fossil",
+    ("air", "particulates, < 2.5 um"): "Particulate Matter, < 2.5 um",
+    ("air", "particulates, > 2.5 um, and < 10um"): "Particulate Matter, > 2.5 um and < 10um",
+    ("air", "particulates, > 10 um"): "Particulate Matter, > 10 um",
+    ("air", "nitrogen oxide"): "Nitrogen oxides",
+    ("air", "hydrocarbons (other than methane)"): "NMVOC, non-methane volatile organic compounds",
+    ("air", "nmvoc, non-methane volatile organic compounds, unspecified origin"):
+        "NMVOC, non-methane volatile organic compounds",
+    ("air", "nmvoc, non-methane volatile organic compounds, unspecified"):
+        "NMVOC, non-methane volatile organic compounds",
+}
+
+
+def link_elementary_flows(flows: dict[str, dict]) -> dict[str, tuple]:
+    """``{flow id: (biosphere3 code or None, name, categories, unit, factor)}`` after bw2io's
+    2→3 migrations (some change the unit, e.g. water from kg to m3: ``factor`` converts the
+    amount) and a look-up by name, synonym and compartment."""
+    from bw2io.strategies import migrate_exchanges
+
+    pseudo = []
+    for fid, info in flows.items():
+        cats = compartments(info["categories"])
+        pseudo.append({"flow": fid, "name": info["name"], "categories": cats,
+                       "unit": _units(info["unit"]), "type": "biosphere", "amount": 1.0})
+    db = [{"exchanges": pseudo}]
+    db = migrate_exchanges(db, "biosphere-2-3-categories")
+    # the names migration keys on unspecified-stripped categories
+    for e in db[0]["exchanges"]:
+        e["categories"] = tuple(c for c in e["categories"] if c not in ("unspecified", ""))
+    db = migrate_exchanges(db, "biosphere-2-3-names")
+    index = BiosphereIndex()
+    out: dict[str, tuple] = {}
+    for e in db[0]["exchanges"]:
+        cats = tuple(e["categories"])
+        name = e["name"]
+        code = index.find(name, cats, e["unit"])
+        if code is None and cats:
+            alt = NAME_TABLE.get((cats[0], " ".join(name.lower().split())))
+            if alt is None and name.lower().endswith(", ion"):  # 3.9 spelling: "Copper ion"
+                alt = name[:-5] + " ion"
+            if alt:
+                code = index.find(alt, cats, e["unit"])
+                name = alt if code else name
+        out[e["flow"]] = (code, name, cats, e["unit"], float(e["amount"]))
+    return out
+
+
+def counts(path: str | Path) -> Counter:
+    """Number of documents per folder (for tests and the README)."""
+    src = _Source(check_path(path, "file-or-dir", "an openLCA JSON-LD export"))
+    try:
+        return Counter({k: len(v) for k, v in src.members.items()})
+    finally:
+        src.close()
