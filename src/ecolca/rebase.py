@@ -614,6 +614,11 @@ _REGIONS = {
     "RAS": {"CN", "JP", "IN", "KR", "ID", "TH", "VN", "MY", "PH", "SG", "TW"},
 }
 _GLOBAL = {"GLO", "RoW", "ROW", ""}
+#: British and LCA words read as their US LCI / ecoinvent counterparts (a query word also
+#: matches its synonym).
+SYNONYMS = {"lorry": "truck", "hgv": "truck", "articulated": "combination", "sea": "ocean",
+            "ship": "freighter", "tonne": "ton", "petrol": "gasoline", "aluminium": "aluminum",
+            "hfo": "residual", "sulphur": "sulfur", "quarry": "mine"}
 
 
 def tokens(text: str) -> list[str]:
@@ -628,11 +633,15 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def location_score(a: str, b: str) -> float:
-    """1 same location; 0.75 one contains the other (US-AZNM in US, US in RNA, DK in RER);
-    0.5 either is global (GLO, RoW, none); 0 otherwise."""
+def location_score(a: str, b: str, name_tokens: set[str] | frozenset = frozenset()) -> float:
+    """1 same location, or a part of the source's location code is a word of the candidate's
+    name (US-AZNM and "Electricity, at eGrid, AZNM, 2010" located RNA); 0.75 one contains the
+    other (US-AZNM in US, US in RNA, DK in RER); 0.5 either is global (GLO, RoW, none); 0
+    otherwise."""
     a, b = (a or "").strip(), (b or "").strip()
     if a == b:
+        return 1.0
+    if a and a not in _GLOBAL and any(p.lower() in name_tokens for p in a.split("-") if p):
         return 1.0
     if a in _GLOBAL or b in _GLOBAL:
         return 0.5
@@ -700,16 +709,19 @@ def _text(node: dict) -> str:
 
 def rank(source: dict, index: _Index, n: int = 3) -> list[Candidate]:
     """The ``n`` best activities of ``index`` for ``source`` by score =
-    W_NAME·name + W_UNIT·unit + W_LOCATION·location (see the functions above); candidates that
-    share no word with the source are left out. Ties: higher name score, then name, then code."""
+    W_NAME·name + W_UNIT·unit + W_LOCATION·location (see the functions above); the source's
+    words are those of its name and reference product plus their :data:`SYNONYMS`. Candidates
+    that share no word with the source are left out. Ties: higher name score, then name, then
+    code."""
     q = set(tokens(_text(source)))
+    q |= {SYNONYMS[t] for t in q if t in SYNONYMS}
     out = []
     for act, toks in zip(index.acts, index.toks):
         ns = index.name_score(q, toks)
         if ns <= 0:
             continue
         us_ = unit_score(str(source.get("unit", "")), str(act.get("unit", "")))
-        ls = location_score(str(source.get("location", "")), str(act.get("location", "")))
+        ls = location_score(str(source.get("location", "")), str(act.get("location", "")), toks)
         out.append(Candidate(act["code"], str(act.get("name", "")), str(act.get("unit", "")),
                              str(act.get("location", "")),
                              W_NAME * ns + W_UNIT * us_ + W_LOCATION * ls, ns, us_, ls))
