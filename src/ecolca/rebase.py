@@ -875,3 +875,11 @@ def cli_suggest(a, out) -> int:
         out(f"Wrote {dest}: {len(rows)} candidate rows for {n} activities, all unreviewed (set "
             "match on one row per activity and delete the others; docs/rebase.md)")
     return 0
+
+
+def shipped_mappings() -> list[Path]:
+    """The reviewed mapping tables shipped in ``databases/mappings/``."""
+    from ecolca.resources import databases_dir
+
+    folder = databases_dir() / "mappings"
+    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
