@@ -343,3 +343,31 @@ def test_suggest_scores_name_unit_and_location():
     text = rows_csv(rows)
     assert text.splitlines()[0].startswith(
         "from_database,from_code,to_database,to_code,match,unit_factor,note,rank,score")
+
+
+def test_validation_table_tool_runs_on_a_rebase(stub, tmp_path):
+    """benchmarks/rebase_validation.py (the side-by-side table of docs/validation.md) on the
+    stub: one row per method, Δ on both backgrounds, and the per-activity comparison."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "rebase_validation", ROOT / "benchmarks" / "rebase_validation.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    m = tmp_path / "m.csv"
+    m.write_text(shipped_text(), encoding="utf-8")
+    out = tmp_path / "table.md"
+    assert mod.main(["--mapping", str(m), "--examples", "gypsum-ash", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    sc = examples.load("gypsum-ash")
+    for method in sc.methods:
+        assert "| " + " \\| ".join(method) + " |" in text
+    row = next(ln for ln in text.splitlines() if ln.startswith("| IPCC 2021 \\| climate change"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    delta_open, delta_rebase = (float(c.replace(",", "")) for c in cells[-3:-1])
+    r = float(cells[-1])
+    assert delta_open < 0 and delta_rebase < 0
+    assert r == pytest.approx(delta_rebase / delta_open, abs=0.006)
+    assert "| electricity, grid mix, Denmark (kilowatt hour) | Electricity, at Grid, US, 2010 " \
+           "(× 3.6 MJ/kilowatt hour, proxy) |" in text
+    assert "3 stay on ecolca-open: mat-clinker, mat-gypsum-natural, waste-landfill-inert" in text
