@@ -72,17 +72,39 @@ def unit_scores(keys, methods) -> dict:
     return out
 
 
+def run(sc, methods, project):
+    """method -> (MethodResult or an error text, [ExchangeParts]). A method whose run is refused
+    (e.g. the run-time check Σ parts = Δ on a result that is rounding noise) is run alone, so
+    that the others still print, and its row says why."""
+    from ecolca.errors import EcolcaError
+    from ecolca.lca import compare
+
+    try:
+        res = compare(sc, project=project, methods=methods)
+        return {tuple(r.method): (r, [e for e in res.exchanges if tuple(e.method) == tuple(
+            r.method)]) for r in res.impacts}
+    except EcolcaError:
+        if len(methods) == 1:
+            raise
+    out = {}
+    for m in methods:
+        try:
+            out.update(run(sc, [m], project))
+        except EcolcaError as exc:
+            out[tuple(m)] = (f"refused: {exc}", [])
+    return out
+
+
 def section(name: str, mapping, methods_arg, project: str | None) -> list[str]:
     from ecolca import examples
-    from ecolca.lca import compare
     from ecolca.rebase import rebase
 
     sc = examples.load(name)
     reb = rebase(sc, mapping)
     new = reb.scenario
     methods = [tuple(m) for m in sc.methods]
-    a = compare(sc, project=project, methods=methods)
-    b = compare(new, project=project, methods=methods)
+    a = run(sc, methods, project)
+    b = run(new, methods, project)
     lines = [f"### {sc.name}", "",
              f"{len({m.use.ref.key for m in reb.moved})} activities moved onto {reb.target}, "
              f"{len({s.use.ref.key for s in reb.stayed})} stay on "
@@ -90,8 +112,13 @@ def section(name: str, mapping, methods_arg, project: str | None) -> list[str]:
              + ", ".join(sorted({s.use.ref.code for s in reb.stayed})) + ".", "",
              "| Method | Unit | L open | L rebase | S open | S rebase | Δ open | Δ rebase | "
              "Δ rebase / Δ open |", "|---|---|--:|--:|--:|--:|--:|--:|--:|"]
-    for ra, rb in zip(a.impacts, b.impacts):
-        label = " \\| ".join(ra.method)
+    for m in methods:
+        (ra, _), (rb, _) = a[m], b[m]
+        label = " \\| ".join(m)
+        if isinstance(ra, str) or isinstance(rb, str):
+            lines.append(f"| {label} | | {ra if isinstance(ra, str) else fmt(ra.linear)} | "
+                         f"{rb if isinstance(rb, str) else fmt(rb.linear)} | | | | | |")
+            continue
         if not ra.covered or not rb.covered:
             cov = lambda r: (r.coverage.label() if r.coverage else "not covered")  # noqa: E731
             lines.append(f"| {label} | {ra.unit} | {cov(ra) if not ra.covered else fmt(ra.linear)}"
@@ -105,11 +132,9 @@ def section(name: str, mapping, methods_arg, project: str | None) -> list[str]:
               "", "| Exchange | avoided fate open / rebase | avoided supply open / rebase | "
               "transport open / rebase | processing open / rebase | Δₑ open | Δₑ rebase |",
               "|---|--:|--:|--:|--:|--:|--:|"]
-    ex_b = {(e.exchange_id, tuple(e.method)): e for e in b.exchanges}
-    for e in a.exchanges:
-        if tuple(e.method) != m0:
-            continue
-        f = ex_b[(e.exchange_id, m0)]
+    ex_b = {e.exchange_id: e for e in b[m0][1]}
+    for e in a[m0][1]:
+        f = ex_b[e.exchange_id]
         tot = lambda x: x.avoided_fate + x.avoided_supply + x.transport + x.processing  # noqa
         lines.append(f"| {e.exchange_id} | {fmt(e.avoided_fate)} / {fmt(f.avoided_fate)} | "
                      f"{fmt(e.avoided_supply)} / {fmt(f.avoided_supply)} | {fmt(e.transport)} / "
