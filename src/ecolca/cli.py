@@ -101,6 +101,27 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", required=True, help="file to write (*.ecolca.json)")
     e.add_argument("--force", action="store_true", help="overwrite an existing file")
 
+    rb = sub.add_parser("rebase", help="move a scenario onto another background database "
+                        "through a mapping table (docs/rebase.md)")
+    rb.add_argument("scenario", help="scenario file (*.ecolca.json)")
+    rb.add_argument("--mapping", required=True, metavar="MAP.csv", help="mapping table: "
+                    "from_database, from_code, to_database, to_code, match, unit_factor, note")
+    rb.add_argument("-o", "--output", required=True, metavar="NEW", help="rebased scenario to "
+                    "write (never the input)")
+    rb.add_argument("--project", help="Brightway project name")
+    rb.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    mp = sub.add_parser("mapping", help="mapping tables for `ecolca rebase`")
+    msub = mp.add_subparsers(dest="mapping_command", parser_class=_Parser, required=True)
+    ms = msub.add_parser("suggest", help="draft a mapping table with ranked candidates, every "
+                         "row unreviewed")
+    ms.add_argument("scenario")
+    ms.add_argument("--to", required=True, metavar="DB", help="target background database")
+    ms.add_argument("-o", "--output", metavar="FILE.csv", help="write here (default: stdout)")
+    ms.add_argument("--candidates", type=int, default=3, metavar="N",
+                    help="candidates per activity (default 3)")
+    ms.add_argument("--project", help="Brightway project name")
+    ms.add_argument("--force", action="store_true", help="overwrite an existing output file")
+
     return p
 
 
@@ -481,9 +502,21 @@ def cmd_open(a) -> int:
     return run_app(a.scenario, project=getattr(a, "project", None))
 
 
+def cmd_rebase(a) -> int:
+    from ecolca.rebase import cli_rebase
+
+    return cli_rebase(a, out)
+
+
+def cmd_mapping(a) -> int:
+    from ecolca.rebase import cli_suggest
+
+    return cli_suggest(a, out)
+
+
 COMMANDS = {"setup": cmd_setup, "run": cmd_run, "validate": cmd_validate, "methods": cmd_methods,
             "examples": cmd_examples, "example": cmd_example, "open": cmd_open,
-            "import": cmd_import}
+            "import": cmd_import, "rebase": cmd_rebase, "mapping": cmd_mapping}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -495,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         a = parser.parse_args(["open"])
     try:
         with contextlib.redirect_stdout(sys.stderr):
-            if a.command in ("setup", "run", "open", "methods", "import") or (
+            if a.command in ("setup", "run", "open", "methods", "import", "rebase", "mapping") or (
                     a.command == "validate" and not a.no_project):
                 from ecolca import bwcompat
 

@@ -243,6 +243,9 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_export)
         m.addAction(A("&Import background database…", self.import_background,
                       tip="Import openLCA JSON-LD, ecospold2, Brightway Excel or SimaPro CSV"))
+        m.addAction(A("Re&base onto another background…", self.rebase_scenario,
+                      tip="Move the scenario to another background database through a "
+                          "mapping table; saved as a new file"))
         m.addSeparator()
         m.addAction(self.act_quit)
         e = mb.addMenu("&Edit")
@@ -800,6 +803,11 @@ class MainWindow(QMainWindow):
         box.setWindowModality(Qt.WindowModal)
         box.open()
         self._last_error = (text, details)
+
+    def rebase_scenario(self) -> None:
+        from ecolca.app.rebase_dialog import run_rebase_dialog
+
+        run_rebase_dialog(self)
 
     def about(self) -> None:
         QMessageBox.about(self, "About ecolca",
