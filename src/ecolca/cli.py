@@ -227,6 +227,9 @@ def _print_sensitivity(res, top: int, out) -> None:
     for s in res.sensitivity:
         if not res.impact(s.method).covered or not s.rows:
             continue
+        if max(abs(s.delta), s.rows[0].swing) <= 1e-15:  # solver noise (lca.run.CONSISTENCY_FLOOR)
+            out(f"  {' | '.join(s.method)} [{s.unit}]: Δ 0, no parameter moves it")
+            continue
         shares = {g.parameter: g.s1 for g in s.global_shares}
         out(f"  {' | '.join(s.method)} [{s.unit}], Δ {_fmt(s.delta)}")
         for r in s.rows[:top]:
