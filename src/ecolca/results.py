@@ -326,17 +326,29 @@ class GlobalShare:
     s1_conf: float
 
 
-@dataclass
 class Sensitivity:
     """Which inputs move Δ, for one method: one-at-a-time rows (largest swing first) and, after
-    a Monte Carlo run, each uncertain parameter's share of the variance of Δ."""
+    a Monte Carlo run, each uncertain parameter's share of the variance of Δ. The rows are made
+    on first use (``make_rows``): a live update in the app need not build thousands of them."""
 
-    method: tuple[str, ...]
-    unit: str
-    delta: float
-    rows: list[SensitivityRow] = field(default_factory=list)
-    global_shares: list[GlobalShare] = field(default_factory=list)
-    global_note: str = ""
+    def __init__(self, method: tuple[str, ...], unit: str, delta: float,
+                 rows: list[SensitivityRow] | None = None,
+                 global_shares: list[GlobalShare] | None = None, global_note: str = "",
+                 make_rows=None):
+        self.method, self.unit, self.delta = tuple(method), unit, delta
+        self._rows = rows
+        self._make = make_rows
+        self.global_shares = global_shares or []
+        self.global_note = global_note
+
+    @property
+    def rows(self) -> list[SensitivityRow]:
+        if self._rows is None:
+            self._rows = self._make() if self._make else []
+        return self._rows
+
+    def __repr__(self) -> str:
+        return f"Sensitivity({self.method!r}, delta={self.delta!r})"
 
 
 @dataclass

@@ -24,7 +24,7 @@ from ecolca.lca.economics import _economics
 from ecolca.lca.foreground import Foreground, build_foreground, foreground_lock
 from ecolca.lca.project_check import _Lookup, _to_unit_factor, check_against_project, terms_of
 from ecolca.lca.solve import INVENTORY_LABELS, INVENTORY_UNITS, Solved, method_units, solve
-from ecolca.lca.terms import TermTable
+from ecolca.lca.terms import TermTable, parameter_values, structure
 from ecolca.lca.uncertainty import Cancelled
 from ecolca.model import Scenario
 from ecolca.results import (
@@ -89,7 +89,10 @@ def _rescored(ev: Evaluation, table: TermTable) -> np.ndarray:
 def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Results:
     """Every deterministic figure of ``sc`` from the term table and ``ev``'s unit scores."""
     if table is None:
-        table = terms_of(sc, ev.lookup)
+        if ev.table.structure and structure(sc) == ev.table.structure:
+            table = ev.table.with_values(parameter_values(sc))  # an edit of numbers only
+        else:
+            table = terms_of(sc, ev.lookup)
     if table.keys == ev.keys:
         U, inv_unit = ev.solved.scores, ev.solved.inventory
     else:
@@ -132,8 +135,11 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
                 (None if math.isfinite(be[i, j]) else "transport has no impact in this method")
                 for j in range(len(methods))] for i in range(n_e)]
     be = np.where(np.isfinite(be), be, np.nan)
+    labels = table.__dict__.get("_labels")  # names are part of the structure: made once
+    if labels is None:
+        labels = table.__dict__["_labels"] = [sc.exchange_label(e) for e in sc.exchanges]
     ex_table = ExchangeTable(
-        list(table.exchange_ids), [sc.exchange_label(e) for e in sc.exchanges], methods, munits,
+        list(table.exchange_ids), list(labels), methods, munits,
         parts, [float(sum(t.distance for t in e.transport)) for e in sc.exchanges], be, reasons,
         sensitivity.break_even_ratio(table, contrib))
 

@@ -23,28 +23,51 @@ GLOBAL_MIN_DRAWS = 100
 
 
 def one_at_a_time(table: TermTable, scores: np.ndarray, methods, units) -> list[Sensitivity]:
-    """One :class:`Sensitivity` per method, rows sorted by swing (largest first)."""
+    """One :class:`Sensitivity` per method, rows sorted by swing (largest first).
+
+    Each parameter enters a term at most once, so every term is linear in each parameter alone:
+    Δ with parameter i at x is Δ + slope_i·(x − v_i), where slope_i sums, over the exchange terms
+    that contain i, the term per unit of i times its node's score (site terms count in L and S
+    alike and cancel in Δ). Exact, and one pass over the table whatever the number of
+    parameters."""
     v = table.values
+    a = table.amounts(v)
+    lin, sym = table.totals(a, scores)
+    delta = sym - lin
     used = table.used_params()
-    ranges = [uncertainty_range(table.params[i]) for i in used.tolist()]
-    k = len(used)
-    V = np.repeat(v[:, None], 2 * k + 1, axis=1)  # column 0: every parameter at its value
-    for c, (i, (lo, hi, _)) in enumerate(zip(used.tolist(), ranges)):
-        V[i, 1 + 2 * c] = lo
-        V[i, 2 + 2 * c] = hi
-    lin, sym = table.totals(table.amounts(V), scores)  # (n_methods, 2k+1)
-    d = sym - lin
-    out = []
-    for j, m in enumerate(methods):
-        rows = []
-        for c, i in enumerate(used.tolist()):
-            p = table.params[i]
-            lo, hi, basis = ranges[c]
-            rows.append(SensitivityRow(p.label, p.item, p.field, p.value, lo, hi, basis,
-                                       float(d[j, 1 + 2 * c]), float(d[j, 2 + 2 * c])))
-        rows.sort(key=lambda r: -r.swing)
-        out.append(Sensitivity(tuple(m), units[j], float(d[j, 0]), rows))
-    return out
+    P = np.append(v, 1.0)
+    slope = np.zeros((len(v), scores.shape[1]))
+    ex = table.part != 0
+    for s in range(3):
+        idx = table.p[:, s]
+        m = ex & (idx >= 0)
+        if not m.any():
+            continue
+        o1, o2 = table.p[m, (s + 1) % 3], table.p[m, (s + 2) % 3]
+        per_unit = table.const[m] * P[o1] * P[o2]
+        np.add.at(slope, idx[m], per_unit[:, None] * scores[table.key[m]])
+    cache: dict = {}
+
+    def ranges():
+        if "r" not in cache:
+            cache["r"] = [uncertainty_range(table.params[i]) for i in used.tolist()]
+        return cache["r"]
+
+    def maker(j):
+        def make():
+            rows = []
+            for c, i in enumerate(used.tolist()):
+                p = table.params[i]
+                lo, hi, basis = ranges()[c]
+                rows.append(SensitivityRow(p.label, p.item, p.field, p.value, lo, hi, basis,
+                                           float(delta[j] + slope[i, j] * (lo - v[i])),
+                                           float(delta[j] + slope[i, j] * (hi - v[i]))))
+            rows.sort(key=lambda r: -r.swing)
+            return rows
+        return make
+
+    return [Sensitivity(tuple(m), units[j], float(delta[j]), make_rows=maker(j))
+            for j, m in enumerate(methods)]
 
 
 def break_even_ratio(table: TermTable, contrib: np.ndarray) -> np.ndarray:
@@ -58,8 +81,8 @@ def break_even_ratio(table: TermTable, contrib: np.ndarray) -> np.ndarray:
     np.add.at(total, table.exchange[ex], contrib[ex])
     m = table.part == AVOIDED_SUPPLY
     np.add.at(sup, table.exchange[m], contrib[m])
-    r = np.array([next(p.value for p in table.params if p.kind == "r" and p.exchange == eid)
-                  for eid in table.exchange_ids]) if n_e else np.zeros(0)
+    r_of = {p.exchange: p.value for p in table.params if p.kind == "r"}
+    r = np.array([r_of[eid] for eid in table.exchange_ids]) if n_e else np.zeros(0)
     with np.errstate(divide="ignore", invalid="ignore"):
         per_r = sup / r[:, None]
         out = np.where((per_r != 0) & np.isfinite(per_r), -(total - sup) / per_r, np.nan)

@@ -70,14 +70,44 @@ class TermTable:
     where: list[tuple[str, str]]         # (item, field) each term's amount comes from
     site_ids: list[str]
     exchange_ids: list[str]
+    structure: tuple = ()                # structure(scenario) the table was compiled from
     # per exchange: (index of the first transport leg's term, its distance parameter) or None
     first_leg: list[tuple[int, int] | None] = field(default_factory=list)
-    tonnes: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per exchange, t moved
+    ton_per_unit: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per exchange: t per
+    # unit of residue when it has transport legs, else 0
+    q_params: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # per exchange
+
+    @property
+    def tonnes(self) -> np.ndarray:
+        """Tonnes moved per exchange (0 without transport)."""
+        return self.ton_per_unit * self.values[self.q_params] if len(self.q_params) else np.zeros(0)
 
     # -- parameters ----------------------------------------------------------------------------
     @property
     def values(self) -> np.ndarray:
-        return np.array([p.value for p in self.params], dtype=float)
+        v = self.__dict__.get("_values")
+        if v is None:
+            v = np.array([p.value for p in self.params], dtype=float)
+            v.setflags(write=False)
+            self.__dict__["_values"] = v
+        return v
+
+    def with_values(self, values: np.ndarray) -> "TermTable":
+        """The same table with other parameter values (an edit of numbers only)."""
+        import copy as _copy
+        from dataclasses import replace
+
+        t = _copy.copy(self)
+        t.__dict__ = dict(self.__dict__)
+        old = self.values
+        params = list(self.params)
+        for i in np.nonzero(old != values)[0].tolist():
+            params[i] = replace(params[i], value=float(values[i]))
+        t.params = params
+        v = np.array(values, dtype=float)
+        v.setflags(write=False)
+        t.__dict__["_values"] = v
+        return t
 
     def used_params(self) -> np.ndarray:
         """Indices of the parameters that at least one term depends on."""
@@ -111,15 +141,26 @@ class TermTable:
         return out
 
     # -- evaluation ----------------------------------------------------------------------------
+    def _groupers(self):
+        """Sparse (n_keys × n_terms) matrices that sum the site terms and the exchange terms per
+        node (made once per table)."""
+        g = self.__dict__.get("_g")
+        if g is None:
+            from scipy import sparse
+
+            n, k = len(self.const), len(self.keys)
+            is_site = (self.part == SITE).astype(float)
+            rows, cols = self.key, np.arange(n)
+            g = (sparse.csr_matrix((is_site, (rows, cols)), shape=(k, n)),
+                 sparse.csr_matrix((1.0 - is_site, (rows, cols)), shape=(k, n)))
+            self.__dict__["_g"] = g
+        return g
+
     def key_weights(self, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(W_site, W_exchange): per node, the summed amounts of the site terms and of the
         exchange terms; shape (n_keys,) or (n_keys, m)."""
-        shape = (len(self.keys),) + amounts.shape[1:]
-        ws, wx = np.zeros(shape), np.zeros(shape)
-        is_site = self.part == SITE
-        np.add.at(ws, self.key[is_site], amounts[is_site])
-        np.add.at(wx, self.key[~is_site], amounts[~is_site])
-        return ws, wx
+        gs, gx = self._groupers()
+        return np.asarray(gs @ amounts), np.asarray(gx @ amounts)
 
     def totals(self, amounts: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """L and S per method: ``amounts`` (n,) or (n, m) and ``scores`` (n_keys, n_methods) or
@@ -203,6 +244,44 @@ class TermTable:
         return rows
 
 
+def _u(u) -> tuple:
+    return (u.type, u.gsd, u.minimum, u.maximum, u.sd) if u is not None else ()
+
+
+def structure(sc: Scenario) -> tuple:
+    """What a term table is made of besides the parameter values: ids, names, kinds, units,
+    references, conversions, uncertainty, legs and which flows are 0. Two scenarios with equal
+    structure share one table; only :func:`parameter_values` differ."""
+    sites = tuple((s.id, s.name, tuple(
+        (f.id, f.kind, f.name, f.unit, f.activity and f.activity.key, f.fate and f.fate.key,
+         f.conversion_factor, f.amount == 0, _u(f.uncertainty),
+         tuple((t.mode.key, _u(t.uncertainty)) for t in f.transport)) for f in s.flows))
+        for s in sc.sites)
+    exchanges = tuple((e.id, e.from_site, e.from_flow, e.to_site, e.to_flow,
+                       _u(e.amount_uncertainty), _u(e.ratio_uncertainty),
+                       tuple((t.mode.key, _u(t.uncertainty)) for t in e.transport),
+                       tuple((p.activity.key, p.unit, p.conversion_factor, _u(p.uncertainty))
+                             for p in e.processing)) for e in sc.exchanges)
+    return (sites, exchanges)
+
+
+def parameter_values(sc: Scenario) -> np.ndarray:
+    """The scenario's parameter values in the order :func:`compile_terms` creates them."""
+    out: list[float] = []
+    for site in sc.sites:
+        for f in site.flows:
+            if f.kind == "product":
+                continue
+            out.append(f.amount)
+            out.extend(t.distance for t in f.transport)
+    for e in sc.exchanges:
+        out.append(e.amount)
+        out.append(e.substitution_ratio)
+        out.extend(t.distance for t in e.transport)
+        out.extend(p.amount_per_unit for p in e.processing)
+    return np.array(out, dtype=float)
+
+
 class _Builder:
     def __init__(self, unit_of):
         self.unit_of = unit_of  # key -> the node's unit
@@ -262,12 +341,14 @@ def compile_terms(sc: Scenario, unit_of, factor) -> TermTable:
 
     exchange_ids = [e.id for e in sc.exchanges]
     first_leg: list[tuple[int, int] | None] = []
-    tonnes = np.zeros(len(exchange_ids))
+    ton_per_unit = np.zeros(len(exchange_ids))
+    q_params = np.zeros(len(exchange_ids), dtype=int)
     for ei, e in enumerate(sc.exchanges):
         residue = sc.site(e.from_site).flow(e.from_flow)
         supply = sc.site(e.to_site).flow(e.to_flow)
         item = f"exchange '{e.id}'"
         q = b.param("q", e.amount, e.amount_uncertainty, item, "amount", exchange=e.id)
+        q_params[ei] = q
         r = b.param("r", e.substitution_ratio, e.ratio_uncertainty, item, "substitution_ratio",
                     exchange=e.id)
         if residue.fate is not None:
@@ -289,7 +370,7 @@ def compile_terms(sc: Scenario, unit_of, factor) -> TermTable:
         leg = None
         if e.transport:
             ton = units.convert(1.0, residue.unit, "ton")
-            tonnes[ei] = ton * e.amount
+            ton_per_unit[ei] = ton
             for k, t in enumerate(e.transport):
                 d = b.param("distance", t.distance, t.uncertainty, item,
                             f"transport[{k + 1}].distance_km", exchange=e.id)
@@ -309,8 +390,9 @@ def compile_terms(sc: Scenario, unit_of, factor) -> TermTable:
     keys = bg + sorted(b.bio)
     kidx = {k: i for i, k in enumerate(keys)}
     n = len(b.rows)
+    shape = structure(sc)
     return TermTable(
-        keys=keys, n_background=len(bg), params=b.params,
+        structure=shape, keys=keys, n_background=len(bg), params=b.params,
         const=np.array([r[0] for r in b.rows], dtype=float).reshape(n),
         p=np.array([r[1] for r in b.rows], dtype=int).reshape(n, 3),
         key=np.array([kidx[r[2]] for r in b.rows], dtype=int).reshape(n),
@@ -318,7 +400,7 @@ def compile_terms(sc: Scenario, unit_of, factor) -> TermTable:
         exchange=np.array([r[4] for r in b.rows], dtype=int).reshape(n),
         part=np.array([r[5] for r in b.rows], dtype=int).reshape(n),
         where=[r[6] for r in b.rows], site_ids=site_ids, exchange_ids=exchange_ids,
-        first_leg=first_leg, tonnes=tonnes)
+        first_leg=first_leg, ton_per_unit=ton_per_unit, q_params=q_params)
 
 
 def uncertainty_range(p: Param) -> tuple[float, float, str]:
