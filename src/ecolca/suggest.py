@@ -393,19 +393,28 @@ def _evaluate(sc: Scenario, cands: list[Candidate], methods: list[tuple[str, ...
     """Fill each candidate's Δ per method and its parts, break-even distance and Δ at the ends
     of the ratio range. Returns the activities whose unit scores had to be solved."""
     from ecolca.lca import cache
-    from ecolca.lca.project_check import _Lookup, terms_of
-    from ecolca.lca.terms import EXCHANGE_PARTS, SITE
+    from ecolca.lca.project_check import _Lookup, _to_unit_factor
+    from ecolca.lca.terms import EXCHANGE_PARTS, SITE, compile_terms
 
-    # a copy of the scenario whose exchanges are the candidates (sites shared, not modified)
+    # a copy of the scenario whose exchanges are the candidates; its sites keep only the flows
+    # the candidates touch (the flow objects themselves are shared, not modified): the site
+    # terms of the other flows do not enter any Δ_e
+    touched: dict[str, set[str]] = {}
+    for c in cands:
+        touched.setdefault(c.from_site.id, set()).add(c.residue.id)
+        touched.setdefault(c.to_site.id, set()).add(c.supply.id)
+    sites = [Site(s.id, s.name, flows=[f for f in s.flows if f.id in touched[s.id]])
+             for s in sc.sites if s.id in touched]
     trial = Scenario(name=sc.name, id=sc.id, reference_year=sc.reference_year,
                      currency=sc.currency, background_database=sc.background_database,
-                     methods=list(methods), sites=sc.sites, exchanges=[c.exchange for c in cands])
+                     methods=list(methods), sites=sites, exchanges=[c.exchange for c in cands])
     lookup = _Lookup.for_scenario(trial)
     missing_nodes = sorted(k for k in trial.background_refs() if k not in lookup.nodes)
     if missing_nodes:
         raise EcolcaError("activities not in the project: " + ", ".join(f"{d}:{c}" for d, c in
                                                                         missing_nodes[:5]))
-    table = terms_of(trial, lookup)
+    unit = {k: n.get("unit", "") for k, n in lookup.nodes.items()}
+    table = compile_terms(trial, unit.__getitem__, _to_unit_factor)
     ex_rows = table.part != SITE
     used = sorted(set(table.key[ex_rows].tolist()))
     keys = [table.keys[i] for i in used]
@@ -429,7 +438,8 @@ def _evaluate(sc: Scenario, cands: list[Candidate], methods: list[tuple[str, ...
         solved = miss
     U = np.zeros((len(table.keys), len(methods)))
     U[used] = scores
-    a = table.amounts()
+    values = table.values
+    a = table.amounts(values)
     contrib = np.where(ex_rows[:, None], a[:, None] * U[table.key], 0.0)
     parts = table.by_exchange(contrib)
     total = sum(parts.values())
@@ -444,7 +454,7 @@ def _evaluate(sc: Scenario, cands: list[Candidate], methods: list[tuple[str, ...
         be = np.full(len(methods), np.nan)
         if leg is not None and table.tonnes[i] > 0:
             t, d = leg
-            per_km = table.without(t, d) * U[table.key[t]]
+            per_km = table.without(t, d, values) * U[table.key[t]]
             with np.errstate(divide="ignore", invalid="ignore"):
                 be = np.where(per_km != 0, -(total[i] - contrib[t]) / per_km, np.nan)
         c.break_even_km = be
