@@ -1,4 +1,4 @@
-"""Command line: ``ecolca setup | run | validate | examples | example | open``; ``ecolca`` alone
+"""Command line: ``ecolca setup | run | suggest | validate | examples | example | open``; ``ecolca`` alone
 opens the desktop app.
 
 Exit codes: 0 done, 1 invalid input (the message names the item and field), 2 usage.
@@ -94,6 +94,19 @@ def _parser() -> argparse.ArgumentParser:
     mt = sub.add_parser("methods", help="list the LCIA methods installed in the project")
     mt.add_argument("words", nargs="*", help="only methods whose name contains every word")
     mt.add_argument("--project", help="Brightway project name")
+
+    sg = sub.add_parser("suggest", help="suggest exchanges between the sites of a scenario, "
+                        "ranked by avoided impact (docs/suggest.md)")
+    sg.add_argument("scenario", help="scenario file (*.ecolca.json)")
+    sg.add_argument("--top", type=int, default=10, metavar="N",
+                    help="show the N best candidates (default 10)")
+    sg.add_argument("--method", metavar="'A|B|C'", help="rank by this LCIA method (default: "
+                    "the scenario's first)")
+    sg.add_argument("--distance-km", type=float, metavar="KM", help="distance between sites "
+                    "without coordinates (default: great-circle × circuity from latitude and "
+                    "longitude, else an assumed 50 km with a warning)")
+    sg.add_argument("--json", action="store_true", help="print the candidates as JSON on stdout")
+    sg.add_argument("--project", help="Brightway project name")
 
     sub.add_parser("examples", help="list the bundled example scenarios")
     e = sub.add_parser("example", help="write a bundled example scenario to a file")
@@ -517,7 +530,28 @@ def cmd_mapping(a) -> int:
     return cli_suggest(a, out)
 
 
+def cmd_suggest(a) -> int:
+    from ecolca import scenario_file
+    from ecolca.suggest import format_text, suggest, to_json
+
+    if a.top is not None and a.top < 1:
+        raise EcolcaError(f"--top must be a whole number ≥ 1, got {a.top}")
+    sc = scenario_file.load(a.scenario)
+    method = _parse_method(a.method) if a.method else None
+    if method:
+        _check_methods([method], a.project)
+    res = suggest(sc, top=a.top, method=method, distance_km=a.distance_km, project=a.project)
+    if a.json:
+        _STDOUT.write(json.dumps(_strict_json(to_json(res)), ensure_ascii=False,
+                                 allow_nan=False, indent=1) + "\n")
+    else:
+        for line in format_text(res, _fmt):
+            out(line)
+    return EXIT_OK
+
+
 COMMANDS = {"setup": cmd_setup, "run": cmd_run, "validate": cmd_validate, "methods": cmd_methods,
+            "suggest": cmd_suggest,
             "examples": cmd_examples, "example": cmd_example, "open": cmd_open,
             "import": cmd_import, "rebase": cmd_rebase, "mapping": cmd_mapping}
 
@@ -531,7 +565,8 @@ def main(argv: list[str] | None = None) -> int:
         a = parser.parse_args(["open"])
     try:
         with contextlib.redirect_stdout(sys.stderr):
-            if a.command in ("setup", "run", "open", "methods", "import", "rebase", "mapping") or (
+            if a.command in ("setup", "run", "open", "methods", "import", "rebase", "mapping",
+                             "suggest") or (
                     a.command == "validate" and not a.no_project):
                 from ecolca import bwcompat
 

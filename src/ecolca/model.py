@@ -144,6 +144,9 @@ class Site:
     inventory: str = "complete"
     x: float = 0.0
     y: float = 0.0
+    # geographic position in decimal degrees (WGS 84), optional: the synergy finder's distances
+    latitude: float | None = None
+    longitude: float | None = None
     flows: list[Flow] = field(default_factory=list)
     _flow_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 

@@ -393,7 +393,10 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
             {"id": s.id, "name": s.name, "sector": s.sector, "location": s.location,
              "confidential": s.confidential, "description": s.description,
              "inventory": s.inventory,
-             "position": {"x": s.x, "y": s.y}, "flows": [flow(f) for f in s.flows]}
+             "position": {"x": s.x, "y": s.y},
+             **({"latitude": s.latitude, "longitude": s.longitude}
+                if s.latitude is not None and s.longitude is not None else {}),
+             "flows": [flow(f) for f in s.flows]}
             for s in scenario.sites
         ],
         "exchanges": [exchange(e) for e in scenario.exchanges],
@@ -523,6 +526,18 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
         pos = r.obj(sd.get("position", {}) or {}, item, path + ("position",))
         site.x = r.number(pos, "x", item, path + ("position",), default=0.0)
         site.y = r.number(pos, "y", item, path + ("position",), default=0.0)
+        for key, lim in (("latitude", 90.0), ("longitude", 180.0)):
+            v = r.number(sd, key, item, path)
+            if v is not None and not -lim <= v <= lim:
+                r.problem(item, key, f"must be from {-lim:g} to {lim:g} decimal degrees, got {v:g}",
+                          path + (key,))
+                v = None
+            setattr(site, key, v)
+        if (sd.get("latitude") is None) != (sd.get("longitude") is None):
+            missing = "latitude" if sd.get("latitude") is None else "longitude"
+            r.problem(item, missing, "is missing: give both latitude and longitude, or neither",
+                      path + (missing,))
+            site.latitude = site.longitude = None
         flow_ids: set[str] = set()
         for j, fd in enumerate(r.list(sd, "flows", item, path)):
             fpath = path + ("flows", j)

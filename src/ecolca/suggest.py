@@ -1,0 +1,725 @@
+"""The synergy finder: candidate exchanges between the sites of a park, ranked by avoided impact
+(methodology §9, docs/suggest.md). No Qt.
+
+1. **Compatibility table** (``databases/compatibility.csv``): each row says which residue kind
+   can replace which supply, with the substitution ratio (central, low, high), the processing it
+   needs and its source.
+2. **Matching**: a residue of site A matches a row when its name matches the row's residue
+   pattern *and* its fate (a background activity, or none) is one the row allows; a supply of
+   site B matches when its *background activity* is one of the row's ecolca-open codes (or, in
+   another database, the activity's name matches the row's supply pattern). The supply side is
+   never matched on the user's text.
+3. **Candidates**: q = min(residue left, supply left / r), where "left" deducts what existing
+   exchanges already take. Each candidate is built as an :class:`~ecolca.model.Exchange` on a
+   copy of the scenario (with only the candidates as exchanges), compiled to the term table and
+   evaluated with the unit scores kept by earlier runs (:func:`ecolca.lca.cache.lookup`): no
+   solve. Missing scores are solved once, for just those activities, and the output says so.
+4. **Ranking** by Δ_e of the chosen method (most negative first).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+import re
+import time
+import types
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ecolca import units
+from ecolca.errors import EcolcaError, UnitError
+from ecolca.model import (ActivityRef, Exchange, ExchangeEconomics, Flow, Processing, Scenario,
+                          Site, Transport, Uncertainty)
+
+OPEN_DB = "ecolca-open"
+LORRY = "transport-lorry"
+GRID_WORLD = "elec-grid-world"
+
+# Road circuity (detour) factor: network distance / straight-line distance. Newell (1980): about
+# 1.2 for randomly chosen points; O'Sullivan (1996): 1.21-1.23 (both as summarised in Wikibooks,
+# "Transportation Geography and Network Science/Circuity").
+CIRCUITY = 1.2
+CIRCUITY_SOURCE = ("Newell (1980), network distance about 1.2 × the straight-line distance; "
+                   "O'Sullivan (1996) 1.21-1.23; as summarised in Wikibooks, 'Transportation "
+                   "Geography and Network Science/Circuity'")
+# Used only when the sites have no coordinates and no --distance-km is given: an assumption, not
+# a sourced figure; every candidate then carries a warning and its break-even distance.
+DEFAULT_DISTANCE_KM = 50.0
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
+
+TABLE_COLUMNS = (
+    "id", "residue_kind", "residue_name_pattern", "residue_fates", "residue_fate_pattern",
+    "residue_unit", "supply_kind", "supply_codes", "supply_name_pattern", "supply_unit", "ratio",
+    "ratio_low", "ratio_high", "exchange_kind", "processing_code", "processing_amount",
+    "processing_low", "processing_high", "processing_unit", "processing_name", "assumes",
+    "source", "source_locator", "source_year")
+
+
+@dataclass
+class Row:
+    """One row of the compatibility table."""
+
+    id: str
+    residue_kind: str
+    residue_pattern: re.Pattern
+    residue_fates: frozenset[str]      # ecolca-open codes; "none" = released untreated
+    residue_fate_pattern: re.Pattern | None
+    residue_unit: str
+    supply_kind: str
+    supply_codes: frozenset[str]
+    supply_pattern: re.Pattern | None
+    supply_unit: str
+    ratio: float
+    ratio_low: float
+    ratio_high: float
+    exchange_kind: str
+    processing_code: str               # "" none; "@grid": the park's grid electricity
+    processing_amount: float
+    processing_low: float
+    processing_high: float
+    processing_unit: str
+    processing_name: str
+    assumes: str
+    source: str
+    source_locator: str
+    source_year: str
+
+    def residue_matches(self, f: Flow, fate_name: str | None) -> bool:
+        if f.kind != "residue" or not self.residue_pattern.search(f.name):
+            return False
+        if f.fate is None:
+            return "none" in self.residue_fates
+        if f.fate.database == OPEN_DB:
+            return f.fate.code in self.residue_fates
+        return bool(self.residue_fate_pattern and fate_name
+                    and self.residue_fate_pattern.search(fate_name))
+
+    def supply_matches(self, f: Flow, activity_name: str | None) -> bool:
+        if f.kind != "supply" or f.activity is None:
+            return False
+        if f.activity.database == OPEN_DB:
+            return f.activity.code in self.supply_codes
+        return bool(self.supply_pattern and activity_name and self.supply_pattern.search(activity_name))
+
+
+def table_path():
+    from ecolca.resources import databases_dir
+
+    return databases_dir() / "compatibility.csv"
+
+
+def _num(text: str, row: str, col: str, required: bool = True) -> float:
+    if not text.strip():
+        if required:
+            raise EcolcaError(f"compatibility table, row '{row}', field '{col}': is empty")
+        return 0.0
+    try:
+        v = float(text)
+    except ValueError:
+        raise EcolcaError(f"compatibility table, row '{row}', field '{col}': not a number "
+                          f"({text!r})") from None
+    if not math.isfinite(v) or v < 0:
+        raise EcolcaError(f"compatibility table, row '{row}', field '{col}': must be finite and "
+                          f"≥ 0, got {text!r}")
+    return v
+
+
+@functools.lru_cache(maxsize=4)
+def load_table(path: str | None = None) -> tuple[Row, ...]:
+    """The compatibility table's rows, checked: every row has a ratio inside its range, known
+    units, and a source."""
+    p = path or str(table_path())
+    with open(p, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in TABLE_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise EcolcaError(f"compatibility table {p}: missing column(s) {', '.join(missing)}")
+        rows = []
+        for d in reader:
+            rid = d["id"].strip()
+            for col in ("id", "residue_kind", "residue_name_pattern", "supply_kind", "source",
+                        "source_locator", "source_year", "residue_unit", "supply_unit"):
+                if not d[col].strip():
+                    raise EcolcaError(f"compatibility table, row '{rid}', field '{col}': is empty")
+            for col in ("residue_unit", "supply_unit"):
+                if not units.is_known(d[col]):
+                    raise EcolcaError(f"compatibility table, row '{rid}', field '{col}': unknown "
+                                      f"unit {d[col]!r}")
+            ratio = _num(d["ratio"], rid, "ratio")
+            lo, hi = _num(d["ratio_low"], rid, "ratio_low"), _num(d["ratio_high"], rid, "ratio_high")
+            if not lo <= ratio <= hi or ratio <= 0:
+                raise EcolcaError(f"compatibility table, row '{rid}', field 'ratio': {ratio:g} must "
+                                  f"be > 0 and within ratio_low..ratio_high ({lo:g}..{hi:g})")
+            pc = d["processing_code"].strip()
+            if pc and not units.is_known(d["processing_unit"]):
+                raise EcolcaError(f"compatibility table, row '{rid}', field 'processing_unit': "
+                                  f"unknown unit {d['processing_unit']!r}")
+
+            def rx(text):
+                return re.compile(text, re.IGNORECASE) if text.strip() else None
+
+            rows.append(Row(
+                rid, d["residue_kind"], rx(d["residue_name_pattern"]),
+                frozenset(x.strip() for x in d["residue_fates"].split(";") if x.strip()),
+                rx(d["residue_fate_pattern"]), d["residue_unit"], d["supply_kind"],
+                frozenset(x.strip() for x in d["supply_codes"].split(";") if x.strip()),
+                rx(d["supply_name_pattern"]), d["supply_unit"], ratio, lo, hi,
+                d["exchange_kind"] or "by-product", pc,
+                _num(d["processing_amount"], rid, "processing_amount", required=bool(pc)),
+                _num(d["processing_low"], rid, "processing_low", required=False),
+                _num(d["processing_high"], rid, "processing_high", required=False),
+                d["processing_unit"], d["processing_name"], d["assumes"], d["source"],
+                d["source_locator"], d["source_year"]))
+    ids = [r.id for r in rows]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise EcolcaError(f"compatibility table: duplicate row id(s) {', '.join(dup)}")
+    return tuple(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# distances
+# ---------------------------------------------------------------------------------------------
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Haversine distance on a sphere of the IUGG mean Earth radius."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distance(a: Site, b: Site, user_km: float | None) -> tuple[float, str, str | None]:
+    """(km, how it was obtained, warning or None)."""
+    if a.latitude is not None and a.longitude is not None and b.latitude is not None \
+            and b.longitude is not None:
+        gc = great_circle_km(a.latitude, a.longitude, b.latitude, b.longitude)
+        return gc * CIRCUITY, f"great-circle {gc:.1f} km × circuity {CIRCUITY} (site coordinates)", None
+    if user_km is not None:
+        return user_km, "--distance-km", None
+    return DEFAULT_DISTANCE_KM, f"default {DEFAULT_DISTANCE_KM:g} km (assumption)", (
+        f"no coordinates for '{a.name}' or '{b.name}' and no --distance-km: the transport "
+        f"distance is an assumed {DEFAULT_DISTANCE_KM:g} km; see the break-even distance")
+
+
+# ---------------------------------------------------------------------------------------------
+# candidates
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Candidate:
+    rank: int
+    id: str
+    row: Row
+    from_site: Site
+    residue: Flow
+    to_site: Site
+    supply: Flow
+    q: float                       # residue unit
+    r: float                       # supply units per residue unit
+    available: float
+    need: float
+    distance_km: float | None      # None: not moved by lorry (pipe, grid)
+    distance_basis: str
+    exchange: Exchange
+    extends: str | None            # id of an existing exchange on the same residue → supply
+    delta: np.ndarray = field(default_factory=lambda: np.zeros(0))        # per method
+    parts: dict = field(default_factory=dict)                              # part -> per method
+    break_even_km: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    delta_low_ratio: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    delta_high_ratio: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    money_per_year: float | None = None
+    money_note: str = ""
+    assumptions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Suggestions:
+    scenario: str
+    methods: list[tuple[str, ...]]
+    units: list[str]
+    rank_method: tuple[str, ...]
+    candidates: list[Candidate]
+    considered: int
+    skipped: list[str]
+    solved_missing: list[tuple[str, str]]
+    seconds: float
+    currency: str
+    notes: list[str] = field(default_factory=list)
+    alternatives: list[Candidate] = field(default_factory=list)
+
+
+def _grid_for(sc: Scenario, a: Site, b: Site, codes: set[str]) -> tuple[str, str]:
+    """The grid electricity (ecolca-open code) a candidate's processing uses, and why."""
+    for s, who in ((a, "supplier"), (b, "receiver")):
+        for f in s.flows:
+            if f.kind == "supply" and f.activity and f.activity.database == OPEN_DB \
+                    and f.activity.code.startswith("elec-grid-"):
+                return f.activity.code, f"the {who}'s own grid supply ({f.activity.code})"
+    for s in (a, b):
+        m = re.findall(r"\b([A-Z]{2})\b", s.location or "")
+        if m and f"elec-grid-{m[-1].lower()}" in codes:
+            return f"elec-grid-{m[-1].lower()}", f"the grid of '{s.name}''s country ({m[-1]})"
+    for s, f in sc.iter_flows():
+        if f.kind == "supply" and f.activity and f.activity.database == OPEN_DB \
+                and f.activity.code.startswith("elec-grid-"):
+            return f.activity.code, f"a grid the park buys ({f.activity.code})"
+    return GRID_WORLD, "the world grid average (no site names its grid)"
+
+
+def _activity_names(keys: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Names of the non-ecolca-open activities among ``keys`` (for the name patterns)."""
+    other = [k for k in keys if k[0] != OPEN_DB]
+    if not other:
+        return {}
+    from bw2data.backends import ActivityDataset as AD
+
+    out = {}
+    by_db: dict[str, list[str]] = {}
+    for db, code in other:
+        by_db.setdefault(db, []).append(code)
+    for db, codes in by_db.items():
+        for i in range(0, len(codes), 500):
+            for row in AD.select(AD.database, AD.code, AD.name).where(
+                    (AD.database == db) & (AD.code.in_(codes[i:i + 500]))):
+                out[(row.database, row.code)] = row.name
+    return out
+
+
+def _ratio_in(row: Row, res: Flow, sup: Flow) -> float:
+    """The row's ratio in the scenario's units (supply unit per residue unit)."""
+    a = units.factor(res.unit, row.residue_unit)
+    b = units.factor(sup.unit, row.supply_unit)
+    return row.ratio * a / b
+
+
+def candidates(sc: Scenario, rows: tuple[Row, ...], user_km: float | None,
+               open_codes: set[str]) -> tuple[list[Candidate], list[str], int]:
+    """Every matching residue → supply pair between two different sites, with q > 0."""
+    taken: dict[tuple[str, str], float] = {}
+    given: dict[tuple[str, str], float] = {}
+    existing: dict[tuple[str, str, str, str], str] = {}
+    for e in sc.exchanges:
+        taken[(e.from_site, e.from_flow)] = taken.get((e.from_site, e.from_flow), 0.0) + e.amount
+        given[(e.to_site, e.to_flow)] = given.get((e.to_site, e.to_flow), 0.0) + \
+            e.amount * e.substitution_ratio
+        existing.setdefault((e.from_site, e.from_flow, e.to_site, e.to_flow), e.id)
+    names = _activity_names({f.fate.key for _, f in sc.iter_flows() if f.kind == "residue" and f.fate}
+                            | {f.activity.key for _, f in sc.iter_flows()
+                               if f.kind == "supply" and f.activity})
+    residues = [(s, f) for s, f in sc.iter_flows() if f.kind == "residue" and f.amount > 0]
+    supplies = [(s, f) for s, f in sc.iter_flows() if f.kind == "supply" and f.amount > 0]
+    skipped: list[str] = []
+    out: list[Candidate] = []
+    # per row: matching residues and supplies (matching is per flow, pairing per site pair)
+    considered = 0
+    for row in rows:
+        rs = [(s, f) for s, f in residues
+              if row.residue_matches(f, names.get(f.fate.key) if f.fate else None)]
+        if not rs:
+            continue
+        ss = [(s, f) for s, f in supplies if row.supply_matches(f, names.get(f.activity.key))]
+        for a, res in rs:
+            available = res.amount - taken.get((a.id, res.id), 0.0)
+            for b, sup in ss:
+                if a.id == b.id:
+                    continue
+                considered += 1
+                label = f"'{a.name}': '{res.name}' → '{b.name}': '{sup.name}' (row {row.id})"
+                try:
+                    r = _ratio_in(row, res, sup)
+                except UnitError as exc:
+                    skipped.append(f"{label}: {exc}")
+                    continue
+                need = sup.amount - given.get((b.id, sup.id), 0.0)
+                if available <= 0 or need <= 0:
+                    skipped.append(f"{label}: nothing left "
+                                   f"({'residue' if available <= 0 else 'supply'} fully exchanged)")
+                    continue
+                q = min(available, need / r)
+                out.append(_candidate(sc, row, a, res, b, sup, q, r, available, need, user_km,
+                                      open_codes, existing.get((a.id, res.id, b.id, sup.id))))
+    return out, skipped, considered
+
+
+def _candidate(sc, row, a, res, b, sup, q, r, available, need, user_km, open_codes, extends):
+    cid = f"suggest-{row.id}-{a.id}-{res.id}-{b.id}-{sup.id}"
+    assumptions = [row.assumes] if row.assumes else []
+    warnings: list[str] = []
+    transport: list[Transport] = []
+    d_km, basis = None, "not moved by lorry (pipe or grid; pipe not modelled)"
+    if units.dimension(res.unit) == "mass" and row.exchange_kind in ("material", "by-product"):
+        d_km, basis, warn = distance(a, b, user_km)
+        if warn:
+            warnings.append(warn)
+        if LORRY in open_codes:
+            transport = [Transport(ActivityRef(OPEN_DB, LORRY), d_km, label="lorry")]
+            assumptions.append(f"moved by lorry ({OPEN_DB}:{LORRY}) over {d_km:.1f} km: {basis}")
+        else:
+            warnings.append(f"'{OPEN_DB}' is not in the project: transport is not counted")
+    processing = []
+    if row.processing_code:
+        code, why = row.processing_code, ""
+        if code == "@grid":
+            code, why = _grid_for(sc, a, b, open_codes)
+        per_res_unit = row.processing_amount * units.factor(res.unit, row.residue_unit)
+        lo = row.processing_low * units.factor(res.unit, row.residue_unit)
+        hi = row.processing_high * units.factor(res.unit, row.residue_unit)
+        processing.append(Processing(
+            ActivityRef(OPEN_DB, code), per_res_unit, row.processing_unit, name=row.processing_name,
+            uncertainty=Uncertainty("triangular", minimum=lo, maximum=hi) if hi > lo else Uncertainty()))
+        assumptions.append(f"processing: {row.processing_amount:g} {row.processing_unit} per "
+                           f"{row.residue_unit} of {OPEN_DB}:{code}"
+                           + (f" ({why})" if why else "") + f" — {row.processing_name}")
+    ex = Exchange(cid, a.id, res.id, b.id, sup.id, q, r, kind=row.exchange_kind,
+                  transport=transport, processing=processing, economics=ExchangeEconomics(),
+                  description=f"suggested by the synergy finder: compatibility row '{row.id}'",
+                  source=f"{row.source} [{row.source_locator}; {row.source_year}]",
+                  amount_basis="assumed")
+    return Candidate(0, cid, row, a, res, b, sup, q, r, available, need, d_km, basis, ex, extends,
+                     assumptions=assumptions, warnings=warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# evaluation on the term table, from cached unit scores
+# ---------------------------------------------------------------------------------------------
+
+def _evaluate(sc: Scenario, cands: list[Candidate], methods: list[tuple[str, ...]],
+              allow_solve: bool = True) -> list[tuple[str, str]]:
+    """Fill each candidate's Δ per method and its parts, break-even distance and Δ at the ends
+    of the ratio range. Returns the activities whose unit scores had to be solved."""
+    from ecolca.lca import cache
+    from ecolca.lca.project_check import _Lookup, _to_unit_factor
+    from ecolca.lca.terms import EXCHANGE_PARTS, SITE, compile_terms
+
+    # a copy of the scenario whose exchanges are the candidates; its sites keep only the flows
+    # the candidates touch (the flow objects themselves are shared, not modified): the site
+    # terms of the other flows do not enter any Δ_e
+    touched: dict[str, set[str]] = {}
+    for c in cands:
+        touched.setdefault(c.from_site.id, set()).add(c.residue.id)
+        touched.setdefault(c.to_site.id, set()).add(c.supply.id)
+    sites = [Site(s.id, s.name, flows=[f for f in s.flows if f.id in touched[s.id]])
+             for s in sc.sites if s.id in touched]
+    trial = Scenario(name=sc.name, id=sc.id, reference_year=sc.reference_year,
+                     currency=sc.currency, background_database=sc.background_database,
+                     methods=list(methods), sites=sites, exchanges=[c.exchange for c in cands])
+    lookup = _Lookup.for_scenario(trial)
+    missing_nodes = sorted(k for k in trial.background_refs() if k not in lookup.nodes)
+    if missing_nodes:
+        raise EcolcaError("activities not in the project: " + ", ".join(f"{d}:{c}" for d, c in
+                                                                        missing_nodes[:5]))
+    unit = {k: n.get("unit", "") for k, n in lookup.nodes.items()}
+    table = compile_terms(trial, unit.__getitem__, _to_unit_factor)
+    ex_rows = table.part != SITE
+    used = sorted(set(table.key[ex_rows].tolist()))
+    keys = [table.keys[i] for i in used]
+    bio = [k for i, k in zip(used, keys) if i >= table.n_background]
+    if bio:  # exchange terms never name a biosphere flow; guard the assumption
+        raise EcolcaError(f"internal: exchange terms on biosphere flows {bio[:3]}")
+    scores, found = cache.lookup(keys, methods)
+    solved: list[tuple[str, str]] = []
+    if not found.all():
+        miss = [k for k, f in zip(keys, found.all(axis=1)) if not f]
+        if not allow_solve:
+            raise EcolcaError(f"{len(miss)} unit score(s) are not in the cache (e.g. "
+                              f"{miss[0][0]}:{miss[0][1]}); run `ecolca run` on the scenario first")
+        from ecolca.lca.solve import solve
+
+        sub = types.SimpleNamespace(keys=miss, n_background=len(miss))
+        s = solve(sub, lookup, methods)
+        pos = {k: i for i, k in enumerate(keys)}
+        for i, k in enumerate(miss):
+            scores[pos[k]] = s.scores[i]
+        solved = miss
+    U = np.zeros((len(table.keys), len(methods)))
+    U[used] = scores
+    values = table.values
+    a = table.amounts(values)
+    contrib = np.where(ex_rows[:, None], a[:, None] * U[table.key], 0.0)
+    parts = table.by_exchange(contrib)
+    total = sum(parts.values())
+    # Δ at the ends of the ratio range: only the avoided supply depends on r (linearly)
+    avoided_supply = parts["avoided_supply"]
+    for i, c in enumerate(cands):
+        c.delta = total[i]
+        c.parts = {p: parts[p][i] for p in EXCHANGE_PARTS}
+        for attr, ratio in (("delta_low_ratio", c.row.ratio_low), ("delta_high_ratio", c.row.ratio_high)):
+            setattr(c, attr, total[i] - avoided_supply[i] + avoided_supply[i] * ratio / c.row.ratio)
+        leg = table.first_leg[i]
+        be = np.full(len(methods), np.nan)
+        if leg is not None and table.tonnes[i] > 0:
+            t, d = leg
+            per_km = table.without(t, d, values) * U[table.key[t]]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                be = np.where(per_km != 0, -(total[i] - contrib[t]) / per_km, np.nan)
+        c.break_even_km = be
+    return solved
+
+
+def _money(sc: Scenario, c: Candidate) -> None:
+    """Money saved per year by the park: avoided disposal fee + avoided purchase. The table
+    gives no transport or processing costs, so they are not deducted (said in the note)."""
+    parts, have = 0.0, False
+    if c.residue.price is not None:
+        parts += c.q * c.residue.price
+        have = True
+    if c.supply.price is not None:
+        parts += c.r * c.q * c.supply.price
+        have = True
+    if not have:
+        c.money_per_year, c.money_note = None, "no prices in the scenario for this residue or supply"
+        return
+    c.money_per_year = parts
+    c.money_note = (f"{sc.currency}/yr: avoided disposal fee + avoided purchase"
+                    + ("" if c.residue.price is not None else " (no disposal fee given)")
+                    + ("" if c.supply.price is not None else " (no purchase price given)")
+                    + "; transport and processing costs not known, not deducted")
+
+
+def suggest(sc: Scenario, top: int | None = 10, method: tuple[str, ...] | None = None,
+            distance_km: float | None = None, project: str | None = None,
+            allow_solve: bool = True, table: tuple[Row, ...] | None = None) -> Suggestions:
+    """Candidate exchanges for ``sc``, ranked by Δ_e of ``method`` (default: the scenario's
+    first), at most ``top`` of them (None: all)."""
+    import bw2data as bd
+
+    from ecolca.project import activate
+
+    t0 = time.perf_counter()
+    if top is not None and top < 1:
+        raise EcolcaError(f"--top must be a whole number ≥ 1, got {top}")
+    if distance_km is not None and not (math.isfinite(distance_km) and distance_km >= 0):
+        raise EcolcaError(f"--distance-km must be a finite number ≥ 0, got {distance_km:g}")
+    activate(project)
+    methods = [tuple(m) for m in sc.methods]
+    if not methods and method is None:
+        raise EcolcaError(f"scenario '{sc.name}', field 'methods': is empty; give --method")
+    rank_method = tuple(method) if method else methods[0]
+    if rank_method not in methods:
+        methods.append(rank_method)
+    for m in methods:
+        if m not in bd.methods:
+            raise EcolcaError(f"method '{' | '.join(m)}' is not installed in project "
+                              f"'{bd.projects.current}' (`ecolca methods WORDS` lists them)")
+    residues = [f for _, f in sc.iter_flows() if f.kind == "residue"]
+    if not residues:
+        raise EcolcaError(f"scenario '{sc.name}' has no residue: nothing to suggest (a site's "
+                          "flows of kind 'residue' are what the finder matches)")
+    if len(sc.sites) < 2:
+        raise EcolcaError(f"scenario '{sc.name}' has {len(sc.sites)} site(s); an exchange needs "
+                          "two different sites")
+    rows = table if table is not None else load_table()
+    open_codes = set()
+    if OPEN_DB in bd.databases:
+        from bw2data.backends import ActivityDataset as AD
+
+        open_codes = {r.code for r in AD.select(AD.code).where(AD.database == OPEN_DB)}
+    cands, skipped, considered = candidates(sc, rows, distance_km, open_codes)
+    solved: list[tuple[str, str]] = []
+    if cands:
+        solved = _evaluate(sc, cands, methods, allow_solve=allow_solve)
+    j = methods.index(rank_method)
+    chosen, alternatives = _allocate(cands, j)
+    for i, c in enumerate(chosen, start=1):
+        c.rank = i
+        _money(sc, c)
+    for c in alternatives:
+        _money(sc, c)
+    shown = chosen if top is None else chosen[:top]
+    from ecolca.lca.solve import method_units
+
+    mu = method_units(methods)
+    notes = []
+    if not cands:
+        notes.append("no residue of the park matches a supply of another site through the "
+                     "compatibility table")
+    if solved:
+        notes.append(f"{len(solved)} unit score(s) were not in the cache and were solved once "
+                     f"(Brightway): {', '.join(f'{d}:{c}' for d, c in solved[:6])}")
+    out = Suggestions(sc.name, methods, [mu[m] for m in methods], rank_method, shown, len(cands),
+                      skipped, solved, time.perf_counter() - t0, sc.currency, notes)
+    out.alternatives = alternatives
+    return out
+
+
+def _allocate(cands: list[Candidate], j: int) -> tuple[list[Candidate], list[Candidate]]:
+    """Rank candidates so that the list can be accepted as a whole: repeatedly take the
+    candidate with the lowest Δ (method ``j``) at the amount still feasible, then deduct its q
+    from its residue and r·q from its supply. Δ_e is linear in q (every exchange term has q as a
+    factor), so a candidate's Δ at a smaller q is its Δ scaled by the ratio of the amounts; its
+    break-even distance does not change. Candidates left with nothing to take are returned as
+    alternatives (with their Δ at their own largest q)."""
+    if not cands:
+        return [], []
+    n = len(cands)
+    res_keys = {k: i for i, k in enumerate(dict.fromkeys(
+        (c.from_site.id, c.residue.id) for c in cands))}
+    sup_keys = {k: i for i, k in enumerate(dict.fromkeys(
+        (c.to_site.id, c.supply.id) for c in cands))}
+    ri = np.array([res_keys[(c.from_site.id, c.residue.id)] for c in cands])
+    si = np.array([sup_keys[(c.to_site.id, c.supply.id)] for c in cands])
+    res_left = np.zeros(len(res_keys))
+    sup_left = np.zeros(len(sup_keys))
+    for c, a, b in zip(cands, ri, si):
+        res_left[a], sup_left[b] = c.available, c.need
+    r = np.array([c.r for c in cands])
+    q0 = np.array([c.q for c in cands])
+    per_unit = np.array([c.delta[j] / c.q for c in cands])
+    open_ = np.ones(n, dtype=bool)
+    order: list[tuple[int, float]] = []
+    while open_.any():
+        q = np.minimum(res_left[ri], sup_left[si] / r)
+        q = np.where(open_ & (q > q0 * 1e-12), q, 0.0)
+        if not (q > 0).any():
+            break
+        # lowest Δ first; ties (e.g. Δ = 0 in a method a background does not cover) by id
+        total = np.where(q > 0, per_unit * q, np.inf)
+        k = int(np.argmin(total))
+        order.append((k, float(q[k])))
+        open_[k] = False
+        res_left[ri[k]] -= q[k]
+        sup_left[si[k]] -= r[k] * q[k]
+    chosen = []
+    for k, q in order:
+        c = cands[k]
+        f = q / c.q
+        if f != 1.0:
+            c.delta = c.delta * f
+            c.parts = {p: v * f for p, v in c.parts.items()}
+            c.delta_low_ratio = c.delta_low_ratio * f
+            c.delta_high_ratio = c.delta_high_ratio * f
+            c.q = q
+            c.exchange.amount = q
+        chosen.append(c)
+    taken = {k for k, _ in order}
+    alternatives = sorted((cands[k] for k in range(n) if k not in taken),
+                          key=lambda c: (c.delta[j], c.id))
+    return chosen, alternatives
+
+
+# ---------------------------------------------------------------------------------------------
+# output
+# ---------------------------------------------------------------------------------------------
+
+def _f(x):
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def to_json(s: Suggestions) -> dict:
+    """The document `ecolca suggest --json` prints (docs/suggest.md)."""
+    def cand(c):
+        return _candidate_json(s, c)
+
+    return {
+        "scenario": s.scenario,
+        "ranked_by": " | ".join(s.rank_method),
+        "methods": [{"method": " | ".join(m), "unit": u} for m, u in zip(s.methods, s.units)],
+        "currency": s.currency,
+        "candidates_found": s.considered,
+        "candidates_ranked": len(s.candidates),
+        "solved_unit_scores": [f"{d}:{c}" for d, c in s.solved_missing],
+        "seconds": s.seconds,
+        "notes": s.notes,
+        "circuity": {"factor": CIRCUITY, "source": CIRCUITY_SOURCE},
+        "candidates": [cand(c) for c in s.candidates],
+        "alternatives": [cand(c) for c in s.alternatives],
+    }
+
+
+def _candidate_json(s: Suggestions, c: Candidate) -> dict:
+    j = s.methods.index(s.rank_method)
+
+    def per_method(arr):
+        return {" | ".join(m): _f(arr[k]) for k, m in enumerate(s.methods)}
+
+    return {
+            "rank": c.rank or None,
+            "id": c.id,
+            "from": {"site": c.from_site.id, "site_name": c.from_site.name, "flow": c.residue.id,
+                     "flow_name": c.residue.name, "unit": c.residue.unit,
+                     "available": c.available},
+            "to": {"site": c.to_site.id, "site_name": c.to_site.name, "flow": c.supply.id,
+                   "flow_name": c.supply.name, "unit": c.supply.unit, "need": c.need},
+            "amount": c.q,
+            "substitution_ratio": c.r,
+            "substitution_ratio_range": [c.r * c.row.ratio_low / c.row.ratio,
+                                         c.r * c.row.ratio_high / c.row.ratio],
+            "distance_km": _f(c.distance_km),
+            "distance_basis": c.distance_basis,
+            "delta": per_method(c.delta),
+            "delta_ranked": _f(c.delta[j]),
+            "parts": {p: per_method(v) for p, v in c.parts.items()},
+            "delta_at_ratio_low": per_method(c.delta_low_ratio),
+            "delta_at_ratio_high": per_method(c.delta_high_ratio),
+            "break_even_distance_km": per_method(c.break_even_km),
+            "money_saved_per_year": _f(c.money_per_year),
+            "money_note": c.money_note,
+            "extends_exchange": c.extends,
+            "why": {"row": c.row.id, "residue_kind": c.row.residue_kind,
+                    "supply_kind": c.row.supply_kind,
+                    "matched_supply_activity": str(c.supply.activity),
+                    "matched_residue_fate": str(c.residue.fate) if c.residue.fate else None,
+                    "source": c.row.source, "locator": c.row.source_locator,
+                    "year": c.row.source_year},
+            "assumes": c.assumptions,
+            "warnings": c.warnings,
+            "exchange": _exchange_dict(c.exchange),
+    }
+
+
+def _exchange_dict(e: Exchange) -> dict:
+    """The candidate as it would be written into the scenario file's "exchanges"."""
+    from ecolca.scenario_file import dumps
+
+    sc = Scenario(name="x", exchanges=[e])
+    import json
+
+    return json.loads(dumps(sc))["exchanges"][0]
+
+
+def format_text(s: Suggestions, fmt=lambda x: f"{x:.4g}") -> list[str]:
+    j = s.methods.index(s.rank_method)
+    unit = s.units[j]
+    lines = [f"Suggested exchanges for '{s.scenario}', ranked by Δ of "
+             f"{' | '.join(s.rank_method)} [{unit}/yr] (negative = the park's impact falls)",
+             f"{s.considered} candidate(s) found, {len(s.candidates)} shown; "
+             f"{len(s.alternatives)} alternative(s) left out because an earlier candidate takes "
+             f"the same residue or supply (--json lists them); {s.seconds:.2f} s",
+             "The list can be accepted as a whole: each candidate takes what the ones above it "
+             "leave of its residue and supply."]
+    for n in s.notes:
+        lines.append(f"note: {n}")
+    for c in s.candidates:
+        d = c.delta[j]
+        be = c.break_even_km[j] if len(c.break_even_km) else float("nan")
+        lines.append("")
+        lines.append(f"{c.rank}. {c.from_site.name}: {c.residue.name} → {c.to_site.name}: "
+                     f"{c.supply.name}" + (f"  (extends exchange '{c.extends}')" if c.extends else ""))
+        lines.append(f"   Δ {fmt(d)} {unit}/yr  (ratio range {c.row.ratio_low:g}–{c.row.ratio_high:g}: "
+                     f"{fmt(c.delta_low_ratio[j])} … {fmt(c.delta_high_ratio[j])})")
+        lines.append(f"   q {fmt(c.q)} {c.residue.unit}/yr of {fmt(c.available)} left; "
+                     f"r {c.r:.6g} {c.supply.unit}/{c.residue.unit}; replaces {fmt(c.r * c.q)} "
+                     f"{c.supply.unit} of {fmt(c.need)} left")
+        dist = (f"{c.distance_km:.1f} km ({c.distance_basis})" if c.distance_km is not None
+                else c.distance_basis)
+        bes = ("n/a" if not math.isfinite(be) else
+               ("never pays off" if be < 0 else f"{be:,.0f} km"))
+        lines.append(f"   distance {dist}; break-even distance {bes}")
+        if c.money_per_year is not None:
+            lines.append(f"   money saved {fmt(c.money_per_year)} {c.money_note}")
+        lines.append(f"   why: row '{c.row.id}' ({c.row.residue_kind} → {c.row.supply_kind}); "
+                     f"supply activity {c.supply.activity}; source: {c.row.source} "
+                     f"[{c.row.source_locator}; {c.row.source_year}]")
+        for a in c.assumptions:
+            lines.append(f"   assumes: {a}")
+        for w in c.warnings:
+            lines.append(f"   warning: {w}")
+    return lines
