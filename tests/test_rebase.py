@@ -115,20 +115,24 @@ def test_unit_factor_goes_into_the_conversion_and_amounts_stay(stub):
     lookup = _Lookup.for_scenario(new)
     assert [p for p in check_against_project(new, lookup, model_out=model)
             if p.severity == "error"] == []
-    terms = {(t.key, t.where): t.amount for t in model[0].site_terms["power"]}
-    gas = [a for (k, _), a in terms.items() if k == (STUB, GAS)]
+    table = model[0]
+    site_rows = table.site_rows()
+    exchange_rows = table.exchange_rows()
+    gas = [a for k, a, _ in site_rows["power"] if k == (STUB, GAS)]
     assert gas == [pytest.approx(97_813.15965, rel=1e-9)]
-    assert [a for (k, _), a in terms.items() if k == (STUB, OIL)] == \
+    assert [a for k, a, _ in site_rows["power"] if k == (STUB, OIL)] == \
         [pytest.approx(0.1563855, rel=1e-9)]
-    pb = [t.amount for t in model[0].site_terms["plasterboard"] if t.key == (STUB, GRID)]
+    pb = [a for k, a, _ in site_rows["plasterboard"] if k == (STUB, GRID)]
     assert pb == [pytest.approx(5.4e7, rel=1e-12)]
-    ex = model[0].exchange_terms["gypsum-to-boards"]
     assert new.exchange("gypsum-to-boards").transport[0].distance == 15
-    assert [t.amount for t in ex.transport] == [pytest.approx(80_000 * 15)]
-    assert ex.transport[0].key == (STUB, TRUCK)
+    trucks = [r["amount"] for r in table.as_records() if r["exchange"] == "gypsum-to-boards"
+              and r["part"] == "transport"]
+    assert trucks == [pytest.approx(80_000 * 15)]
+    assert all(k == (STUB, TRUCK) for k, a in exchange_rows["gypsum-to-boards"] if a == trucks[0])
     # ash-to-cement processing: 120,000 t × 5 kWh/t × 3.6 MJ/kWh on the US grid
-    assert [t.amount for t in model[0].exchange_terms["ash-to-cement"].processing] == \
-        [pytest.approx(120_000 * 5 * 3.6)]
+    proc = [r["amount"] for r in table.as_records()
+            if r["exchange"] == "ash-to-cement" and r["part"] == "processing"]
+    assert proc == [pytest.approx(120_000 * 5 * 3.6)]
 
 
 def test_unit_factor_within_one_dimension_is_refused_naming_row_and_field(stub):
