@@ -286,6 +286,9 @@ class UncertaintyResult:
     symbiotic: dict[str, float]
     delta: dict[str, float]
     probability_delta_negative: float
+    # every iteration's Δ = S − L, in iteration order (for the app's histogram); never written
+    # to the JSON output or the report, and None for results built without the draws
+    delta_samples: list[float] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

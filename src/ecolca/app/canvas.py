@@ -148,6 +148,7 @@ class ExchangeItem(QGraphicsPathItem):
         self.label.setZValue(3)
         self.colour = KIND_COLOURS["by-product"]
         self.bend = 0.0
+        self.label_side = QPointF(0.0, -1.0)  # the way the label sits from the curve
         self._head = QPolygonF()
 
     def update_from(self, sc: Scenario, e: Exchange, a: SiteItem, b: SiteItem, bend: float) -> None:
@@ -190,9 +191,15 @@ class ExchangeItem(QGraphicsPathItem):
         p2 = end - QPointF(math.cos(ang + 0.4) * size, math.sin(ang + 0.4) * size)
         self._head = QPolygonF([end, p1, p2])
         self.setPath(path)
+        # the label sits on the outer side of the bend, clear of the curve: arrows bent apart
+        # (A → B and B → A, or two A → B) keep their labels apart too, whatever the direction
         lab = path.pointAtPercent(0.5)
         br = self.label.boundingRect()
-        self.label.setPos(lab.x() - br.width() / 2, lab.y() - br.height() - 3)
+        side = normal * (1.0 if self.bend >= 0 else -1.0)
+        self.label_side = side
+        reach = abs(side.x()) * br.width() / 2 + abs(side.y()) * br.height() / 2 + 3
+        centre = lab + side * reach
+        self.label.setPos(centre.x() - br.width() / 2, centre.y() - br.height() / 2)
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
@@ -233,6 +240,7 @@ class ParkScene(QGraphicsScene):
     linkRequested = Signal(str, str)  # from site id, to site id
     addSiteRequested = Signal(float, float)
     deleteRequested = Signal()
+    propertiesRequested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -260,7 +268,7 @@ class ParkScene(QGraphicsScene):
             if sid not in seen:
                 self.removeItem(self.sites.pop(sid))
         seen = set()
-        pairs: dict[frozenset, int] = {}
+        pairs: dict[tuple[str, str], int] = {}
         for e in sc.exchanges:
             if e.from_site not in self.sites or e.to_site not in self.sites:
                 continue
@@ -269,18 +277,21 @@ class ParkScene(QGraphicsScene):
                 item = ExchangeItem(e.id)
                 self.exchanges[e.id] = item
                 self.addItem(item)
-            key = frozenset((e.from_site, e.to_site))
+            key = tuple(sorted((e.from_site, e.to_site)))
             k = pairs.get(key, 0)
             pairs[key] = k + 1
-            # several arrows between two sites fan out; A→B and B→A bend to opposite sides
-            # fan several arrows between two sites out to both sides; the normal follows the
-            # arrow's direction, so A→B and B→A already part ways
-            bend = (30.0 + 45.0 * (k // 2)) * (1 if k % 2 == 0 else -1)
+            # the arrows between two sites fan out to both sides of the line between them: the
+            # k-th bends by 36, −36, 100, −100 … px, counted in one direction for the pair (from
+            # its first site to its second), so that A → B and B → A part ways too (the bend
+            # of an arrow is measured along its own normal, which turns with its direction)
+            offset = (36.0 + 64.0 * (k // 2)) * (1 if k % 2 == 0 else -1)
+            bend = offset if (e.from_site, e.to_site) == key else -offset
             item.update_from(sc, e, self.sites[e.from_site], self.sites[e.to_site], bend)
             seen.add(e.id)
         for eid in list(self.exchanges):
             if eid not in seen:
                 self.removeItem(self.exchanges.pop(eid))
+        self._separate_labels()
         for sid in selected:
             if sid in self.sites:
                 self.sites[sid].setSelected(True)
@@ -299,6 +310,32 @@ class ParkScene(QGraphicsScene):
             if site_id in (e.from_site, e.to_site) and e.id in self.exchanges \
                     and e.from_site in self.sites and e.to_site in self.sites:
                 self.exchanges[e.id].route(self.sites[e.from_site], self.sites[e.to_site])
+        self._separate_labels({site_id})
+
+    def _separate_labels(self, sites: set[str] | None = None) -> None:
+        """Labels of arrows between the same two sites never overlap: each label that would
+        cover one placed before it moves further out, away from the line between the sites."""
+        sc = self._scenario
+        if sc is None:
+            return
+        groups: dict[tuple[str, str], list[ExchangeItem]] = {}
+        for e in sc.exchanges:
+            if e.id in self.exchanges and (sites is None or {e.from_site, e.to_site} & sites):
+                groups.setdefault(tuple(sorted((e.from_site, e.to_site))), []).append(
+                    self.exchanges[e.id])
+        for items in groups.values():
+            if len(items) < 2:
+                continue
+            placed: list[QRectF] = []
+            for item in sorted(items, key=lambda i: abs(i.bend)):
+                rect = item.label.sceneBoundingRect()
+                for _ in range(60):
+                    if not any(rect.intersects(p) for p in placed):
+                        break
+                    step = item.label_side * 6.0
+                    item.label.moveBy(step.x(), step.y())
+                    rect = item.label.sceneBoundingRect()
+                placed.append(rect)
 
     def report_moves(self) -> None:
         moved = {}
@@ -459,22 +496,41 @@ class ParkView(QGraphicsView):
             return
         super().mouseDoubleClickEvent(event)
 
-    def contextMenuEvent(self, event) -> None:  # noqa: N802
-        pos = self.mapToScene(event.pos())
+    def context_menu(self, view_pos) -> QMenu:
+        """The actions that apply where the user right-clicked: on a site (add an exchange from
+        it, properties, delete), on an exchange (properties, delete), on empty canvas (add a site
+        there); fit to view everywhere."""
+        pos = self.mapToScene(view_pos)
         menu = QMenu(self)
         site = self.park.site_at(pos)
-        item = self.itemAt(event.pos())
+        item = self.itemAt(view_pos)
+        if isinstance(item, QGraphicsSimpleTextItem) and isinstance(item.parentItem(), ExchangeItem):
+            item = item.parentItem()
         if site is not None:
             if not site.isSelected():
                 self.park.select_only(site_id=site.site_id)
+            to = menu.addMenu("Add exchange from this site to")
+            others = [s for s in self.park.sites.values() if s is not site]
+            for other in sorted(others, key=lambda s: s.name.lower()):
+                to.addAction(other.name, lambda o=other: self.park.linkRequested.emit(
+                    site.site_id, o.site_id))
+            to.setEnabled(bool(others))
+            menu.addAction("Properties", self.park.propertiesRequested.emit)
             menu.addAction("Delete site", self.park.deleteRequested.emit)
-        elif isinstance(item, ExchangeItem) or isinstance(getattr(item, "parentItem", lambda: None)(), ExchangeItem):
-            ex = item if isinstance(item, ExchangeItem) else item.parentItem()
-            self.park.select_only(exchange_id=ex.exchange_id)
+        elif isinstance(item, ExchangeItem):
+            self.park.select_only(exchange_id=item.exchange_id)
+            menu.addAction("Properties", self.park.propertiesRequested.emit)
             menu.addAction("Delete exchange", self.park.deleteRequested.emit)
         else:
             menu.addAction("Add site here",
                            lambda: self.park.addSiteRequested.emit(pos.x() - SITE_W / 2, pos.y() - SITE_H / 2))
         menu.addSeparator()
         menu.addAction("Fit to view", self.fit)
-        menu.exec(event.globalPos())
+        return menu
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        menu = self.context_menu(event.pos())
+        menu.setAttribute(Qt.WA_DeleteOnClose)
+        self.last_menu = menu  # (for tests: the menu shown last)
+        menu.popup(event.globalPos())
+        event.accept()

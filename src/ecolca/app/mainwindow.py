@@ -12,8 +12,9 @@ import time
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QUndoGroup
+from PySide6.QtCore import QByteArray, QRect, QSettings, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (QAction, QDesktopServices, QGuiApplication, QIcon, QKeySequence,
+                           QUndoGroup)
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow,
                                QMessageBox, QProgressBar, QPushButton, QScrollArea, QSplitter, QToolBar)
 
@@ -30,6 +31,33 @@ from ecolca.app.problems import ProblemsPanel
 FILE_FILTER = "ecolca scenarios (*.ecolca.json);;JSON files (*.json);;All files (*)"
 AUTOSAVE_MS = 60_000
 MAX_RECENT = 8
+DEFAULT_SIZE = (1280, 800)
+# room the window manager's frame takes around the window (title bar, borders): the window's own
+# size is what remains of the screen's available area
+FRAME_W, FRAME_H = 16, 40
+
+
+def available_geometry(widget=None) -> QRect:
+    """The screen area a window may use (without task bars and docks)."""
+    screen = (widget.screen() if widget is not None else None) or QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else QRect(0, 0, *DEFAULT_SIZE)
+
+
+def _reason(details: str, max_lines: int = 8, max_chars: int = 700) -> str:
+    """What a user needs from an error's details: the exception of a traceback, or the first
+    lines of a list of problems."""
+    lines = [line for line in details.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    if lines[0].startswith("Traceback"):
+        return lines[-1].strip()
+    shown = lines[:max_lines]
+    text = "\n".join(shown)
+    if len(text) > max_chars:
+        text = text[:max_chars - 1].rstrip() + "…"
+    if len(lines) > len(shown):
+        text += f"\n… and {len(lines) - len(shown)} more (Show Details)"
+    return text
 
 
 def icon(name: str) -> QIcon:
@@ -68,6 +96,7 @@ class MainWindow(QMainWindow):
         self.doc = Document(parent=self)
         self.results = None
         self.results_revision = -1
+        self._results_scenario = None  # the scenario the results were computed from
         self.job = None
         self.recovery_id = uuid.uuid4().hex[:12]
         self.catalog = Catalog(self._load_catalog)
@@ -78,10 +107,59 @@ class MainWindow(QMainWindow):
         self._autosave.setInterval(AUTOSAVE_MS)
         self._autosave.timeout.connect(self.autosave)
         self._autosave.start()
-        self.resize(1280, 800)
-        self._update_status()
+        self.restore_window()
+        # whether the Brightway project exists: once the window is up (bw2data loads slowly)
+        QTimer.singleShot(0, lambda: self._update_status(check_project=True))
         if ask_setup:
             QTimer.singleShot(0, self._offer_setup_if_needed)
+
+    # ---- window geometry ---------------------------------------------------------------------
+    def restore_window(self) -> None:
+        """Size the window to the screen's available area (1280×800, larger on a large screen,
+        smaller on a small one), or restore the geometry, docks and splitter the user left; the
+        window always fits on the screen."""
+        avail = available_geometry(self)
+        rect = self.settings.value("window/rect")
+        restored = isinstance(rect, QRect) and rect.isValid()
+        if restored:
+            self.resize(rect.size())
+            self.move(rect.topLeft())
+            self._keep_on_screen(avail)
+            if str(self.settings.value("window/maximized", "false")).lower() == "true":
+                self.setWindowState(self.windowState() | Qt.WindowMaximized)
+        else:
+            w = min(avail.width() - FRAME_W, max(DEFAULT_SIZE[0], int(avail.width() * 0.8)))
+            h = min(avail.height() - FRAME_H, max(DEFAULT_SIZE[1], int(avail.height() * 0.85)))
+            self.resize(max(w, 640), max(h, 480))
+            self.move(avail.x() + max(0, (avail.width() - self.width() - FRAME_W) // 2),
+                      avail.y() + max(0, (avail.height() - self.height() - FRAME_H) // 2))
+        state = self.settings.value("window/state")
+        if state:
+            self.restoreState(QByteArray(state))
+        split = self.settings.value("window/splitter")
+        if split:
+            self.splitter.restoreState(QByteArray(split))
+
+    def _keep_on_screen(self, avail: QRect) -> None:
+        w = min(self.width(), avail.width() - FRAME_W)
+        h = min(self.height(), avail.height() - FRAME_H)
+        if (w, h) != (self.width(), self.height()):
+            self.resize(w, h)
+        x = min(max(self.x(), avail.left()), avail.right() - w - FRAME_W)
+        y = min(max(self.y(), avail.top()), avail.bottom() - h - FRAME_H)
+        if (x, y) != (self.x(), self.y()):
+            self.move(max(x, avail.left()), max(y, avail.top()))
+
+    def save_window(self) -> None:
+        """Remember the window's geometry, its docks and toolbar, and the canvas/results split."""
+        maximized = bool(self.windowState() & Qt.WindowMaximized)
+        # the frame's position (what move() takes) and the window's own size
+        normal = self.normalGeometry() if maximized else QRect(self.pos(), self.size())
+        self.settings.setValue("window/rect", QRect(normal))
+        self.settings.setValue("window/maximized", maximized)
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.sync()
 
     # ---- construction --------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -96,6 +174,7 @@ class MainWindow(QMainWindow):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
         split.setSizes([330, 420])
+        split.setChildrenCollapsible(False)  # dragging the handle never hides the canvas
         self.splitter = split
         self.setCentralWidget(split)
 
@@ -126,6 +205,7 @@ class MainWindow(QMainWindow):
         self.scene.linkRequested.connect(self.new_exchange)
         self.scene.addSiteRequested.connect(lambda x, y: self.add_site(x, y))
         self.scene.deleteRequested.connect(self.delete_selection)
+        self.scene.propertiesRequested.connect(self.show_properties)
         self.problems.activated.connect(self.go_to_path)
 
         sb = self.statusBar()
@@ -301,6 +381,7 @@ class MainWindow(QMainWindow):
         self.properties.show_selection(None, None)
         self.problems.validate_now(doc.scenario)
         self.results = None
+        self._results_scenario = None
         self.results_view.set_results(None)
         self._update_title()
         self._update_status()
@@ -310,21 +391,54 @@ class MainWindow(QMainWindow):
         self.scene.sync(self.doc.scenario)
         self.properties.refresh()
         self.problems.schedule(self.doc.scenario)
-        self.results_view.set_stale(self.results is not None and self.doc.revision != self.results_revision)
+        self._check_results_current()
         self._update_title()
+
+    def _check_results_current(self) -> None:
+        """Results are current while the scenario is the one they were computed from: an edit
+        makes them stale, and undoing back to that scenario makes them current again."""
+        if (self.results is not None and self.doc.revision != self.results_revision
+                and self._results_scenario is not None
+                and self.doc.scenario == self._results_scenario):
+            self.results_revision = self.doc.revision
+        self.results_view.set_stale(self.results is not None
+                                    and self.doc.revision != self.results_revision)
 
     def _update_title(self) -> None:
         where = f" — {self.doc.path.name}" if self.doc.path else ""
         self.setWindowTitle(f"{self.doc.title}[*]{where} — ecolca")
         self.setWindowModified(self.doc.modified)
 
-    def _update_status(self) -> None:
+    def _update_status(self, check_project: bool | None = None) -> None:
+        """The status bar's project, background and methods; says so when the project is
+        missing (checked from the first turn of the event loop on)."""
         from ecolca.project import project_name
 
+        if check_project:
+            self._project_checked = True
         sc = self.doc.scenario
-        self.project_label.setText(f"Brightway project: {project_name(self.project)}  ·  "
-                                   f"Background: {sc.background_database}  ·  "
-                                   f"{len(sc.methods)} LCIA method(s)")
+        name = project_name(self.project)
+        missing = getattr(self, "_project_checked", False) and not self._project_exists(name)
+        if missing:
+            self.project_label.setText(f"<span style='color:#B03A2E; font-weight:bold'>Brightway "
+                                       f"project '{name}' is missing</span>: Run ▸ Set up "
+                                       "Brightway project…")
+            self.project_label.setToolTip("Nothing can be computed or chosen from the background "
+                                          "until the project is set up (offline, about 10 s).")
+        else:
+            self.project_label.setText(f"Brightway project: {name}  ·  "
+                                       f"Background: {sc.background_database}  ·  "
+                                       f"{len(sc.methods)} LCIA method(s)")
+            self.project_label.setToolTip("")
+
+    @staticmethod
+    def _project_exists(name: str) -> bool:
+        try:
+            import bw2data as bd
+
+            return name in bd.projects
+        except Exception:  # noqa: BLE001 (an unreadable Brightway folder: say it is missing)
+            return False
 
     def _selection_changed(self) -> None:
         sites = self.scene.selected_site_ids()
@@ -354,6 +468,12 @@ class MainWindow(QMainWindow):
         self.properties.site_panel.name.setFocus()
         self.properties.site_panel.name.selectAll()
         return site.id
+
+    def show_properties(self) -> None:
+        """Show the properties of the selection (the canvas menu's Properties)."""
+        self.properties_dock.show()
+        self.properties_dock.raise_()
+        self.properties.setFocus()
 
     def _sites_moved(self, moved: dict) -> None:
         def move(sc: Scenario) -> None:
@@ -451,8 +571,8 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         if not self.maybe_save():
             return
-        start = self.settings.value("last_open_dir", str(Path.home()))
-        path, _ = QFileDialog.getOpenFileName(self, "Open scenario", start, FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open scenario", self._dialog_folder(),
+                                              FILE_FILTER)
         if path:
             self.open_path(Path(path))
 
@@ -482,7 +602,7 @@ class MainWindow(QMainWindow):
         return self._save_to(self.doc.path)
 
     def save_as(self) -> bool:
-        start = str(self.doc.path or Path(self.settings.value("last_open_dir", str(Path.home())))
+        start = str(self.doc.path or Path(self._dialog_folder())
                     / (self._safe_name() + scenario_file.SUFFIX))
         path, _ = QFileDialog.getSaveFileName(self, "Save scenario", start, FILE_FILTER)
         if not path:
@@ -590,6 +710,7 @@ class MainWindow(QMainWindow):
             self.job.wait(10000)
         if self.maybe_save():
             self._drop_recovery()
+            self.save_window()
             event.accept()
         else:
             event.ignore()
@@ -657,14 +778,21 @@ class MainWindow(QMainWindow):
                                 "problem(s); they are listed in the Problems panel. Click one to go to it.")
             self.runFinished.emit(False)
             return
+        import copy
+
+        from ecolca.app.results_view import exchange_labels
+
         revision = self.doc.revision
+        computed = copy.deepcopy(self.doc.scenario)
+        labels = exchange_labels(computed)
         job = comparison_job(self.doc.scenario, self.project)
 
         def got(results) -> None:
             self.results = results
             self.results_revision = revision
-            self.results_view.set_results(results)
-            self.results_view.set_stale(self.doc.revision != revision)
+            self._results_scenario = computed
+            self.results_view.set_results(results, labels)
+            self._check_results_current()
             imp = results.impacts[0]
             pct = "" if imp.delta_pct is None else f" ({imp.delta_pct:+.1f} %)"
             self.statusBar().showMessage(f"Done: {' | '.join(imp.method)}: Δ = {imp.delta:,.4g} {imp.unit}{pct}", 10000)
@@ -700,15 +828,33 @@ class MainWindow(QMainWindow):
                                           "report of the last results anyway?")
             if answer != QMessageBox.Yes:
                 return
-        folder = self.settings.value("last_report_dir", str(Path.home()))
         path, _ = QFileDialog.getSaveFileName(self, "Export Excel report",
-                                              str(Path(folder) / f"{self._safe_name()}.xlsx"),
+                                              str(self._report_suggestion()),
                                               "Excel workbook (*.xlsx)")
         if not path:
             return
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
         self.export_report_to(Path(path))
+
+    def _report_suggestion(self) -> Path:
+        """Beside the scenario file and after it (park.ecolca.json → park.xlsx); for a file
+        never saved, the last report folder and the scenario's name."""
+        if self.doc.path is not None:
+            name = self.doc.path.name
+            for suffix in (scenario_file.SUFFIX, ".json"):
+                if name.lower().endswith(suffix):
+                    name = name[: -len(suffix)]
+                    break
+            return self.doc.path.parent / f"{name or self._safe_name()}.xlsx"
+        folder = self.settings.value("last_report_dir", str(Path.home()))
+        return Path(folder) / f"{self._safe_name()}.xlsx"
+
+    def _dialog_folder(self) -> str:
+        """Where file dialogs start: beside the current file, else the last folder used."""
+        if self.doc.path is not None:
+            return str(self.doc.path.parent)
+        return str(self.settings.value("last_open_dir", str(Path.home())))
 
     def export_report_to(self, path: Path, ask_open: bool = True) -> None:
         from ecolca.app.worker import report_job
@@ -789,7 +935,11 @@ class MainWindow(QMainWindow):
     def error(self, text: str, details: str = "") -> None:
         box = QMessageBox(QMessageBox.Critical, "ecolca", text, QMessageBox.Ok, self)
         if details:
+            reason = _reason(details)  # the reason in view, not behind "Show Details…"
+            if reason and reason not in text:
+                box.setInformativeText(reason)
             box.setDetailedText(details)
+        self._last_error_box = box
         box.setWindowModality(Qt.WindowModal)
         box.open()
         self._last_error = (text, details)

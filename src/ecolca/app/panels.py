@@ -40,6 +40,16 @@ def parse_number(text: str) -> float | None:
     return value
 
 
+def number_problem(text: str) -> str:
+    """Why ``text`` is not a number, with a hint for a decimal comma ("1,5": use 1.5)."""
+    t = text.strip()
+    parts = t.replace(" ", "").split(",")
+    if len(parts) == 2 and all(p.lstrip("-+").isdigit() for p in parts if p) and parts[1] \
+            and len(parts[1]) != 3:
+        return f"'{t}' is not a number: use {parts[0] or '0'}.{parts[1]} (a point for decimals)"
+    return f"'{t}' is not a number"
+
+
 def fmt_number(x: float | None) -> str:
     if x is None:
         return ""
@@ -48,6 +58,16 @@ def fmt_number(x: float | None) -> str:
     if abs(x) >= 1e-3 and abs(x) < 1e12:
         return f"{x:,.10g}"
     return f"{x:.6g}"
+
+
+def _show_start(edit: QLineEdit, text: str) -> None:
+    """Put ``text`` in a line edit showing its start (setText shows the end of a long text,
+    which hides what it is), with the whole text as tooltip."""
+    if edit.text() != text:
+        edit.setText(text)
+    if not edit.hasFocus():
+        edit.setCursorPosition(0)
+    edit.setToolTip(text)
 
 
 def describe_uncertainty(u: Uncertainty) -> str:
@@ -93,7 +113,8 @@ class Catalog:
 
 
 def pick_activity(parent, catalog: Catalog, *, biosphere: bool = False, unit_hint: str | None = None,
-                  current: ActivityRef | None = None, title: str | None = None) -> ActivityRef | None:
+                  current: ActivityRef | None = None, title: str | None = None,
+                  search: str | None = None) -> ActivityRef | None:
     from ecolca.app.pickers import ActivityPickerDialog
 
     rows = catalog.rows(biosphere)
@@ -105,6 +126,8 @@ def pick_activity(parent, catalog: Catalog, *, biosphere: bool = False, unit_hin
     kw = {"unit_hint": unit_hint, "current": current}
     if title:
         kw["title"] = title
+    if search and current is None:  # a first choice: start from the flow's name
+        kw["search"] = search
     return ActivityPickerDialog.pick(parent, rows, **kw)
 
 
@@ -144,6 +167,9 @@ class SitePanel(QWidget):
 
     FLOW_COLUMNS = ["Kind", "Name", "Amount", "Unit", "Background activity / fate / flow",
                     "Price", "Uncertainty", "Transport"]
+    # (first width, widest a column grows to its content) per column, in pixels
+    COLUMN_WIDTHS = ((96, 96), (150, 200), (100, 130), (52, 90), (230, 300), (70, 110),
+                     (110, 170), (90, 200))
 
     def __init__(self, doc_getter: Callable[[], Document], catalog: Catalog, parent=None):
         super().__init__(parent)
@@ -206,8 +232,11 @@ class SitePanel(QWidget):
         hh = self.flows.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.Interactive)
         hh.setStretchLastSection(False)
-        for c, w in enumerate((96, 150, 110, 52, 230, 70, 110, 90)):
-            self.flows.setColumnWidth(c, w)
+        # wider than the panel: a horizontal scroll bar, scrolled by pixels (not by whole columns)
+        self.flows.setHorizontalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.flows.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        for c, w in enumerate(self.COLUMN_WIDTHS):
+            self.flows.setColumnWidth(c, w[0])
         self.flows.cellChanged.connect(self._flow_cell_changed)
         self.flows.cellDoubleClicked.connect(self._flow_cell_double_clicked)
         lay.addWidget(self.flows, 1)
@@ -217,8 +246,20 @@ class SitePanel(QWidget):
 
     # ---- showing ------------------------------------------------------------------------------
     def show_site(self, site_id: str | None) -> None:
+        changed = site_id != self.site_id
         self.site_id = site_id
         self.refresh()
+        if changed:
+            self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Columns as wide as their content, within bounds (the user's widths then stay until
+        another site is shown); a long name wraps and shows whole in its tooltip."""
+        for c, (low, high) in enumerate(self.COLUMN_WIDTHS):
+            if c == 0:
+                continue  # the kind combo box
+            self.flows.resizeColumnToContents(c)
+            self.flows.setColumnWidth(c, min(max(self.flows.columnWidth(c), low), high))
 
     def site(self):
         return self.doc().scenario.site(self.site_id) if self.site_id else None
@@ -231,7 +272,7 @@ class SitePanel(QWidget):
         for w, v in ((self.name, site.name), (self.sector, site.sector),
                      (self.location, site.location), (self.description, site.description)):
             if not w.hasFocus() or w.text() != v:
-                w.setText(v)
+                _show_start(w, v)
         self.confidential.setChecked(site.confidential)
         self.inventory.setCurrentIndex(max(0, self.inventory.findData(site.inventory)))
         # keep the current cell, column included: a refresh after a committed edit (Tab) must
@@ -274,12 +315,15 @@ class SitePanel(QWidget):
                 self.flows.setItem(r, c, item)
             if item.text() != text:
                 item.setText(text)
+            tip = text
+            if c == 4 and ref is not None:
+                tip = f"{text}\n{ref.database}:{ref.code}"
+            if item.toolTip() != tip:
+                item.setToolTip(tip)  # the whole text of a cell cut at the column's edge
             editable = c in (1, 2, 3, 5)
             item.setFlags((item.flags() | Qt.ItemIsEditable) if editable else (item.flags() & ~Qt.ItemIsEditable))
             if c in (2, 5):
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-            if c == 4 and ref is not None:
-                item.setToolTip(f"{ref.database}:{ref.code}")
 
     # ---- editing ------------------------------------------------------------------------------
     def _set_site(self, field: str, value) -> None:
@@ -320,7 +364,7 @@ class SitePanel(QWidget):
                 value = " ".join(value.split())[:MAX_NAME]
         except ValueError:
             QMessageBox.warning(self, "Not a number",
-                                f"Flow '{f.name}', field '{field}': '{text}' is not a number.")
+                                f"Flow '{f.name}', field '{field}': {number_problem(text)}.")
             self.refresh()
             return
         if field == "amount" and value is None:
@@ -340,7 +384,7 @@ class SitePanel(QWidget):
         if c == 4 and f.kind != "product":
             current = f.fate if f.kind == "residue" else f.activity
             ref = pick_activity(self, self.catalog, biosphere=f.kind == "emission",
-                                unit_hint=f.unit, current=current,
+                                unit_hint=f.unit, current=current, search=f.name,
                                 title={"supply": f"Supplier of '{f.name}'",
                                        "residue": f"Fate of '{f.name}'",
                                        "emission": f"Elementary flow of '{f.name}'"}[f.kind])
@@ -495,10 +539,19 @@ class ExchangeForm(QWidget):
         f1 = QFormLayout(link)
         self.residue = QComboBox()
         self.residue.setEditable(True)
-        self.residue.setToolTip("A residue of the supplying site; type a new name to add one")
         self.supply = QComboBox()
         self.supply.setEditable(True)
-        self.supply.setToolTip("A supply of the receiving site; type a new name to add one")
+        for combo in (self.residue, self.supply):
+            # long names must not widen the dock: the combo elides, its tooltip says it all
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
+            combo.currentIndexChanged.connect(lambda _i, c=combo: self._combo_tip(c))
+        # how much of the residue is left, and how much of the supply is still needed (shown
+        # by the new-exchange dialog)
+        self.residue_left = QLabel()
+        self.supply_need = QLabel()
+        for w in (self.residue_left, self.supply_need):
+            w.setStyleSheet("color: #5D6D7E;")
         self.from_label = QLabel()
         self.to_label = QLabel()
         self.amount = QLineEdit()
@@ -514,34 +567,48 @@ class ExchangeForm(QWidget):
         amount_row.addWidget(self.amount_unit)
         f1.addRow("From", self.from_label)
         f1.addRow("Residue", self.residue)
+        f1.addRow("", self.residue_left)
         f1.addRow("To", self.to_label)
         f1.addRow("Replaces supply", self.supply)
+        f1.addRow("", self.supply_need)
         f1.addRow("Amount q per year", amount_row)
         f1.addRow("Substitution ratio r", self.ratio)
         f1.addRow("Kind", self.kind)
+        self._link_form = f1
+        self.show_balance(False)
         lay.addWidget(link)
 
+        # each description on its own full-width line under its buttons: a wrapped label beside
+        # buttons in a form row was cut to one line
         logistics = QGroupBox("Transport and processing")
-        f2 = QFormLayout(logistics)
+        f2 = QVBoxLayout(logistics)
         self.transport_label = QLabel("—")
         self.transport_label.setWordWrap(True)
+        self.transport_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         tbtn = QPushButton("Edit transport…")
         tbtn.clicked.connect(self._edit_transport)
         trow = QHBoxLayout()
-        trow.addWidget(self.transport_label, 1)
+        trow.addWidget(QLabel("Transport"))
+        trow.addStretch(1)
         trow.addWidget(tbtn)
-        f2.addRow("Transport", trow)
+        f2.addLayout(trow)
+        f2.addWidget(self.transport_label)
         self.processing_label = QLabel("—")
         self.processing_label.setWordWrap(True)
+        self.processing_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         pbtn = QPushButton("Add processing input…")
         pbtn.clicked.connect(self._add_processing)
         pclr = QPushButton("Clear")
         pclr.clicked.connect(self._clear_processing)
         prow = QHBoxLayout()
-        prow.addWidget(self.processing_label, 1)
+        prow.addWidget(QLabel("Processing"))
+        prow.addStretch(1)
         prow.addWidget(pbtn)
         prow.addWidget(pclr)
-        f2.addRow("Processing", prow)
+        f2.addLayout(prow)
+        f2.addWidget(self.processing_label)
+        for w in (self.transport_label, self.processing_label):
+            w.setStyleSheet("color: #34495E; margin-left: 12px;")
         lay.addWidget(logistics)
 
         money = QGroupBox("Economics (per unit of q, scenario currency)")
@@ -584,7 +651,9 @@ class ExchangeForm(QWidget):
                 combo.setCurrentIndex(i)
             elif current:
                 combo.setEditText(current)
+            combo.lineEdit().setCursorPosition(0)  # show the name's start, not its end
             combo.blockSignals(False)
+            self._combo_tip(combo)
         residue = a.flow(e.from_flow) if a else None
         self.amount_unit.setText(residue.unit if residue else "")
         self.amount.setText(fmt_number(e.amount))
@@ -603,6 +672,18 @@ class ExchangeForm(QWidget):
         self.description.setText(e.description)
         self.source.setText(e.source)
 
+    def show_balance(self, on: bool) -> None:
+        """Show (or hide) the lines "x of y t left" under the residue and "still needs …"
+        under the supply."""
+        for w in (self.residue_left, self.supply_need):
+            self._link_form.setRowVisible(w, on)
+
+    def _combo_tip(self, combo: QComboBox) -> None:
+        help_text = ("A residue of the supplying site; type a new name to add one"
+                     if combo is self.residue else
+                     "A supply of the receiving site; type a new name to add one")
+        combo.setToolTip(f"{combo.currentText()}\n{help_text}" if combo.currentText() else help_text)
+
     def _show_logistics(self) -> None:
         self.transport_label.setText("; ".join(
             f"{self.catalog.describe(t.mode)}, {t.distance:g} km" for t in self.transport) or
@@ -610,6 +691,8 @@ class ExchangeForm(QWidget):
         self.processing_label.setText("; ".join(
             f"{p.name or self.catalog.describe(p.activity)}: {p.amount_per_unit:g} {p.unit} per unit"
             for p in self.processing) or "none")
+        for w in (self.transport_label, self.processing_label):
+            w.setToolTip(w.text())
 
     def _edit_transport(self) -> None:
         legs = TransportDialog.edit(self, self.catalog, self.transport, "Transport of the exchange")
@@ -650,7 +733,7 @@ class ExchangeForm(QWidget):
             try:
                 v = parse_number(w.text())
             except ValueError:
-                raise ValueError(f"{field}: '{w.text()}' is not a number") from None
+                raise ValueError(f"{field}: {number_problem(w.text())}") from None
             return default if v is None else v
 
         e = Exchange(
@@ -702,9 +785,30 @@ def _free_id(site, prefix: str) -> str:
     return fid
 
 
+def residue_left(sc: Scenario, site_id: str, flow_id: str, exclude: str | None = None) -> float:
+    """What is left of a residue after the exchanges that already take it (q summed)."""
+    f = sc.site(site_id).flow(flow_id)
+    used = math.fsum(e.amount for e in sc.exchanges
+                     if (e.from_site, e.from_flow) == (site_id, flow_id) and e.id != exclude)
+    return f.amount - used
+
+
+def supply_need(sc: Scenario, site_id: str, flow_id: str, exclude: str | None = None) -> float:
+    """What a supply still needs after the exchanges that already replace part of it (r·q)."""
+    f = sc.site(site_id).flow(flow_id)
+    covered = math.fsum(e.substitution_ratio * e.amount for e in sc.exchanges
+                        if (e.to_site, e.to_flow) == (site_id, flow_id) and e.id != exclude)
+    return f.amount - covered
+
+
 class ExchangeDialog(QDialog):
     """Asked after dragging from one site to another: which residue replaces which supply, q, r,
-    transport, processing and money."""
+    transport, processing and money.
+
+    It starts from a residue that still has something left (not one the other exchanges use
+    up), and q is what the residue has left, no more than the supply still needs (r·q); lines
+    under the residue and the supply say how much is left and still needed. Choosing another
+    residue sets q anew; choosing another supply or ratio does too until q is typed."""
 
     def __init__(self, doc: Document, catalog: Catalog, from_site: str, to_site: str, parent=None):
         super().__init__(parent)
@@ -713,14 +817,25 @@ class ExchangeDialog(QDialog):
         a, b = sc.site(from_site), sc.site(to_site)
         self.setWindowTitle(f"New exchange: {a.name} → {b.name}")
         self.exchange = Exchange(new_id("ex-"), from_site, "", to_site, "", 0.0, 1.0)
-        if a.flows_of("residue"):
-            self.exchange.from_flow = a.flows_of("residue")[0].id
-            self.exchange.amount = a.flows_of("residue")[0].amount
-        if b.flows_of("supply"):
-            self.exchange.to_flow = b.flows_of("supply")[0].id
+        residues, supplies = a.flows_of("residue"), b.flows_of("supply")
+        if residues:
+            self.exchange.from_flow = next(
+                (f.id for f in residues if residue_left(sc, a.id, f.id) > 0), residues[0].id)
+        if supplies:
+            unit = a.flow(self.exchange.from_flow).unit if residues else None
+            open_ = [f for f in supplies if supply_need(sc, b.id, f.id) > 0]
+            self.exchange.to_flow = next((f.id for f in open_ if f.unit == unit),
+                                         next((f.id for f in open_), supplies[0].id))
         self.form = ExchangeForm(catalog, self)
         self.form.load(sc, self.exchange)
+        self.form.show_balance(True)
+        self._q_typed = False  # q set by the dialog until the user types one
+        self.form.amount.textEdited.connect(self._q_edited)
         self.form.residue.currentIndexChanged.connect(self._residue_changed)
+        self.form.residue.editTextChanged.connect(lambda _t: self._update_balance())
+        self.form.supply.currentIndexChanged.connect(lambda _i: self._supply_changed())
+        self.form.supply.editTextChanged.connect(lambda _t: self._update_balance())
+        self.form.ratio.editingFinished.connect(self._supply_changed)
         lay = QVBoxLayout(self)
         lay.addWidget(self.form)
         self.error = QLabel()
@@ -731,7 +846,69 @@ class ExchangeDialog(QDialog):
         bb.accepted.connect(self._accept)
         bb.rejected.connect(self.reject)
         lay.addWidget(bb)
-        self.resize(560, 640)
+        self.resize(560, 680)
+        self._set_default_q()
+
+    def _flows(self):
+        sc = self.doc.scenario
+        a, b = sc.site(self.exchange.from_site), sc.site(self.exchange.to_site)
+        rid, sid = self.form.residue.currentData(), self.form.supply.currentData()
+        typed_r = self.form.residue.currentText() != self.form.residue.itemText(
+            self.form.residue.currentIndex())
+        typed_s = self.form.supply.currentText() != self.form.supply.itemText(
+            self.form.supply.currentIndex())
+        r = a.flow(rid) if rid and not typed_r else None
+        s = b.flow(sid) if sid and not typed_s else None
+        return r, s
+
+    def _ratio(self) -> float:
+        try:
+            v = parse_number(self.form.ratio.text())
+        except ValueError:
+            return 1.0
+        return v if v and v > 0 else 1.0
+
+    def default_q(self) -> float | None:
+        """What is left of the residue, no more than the supply still needs at ratio r."""
+        r, s = self._flows()
+        if r is None:
+            return None
+        sc = self.doc.scenario
+        q = max(0.0, residue_left(sc, self.exchange.from_site, r.id))
+        if s is not None:
+            need = supply_need(sc, self.exchange.to_site, s.id)
+            if need > 0:
+                q = min(q, need / self._ratio())
+        return q
+
+    def _set_default_q(self) -> None:
+        q = self.default_q()
+        if q is not None:
+            self.form.amount.setText(fmt_number(q))
+        self._update_balance()
+
+    def _q_edited(self, _text: str) -> None:
+        self._q_typed = True
+
+    def _update_balance(self) -> None:
+        sc = self.doc.scenario
+        r, s = self._flows()
+        if r is None:
+            self.form.residue_left.setText("a new residue of the supplying site")
+        else:
+            left = residue_left(sc, self.exchange.from_site, r.id)
+            text = f"{fmt_number(max(left, 0.0))} of {fmt_number(r.amount)} {r.unit} left"
+            if left <= 0:
+                text += ": the other exchanges already take all of it"
+            self.form.residue_left.setText(text)
+        if s is None:
+            self.form.supply_need.setText("a new supply of the receiving site")
+        else:
+            need = supply_need(sc, self.exchange.to_site, s.id)
+            text = f"still needs {fmt_number(max(need, 0.0))} of {fmt_number(s.amount)} {s.unit}"
+            if need <= 0:
+                text += ": the other exchanges already replace all of it"
+            self.form.supply_need.setText(text)
 
     def _residue_changed(self) -> None:
         fid = self.form.residue.currentData()
@@ -739,6 +916,14 @@ class ExchangeDialog(QDialog):
         f = site.flow(fid) if fid else None
         if f is not None:
             self.form.amount_unit.setText(f.unit)
+        self._q_typed = False  # another residue: q starts again from what it has left
+        self._set_default_q()
+
+    def _supply_changed(self) -> None:
+        if self._q_typed:
+            self._update_balance()
+        else:
+            self._set_default_q()
 
     def _accept(self) -> None:
         try:
@@ -816,7 +1001,10 @@ class ExchangePanel(QWidget):
         changed = [k for k in ("amount", "substitution_ratio", "kind", "from_flow", "to_flow",
                                "description", "source", "transport", "processing", "economics")
                    if getattr(e, k) != getattr(old, k)]
-        label = f"Edit {changed[0].replace('_', ' ') if changed else 'exchange'} of exchange '{old.id}'"
+        from ecolca.app.labels import exchange_label
+
+        label = (f"Edit {changed[0].replace('_', ' ') if changed else 'exchange'} of exchange "
+                 f"'{exchange_label(doc.scenario, old.id)}'")
         doc.edit(label, lambda sc: _apply_exchange(sc, e, typed_r, typed_s),
                  merge_key=f"exchange:{old.id}:{','.join(changed)}")
 
@@ -919,7 +1107,7 @@ class ScenarioPanel(QWidget):
         sc = self.doc().scenario
         self._loading = True
         if not self.name.hasFocus():
-            self.name.setText(sc.name)
+            _show_start(self.name, sc.name)
         self.year.setValue(sc.reference_year)
         if not self.currency.hasFocus():
             self.currency.setText(sc.currency)
@@ -952,6 +1140,22 @@ class PropertiesPanel(QStackedWidget):
         self.addWidget(self.hint)
         self.addWidget(self.site_panel)
         self.addWidget(self.exchange_panel)
+        self.currentChanged.connect(self._page_changed)
+        self._page_changed()
+
+    def _page_changed(self, _index: int = 0) -> None:
+        """Only the page shown sets the panel's size: the long exchange form must not make the
+        site page taller than the dock (its flows table, horizontal scroll bar included, then
+        ran below the fold)."""
+        from PySide6.QtWidgets import QSizePolicy
+
+        for i in range(self.count()):
+            w = self.widget(i)
+            if w is self.currentWidget():
+                w.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
+            else:
+                w.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Ignored)
+        self.updateGeometry()
 
     def show_selection(self, site_id: str | None, exchange_id: str | None) -> None:
         if site_id:

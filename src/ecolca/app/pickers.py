@@ -22,6 +22,28 @@ SEARCH_DEBOUNCE_MS = 80  # one filter pass per burst of keystrokes, still feels 
 
 _COLUMNS = ("Name", "Reference product", "Location", "Unit", "Database")
 _FIELDS = ("name", "product", "location", "unit", "database")
+# elementary flows: the compartment ("air", "water") and sub-compartment ("urban air close to
+# ground") in columns of their own, where activities show product and location
+_BIO_COLUMNS = ("Name", "Compartment", "Sub-compartment", "Unit", "Database")
+_BIO_TYPES = {"emission", "natural resource", "economic", "inventory indicator", "social"}
+
+
+def _compartment(row: ActivityRow) -> str:
+    return row.location.split("::", 1)[0]
+
+
+def _subcompartment(row: ActivityRow) -> str:
+    parts = row.location.split("::", 1)
+    return parts[1].replace("::", ", ") if len(parts) > 1 else ""
+
+
+_GETTERS = tuple((lambda r, f=f: getattr(r, f)) for f in _FIELDS)
+_BIO_GETTERS = (_GETTERS[0], _compartment, _subcompartment, _GETTERS[3], _GETTERS[4])
+
+
+def is_biosphere(rows: list[ActivityRow]) -> bool:
+    """True when every row is an elementary flow (the biosphere picker)."""
+    return bool(rows) and all(r.type in _BIO_TYPES for r in rows)
 _NAV_KEYS = (Qt.Key_Up, Qt.Key_Down, Qt.Key_PageUp, Qt.Key_PageDown)
 
 
@@ -32,9 +54,12 @@ class ActivityTableModel(QAbstractTableModel):
     rows a filter pass is one list comprehension and one model reset.
     """
 
-    def __init__(self, rows: list[ActivityRow], parent: QObject | None = None):
+    def __init__(self, rows: list[ActivityRow], parent: QObject | None = None,
+                 biosphere: bool = False):
         super().__init__(parent)
         self.rows = rows
+        self.headers = _BIO_COLUMNS if biosphere else _COLUMNS
+        self.getters = _BIO_GETTERS if biosphere else _GETTERS
         self.visible: list[int] = list(range(len(rows)))
         self.sort_column = -1
         self.sort_order = Qt.AscendingOrder
@@ -49,7 +74,7 @@ class ActivityTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return _COLUMNS[section]
+            return self.headers[section]
         return None
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
@@ -57,11 +82,11 @@ class ActivityTableModel(QAbstractTableModel):
             return None
         row = self.rows[self.visible[index.row()]]
         if role == Qt.DisplayRole:
-            return getattr(row, _FIELDS[index.column()])
+            return self.getters[index.column()](row)
         if role == Qt.ToolTipRole:
             if index.column() == 4:
                 return f"{row.database}\ncode: {row.code}"
-            return getattr(row, _FIELDS[index.column()]) or None  # full text of an elided cell
+            return self.getters[index.column()](row) or None  # full text of an elided cell
         return None
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
@@ -102,8 +127,8 @@ class ActivityTableModel(QAbstractTableModel):
             return
         rank = self._ranks.get(col)
         if rank is None:  # rank once per column, so each later sort compares ints only
-            field = _FIELDS[col]
-            order = sorted(range(len(self.rows)), key=lambda i: getattr(self.rows[i], field).lower())
+            get = self.getters[col]
+            order = sorted(range(len(self.rows)), key=lambda i: get(self.rows[i]).lower())
             rank = [0] * len(self.rows)
             for k, i in enumerate(order):
                 rank[i] = k
@@ -136,11 +161,15 @@ class ActivityPickerDialog(QDialog):
     ``unit_hint``: the unit the activity will be used in; when ecolca knows it, a check box (on by
     default) hides activities whose unit is in another dimension (unknown units stay shown).
     ``current``: the activity to select when the dialog opens.
+    ``search``: text the search starts with (the flow's name), selected, so typing replaces it;
+    left out when nothing matches it.
+    Elementary flows (every row a biosphere flow) show their compartment and sub-compartment in
+    columns of their own.
     """
 
     def __init__(self, rows: list[ActivityRow], parent: QWidget | None = None, *,
                  title: str = "Choose a background activity", unit_hint: str | None = None,
-                 current: ActivityRef | None = None):
+                 current: ActivityRef | None = None, search: str | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.rows = rows
@@ -151,7 +180,8 @@ class ActivityPickerDialog(QDialog):
         self.search_edit.setPlaceholderText("Search name, product, location, unit, database… (all words)")
         self.search_edit.setClearButtonEnabled(True)
 
-        self.model = ActivityTableModel(rows, self)
+        self.biosphere = is_biosphere(rows)
+        self.model = ActivityTableModel(rows, self, biosphere=self.biosphere)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -224,7 +254,13 @@ class ActivityPickerDialog(QDialog):
             if (self._selected_index >= 0 and self._allowed is not None
                     and not self._allowed[self._selected_index]):
                 self.unit_check.setChecked(False)  # never hide what the user picked before
+        suggestion = self._suggest(search or "")
+        if suggestion:
+            self.search_edit.blockSignals(True)
+            self.search_edit.setText(suggestion)
+            self.search_edit.blockSignals(False)
         self._apply_filter()
+        self.search_edit.selectAll()  # typing replaces the suggestion
         self._user_sized_columns = False
         self._sizing_columns = False
         hh.sectionResized.connect(self._on_section_resized)
@@ -258,6 +294,23 @@ class ActivityPickerDialog(QDialog):
             super().accept()
 
     # -- internals
+    def _suggest(self, name: str) -> str:
+        """The flow's name when some row matches all of it, else its most telling word that
+        matches ("natural gypsum" → "gypsum"), else nothing."""
+        name = " ".join(name.split())
+        if not name or not self.rows:
+            return ""
+        if catalog.search(self.rows, name, self._texts):
+            return name
+        # the word that narrows the list most (and still matches), the later one on a tie:
+        # English names end on the noun ("natural gypsum", "hard coal")
+        best, best_n = "", 0
+        for w in (w.strip("(),;:") for w in name.split()):
+            n = len(catalog.search(self.rows, w, self._texts)) if len(w) >= 4 else 0
+            if n and (not best or n <= best_n):
+                best, best_n = w, n
+        return best
+
     def _apply_filter(self) -> None:
         self._timer.stop()
         self._filtering = True

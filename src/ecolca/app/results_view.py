@@ -39,11 +39,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecolca.app.labels import exchange_labels
+from ecolca.app.labels import short_from_label as _short_from_label
 from ecolca.report import KEY_LABELS
 from ecolca.report import _verdict as _report_verdict  # one wording for app and report
 from ecolca.results import ExchangeParts, Results, method_label
 
-__all__ = ["ResultsView", "format_number", "format_delta", "TOP_EXCHANGES", "PART_COLORS"]
+__all__ = ["ResultsView", "format_number", "format_delta", "TOP_EXCHANGES", "PART_COLORS",
+           "exchange_labels"]
 
 STALE_TEXT = ("Results are out of date: the scenario changed after this run. "
               "Run the comparison again.")
@@ -66,7 +69,7 @@ _SAVING_TEXT = QColor("#1a7f37")  # table text: negative Δ (saving)
 _BURDEN_TEXT = QColor("#b42318")  # table text: positive Δ (extra impact)
 _TOTAL_BG = QColor("#E2EFDA")
 
-_CHART_TABS = ("Summary", "Exchanges", "Sites")
+_CHART_TABS = ("Summary", "Exchanges", "Sites", "Uncertainty")
 _MINUS = "-"  # ASCII, so copied numbers paste into spreadsheets as numbers
 
 
@@ -121,6 +124,15 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _chart_label(text: str, width: int = 32) -> str:
+    """An exchange's "residue → receiving site" on two lines, each part shortened on its own:
+    a long residue name never hides the receiving site that tells two exchanges apart."""
+    residue, sep, receiver = text.partition(" → ")
+    if not sep:
+        return _wrap2(text, width)
+    return f"{_shorten(residue, width)}\n→ {_shorten(receiver, width - 2)}"
+
+
 def _axis_formatter() -> EngFormatter:
     """Axis ticks with SI prefixes (k, M, G, m, µ): −100 M reads better than −1e+08."""
     return EngFormatter(sep=" ")
@@ -172,21 +184,68 @@ def _num_item(v: float | None, *, delta: bool = False, money: bool = False,
     return it
 
 
+class _Table(QTableWidget):
+    """A results table: columns sized to their content (cells keep their full text in the
+    tooltip); the ``stretch`` column (names of methods, sites, exchanges) takes the width the
+    others leave, and where that is less than its text needs, the text wraps on two lines or
+    more instead of being cut; a horizontal scroll bar when even that does not fit."""
+
+    MAX_COLUMN = 360  # a number or short text column
+    MAX_TEXT_COLUMN = 520  # the stretch column, on one line
+    MIN_TEXT_COLUMN = 220  # the stretch column never gets narrower (it wraps instead)
+
+    def __init__(self, rows: int, columns: int, stretch: int | None = None):
+        super().__init__(rows, columns)
+        self.stretch = stretch
+        self._content_width = 0
+
+    def fit_columns(self) -> None:
+        """Size every column to its content (header included); then give the stretch column
+        what the panel has left."""
+        for j in range(self.columnCount()):
+            self.resizeColumnToContents(j)
+            cap = self.MAX_TEXT_COLUMN if j == self.stretch else self.MAX_COLUMN
+            self.setColumnWidth(j, min(max(self.columnWidth(j), 80), cap))
+        if self.stretch is not None:
+            self._content_width = self.columnWidth(self.stretch)
+        self._spread()
+
+    def _spread(self) -> None:
+        if self.stretch is None:
+            return
+        h = self.horizontalHeader()
+        others = sum(h.sectionSize(j) for j in range(self.columnCount()) if j != self.stretch)
+        room = self.viewport().width() - others
+        width = max(min(self._content_width, self.MIN_TEXT_COLUMN), room)
+        h.resizeSection(self.stretch, width)
+        wrap = width < self._content_width
+        if wrap != self.wordWrap() or wrap:
+            self.setWordWrap(wrap)
+            self.resizeRowsToContents()
+            if not wrap:
+                for i in range(self.rowCount()):
+                    self.setRowHeight(i, self.verticalHeader().defaultSectionSize())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._spread()
+
+
 def _make_table(headers: Sequence[str], stretch: int | None = None) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
+    t = _Table(0, len(headers), stretch)
     t.setHorizontalHeaderLabels(list(headers))
     t.setEditTriggers(QAbstractItemView.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectRows)
     t.setAlternatingRowColors(True)
     t.setWordWrap(False)  # one line per row; the full text is in the tooltip
+    t.setHorizontalScrollMode(QAbstractItemView.ScrollPerPixel)
+    t.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
     t.verticalHeader().setVisible(False)
     t.verticalHeader().setDefaultSectionSize(24)
     h = t.horizontalHeader()
     h.setDefaultAlignment(Qt.AlignCenter | Qt.TextWordWrap)
     h.setSectionResizeMode(QHeaderView.Interactive)
     h.setStretchLastSection(False)
-    if stretch is not None:
-        h.setSectionResizeMode(stretch, QHeaderView.Stretch)
     h.setMinimumHeight(44)  # two-line headers with units
     return t
 
@@ -206,9 +265,10 @@ def _fill(t: QTableWidget, rows: list[list[QTableWidgetItem]], total_rows: set[i
                 it.setFont(bold)
                 it.setBackground(QBrush(_TOTAL_BG))
             t.setItem(i, j, it)
-    h = t.horizontalHeader()
-    for j in range(t.columnCount()):
-        if h.sectionResizeMode(j) != QHeaderView.Stretch:
+    if isinstance(t, _Table):
+        t.fit_columns()
+    else:
+        for j in range(t.columnCount()):
             t.resizeColumnToContents(j)
             t.setColumnWidth(j, min(max(t.columnWidth(j), 80), 360))
     t.setSortingEnabled(sorting)
@@ -250,9 +310,102 @@ class _Chart(QWidget):
         lay.setSpacing(0)
         lay.addWidget(bar)
         lay.addWidget(self.scroll, 1)
+        self._titles: list[tuple[Any, str, float]] = []  # (axes, full title, font size)
+        self._row_tips: list[tuple[Any, list[str]]] = []  # (axes, tooltip of each bar row)
+        self._checking = False
+        self.canvas.mpl_connect("resize_event", lambda _e: self._fit_titles())
+        self.canvas.mpl_connect("draw_event", self._check_titles)
+        self.canvas.mpl_connect("motion_notify_event", self._hover)
+        self.canvas.mpl_connect("figure_leave_event", lambda _e: self.canvas.setToolTip(""))
 
-    def set_min_height(self, px: int) -> None:
-        self.canvas.setMinimumHeight(max(220, int(px)))
+    def set_min_height(self, px: int, floor: int = 220) -> None:
+        self.canvas.setMinimumHeight(max(floor, int(px)))
+
+    def clear(self) -> None:
+        """Clear the figure, its titles and its row tooltips (before drawing anew)."""
+        self.figure.clear()
+        self._titles.clear()
+        self._row_tips.clear()
+        self.canvas.setToolTip("")
+
+    def set_title(self, ax, text: str, fontsize: float = 10) -> None:
+        """``ax``'s title, wrapped to the figure's width: never cut at the edges, however narrow
+        the panel (re-wrapped when the chart is resized)."""
+        self._titles.append((ax, text, fontsize))
+        ax.set_title(text, fontsize=fontsize)
+        self._fit_titles(draw=False)
+
+    def set_row_tooltips(self, ax, tips: Sequence[str]) -> None:
+        """Hovering bar row ``i`` of ``ax`` (at y = i), or its tick label, shows ``tips[i]``."""
+        self._row_tips.append((ax, list(tips)))
+
+    def _fit_titles(self, draw: bool = True, budget: float = 0.8) -> bool:
+        """Wrap each title to ``budget`` of the figure's width (a cheap measure: where the
+        layout will put the axes is known only after a draw, which :meth:`_check_titles`
+        looks at). True when a title changed."""
+        if not self._titles:
+            return False
+        fig = self.figure
+        try:
+            renderer = self.canvas.get_renderer()
+        except Exception:  # noqa: BLE001 (no renderer yet: nothing to measure)
+            return False
+        width = fig.bbox.width
+        changed = False
+        for ax, text, fontsize in self._titles:
+            title = ax.title
+            before = title.get_text()
+            chars = max(12, int(width / (fontsize * fig.dpi / 72 * 0.5)))
+            while True:
+                wrapped = "\n".join(textwrap.fill(line, chars) or line
+                                     for line in text.split("\n"))
+                title.set_text(wrapped)
+                title.set_fontsize(fontsize)
+                if title.get_window_extent(renderer).width <= width * budget or chars <= 12:
+                    break
+                chars = max(12, int(chars * 0.88))
+            changed |= title.get_text() != before
+        if draw and changed:
+            self.canvas.draw_idle()
+        return changed
+
+    def _check_titles(self, _event=None) -> None:
+        """After a draw: a title the layout pushed past the figure's edge is wrapped narrower
+        and the chart drawn again (at most a few times, and only then)."""
+        if self._checking or not self._titles:
+            return
+        width = self.figure.bbox.width
+        renderer = self.canvas.get_renderer()
+        budget = 0.8
+        self._checking = True
+        try:
+            for _ in range(4):
+                boxes = [ax.title.get_window_extent(renderer) for ax, _t, _f in self._titles]
+                if all(b.x0 >= 1 and b.x1 <= width - 1 for b in boxes):
+                    break
+                budget *= 0.85
+                self._fit_titles(draw=False, budget=budget)
+                self.canvas.draw()
+        finally:
+            self._checking = False
+
+    def _hover(self, event) -> None:
+        tip = ""
+        for ax, tips in self._row_tips:
+            if event.inaxes is ax and event.ydata is not None:
+                i = int(round(event.ydata))
+                if 0 <= i < len(tips) and abs(event.ydata - i) <= 0.45:
+                    tip = tips[i]
+            elif event.inaxes is None:
+                try:
+                    renderer = self.canvas.get_renderer()
+                except Exception:  # noqa: BLE001
+                    continue
+                for i, lab in enumerate(ax.get_yticklabels()):
+                    if i < len(tips) and lab.get_window_extent(renderer).contains(event.x, event.y):
+                        tip = tips[i]
+        if tip != self.canvas.toolTip():
+            self.canvas.setToolTip(tip)
 
     def redraw(self) -> None:
         self.canvas.draw_idle()  # draws when shown; never blocks a hidden tab
@@ -337,6 +490,7 @@ class ResultsView(QWidget):
         self._results: Results | None = None
         self._stale = False
         self._exchange_rows: list[ExchangeParts] = []  # what the exchange chart shows
+        self._exchange_labels: dict[str, str] = {}
         self._others_count = 0
 
         self.banner = QLabel(STALE_TEXT)
@@ -375,10 +529,14 @@ class ResultsView(QWidget):
     def results(self) -> Results | None:
         return self._results
 
-    def set_results(self, results: Results | None) -> None:
+    def set_results(self, results: Results | None,
+                    exchange_labels: dict[str, str] | None = None) -> None:
         """Show ``results`` (a fresh run: the stale flag is cleared); ``None`` shows the empty
-        state."""
+        state. ``exchange_labels``: the short name of each exchange id ("fly ash → Cement
+        plant", see :func:`exchange_labels`); without it they are read from the results'
+        labels."""
         self._results = results
+        self._exchange_labels = dict(exchange_labels or {})
         self._stale = False
         if results is None:
             self.stack.setCurrentWidget(self.empty_label)
@@ -416,6 +574,8 @@ class ResultsView(QWidget):
         if self._results is None:
             raise ValueError("no results to export")
         chart = self._charts.get(tab_name)
+        if tab_name == "Uncertainty" and not self._results.uncertainty:
+            chart = None
         if chart is None:
             raise ValueError(f"no chart on tab {tab_name!r}; charts: {', '.join(_CHART_TABS)}")
         return chart.export(path)
@@ -472,6 +632,8 @@ class ResultsView(QWidget):
         split.addWidget(self.summary_table)
         split.addWidget(self.summary_chart)
         split.setSizes([250, 380])
+        self.summary_split = split
+        self._summary_note_only = False
         lay.addWidget(self.summary_info)
         lay.addWidget(split, 1)
         self.tabs.addTab(page, "Summary")
@@ -505,7 +667,7 @@ class ResultsView(QWidget):
                 self.summary_table.setSpan(i, 2, 1, 4)
 
         fig = self.summary_chart.figure
-        fig.clear()
+        self.summary_chart.clear()
         ax = fig.add_subplot()
         shown = [m for m in r.impacts if m.covered]
         left_out = len(r.impacts) - len(shown)
@@ -517,10 +679,20 @@ class ResultsView(QWidget):
             ax.text(0.5, 0.5, "S relative to L is not shown: the sites declare only the "
                     "replaceable part\nof their inventory, so L is not the park's whole impact "
                     "(Δ % n/m).\nSee Δ per exchange and per site in the other tabs.",
-                    ha="center", va="center", fontsize=9, color="#333333", transform=ax.transAxes)
-            self.summary_chart.set_min_height(160)
+                    ha="center", va="center", fontsize=9, color="#333333", transform=ax.transAxes,
+                    in_layout=False)
+            # only a note: the table (every method) gets the room
+            self.summary_chart.set_min_height(90, floor=90)
+            if not self._summary_note_only:
+                total = sum(self.summary_split.sizes()) or 630
+                self.summary_split.setSizes([max(total - 150, 200), 150])
+                self._summary_note_only = True
             self.summary_chart.redraw()
             return
+        if self._summary_note_only:
+            total = sum(self.summary_split.sizes()) or 630
+            self.summary_split.setSizes([total * 250 // 630, total * 380 // 630])
+            self._summary_note_only = False
         y = list(range(len(labels)))
         vals = [v if v is not None and math.isfinite(v) else 0.0 for v in rel]
         colors = [_SYMBIOTIC_COLOR if v is not None and v <= 100 else _WORSE_COLOR for v in rel]
@@ -545,7 +717,8 @@ class ResultsView(QWidget):
                      "background left out"
         if shown and shown[0].pct_note:
             title += "\nΔ % n/m: sites declare only the replaceable part of their inventory"
-        ax.set_title(title, fontsize=10)
+        self.summary_chart.set_title(ax, title, 10)
+        self.summary_chart.set_row_tooltips(ax, [method_label(m.method) for m in shown])
         fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
@@ -568,8 +741,9 @@ class ResultsView(QWidget):
         self.ex_note = _note("")
         self.ex_chart = _Chart("Exchanges")
         self.ex_table = _make_table(
-            ["Id", "Exchange", "Avoided fate", "Avoided supply", "Transport", "Processing",
-             "Δ_e", "Distance\n[km]", "Break-even\ndistance [km]", "Verdict"])
+            ["Exchange", "Supplier: residue → receiver: supply", "Avoided fate",
+             "Avoided supply", "Transport", "Processing", "Δ_e", "Distance\n[km]",
+             "Break-even\ndistance [km]", "Verdict"], stretch=0)
         self.ex_table.setSortingEnabled(True)
         self.ex_table.itemDoubleClicked.connect(self._exchange_double_clicked)
         chart_box = QWidget()
@@ -585,6 +759,10 @@ class ResultsView(QWidget):
         self.tabs.addTab(page, "Exchanges")
         self._charts["Exchanges"] = self.ex_chart
 
+    def exchange_label(self, p: ExchangeParts) -> str:
+        """The short name of an exchange: "residue → receiving site"."""
+        return self._exchange_labels.get(p.exchange_id) or _short_from_label(p.label)
+
     def current_exchange_method(self) -> tuple[str, ...] | None:
         return self.ex_method.currentData()
 
@@ -599,12 +777,14 @@ class ResultsView(QWidget):
         parts = r.exchange_parts(m)
         unit = r.impact(m).unit
         per_year = f"[{unit}/year]"
-        headers = ["Id", "Exchange"] + [f"{lab}\n{per_year}" for _, lab in PARTS] + [
+        headers = ["Exchange", "Supplier: residue → receiver: supply"] + [
+            f"{lab}\n{per_year}" for _, lab in PARTS] + [
             f"Δ_e\n{per_year}", "Distance\n[km]", "Break-even\ndistance [km]", "Verdict"]
         self.ex_table.setHorizontalHeaderLabels(headers)
         rows = []
         for p in parts:
-            rows.append([_text_item(p.exchange_id, key=p.exchange_id),
+            rows.append([_text_item(self.exchange_label(p), f"{p.label}\nid: {p.exchange_id}",
+                                    key=p.exchange_id),
                          _text_item(_shorten(p.label, 70), p.label)]
                         + [_num_item(getattr(p, f), delta=True) for f, _ in PARTS]
                         + [_num_item(p.total, delta=True), _num_item(p.distance_km),
@@ -612,6 +792,7 @@ class ResultsView(QWidget):
         self.ex_table.sortByColumn(-1, Qt.AscendingOrder)  # keep the scenario's order
         _fill(self.ex_table, rows)
         self.ex_table.setColumnWidth(1, min(self.ex_table.columnWidth(1), 280))
+        self.ex_table._spread()
 
         # the chart: every exchange, or the top N by |Δ_e| and one "others" bar
         shown = list(parts)
@@ -630,12 +811,12 @@ class ResultsView(QWidget):
             self.ex_note.setText("")
         self.ex_note.setVisible(others is not None)
         bars = shown + ([others] if others else [])
-        self.ex_chart.set_min_height(150 + 26 * len(bars))
+        self.ex_chart.set_min_height(150 + 30 * len(bars))
         self._exchange_rows = bars
         self._others_count = len(parts) - len(shown)
 
         fig = self.ex_chart.figure
-        fig.clear()
+        self.ex_chart.clear()
         ax = fig.add_subplot()
         y = list(range(len(bars)))
         pos = [0.0] * len(bars)
@@ -655,18 +836,21 @@ class ResultsView(QWidget):
         ax.scatter([p.total for p in bars], y, marker="D", s=28, color="black", zorder=3,
                    label="Net Δ_e")
         ax.axvline(0, color="#333333", linewidth=0.8)
-        # the exchange id labels the bar (short, and the first column of the table below);
-        # the full "site: residue → site: supply" is in the table
-        labels = [_shorten(p.exchange_id, 30) if p.exchange_id else p.label for p in bars]
+        # "residue → receiving site" labels the bar (as the first column of the table below);
+        # hovering a bar shows the full "site: residue → site: supply"
+        labels = [_chart_label(self.exchange_label(p)) if p.exchange_id else p.label
+                  for p in bars]
         fs = 8 if len(bars) <= 12 else 7
         ax.set_yticks(y, labels, fontsize=fs)
+        self.ex_chart.set_row_tooltips(ax, [f"{p.label}\nid: {p.exchange_id}" if p.exchange_id
+                                            else p.label for p in bars])
         ax.set_ylim(len(bars) - 0.5, -0.5)  # first bar at the top
         ax.set_xlabel(f"Contribution to Δ_e {per_year}  (negative = saving)")
         ax.xaxis.set_major_formatter(_axis_formatter())
         title = f"Where the saving comes from: {_short_method(m, 80)}"
         if others is not None:
             title += f"\n(top {TOP_EXCHANGES} of {len(parts)} exchanges by |Δ_e|, rest as “others”)"
-        ax.set_title(title, fontsize=10)
+        self.ex_chart.set_title(ax, title, 10)
         _finish_bar_chart(fig, ax, 5, None if bars else "No exchanges in this scenario")
         self.ex_chart.redraw()
 
@@ -704,14 +888,15 @@ class ResultsView(QWidget):
         self.site_key.currentIndexChanged.connect(lambda _i: self._render_sites())
         self.site_table = _make_table(
             ["Site", "Linear (L)\n[unit/year]", "Symbiotic (S)\n[unit/year]",
-             "Δ = S − L\n[unit/year]"])
+             "Δ = S − L\n[unit/year]"], stretch=0)
+        self.site_table.MIN_TEXT_COLUMN = 160
         self.site_table.itemDoubleClicked.connect(
             lambda it: self._site_double_clicked(self.site_table, it))
         self.site_chart = _Chart("Sites")
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.site_table)
         split.addWidget(self.site_chart)
-        split.setSizes([520, 580])
+        split.setSizes([540, 460])
         lay.addWidget(split, 1)
         self.tabs.addTab(page, "Sites")
         self._charts["Sites"] = self.site_chart
@@ -737,7 +922,8 @@ class ResultsView(QWidget):
             for s in sites])
 
         fig = self.site_chart.figure
-        fig.clear()
+        self.site_chart.clear()
+        self.site_chart.set_min_height(130 + 34 * len(sites))  # two-line names apart
         ax = fig.add_subplot()
         y = list(range(len(sites)))
         h = 0.38
@@ -745,8 +931,9 @@ class ResultsView(QWidget):
                 color=_LINEAR_COLOR, label="Linear (L)")
         ax.barh([v + h / 2 for v in y], [s.symbiotic for s in sites], height=h,
                 color=_SYMBIOTIC_COLOR, label="Symbiotic (S)")
-        ax.set_yticks(y, [_wrap2(s.site_name, 22) for s in sites],
+        ax.set_yticks(y, [_wrap2(s.site_name, 24) for s in sites],
                       fontsize=8)
+        self.site_chart.set_row_tooltips(ax, [s.site_name for s in sites])
         ax.set_ylim(len(sites) - 0.5, -0.5)
         right = max([0.0] + [max(s.linear, s.symbiotic) for s in sites])
         for yi, s in zip(y, sites):  # Δ next to each pair: small changes stay visible
@@ -761,8 +948,7 @@ class ResultsView(QWidget):
         ax.set_xlabel(f"Impact {per_year}")
         ax.xaxis.set_major_formatter(_axis_formatter())
         key_label = KEY_LABELS.get(key, key)
-        ax.set_title(f"Per site: {_short_method(m, 60)}\nkey: {_shorten(key_label, 70)}",
-                     fontsize=9)
+        self.site_chart.set_title(ax, f"Per site: {': '.join(m[:2])}\nkey: {key_label}", 9)
         _finish_bar_chart(fig, ax, 2, None if sites else "No per-site figures under this key")
         self.site_chart.redraw()
 
@@ -868,11 +1054,30 @@ class ResultsView(QWidget):
         lay = QVBoxLayout(self.unc_page)
         self.unc_info = _note("")
         lay.addWidget(self.unc_info)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Distribution of Δ for:"))
+        self.unc_method = _method_combo("The impact category whose Δ = S − L the histogram shows")
+        self.unc_method.currentIndexChanged.connect(lambda _i: self._render_unc_chart())
+        top.addWidget(self.unc_method, 1)
+        lay.addLayout(top)
         self.unc_table = _make_table(
             ["Method", "Unit", ""] + [f"{s}\n[unit/year]" for s in ("Mean", "Median", "2.5 %",
-                                                                   "97.5 %")] + ["P(Δ < 0)"],
-            stretch=0)
-        lay.addWidget(self.unc_table, 1)
+                                                                   "97.5 %")] + ["P(Δ < 0)"])
+        self.unc_table.setWordWrap(True)  # the method name wraps over its three rows
+        self.unc_chart = _Chart("Uncertainty")
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(self.unc_table)
+        split.addWidget(self.unc_chart)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([600, 340])
+        split.setChildrenCollapsible(False)
+        self.unc_split = split
+        lay.addWidget(split, 1)
+        self._charts["Uncertainty"] = self.unc_chart
+
+    def current_uncertainty_method(self) -> tuple[str, ...] | None:
+        return self.unc_method.currentData()
 
     def _render_uncertainty(self) -> None:
         r = self._results
@@ -899,14 +1104,99 @@ class ResultsView(QWidget):
                 if is_delta:
                     p = _num_item(u.probability_delta_negative)
                     p.setText(format_pct(100.0 * u.probability_delta_negative))
-                rows.append([_text_item(method_label(u.method) if not is_delta and
-                                        name.startswith("Linear") else "",
+                first = name.startswith("Linear")
+                rows.append([_text_item(method_label(u.method) if first else "",
                                         method_label(u.method)),
-                             _text_item(u.unit if name.startswith("Linear") else "", u.unit),
+                             _text_item(u.unit if first else "", u.unit),
                              _text_item(name)]
                             + [_num_item(_stat(d, k), delta=is_delta)
                                for k in ("mean", "median", "p2.5", "p97.5")] + [p])
         _fill(self.unc_table, rows)
+        # the method and unit cells span their three rows: the name wraps there, never cut
+        for k in range(len(r.uncertainty)):
+            self.unc_table.setSpan(3 * k, 0, 3, 1)
+            self.unc_table.setSpan(3 * k, 1, 3, 1)
+            self.unc_table.item(3 * k, 0).setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+            self.unc_table.item(3 * k, 1).setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        fm = self.unc_table.fontMetrics()
+        self.unc_table.setColumnWidth(0, 160)
+        self.unc_table.setColumnWidth(1, max(50, min(100, max(
+            fm.horizontalAdvance(u.unit) + 12 for u in r.uncertainty))))
+        self.unc_table.setColumnWidth(2, fm.horizontalAdvance("Symbiotic (S)") + 16)
+
+        combo = self.unc_method
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for u in r.uncertainty:
+            combo.addItem(method_label(u.method), u.method)
+            combo.setItemData(combo.count() - 1, method_label(u.method), Qt.ToolTipRole)
+        j = combo.findData(current) if current is not None else -1
+        combo.setCurrentIndex(max(j, 0))
+        combo.blockSignals(False)
+        self._render_unc_chart()
+
+    def _render_unc_chart(self) -> None:
+        r = self._results
+        m = self.unc_method.currentData()
+        if r is None or m is None:
+            return
+        u = next((x for x in r.uncertainty if tuple(x.method) == tuple(m)), None)
+        if u is None:
+            return
+        chart = self.unc_chart
+        fig = chart.figure
+        chart.clear()
+        ax = fig.add_subplot()
+        samples = [v for v in (u.delta_samples or []) if math.isfinite(v)]
+        p_text = f"P(Δ < 0) = {format_pct(100.0 * u.probability_delta_negative)}"
+        per_year = f"[{u.unit}/year]"
+        if samples:
+            lo, hi = min(samples), max(samples)
+            bins = max(10, min(60, int(math.sqrt(len(samples)) * 1.5)))
+            if hi > lo:
+                _n, edges, patches = ax.hist(samples, bins=bins, color=_SYMBIOTIC_COLOR,
+                                             edgecolor="white", linewidth=0.4)
+                for patch, left, right in zip(patches, edges[:-1], edges[1:]):
+                    if (left + right) / 2 > 0:  # the symbiosis raises the impact there
+                        patch.set_facecolor(_WORSE_COLOR)
+            else:  # every draw alike (no uncertainty given)
+                ax.bar([lo], [len(samples)], width=abs(lo) * 0.02 or 1.0,
+                       color=_SYMBIOTIC_COLOR if lo <= 0 else _WORSE_COLOR)
+            ax.axvline(0, color="#333333", linewidth=1.0)
+            med, p025, p975 = (_stat(u.delta, k) for k in ("median", "p2.5", "p97.5"))
+            if p025 is not None and p975 is not None:
+                ax.axvspan(p025, p975, color="#999999", alpha=0.15, zorder=0,
+                           label="95 % interval")
+            if med is not None:
+                ax.axvline(med, color="black", linestyle="--", linewidth=1.0,
+                           label=f"median {_eng(med)}")
+            ax.set_ylabel("Iterations")
+            ax.margins(y=0.2)  # room above the bars for the probability
+            # the probability goes on the side away from the bulk of the draws
+            x0, x1 = ax.get_xlim()
+            centre = med if med is not None else sum(samples) / len(samples)
+            left = x1 > x0 and (centre - x0) / (x1 - x0) > 0.5
+            fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
+        else:
+            left = True
+            ax.set_axis_off()
+            ax.text(0.5, 0.4, "The draws of this run were not kept:\nstatistics only.",
+                    transform=ax.transAxes, ha="center", va="center", color="#666666",
+                    in_layout=False)
+        ax.text(0.02 if left else 0.98, 0.97, p_text, transform=ax.transAxes,
+                ha="left" if left else "right", va="top", fontsize=10,
+                fontweight="bold", color=_SAVING_TEXT.name() if u.probability_delta_negative >= 0.5
+                else _BURDEN_TEXT.name(),
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#cccccc"},
+                in_layout=False)
+        ax.set_xlabel(f"Δ = S − L {per_year}")
+        ax.xaxis.set_major_formatter(_axis_formatter())
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        chart.set_title(ax, f"Δ over {u.iterations:,} iterations: {method_label(u.method)}", 9)
+        chart.redraw()
 
 
 def _stat(d: dict[str, float], key: str) -> float | None:
