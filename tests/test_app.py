@@ -37,8 +37,7 @@ def window(qtbot, tmp_path, monkeypatch):
         w.job.cancel()
         w.job.wait(10000)
     w.doc.undo_stack.setClean()  # no unsaved-changes prompt while the fixture closes it
-    w.close()
-    w.deleteLater()
+    _close(w)
 
 
 def _mouse(widget, kind, pos: QPoint, button=Qt.LeftButton, buttons=Qt.LeftButton):
@@ -166,7 +165,7 @@ def test_run_keeps_the_event_loop_turning_and_results_go_stale(window, qtbot, bw
     arrived = []  # when the worker's results reach the GUI thread
     show = window.results_view.set_results
     monkeypatch.setattr(window.results_view, "set_results",
-                        lambda r: (arrived.append(time.perf_counter()), show(r)))
+                        lambda *a: (arrived.append(time.perf_counter()), show(*a)))
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start(5)
@@ -763,9 +762,11 @@ def _new_window(settings_path, monkeypatch):
 
 
 def _close(w) -> None:
+    """Close and delete a window now (not at interpreter exit, after QApplication)."""
     w.doc.undo_stack.setClean()
     w.close()
     w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
 
 
 def test_window_sizes_to_the_available_screen(qtbot, tmp_path, monkeypatch, small_screen):

@@ -321,6 +321,34 @@ def test_uncertainty_tab_only_with_uncertainty(view):
     assert "Uncertainty" not in view.tab_names()
 
 
+def _parentless_widgets() -> set[int]:
+    """The C++ addresses of every live widget without a parent (windows and orphans)."""
+    import gc
+
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    return {shiboken6.getCppPointer(w)[0] for w in QApplication.topLevelWidgets()
+            if w.parentWidget() is None}
+
+
+@pytest.mark.parametrize("uncertainty", [False, True])
+def test_a_deleted_view_leaves_no_widget_behind(qtbot, uncertainty):
+    """The Uncertainty page, out of the tabs, was a parentless widget its own combo box's
+    connection kept alive after the view was gone; PySide destroyed these at interpreter exit
+    and the pytest process segfaulted there (exit 139, after every test had passed)."""
+    before = _parentless_widgets()
+    w = ResultsView()
+    w.set_results(make_results(uncertainty=uncertainty))
+    w.set_results(make_results(uncertainty=False))
+    w.deleteLater()
+    del w
+    assert _parentless_widgets() <= before
+
+
 # ---- stale, empty -------------------------------------------------------------------------
 def test_stale_banner_and_greyed_content(view):
     view.set_results(make_results())

@@ -109,9 +109,9 @@ class MainWindow(QMainWindow):
         self._autosave.start()
         self.restore_window()
         # whether the Brightway project exists: once the window is up (bw2data loads slowly)
-        QTimer.singleShot(0, lambda: self._update_status(check_project=True))
+        QTimer.singleShot(0, self, lambda: self._update_status(check_project=True))
         if ask_setup:
-            QTimer.singleShot(0, self._offer_setup_if_needed)
+            QTimer.singleShot(0, self, self._offer_setup_if_needed)
 
     # ---- window geometry ---------------------------------------------------------------------
     def restore_window(self) -> None:
@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
         self.results_view.set_results(None)
         self._update_title()
         self._update_status()
-        QTimer.singleShot(0, self.view.fit)
+        QTimer.singleShot(0, self.view, self.view.fit)
 
     def _doc_changed(self) -> None:
         self.scene.sync(self.doc.scenario)

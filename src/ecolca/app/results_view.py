@@ -585,10 +585,15 @@ class ResultsView(QWidget):
         return self._charts[tab_name].figure
 
     def tab_names(self) -> list[str]:
-        return [self.tabs.tabText(i) for i in range(self.tabs.count())]
+        """The tabs shown (Uncertainty only after a run with Monte Carlo iterations)."""
+        return [self.tabs.tabText(i) for i in range(self.tabs.count())
+                if self.tabs.isTabVisible(i)]
 
     def show_tab(self, tab_name: str) -> None:
-        self.tabs.setCurrentIndex(self.tab_names().index(tab_name))
+        if tab_name not in self.tab_names():
+            raise ValueError(f"no tab {tab_name!r} shown")
+        names = [self.tabs.tabText(i) for i in range(self.tabs.count())]
+        self.tabs.setCurrentIndex(names.index(tab_name))
 
     # ---- state --------------------------------------------------------------------------
     def _update_stale(self) -> None:
@@ -1050,7 +1055,13 @@ class ResultsView(QWidget):
 
     # ---- Uncertainty --------------------------------------------------------------------
     def _build_uncertainty(self) -> None:
-        self.unc_page = QWidget()
+        # a tab from the start, hidden until a run has Monte Carlo results: the page always has
+        # its parent (a page taken out of the tabs was a parentless widget that the view's own
+        # connections kept alive, and PySide destroyed it at interpreter exit, after the view:
+        # the pytest process segfaulted there)
+        self.unc_page = QWidget(self.tabs)
+        self.tabs.addTab(self.unc_page, "Uncertainty")
+        self.tabs.setTabVisible(self.tabs.indexOf(self.unc_page), False)
         lay = QVBoxLayout(self.unc_page)
         self.unc_info = _note("")
         lay.addWidget(self.unc_info)
@@ -1082,13 +1093,9 @@ class ResultsView(QWidget):
     def _render_uncertainty(self) -> None:
         r = self._results
         assert r is not None
-        i = self.tabs.indexOf(self.unc_page)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.unc_page), bool(r.uncertainty))
         if not r.uncertainty:
-            if i >= 0:
-                self.tabs.removeTab(i)
             return
-        if i < 0:
-            self.tabs.addTab(self.unc_page, "Uncertainty")
         u0 = r.uncertainty[0]
         self.unc_info.setText(
             f"Paired Monte Carlo: each iteration samples the background and the foreground once "
