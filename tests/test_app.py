@@ -335,7 +335,7 @@ def test_a_new_user_builds_runs_and_exports_a_park_from_scratch(window, qtbot, b
     from ecolca.model import ActivityRef
 
     picks = []
-    monkeypatch.setattr(panels, "pick_activity", lambda *a, **k: picks.pop(0))
+    monkeypatch.setattr(panels.common, "pick_activity", lambda *a, **k: picks.pop(0))
     view = window.view
     view.resetTransform()
     view.centerOn(0, 0)
@@ -746,10 +746,10 @@ def small_screen(monkeypatch):
     """A 1366×768 laptop screen less a 40 px task bar."""
     from PySide6.QtCore import QRect
 
-    from ecolca.app import mainwindow
+    from ecolca.app.window import geometry
 
-    monkeypatch.setattr(mainwindow, "available_geometry", lambda widget=None: QRect(0, 0, 1366, 728),
-                        raising=False)  # (also runs on the code from before the fix)
+    monkeypatch.setattr(geometry, "available_geometry",
+                        lambda widget=None: QRect(0, 0, 1366, 728))
     return QRect(0, 0, 1366, 728)
 
 
