@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (  # noqa: E402
     QApplication, QDialog, QDialogButtonBox, QStyle, QStyleOptionViewItem,
 )
 
-from ecolca.app.pickers import ActivityPickerDialog, MethodPickerDialog  # noqa: E402
+from ecolca.app.method_picker import MethodPickerDialog  # noqa: E402
+from ecolca.app.pickers import ActivityPickerDialog  # noqa: E402
 from ecolca.catalog import ActivityRow  # noqa: E402
 from ecolca.model import DEFAULT_METHODS, ActivityRef  # noqa: E402
 

@@ -167,7 +167,7 @@ class WindowRunning:
 
     def choose_methods(self) -> None:
         from ecolca import catalog
-        from ecolca.app.pickers import MethodPickerDialog
+        from ecolca.app.method_picker import MethodPickerDialog
         from ecolca.project import activate
 
         try:
