@@ -1097,3 +1097,35 @@ def test_the_canvas_splitter_never_collapses_the_canvas(window, qtbot):
     _mouse(handle, QEvent.MouseMove, start + QPoint(0, 2000), Qt.NoButton, Qt.LeftButton)
     _mouse(handle, QEvent.MouseButtonRelease, start + QPoint(0, 2000), Qt.LeftButton, Qt.NoButton)
     assert window.results_view.height() > 50
+
+
+def test_a_new_empty_site_and_a_zero_product_are_warnings_in_the_problems(window, qtbot,
+                                                                          example_path):
+    """Low: a site with no flows, or a product of amount 0, is a warning (not an error: the
+    run is not blocked), and clicking it goes to the site's flows."""
+    window.open_path(example_path, as_new=True)
+    view = window.view
+    view.resetTransform()
+    empty = window.scene.itemsBoundingRect().bottomRight() + QPointF(200, 200)
+    view.centerOn(empty)
+    double_click(qtbot, view, empty)
+    site = window.doc.scenario.sites[-1]
+    assert not site.flows
+    window.scene.select_only(site_id="power")
+    panel = window.properties.site_panel
+    row = next(i for i, f in enumerate(window.doc.scenario.site("power").flows)
+               if f.kind == "product")
+    panel.flows.item(row, 2).setText("0")
+    window.problems.validate_now(window.doc.scenario)
+    tree = window.problems.tree
+    texts = {tree.topLevelItem(i).text(0): tree.topLevelItem(i)
+             for i in range(tree.topLevelItemCount())}
+    assert window.problems.error_count == 0
+    assert any("product of amount 0" in item.text(2) for item in texts.values())
+    item = texts[f"site '{site.name}'"]
+    assert "no flows" in item.text(2)
+    rect = tree.visualItemRect(item)
+    qtbot.mouseClick(tree.viewport(), Qt.LeftButton, pos=rect.center())
+    assert window.scene.selected_site_ids() == [site.id]
+    assert window.properties.currentWidget() is panel
+    assert window.act_run.isEnabled()  # warnings never block a run
