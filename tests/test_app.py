@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from conftest import PROJECT
 
+from ecolca import examples as _examples  # every example, also ones added later
+
 # any Qt warning printed while a test edits, draws or runs fails it (issue #9); the offscreen
 # platform's notices of what it cannot do (size hints, raise, keyboard grab) are not about ecolca
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
@@ -276,20 +278,43 @@ def test_autosave_and_recovery_after_a_crash(window, qtbot, tmp_path, monkeypatc
 
     window.add_site(5, 5)
     window.doc.edit("rename", lambda sc: setattr(sc.sites[0], "name", "Unsaved refinery"))
+    window.doc.edit("name", lambda sc: setattr(sc, "name", "Harbour park"))
+    assert window._save_to(tmp_path / "harbour.ecolca.json")
+    window.doc.edit("more", lambda sc: setattr(sc.sites[0], "sector", "Refining"))
     saved = window.autosave()
     assert saved is not None and saved.exists()
     # a new session (the first one "crashed": its recovery file is still there)
     other = MainWindow(project=PROJECT, settings=window.settings, ask_setup=False)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda parent, title, text, *a, **k: asked.append(text) or QMessageBox.Yes)
     try:
         assert other.offer_recovery()
+        # the prompt names what it restores (issue #9)
+        assert "'Harbour park'" in asked[0] and "harbour.ecolca.json" in asked[0]
+        assert other.doc.path == tmp_path / "harbour.ecolca.json"
         assert other.doc.scenario.sites[0].name == "Unsaved refinery"
         assert other.doc.modified  # restored work is not saved anywhere yet
         assert not saved.exists()  # offered once
     finally:
-        other.doc.undo_stack.setClean()
-        other.close()
-        other.deleteLater()
+        _close(other)
+
+
+def test_the_autosave_folder_is_per_brightway_folder(monkeypatch, tmp_path):
+    """Low: two Brightway folders (two sets of projects) never share crash-recovery files."""
+    from PySide6.QtCore import QStandardPaths
+
+    from ecolca.app.mainwindow import recovery_dir
+
+    monkeypatch.delenv("ECOLCA_RECOVERY_DIR", raising=False)
+    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda *_: str(tmp_path / "appdata"))
+    monkeypatch.setenv("BRIGHTWAY2_DIR", str(tmp_path / "bw-one"))
+    one = recovery_dir()
+    monkeypatch.setenv("BRIGHTWAY2_DIR", str(tmp_path / "bw-two"))
+    two = recovery_dir()
+    assert one != two and one.parent == two.parent == tmp_path / "appdata" / "recovery"
+    monkeypatch.setenv("BRIGHTWAY2_DIR", str(tmp_path / "bw-one"))
+    assert recovery_dir() == one
 
 
 def test_examples_menu_shortcuts_and_tooltips(window):
@@ -454,7 +479,7 @@ def test_first_start_offers_set_up_in_the_background(qtbot, tmp_path, monkeypatc
         bd.projects.set_current(PROJECT)
 
 
-@pytest.mark.parametrize("name", ["gypsum-ash", "kalundborg", "kawasaki", "phoenix"])
+@pytest.mark.parametrize("name", sorted(_examples.available()))
 def test_window_fits_1280x800_with_any_example_and_panel(window, name):
     """Nothing in the window (long names, the exchange form, the key labels) may force it past
     a 1280×800 screen."""
@@ -820,7 +845,7 @@ def test_window_remembers_its_geometry_docks_and_splitter(qtbot, tmp_path, monke
         _close(again)
 
 
-@pytest.mark.parametrize("name", ["gypsum-ash", "kalundborg", "kawasaki", "phoenix"])
+@pytest.mark.parametrize("name", sorted(_examples.available()))
 def test_window_fits_1366x768_with_any_example_and_panel(window, name):
     """As the 1280×800 test, for a 1366×768 laptop: the window's least size leaves room for a
     task bar (40 px) and a title bar (30 px), and at that size every panel is there to use."""

@@ -30,7 +30,7 @@ class SummaryTab:
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.summary_table)
         split.addWidget(self.summary_chart)
-        split.setSizes([250, 380])
+        split.setSizes([330, 300])  # the table shows several methods, not one and a half
         self.summary_split = split
         self._summary_note_only = False
         lay.addWidget(self.summary_info)
@@ -90,7 +90,7 @@ class SummaryTab:
             return
         if self._summary_note_only:
             total = sum(self.summary_split.sizes()) or 630
-            self.summary_split.setSizes([total * 250 // 630, total * 380 // 630])
+            self.summary_split.setSizes([total * 330 // 630, total * 300 // 630])
             self._summary_note_only = False
         y = list(range(len(labels)))
         vals = [v if v is not None and math.isfinite(v) else 0.0 for v in rel]

@@ -11,8 +11,8 @@ from ecolca.results import method_label
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (_BURDEN_TEXT, _SAVING_TEXT, _SYMBIOTIC_COLOR,
                                             _WORSE_COLOR, _axis_formatter, _eng, _fill,
-                                            _make_table, _method_combo, _note, _num_item, _stat,
-                                            _text_item, format_pct)
+                                            _make_table, _method_combo, _note, _num_item,
+                                            _short_method, _stat, _text_item, format_pct)
 
 
 class UncertaintyTab:
@@ -44,9 +44,10 @@ class UncertaintyTab:
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.unc_table)
         split.addWidget(self.unc_chart)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([600, 340])
+        # the histogram is what the tab is for: it gets half the width, not a strip
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([480, 480])
         split.setChildrenCollapsible(False)
         self.unc_split = split
         lay.addWidget(split, 1)
@@ -167,5 +168,7 @@ class UncertaintyTab:
         from matplotlib.ticker import MaxNLocator
 
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-        chart.set_title(ax, f"Δ over {u.iterations:,} iterations: {method_label(u.method)}", 9)
+        # the combo above names the method in full; the title keeps it short (a long one took
+        # three lines of a small chart)
+        chart.set_title(ax, f"Δ over {u.iterations:,} iterations: {_short_method(u.method, 40)}", 9)
         chart.redraw()

@@ -23,12 +23,49 @@ MAX_RECENT = 8
 
 
 def recovery_dir() -> Path:
-    """Where autosaves go: ``$ECOLCA_RECOVERY_DIR`` or the platform's app-data folder."""
+    """Where autosaves go: ``$ECOLCA_RECOVERY_DIR``, or a folder of the platform's app-data
+    folder for the Brightway folder in use (``$BRIGHTWAY2_DIR``, set by ecolca on import): work
+    done against one set of Brightway projects is never offered to a session of another."""
     env = os.environ.get("ECOLCA_RECOVERY_DIR")
-    base = Path(env) if env else Path(
-        QStandardPaths.writableLocation(QStandardPaths.AppDataLocation) or Path.home() / ".ecolca") / "recovery"
+    if env:
+        base = Path(env)
+    else:
+        app_data = Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)
+                        or Path.home() / ".ecolca")
+        base = app_data / "recovery" / _brightway_folder_key()
     base.mkdir(parents=True, exist_ok=True)
     return base
+
+
+def _brightway_folder_key() -> str:
+    """A short, stable name for the Brightway folder in use ("default" when none is set)."""
+    import hashlib
+
+    folder = os.environ.get("BRIGHTWAY2_DIR") or os.environ.get("BRIGHTWAY_DIR")
+    if not folder:
+        return "default"
+    resolved = str(Path(folder).expanduser().resolve())
+    return f"{Path(resolved).name or 'bw'}-{hashlib.sha256(resolved.encode()).hexdigest()[:10]}"
+
+
+def _describe_autosave(path: Path) -> str:
+    """What an autosave holds, for the recovery prompt: "'Harbour park' (harbour.ecolca.json)",
+    or the scenario's name alone for work never saved to a file."""
+    name, original = None, None
+    try:
+        name = json.loads(path.read_text(encoding="utf-8")).get("name")
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        original = json.loads(path.with_suffix(".meta").read_text()).get("original")
+    except (OSError, ValueError, AttributeError):
+        pass
+    text = f"'{name}'" if name else "the unsaved work"
+    if original:
+        text += f" ({original})"
+    else:
+        text += " (never saved to a file)"
+    return text
 
 
 def _remove_recovery(path: Path) -> None:
@@ -174,8 +211,8 @@ class WindowFiles:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(newest.stat().st_mtime))
         answer = QMessageBox.question(
             self, "Recover unsaved work?",
-            f"ecolca did not close normally. Restore the work autosaved at {when}?",
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+            f"ecolca did not close normally. Restore {_describe_autosave(newest)}, autosaved "
+            f"at {when}?", QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
         restored = False
         if answer == QMessageBox.Yes:
             try:

@@ -95,7 +95,11 @@ class WindowRunning:
             self._check_results_current()
             imp = results.impacts[0]
             pct = "" if imp.delta_pct is None else f" ({imp.delta_pct:+.1f} %)"
-            self.statusBar().showMessage(f"Done: {' | '.join(imp.method)}: Δ = {imp.delta:,.4g} {imp.unit}{pct}", 10000)
+            from ecolca.app.results_view import format_delta
+
+            # as the tables write it ("-112,762,524"), not "-1.128e+08"
+            self.statusBar().showMessage(f"Done: {' | '.join(imp.method)}: Δ = "
+                                         f"{format_delta(imp.delta)} {imp.unit}{pct}", 10000)
 
         def failed_problems(msg, details) -> None:
             if "Problems panel" in msg:
