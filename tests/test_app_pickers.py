@@ -8,12 +8,17 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
+# a Qt warning fails the test (issue #9); the offscreen platform's notices are not ecolca's
+pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
+              pytest.mark.qt_log_ignore(r"^This plugin does not support")]
+
 from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QApplication, QDialog, QDialogButtonBox, QStyle, QStyleOptionViewItem,
 )
 
-from ecolca.app.pickers import ActivityPickerDialog, MethodPickerDialog  # noqa: E402
+from ecolca.app.method_picker import MethodPickerDialog  # noqa: E402
+from ecolca.app.pickers import ActivityPickerDialog  # noqa: E402
 from ecolca.catalog import ActivityRow  # noqa: E402
 from ecolca.model import DEFAULT_METHODS, ActivityRef  # noqa: E402
 
@@ -400,3 +405,46 @@ def test_grab_both_dialogs(qtbot, tmp_path):
         png = tmp_path / f"{name}.png"
         assert dlg.grab().save(str(png))
         assert png.stat().st_size > 1000
+
+
+# -- issue #9 (Low): the picker starts from the flow's name; elementary flows show compartments
+
+def test_picker_starts_from_the_flow_name(qtbot):
+    dlg = open_picker(qtbot, ROWS, search="tap water")
+    assert dlg.search_edit.text() == "tap water"
+    assert shown(dlg) == ["market for tap water"]
+    assert dlg.selected_ref() == ActivityRef("ei", "a4")        # Enter takes it
+    assert dlg.search_edit.selectedText() == "tap water"         # typing replaces it
+    qtbot.keyClicks(dlg.search_edit, "steel")
+    qtbot.waitUntil(lambda: dlg.table.model().rowCount() == 2, timeout=3000)
+    # no row holds every word: start from the longest word that matches
+    assert open_picker(qtbot, ROWS, search="natural gypsum").search_edit.text() == "gypsum"
+    nothing = open_picker(qtbot, ROWS, search="unobtainium")
+    assert nothing.search_edit.text() == "" and nothing.table.model().rowCount() == len(ROWS)
+    # a flow that has an activity opens on it, not on a search
+    again = open_picker(qtbot, ROWS, current=ActivityRef("ei", "a1"))
+    assert again.search_edit.text() == "" and again.selected_ref() == ActivityRef("ei", "a1")
+
+
+BIO_ROWS = [
+    ActivityRow("biosphere3", "b1", "Carbon dioxide, fossil", "", "air::urban air close to ground",
+                "kilogram", "emission"),
+    ActivityRow("biosphere3", "b2", "Carbon dioxide, fossil", "", "air", "kilogram", "emission"),
+    ActivityRow("biosphere3", "b3", "Water", "", "natural resource::in water", "cubic meter",
+                "natural resource"),
+]
+
+
+def test_elementary_flows_show_their_compartments_in_columns(qtbot):
+    dlg = open_picker(qtbot, BIO_ROWS)
+    m = dlg.table.model()
+    assert [m.headerData(c, Qt.Horizontal) for c in range(m.columnCount())] == \
+        ["Name", "Compartment", "Sub-compartment", "Unit", "Database"]
+    assert shown(dlg, 1) == ["air", "air", "natural resource"]
+    assert shown(dlg, 2) == ["urban air close to ground", "", "in water"]
+    dlg.table.sortByColumn(2, Qt.DescendingOrder)
+    assert shown(dlg, 2)[0] == "urban air close to ground"
+    type_search(qtbot, dlg, "urban", 1)
+    # activities keep product and location
+    plain = open_picker(qtbot, ROWS)
+    assert plain.table.model().headerData(1, Qt.Horizontal) == "Reference product"

@@ -65,3 +65,21 @@ def test_cycles_between_sites_are_valid():
     sc.sites = [a, b]
     sc.exchanges = [Exchange("ab", "a", "r", "b", "s", 10), Exchange("ba", "b", "r", "a", "s", 5)]
     assert _msgs(sc) == []
+
+
+def test_a_site_without_flows_and_a_product_of_zero_are_warnings(example):
+    """Issue #9: neither stops a run, but both are almost always a slip."""
+    sc = copy.deepcopy(example)
+    sc.sites.append(Site("empty", "Empty lot"))
+    power = sc.site("power")
+    product = next(f for f in power.flows if f.kind == "product")
+    product.amount = 0.0
+    problems = validate(sc)
+    assert errors(problems) == []
+    warnings = {(p.item, p.field): p for p in problems if p.severity == "warning"}
+    empty = warnings[("site 'Empty lot'", "flows")]
+    assert "no flows" in empty.message and empty.path == ("sites", len(sc.sites) - 1, "flows")
+    zero = warnings[(f"site '{power.name}', flow '{product.name}'", "amount")]
+    assert "product of amount 0" in zero.message
+    # a residue of 0 is not a slip worth a warning of its own
+    assert not any("amount 0" in p.message for p in problems if "product" not in p.message)

@@ -92,12 +92,18 @@ def validate(sc: Scenario) -> list[Problem]:
     for si, site in enumerate(sc.sites):
         item = f"site '{site.name}'"
         spath = ("sites", si)
+        if not site.flows:
+            add(item, "flows", "the site has no flows, so it changes neither L nor S: give it "
+                "its products, supplies, residues and emissions", spath + ("flows",), "warning")
         for fi, f in enumerate(site.flows):
             fitem = f"{item}, flow '{f.name}'"
             fpath = spath + ("flows", fi)
             if not (isinstance(f.amount, (int, float)) and math.isfinite(f.amount)) or f.amount < 0:
                 add(fitem, "amount", f"must be a finite number ≥ 0, got {f.amount!r}",
                     fpath + ("amount",))
+            elif f.kind == "product" and f.amount == 0:
+                add(fitem, "amount", "a product of amount 0 adds nothing to the functional unit: "
+                    "give the site's yearly output", fpath + ("amount",), "warning")
             umsg = unit_message(f.unit)
             if umsg:
                 add(fitem, "unit", umsg, fpath + ("unit",))

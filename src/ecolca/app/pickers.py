@@ -1,4 +1,5 @@
-"""Pickers: choose a background activity from a project's catalogue, and choose LCIA methods.
+"""The activity picker: choose a background activity from a project's catalogue (the LCIA
+method picker is in :mod:`ecolca.app.method_picker`).
 
 Both dialogs are views over plain rows from :mod:`ecolca.catalog`; they hold no Brightway state,
 so they can be built and tested with synthetic rows.
@@ -8,20 +9,42 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QPushButton, QTableView, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QDialog,
+                               QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QTableView, QVBoxLayout, QWidget)
 
 from ecolca import catalog, units
 from ecolca.catalog import ActivityRow
-from ecolca.model import DEFAULT_METHODS, ActivityRef
+from ecolca.model import ActivityRef
+
+
 
 SEARCH_DEBOUNCE_MS = 80  # one filter pass per burst of keystrokes, still feels immediate
 
 _COLUMNS = ("Name", "Reference product", "Location", "Unit", "Database")
 _FIELDS = ("name", "product", "location", "unit", "database")
+# elementary flows: the compartment ("air", "water") and sub-compartment ("urban air close to
+# ground") in columns of their own, where activities show product and location
+_BIO_COLUMNS = ("Name", "Compartment", "Sub-compartment", "Unit", "Database")
+_BIO_TYPES = {"emission", "natural resource", "economic", "inventory indicator", "social"}
+
+
+def _compartment(row: ActivityRow) -> str:
+    return row.location.split("::", 1)[0]
+
+
+def _subcompartment(row: ActivityRow) -> str:
+    parts = row.location.split("::", 1)
+    return parts[1].replace("::", ", ") if len(parts) > 1 else ""
+
+
+_GETTERS = tuple((lambda r, f=f: getattr(r, f)) for f in _FIELDS)
+_BIO_GETTERS = (_GETTERS[0], _compartment, _subcompartment, _GETTERS[3], _GETTERS[4])
+
+
+def is_biosphere(rows: list[ActivityRow]) -> bool:
+    """True when every row is an elementary flow (the biosphere picker)."""
+    return bool(rows) and all(r.type in _BIO_TYPES for r in rows)
 _NAV_KEYS = (Qt.Key_Up, Qt.Key_Down, Qt.Key_PageUp, Qt.Key_PageDown)
 
 
@@ -32,9 +55,12 @@ class ActivityTableModel(QAbstractTableModel):
     rows a filter pass is one list comprehension and one model reset.
     """
 
-    def __init__(self, rows: list[ActivityRow], parent: QObject | None = None):
+    def __init__(self, rows: list[ActivityRow], parent: QObject | None = None,
+                 biosphere: bool = False):
         super().__init__(parent)
         self.rows = rows
+        self.headers = _BIO_COLUMNS if biosphere else _COLUMNS
+        self.getters = _BIO_GETTERS if biosphere else _GETTERS
         self.visible: list[int] = list(range(len(rows)))
         self.sort_column = -1
         self.sort_order = Qt.AscendingOrder
@@ -49,7 +75,7 @@ class ActivityTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return _COLUMNS[section]
+            return self.headers[section]
         return None
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
@@ -57,11 +83,11 @@ class ActivityTableModel(QAbstractTableModel):
             return None
         row = self.rows[self.visible[index.row()]]
         if role == Qt.DisplayRole:
-            return getattr(row, _FIELDS[index.column()])
+            return self.getters[index.column()](row)
         if role == Qt.ToolTipRole:
             if index.column() == 4:
                 return f"{row.database}\ncode: {row.code}"
-            return getattr(row, _FIELDS[index.column()]) or None  # full text of an elided cell
+            return self.getters[index.column()](row) or None  # full text of an elided cell
         return None
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
@@ -102,8 +128,8 @@ class ActivityTableModel(QAbstractTableModel):
             return
         rank = self._ranks.get(col)
         if rank is None:  # rank once per column, so each later sort compares ints only
-            field = _FIELDS[col]
-            order = sorted(range(len(self.rows)), key=lambda i: getattr(self.rows[i], field).lower())
+            get = self.getters[col]
+            order = sorted(range(len(self.rows)), key=lambda i: get(self.rows[i]).lower())
             rank = [0] * len(self.rows)
             for k, i in enumerate(order):
                 rank[i] = k
@@ -136,11 +162,15 @@ class ActivityPickerDialog(QDialog):
     ``unit_hint``: the unit the activity will be used in; when ecolca knows it, a check box (on by
     default) hides activities whose unit is in another dimension (unknown units stay shown).
     ``current``: the activity to select when the dialog opens.
+    ``search``: text the search starts with (the flow's name), selected, so typing replaces it;
+    left out when nothing matches it.
+    Elementary flows (every row a biosphere flow) show their compartment and sub-compartment in
+    columns of their own.
     """
 
     def __init__(self, rows: list[ActivityRow], parent: QWidget | None = None, *,
                  title: str = "Choose a background activity", unit_hint: str | None = None,
-                 current: ActivityRef | None = None):
+                 current: ActivityRef | None = None, search: str | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.rows = rows
@@ -151,7 +181,8 @@ class ActivityPickerDialog(QDialog):
         self.search_edit.setPlaceholderText("Search name, product, location, unit, database… (all words)")
         self.search_edit.setClearButtonEnabled(True)
 
-        self.model = ActivityTableModel(rows, self)
+        self.biosphere = is_biosphere(rows)
+        self.model = ActivityTableModel(rows, self, biosphere=self.biosphere)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -224,7 +255,13 @@ class ActivityPickerDialog(QDialog):
             if (self._selected_index >= 0 and self._allowed is not None
                     and not self._allowed[self._selected_index]):
                 self.unit_check.setChecked(False)  # never hide what the user picked before
+        suggestion = self._suggest(search or "")
+        if suggestion:
+            self.search_edit.blockSignals(True)
+            self.search_edit.setText(suggestion)
+            self.search_edit.blockSignals(False)
         self._apply_filter()
+        self.search_edit.selectAll()  # typing replaces the suggestion
         self._user_sized_columns = False
         self._sizing_columns = False
         hh.sectionResized.connect(self._on_section_resized)
@@ -258,6 +295,23 @@ class ActivityPickerDialog(QDialog):
             super().accept()
 
     # -- internals
+    def _suggest(self, name: str) -> str:
+        """The flow's name when some row matches all of it, else its most telling word that
+        matches ("natural gypsum" → "gypsum"), else nothing."""
+        name = " ".join(name.split())
+        if not name or not self.rows:
+            return ""
+        if catalog.search(self.rows, name, self._texts):
+            return name
+        # the word that narrows the list most (and still matches), the later one on a tie:
+        # English names end on the noun ("natural gypsum", "hard coal")
+        best, best_n = "", 0
+        for w in (w.strip("(),;:") for w in name.split()):
+            n = len(catalog.search(self.rows, w, self._texts)) if len(w) >= 4 else 0
+            if n and (not best or n <= best_n):
+                best, best_n = w, n
+        return best
+
     def _apply_filter(self) -> None:
         self._timer.stop()
         self._filtering = True
@@ -319,183 +373,3 @@ class ActivityPickerDialog(QDialog):
         # the last section stretches with the view by itself; only the others are the user's
         if not self._sizing_columns and self.isVisible() and section != len(_COLUMNS) - 1:
             self._user_sized_columns = True  # the user dragged a column edge: keep their widths
-
-
-class MethodPickerDialog(QDialog):
-    """Choose LCIA methods in a tree grouped by the levels of the method tuples
-    (family → category → indicator).
-
-    Leaves are check boxes; a parent shows whether all, some or none of its leaves are chosen, and
-    checking it checks every leaf under it that the filter shows. ``units`` maps a method to its
-    unit, shown in a second column.
-    """
-
-    def __init__(self, all_methods: list[tuple[str, ...]], chosen: list[tuple[str, ...]],
-                 parent: QWidget | None = None, units: dict | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("Choose impact assessment methods")
-        self.all_methods = list(dict.fromkeys(tuple(m) for m in all_methods))
-        units = units or {}
-        chosen_set = {tuple(m) for m in chosen}
-
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter methods… (all words)")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Method", "Unit"])
-        self.tree.setUniformRowHeights(True)
-        self.tree.setTextElideMode(Qt.ElideMiddle)
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
-
-        self._leaves: dict[tuple[str, ...], QTreeWidgetItem] = {}
-        self._parents: dict[tuple[str, ...], QTreeWidgetItem] = {}
-        self._leaf_text: dict[int, str] = {}  # id(leaf) -> lower-case text searched by the filter
-        self._updating = False
-        for m in self.all_methods:
-            parent_item = self.tree.invisibleRootItem()
-            for depth in range(1, len(m)):
-                node = self._parents.get(m[:depth])
-                if node is None:
-                    node = QTreeWidgetItem(parent_item, [m[depth - 1]])
-                    node.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable)
-                    node.setCheckState(0, Qt.Unchecked)
-                    self._parents[m[:depth]] = node
-                parent_item = node
-            unit = units.get(m, "")
-            leaf = QTreeWidgetItem(parent_item, [m[-1], unit])
-            leaf.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsUserCheckable
-                          | Qt.ItemNeverHasChildren)
-            leaf.setCheckState(0, Qt.Checked if m in chosen_set else Qt.Unchecked)
-            leaf.setData(0, Qt.UserRole, m)
-            leaf.setToolTip(0, " | ".join(m) + (f"\nunit: {unit}" if unit else ""))
-            self._leaves[m] = leaf
-            self._leaf_text[id(leaf)] = " ".join((*m, unit)).lower()
-        self._refresh_parents()
-        for m in chosen_set & self._leaves.keys():  # show where the chosen methods sit
-            item = self._leaves[m].parent()
-            while item is not None:
-                item.setExpanded(True)
-                item = item.parent()
-
-        self.default_button = QPushButton("Default set")
-        self.default_button.setToolTip("Choose exactly ecolca's default methods (those in this project)")
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.setToolTip("Choose no method")
-        for b in (self.default_button, self.clear_button):
-            b.setAutoDefault(False)  # Enter accepts the dialog, never resets the choice
-        self.count_label = QLabel()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setDefault(True)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.default_button)
-        bottom.addWidget(self.clear_button)
-        bottom.addSpacing(12)
-        bottom.addWidget(self.count_label)
-        bottom.addStretch(1)
-        bottom.addWidget(self.buttons)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.filter_edit)
-        layout.addWidget(self.tree, 1)
-        layout.addLayout(bottom)
-
-        self.tree.itemChanged.connect(self._on_item_changed)
-        self.filter_edit.textChanged.connect(self._apply_filter)
-        self.default_button.clicked.connect(self.set_default)
-        self.clear_button.clicked.connect(lambda: self.set_chosen([]))
-        self._update_count()
-        self.resize(760, 560)
-        self.filter_edit.setFocus()
-
-    # -- public
-    def chosen(self) -> list[tuple[str, ...]]:
-        """The checked methods, in the order of ``all_methods``."""
-        return [m for m in self.all_methods if self._leaves[m].checkState(0) == Qt.Checked]
-
-    def set_chosen(self, methods: list[tuple[str, ...]]) -> None:
-        """Check exactly ``methods`` (those not offered are ignored)."""
-        want = {tuple(m) for m in methods}
-        self._updating = True
-        try:
-            for m, leaf in self._leaves.items():
-                leaf.setCheckState(0, Qt.Checked if m in want else Qt.Unchecked)
-        finally:
-            self._updating = False
-        self._refresh_parents()
-        self._update_count()
-
-    def set_default(self) -> None:
-        """Check exactly :data:`ecolca.model.DEFAULT_METHODS` that are offered."""
-        self.set_chosen(DEFAULT_METHODS)
-
-    @classmethod
-    def pick(cls, parent: QWidget | None, all_methods: list[tuple[str, ...]],
-             chosen: list[tuple[str, ...]], units: dict | None = None) -> list[tuple[str, ...]] | None:
-        """Show the dialog modally; the chosen methods, or None when cancelled."""
-        dlg = cls(all_methods, chosen, parent, units)
-        try:
-            return dlg.chosen() if dlg.exec() == QDialog.Accepted else None
-        finally:
-            dlg.deleteLater()
-
-    # -- internals
-    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
-        if self._updating or column != 0:
-            return
-        if item.childCount():  # a parent: apply its new state to the leaves the filter shows
-            shown = [leaf for leaf in self._leaves_under(item) if not leaf.isHidden()]
-            state = Qt.Unchecked if item.checkState(0) == Qt.Unchecked else Qt.Checked
-            if state == Qt.Checked and all(leaf.checkState(0) == Qt.Checked for leaf in shown):
-                state = Qt.Unchecked  # partly checked only through hidden leaves: a click toggles
-            self._updating = True
-            try:
-                for leaf in shown:
-                    leaf.setCheckState(0, state)
-            finally:
-                self._updating = False
-        self._refresh_parents()
-        self._update_count()
-
-    def _leaves_under(self, item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
-        out, stack = [], [item]
-        while stack:
-            it = stack.pop()
-            for k in range(it.childCount()):
-                child = it.child(k)
-                (stack if child.childCount() else out).append(child)
-        return out
-
-    def _refresh_parents(self) -> None:
-        """Set each parent to checked, partly checked or unchecked from all its leaves."""
-        self._updating = True
-        try:
-            # deepest first, so a parent reads children already refreshed
-            for prefix in sorted(self._parents, key=len, reverse=True):
-                node = self._parents[prefix]
-                states = {node.child(k).checkState(0) for k in range(node.childCount())}
-                node.setCheckState(0, states.pop() if len(states) == 1 else Qt.PartiallyChecked)
-        finally:
-            self._updating = False
-
-    def _apply_filter(self, text: str) -> None:
-        words = text.lower().split()
-        for leaf in self._leaves.values():
-            t = self._leaf_text[id(leaf)]
-            leaf.setHidden(not all(w in t for w in words))
-        for prefix in sorted(self._parents, key=len, reverse=True):
-            node = self._parents[prefix]
-            shown = any(not node.child(k).isHidden() for k in range(node.childCount()))
-            node.setHidden(not shown)
-            if words and shown:
-                node.setExpanded(True)
-
-    def _update_count(self) -> None:
-        self.count_label.setText(f"{len(self.chosen())} chosen")
-
-
-__all__ = ["ActivityPickerDialog", "ActivityTableModel", "MethodPickerDialog", "SEARCH_DEBOUNCE_MS"]

@@ -1,14 +1,36 @@
 """The problems panel: every validation message, refreshed as the user edits (debounced);
-clicking one selects the site or exchange (and flow) it names."""
+clicking one selects the site or exchange (and flow) it names. Long messages wrap over as many
+lines as they need (never cut), and every cell has its whole text as tooltip."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QHeaderView, QLabel, QStyle, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QHeaderView, QLabel, QStyle, QStyledItemDelegate,
+                               QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from ecolca.errors import Problem
 from ecolca.validation import validate
+
+
+class _WrapDelegate(QStyledItemDelegate):
+    """Rows as tall as their wrapped text at the column's current width (QTreeView alone
+    measures one line and cuts the rest)."""
+
+    def __init__(self, tree: QTreeWidget):
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802
+        base = super().sizeHint(option, index)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        width = self.tree.header().sectionSize(index.column()) - 10
+        if index.column() == 0:
+            width -= opt.decorationSize.width() + 6  # the icon
+        rect = opt.fontMetrics.boundingRect(QRect(0, 0, max(width, 20), 100_000),
+                                            int(Qt.TextWordWrap), opt.text)
+        return QSize(base.width(), max(base.height(), rect.height() + 6))
 
 
 class ProblemsPanel(QWidget):
@@ -19,6 +41,7 @@ class ProblemsPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         lay.addWidget(self.summary)
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)
@@ -26,10 +49,19 @@ class ProblemsPanel(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
         self.tree.setWordWrap(True)
-        self.tree.header().setSectionResizeMode(0, QHeaderView.Interactive)
-        self.tree.header().setSectionResizeMode(2, QHeaderView.Stretch)
-        self.tree.setColumnWidth(0, 220)
-        self.tree.setColumnWidth(1, 110)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setTextElideMode(Qt.ElideNone)
+        self.tree.setItemDelegate(_WrapDelegate(self.tree))
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.Stretch)
+        self.tree.setColumnWidth(0, 180)
+        self.tree.setColumnWidth(1, 80)
+        # rows re-measure their wrapped height when a column or the panel changes width
+        header.sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.tree.itemClicked.connect(self._clicked)
         self.tree.itemActivated.connect(self._clicked)
         lay.addWidget(self.tree)
@@ -40,6 +72,13 @@ class ProblemsPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self._revalidate)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        # the item column takes a third of the width, the problem the rest
+        width = self.tree.viewport().width()
+        self.tree.setColumnWidth(0, max(120, int(width * 0.34)))
+        self.tree.setColumnWidth(1, max(60, min(110, int(width * 0.16))))
 
     def schedule(self, scenario) -> None:
         """Re-validate ``scenario`` shortly (typing does not revalidate on every key)."""
@@ -56,6 +95,17 @@ class ProblemsPanel(QWidget):
         self._timer.stop()
         self._revalidate()
 
+    def _item_text(self, p: Problem) -> str:
+        """An exchange named by what it moves and where ("fly ash → Cement plant"), not its id."""
+        sc = self._scenario
+        path = p.path or ()
+        if (sc is not None and len(path) >= 2 and path[0] == "exchanges"
+                and isinstance(path[1], int) and path[1] < len(sc.exchanges)):
+            from ecolca.app.labels import exchange_label
+
+            return f"exchange {exchange_label(sc, sc.exchanges[path[1]].id)}"
+        return p.item
+
     def _revalidate(self) -> None:
         if self._scenario is None:
             return
@@ -64,9 +114,11 @@ class ProblemsPanel(QWidget):
         err_icon = self.style().standardIcon(QStyle.SP_MessageBoxCritical)
         warn_icon = self.style().standardIcon(QStyle.SP_MessageBoxWarning)
         for p in self.problems:
-            item = QTreeWidgetItem([p.item, p.field, p.message])
+            item = QTreeWidgetItem([self._item_text(p), p.field, p.message])
             item.setIcon(0, err_icon if p.severity == "error" else warn_icon)
             item.setData(0, Qt.UserRole, p.path)
+            item.setToolTip(0, p.item)
+            item.setToolTip(1, p.field)
             item.setToolTip(2, str(p))
             self.tree.addTopLevelItem(item)
         n_err = sum(p.severity == "error" for p in self.problems)

@@ -1,8 +1,11 @@
 """Render the main window with an example loaded and its results shown, to a PNG:
 
     python -m ecolca.app.screenshot docs/screenshot.png [--example gypsum-ash] [--size 1280x800]
+        [--select ID] [--tab Uncertainty] [--monte-carlo 500]
 
 Works without a display (Qt's offscreen platform). Sets up the Brightway project if needed.
+``--monte-carlo N`` runs N paired Monte Carlo iterations (and opens the Uncertainty tab unless
+``--tab`` says otherwise); ``--tab`` shows a results tab (Summary, Exchanges, Sites, …).
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--size", default="1280x800")
     p.add_argument("--project")
     p.add_argument("--select", help="site or exchange id to select (shows its properties)")
+    p.add_argument("--tab", help="results tab to show (Summary, Exchanges, Sites, Economics, "
+                                 "Inventory, Uncertainty)")
+    p.add_argument("--monte-carlo", type=int, default=None, metavar="N",
+                   help="run N paired Monte Carlo iterations (shows the Uncertainty tab)")
     a = p.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -45,9 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     win.resize(w_px, h_px)
     win.show()
     win.open_path(examples.path(a.example), as_new=True)
+    if a.monte_carlo is not None:
+        n = a.monte_carlo
+        win.doc.edit("Monte Carlo", lambda sc: setattr(sc, "monte_carlo_iterations", n))
     win.run_comparison()
     t0 = time.time()
-    while win.job is not None and time.time() - t0 < 120:
+    while win.job is not None and time.time() - t0 < 600:
         app.processEvents()
         time.sleep(0.02)
     for _ in range(5):
@@ -61,11 +71,14 @@ def main(argv: list[str] | None = None) -> int:
             win.scene.select_only(site_id=a.select)
         else:
             win.scene.select_only(exchange_id=a.select)
+    tab = a.tab or ("Uncertainty" if a.monte_carlo else None)
+    if tab:
+        win.results_view.show_tab(tab)
     for _ in range(5):
         app.processEvents()
     os.makedirs(os.path.dirname(os.path.abspath(a.output)), exist_ok=True)
     ok = win.grab().save(a.output)
-    print(f"{'wrote' if ok else 'FAILED to write'} {a.output} ({w_px}x{h_px})")
+    print(f"{'wrote' if ok else 'FAILED to write'} {a.output} ({win.width()}x{win.height()})")
     win.doc.undo_stack.setClean()
     win.close()
     return 0 if ok else 1

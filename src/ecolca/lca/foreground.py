@@ -50,7 +50,38 @@ def foreground_lock(sc: Scenario):
     """Hold the scenario's foreground database for this process from writing it to reading its
     results. Two runs of variants of one file (same id and name) share a foreground: without the
     lock one could rewrite it while the other computes, and report the other file's numbers."""
-    return _flock("fg-" + hashlib.sha256(foreground_name(sc).encode()).hexdigest()[:32])
+    return _flock(_foreground_lock_name(foreground_name(sc)))
+
+
+def _foreground_lock_name(database: str) -> str:
+    return "fg-" + hashlib.sha256(database.encode()).hexdigest()[:32]
+
+
+def _drop_renamed_foregrounds(sc: Scenario, name: str) -> None:
+    """Delete the foregrounds this scenario left under its earlier names: one foreground
+    database per scenario id (``… [<id>]``), so a renamed scenario does not show twice in
+    Activity Browser. A foreground another run is reading (its lock is held) is left alone.
+    Call with the project-metadata lock held and ``bd.databases`` freshly loaded."""
+    import fcntl
+
+    import bw2data as bd
+
+    tail = f" [{sc.id}]"
+    stale = [db for db in list(bd.databases) if db != name and db.endswith(tail)
+             and bd.databases[db].get("ecolca_foreground")]
+    folder = Path(bd.projects.dir) / "ecolca-locks"
+    for db in stale:
+        lock = folder / f"{_foreground_lock_name(db)}.lock"
+        with open(lock, "a") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:  # a run of the old name is computing from it: keep it for now
+                continue
+            try:
+                with contextlib.suppress(Exception):
+                    del bd.databases[db]
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def build_foreground(sc: Scenario, lookup: _Lookup | None = None,
@@ -72,6 +103,7 @@ def build_foreground(sc: Scenario, lookup: _Lookup | None = None,
     # write would undo theirs. So: one process at a time, and read the list afresh first.
     with _flock("project-metadata"):
         bd.databases.load()
+        _drop_renamed_foregrounds(sc, name)
         if name not in bd.databases or bd.databases[name].get("ecolca_digest") != digest:
             _write_foreground(sc, name, _foreground_data(sc, name, table or terms_of(sc, lookup)),
                               digest)

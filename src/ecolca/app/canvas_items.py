@@ -1,0 +1,231 @@
+"""The items of the park canvas: a site (box with its link handle) and an exchange (bent arrow
+with its label)."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import (QBrush, QColor, QFont, QPainter, QPainterPath, QPainterPathStroker,
+                           QPen, QPolygonF)
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsObject, QGraphicsPathItem,
+                               QGraphicsSimpleTextItem)
+
+from ecolca.model import Exchange, Scenario, Site
+
+
+
+KIND_COLOURS = {  # colour-blind-safe (Okabe–Ito)
+    "material": QColor("#0072B2"),
+    "energy": QColor("#D55E00"),
+    "water": QColor("#56B4E9"),
+    "by-product": QColor("#009E73"),
+}
+KIND_LABELS = {"material": "material", "energy": "energy / heat", "water": "water",
+               "by-product": "by-product"}
+SITE_W, SITE_H = 190.0, 74.0
+HANDLE_R = 7.0
+
+
+def _fmt_amount(x: float) -> str:
+    if x == 0:
+        return "0"
+    a = abs(x)
+    if a >= 1e6:
+        return f"{x / 1e6:,.3g} M"
+    if a >= 1e3:
+        return f"{x / 1e3:,.4g} k"
+    return f"{x:,.4g}"
+
+
+class SiteItem(QGraphicsObject):
+    """A site: a rounded box with its name, sector and location, and a link handle."""
+
+    def __init__(self, site: Site):
+        super().__init__()
+        self.site_id = site.id
+        self.setFlags(QGraphicsItem.ItemIsMovable | QGraphicsItem.ItemIsSelectable
+                      | QGraphicsItem.ItemSendsGeometryChanges | QGraphicsItem.ItemIsFocusable)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(2)
+        self._press_pos: QPointF | None = None
+        self.update_from(site)
+
+    def update_from(self, site: Site) -> None:
+        self.name = site.name or site.id
+        self.sub = " · ".join(x for x in (site.sector, site.location) if x)
+        n = {k: len(site.flows_of(k)) for k in ("product", "supply", "residue", "emission")}
+        self.counts = (f"{n['product']} product · {n['supply']} supply · "
+                       f"{n['residue']} residue" + (f" · {n['emission']} emission" if n["emission"] else ""))
+        self.confidential = site.confidential
+        self.setToolTip(f"<b>{self.name}</b><br>{self.sub}<br>{self.counts}<br>"
+                        "Drag the dot on the right edge to another site to create an exchange.")
+        if self.pos() != QPointF(site.x, site.y):
+            self.setPos(site.x, site.y)
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return QRectF(-2, -2, SITE_W + HANDLE_R + 4, SITE_H + 4)
+
+    def handle_center(self) -> QPointF:
+        return QPointF(SITE_W, SITE_H / 2)
+
+    def handle_scene_pos(self) -> QPointF:
+        return self.mapToScene(self.handle_center())
+
+    def on_handle(self, scene_pos: QPointF) -> bool:
+        return QLineF(self.mapFromScene(scene_pos), self.handle_center()).length() <= HANDLE_R + 3
+
+    def shape(self) -> QPainterPath:
+        # the union of box and dot: two sub-paths in one path are filled odd-even, which made the
+        # half of the dot over the box a hole (a press there missed the handle)
+        box = QPainterPath()
+        box.addRoundedRect(QRectF(0, 0, SITE_W, SITE_H), 8, 8)
+        dot = QPainterPath()
+        dot.addEllipse(self.handle_center(), HANDLE_R + 3, HANDLE_R + 3)
+        return box.united(dot)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        pal = widget.palette() if widget else None
+        selected = self.isSelected()
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(QPen(QColor("#1F4E79") if selected else QColor("#7A8793"), 2.5 if selected else 1.2))
+        painter.setBrush(QBrush(QColor("#EAF2FA") if selected else QColor("#FFFFFF")))
+        painter.drawRoundedRect(QRectF(0, 0, SITE_W, SITE_H), 8, 8)
+        painter.setPen(QColor("#1B2631"))
+        f = QFont(painter.font())
+        f.setBold(True)
+        f.setPointSizeF(10)
+        painter.setFont(f)
+        fm = painter.fontMetrics()
+        painter.drawText(QRectF(10, 6, SITE_W - 20, 20), Qt.AlignLeft | Qt.AlignVCenter,
+                         fm.elidedText(self.name, Qt.ElideRight, int(SITE_W - 20)))
+        f.setBold(False)
+        f.setPointSizeF(8.5)
+        painter.setFont(f)
+        fm = painter.fontMetrics()
+        painter.setPen(QColor("#4A5561"))
+        painter.drawText(QRectF(10, 27, SITE_W - 20, 18), Qt.AlignLeft | Qt.AlignVCenter,
+                         fm.elidedText(self.sub or "—", Qt.ElideRight, int(SITE_W - 20)))
+        painter.drawText(QRectF(10, 47, SITE_W - 20, 18), Qt.AlignLeft | Qt.AlignVCenter,
+                         fm.elidedText(self.counts, Qt.ElideRight, int(SITE_W - 20)))
+        if self.confidential:
+            painter.drawText(QRectF(SITE_W - 26, 4, 20, 16), Qt.AlignRight, "🔒")
+        painter.setPen(QPen(QColor("#1F4E79"), 1.2))
+        painter.setBrush(QColor("#FFFFFF"))
+        painter.drawEllipse(self.handle_center(), HANDLE_R, HANDLE_R)
+        painter.setBrush(QColor("#1F4E79"))
+        painter.drawEllipse(self.handle_center(), 2.5, 2.5)
+        del pal
+
+    def itemChange(self, change, value):  # noqa: N802
+        if change == QGraphicsItem.ItemPositionHasChanged and self.scene():
+            self.scene().site_geometry_changed(self.site_id)
+        return super().itemChange(change, value)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self._press_pos = QPointF(self.pos())
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if self._press_pos is not None and self._press_pos != self.pos() and self.scene():
+            self.scene().report_moves()
+        self._press_pos = None
+
+
+class ExchangeItem(QGraphicsPathItem):
+    """An exchange: an arrow from the supplier to the receiver, coloured by kind, labelled."""
+
+    def __init__(self, exchange_id: str):
+        super().__init__()
+        self.exchange_id = exchange_id
+        self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsFocusable)
+        self.setZValue(1)
+        self.label = QGraphicsSimpleTextItem(self)
+        self.label.setZValue(3)
+        self.colour = KIND_COLOURS["by-product"]
+        self.bend = 0.0
+        self.label_side = QPointF(0.0, -1.0)  # the way the label sits from the curve
+        self._head = QPolygonF()
+
+    def update_from(self, sc: Scenario, e: Exchange, a: SiteItem, b: SiteItem, bend: float) -> None:
+        self.colour = KIND_COLOURS.get(e.kind, KIND_COLOURS["by-product"])
+        residue = sc.site(e.from_site).flow(e.from_flow) if sc.site(e.from_site) else None
+        unit = residue.unit if residue else ""
+        name = residue.name if residue else e.from_flow
+        if len(name) > 30:  # the tooltip has it in full; a long label would cover the boxes
+            name = name[:29].rstrip() + "…"
+        self.label.setText(f"{name}\n{_fmt_amount(e.amount)} {unit}/yr")
+        self.label.setBrush(QColor("#1B2631"))
+        f = QFont()
+        f.setPointSizeF(8)
+        self.label.setFont(f)
+        self.setToolTip(f"<b>{sc.exchange_label(e)}</b><br>{e.amount:,.6g} {unit}/yr, "
+                        f"substitution ratio {e.substitution_ratio:g}<br>{KIND_LABELS.get(e.kind, e.kind)}"
+                        + (f"<br>{e.description}" if e.description else ""))
+        self.bend = bend
+        self.route(a, b)
+
+    def route(self, a: SiteItem, b: SiteItem) -> None:
+        ra = a.sceneBoundingRect().adjusted(2, 2, -HANDLE_R - 2, -2)
+        rb = b.sceneBoundingRect().adjusted(2, 2, -HANDLE_R - 2, -2)
+        ca, cb = ra.center(), rb.center()
+        line = QLineF(ca, cb)
+        if line.length() < 1:
+            self.setPath(QPainterPath())
+            return
+        normal = QPointF(-line.dy(), line.dx()) / line.length()
+        mid = (ca + cb) / 2 + normal * self.bend
+        start = _border_point(ra, ca, mid)
+        end = _border_point(rb, cb, mid)
+        path = QPainterPath(start)
+        path.quadTo(mid, end)
+        # arrow head along the curve's end tangent
+        tangent = QLineF(mid, end)
+        ang = math.atan2(tangent.dy(), tangent.dx())
+        size = 11.0
+        p1 = end - QPointF(math.cos(ang - 0.4) * size, math.sin(ang - 0.4) * size)
+        p2 = end - QPointF(math.cos(ang + 0.4) * size, math.sin(ang + 0.4) * size)
+        self._head = QPolygonF([end, p1, p2])
+        self.setPath(path)
+        # the label sits on the outer side of the bend, clear of the curve: arrows bent apart
+        # (A → B and B → A, or two A → B) keep their labels apart too, whatever the direction
+        lab = path.pointAtPercent(0.5)
+        br = self.label.boundingRect()
+        side = normal * (1.0 if self.bend >= 0 else -1.0)
+        self.label_side = side
+        reach = abs(side.x()) * br.width() / 2 + abs(side.y()) * br.height() / 2 + 3
+        centre = lab + side * reach
+        self.label.setPos(centre.x() - br.width() / 2, centre.y() - br.height() / 2)
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(10)
+        return stroker.createStroke(self.path())
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return super().boundingRect().united(self._head.boundingRect()).adjusted(-6, -6, 6, 6)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.Antialiasing)
+        width = 3.4 if self.isSelected() else 2.2
+        pen = QPen(self.colour, width)
+        if self.isSelected():
+            pen.setStyle(Qt.SolidLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.NoBrush)
+        painter.drawPath(self.path())
+        painter.setBrush(self.colour)
+        painter.drawPolygon(self._head)
+
+
+def _border_point(rect: QRectF, centre: QPointF, towards: QPointF) -> QPointF:
+    """Where the ray from ``centre`` towards ``towards`` leaves ``rect``."""
+    dx, dy = towards.x() - centre.x(), towards.y() - centre.y()
+    if dx == 0 and dy == 0:
+        return centre
+    sx = (rect.width() / 2) / abs(dx) if dx else math.inf
+    sy = (rect.height() / 2) / abs(dy) if dy else math.inf
+    s = min(sx, sy)
+    return QPointF(centre.x() + dx * s, centre.y() + dy * s)

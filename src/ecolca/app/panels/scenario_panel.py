@@ -1,0 +1,136 @@
+"""The scenario page of the properties panel (nothing selected): name, year, currency,
+attribution key, Monte Carlo settings, sources."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QVBoxLayout, QWidget)
+
+from ecolca.model import CALIBRATION_LEVELS
+from ecolca.scenario_file import MAX_SCENARIO_NAME
+
+from ecolca.app.document import Document
+from ecolca.app.panels.common import show_start
+
+
+class ScenarioPanel(QWidget):
+    """The scenario itself, shown when nothing is selected: name, description (the story of an
+    example), reference year, currency, attribution key, sources and assumptions."""
+
+    def __init__(self, doc_getter: Callable[[], Document], parent=None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QPlainTextEdit, QSpinBox
+
+        self.doc = doc_getter
+        self._loading = False
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        hint = QLabel("Select a site or an exchange to edit it. Add a site: double-click the "
+                      "canvas (Ctrl+Shift+N). Add an exchange: drag from a site's dot to another "
+                      "site.")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5D6D7E;")
+        lay.addWidget(hint)
+        box = QGroupBox("Scenario")
+        form = QFormLayout(box)
+        self.name = QLineEdit()
+        self.name.setMaxLength(MAX_SCENARIO_NAME)
+        self.year = QSpinBox()
+        self.year.setRange(1900, 2200)
+        self.currency = QLineEdit()
+        self.currency.setMaximumWidth(80)
+        self.key = QComboBox()
+        from ecolca.model import ATTRIBUTION_KEYS
+
+        self.key.addItems(list(ATTRIBUTION_KEYS))
+        self.key.setToolTip("How per-site figures split each exchange's benefit (a labelled view; "
+                            "the system Δ does not depend on it)")
+        self.illustrative = QLabel()
+        self.illustrative.setStyleSheet("color: #B03A2E; font-weight: bold;")
+        self.description = QPlainTextEdit()
+        self.description.setMinimumHeight(90)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.notes.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        form.addRow("Name", self.name)
+        form.addRow("Reference year", self.year)
+        form.addRow("Currency", self.currency)
+        form.addRow("Attribution key", self.key)
+        self.iterations = QSpinBox()
+        self.iterations.setRange(0, 100_000)
+        self.iterations.setSingleStep(100)
+        self.iterations.setToolTip("Paired Monte Carlo iterations (0: deterministic only)")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2_000_000_000)
+        self.iterations.setMaximumWidth(110)
+        self.seed.setMaximumWidth(130)
+        mc = QHBoxLayout()
+        mc.addWidget(self.iterations)
+        mc.addWidget(QLabel("seed"))
+        mc.addWidget(self.seed)
+        mc.addStretch(1)
+        form.addRow("Monte Carlo", mc)
+        self.calibration = QComboBox()
+        self.calibration.addItems(list(CALIBRATION_LEVELS))
+        self.calibration.setToolTip("How far the quantities rest on sources; the report prints "
+                                    "it with the share of Δ that rests on assumed amounts")
+        form.addRow("Calibration", self.calibration)
+        form.addRow("", self.illustrative)
+        form.addRow("Description", self.description)
+        lay.addWidget(box)
+        from PySide6.QtWidgets import QScrollArea
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.notes)
+        lay.addWidget(QLabel("<b>Sources and assumptions</b>"))
+        lay.addWidget(scroll, 1)
+        self.name.editingFinished.connect(lambda: self._set("name", self.name.text().strip()))
+        self.currency.editingFinished.connect(lambda: self._set("currency", self.currency.text().strip()))
+        self.year.editingFinished.connect(lambda: self._set("reference_year", self.year.value()))
+        self.key.currentTextChanged.connect(lambda t: self._set("attribution_key", t))
+        self.calibration.currentTextChanged.connect(lambda t: self._set("calibration", t))
+        self.iterations.editingFinished.connect(
+            lambda: self._set("monte_carlo_iterations", self.iterations.value()))
+        self.seed.editingFinished.connect(
+            lambda: self._set("monte_carlo_seed", self.seed.value()))
+        self.description.textChanged.connect(self._description_changed)
+
+    def _set(self, field: str, value) -> None:
+        sc = self.doc().scenario
+        if self._loading or getattr(sc, field) == value or value == "":
+            return
+        self.doc().edit(f"Edit scenario {field.replace('_', ' ')}",
+                        lambda s: setattr(s, field, value), merge_key=f"scenario:{field}")
+
+    def _description_changed(self) -> None:
+        self._set("description", self.description.toPlainText())
+
+    def refresh(self) -> None:
+        sc = self.doc().scenario
+        self._loading = True
+        if not self.name.hasFocus():
+            show_start(self.name, sc.name)
+        self.year.setValue(sc.reference_year)
+        if not self.currency.hasFocus():
+            self.currency.setText(sc.currency)
+        self.key.setCurrentText(sc.attribution_key)
+        self.calibration.setCurrentText(sc.calibration)
+        self.iterations.setValue(sc.monte_carlo_iterations)
+        self.seed.setValue(sc.monte_carlo_seed)
+        if self.description.toPlainText() != sc.description and not self.description.hasFocus():
+            self.description.setPlainText(sc.description)
+        self.illustrative.setText("Illustrative: not a basis for decisions" if sc.illustrative else "")
+        self.illustrative.setVisible(sc.illustrative)
+        from html import escape
+
+        items = [f"<li>{escape(x)}</li>" for x in sc.sources]
+        assumptions = [f"<li>{escape(x)}</li>" for x in sc.assumptions]
+        self.notes.setText((f"<p><b>Sources</b></p><ul>{''.join(items)}</ul>" if items else
+                            "<p>No sources listed.</p>")
+                           + (f"<p><b>Assumptions</b></p><ul>{''.join(assumptions)}</ul>" if assumptions else ""))
+        self._loading = False

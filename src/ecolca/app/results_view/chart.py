@@ -1,0 +1,186 @@
+"""A matplotlib chart in a results tab (titles wrapped to its width, bar tooltips, export),
+and the veil that greys stale results."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any, Sequence
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QColor, QPainter
+from PySide6.QtWidgets import QFileDialog, QFrame, QScrollArea, QToolBar, QVBoxLayout, QWidget
+
+
+
+class _Chart(QWidget):
+    """A matplotlib figure in a canvas, a toolbar with "Export chart…" and the same action in
+    the canvas's context menu."""
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.name = name
+        self.figure = Figure(figsize=(7, 4), dpi=100, layout="constrained")
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setMinimumHeight(220)
+        self.scroll = QScrollArea()  # tall charts (many bars) scroll instead of squeezing labels
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.setWidget(self.canvas)
+        self.export_action = QAction("Export chart…", self)
+        self.export_action.setToolTip("Save this chart as PNG or SVG")
+        self.export_action.triggered.connect(self._export_dialog)
+        self.canvas.setContextMenuPolicy(Qt.ActionsContextMenu)
+        self.canvas.addAction(self.export_action)
+        bar = QToolBar()
+        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        bar.addAction(self.export_action)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(bar)
+        lay.addWidget(self.scroll, 1)
+        self._titles: list[tuple[Any, str, float]] = []  # (axes, full title, font size)
+        self._row_tips: list[tuple[Any, list[str]]] = []  # (axes, tooltip of each bar row)
+        self._checking = False
+        self.canvas.mpl_connect("resize_event", lambda _e: self._fit_titles())
+        self.canvas.mpl_connect("draw_event", self._check_titles)
+        self.canvas.mpl_connect("motion_notify_event", self._hover)
+        self.canvas.mpl_connect("figure_leave_event", lambda _e: self.canvas.setToolTip(""))
+
+    def set_min_height(self, px: int, floor: int = 220) -> None:
+        self.canvas.setMinimumHeight(max(floor, int(px)))
+
+    def clear(self) -> None:
+        """Clear the figure, its titles and its row tooltips (before drawing anew)."""
+        self.figure.clear()
+        self._titles.clear()
+        self._row_tips.clear()
+        self.canvas.setToolTip("")
+
+    def set_title(self, ax, text: str, fontsize: float = 10) -> None:
+        """``ax``'s title, wrapped to the figure's width: never cut at the edges, however narrow
+        the panel (re-wrapped when the chart is resized)."""
+        self._titles.append((ax, text, fontsize))
+        ax.set_title(text, fontsize=fontsize)
+        self._fit_titles(draw=False)
+
+    def set_row_tooltips(self, ax, tips: Sequence[str]) -> None:
+        """Hovering bar row ``i`` of ``ax`` (at y = i), or its tick label, shows ``tips[i]``."""
+        self._row_tips.append((ax, list(tips)))
+
+    def _fit_titles(self, draw: bool = True, budget: float = 0.8) -> bool:
+        """Wrap each title to ``budget`` of the figure's width (a cheap measure: where the
+        layout will put the axes is known only after a draw, which :meth:`_check_titles`
+        looks at). True when a title changed."""
+        if not self._titles:
+            return False
+        fig = self.figure
+        try:
+            renderer = self.canvas.get_renderer()
+        except Exception:  # noqa: BLE001 (no renderer yet: nothing to measure)
+            return False
+        width = fig.bbox.width
+        changed = False
+        for ax, text, fontsize in self._titles:
+            title = ax.title
+            before = title.get_text()
+            chars = max(12, int(width / (fontsize * fig.dpi / 72 * 0.5)))
+            while True:
+                wrapped = "\n".join(textwrap.fill(line, chars) or line
+                                     for line in text.split("\n"))
+                title.set_text(wrapped)
+                title.set_fontsize(fontsize)
+                if title.get_window_extent(renderer).width <= width * budget or chars <= 12:
+                    break
+                chars = max(12, int(chars * 0.88))
+            changed |= title.get_text() != before
+        if draw and changed:
+            self.canvas.draw_idle()
+        return changed
+
+    def _check_titles(self, _event=None) -> None:
+        """After a draw: a title the layout pushed past the figure's edge is wrapped narrower
+        and the chart drawn again (at most a few times, and only then)."""
+        if self._checking or not self._titles:
+            return
+        width = self.figure.bbox.width
+        renderer = self.canvas.get_renderer()
+        budget = 0.8
+        self._checking = True
+        try:
+            for _ in range(4):
+                boxes = [ax.title.get_window_extent(renderer) for ax, _t, _f in self._titles]
+                if all(b.x0 >= 1 and b.x1 <= width - 1 for b in boxes):
+                    break
+                budget *= 0.85
+                self._fit_titles(draw=False, budget=budget)
+                self.canvas.draw()
+        finally:
+            self._checking = False
+
+    def _hover(self, event) -> None:
+        tip = ""
+        for ax, tips in self._row_tips:
+            if event.inaxes is ax and event.ydata is not None:
+                i = int(round(event.ydata))
+                if 0 <= i < len(tips) and abs(event.ydata - i) <= 0.45:
+                    tip = tips[i]
+            elif event.inaxes is None:
+                try:
+                    renderer = self.canvas.get_renderer()
+                except Exception:  # noqa: BLE001
+                    continue
+                for i, lab in enumerate(ax.get_yticklabels()):
+                    if i < len(tips) and lab.get_window_extent(renderer).contains(event.x, event.y):
+                        tip = tips[i]
+        if tip != self.canvas.toolTip():
+            self.canvas.setToolTip(tip)
+
+    def redraw(self) -> None:
+        self.canvas.draw_idle()  # draws when shown; never blocks a hidden tab
+
+    def export(self, path: str | Path) -> Path:
+        p = Path(path)
+        fmt = p.suffix.lower().lstrip(".")
+        if fmt not in ("png", "svg"):
+            raise ValueError(f"cannot export a chart as {p.name!r}: use .png or .svg")
+        self.figure.savefig(p, format=fmt, dpi=150 if fmt == "png" else None,
+                            facecolor="white")
+        return p
+
+    def _export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export chart", f"{self.name.lower()}-chart.png",
+            "PNG image (*.png);;SVG vector image (*.svg)")
+        if not path:
+            return
+        if Path(path).suffix.lower() not in (".png", ".svg"):
+            path += ".png"
+        try:
+            self.export(path)
+        except (OSError, ValueError) as exc:
+            from PySide6.QtWidgets import QMessageBox
+            QMessageBox.warning(self, "Export chart", f"Could not export the chart:\n{exc}")
+
+
+class _Veil(QWidget):
+    """A translucent white layer over stale content: greys it, lets clicks and scrolling
+    through (a QGraphicsOpacityEffect renders tables and canvases badly)."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setAttribute(Qt.WA_TransparentForMouseEvents)
+        self.setObjectName("staleVeil")
+        parent.installEventFilter(self)
+        self.hide()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False
+
+    def paintEvent(self, _event) -> None:
+        QPainter(self).fillRect(self.rect(), QColor(255, 255, 255, 150))

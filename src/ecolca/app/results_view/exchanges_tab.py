@@ -1,0 +1,157 @@
+"""The Exchanges tab: Δ_e per exchange, split into its parts, chart and table."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSplitter, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
+
+from ecolca.app.labels import short_from_label as _short_from_label
+from ecolca.report import _verdict as _report_verdict  # one wording for app and report
+from ecolca.results import ExchangeParts
+from ecolca.app.results_view.chart import _Chart
+from ecolca.app.results_view.common import (PARTS, PART_COLORS, TOP_EXCHANGES, _axis_formatter,
+                                            _chart_label, _fill, _finish_bar_chart, _make_table,
+                                            _method_combo, _note, _num_item, _short_method,
+                                            _shorten, _text_item)
+
+
+class ExchangesTab:
+    """The Exchanges tab of :class:`~ecolca.app.results_view.ResultsView` (a mixin of the view: it builds
+    the tab's widgets on the view and renders the view's results into them)."""
+
+    def _build_exchanges(self) -> None:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Method:"))
+        self.ex_method = _method_combo("The impact category shown in the chart and table")
+        self.ex_method.currentIndexChanged.connect(lambda _i: self._render_exchanges())
+        top.addWidget(self.ex_method, 1)
+        lay.addLayout(top)
+        lay.addWidget(_note(
+            "Δ_e = avoided fate + avoided supply + transport + processing; Σ Δ_e equals the "
+            "system Δ. Break-even distance: the distance at which Δ_e = 0 (< 0: never pays off). "
+            "Double-click a row to select the exchange."))
+        self.ex_note = _note("")
+        self.ex_chart = _Chart("Exchanges")
+        self.ex_table = _make_table(
+            ["Exchange", "Supplier: residue → receiver: supply", "Avoided fate",
+             "Avoided supply", "Transport", "Processing", "Δ_e", "Distance\n[km]",
+             "Break-even\ndistance [km]", "Verdict"], stretch=0)
+        self.ex_table.setSortingEnabled(True)
+        self.ex_table.itemDoubleClicked.connect(self._exchange_double_clicked)
+        chart_box = QWidget()
+        cl = QVBoxLayout(chart_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.ex_chart, 1)
+        cl.addWidget(self.ex_note)
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(chart_box)
+        split.addWidget(self.ex_table)
+        split.setSizes([360, 220])
+        lay.addWidget(split, 1)
+        self.tabs.addTab(page, "Exchanges")
+        self._charts["Exchanges"] = self.ex_chart
+
+    def exchange_label(self, p: ExchangeParts) -> str:
+        """The short name of an exchange: "residue → receiving site"."""
+        return self._exchange_labels.get(p.exchange_id) or _short_from_label(p.label)
+
+    def current_exchange_method(self) -> tuple[str, ...] | None:
+        return self.ex_method.currentData()
+
+    def _render_exchanges(self) -> None:
+        r = self._results
+        if r is None:
+            return
+        m = self.ex_method.currentData()
+        if m is None:
+            return
+        m = tuple(m)
+        parts = r.exchange_parts(m)
+        unit = r.impact(m).unit
+        per_year = f"[{unit}/year]"
+        headers = ["Exchange", "Supplier: residue → receiver: supply"] + [
+            f"{lab}\n{per_year}" for _, lab in PARTS] + [
+            f"Δ_e\n{per_year}", "Distance\n[km]", "Break-even\ndistance [km]", "Verdict"]
+        self.ex_table.setHorizontalHeaderLabels(headers)
+        rows = []
+        for p in parts:
+            rows.append([_text_item(self.exchange_label(p), f"{p.label}\nid: {p.exchange_id}",
+                                    key=p.exchange_id),
+                         _text_item(_shorten(p.label, 70), p.label)]
+                        + [_num_item(getattr(p, f), delta=True) for f, _ in PARTS]
+                        + [_num_item(p.total, delta=True), _num_item(p.distance_km),
+                           _num_item(p.break_even_km), _text_item(_report_verdict(p))])
+        self.ex_table.sortByColumn(-1, Qt.AscendingOrder)  # keep the scenario's order
+        _fill(self.ex_table, rows)
+        self.ex_table.setColumnWidth(1, min(self.ex_table.columnWidth(1), 280))
+        self.ex_table._spread()
+
+        # the chart: every exchange, or the top N by |Δ_e| and one "others" bar
+        shown = list(parts)
+        others: ExchangeParts | None = None
+        if len(parts) > TOP_EXCHANGES:
+            ranked = sorted(parts, key=lambda p: abs(p.total), reverse=True)
+            shown, rest = ranked[:TOP_EXCHANGES], ranked[TOP_EXCHANGES:]
+            others = ExchangeParts(
+                "", f"others ({len(rest)} exchanges)", m, unit,
+                *(math.fsum(getattr(p, f) for p in rest) for f, _ in PARTS), 0.0, None)
+            self.ex_note.setText(
+                f"The chart shows the {TOP_EXCHANGES} exchanges with the largest |Δ_e| of "
+                f"{len(parts)}; the other {len(rest)} are summed in the “others” bar. The table "
+                "lists every exchange.")
+        else:
+            self.ex_note.setText("")
+        self.ex_note.setVisible(others is not None)
+        bars = shown + ([others] if others else [])
+        self.ex_chart.set_min_height(150 + 30 * len(bars))
+        self._exchange_rows = bars
+        self._others_count = len(parts) - len(shown)
+
+        fig = self.ex_chart.figure
+        self.ex_chart.clear()
+        ax = fig.add_subplot()
+        y = list(range(len(bars)))
+        pos = [0.0] * len(bars)
+        neg = [0.0] * len(bars)
+        for f, lab in PARTS:
+            vals = [getattr(p, f) for p in bars]
+            lefts = []
+            for i, v in enumerate(vals):
+                if v >= 0:
+                    lefts.append(pos[i])
+                    pos[i] += v
+                else:
+                    lefts.append(neg[i])
+                    neg[i] += v
+            ax.barh(y, vals, left=lefts, height=0.65, color=PART_COLORS[f], label=lab,
+                    edgecolor="white", linewidth=0.4)
+        ax.scatter([p.total for p in bars], y, marker="D", s=28, color="black", zorder=3,
+                   label="Net Δ_e")
+        ax.axvline(0, color="#333333", linewidth=0.8)
+        # "residue → receiving site" labels the bar (as the first column of the table below);
+        # hovering a bar shows the full "site: residue → site: supply"
+        labels = [_chart_label(self.exchange_label(p)) if p.exchange_id else p.label
+                  for p in bars]
+        fs = 8 if len(bars) <= 12 else 7
+        ax.set_yticks(y, labels, fontsize=fs)
+        self.ex_chart.set_row_tooltips(ax, [f"{p.label}\nid: {p.exchange_id}" if p.exchange_id
+                                            else p.label for p in bars])
+        ax.set_ylim(len(bars) - 0.5, -0.5)  # first bar at the top
+        ax.set_xlabel(f"Contribution to Δ_e {per_year}  (negative = saving)")
+        ax.xaxis.set_major_formatter(_axis_formatter())
+        title = f"Where the saving comes from: {_short_method(m, 80)}"
+        if others is not None:
+            title += f"\n(top {TOP_EXCHANGES} of {len(parts)} exchanges by |Δ_e|, rest as “others”)"
+        self.ex_chart.set_title(ax, title, 10)
+        _finish_bar_chart(fig, ax, 5, None if bars else "No exchanges in this scenario")
+        self.ex_chart.redraw()
+
+    def _exchange_double_clicked(self, item: QTableWidgetItem) -> None:
+        first = self.ex_table.item(item.row(), 0)
+        if first is not None and first.data(Qt.UserRole):
+            self.exchangeActivated.emit(str(first.data(Qt.UserRole)))

@@ -1,0 +1,117 @@
+"""The Sites tab: L, S and Δ per site under one attribution key."""
+
+from __future__ import annotations
+
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSplitter, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from ecolca.report import KEY_LABELS
+from ecolca.app.results_view.chart import _Chart
+from ecolca.app.results_view.common import (KEYS_NOTE, _LINEAR_COLOR, _SYMBIOTIC_COLOR,
+                                            _axis_formatter, _eng, _fill, _finish_bar_chart,
+                                            _make_table, _method_combo, _note, _num_item,
+                                            _pct_text, _text_item, _wrap2)
+
+
+class SitesTab:
+    """The Sites tab of :class:`~ecolca.app.results_view.ResultsView` (a mixin of the view: it builds
+    the tab's widgets on the view and renders the view's results into them)."""
+
+    def _build_sites(self) -> None:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Method:"))
+        self.site_method = _method_combo("The impact category shown in the chart and table")
+        top.addWidget(self.site_method, 2)
+        top.addSpacing(12)
+        top.addWidget(QLabel("Attribution key:"))
+        self.site_key = QComboBox()
+        # long key labels must not widen the window: elide in the box, full text in the list
+        self.site_key.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.site_key.setMinimumContentsLength(18)
+        for k, lab in KEY_LABELS.items():
+            self.site_key.addItem(lab, k)
+        self.site_key.setToolTip("How the benefit of each exchange is split between partners")
+        top.addWidget(self.site_key, 1)
+        lay.addLayout(top)
+        self.keys_note = _note(
+            "⚠ " + KEYS_NOTE,
+            "background: #FDECEA; color: #8A1C12; font-weight: bold; padding: 6px;"
+            " border: 1px solid #E6A09A;")
+        self.keys_note.setObjectName("keysNote")
+        lay.addWidget(self.keys_note)
+        self.site_method.currentIndexChanged.connect(lambda _i: self._render_sites())
+        self.site_key.currentIndexChanged.connect(lambda _i: self._render_sites())
+        self.site_table = _make_table(
+            ["Site", "Linear (L)\n[unit/year]", "Symbiotic (S)\n[unit/year]",
+             "Δ = S − L\n[unit/year]"], stretch=0)
+        self.site_table.MIN_TEXT_COLUMN = 160
+        self.site_table.itemDoubleClicked.connect(
+            lambda it: self._site_double_clicked(self.site_table, it))
+        self.site_chart = _Chart("Sites")
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(self.site_table)
+        split.addWidget(self.site_chart)
+        split.setSizes([540, 460])
+        lay.addWidget(split, 1)
+        self.tabs.addTab(page, "Sites")
+        self._charts["Sites"] = self.site_chart
+
+    def current_site_key(self) -> str:
+        return self.site_key.currentData()
+
+    def _render_sites(self) -> None:
+        r = self._results
+        if r is None or self.site_method.currentData() is None:
+            return
+        m = tuple(self.site_method.currentData())
+        key = self.site_key.currentData()
+        unit = r.impact(m).unit
+        sites = r.site_results(m, key)
+        per_year = f"[{unit}/year]"
+        self.site_table.setHorizontalHeaderLabels(
+            ["Site", f"Linear (L)\n{per_year}", f"Symbiotic (S)\n{per_year}",
+             f"Δ = S − L\n{per_year}"])
+        _fill(self.site_table, [
+            [_text_item(s.site_name, f"{s.site_name} ({s.site_id})", key=s.site_id),
+             _num_item(s.linear), _num_item(s.symbiotic), _num_item(s.delta, delta=True)]
+            for s in sites])
+
+        fig = self.site_chart.figure
+        self.site_chart.clear()
+        self.site_chart.set_min_height(130 + 34 * len(sites))  # two-line names apart
+        ax = fig.add_subplot()
+        y = list(range(len(sites)))
+        h = 0.38
+        ax.barh([v - h / 2 for v in y], [s.linear for s in sites], height=h,
+                color=_LINEAR_COLOR, label="Linear (L)")
+        ax.barh([v + h / 2 for v in y], [s.symbiotic for s in sites], height=h,
+                color=_SYMBIOTIC_COLOR, label="Symbiotic (S)")
+        ax.set_yticks(y, [_wrap2(s.site_name, 24) for s in sites],
+                      fontsize=8)
+        self.site_chart.set_row_tooltips(ax, [s.site_name for s in sites])
+        ax.set_ylim(len(sites) - 0.5, -0.5)
+        right = max([0.0] + [max(s.linear, s.symbiotic) for s in sites])
+        for yi, s in zip(y, sites):  # Δ next to each pair: small changes stay visible
+            pct = f" ({_pct_text(100 * s.delta / abs(s.linear))})" if s.linear else ""
+            ax.text(max(s.linear, s.symbiotic, 0.0) + right * 0.02, yi,
+                    f"Δ {'+' if s.delta > 0 else ''}{_eng(s.delta)}{pct}", va="center",
+                    ha="left", fontsize=8,
+                    color="#1a7f37" if s.delta < 0 else "#b42318" if s.delta > 0 else "#333333")
+        if right > 0:
+            ax.set_xlim(right=right * 1.35)
+        ax.axvline(0, color="#333333", linewidth=0.8)
+        ax.set_xlabel(f"Impact {per_year}")
+        ax.xaxis.set_major_formatter(_axis_formatter())
+        key_label = KEY_LABELS.get(key, key)
+        self.site_chart.set_title(ax, f"Per site: {': '.join(m[:2])}\nkey: {key_label}", 9)
+        _finish_bar_chart(fig, ax, 2, None if sites else "No per-site figures under this key")
+        self.site_chart.redraw()
+
+    def _site_double_clicked(self, table: QTableWidget, item: QTableWidgetItem) -> None:
+        first = table.item(item.row(), 0)
+        if first is not None and first.data(Qt.UserRole):
+            self.siteActivated.emit(str(first.data(Qt.UserRole)))

@@ -1,0 +1,124 @@
+"""The Summary tab: every method's L, S and Δ, and S relative to L."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
+from ecolca.results import method_label
+from ecolca.app.results_view.chart import _Chart
+from ecolca.app.results_view.common import (_SYMBIOTIC_COLOR, _WORSE_COLOR, _fill, _html,
+                                            _make_table, _note, _num_item, _short_method,
+                                            _text_item)
+
+
+class SummaryTab:
+    """The Summary tab of :class:`~ecolca.app.results_view.ResultsView` (a mixin of the view: it builds
+    the tab's widgets on the view and renders the view's results into them)."""
+
+    def _build_summary(self) -> None:
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        self.summary_info = _note("")
+        self.summary_info.setStyleSheet("color: #333;")
+        self.summary_table = _make_table(
+            ["Method", "Unit", "Linear (L)\n[unit/year]", "Symbiotic (S)\n[unit/year]",
+             "Δ = S − L\n[unit/year]", "Δ [%]"], stretch=0)
+        self.summary_chart = _Chart("Summary")
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(self.summary_table)
+        split.addWidget(self.summary_chart)
+        split.setSizes([330, 300])  # the table shows several methods, not one and a half
+        self.summary_split = split
+        self._summary_note_only = False
+        lay.addWidget(self.summary_info)
+        lay.addWidget(split, 1)
+        self.tabs.addTab(page, "Summary")
+        self._charts = {"Summary": self.summary_chart}
+
+    def _render_summary(self) -> None:
+        r = self._results
+        assert r is not None
+        self.summary_info.setText(
+            f"<b>{_html(r.scenario_name)}</b> · reference year {r.reference_year} · all impacts "
+            "per year for the whole park · Δ = S − L (negative, green: the symbiosis lowers "
+            "the impact; positive, red: it raises it)")
+        rows = []
+        for m in r.impacts:
+            name = _text_item(method_label(m.method), key=method_label(m.method))
+            if not m.covered:  # no data is not a zero
+                cov = m.coverage.label()
+                rows.append([name, _text_item(m.unit), _text_item(cov), _text_item(""),
+                             _text_item(""), _text_item("")])
+                continue
+            pct = _text_item("n/m", m.pct_note) if m.pct_note else \
+                _num_item(m.delta_pct, delta=True, pct=True)
+            first = _num_item(m.linear)
+            if m.coverage is not None and m.coverage.status == "partial":
+                name.setToolTip(f"{method_label(m.method)}\nCoverage {m.coverage.label()}")
+            rows.append([name, _text_item(m.unit), first, _num_item(m.symbiotic),
+                         _num_item(m.delta, delta=True), pct])
+        _fill(self.summary_table, rows)
+        for i, m in enumerate(r.impacts):
+            if not m.covered:
+                self.summary_table.setSpan(i, 2, 1, 4)
+
+        fig = self.summary_chart.figure
+        self.summary_chart.clear()
+        ax = fig.add_subplot()
+        shown = [m for m in r.impacts if m.covered]
+        left_out = len(r.impacts) - len(shown)
+        labels = [_short_method(m.method) for m in shown]
+        self.summary_chart.set_min_height(110 + 34 * len(labels))  # two-line labels apart
+        rel = [m.relative for m in shown]
+        if shown and shown[0].pct_note:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "S relative to L is not shown: the sites declare only the "
+                    "replaceable part\nof their inventory, so L is not the park's whole impact "
+                    "(Δ % n/m).\nSee Δ per exchange and per site in the other tabs.",
+                    ha="center", va="center", fontsize=9, color="#333333", transform=ax.transAxes,
+                    in_layout=False)
+            # only a note: the table (every method) gets the room
+            self.summary_chart.set_min_height(90, floor=90)
+            if not self._summary_note_only:
+                total = sum(self.summary_split.sizes()) or 630
+                self.summary_split.setSizes([max(total - 150, 200), 150])
+                self._summary_note_only = True
+            self.summary_chart.redraw()
+            return
+        if self._summary_note_only:
+            total = sum(self.summary_split.sizes()) or 630
+            self.summary_split.setSizes([total * 330 // 630, total * 300 // 630])
+            self._summary_note_only = False
+        y = list(range(len(labels)))
+        vals = [v if v is not None and math.isfinite(v) else 0.0 for v in rel]
+        colors = [_SYMBIOTIC_COLOR if v is not None and v <= 100 else _WORSE_COLOR for v in rel]
+        ax.barh(y, vals, color=colors, height=0.6, label="Symbiotic (S)")
+        ax.axvline(100, color="#333333", linestyle="--", linewidth=1.2, label="Linear (L) = 100 %")
+        top = max([100.0] + vals)
+        for yi, v in zip(y, rel):
+            if v is not None and math.isfinite(v) and v > 25:  # inside the bar, clear of the line
+                ax.text(v - top * 0.01, yi, f"{v:.1f} %", va="center", ha="right", fontsize=8,
+                        color="white", fontweight="bold")
+            else:
+                ax.text(max(v or 0.0, 0.0) + top * 0.01, yi,
+                        "n/a (L = 0)" if v is None else f"{v:.1f} %",
+                        va="center", ha="left", fontsize=8, color="#222222")
+        ax.set_yticks(y, labels, fontsize=8)
+        ax.invert_yaxis()  # first method at the top, as in the table
+        ax.set_xlim(0, top * 1.15)
+        ax.set_xlabel("Symbiotic (S) [% of linear (L)]")
+        title = "Symbiotic relative to linear (linear = 100 %)"
+        if left_out:
+            title += f"\n{left_out} categor{'y' if left_out == 1 else 'ies'} not covered by the " \
+                     "background left out"
+        if shown and shown[0].pct_note:
+            title += "\nΔ % n/m: sites declare only the replaceable part of their inventory"
+        self.summary_chart.set_title(ax, title, 10)
+        self.summary_chart.set_row_tooltips(ax, [method_label(m.method) for m in shown])
+        fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        self.summary_chart.redraw()

@@ -1,0 +1,177 @@
+"""The Uncertainty tab: paired Monte Carlo statistics and the distribution of Δ."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from ecolca.results import method_label
+from ecolca.app.results_view.chart import _Chart
+from ecolca.app.results_view.common import (_BURDEN_TEXT, _SAVING_TEXT, _SYMBIOTIC_COLOR,
+                                            _WORSE_COLOR, _axis_formatter, _eng, _fill,
+                                            _make_table, _method_combo, _note, _num_item,
+                                            _short_method, _stat, _text_item, format_pct)
+
+
+class UncertaintyTab:
+    """The Uncertainty tab of :class:`~ecolca.app.results_view.ResultsView` (a mixin of the view: it builds
+    the tab's widgets on the view and renders the view's results into them)."""
+
+    def _build_uncertainty(self) -> None:
+        # a tab from the start, hidden until a run has Monte Carlo results: the page always has
+        # its parent (a page taken out of the tabs was a parentless widget that the view's own
+        # connections kept alive, and PySide destroyed it at interpreter exit, after the view:
+        # the pytest process segfaulted there)
+        self.unc_page = QWidget(self.tabs)
+        self.tabs.addTab(self.unc_page, "Uncertainty")
+        self.tabs.setTabVisible(self.tabs.indexOf(self.unc_page), False)
+        lay = QVBoxLayout(self.unc_page)
+        self.unc_info = _note("")
+        lay.addWidget(self.unc_info)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Distribution of Δ for:"))
+        self.unc_method = _method_combo("The impact category whose Δ = S − L the histogram shows")
+        self.unc_method.currentIndexChanged.connect(lambda _i: self._render_unc_chart())
+        top.addWidget(self.unc_method, 1)
+        lay.addLayout(top)
+        self.unc_table = _make_table(
+            ["Method", "Unit", ""] + [f"{s}\n[unit/year]" for s in ("Mean", "Median", "2.5 %",
+                                                                   "97.5 %")] + ["P(Δ < 0)"])
+        self.unc_table.setWordWrap(True)  # the method name wraps over its three rows
+        self.unc_chart = _Chart("Uncertainty")
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(self.unc_table)
+        split.addWidget(self.unc_chart)
+        # the histogram is what the tab is for: it gets half the width, not a strip
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([480, 480])
+        split.setChildrenCollapsible(False)
+        self.unc_split = split
+        lay.addWidget(split, 1)
+        self._charts["Uncertainty"] = self.unc_chart
+
+    def current_uncertainty_method(self) -> tuple[str, ...] | None:
+        return self.unc_method.currentData()
+
+    def _render_uncertainty(self) -> None:
+        r = self._results
+        assert r is not None
+        self.tabs.setTabVisible(self.tabs.indexOf(self.unc_page), bool(r.uncertainty))
+        if not r.uncertainty:
+            return
+        u0 = r.uncertainty[0]
+        self.unc_info.setText(
+            f"Paired Monte Carlo: each iteration samples the background and the foreground once "
+            f"and evaluates L and S on that same sample. Iterations: {u0.iterations:,}; seed: "
+            f"{u0.seed}. P(Δ < 0): the probability that the symbiosis lowers the impact. "
+            "Statistics per year, in each method's unit.")
+        rows = []
+        for u in r.uncertainty:
+            for name, d, is_delta in (("Linear (L)", u.linear, False),
+                                      ("Symbiotic (S)", u.symbiotic, False),
+                                      ("Δ = S − L", u.delta, True)):
+                p = _num_item(None)
+                if is_delta:
+                    p = _num_item(u.probability_delta_negative)
+                    p.setText(format_pct(100.0 * u.probability_delta_negative))
+                first = name.startswith("Linear")
+                rows.append([_text_item(method_label(u.method) if first else "",
+                                        method_label(u.method)),
+                             _text_item(u.unit if first else "", u.unit),
+                             _text_item(name)]
+                            + [_num_item(_stat(d, k), delta=is_delta)
+                               for k in ("mean", "median", "p2.5", "p97.5")] + [p])
+        _fill(self.unc_table, rows)
+        # the method and unit cells span their three rows: the name wraps there, never cut
+        for k in range(len(r.uncertainty)):
+            self.unc_table.setSpan(3 * k, 0, 3, 1)
+            self.unc_table.setSpan(3 * k, 1, 3, 1)
+            self.unc_table.item(3 * k, 0).setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+            self.unc_table.item(3 * k, 1).setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        fm = self.unc_table.fontMetrics()
+        self.unc_table.setColumnWidth(0, 160)
+        self.unc_table.setColumnWidth(1, max(50, min(100, max(
+            fm.horizontalAdvance(u.unit) + 12 for u in r.uncertainty))))
+        self.unc_table.setColumnWidth(2, fm.horizontalAdvance("Symbiotic (S)") + 16)
+
+        combo = self.unc_method
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for u in r.uncertainty:
+            combo.addItem(method_label(u.method), u.method)
+            combo.setItemData(combo.count() - 1, method_label(u.method), Qt.ToolTipRole)
+        j = combo.findData(current) if current is not None else -1
+        combo.setCurrentIndex(max(j, 0))
+        combo.blockSignals(False)
+        self._render_unc_chart()
+
+    def _render_unc_chart(self) -> None:
+        r = self._results
+        m = self.unc_method.currentData()
+        if r is None or m is None:
+            return
+        u = next((x for x in r.uncertainty if tuple(x.method) == tuple(m)), None)
+        if u is None:
+            return
+        chart = self.unc_chart
+        fig = chart.figure
+        chart.clear()
+        ax = fig.add_subplot()
+        samples = [] if u.delta_samples is None else [
+            v for v in np.asarray(u.delta_samples, dtype=float).tolist() if math.isfinite(v)]
+        p_text = f"P(Δ < 0) = {format_pct(100.0 * u.probability_delta_negative)}"
+        per_year = f"[{u.unit}/year]"
+        if samples:
+            lo, hi = min(samples), max(samples)
+            bins = max(10, min(60, int(math.sqrt(len(samples)) * 1.5)))
+            if hi > lo:
+                _n, edges, patches = ax.hist(samples, bins=bins, color=_SYMBIOTIC_COLOR,
+                                             edgecolor="white", linewidth=0.4)
+                for patch, left, right in zip(patches, edges[:-1], edges[1:]):
+                    if (left + right) / 2 > 0:  # the symbiosis raises the impact there
+                        patch.set_facecolor(_WORSE_COLOR)
+            else:  # every draw alike (no uncertainty given)
+                ax.bar([lo], [len(samples)], width=abs(lo) * 0.02 or 1.0,
+                       color=_SYMBIOTIC_COLOR if lo <= 0 else _WORSE_COLOR)
+            ax.axvline(0, color="#333333", linewidth=1.0)
+            med, p025, p975 = (_stat(u.delta, k) for k in ("median", "p2.5", "p97.5"))
+            if p025 is not None and p975 is not None:
+                ax.axvspan(p025, p975, color="#999999", alpha=0.15, zorder=0,
+                           label="95 % interval")
+            if med is not None:
+                ax.axvline(med, color="black", linestyle="--", linewidth=1.0,
+                           label=f"median {_eng(med)}")
+            ax.set_ylabel("Iterations")
+            ax.margins(y=0.2)  # room above the bars for the probability
+            # the probability goes on the side away from the bulk of the draws
+            x0, x1 = ax.get_xlim()
+            centre = med if med is not None else sum(samples) / len(samples)
+            left = x1 > x0 and (centre - x0) / (x1 - x0) > 0.5
+            fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
+        else:
+            left = True
+            ax.set_axis_off()
+            ax.text(0.5, 0.4, "The draws of this run were not kept:\nstatistics only.",
+                    transform=ax.transAxes, ha="center", va="center", color="#666666",
+                    in_layout=False)
+        ax.text(0.02 if left else 0.98, 0.97, p_text, transform=ax.transAxes,
+                ha="left" if left else "right", va="top", fontsize=10,
+                fontweight="bold", color=_SAVING_TEXT.name() if u.probability_delta_negative >= 0.5
+                else _BURDEN_TEXT.name(),
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#cccccc"},
+                in_layout=False)
+        ax.set_xlabel(f"Δ = S − L {per_year}")
+        ax.xaxis.set_major_formatter(_axis_formatter())
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        # the combo above names the method in full; the title keeps it short (a long one took
+        # three lines of a small chart)
+        chart.set_title(ax, f"Δ over {u.iterations:,} iterations: {_short_method(u.method, 40)}", 9)
+        chart.redraw()

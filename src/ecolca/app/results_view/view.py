@@ -1,0 +1,182 @@
+"""The results view: tables and charts of one comparison (methodology.md §3).
+
+:class:`ResultsView` renders a :class:`~ecolca.results.Results` in tabs (Summary, Exchanges,
+Sites, Economics, Inventory and, when there is a Monte Carlo run, Uncertainty). It only reads
+the results; it computes nothing but sums for display. Labels follow the Excel report
+(:mod:`ecolca.report`) so the app and the report say the same thing.
+
+Sign convention everywhere: Δ = S − L; negative (green) means the symbiosis lowers the impact.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matplotlib.figure import Figure
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
+
+from ecolca.results import ExchangeParts, Results, method_label
+from ecolca.app.results_view.chart import _Veil
+from ecolca.app.results_view.common import EMPTY_TEXT, STALE_TEXT, _CHART_TABS
+from ecolca.app.results_view.economics_tab import EconomicsTab
+from ecolca.app.results_view.exchanges_tab import ExchangesTab
+from ecolca.app.results_view.inventory_tab import InventoryTab
+from ecolca.app.results_view.sites_tab import SitesTab
+from ecolca.app.results_view.summary_tab import SummaryTab
+from ecolca.app.results_view.uncertainty_tab import UncertaintyTab
+
+
+class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab,
+                  UncertaintyTab, QWidget):
+    """All results of one comparison. Each tab is built and rendered by its own module
+    (``summary_tab``, ``exchanges_tab``, …); the view holds the shared state and public API.
+
+    ``set_results(results)`` shows a run (``None``: the empty state) and clears the stale flag;
+    ``set_stale(True)`` shows the out-of-date banner and greys the content.
+    ``exchangeActivated(id)`` / ``siteActivated(id)`` fire when a row is double-clicked.
+    ``export_chart(tab, path)`` saves the chart of tab Summary, Exchanges or Sites as PNG/SVG.
+    """
+
+    exchangeActivated = Signal(str)
+    siteActivated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._results: Results | None = None
+        self._stale = False
+        self._exchange_rows: list[ExchangeParts] = []  # what the exchange chart shows
+        self._exchange_labels: dict[str, str] = {}
+        self._others_count = 0
+
+        self.banner = QLabel(STALE_TEXT)
+        self.banner.setObjectName("staleBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel#staleBanner { background: #FFF4CE; color: #5C3B00; font-weight: bold;"
+            " border: 1px solid #E0A800; border-left: 6px solid #E0A800; padding: 8px; }")
+        self.banner.hide()
+
+        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label.setAlignment(Qt.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: #666; font-size: 15px;")
+
+        self.tabs = QTabWidget()
+        self._build_summary()
+        self._build_exchanges()
+        self._build_sites()
+        self._build_economics()
+        self._build_inventory()
+        self._build_uncertainty()
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(self.tabs)
+        self.veil = _Veil(self.stack)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.banner)
+        lay.addWidget(self.stack, 1)
+        self.set_results(None)
+
+    # ---- public API ---------------------------------------------------------------------
+    def results(self) -> Results | None:
+        return self._results
+
+    def set_results(self, results: Results | None,
+                    exchange_labels: dict[str, str] | None = None) -> None:
+        """Show ``results`` (a fresh run: the stale flag is cleared); ``None`` shows the empty
+        state. ``exchange_labels``: the short name of each exchange id ("fly ash → Cement
+        plant", see :func:`exchange_labels`); without it they are read from the results'
+        labels."""
+        self._results = results
+        self._exchange_labels = dict(exchange_labels or {})
+        self._stale = False
+        if results is None:
+            self.stack.setCurrentWidget(self.empty_label)
+            self._update_stale()
+            return
+        self._fill_method_combo(self.ex_method, results)
+        self._fill_method_combo(self.site_method, results)
+        key_i = self.site_key.findData(results.attribution_key)
+        if key_i < 0:  # a key the app does not know: still show it
+            self.site_key.addItem(results.attribution_key, results.attribution_key)
+            key_i = self.site_key.count() - 1
+        self.site_key.blockSignals(True)
+        self.site_key.setCurrentIndex(key_i)
+        self.site_key.blockSignals(False)
+        self._render_summary()
+        self._render_exchanges()
+        self._render_sites()
+        self._render_economics()
+        self._render_inventory()
+        self._render_uncertainty()
+        self.stack.setCurrentWidget(self.tabs)
+        self._update_stale()
+
+    def set_stale(self, stale: bool) -> None:
+        """Mark the shown results as out of date (banner on top, content greyed) or current."""
+        self._stale = bool(stale)
+        self._update_stale()
+
+    def is_stale(self) -> bool:
+        return self._stale
+
+    def export_chart(self, tab_name: str, path: str | Path) -> Path:
+        """Save the chart of ``tab_name`` (Summary, Exchanges, Sites) to ``path``; the format
+        follows the extension (.png or .svg). Returns the path."""
+        if self._results is None:
+            raise ValueError("no results to export")
+        chart = self._charts.get(tab_name)
+        if tab_name == "Uncertainty" and not self._results.uncertainty:
+            chart = None
+        if chart is None:
+            raise ValueError(f"no chart on tab {tab_name!r}; charts: {', '.join(_CHART_TABS)}")
+        return chart.export(path)
+
+    def chart_figure(self, tab_name: str) -> Figure:
+        """The matplotlib figure of a tab's chart (for tests and export)."""
+        return self._charts[tab_name].figure
+
+    def tab_names(self) -> list[str]:
+        """The tabs shown (Uncertainty only after a run with Monte Carlo iterations)."""
+        return [self.tabs.tabText(i) for i in range(self.tabs.count())
+                if self.tabs.isTabVisible(i)]
+
+    def show_tab(self, tab_name: str) -> None:
+        if tab_name not in self.tab_names():
+            raise ValueError(f"no tab {tab_name!r} shown")
+        names = [self.tabs.tabText(i) for i in range(self.tabs.count())]
+        self.tabs.setCurrentIndex(names.index(tab_name))
+
+    # ---- state --------------------------------------------------------------------------
+    def _update_stale(self) -> None:
+        on = self._stale and self._results is not None
+        self.banner.setVisible(on)
+        self.veil.setGeometry(self.stack.rect())
+        self.veil.setVisible(on)
+        if on:
+            self.veil.raise_()
+
+    @staticmethod
+    def _fill_method_combo(combo: QComboBox, results: Results) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        left_out = []
+        for r in results.impacts:  # categories the background cannot see have no chart
+            if not r.covered:
+                left_out.append(method_label(r.method))
+                continue
+            combo.addItem(method_label(r.method), r.method)
+            combo.setItemData(combo.count() - 1, method_label(r.method), Qt.ToolTipRole)
+        combo.setToolTip("The impact category shown in the chart and table" + (
+            "\nLeft out, not covered by the background database: " + "; ".join(left_out)
+            if left_out else ""))
+        i = combo.findData(current) if current is not None else -1
+        combo.setCurrentIndex(max(i, 0))
+        combo.blockSignals(False)
+
+    # ---- Summary ------------------------------------------------------------------------

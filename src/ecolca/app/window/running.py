@@ -1,0 +1,231 @@
+"""Work the main window runs on a worker thread (comparison, Excel report, project set-up)
+and what it does with the results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from ecolca import scenario_file
+from ecolca.errors import EcolcaError
+
+
+class WindowRunning:
+    """Runs (comparison, report, set-up) on a worker thread, and their results of :class:`~ecolca.app.mainwindow.MainWindow` (a mixin of the window)."""
+
+    def _set_running(self, running: bool) -> None:
+        self.act_run.setEnabled(not running)
+        self.act_cancel.setEnabled(running)
+        self.act_setup.setEnabled(not running)
+        self.progress.setVisible(running)
+        self.cancel_button.setVisible(running)
+        if running:
+            self.progress.setValue(0)
+
+    def _start(self, job, on_success, what: str, on_failure=None) -> None:
+        # connect to bound methods of this window (not lambdas): Qt then queues the calls to the
+        # GUI thread; a lambda would run in the worker thread and touch widgets from there
+        self.job = job
+        self._job_what = what
+        self._job_success = on_success
+        self._job_failure = on_failure
+        self._set_running(True)
+        job.progress.connect(self._job_progress)
+        job.succeeded.connect(self._job_succeeded)
+        job.failed.connect(self._job_failed)
+        job.cancelled.connect(self._job_cancelled)
+        job.done.connect(self._job_done)
+        job.start()
+
+    def _job_progress(self, message: str, fraction: float) -> None:
+        self.progress.setValue(int(fraction * 100))
+        self.statusBar().showMessage(message)
+
+    def _job_succeeded(self, result) -> None:
+        self._job_success(result)
+
+    def _job_failed(self, message: str, details: str) -> None:
+        if self._job_failure is not None:
+            self._job_failure(message, details)
+        self.error(f"{self._job_what} failed: {message}", details)
+
+    def _job_cancelled(self) -> None:
+        self.statusBar().showMessage(f"{self._job_what} cancelled", 5000)
+
+    def _job_done(self) -> None:
+        self._set_running(False)
+        job, self.job = self.job, None
+        if job is not None:
+            job.wait(5000)
+        self.runFinished.emit(self.results is not None and self.results_revision == self.doc.revision)
+
+    def run_comparison(self) -> None:
+        from ecolca import lca
+        from ecolca.app.worker import comparison_job
+        from ecolca.validation import errors
+
+        if self.job is not None:
+            return
+        self.problems.set_extra([])
+        self.problems.validate_now(self.doc.scenario)
+        if errors(self.problems.problems):
+            self.problems_dock.show()
+            self.problems_dock.raise_()
+            QMessageBox.warning(self, "Cannot run", f"The scenario has {self.problems.error_count} "
+                                "problem(s); they are listed in the Problems panel. Click one to go to it.")
+            self.runFinished.emit(False)
+            return
+        import copy
+
+        from ecolca.app.results_view import exchange_labels
+
+        revision = self.doc.revision
+        computed = copy.deepcopy(self.doc.scenario)
+        labels = exchange_labels(computed)
+        job = comparison_job(self.doc.scenario, self.project)
+
+        def got(results) -> None:
+            self.results = results
+            self.results_revision = revision
+            self._results_scenario = computed
+            self.results_view.set_results(results, labels)
+            self._check_results_current()
+            imp = results.impacts[0]
+            pct = "" if imp.delta_pct is None else f" ({imp.delta_pct:+.1f} %)"
+            from ecolca.app.results_view import format_delta
+
+            # as the tables write it ("-112,762,524"), not "-1.128e+08"
+            self.statusBar().showMessage(f"Done: {' | '.join(imp.method)}: Δ = "
+                                         f"{format_delta(imp.delta)} {imp.unit}{pct}", 10000)
+
+        def failed_problems(msg, details) -> None:
+            if "Problems panel" in msg:
+                from ecolca.errors import Problem
+
+                self.problems.set_extra([Problem(item=line.split(":")[0], field="", message=line)
+                                         for line in details.splitlines()
+                                         if line and "field" not in line])
+                try:
+                    self.problems.set_extra(lca.check_against_project(self.doc.scenario))
+                except Exception:  # noqa: BLE001
+                    pass
+                self.problems_dock.show()
+
+        self._start(job, got, "The comparison", failed_problems)
+
+    def cancel_run(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.statusBar().showMessage("Cancelling…")
+
+    def export_report(self) -> None:
+
+        if self.results is None:
+            QMessageBox.information(self, "No results", "Run the comparison first (F5).")
+            return
+        if self.results_revision != self.doc.revision:
+            answer = QMessageBox.question(self, "Results are out of date",
+                                          "The scenario changed after the last run. Export the "
+                                          "report of the last results anyway?")
+            if answer != QMessageBox.Yes:
+                return
+        path, _ = QFileDialog.getSaveFileName(self, "Export Excel report",
+                                              str(self._report_suggestion()),
+                                              "Excel workbook (*.xlsx)")
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        self.export_report_to(Path(path))
+
+    def _report_suggestion(self) -> Path:
+        """Beside the scenario file and after it (park.ecolca.json → park.xlsx); for a file
+        never saved, the last report folder and the scenario's name."""
+        if self.doc.path is not None:
+            name = self.doc.path.name
+            for suffix in (scenario_file.SUFFIX, ".json"):
+                if name.lower().endswith(suffix):
+                    name = name[: -len(suffix)]
+                    break
+            return self.doc.path.parent / f"{name or self._safe_name()}.xlsx"
+        folder = self.settings.value("last_report_dir", str(Path.home()))
+        return Path(folder) / f"{self._safe_name()}.xlsx"
+
+
+    def export_report_to(self, path: Path, ask_open: bool = True) -> None:
+        from ecolca.app.worker import report_job
+
+        self.settings.setValue("last_report_dir", str(path.parent))
+
+        def written(out) -> None:
+            self.reportWritten.emit(str(out))
+            self.statusBar().showMessage(f"Report written: {out}", 8000)
+            if ask_open and QMessageBox.question(self, "Report written",
+                                                 f"Report written to\n{out}\n\nOpen it now?") == QMessageBox.Yes:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(out)))
+
+        self._start(report_job(self.results, self.doc.scenario, path), written, "The report")
+
+    def choose_methods(self) -> None:
+        from ecolca import catalog
+        from ecolca.app.method_picker import MethodPickerDialog
+        from ecolca.project import activate
+
+        try:
+            activate(self.project)
+            all_methods = catalog.methods()
+        except EcolcaError as exc:
+            self.error(str(exc))
+            return
+        units = {m: catalog.method_unit(m) for m in all_methods}
+        dlg = MethodPickerDialog(all_methods, list(self.doc.scenario.methods), self, units=units)
+        if dlg.exec():
+            chosen = dlg.chosen()
+            if chosen != list(self.doc.scenario.methods):
+                self.doc.edit(f"Choose {len(chosen)} LCIA method(s)",
+                              lambda sc: setattr(sc, "methods", list(chosen)))
+                self._update_status()
+
+    # ---- project set-up ---------------------------------------------------------------------------
+    def _load_catalog(self, biosphere: bool):
+        from ecolca import catalog
+        from ecolca.project import activate
+
+        activate(self.project)
+        if biosphere:
+            return catalog.load_activities(["biosphere3"], biosphere=True)
+        return catalog.load_activities()
+
+    def _offer_setup_if_needed(self) -> None:
+        from ecolca.project import is_ready, project_name
+
+        try:
+            ready = is_ready(self.project)
+        except Exception:  # noqa: BLE001
+            ready = False
+        if ready:
+            return
+        answer = QMessageBox.question(
+            self, "Set up Brightway",
+            f"The Brightway project '{project_name(self.project)}' is missing or out of date. Set it "
+            "up now? (offline; biosphere3, LCIA methods and the bundled open background database; "
+            "about 10 s in the background, the window stays usable)")
+        if answer == QMessageBox.Yes:
+            self.run_setup()
+
+    def run_setup(self) -> None:
+        from ecolca.app.worker import setup_job
+
+        if self.job is not None:
+            return
+
+        def ready(report) -> None:
+            self.catalog.invalidate()
+            self.statusBar().showMessage(
+                "Brightway project ready: " + ("; ".join(report.steps) or "up to date"), 8000)
+            self._update_status()
+
+        self._start(setup_job(self.project), ready, "Set-up")
