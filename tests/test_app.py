@@ -188,8 +188,17 @@ def test_run_keeps_the_event_loop_turning_and_results_go_stale(window, qtbot, bw
     rv = window.results_view
     assert rv.results() is window.results
     assert not window.act_cancel.isEnabled()
-    # an edit after the run makes the results visibly stale
+    # an edit of a number after the run updates the results live, on the run's unit scores
+    before = window.results.impacts[0].delta
+    part = window.results.exchanges.parts
+    i = window.results.exchanges.ids.index("gypsum-to-boards")
+    per_t = sum(part[p][i, 0] for p in window.results.exchanges.PARTS) / 80_000
     window.doc.edit("edit", lambda sc: setattr(sc.exchange("gypsum-to-boards"), "amount", 70_000))
+    assert not rv.is_stale() and rv.results() is window.results
+    assert window.results.impacts[0].delta == pytest.approx(before - 10_000 * per_t, rel=1e-9)
+    assert "live" in window.results.metadata
+    # a change that needs new unit scores (another method set) makes them stale
+    window.doc.edit("methods", lambda sc: setattr(sc, "methods", sc.methods[:1]))
     assert rv.is_stale()
 
 
@@ -992,12 +1001,17 @@ def test_undo_back_to_the_computed_state_clears_the_stale_banner(window, qtbot, 
     form.amount.selectAll()
     qtbot.keyClicks(form.amount, "100000")
     qtbot.keyClick(form.amount, Qt.Key_Return)
-    assert rv.is_stale() and rv.banner.isVisible()
+    # an edit of q: the results follow live (no run), never stale
+    assert not rv.is_stale() and not rv.banner.isVisible()
+    assert "live" in window.results.metadata
     qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
     assert not rv.is_stale() and not rv.banner.isVisible()
     assert window.results_revision == window.doc.revision  # export does not call it outdated
-    qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
-    assert rv.is_stale()
+    # an edit that needs new unit scores (a background activity not in the run) goes stale
+    from ecolca.model import ActivityRef
+    window.doc.edit("new activity", lambda sc: setattr(
+        sc.exchange("ash-to-cement").transport[0], "mode", ActivityRef("ecolca-open", "transport-rail")))
+    assert rv.is_stale() and rv.banner.isVisible()
 
 
 def test_file_dialogs_start_beside_the_current_file(window, qtbot, monkeypatch, tmp_path):

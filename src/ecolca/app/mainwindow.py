@@ -60,6 +60,8 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self.setWindowIcon(icon("app"))
         self.doc = Document(parent=self)
         self.results = None
+        self._evaluation = None  # the last run's unit scores, for live results after an edit
+        self._run_results = None
         self.results_revision = -1
         self._results_scenario = None  # the scenario the results were computed from
         self.job = None
@@ -159,6 +161,7 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self.problems.validate_now(doc.scenario)
         self.results = None
         self._results_scenario = None
+        self._evaluation = None
         self.results_view.set_results(None)
         self._update_title()
         self._update_status()
@@ -178,6 +181,9 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
                 and self._results_scenario is not None
                 and self.doc.scenario == self._results_scenario):
             self.results_revision = self.doc.revision
+        elif self.results is not None and self.doc.revision != self.results_revision \
+                and self._live_update():
+            return  # an edit of numbers: evaluated on the last run's unit scores
         self.results_view.set_stale(self.results is not None
                                     and self.doc.revision != self.results_revision)
 

@@ -73,12 +73,14 @@ class Job(QObject):
         self.done.emit()
 
 
-def comparison_job(scenario, project: str | None) -> Job:
+def comparison_job(scenario, project: str | None, keep: list | None = None) -> Job:
+    """The comparison of ``scenario``; with ``keep`` (a list), the run's
+    :class:`ecolca.lca.Evaluation` is appended to it, for live results after an edit."""
     from ecolca import lca
 
     sc = copy.deepcopy(scenario)  # the user may keep editing while it runs
     return Job(lambda progress, cancelled: lca.compare(sc, project=project, progress=progress,
-                                                       cancelled=cancelled))
+                                                       cancelled=cancelled, keep=keep))
 
 
 def report_job(results, scenario, path) -> Job:

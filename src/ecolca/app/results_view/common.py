@@ -36,7 +36,7 @@ _SAVING_TEXT = QColor("#1a7f37")  # table text: negative Δ (saving)
 _BURDEN_TEXT = QColor("#b42318")  # table text: positive Δ (extra impact)
 _TOTAL_BG = QColor("#E2EFDA")
 
-_CHART_TABS = ("Summary", "Exchanges", "Sites", "Uncertainty")
+_CHART_TABS = ("Summary", "Exchanges", "Sites", "Sensitivity", "Uncertainty")
 _MINUS = "-"  # ASCII, so copied numbers paste into spreadsheets as numbers
 
 

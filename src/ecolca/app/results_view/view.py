@@ -24,11 +24,12 @@ from ecolca.app.results_view.exchanges_tab import ExchangesTab
 from ecolca.app.results_view.inventory_tab import InventoryTab
 from ecolca.app.results_view.sites_tab import SitesTab
 from ecolca.app.results_view.summary_tab import SummaryTab
+from ecolca.app.results_view.sensitivity_tab import SensitivityTab
 from ecolca.app.results_view.uncertainty_tab import UncertaintyTab
 
 
 class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab,
-                  UncertaintyTab, QWidget):
+                  SensitivityTab, UncertaintyTab, QWidget):
     """All results of one comparison. Each tab is built and rendered by its own module
     (``summary_tab``, ``exchanges_tab``, …); the view holds the shared state and public API.
 
@@ -68,6 +69,7 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
         self._build_sites()
         self._build_economics()
         self._build_inventory()
+        self._build_sensitivity()
         self._build_uncertainty()
 
         self.stack = QStackedWidget()
@@ -112,13 +114,16 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
         self._render_sites()
         self._render_economics()
         self._render_inventory()
+        self._render_sensitivity()
         self._render_uncertainty()
         self.stack.setCurrentWidget(self.tabs)
         self._update_stale()
 
-    def set_stale(self, stale: bool) -> None:
-        """Mark the shown results as out of date (banner on top, content greyed) or current."""
+    def set_stale(self, stale: bool, text: str | None = None) -> None:
+        """Mark the shown results as out of date (banner on top, content greyed) or current;
+        ``text`` replaces the banner's standard wording."""
         self._stale = bool(stale)
+        self.banner.setText(text or STALE_TEXT)
         self._update_stale()
 
     def is_stale(self) -> bool:

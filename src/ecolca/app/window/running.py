@@ -85,12 +85,15 @@ class WindowRunning:
         revision = self.doc.revision
         computed = copy.deepcopy(self.doc.scenario)
         labels = exchange_labels(computed)
-        job = comparison_job(self.doc.scenario, self.project)
+        kept: list = []
+        job = comparison_job(self.doc.scenario, self.project, kept)
 
         def got(results) -> None:
             self.results = results
             self.results_revision = revision
             self._results_scenario = computed
+            self._evaluation = kept[0] if kept else None
+            self._run_results = results
             self.results_view.set_results(results, labels)
             self._check_results_current()
             imp = results.impacts[0]
@@ -115,6 +118,46 @@ class WindowRunning:
                 self.problems_dock.show()
 
         self._start(job, got, "The comparison", failed_problems)
+
+    def _live_update(self) -> bool:
+        """After an edit of numbers (q, r, a distance, an amount, a price…), evaluate the edited
+        scenario on the last run's unit scores (no Brightway solve; docs/engine.md) and show it.
+        False when the edit needs a run: a new background activity or method, or a scenario
+        with errors."""
+        from ecolca import lca
+        from ecolca.validation import errors, validate
+
+        ev = getattr(self, "_evaluation", None)
+        if ev is None or self.job is not None:
+            return False
+        sc = self.doc.scenario
+        if not ev.can_evaluate(sc) or errors(validate(sc)):
+            return False
+        try:
+            live = lca.evaluate(sc, ev)
+        except (EcolcaError, KeyError, ValueError):
+            return False
+        import copy
+        import datetime as dt
+
+        from ecolca.app.results_view import exchange_labels
+
+        run = self._run_results
+        live.metadata = dict(run.metadata)
+        live.metadata["live"] = (
+            "re-evaluated in the app after an edit, on the unit scores of the run of "
+            f"{run.metadata.get('calculated', '?')} (no new Brightway calculation), at "
+            f"{dt.datetime.now().astimezone().isoformat(timespec='seconds')}")
+        live.metadata["monte_carlo"] = "not run"
+        self.results = live
+        self.results_revision = self.doc.revision
+        self._results_scenario = copy.deepcopy(sc)
+        self.results_view.set_results(live, exchange_labels(sc))
+        if run.uncertainty:  # the deterministic results are current; Monte Carlo needs a run
+            self.results_view.set_stale(True, "Updated live from the last run's unit scores. The "
+                                        "Monte Carlo results need a new run (F5).")
+        self.statusBar().showMessage("Results updated live (no Brightway run needed)", 4000)
+        return True
 
     def cancel_run(self) -> None:
         if self.job is not None:
