@@ -50,7 +50,9 @@ class SensitivityTab:
         split.addWidget(self.sens_chart)
         split.addWidget(self.sens_table)
         split.setChildrenCollapsible(False)
-        split.setSizes([320, 240])
+        split.setSizes([420, 160])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
         lay.addWidget(split, 1)
         self._charts["Sensitivity"] = self.sens_chart
 
@@ -109,7 +111,7 @@ class SensitivityTab:
         ax.set_yticks(list(y), [_chart_label(x.parameter, 42) for x in bars], fontsize=8)
         ax.xaxis.set_major_formatter(_axis_formatter())
         ax.set_xlabel(f"Δ = S − L [{s.unit}/year]; line: Δ of the run")
-        ax.set_title(f"{method_label(s.method)}: Δ with each parameter at the low (blue) and "
-                     "high (orange) end", fontsize=9)
+        ax.set_title("Δ with each parameter at the low (blue) and the high (orange) end of its "
+                     "range", fontsize=9)
         chart.set_min_height(120 + 26 * len(bars))
         chart.redraw()

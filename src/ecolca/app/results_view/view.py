@@ -72,6 +72,8 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
         self._build_sensitivity()
         self._build_uncertainty()
 
+        self._dirty: set[str] = set()
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_label)
         self.stack.addWidget(self.tabs)
@@ -87,12 +89,27 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
     def results(self) -> Results | None:
         return self._results
 
+    def _renderers(self) -> dict:
+        return {"Summary": self._render_summary, "Exchanges": self._render_exchanges,
+                "Sites": self._render_sites, "Economics": self._render_economics,
+                "Inventory": self._render_inventory, "Sensitivity": self._render_sensitivity,
+                "Uncertainty": self._render_uncertainty}
+
+    def _tab_changed(self, index: int) -> None:
+        """A tab left out of a live update is rendered when it is shown."""
+        name = self.tabs.tabText(index)
+        if name in self._dirty and self._results is not None:
+            self._dirty.discard(name)
+            self._renderers()[name]()
+
     def set_results(self, results: Results | None,
-                    exchange_labels: dict[str, str] | None = None) -> None:
+                    exchange_labels: dict[str, str] | None = None,
+                    only_visible: bool = False) -> None:
         """Show ``results`` (a fresh run: the stale flag is cleared); ``None`` shows the empty
         state. ``exchange_labels``: the short name of each exchange id ("fly ash → Cement
         plant", see :func:`exchange_labels`); without it they are read from the results'
-        labels."""
+        labels. ``only_visible`` (live updates while editing): render the tab on screen now and
+        the others when they are shown; the Uncertainty tab keeps the last run's draws."""
         self._results = results
         self._exchange_labels = dict(exchange_labels or {})
         self._stale = False
@@ -109,13 +126,16 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
         self.site_key.blockSignals(True)
         self.site_key.setCurrentIndex(key_i)
         self.site_key.blockSignals(False)
-        self._render_summary()
-        self._render_exchanges()
-        self._render_sites()
-        self._render_economics()
-        self._render_inventory()
-        self._render_sensitivity()
-        self._render_uncertainty()
+        renderers = self._renderers()
+        if only_visible and self.stack.currentWidget() is self.tabs:
+            current = self.tabs.tabText(self.tabs.currentIndex())
+            self._dirty = {n for n in renderers if n not in (current, "Uncertainty")}
+            if current in renderers and current != "Uncertainty":
+                renderers[current]()
+        else:
+            self._dirty = set()
+            for render in renderers.values():
+                render()
         self.stack.setCurrentWidget(self.tabs)
         self._update_stale()
 

@@ -152,7 +152,7 @@ class WindowRunning:
         self.results = live
         self.results_revision = self.doc.revision
         self._results_scenario = copy.deepcopy(sc)
-        self.results_view.set_results(live, exchange_labels(sc))
+        self.results_view.set_results(live, exchange_labels(sc), only_visible=True)
         if run.uncertainty:  # the deterministic results are current; Monte Carlo needs a run
             self.results_view.set_stale(True, "Updated live from the last run's unit scores. The "
                                         "Monte Carlo results need a new run (F5).")
