@@ -42,28 +42,10 @@ def best(fn, n=5):
 
 
 def naive_monte_carlo(sc, methods, iterations: int, seed: int) -> float:
-    """bw2calc's MonteCarloLCA, one per configuration, every method per draw: seconds."""
-    import bw2calc as bc
-    import bw2data as bd
+    """bw2calc's own Monte Carlo of the two configurations (benchmarks/_naive.py)."""
+    from _naive import naive_monte_carlo as run  # the benchmarks folder is on sys.path
 
-    from ecolca import lca
-
-    fg = lca.foreground_name(sc)
-    t0 = time.perf_counter()
-    for code in ("park:linear", "park:symbiotic"):
-        node = bd.get_node(database=fg, code=code)
-        fu, data_objs, _ = bd.prepare_lca_inputs(demand={node: 1}, method=methods[0])
-        mc = bc.LCA(fu, data_objs=data_objs, use_distributions=True, seed_override=seed)
-        mc.lci()
-        mc.lcia()
-        for m in methods[1:]:
-            mc.switch_method(m)
-        for _ in range(iterations - 1):
-            next(mc)
-            for m in methods:
-                mc.switch_method(m)
-                mc.lcia_calculation()
-    return time.perf_counter() - t0
+    return run(sc, methods, iterations, seed)
 
 
 def main(argv=None) -> int:
