@@ -1168,3 +1168,18 @@ def test_a_new_empty_site_and_a_zero_product_are_warnings_in_the_problems(window
     assert window.scene.selected_site_ids() == [site.id]
     assert window.properties.currentWidget() is panel
     assert window.act_run.isEnabled()  # warnings never block a run
+
+
+def test_the_progress_bar_moves_by_iterations_during_monte_carlo(window, qtbot, bw_project,
+                                                                 example_path):
+    """Low: the bar stood still through the Monte Carlo part of a run."""
+    window.open_path(example_path, as_new=True)
+    window.doc.edit("Monte Carlo", lambda sc: setattr(sc, "monte_carlo_iterations", 20))
+    values, messages = [], []
+    window.progress.valueChanged.connect(values.append)
+    window.statusBar().messageChanged.connect(messages.append)
+    _run(window, qtbot)
+    steps = [m for m in messages if m.startswith("Monte Carlo iteration")]
+    assert len(steps) >= 10 and steps[-1].endswith("/20")
+    during = sorted({v for v in values if 70 <= v < 100})
+    assert len(during) >= 10  # the bar moved with the iterations, not in one jump
