@@ -95,7 +95,8 @@ def draw_parameters(table: TermTable, caps, rng: np.random.Generator, n: int) ->
 
 
 def background_chunk(bw_dir: str | None, project: str, node_ids: list[int],
-                     methods: list[tuple[str, ...]], seed: int, n: int) -> np.ndarray:
+                     methods: list[tuple[str, ...]], seed: int, n: int,
+                     each: Callable[[int], None] | None = None) -> np.ndarray:
     """(n_nodes, n_methods, n) unit scores of ``node_ids`` on ``n`` draws of the background's
     stored distributions (bw2calc), seeded by ``seed``. Runs in this process, a pool process or
     a Dask worker: it opens the project itself."""
@@ -125,6 +126,8 @@ def background_chunk(bw_dir: str | None, project: str, node_ids: list[int],
             for j, m in enumerate(config["impact_categories"]):
                 for i in range(len(node_ids)):
                     out[i, j, it] = s[(m, f"n{i}")]
+            if each is not None:  # in this process only: progress and cancel per iteration
+                each(it + 1)
     return out
 
 
@@ -205,11 +208,15 @@ def run(sc: Scenario, table: TermTable, scores: np.ndarray, node_ids: list[int],
                                     raise Cancelled() from None
                 else:
                     for i, a in enumerate(args):
-                        bg[i] = background_chunk(None, *a[1:])
-                        if stop():
-                            raise Cancelled()
-                        say(f"Monte Carlo iteration {done + sum(sizes[:i + 1])}/"
-                            f"{'auto' if auto else target}", 0.7 + 0.28 * (done + sum(sizes[:i + 1])) / target)
+                        before = done + sum(sizes[:i])
+
+                        def each(k, before=before):
+                            if stop():
+                                raise Cancelled()
+                            say(f"Monte Carlo iteration {before + k}/{'auto' if auto else target}",
+                                0.7 + 0.28 * (before + k) / target)
+
+                        bg[i] = background_chunk(None, *a[1:], each=each)
             finished = False
             for i, n in enumerate(sizes):
                 V = draw_parameters(table, caps, fg_rngs[i], n)
