@@ -167,7 +167,7 @@ def test_run_keeps_the_event_loop_turning_and_results_go_stale(window, qtbot, bw
     arrived = []  # when the worker's results reach the GUI thread
     show = window.results_view.set_results
     monkeypatch.setattr(window.results_view, "set_results",
-                        lambda *a: (arrived.append(time.perf_counter()), show(*a)))
+                        lambda *a, **k: (arrived.append(time.perf_counter()), show(*a, **k)))
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start(5)
