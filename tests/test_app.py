@@ -1183,3 +1183,43 @@ def test_the_progress_bar_moves_by_iterations_during_monte_carlo(window, qtbot, 
     assert len(steps) >= 10 and steps[-1].endswith("/20")
     during = sorted({v for v in values if 70 <= v < 100})
     assert len(during) >= 10  # the bar moved with the iterations, not in one jump
+
+
+def test_the_scenario_panel_sets_the_default_background(window, qtbot, bw_project, example_path):
+    """Issue #10: the scenario panel sets the default background database, from the project's
+    background databases (never a scenario's foreground), as an undoable edit."""
+    from ecolca.lca import foreground_name
+
+    window.open_path(example_path, as_new=True)
+    _run(window, qtbot)  # the project now also holds this scenario's foreground database
+    combo = window.properties.hint.background
+    assert combo.currentText() == "ecolca-open"
+    names = combo.databases()
+    assert "ecolca-open" in names
+    assert foreground_name(window.doc.scenario) not in names
+    combo.showPopup()
+    combo.hidePopup()
+    assert [combo.itemText(i) for i in range(combo.count())] == names
+    other = next((n for n in names if n != "ecolca-open"), None)
+    if other is None:  # a project with one background: add a second one to choose
+        import bw2data as bd
+
+        bd.Database("second-background").write({("second-background", "x"): {
+            "name": "x", "unit": "kilogram", "location": "GLO", "type": "process",
+            "exchanges": [{"input": ("second-background", "x"), "amount": 1.0,
+                           "type": "production"}]}})
+        window.catalog.invalidate()
+        combo.showPopup()
+        combo.hidePopup()
+        other = "second-background"
+    try:
+        combo.setCurrentIndex(combo.findText(other))
+        assert window.doc.scenario.background_database == other
+        qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
+        assert window.doc.scenario.background_database == "ecolca-open"
+        assert combo.currentText() == "ecolca-open"
+    finally:
+        import bw2data as bd
+
+        if "second-background" in bd.databases:
+            del bd.databases["second-background"]

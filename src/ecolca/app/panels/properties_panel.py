@@ -16,7 +16,7 @@ class PropertiesPanel(QStackedWidget):
 
     def __init__(self, doc_getter, catalog: Catalog, parent=None):
         super().__init__(parent)
-        self.hint = ScenarioPanel(doc_getter)
+        self.hint = ScenarioPanel(doc_getter, catalog)
         self.site_panel = SitePanel(doc_getter, catalog)
         self.exchange_panel = ExchangePanel(doc_getter, catalog)
         self.addWidget(self.hint)

@@ -13,14 +13,52 @@ from ecolca.model import CALIBRATION_LEVELS
 from ecolca.scenario_file import MAX_SCENARIO_NAME
 
 from ecolca.app.document import Document
-from ecolca.app.panels.common import show_start
+from ecolca.app.panels.common import Catalog, show_start
+
+
+class BackgroundCombo(QComboBox):
+    """The scenario's default background database: the project's background databases (never a
+    scenario's foreground), read from the catalog when the list opens, so the panel never waits
+    for Brightway while it is built."""
+
+    def __init__(self, catalog: Catalog | None, parent=None):
+        super().__init__(parent)
+        self.catalog = catalog
+        self.setToolTip("The background database the scenario is built on: the status bar and "
+                        "the report name it. Each flow can still use an activity of any database; "
+                        "File ▸ Rebase moves a scenario onto another one.")
+
+    def databases(self) -> list[str]:
+        try:
+            rows = self.catalog.rows(False) if self.catalog is not None else []
+        except Exception:  # noqa: BLE001  (no project yet: only the current value)
+            rows = []
+        return sorted({r.database for r in rows})
+
+    def set_value(self, name: str) -> None:
+        self.blockSignals(True)
+        if self.findText(name) < 0:
+            self.addItem(name)
+        self.setCurrentText(name)
+        self.blockSignals(False)
+
+    def showPopup(self) -> None:  # noqa: N802
+        current = self.currentText()
+        self.blockSignals(True)
+        self.clear()
+        names = self.databases()
+        self.addItems(names + ([current] if current and current not in names else []))
+        self.setCurrentText(current)
+        self.blockSignals(False)
+        super().showPopup()
 
 
 class ScenarioPanel(QWidget):
     """The scenario itself, shown when nothing is selected: name, description (the story of an
     example), reference year, currency, attribution key, sources and assumptions."""
 
-    def __init__(self, doc_getter: Callable[[], Document], parent=None):
+    def __init__(self, doc_getter: Callable[[], Document], catalog: Catalog | None = None,
+                 parent=None):
         super().__init__(parent)
         from PySide6.QtWidgets import QPlainTextEdit, QSpinBox
 
@@ -79,6 +117,8 @@ class ScenarioPanel(QWidget):
         self.calibration.setToolTip("How far the quantities rest on sources; the report prints "
                                     "it with the share of Δ that rests on assumed amounts")
         form.addRow("Calibration", self.calibration)
+        self.background = BackgroundCombo(catalog)
+        form.addRow("Background", self.background)
         form.addRow("", self.illustrative)
         form.addRow("Description", self.description)
         lay.addWidget(box)
@@ -94,6 +134,7 @@ class ScenarioPanel(QWidget):
         self.year.editingFinished.connect(lambda: self._set("reference_year", self.year.value()))
         self.key.currentTextChanged.connect(lambda t: self._set("attribution_key", t))
         self.calibration.currentTextChanged.connect(lambda t: self._set("calibration", t))
+        self.background.currentTextChanged.connect(lambda t: self._set("background_database", t))
         self.iterations.editingFinished.connect(
             lambda: self._set("monte_carlo_iterations", self.iterations.value()))
         self.seed.editingFinished.connect(
@@ -120,6 +161,7 @@ class ScenarioPanel(QWidget):
             self.currency.setText(sc.currency)
         self.key.setCurrentText(sc.attribution_key)
         self.calibration.setCurrentText(sc.calibration)
+        self.background.set_value(sc.background_database)
         self.iterations.setValue(sc.monte_carlo_iterations)
         self.seed.setValue(sc.monte_carlo_seed)
         if self.description.toPlainText() != sc.description and not self.description.hasFocus():
