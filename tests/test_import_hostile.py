@@ -7,9 +7,42 @@ import zipfile
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import PROJECT, ROOT
 
 DATA = ROOT / "tests" / "data" / "bw2io"
+
+
+class _Run:
+    def __init__(self, returncode: int, stdout: str, stderr: str):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def run_cli(*args: str, env: dict | None = None) -> _Run:
+    """``ecolca ARGS`` in this process (the command's exit code and its stdout/stderr), on the
+    session's project: the same code path as the console script, without a new interpreter
+    (about 3 s each). tests/test_cli_hostile.py runs hostile input through real subprocesses."""
+    import contextlib
+    import io
+    import os
+
+    from ecolca import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {k: os.environ.get(k) for k in ["ECOLCA_PROJECT", *(env or {})]}
+    os.environ.update({"ECOLCA_PROJECT": PROJECT, **(env or {})})
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exc:  # argparse usage errors
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return _Run(code, out.getvalue(), err.getvalue())
 
 
 def _dbs_cli():

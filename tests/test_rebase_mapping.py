@@ -15,7 +15,10 @@ from ecolca.rebase import COLUMNS, MappingError, parse_mapping, read_mapping, us
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "databases" / "mappings" / "ecolca-open--uslci.csv"
-USLCI_ZIP = ROOT.parent / "shared" / "data" / "lci" / "uslci-fy17-olca1.5-jsonld.zip"
+# the shipped copy (databases/uslci/), else the shared test data beside the project
+USLCI_ZIP = next((p for p in (ROOT / "databases" / "uslci" / "uslci-fy17-olca1.5-jsonld.zip",
+                              ROOT.parent / "shared" / "data" / "lci" / "uslci-fy17-olca1.5-jsonld.zip")
+                  if p.exists()), ROOT / "databases" / "uslci" / "uslci-fy17-olca1.5-jsonld.zip")
 HEADER = ",".join(COLUMNS) + "\n"
 
 
