@@ -218,3 +218,36 @@ def test_cancel_callback_leaves_nothing(bw_project, trimmed_jsonld):
         import_database("olca-jsonld", trimmed_jsonld, "t-cancel", allow_unlinked=True,
                         cancelled=cancelled)
     assert _dbs() == before
+
+
+def test_replace_that_fails_at_the_end_keeps_the_old_database(bw_project, trimmed_jsonld,
+                                                              monkeypatch):
+    """--replace: the database being replaced waits under a backup name until the new one is
+    complete; a failure in the last step (here, processing the renamed database) brings it back
+    with its data, and leaves no temporary or backup database."""
+    import bw2data as bd
+
+    from ecolca import bwcompat
+    from ecolca.importers import import_database as _imp
+    from ecolca.importers.common import leftover_temporary_databases
+    import_database = functools.partial(_imp, project=PROJECT)
+
+    import_database("olca-jsonld", trimmed_jsonld, "t-repl", allow_unlinked=True)
+    codes = sorted(a["code"] for a in bd.Database("t-repl"))
+    real = bwcompat.rename_database
+
+    def fails_into_target(old, new):
+        real(old, new)
+        if new == "t-repl" and old.startswith("ecolca-import-tmp-"):
+            raise OSError("disk full while processing the new database")
+    monkeypatch.setattr(bwcompat, "rename_database", fails_into_target)
+    try:
+        with pytest.raises(OSError):
+            import_database("olca-jsonld", trimmed_jsonld, "t-repl", allow_unlinked=True,
+                            replace=True)
+        monkeypatch.setattr(bwcompat, "rename_database", real)
+        assert "t-repl" in bd.databases and not leftover_temporary_databases()
+        assert sorted(a["code"] for a in bd.Database("t-repl")) == codes
+    finally:
+        if "t-repl" in bd.databases:
+            del bd.databases["t-repl"]

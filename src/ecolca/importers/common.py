@@ -31,6 +31,8 @@ MAX_MEMBERS = 500_000
 # share of biosphere exchanges that may stay unlinked without --allow-unlinked
 MAX_UNLINKED_BIOSPHERE_SHARE = 0.05
 TEMP_PREFIX = "ecolca-import-tmp-"
+# --replace: the database being replaced waits under this name until the new one is complete
+BACKUP_PREFIX = "ecolca-import-replaced-"
 
 
 class ImportError_(EcolcaError):
@@ -307,8 +309,8 @@ def check_target(name: str, replace: bool) -> None:
 
     if not name or not name.strip():
         raise ImportError_("--name: the database name is empty")
-    if name.startswith(TEMP_PREFIX) or name.startswith("ecolca: "):
-        raise ImportError_(f"--name '{name}': names starting with '{TEMP_PREFIX}' or 'ecolca: ' "
+    if name.startswith((TEMP_PREFIX, BACKUP_PREFIX)) or name.startswith("ecolca: "):
+        raise ImportError_(f"--name '{name}': names starting with '{TEMP_PREFIX}', '{BACKUP_PREFIX}' or 'ecolca: ' "
                            "are reserved for ecolca")
     if name == "biosphere3":
         raise ImportError_("--name 'biosphere3' is the project's elementary flows; choose "
@@ -372,6 +374,7 @@ def write_database(name: str, data: dict, meta: dict, replace: bool = False,
                 e["output"] = (tmp, e["output"][1])
         ds["database"] = tmp
         tmp_data[(tmp, code)] = ds
+    backup = None
     try:
         if is_cancelled():
             raise Cancelled("import cancelled")
@@ -383,30 +386,37 @@ def write_database(name: str, data: dict, meta: dict, replace: bool = False,
         if is_cancelled():
             raise Cancelled("import cancelled")
         say(f"Written in {time.perf_counter() - t0:.1f} s; renaming to '{name}'", 0.9)
+        from ecolca import bwcompat
+
         if name in bd.databases:
             if not replace:
                 raise ImportError_(f"database '{name}' already exists in the project; choose "
                                    "another --name or pass --replace")
-            del bd.databases[name]
-        from ecolca import bwcompat
-
+            backup = f"{BACKUP_PREFIX}{token}"
+            bwcompat.rename_database(name, backup)  # kept until the new one is complete
         bwcompat.rename_database(tmp, name)
         md = bd.databases[name]
         md.update(meta)
         bd.databases[name] = md
         bd.databases.flush()
+        if backup is not None:
+            del bd.databases[backup]
     except BaseException:
         for leftover in (tmp,) + ((name,) if name in bd.databases and
                                   bd.databases[name].get("ecolca_import_token") == token else ()):
             if leftover in bd.databases:
                 del bd.databases[leftover]
+        if backup is not None and backup in bd.databases and name not in bd.databases:
+            from ecolca import bwcompat
+
+            bwcompat.rename_database(backup, name)  # the replaced database comes back
         raise
 
 
 def leftover_temporary_databases() -> list[str]:
     import bw2data as bd
 
-    return [d for d in bd.databases if d.startswith(TEMP_PREFIX)]
+    return [d for d in bd.databases if d.startswith((TEMP_PREFIX, BACKUP_PREFIX))]
 
 
 def drop_unlinked(data: dict, summary: ImportSummary) -> dict:
