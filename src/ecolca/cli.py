@@ -234,13 +234,15 @@ def _print_summary(res, top: int = 3) -> None:
 def _print_sensitivity(res, top: int, out) -> None:
     """The parameters that move Δ most, per covered method (one at a time), with their share of
     Δ's variance after a Monte Carlo run."""
+    from ecolca.lca.run import CONSISTENCY_FLOOR
+
     if top <= 0 or not res.sensitivity:
         return
     out("Sensitivity (one at a time; Δ at the low and high end of each range; docs/engine.md):")
     for s in res.sensitivity:
         if not res.impact(s.method).covered or not s.rows:
             continue
-        if max(abs(s.delta), s.rows[0].swing) <= 1e-15:  # solver noise (lca.run.CONSISTENCY_FLOOR)
+        if max(abs(s.delta), s.rows[0].swing) <= CONSISTENCY_FLOOR:  # solver noise
             out(f"  {' | '.join(s.method)} [{s.unit}]: Δ 0, no parameter moves it")
             continue
         shares = {g.parameter: g.s1 for g in s.global_shares}

@@ -347,6 +347,12 @@ class Sensitivity:
             self._rows = self._make() if self._make else []
         return self._rows
 
+    def moving_rows(self) -> list[SensitivityRow]:
+        """The rows whose parameter moves Δ (a site amount that no exchange touches counts in L
+        and S alike and does not)."""
+        tol = 1e-9 * max(abs(self.delta), max((r.swing for r in self.rows), default=0.0), 1e-300)
+        return [r for r in self.rows if r.swing > tol]
+
     def __repr__(self) -> str:
         return f"Sensitivity({self.method!r}, delta={self.delta!r})"
 

@@ -80,8 +80,9 @@ def _pct_note(sc: Scenario) -> str | None:
             "is not the park's whole impact and Δ/L would overstate the change")
 
 
-def _rescored(ev: Evaluation, table: TermTable) -> np.ndarray:
-    """``ev``'s unit scores in the key order of ``table`` (a table of the same scenario edited)."""
+def _rescored(ev: Evaluation, table: TermTable) -> tuple[np.ndarray, np.ndarray]:
+    """``ev``'s unit scores and key-flow inventories in the key order of ``table`` (a table of
+    the same scenario edited)."""
     pos = {k: i for i, k in enumerate(ev.keys)}
     return ev.solved.scores[[pos[k] for k in table.keys]], ev.solved.inventory[[pos[k] for k in table.keys]]
 

@@ -17,13 +17,6 @@ from ecolca.results import method_label
 TORNADO_BARS = 12
 
 
-def moving_rows(s) -> list:
-    """The one-at-a-time rows whose parameter moves Δ (site amounts that no exchange touches
-    count in L and S alike and do not)."""
-    tol = 1e-9 * max(abs(s.delta), max((r.swing for r in s.rows), default=0.0), 1e-300)
-    return [r for r in s.rows if r.swing > tol]
-
-
 class SensitivityTab:
     """The Sensitivity tab of :class:`~ecolca.app.results_view.ResultsView` (a mixin)."""
 
@@ -81,7 +74,7 @@ class SensitivityTab:
         s = next((x for x in r.sensitivity if tuple(x.method) == tuple(m)), None)
         if s is None:
             return
-        rows = moving_rows(s)
+        rows = s.moving_rows()
         shares = {g.parameter: g.s1 for g in s.global_shares}
         _fill(self.sens_table, [
             [_text_item(x.parameter, x.parameter), _num_item(x.value), _num_item(x.low),

@@ -21,18 +21,12 @@ MAX_BARS = 12
 MAX_ROWS = 40
 
 
-def _moving(s) -> list:
-    """The rows whose parameter moves Δ (a site amount that no exchange touches does not)."""
-    tol = 1e-9 * max(abs(s.delta), max((r.swing for r in s.rows), default=0.0), 1e-300)
-    return [r for r in s.rows if r.swing > tol]
-
-
 def _fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
 def _shown(ctx: cm.Context):
-    return [s for s in ctx.results.sensitivity if ctx.covered(s.method) and _moving(s)]
+    return [s for s in ctx.results.sensitivity if ctx.covered(s.method) and s.moving_rows()]
 
 
 def applies(ctx: cm.Context) -> bool:
@@ -44,7 +38,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     first_s = shown[0]
     labels = dict(zip(ctx.results.methods, cm.short_labels(ctx.results.methods)))
     label = labels.get(first_s.method, method_label(first_s.method))
-    moving = _moving(first_s)
+    moving = first_s.moving_rows()
     bars = moving[:MAX_BARS]
     sh.title(f"Sensitivity of Δ: {label} [{first_s.unit}/year]",
              "One at a time: each parameter moved to the 2.5 and 97.5 % quantiles of its "
@@ -80,7 +74,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
 
     for s in shown:
         shares = {g.parameter: g.s1 for g in s.global_shares}
-        moving = _moving(s)
+        moving = s.moving_rows()
         rows = moving[:MAX_ROWS]
         still = len(s.rows) - len(moving)
         sh.section(f"{labels.get(s.method, method_label(s.method))} [{s.unit}/year]: "
