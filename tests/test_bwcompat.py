@@ -73,3 +73,49 @@ def test_lean_multilca_gives_bw2calc_scores(bw_project):
     for k, v in ref.scores.items():
         assert lean.scores[k] == pytest.approx(v, rel=1e-12, abs=1e-15)
     assert set(lean.inventories) == set(keep)
+
+
+_IMPORT_PROBE = """
+import json, os, sys
+if os.environ.get("PROBE_ECOLCA") == "1":
+    import ecolca
+import bw2data
+from bw2parameters import PintWrapper
+kg = str(PintWrapper.to_unit("kg"))
+report = {"bw2io": "bw2io" in sys.modules,
+          # type() does not run a deferred module (any attribute access would)
+          "multifunctional_ran": type(sys.modules["multifunctional"]).__name__ != "_LazyModule",
+          "kg": kg}
+from bw2data.subclass_mapping import DATABASE_BACKEND_MAPPING as D
+report["backend"] = D["multifunctional"]("probe-db").__class__.__name__
+report["bw2io_after_use"] = "bw2io" in sys.modules
+print(json.dumps(report))
+"""
+
+
+def _probe(tmp_path, with_ecolca: bool) -> dict:
+    import json
+
+    env = dict(os.environ, BRIGHTWAY_DIR=str(tmp_path / "bw"), BRIGHTWAY2_DIR=str(tmp_path / "bw"),
+               PROBE_ECOLCA="1" if with_ecolca else "0")
+    (tmp_path / "bw").mkdir(exist_ok=True)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent / "src")
+    env.pop("ECOLCA_EAGER_BRIGHTWAY", None)
+    out = subprocess.run([sys.executable, "-c", _IMPORT_PROBE], capture_output=True, text=True,
+                         env=env, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_plain_bw2data_import_pulls_in_bw2io_and_ecolca_defers_it(tmp_path):
+    """The problem: `import bw2data` (4.8) runs `multifunctional`, which imports all of bw2io,
+    on every start. With ecolca imported first, multifunctional waits until it is used, and
+    then works: its backend resolves to its own database class (and bw2io comes in with it).
+    bw2parameters' unit registry (built from pint's cache) still reads units."""
+    plain = _probe(tmp_path, with_ecolca=False)
+    assert plain["bw2io"] is True and plain["multifunctional_ran"] is True
+    light = _probe(tmp_path, with_ecolca=True)
+    assert light["bw2io"] is False and light["multifunctional_ran"] is False
+    assert light["backend"] == plain["backend"] == "MultifunctionalDatabase"
+    assert light["bw2io_after_use"] is True
+    assert light["kg"] == plain["kg"] == "kilogram"
+    assert (tmp_path / "bw" / "ecolca-cache" / "pint").is_dir()

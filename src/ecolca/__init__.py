@@ -7,5 +7,7 @@ code (:mod:`ecolca.lca`, :mod:`ecolca.setup`) import no Qt; the desktop app is a
 __version__ = "0.1.0"
 
 from ecolca.bwcompat import configure_environment as _configure_environment  # noqa: E402
+from ecolca.bwcompat import lighten_brightway_imports as _lighten  # noqa: E402
 
 _configure_environment()
+_lighten()

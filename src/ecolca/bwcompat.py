@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import warnings
 import zipfile
 from pathlib import Path
@@ -53,6 +54,126 @@ def configure_environment() -> Path | None:
                              f"{exc.strerror or exc}" + (f" ('{exc.filename}')" if exc.filename
                                                          and str(exc.filename) != str(folder) else ""))
     return folder
+
+
+# ---- bw2data's import cost ---------------------------------------------------------------
+# `import bw2data` (4.8) also (a) imports `multifunctional`, which imports all of bw2io, only so
+# that it can register a database backend, and (b) builds a pint UnitRegistry for bw2parameters
+# by parsing pint's definition files. Together they are about half of bw2data's import time,
+# paid by every `ecolca run` although neither is used unless a project holds a multifunctional
+# database or parameters are evaluated. tests/test_bwcompat.py shows both and checks the remedy.
+#
+# Remedy, installed at `import ecolca` (set ECOLCA_EAGER_BRIGHTWAY=1 to switch it off):
+# (a) `multifunctional` is imported lazily (importlib.util.LazyLoader): it runs on first use,
+#     and its backend and node-class entries point to small functions that load it first.
+#     `project.activate` loads it at once when the project has a multifunctional database.
+# (b) bw2parameters' UnitRegistry is built with pint's own on-disk cache of parsed definitions
+#     (``cache_folder``), kept beside the Brightway folder (``ecolca-cache/pint``).
+
+def _pint_cache_folder() -> Path | None:
+    base = os.environ.get("BRIGHTWAY2_DIR")
+    if not base:
+        try:
+            import platformdirs
+
+            return Path(platformdirs.user_cache_dir("ecolca")) / "pint"
+        except Exception:  # noqa: BLE001 - no cache is fine
+            return None
+    return Path(base) / "ecolca-cache" / "pint"
+
+
+def _load_multifunctional():
+    import importlib
+
+    mod = importlib.import_module("multifunctional")
+    getattr(mod, "MultifunctionalDatabase")  # runs the deferred module: it registers itself
+    return mod
+
+
+def _lazy_backend(name):
+    return _load_multifunctional().MultifunctionalDatabase(name)
+
+
+def _lazy_node_class(*args, **kwargs):
+    return _load_multifunctional().multifunctional_node_dispatcher(*args, **kwargs)
+
+
+class _LighterImports:
+    """A meta-path finder for the two modules above; it removes itself once both are done."""
+
+    def __init__(self):
+        self.pending = {"multifunctional", "bw2parameters.pint"}
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname not in self.pending:
+            return None
+        import importlib.machinery
+        import importlib.util
+
+        self.pending.discard(fullname)
+        if not self.pending and self in sys.meta_path:
+            sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        if fullname == "multifunctional":
+            try:
+                from bw2data.subclass_mapping import (DATABASE_BACKEND_MAPPING,
+                                                      NODE_PROCESS_CLASS_MAPPING)
+            except ImportError:
+                return spec
+            DATABASE_BACKEND_MAPPING.setdefault("multifunctional", _lazy_backend)
+            NODE_PROCESS_CLASS_MAPPING.setdefault("multifunctional", _lazy_node_class)
+            spec.loader = importlib.util.LazyLoader(spec.loader)
+        else:
+            spec.loader = _CachedRegistryLoader(spec.loader)
+        return spec
+
+
+class _CachedRegistryLoader:
+    """Runs bw2parameters.pint with ``pint.UnitRegistry`` defaulting to a cache folder."""
+
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        import functools
+
+        import pint
+
+        folder = _pint_cache_folder()
+        original = pint.UnitRegistry
+        if folder is not None:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                pint.UnitRegistry = functools.partial(original, cache_folder=str(folder))
+            except OSError:
+                folder = None
+        try:
+            self.loader.exec_module(module)
+        finally:
+            pint.UnitRegistry = original
+
+
+def lighten_brightway_imports() -> bool:
+    """Install the remedy above (once, and only before bw2data is imported)."""
+    if os.environ.get("ECOLCA_EAGER_BRIGHTWAY") == "1" or "bw2data" in sys.modules:
+        return False
+    if not any(isinstance(f, _LighterImports) for f in sys.meta_path):
+        sys.meta_path.insert(0, _LighterImports())
+    return True
+
+
+def load_multifunctional_if_used() -> None:
+    """Run the deferred `multifunctional` when the current project has a database of its
+    backend (its node types must be known before any of its nodes is read)."""
+    import bw2data as bd
+
+    if any(md.get("backend") == "multifunctional" for md in bd.databases.values()):
+        _load_multifunctional()
 
 
 def check_environment() -> None:

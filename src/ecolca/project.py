@@ -38,6 +38,7 @@ def activate(name: str | None = None, create: bool = False) -> str:
                          f"{'' if name == DEFAULT_PROJECT else ' --project ' + name}` first")
     if bd.projects.current != name:
         bd.projects.set_current(name)
+        bwcompat.load_multifunctional_if_used()
     return name
 
 
