@@ -17,6 +17,7 @@ from ecolca.model import Uncertainty
 from conftest import PROJECT
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
+EF_GWP = ("EF v3.1", "climate change", "global warming potential (GWP100)")
 
 
 class _Naive:
@@ -299,6 +300,31 @@ def test_one_at_a_time_rows_checked_by_hand(gypsum):
             assert (r.low, r.high) == pytest.approx((0.9 * e.substitution_ratio, 1.1 * e.substitution_ratio))
 
 
+def test_top_rows_are_the_head_of_the_full_ranking_and_json_lists_at_most_n(gypsum):
+    """A large park has tens of thousands of parameters: ``top(n)`` builds only the n largest
+    swings (vectorised), and they are exactly the first n of the full ranking; the JSON lists
+    at most the rows asked for and says how many parameters there are."""
+    from ecolca.lca.sensitivity import one_at_a_time
+
+    sc, res = gypsum
+    ev = []
+    lca.compare(sc, project=PROJECT, keep=ev)
+    ev = ev[0]
+    fresh = one_at_a_time(ev.table, ev.solved.scores, ev.methods, ev.units)
+    for s_lazy, s_full in zip(fresh, res.sensitivity):
+        head = s_lazy.top(3)  # made before (and without) the full list
+        assert s_lazy._rows is None
+        full = s_full.rows
+        assert [r.swing for r in head] == pytest.approx([r.swing for r in full[:3]], rel=1e-12)
+        assert s_lazy.n_parameters == len(full)
+    doc = res.to_json_dict(sensitivity_rows=2)
+    for x in doc["sensitivity"]:
+        assert len(x["one_at_a_time"]) <= 2
+        assert x["parameters"] == len(res.sensitivity[0].rows)
+    every = res.to_json_dict(sensitivity_rows=None)["sensitivity"]
+    assert max(len(x["one_at_a_time"]) for x in every) > 2
+
+
 def test_break_even_ratio_zeroes_the_exchange(gypsum):
     """r* of ash → cement lies between 0 and its r; gypsum → boards has r* < 0: avoiding the
     landfill alone already lowers the impact, at any r ≥ 0."""
@@ -391,3 +417,38 @@ def test_unit_scores_are_cached_and_a_changed_database_invalidates_them(bw_proje
         assert not cache.lookup([("cache-probe", "a")], [GWP])[1].any()
     finally:
         del bd.databases["cache-probe"]
+
+
+def test_an_unchanged_run_reuses_its_solve_and_any_change_solves_again(bw_project):
+    """A repeated run of an unchanged scenario on unchanged databases and methods reuses the last
+    solve (same numbers, said in the metadata); a changed scenario, a changed background state
+    or another method set solves again."""
+    import bw2data as bd
+
+    sc = examples.load("gypsum-ash")
+    first = lca.compare(sc, project=PROJECT, methods=[GWP])
+    again = lca.compare(sc, project=PROJECT, methods=[GWP])
+    assert again.metadata["solve"]["reused"] is True
+    assert again.metadata["solve"]["computed"] == first.metadata["solve"]["computed"]
+    assert again.impact(GWP).linear == first.impact(GWP).linear
+    assert again.impact(GWP).symbiotic == first.impact(GWP).symbiotic
+    for p in again.exchanges.PARTS:
+        assert np.array_equal(again.exchanges.parts[p], first.exchanges.parts[p])
+
+    other = copy.deepcopy(sc)
+    other.exchanges[0].amount *= 0.5
+    changed = lca.compare(other, project=PROJECT, methods=[GWP])
+    assert changed.metadata["solve"]["reused"] is False
+
+    two = lca.compare(sc, project=PROJECT, methods=[GWP, EF_GWP])
+    assert two.metadata["solve"]["reused"] is False
+
+    md = bd.databases[sc.background_database]
+    saved = md.get("modified")
+    try:  # what a rewrite of the background does to its fingerprint (lca/cache.py)
+        md["modified"] = "2000-01-01T00:00:00"
+        bd.databases.flush()
+        assert lca.compare(sc, project=PROJECT, methods=[GWP]).metadata["solve"]["reused"] is False
+    finally:
+        md["modified"] = saved
+        bd.databases.flush()

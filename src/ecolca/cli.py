@@ -75,8 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--dask", metavar="ADDRESS",
                    help="Monte Carlo: run the chunks on this Dask scheduler (e.g. "
                         "tcp://host:8786; needs ecolca[cluster] and a shared Brightway folder)")
-    r.add_argument("--sensitivity", type=int, default=3, metavar="N",
-                   help="list the N parameters that move Δ most, per method (default 3; 0: none)")
+    r.add_argument("--sensitivity", type=_rows_arg, default=_DEFAULT, metavar="N|all",
+                   help="list the N parameters that move Δ most, per method (default 3 in the "
+                        "summary, 50 in --json; 0: none; all: every one)")
     r.add_argument("--key", choices=["physical", "50/50", "economic", "receiver", "supplier"],
                    help="attribution key for per-site figures (default: the scenario's)")
 
@@ -231,23 +232,40 @@ def _print_summary(res, top: int = 3) -> None:
     _print_sensitivity(res, top, out)
 
 
-def _print_sensitivity(res, top: int, out) -> None:
+_DEFAULT = -1  # --sensitivity not given
+
+
+def _rows_arg(text: str) -> int | None:
+    """``--sensitivity``: a whole number ≥ 0, or 'all' (None)."""
+    if text.strip().lower() == "all":
+        return None
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number or 'all', got {text!r}")
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0 or 'all', got {n}")
+    return n
+
+
+def _print_sensitivity(res, top: int | None, out) -> None:
     """The parameters that move Δ most, per covered method (one at a time), with their share of
     Δ's variance after a Monte Carlo run."""
     from ecolca.lca.run import CONSISTENCY_FLOOR
 
-    if top <= 0 or not res.sensitivity:
+    if top == 0 or not res.sensitivity:
         return
     out("Sensitivity (one at a time; Δ at the low and high end of each range; docs/engine.md):")
     for s in res.sensitivity:
-        if not res.impact(s.method).covered or not s.rows:
+        rows = s.top(top)
+        if not res.impact(s.method).covered or not rows:
             continue
-        if max(abs(s.delta), s.rows[0].swing) <= CONSISTENCY_FLOOR:  # solver noise
+        if max(abs(s.delta), rows[0].swing) <= CONSISTENCY_FLOOR:  # solver noise
             out(f"  {' | '.join(s.method)} [{s.unit}]: Δ 0, no parameter moves it")
             continue
         shares = {g.parameter: g.s1 for g in s.global_shares}
         out(f"  {' | '.join(s.method)} [{s.unit}], Δ {_fmt(s.delta)}")
-        for r in s.rows[:top]:
+        for r in rows:
             share = f", S1 {max(shares[r.parameter], 0.0):.2f}" if r.parameter in shares else ""
             out(f"    {safe_text(r.parameter, newlines=False)}: {_fmt(r.low)}–{_fmt(r.high)} "
                 f"({r.basis}{share}) → Δ {_fmt(r.delta_low)} … {_fmt(r.delta_high)}")
@@ -391,14 +409,17 @@ def cmd_run(a) -> int:
                 if _JSON_C1_RE.search(text) else text
 
         buf: list[str] = []
-        for chunk in res.json_chunks(dumps):  # streamed: never the whole document at once
+        from ecolca.results import SENSITIVITY_ROWS
+
+        rows = SENSITIVITY_ROWS if a.sensitivity == _DEFAULT else a.sensitivity
+        for chunk in res.json_chunks(dumps, rows):  # streamed: never the whole document at once
             buf.append(chunk)
             if len(buf) >= 256:
                 _STDOUT.write("".join(buf))
                 buf.clear()
         _STDOUT.write("".join(buf) + "\n")
     else:
-        _print_summary(res, a.sensitivity)
+        _print_summary(res, 3 if a.sensitivity == _DEFAULT else a.sensitivity)
     return EXIT_OK
 
 

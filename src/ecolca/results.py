@@ -297,6 +297,10 @@ class UncertaintyResult:
     standard_error: dict[str, float] = field(default_factory=dict)  # of the mean Δ and P(Δ<0)
 
 
+# one-at-a-time rows per method in the JSON output unless asked otherwise (`--sensitivity`)
+SENSITIVITY_ROWS = 50
+
+
 @dataclass
 class SensitivityRow:
     """One parameter moved across its range, the others at their values (one at a time)."""
@@ -334,24 +338,37 @@ class Sensitivity:
     def __init__(self, method: tuple[str, ...], unit: str, delta: float,
                  rows: list[SensitivityRow] | None = None,
                  global_shares: list[GlobalShare] | None = None, global_note: str = "",
-                 make_rows=None):
+                 make_rows=None, n_parameters: int | None = None):
         self.method, self.unit, self.delta = tuple(method), unit, delta
         self._rows = rows
-        self._make = make_rows
+        self._make = make_rows  # make_rows(limit) -> the ``limit`` largest swings (all: None)
+        self.n_parameters = len(rows) if rows is not None else (n_parameters or 0)
         self.global_shares = global_shares or []
         self.global_note = global_note
 
     @property
     def rows(self) -> list[SensitivityRow]:
+        """Every parameter a term depends on, largest swing first."""
         if self._rows is None:
-            self._rows = self._make() if self._make else []
+            self._rows = self._make(None) if self._make else []
         return self._rows
 
-    def moving_rows(self) -> list[SensitivityRow]:
+    def top(self, n: int | None) -> list[SensitivityRow]:
+        """The ``n`` rows of largest swing (all when ``n`` is None), without building the others
+        (a 3,000-site park has tens of thousands of parameters)."""
+        if n is None or self._rows is not None or self._make is None:
+            return self.rows if n is None else self.rows[:n]
+        return self._make(n)
+
+    def _tolerance(self, largest: float) -> float:
+        return 1e-9 * max(abs(self.delta), largest, 1e-300)
+
+    def moving_rows(self, n: int | None = None) -> list[SensitivityRow]:
         """The rows whose parameter moves Δ (a site amount that no exchange touches counts in L
-        and S alike and does not)."""
-        tol = 1e-9 * max(abs(self.delta), max((r.swing for r in self.rows), default=0.0), 1e-300)
-        return [r for r in self.rows if r.swing > tol]
+        and S alike and does not); at most ``n`` of them, largest swing first."""
+        rows = self.top(n)
+        tol = self._tolerance(rows[0].swing if rows else 0.0)
+        return [r for r in rows if r.swing > tol]
 
     def __repr__(self) -> str:
         return f"Sensitivity({self.method!r}, delta={self.delta!r})"
@@ -419,6 +436,18 @@ class Results:
         """Share of the exchanges' contributions that rests on assumed amounts q:
         Σ|Δ_e| over exchanges with an assumed q / Σ|Δ_e| over all exchanges (None without
         exchanges or contributions)."""
+        t = self.exchanges
+        if isinstance(t, ExchangeTable):  # arrays: no row objects (a large park has thousands)
+            j = t._m.get(tuple(method))
+            if j is None or not len(t.ids):
+                return None
+            tot = np.abs(sum(t.parts[p][:, j] for p in t.PARTS))
+            s = float(tot.sum())
+            if s == 0:
+                return None
+            assumed = set(self.assumed_exchanges)
+            mask = np.array([i in assumed for i in t.ids], dtype=bool)
+            return float(tot[mask].sum()) / s
         parts = self.exchange_parts(method)
         total = sum(abs(p.total) for p in parts)
         if not parts or total == 0:
@@ -486,11 +515,11 @@ class Results:
             yield {"site": sid, "name": t.names[i], "linear": t.linear[i].tolist(),
                    "symbiotic": {k: t.symbiotic[k][i].tolist() for k in t.keys}}
 
-    def json_chunks(self, dumps):
+    def json_chunks(self, dumps, sensitivity_rows: int | None = SENSITIVITY_ROWS):
         """The JSON document of :meth:`to_json_dict` as text chunks, ``dumps`` encoding each
         value: the per-exchange and per-site rows are encoded one at a time from the result
         arrays, so a large park never holds the whole document in memory."""
-        doc = self.to_json_dict(rows=False)
+        doc = self.to_json_dict(rows=False, sensitivity_rows=sensitivity_rows)
         yield "{"
         for n, (k, v) in enumerate(doc.items()):
             yield ("," if n else "") + dumps(k) + ":"
@@ -523,10 +552,12 @@ class Results:
             row["symbiotic"][r.key][j] = r.symbiotic
         return list(rows.values())
 
-    def to_json_dict(self, rows: bool = True) -> dict[str, Any]:
+    def to_json_dict(self, rows: bool = True, sensitivity_rows: int | None = SENSITIVITY_ROWS
+                     ) -> dict[str, Any]:
         """All results as JSON-ready data; layout documented in docs/json-output.md. With
         ``rows=False`` the "exchanges" and "sites" lists are left empty (see
-        :meth:`json_chunks`)."""
+        :meth:`json_chunks`). ``sensitivity_rows``: the parameters listed per method under
+        "one_at_a_time" (largest swing first; None: every parameter that moves Δ)."""
         def num(x: float | None) -> float | None:
             return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
@@ -587,11 +618,12 @@ class Results:
             ],
             "sensitivity": [
                 {"method": list(x.method), "unit": x.unit, "delta": x.delta,
+                 "parameters": x.n_parameters,
                  "one_at_a_time": [
                      {"parameter": r.parameter, "item": r.item, "field": r.field,
                       "value": r.value, "low": r.low, "high": r.high, "basis": r.basis,
                       "delta_low": r.delta_low, "delta_high": r.delta_high}
-                     for r in x.rows],
+                     for r in x.moving_rows(sensitivity_rows)],
                  "variance_shares": [{"parameter": g.parameter, "s1": num(g.s1),
                                       "s1_conf": num(g.s1_conf)} for g in x.global_shares],
                  "variance_shares_note": x.global_note}

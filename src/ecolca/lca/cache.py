@@ -12,6 +12,7 @@ The app's live results and the synergy finder read scores from here without a so
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -114,3 +115,76 @@ def lookup(keys: list[tuple[str, str]], methods: list[tuple[str, ...]]
     finally:
         con.close()
     return out, found
+
+
+# ---- whole solves of a foreground database ------------------------------------------------
+# A run of an unchanged scenario on unchanged databases and methods solves exactly what the last
+# run solved. The solve's numbers (unit scores, direct-emission factors, key-flow inventories,
+# coverage, the foreground's L and S) are kept per foreground database in
+# ``ecolca-cache/solved/``, under a key made of the foreground's content digest, the state of
+# every database it depends on (itself included), each method's state, the term table's nodes
+# and ecolca's version. Any change of those is a different key: the record is never read again
+# and the next store for that foreground replaces it.
+
+SOLVED_FORMAT = 1
+
+
+def solved_key(foreground: str, table_keys, methods) -> str | None:
+    """The record key of a solve of ``foreground`` for ``table_keys`` and ``methods``; None when
+    the foreground has no content digest (it was not written by ecolca)."""
+    import bw2data as bd
+
+    from ecolca import __version__
+
+    md = bd.databases.get(foreground) if foreground in bd.databases else None
+    if not md or not md.get("ecolca_digest"):
+        return None
+    h = hashlib.sha256()
+    h.update(repr((SOLVED_FORMAT, __version__, foreground, md["ecolca_digest"],
+                   database_state(foreground), [method_state(m) for m in methods],
+                   [tuple(m) for m in methods], [tuple(k) for k in table_keys])).encode())
+    return h.hexdigest()[:40]
+
+
+def _solved_file(foreground: str) -> Path:
+    import bw2data as bd
+
+    folder = Path(bd.projects.dir) / "ecolca-cache" / "solved"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / (hashlib.sha256(foreground.encode()).hexdigest()[:24] + ".pickle")
+
+
+def load_solved(foreground: str, key: str | None):
+    """The Solved record stored under ``key``, or None."""
+    import pickle
+
+    if key is None:
+        return None
+    try:
+        with open(_solved_file(foreground), "rb") as fh:
+            record = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("key") != key:
+        return None
+    return record.get("solved")
+
+
+def store_solved(foreground: str, key: str | None, solved) -> None:
+    """Keep ``solved`` under ``key`` (one record per foreground database; written atomically)."""
+    import os
+    import pickle
+    import tempfile
+
+    if key is None:
+        return
+    path = _solved_file(foreground)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump({"key": key, "solved": solved}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

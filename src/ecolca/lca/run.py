@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import math
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -250,8 +251,9 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
         say(f"Calculating {2 + table.n_background} demands × {len(methods)} methods "
             "(one factorisation)", 0.25)
         t0 = time.perf_counter()
-        solved = solve(table, lookup, methods, fg.ids)
+        solved, reused = _solve_or_reuse(table, lookup, methods, fg)
         timings["lca"] = time.perf_counter() - t0
+        timings["solve_reused"] = reused
     if stop():
         raise Cancelled()
     say("Collecting results", 0.7)
@@ -259,6 +261,11 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     ev = Evaluation(lookup, methods, [munits[m] for m in methods], solved, table, list(table.keys))
     results = evaluate(sc, ev, table)
     results.metadata = _metadata(sc, fg, methods, 0, 0)
+    results.metadata["solve"] = {
+        "computed": solved.computed, "reused": reused,
+        "note": ("the scenario, its foreground database, every database it depends on and the "
+                 "methods are unchanged since that solve, so its numbers were reused "
+                 "(docs/engine.md, 'Reused solves')") if reused else "solved in this run"}
     results.metadata["consistency"] = _consistency(table, solved, results)
     if solved.notes:
         results.metadata["notes"] = solved.notes
@@ -287,6 +294,26 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     return results
 
 
+def _solve_or_reuse(table: TermTable, lookup, methods, fg: Foreground) -> tuple[Solved, bool]:
+    """The solve of this foreground for these methods: the stored one when nothing it depends on
+    has changed (lca/cache.py, "whole solves"), else a new one, stored for the next run."""
+    from ecolca.lca import cache
+
+    try:
+        key = cache.solved_key(fg.database, table.keys, methods)
+        stored = cache.load_solved(fg.database, key)
+    except (OSError, sqlite3.Error):
+        key, stored = None, None
+    if stored is not None and stored.scores.shape == (len(table.keys), len(methods)):
+        return stored, True
+    solved = solve(table, lookup, methods, fg.ids)
+    try:  # a failure to keep it costs the next run its speed, nothing else
+        cache.store_solved(fg.database, key, solved)
+    except OSError:
+        pass
+    return solved, False
+
+
 def _uncertainty_results(draws, methods, units, seed) -> list[UncertaintyResult]:
     out = []
     d = draws.symbiotic - draws.linear
@@ -301,7 +328,8 @@ def _uncertainty_results(draws, methods, units, seed) -> list[UncertaintyResult]
 
 
 def _metadata(sc: Scenario, fg: Foreground, methods, iterations: int, seed: int) -> dict:
-    import bw2calc
+    import importlib.metadata
+
     import bw2data as bd
 
     dbs = {}
@@ -318,7 +346,7 @@ def _metadata(sc: Scenario, fg: Foreground, methods, iterations: int, seed: int)
         "background_database": sc.background_database,
         "databases": dbs,
         "bw2data_version": ".".join(map(str, bd.__version__)) if isinstance(bd.__version__, tuple) else str(bd.__version__),
-        "bw2calc_version": ".".join(map(str, bw2calc.__version__)) if isinstance(bw2calc.__version__, tuple) else str(bw2calc.__version__),
+        "bw2calc_version": importlib.metadata.version("bw2calc"),
         "lcia_methods": [" | ".join(m) for m in methods],
         "lcia_methods_source": "bw2io bundled LCIA data (ecoinvent 3.9 LCIA implementation)",
         "attribution_key": sc.attribution_key,

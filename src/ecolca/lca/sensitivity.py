@@ -46,27 +46,44 @@ def one_at_a_time(table: TermTable, scores: np.ndarray, methods, units) -> list[
         o1, o2 = table.p[m, (s + 1) % 3], table.p[m, (s + 2) % 3]
         per_unit = table.const[m] * P[o1] * P[o2]
         np.add.at(slope, idx[m], per_unit[:, None] * scores[table.key[m]])
+    used_list = used.tolist()
     cache: dict = {}
 
     def ranges():
+        """(lo, hi, basis) over the used parameters, made once for every method."""
         if "r" not in cache:
-            cache["r"] = [uncertainty_range(table.params[i]) for i in used.tolist()]
+            rs = [uncertainty_range(table.params[i]) for i in used_list]
+            cache["r"] = (np.array([r[0] for r in rs], dtype=float),
+                          np.array([r[1] for r in rs], dtype=float), [r[2] for r in rs])
         return cache["r"]
 
     def maker(j):
-        def make():
+        def make(limit: int | None = None) -> list[SensitivityRow]:
+            """The ``limit`` rows of largest swing (all when None), largest first: the swings
+            are computed as arrays, and only the rows asked for are built."""
+            if not used_list:
+                return []
+            lo, hi, basis = ranges()
+            sl = slope[used, j]
+            d_lo = delta[j] + sl * (lo - v[used])
+            d_hi = delta[j] + sl * (hi - v[used])
+            swing = np.abs(d_hi - d_lo)
+            if limit is not None and limit < len(swing):
+                pick = np.argpartition(-swing, limit)[:limit]
+            else:
+                pick = np.arange(len(swing))
+            pick = pick[np.argsort(-swing[pick], kind="stable")]
             rows = []
-            for c, i in enumerate(used.tolist()):
-                p = table.params[i]
-                lo, hi, basis = ranges()[c]
-                rows.append(SensitivityRow(p.label, p.item, p.field, p.value, lo, hi, basis,
-                                           float(delta[j] + slope[i, j] * (lo - v[i])),
-                                           float(delta[j] + slope[i, j] * (hi - v[i]))))
-            rows.sort(key=lambda r: -r.swing)
+            for c in pick.tolist():
+                p = table.params[used_list[c]]
+                rows.append(SensitivityRow(p.label, p.item, p.field, p.value, float(lo[c]),
+                                           float(hi[c]), basis[c], float(d_lo[c]),
+                                           float(d_hi[c])))
             return rows
         return make
 
-    return [Sensitivity(tuple(m), units[j], float(delta[j]), make_rows=maker(j))
+    return [Sensitivity(tuple(m), units[j], float(delta[j]), make_rows=maker(j),
+                        n_parameters=len(used_list))
             for j, m in enumerate(methods)]
 
 

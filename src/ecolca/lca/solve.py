@@ -10,6 +10,7 @@ factorised once. Unit scores are cached per background state and method in the p
 
 from __future__ import annotations
 
+import datetime as _dt
 import sqlite3
 import warnings
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class Solved:
     coverage: dict = field(default_factory=dict)
     foreground: dict = field(default_factory=dict)  # {"linear": (n_methods,), "symbiotic": …}
     notes: list[str] = field(default_factory=list)
+    computed: str = ""              # when the solve ran (ISO time); a reused solve keeps it
 
 
 def solve(table: TermTable, lookup: _Lookup, methods: list[tuple[str, ...]],
@@ -103,7 +105,8 @@ def solve(table: TermTable, lookup: _Lookup, methods: list[tuple[str, ...]],
         cache.store(list(bg_keys), methods, U[:len(bg_keys)])
     except (OSError, sqlite3.Error):
         pass
-    out = Solved(methods, U, inv, notes=notes)
+    out = Solved(methods, U, inv, notes=notes,
+                 computed=_dt.datetime.now().astimezone().isoformat(timespec="seconds"))
     if fg_ids is not None:
         out.foreground = {c: np.array([sc[(m, c)] for m in methods]) for c in ("linear", "symbiotic")}
         out.coverage = _coverage(mlca, methods, set(fg_ids.values()), bg_keys, lookup)
