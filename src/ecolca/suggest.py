@@ -44,7 +44,7 @@ GRID_WORLD = "elec-grid-world"
 CIRCUITY = 1.2
 CIRCUITY_SOURCE = ("Newell (1980), network distance about 1.2 × the straight-line distance; "
                    "O'Sullivan (1996) 1.21-1.23; as summarised in Wikibooks, 'Transportation "
-                   "Geography and Network Science/Circuity'")
+                   "Geography and Network Science/Circuity', section 'Evidence'")
 # Used only when the sites have no coordinates and no --distance-km is given: an assumption, not
 # a sourced figure; every candidate then carries a warning and its break-even distance.
 DEFAULT_DISTANCE_KM = 50.0
