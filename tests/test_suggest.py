@@ -99,7 +99,8 @@ def test_gypsum_ash_suggestion_checked_by_hand(bw_project):
     """gypsum-ash takes all its FGD gypsum already; 10,000 t of fly ash are left and the cement
     plant still buys clinker: the finder proposes fly ash → clinker for them. Its Δ is worked out
     here from the unit scores the cache holds: Δ = −q·(1000·c(landfill) + 25·c(lorry))
-    − r·q·1000·c(clinker) + q·d·c(lorry)."""
+    − r·q·1000·c(clinker) + q·d·c(lorry) + q·Σa·c(processing), the last term 0 (the row
+    has no processing)."""
     from ecolca import examples
     from ecolca.lca import cache
     from ecolca.suggest import suggest
@@ -127,6 +128,8 @@ def test_gypsum_ash_suggestion_checked_by_hand(bw_project):
         assert c.delta[j] == pytest.approx(by_hand, rel=1e-9, abs=1e-9)
         assert c.parts["avoided_fate"][j] == pytest.approx(fate, rel=1e-9, abs=1e-9)
         assert c.parts["transport"][j] == pytest.approx(transport, rel=1e-9, abs=1e-9)
+        assert c.parts["avoided_supply"][j] == pytest.approx(supply, rel=1e-9, abs=1e-9)
+        assert c.parts["processing"][j] == 0  # the row has no processing (no sourced figure)
         if c_lorry > 0:  # break-even: the distance at which transport eats the benefit
             assert c.break_even_km[j] == pytest.approx(-(fate + supply) / (q_expected * c_lorry), rel=1e-9)
     # money: avoided disposal fee + avoided clinker purchase, per year
@@ -264,3 +267,22 @@ def test_every_example_gets_suggestions_or_says_why(bw_project):
         assert s.candidates, name
         for c in s.candidates:
             assert c.row.source and all(math.isfinite(x) for x in c.delta), name
+
+
+def test_spent_grain_and_co2_have_no_row_because_ecolca_open_has_no_such_supply():
+    """docs/suggest.md leaves spent grain → feed and CO2 → uses out: ecolca-open has no feed
+    activity and no activity that supplies CO2. If one is added, this fails: add the row."""
+    import glob
+    import re
+
+    names = []
+    for f in glob.glob(str(databases_dir() / "ecolca-open" / "processes_*.csv")):
+        with open(f, newline="", encoding="utf-8") as fh:
+            names += [(r["code"], r["name"], r["reference_product"]) for r in csv.DictReader(fh)]
+    feed = re.compile(r"\bfeed\b|barley|soy|maize|corn|wheat|fodder", re.I)
+    co2 = re.compile(r"carbon dioxide|\bco2\b", re.I)
+    assert not [n for n in names if feed.search(" ".join(n))]
+    # the only CO2 activity is the release of plastic carbon (an emission), not a CO2 supply
+    assert [n[0] for n in names if co2.search(n[2])] in ([], ["kaw-plastic-carbon-release"])
+    rows = {r["id"] for r in _table_rows()}
+    assert not any("grain" in r or "co2" in r for r in rows)

@@ -44,7 +44,7 @@ GRID_WORLD = "elec-grid-world"
 CIRCUITY = 1.2
 CIRCUITY_SOURCE = ("Newell (1980), network distance about 1.2 × the straight-line distance; "
                    "O'Sullivan (1996) 1.21-1.23; as summarised in Wikibooks, 'Transportation "
-                   "Geography and Network Science/Circuity'")
+                   "Geography and Network Science/Circuity', section 'Evidence'")
 # Used only when the sites have no coordinates and no --distance-km is given: an assumption, not
 # a sourced figure; every candidate then carries a warning and its break-even distance.
 DEFAULT_DISTANCE_KM = 50.0
@@ -315,6 +315,7 @@ def candidates(sc: Scenario, rows: tuple[Row, ...], user_km: float | None,
     supplies = [(s, f) for s, f in sc.iter_flows() if f.kind == "supply" and f.amount > 0]
     skipped: list[str] = []
     out: list[Candidate] = []
+    ids = {e.id for e in sc.exchanges}  # a candidate's id never repeats an exchange's
     # per row: matching residues and supplies (matching is per flow, pairing per site pair)
     considered = 0
     for row in rows:
@@ -342,12 +343,17 @@ def candidates(sc: Scenario, rows: tuple[Row, ...], user_km: float | None,
                     continue
                 q = min(available, need / r)
                 out.append(_candidate(sc, row, a, res, b, sup, q, r, available, need, user_km,
-                                      open_codes, existing.get((a.id, res.id, b.id, sup.id))))
+                                      open_codes, existing.get((a.id, res.id, b.id, sup.id)),
+                                      ids))
     return out, skipped, considered
 
 
-def _candidate(sc, row, a, res, b, sup, q, r, available, need, user_km, open_codes, extends):
-    cid = f"suggest-{row.id}-{a.id}-{res.id}-{b.id}-{sup.id}"
+def _candidate(sc, row, a, res, b, sup, q, r, available, need, user_km, open_codes, extends,
+               ids=frozenset()):
+    cid = base = f"suggest-{row.id}-{a.id}-{res.id}-{b.id}-{sup.id}"
+    n = 2
+    while cid in ids:  # accepted once already (e.g. for part of the residue): a new id
+        cid, n = f"{base}-{n}", n + 1
     assumptions = [row.assumes] if row.assumes else []
     warnings: list[str] = []
     transport: list[Transport] = []

@@ -65,6 +65,7 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self.results_revision = -1
         self._results_scenario = None  # the scenario the results were computed from
         self.job = None
+        self.suggestions = None  # the Suggestions panel, made when first opened
         self.recovery_id = uuid.uuid4().hex[:12]
         self.catalog = Catalog(self._load_catalog)
         self._build_ui()
@@ -163,6 +164,8 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self._results_scenario = None
         self._evaluation = None
         self.results_view.set_results(None)
+        if self.suggestions is not None:
+            self.suggestions.doc_changed()
         self._update_title()
         self._update_status()
         QTimer.singleShot(0, self.view, self.view.fit)
@@ -171,6 +174,8 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self.scene.sync(self.doc.scenario)
         self.properties.refresh()
         self.problems.schedule(self.doc.scenario)
+        if self.suggestions is not None:
+            self.suggestions.doc_changed()
         self._check_results_current()
         self._update_title()
 

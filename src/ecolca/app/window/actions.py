@@ -90,6 +90,10 @@ class WindowActions:
         self.act_cancel.setEnabled(False)
         self.act_methods = A("LCIA &methods…", self.choose_methods, shortcut="Ctrl+M",
                              icon_name="methods", tip="Choose the LCIA methods")
+        self.act_suggest = A("&Suggest exchanges…", self.show_suggestions, shortcut="F6",
+                             icon_name="add-exchange",
+                             tip="Find exchanges worth making between the sites of the park, "
+                                 "ranked by avoided impact; Accept adds one (undoable)")
         self.act_setup = A("Set up &Brightway project…", self.run_setup,
                            tip="Create or update the Brightway project (offline)")
         self.act_about = A("&About ecolca", self.about)
@@ -139,9 +143,12 @@ class WindowActions:
         v.addSeparator()
         v.addAction(self.properties_dock.toggleViewAction())
         v.addAction(self.problems_dock.toggleViewAction())
+        v.addSeparator()
+        v.addAction(self.act_suggest)
         r = mb.addMenu("&Run")
         for a in (self.act_run, self.act_cancel):
             r.addAction(a)
+        r.addAction(self.act_suggest)
         r.addSeparator()
         r.addAction(self.act_methods)
         r.addAction(self.act_setup)

@@ -1,10 +1,11 @@
 """Edits started from the main window: add a site, draw an exchange, delete the selection,
-go to what a problem names."""
+go to what a problem names, the Suggestions panel (whose Accept adds an exchange)."""
 
 from __future__ import annotations
 
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from ecolca.model import Scenario, Site, new_id
 
@@ -111,3 +112,27 @@ class WindowEditing:
         elif path and path[0] == "methods":
             self.choose_methods()
         self.properties_dock.show()
+
+    def show_suggestions(self) -> None:
+        """Open the Suggestions panel (made on first use, beside the properties) and find
+        suggestions for the scenario."""
+        from ecolca.app.panels.suggestions_panel import SuggestionsPanel
+
+        if self.suggestions is None:
+            self.suggestions = SuggestionsPanel(lambda: self.doc, self.project, self._start,
+                                                lambda: self.job is not None)
+            self.suggestions.accepted.connect(
+                lambda eid: self.scene.select_only(exchange_id=eid))
+            dock = QDockWidget("Suggestions", self)
+            dock.setObjectName("suggestions")
+            dock.setWidget(self.suggestions)
+            dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
+                             | QDockWidget.DockWidgetClosable)
+            self.addDockWidget(Qt.RightDockWidgetArea, dock)
+            self.tabifyDockWidget(self.properties_dock, dock)
+            self.suggestions_dock = dock
+        self.suggestions_dock.show()
+        self.suggestions_dock.raise_()
+        self.resizeDocks([self.suggestions_dock], [max(self.suggestions_dock.width(), 640)],
+                         Qt.Horizontal)
+        self.suggestions.compute()
