@@ -240,3 +240,34 @@ def test_cli_audience_and_export_shared(bw_project, tmp_path, monkeypatch, capsy
     data = json.loads(shared.read_text(encoding="utf-8"))
     assert confidential.POOLED_ID in [s["id"] for s in data["sites"]]
     assert cli.main(["export-shared", str(src), "-o", str(shared)]) == 1   # exists: refused
+
+
+def test_app_export_asks_the_audience_and_writes_it(runs, tmp_path, monkeypatch):
+    """File ▸ Export Excel report: with a confidential site the app asks who the report is for
+    (park first) and the worker writes that audience's report."""
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    from ecolca.app.window.running import WindowRunning
+    from ecolca.app.worker import report_job
+
+    QApplication.instance() or QApplication([])
+    sc0, res = runs["gypsum-ash"]
+    asked = []
+
+    def get_item(parent, title, label, items, current, editable):
+        asked.append(items)
+        return items[current], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
+    fake = SimpleNamespace(doc=SimpleNamespace(scenario=sc0))
+    assert WindowRunning._ask_audience(fake) == "internal" and not asked  # none confidential
+    sc = _with_conf(sc0, "power")
+    fake.doc.scenario = sc
+    assert WindowRunning._ask_audience(fake) == "park"
+    assert asked[-1][0] == confidential.AUDIENCE_LABELS["park"]
+    out = tmp_path / "app.xlsx"
+    job = report_job(res, sc, out, "park")
+    assert job._fn(lambda *a: None, lambda: False) == out   # the thread body, run here
+    assert sc.site("power").name not in "\n".join(_parts(out.read_bytes()).values())
