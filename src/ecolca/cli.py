@@ -81,6 +81,31 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--key", choices=["physical", "50/50", "economic", "receiver", "supplier"],
                    help="attribution key for per-site figures (default: the scenario's)")
 
+    # ---- disclosure and confidential sites (issue #12) ----
+    r.add_argument("--audience", choices=["internal", "park", "public"], default="internal",
+                   help="who the report is for: internal (everything), park or public "
+                        "(confidential sites masked; docs/confidentiality.md)")
+    ds = sub.add_parser("disclose", help="one site's own inventory change and, separately, the "
+                        "benefit attributed to it (ESRS E5, GHG Protocol)")
+    ds.add_argument("scenario", help="scenario file (*.ecolca.json)")
+    ds.add_argument("--site", required=True, metavar="ID", help="the site's id")
+    ds.add_argument("--key", required=True,
+                    choices=["physical", "50/50", "economic", "receiver", "supplier"],
+                    help="the attribution key of the attributed benefit")
+    ds.add_argument("--report", metavar="OUT.xlsx", help="also write it as an Excel sheet")
+    ds.add_argument("--json", action="store_true", help="print it as JSON on stdout")
+    ds.add_argument("--audience", choices=["internal", "park", "public"], default="internal",
+                    help="park or public: partners that are confidential sites are masked")
+    ds.add_argument("--project", help="Brightway project name")
+    xs = sub.add_parser("export-shared", help="write a scenario others can run, with the "
+                        "confidential sites replaced by their pooled inventory")
+    xs.add_argument("scenario", help="scenario file (*.ecolca.json)")
+    xs.add_argument("-o", "--output", required=True, metavar="SHARED.ecolca.json")
+    xs.add_argument("--audience", choices=["park", "public"], default="park",
+                    help="public also leaves out the pooled flows' prices")
+    xs.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    # ---- end issue #12 ----
+
     v = sub.add_parser("validate", help="list every problem of a scenario")
     v.add_argument("scenario")
     v.add_argument("--project", help="also check against this Brightway project (activities, "
@@ -395,8 +420,9 @@ def cmd_run(a) -> int:
     if a.report:
         from ecolca.report import write_report
 
-        written = write_report(res, sc, a.report)
+        written = write_report(res, sc, a.report, audience=a.audience)
         print(f"Report written: {written}", file=sys.stderr)
+        _audience_notes(sc, a.audience)
     if a.json:
         def dumps(x) -> str:
             try:
@@ -573,8 +599,85 @@ def cmd_suggest(a) -> int:
     return EXIT_OK
 
 
+# ---- disclosure and confidential sites (issue #12) ----
+def _audience_notes(sc, audience: str) -> None:
+    """On stderr: what a report for ``audience`` masked, or that an internal one names
+    confidential sites."""
+    from ecolca import confidential
+
+    conf = confidential.confidential_sites(sc)
+    if not conf:
+        return
+    if audience == "internal":
+        print(safe_text(f"note: this report is internal: it names {len(conf)} confidential "
+                        "site(s) and shows their figures; for others use --audience park or "
+                        "public"), file=sys.stderr)
+        return
+    where = confidential.mentions(sc)
+    if where:
+        print(safe_text(f"warning: the name of a confidential site was masked in {len(where)} "
+                        "free-text field(s): " + "; ".join(dict.fromkeys(where))
+                        + ". Check the wording (Confidentiality sheet)"), file=sys.stderr)
+
+
+def cmd_disclose(a) -> int:
+    from ecolca import confidential, scenario_file
+    from ecolca.disclosure import disclose, format_text, to_json
+
+    if a.report:
+        _check_writable(a.report, a.scenario)
+    sc = scenario_file.load(a.scenario)
+    site = sc.site(a.site)
+    if site is None:
+        raise EcolcaError(f"--site '{a.site}' is not a site of the scenario; its sites: "
+                          + ", ".join(s.id for s in sc.sites))
+    if site.confidential and a.audience != "internal":
+        raise EcolcaError(f"--site '{a.site}' is confidential: its disclosure is internal only "
+                          "(--audience internal)")
+    from ecolca.lca import compare
+
+    res = compare(sc, project=a.project, progress=_progress(a.json))
+    m = confidential.mask(res, sc, a.audience)
+    d = disclose(m.scenario, m.results, a.site, a.key)
+    if a.report:
+        from ecolca.report import write_report
+
+        m.results.metadata["disclosure"] = {"site": a.site, "key": a.key}
+        written = write_report(m.results, m.scenario, a.report,
+                               only={"Disclosure", "Confidentiality"})
+        print(f"Report written: {written}", file=sys.stderr)
+    if a.json:
+        _STDOUT.write(json.dumps(_strict_json(to_json(d)), ensure_ascii=False, allow_nan=False,
+                                 indent=1) + "\n")
+    else:
+        for line in format_text(d, _fmt):
+            out(line)
+    return EXIT_OK
+
+
+def cmd_export_shared(a) -> int:
+    from ecolca import confidential, scenario_file
+
+    dest = Path(a.output)
+    if dest.exists() and not a.force:
+        raise EcolcaError(f"'{dest}' exists; use --force to overwrite it")
+    if not (dest.parent if str(dest.parent) else Path(".")).is_dir():
+        raise EcolcaError(f"'{dest}': folder '{dest.parent}' does not exist")
+    if os.path.realpath(dest) == os.path.realpath(a.scenario):
+        raise EcolcaError(f"'{dest}' is the scenario file itself; choose another name")
+    sc = scenario_file.load(a.scenario)
+    shared, notes = confidential.export_shared(sc, a.audience)
+    scenario_file.save(shared, dest)   # atomic
+    out(f"Wrote the shared scenario to {dest}")
+    for n in notes:
+        print(safe_text(f"note: {n}"), file=sys.stderr)
+    return EXIT_OK
+# ---- end issue #12 ----
+
+
 COMMANDS = {"setup": cmd_setup, "run": cmd_run, "validate": cmd_validate, "methods": cmd_methods,
             "suggest": cmd_suggest,
+            "disclose": cmd_disclose, "export-shared": cmd_export_shared,
             "examples": cmd_examples, "example": cmd_example, "open": cmd_open,
             "import": cmd_import, "rebase": cmd_rebase, "mapping": cmd_mapping}
 
@@ -589,7 +692,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with contextlib.redirect_stdout(sys.stderr):
             if a.command in ("setup", "run", "open", "methods", "import", "rebase", "mapping",
-                             "suggest") or (
+                             "suggest", "disclose") or (
                     a.command == "validate" and not a.no_project):
                 from ecolca import bwcompat
 

@@ -83,14 +83,14 @@ def comparison_job(scenario, project: str | None, keep: list | None = None) -> J
                                                        cancelled=cancelled, keep=keep))
 
 
-def report_job(results, scenario, path) -> Job:
+def report_job(results, scenario, path, audience: str = "internal") -> Job:
     from ecolca.report import write_report
 
     sc = copy.deepcopy(scenario)
 
     def run(progress, cancelled):
         progress("Writing the Excel report", 0.2)
-        out = write_report(results, sc, path)
+        out = write_report(results, sc, path, audience=audience)
         progress("Report written", 1.0)
         return out
 

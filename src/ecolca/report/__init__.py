@@ -50,25 +50,34 @@ __all__ = ["write_report", "render", "build_workbook", "SHEET_NAMES", "KEY_LABEL
 SHEET_NAMES = tuple(m.NAME for m in SHEETS)
 
 
-def render(results: Results, scenario: Scenario) -> bytes:
-    """The report as the bytes of an .xlsx file."""
+def render(results: Results, scenario: Scenario, audience: str = "internal",
+           only: set[str] | None = None) -> bytes:
+    """The report as the bytes of an .xlsx file. ``audience``: "internal" (everything), "park"
+    or "public" (confidential sites masked: :mod:`ecolca.confidential`). ``only``: the names of
+    the sheets to write (default: every sheet that applies)."""
+    from ecolca.confidential import mask
+
+    masked = mask(results, scenario, audience)
+    results, scenario = masked.results, masked.scenario
     # a large park makes hundreds of thousands of small objects that all live until the end:
     # the cyclic garbage collector would only walk them over and over
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _render(results, scenario)
+        return _render(results, scenario, only)
     finally:
         if enabled:
             gc.enable()
 
 
-def _render(results: Results, scenario: Scenario) -> bytes:
+def _render(results: Results, scenario: Scenario, only: set[str] | None = None) -> bytes:
     wb = Workbook()
     book = Book(wb)
     ctx = Context(results, scenario)
     sheets: list[Sheet] = []
     for mod in SHEETS:
+        if only is not None and mod.NAME not in only:
+            continue
         applies = getattr(mod, "applies", None)
         if applies is not None and not applies(ctx):
             continue
@@ -109,18 +118,20 @@ def _with_cells(package: bytes, sheets: list[tuple[str, str]]) -> bytes:
     return out.getvalue()
 
 
-def build_workbook(results: Results, scenario: Scenario) -> Workbook:
+def build_workbook(results: Results, scenario: Scenario, audience: str = "internal") -> Workbook:
     """The report as an openpyxl workbook, read back from the file :func:`render` makes."""
-    return openpyxl.load_workbook(io.BytesIO(render(results, scenario)))
+    return openpyxl.load_workbook(io.BytesIO(render(results, scenario, audience)))
 
 
-def write_report(results: Results, scenario: Scenario, path: str | os.PathLike) -> Path:
+def write_report(results: Results, scenario: Scenario, path: str | os.PathLike,
+                 audience: str = "internal", only: set[str] | None = None) -> Path:
     """Write the Excel report to ``path`` and return it.
 
     The workbook is built in memory and written atomically: on any failure a
     :class:`ReportError` naming the path is raised, no partial file is left, and an existing
     report at ``path`` stays intact. A symbolic link at ``path`` is written through: its target
-    gets the new report and the link stays a link.
+    gets the new report and the link stays a link. ``audience`` and ``only``: see
+    :func:`render`.
     """
     p = Path(path)
     if p.is_symlink():
@@ -133,7 +144,7 @@ def write_report(results: Results, scenario: Scenario, path: str | os.PathLike) 
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ReportError(f"cannot write the report {p}: folder {folder} is not writable")
     try:
-        data = render(results, scenario)
+        data = render(results, scenario, audience, only)
     except ReportError:
         raise
     except Exception as exc:  # a bug or odd data: still never a partial file

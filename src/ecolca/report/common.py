@@ -310,3 +310,22 @@ def _lookup_brightway(refs: set[tuple[str, str]], project: str | None) -> dict:
         return out
     except Exception:  # a report is never lost for want of a name
         return {}
+
+
+# ---- confidential sites (ecolca.confidential) ----------------------------------------------
+def is_suppressed(row) -> str:
+    """Why a per-site row's figures must not be shown ('' when they may)."""
+    return getattr(row, "suppressed", "") or ""
+
+
+def suppressed_rows(results: Results, before: list, after: list, blanks: int) -> list[list]:
+    """In a report for another audience with too few confidential sites to aggregate: the row
+    saying that their figures are suppressed and why (``before`` cells, the id and name,
+    ``after`` cells, then the reason and ``blanks - 1`` empty cells); [] otherwise."""
+    aud = results.metadata.get("audience")
+    reason = aud.get("suppressed_reason") if isinstance(aud, dict) else None
+    if not reason:
+        return []
+    from ecolca.confidential import OTHER_SITES_ID, OTHER_SITES_NAME
+
+    return [[*before, OTHER_SITES_ID, OTHER_SITES_NAME, *after, reason] + [None] * (blanks - 1)]

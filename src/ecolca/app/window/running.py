@@ -182,7 +182,28 @@ class WindowRunning:
             return
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
-        self.export_report_to(Path(path))
+        audience = self._ask_audience()
+        if audience is None:
+            return
+        self.export_report_to(Path(path), audience=audience)
+
+    def _ask_audience(self) -> str | None:
+        """Who the report is for, asked only when the scenario has confidential sites (park by
+        default: an internal report names them); None when cancelled."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from ecolca.confidential import AUDIENCE_LABELS, confidential_sites
+
+        n = len(confidential_sites(self.doc.scenario))
+        if not n:
+            return "internal"
+        labels = [AUDIENCE_LABELS[a] for a in ("park", "public", "internal")]
+        choice, ok = QInputDialog.getItem(
+            self, "Report audience", f"The scenario has {n} confidential site(s). Who is the "
+            "report for?", labels, 0, False)
+        if not ok:
+            return None
+        return next(a for a, lab in AUDIENCE_LABELS.items() if lab == choice)
 
     def _report_suggestion(self) -> Path:
         """Beside the scenario file and after it (park.ecolca.json → park.xlsx); for a file
@@ -198,7 +219,8 @@ class WindowRunning:
         return Path(folder) / f"{self._safe_name()}.xlsx"
 
 
-    def export_report_to(self, path: Path, ask_open: bool = True) -> None:
+    def export_report_to(self, path: Path, ask_open: bool = True,
+                         audience: str = "internal") -> None:
         from ecolca.app.worker import report_job
 
         self.settings.setValue("last_report_dir", str(path.parent))
@@ -210,7 +232,8 @@ class WindowRunning:
                                                  f"Report written to\n{out}\n\nOpen it now?") == QMessageBox.Yes:
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(out)))
 
-        self._start(report_job(self.results, self.doc.scenario, path), written, "The report")
+        self._start(report_job(self.results, self.doc.scenario, path, audience), written,
+                    "The report")
 
     def choose_methods(self) -> None:
         from ecolca import catalog

@@ -32,7 +32,10 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             ("Missing prices", "wrap")]
     rows = []
     for e in res.economics:
-        if e.missing_prices:
+        if cm.is_suppressed(e):  # counted in the total, never shown (ecolca.confidential)
+            rows.append([e.site_id, e.site_name, "suppressed", "suppressed", "suppressed",
+                         cm.is_suppressed(e)])
+        elif e.missing_prices:
             rows.append([e.site_id, e.site_name, cm.NOT_COMPUTED, cm.NOT_COMPUTED,
                          cm.NOT_COMPUTED, "; ".join(e.missing_prices)])
         else:

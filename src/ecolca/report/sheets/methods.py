@@ -20,7 +20,7 @@ _USED = {"ecolca_version", "calculated", "date", "brightway_project", "brightway
          "foreground_database", "background_database", "databases", "bw2data_version",
          "bw2calc_version", "lcia_methods", "methods", "lcia_methods_source", "attribution_key",
          "monte_carlo", "functional_unit", "linear_definition", "symbiotic_definition",
-         "consistency", "notes", "background_names", "cutoff", "cut_offs"}
+         "consistency", "notes", "background_names", "cutoff", "cut_offs", "audience"}
 
 
 def write(sh: Sheet, ctx: cm.Context) -> None:

@@ -31,6 +31,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         for s in res.site_results(m, key):
             rows.append([s.key, method_label(s.method), s.unit, s.site_id, s.site_name,
                          *st.denoise([s.linear, s.symbiotic, s.delta], scale)])
+        rows += cm.suppressed_rows(res, [key, method_label(m), res.impact(m).unit], [], 3)
     sh.table([("Attribution key", "text"), ("Method", "wrap"), ("Unit", "text"),
               ("Site id", "text"), ("Site", "text"), ("Linear (L) [unit/year]", "auto"),
               ("Symbiotic (S) [unit/year]", "auto"), ("Δ = S − L [unit/year]", "auto")], rows,

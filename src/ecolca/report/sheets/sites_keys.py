@@ -47,6 +47,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             for i, (sid, sname) in enumerate(zip(t.site_ids, t.names)):
                 rows.append([sid, sname, t.units[j],
                              *st.denoise([lin[i]] + [d[i] for d in deltas], scale)])
+            rows += cm.suppressed_rows(res, [], [unit], 1 + len(keys))
             continue
         for sid, sname in sites:
             first = next((by[(m, sid, k)] for k in keys if (m, sid, k) in by), None)
@@ -54,6 +55,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
                 continue
             vals = [by[(m, sid, k)].delta if (m, sid, k) in by else None for k in keys]
             rows.append([sid, sname, first.unit, *st.denoise([first.linear] + vals, scale)])
+        rows += cm.suppressed_rows(res, [], [unit], 1 + len(keys))
     sh.table([("Site id", "text"), ("Site", "text"), ("Unit", "text"),
               ("Linear (L) [unit/year]", "auto")]
              + [(f"Δ, key {k} [unit/year]", "auto") for k in keys], rows, subheads=heads,

@@ -1,0 +1,101 @@
+"""Disclosure: per site, its own inventory change and, apart from it, the park benefit attributed
+to it under the scenario's key; residues diverted from disposal and the share of secondary
+materials in its inputs (:mod:`ecolca.disclosure`; ESRS E5 paragraphs 31(c) and 37(b); the GHG
+Protocol's rule that avoided emissions are reported separately, never netted)."""
+
+from __future__ import annotations
+
+from ecolca.disclosure import CITATIONS, disclose
+from ecolca.report import common as cm
+from ecolca.report import styles as st
+from ecolca.report.layout import Sheet
+from ecolca.results import method_label
+
+NAME = "Disclosure"
+ORDER = 52
+MAX_TEXT = 40
+MAX_SITES = 40   # beyond this the sheet would dwarf the report: `ecolca disclose` per site
+
+
+def _sites(ctx: cm.Context) -> list:
+    from ecolca.confidential import PLACEHOLDER_ID
+
+    want = ctx.results.metadata.get("disclosure")
+    sites = [s for s in ctx.scenario.sites if s.id != PLACEHOLDER_ID]
+    if isinstance(want, dict) and want.get("site"):
+        sites = [s for s in sites if s.id == want["site"]]
+    return sites
+
+
+def applies(ctx: cm.Context) -> bool:
+    return bool(_sites(ctx)) and len(ctx.results.sites) > 0
+
+
+def write(sh: Sheet, ctx: cm.Context) -> None:
+    res = ctx.results
+    want = res.metadata.get("disclosure")
+    key = want.get("key") if isinstance(want, dict) and want.get("key") else res.attribution_key
+    sites = _sites(ctx)
+    more = len(sites) - MAX_SITES
+    sites = sites[:MAX_SITES]
+    first = disclose(ctx.scenario, res, sites[0].id, key, ctx.name_of)
+    sh.title(f"Disclosure per site: own inventory, and the benefit attributed under the key "
+             f"'{key}', reported separately",
+             "Part A is the site's own inventory (its flows, physical key) and is the same under "
+             "every key. Part B is its share of the park's Δ under the key "
+             f"'{key}' ({first.key_definition}); it is reported separately and never added to or "
+             "netted against A (GHG Protocol). 'B − A' is the part of B that is not a "
+             "change of the site's own inventory. Part C: residues diverted from disposal (ESRS E5 "
+             "§37(b)); part D: secondary materials in the inputs by weight (ESRS E5 §31(c)). "
+             "Sources: " + " ".join(CITATIONS)
+             + (f" {more} more site(s) not shown: `ecolca disclose SCENARIO --site ID`."
+                if more > 0 else ""))
+    rows: list[list] = []
+    heads: set[int] = set()
+    for site in sites:
+        d = first if site.id == first.site_id else disclose(ctx.scenario, res, site.id, key,
+                                                            ctx.name_of)
+        heads.add(len(rows))
+        rows.append([f"{d.site_name} [{d.site_id}]"])
+        rows.append(["A. own inventory", "per year, linear → symbiotic", None, None, None, None,
+                     "the same under every attribution key"])
+        for f in d.flows:
+            rows.append([f.group, f.name, f.unit, *st.denoise([f.linear, f.symbiotic, f.delta]),
+                         f.note or None])
+        for i in d.impacts:
+            scale = ctx.method_scale(i.method)
+            rows.append(["A. impact of own inventory (physical key)", method_label(i.method),
+                         f"{i.unit}/year",
+                         *st.denoise([i.inventory_linear, i.inventory_symbiotic,
+                                      i.inventory_delta], scale), None])
+        for i in d.impacts:
+            scale = ctx.method_scale(i.method)
+            att, outside = st.denoise([i.attributed_delta, i.credit_outside_inventory], scale)
+            rows.append([f"B. attributed Δ, key '{d.key}' (separate)", method_label(i.method),
+                         f"{i.unit}/year", None, None, att, "not added to A"])
+            rows.append(["B − A: not a change of its own inventory", method_label(i.method),
+                         f"{i.unit}/year", None, None, outside,
+                         "negative: a reduction at a partner credited to it; positive: its own "
+                         "reduction credited to a partner. Never subtracted from A"])
+        if not d.diverted:
+            rows.append(["C. diverted from disposal", "none (the site supplies no exchange)",
+                         None, None, None, None, None])
+        for v in d.diverted:
+            t = v.tonnes
+            rows.append(["C. diverted from disposal", f"{v.residue} → {v.destination}",
+                         "t" if t is not None else v.unit, 0.0,
+                         t if t is not None else v.amount, t if t is not None else v.amount,
+                         f"avoided fate: {v.avoided_fate}; hazardous: {v.hazardous}; recovery "
+                         f"operation: {v.recovery_operation}"
+                         + ("" if t is not None else "; not a mass, not waste by weight")])
+        s = d.secondary
+        ls = None if s.linear_share is None else 100 * s.linear_share
+        ss = None if s.symbiotic_share is None else 100 * s.symbiotic_share
+        rows.append(["D. secondary materials in inputs", "received residues / material inputs, "
+                     "by weight", "%", ls, ss, None if ss is None or ls is None else ss - ls,
+                     (f"{s.secondary_t:,.6g} t of {s.symbiotic_t:,.6g} t in S"
+                      if ss is not None else "no material inputs in a mass unit")
+                     + (f"; not counted: {'; '.join(s.not_counted)}" if s.not_counted else "")])
+    sh.table([("Part", "wrap"), ("Item", "wrap"), ("Unit", "text"), ("Linear (L)", "auto"),
+              ("Symbiotic (S)", "auto"), ("Δ = S − L", "auto"), ("Note", "wrap")], rows,
+             subheads=heads, caps={"Part": 30, "Item": 46, "Note": 50, "Unit": 16})

@@ -1,0 +1,273 @@
+"""Confidential sites never leak from a report for the park or the public (issue #12, point 3),
+and `ecolca export-shared` writes a scenario that reproduces the park totals."""
+
+from __future__ import annotations
+
+import bisect
+import copy
+import html
+import io
+import json
+import re
+import zipfile
+
+import numpy as np
+import openpyxl
+import pytest
+
+from conftest import PROJECT
+from ecolca import confidential, examples, lca, scenario_file
+from ecolca.model import ATTRIBUTION_KEYS
+from ecolca.report import render
+
+# one site per bundled example, each with exchanges in both directions where the park has them
+CONF = {"gypsum-ash": "power", "kalundborg": "asnaes", "kawasaki": "jfe",
+        "phoenix": "wwtp-91st"}
+MARK = re.compile(r"ZQ\d+Q")
+
+
+def _marked(name: str):
+    """The example with the confidential site's flow names tagged by unique markers, so that any
+    path by which a flow name reaches the file is caught (a real flow name such as "hard coal"
+    is also the name of a background process, which a report may legitimately name)."""
+    sc = examples.load(name)
+    site = sc.site(CONF[name])
+    for i, f in enumerate(site.flows):
+        f.name = f"{f.name} ZQ{i}Q"
+    return sc
+
+
+@pytest.fixture(scope="module")
+def runs(_bw_project_built):
+    """One comparison per example (confidentiality changes no figure: the flag is set after)."""
+    out = {}
+    for name in CONF:
+        sc = _marked(name)
+        out[name] = (sc, lca.compare(sc, project=PROJECT))
+    return out
+
+
+def _with_conf(sc, *ids):
+    sc = copy.deepcopy(sc)
+    for i in ids:
+        sc.site(i).confidential = True
+    return sc
+
+
+def _parts(data: bytes) -> dict[str, str]:
+    """Every part of the xlsx package as text (cells, shared strings, sheet names in
+    workbook.xml, chart XML, defined names, comments, docProps), XML entities decoded."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: html.unescape(z.read(n).decode("utf-8", "replace")) for n in z.namelist()}
+
+
+_NUM = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _numbers(parts: dict[str, str]) -> list[float]:
+    """Every number written in the package, except in the theme and the styles (the same fixed
+    template in every workbook: colour modulations, font sizes, no data)."""
+    vals = set()
+    for name, text in parts.items():
+        if name.startswith("xl/theme/") or name == "xl/styles.xml":
+            continue
+        for m in _NUM.finditer(text):
+            try:
+                vals.add(float(m.group().replace(",", "")))
+            except ValueError:
+                pass
+    return sorted(vals)
+
+
+def _near(sorted_vals: list[float], x: float, rel: float = 1e-6) -> bool:
+    tol = rel * abs(x)
+    i = bisect.bisect_left(sorted_vals, x - tol)
+    return i < len(sorted_vals) and sorted_vals[i] <= x + tol
+
+
+def _secret_numbers(sc, res, site_id: str) -> list[float]:
+    """The confidential site's own figures: L and S (every key, every method), its costs, its
+    flow amounts. Left out: zeros and small whole numbers (they occur everywhere), and values a
+    report must show anyway: a park total (when the site is the only contributor to a category,
+    its figure is the park's), an exchange's q, r·q or part (both partners know them)."""
+    public: list[float] = []
+    for r in res.impacts:
+        public += [r.linear, r.symbiotic, r.delta]
+    t = res.exchanges
+    for p in t.PARTS:
+        public += t.parts[p].ravel().tolist()
+    public += sum((t.parts[p] for p in t.PARTS)).ravel().tolist()
+    for p in t.PARTS:  # the Exchanges sheet's Σ row: park totals of each part
+        public += t.parts[p].sum(axis=0).tolist()
+    for e in sc.exchanges:
+        public += [e.amount, e.amount * e.substitution_ratio]
+    for s in sc.sites:  # a partner's own totals of what it receives or sends (its disclosure)
+        public += [sum(e.amount for e in sc.exchanges if e.to_site == s.id),
+                   sum(e.amount for e in sc.exchanges if e.from_site == s.id)]
+    public += [res.total_cost_linear, res.total_cost_symbiotic]
+    public = sorted(x for x in public if x == x)
+    st = res.sites
+    i = st.site_ids.index(site_id)
+    secret = st.linear[i].tolist()
+    for k in st.keys:
+        secret += st.symbiotic[k][i].tolist()
+    for e in res.economics:
+        if e.site_id == site_id:
+            secret += [e.linear_cost, e.symbiotic_cost]
+    secret += [f.amount for f in sc.site(site_id).flows]
+    return [x for x in secret if abs(x) > 1e-6 and not (float(x).is_integer() and abs(x) <= 100)
+            and not _near(public, x)]
+
+
+@pytest.mark.parametrize("name", list(CONF))
+def test_park_report_never_names_or_figures_the_confidential_site(runs, name):
+    sc0, res = runs[name]
+    sid = CONF[name]
+    sc = _with_conf(sc0, sid)
+    site = sc.site(sid)
+    internal = _parts(render(res, sc, "internal"))
+    park = _parts(render(res, sc, "park"))
+    text_in, text_park = "\n".join(internal.values()), "\n".join(park.values())
+    # the detector sees them in the internal report ...
+    assert site.name in text_in and MARK.search(text_in)
+    secret = _secret_numbers(sc, res, sid)
+    nums_in, nums_park = _numbers(internal), _numbers(park)
+    assert secret and any(_near(nums_in, x) for x in secret)
+    # ... and nowhere in any part of the park report
+    for part, text in park.items():
+        assert site.name not in text, f"{name}: site name in {part}"
+        assert not MARK.search(text), f"{name}: a flow name of the site in {part}: " \
+            + MARK.search(text).group()
+        if site.description:
+            assert site.description not in text, f"{name}: site description in {part}"
+        if len(sid) >= 4 and sid not in confidential._GENERIC:
+            assert not re.search(rf"(?<![\w-]){re.escape(sid)}(?![\w-])", text), \
+                f"{name}: site id in {part}"
+    leaked = [x for x in secret if _near(nums_park, x)]
+    assert not leaked, f"{name}: per-site numbers of the confidential site: {leaked[:5]}"
+    # a single confidential site: its aggregate is suppressed, and the report says why
+    assert confidential.suppression_reason(1) in text_park
+    assert "Confidentiality" in park["xl/workbook.xml"]
+
+
+def _sheet(data: bytes, name: str) -> list[tuple]:
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    return [tuple(r) for r in wb[name].iter_rows(values_only=True)]
+
+
+def test_two_confidential_sites_aggregate_and_park_totals_stay(runs):
+    """gypsum-ash with both receivers confidential: one "other sites" row with their sum, under
+    every key; Impacts, Exchanges totals and the economics total as in the internal report."""
+    sc0, res = runs["gypsum-ash"]
+    sc = _with_conf(sc0, "plasterboard", "cement")
+    internal = render(res, sc, "internal")
+    park = render(res, sc, "park")
+    text = "\n".join(_parts(park).values())
+    for s in ("plasterboard", "cement"):
+        assert sc.site(s).name not in text
+    assert _sheet(internal, "Impacts") == _sheet(park, "Impacts")
+    m = confidential.mask(res, sc, "park")
+    assert m.suppressed is None and m.confidential == 2
+    st = res.sites
+    idx = [st.site_ids.index("plasterboard"), st.site_ids.index("cement")]
+    other = m.results.sites.site_ids.index(confidential.OTHER_SITES_ID)
+    np.testing.assert_allclose(m.results.sites.linear[other], st.linear[idx].sum(axis=0))
+    for k in ATTRIBUTION_KEYS:
+        np.testing.assert_allclose(m.results.sites.symbiotic[k][other],
+                                   st.symbiotic[k][idx].sum(axis=0))
+        # Σ sites under any key is still the park's S
+        np.testing.assert_allclose(m.results.sites.symbiotic[k].sum(axis=0),
+                                   [r.symbiotic for r in res.impacts], rtol=1e-9)
+    assert m.results.total_cost_linear == pytest.approx(res.total_cost_linear)
+    assert m.results.total_cost_symbiotic == pytest.approx(res.total_cost_symbiotic)
+    rows = _sheet(park, "Sites")
+    assert any(confidential.OTHER_SITES_NAME in r for r in rows)
+
+
+def test_public_withholds_exchange_money_and_masks_free_text(runs):
+    sc0, res = runs["kalundborg"]
+    sc = _with_conf(sc0, "gyproc")
+    m = confidential.mask(res, sc, "public")
+    touching = [e for e in m.scenario.exchanges if confidential.PLACEHOLDER_ID in
+                (e.from_site, e.to_site)]
+    assert touching and all(e.economics.price != e.economics.price for e in touching)  # NaN
+    assert all(e.description == confidential.WITHHELD for e in touching)
+    # free text of other items that names Gyproc is masked, and listed for the author
+    assert confidential.mentions(sc), "the example's text names Gyproc"
+    assert all("Gyproc" not in x for x in [m.scenario.description, *m.scenario.sources,
+                                          *m.scenario.assumptions])
+    assert any(confidential.MASK in x for x in [m.scenario.description, *m.scenario.sources,
+                                               *m.scenario.assumptions])
+    # internal: nothing changes
+    same = confidential.mask(res, sc, "internal")
+    assert same.results is res and same.scenario is sc
+
+
+def test_export_shared_reproduces_park_totals(runs, tmp_path):
+    """The shared file (asnaes pooled) gives the park's L, S and Δ to float32 precision, and
+    names none of the confidential site's flows."""
+    sc0, res = runs["kalundborg"]
+    sc = _with_conf(sc0, "asnaes")
+    shared, notes = confidential.export_shared(sc, "park")
+    path = tmp_path / "shared.ecolca.json"
+    scenario_file.save(shared, path)
+    text = path.read_text(encoding="utf-8")
+    assert sc.site("asnaes").name not in text and not MARK.search(text)
+    assert any("Only one confidential site" in n for n in notes)
+    again = scenario_file.load(path)
+    res2 = lca.compare(again, project=PROJECT)
+    for a, b in zip(res.impacts, res2.impacts):
+        assert a.method == b.method
+        for x, y in ((a.linear, b.linear), (a.symbiotic, b.symbiotic), (a.delta, b.delta)):
+            assert y == pytest.approx(x, rel=2e-7 * 8, abs=1e-6 * max(1.0, abs(a.linear)))
+
+
+def test_cli_audience_and_export_shared(bw_project, tmp_path, monkeypatch, capsys):
+    from ecolca import cli
+
+    monkeypatch.setenv("ECOLCA_PROJECT", PROJECT)
+    sc = examples.load("phoenix")
+    sc.site("wwtp-91st").confidential = True
+    src = tmp_path / "p.ecolca.json"
+    scenario_file.save(sc, src)
+    out = tmp_path / "p.xlsx"
+    assert cli.main(["run", str(src), "--report", str(out), "--audience", "public"]) == 0
+    err = capsys.readouterr().err
+    assert "masked in" in err   # the free text that named the site is reported
+    assert sc.site("wwtp-91st").name not in "\n".join(_parts(out.read_bytes()).values())
+    shared = tmp_path / "s.ecolca.json"
+    assert cli.main(["export-shared", str(src), "-o", str(shared)]) == 0
+    data = json.loads(shared.read_text(encoding="utf-8"))
+    assert confidential.POOLED_ID in [s["id"] for s in data["sites"]]
+    assert cli.main(["export-shared", str(src), "-o", str(shared)]) == 1   # exists: refused
+
+
+def test_app_export_asks_the_audience_and_writes_it(runs, tmp_path, monkeypatch):
+    """File ▸ Export Excel report: with a confidential site the app asks who the report is for
+    (park first) and the worker writes that audience's report."""
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    from ecolca.app.window.running import WindowRunning
+    from ecolca.app.worker import report_job
+
+    QApplication.instance() or QApplication([])
+    sc0, res = runs["gypsum-ash"]
+    asked = []
+
+    def get_item(parent, title, label, items, current, editable):
+        asked.append(items)
+        return items[current], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
+    fake = SimpleNamespace(doc=SimpleNamespace(scenario=sc0))
+    assert WindowRunning._ask_audience(fake) == "internal" and not asked  # none confidential
+    sc = _with_conf(sc0, "power")
+    fake.doc.scenario = sc
+    assert WindowRunning._ask_audience(fake) == "park"
+    assert asked[-1][0] == confidential.AUDIENCE_LABELS["park"]
+    out = tmp_path / "app.xlsx"
+    job = report_job(res, sc, out, "park")
+    assert job._fn(lambda *a: None, lambda: False) == out   # the thread body, run here
+    assert sc.site("power").name not in "\n".join(_parts(out.read_bytes()).values())
