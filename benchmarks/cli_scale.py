@@ -233,6 +233,8 @@ def max_rel_diff(ecolca_json: dict, naive: list[dict]) -> float:
         ref_row = nv[tuple(imp["method"])]
         for cfg in ("linear", "symbiotic"):
             val, ref = imp[cfg], ref_row[cfg]
+            if val is None:  # "not covered by <database>": ecolca prints no number (naive: noise)
+                continue
             err = abs(val - ref) / abs(ref) if ref else abs(val)
             worst = max(worst, err)
     return worst

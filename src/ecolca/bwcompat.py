@@ -69,6 +69,9 @@ def configure_environment() -> Path | None:
 #     `project.activate` loads it at once when the project has a multifunctional database.
 # (b) bw2parameters' UnitRegistry is built with pint's own on-disk cache of parsed definitions
 #     (``cache_folder``), kept beside the Brightway folder (``ecolca-cache/pint``).
+# (c) pint, imported by bw2data's configuration, imports dask when it is installed (ecolca's
+#     `cluster` extra) for its optional dask-array support, which Brightway never uses: pint is
+#     run with dask hidden, and dask stays importable for everything else (`--dask`).
 
 def _pint_cache_folder() -> Path | None:
     base = os.environ.get("BRIGHTWAY2_DIR")
@@ -102,7 +105,7 @@ class _LighterImports:
     """A meta-path finder for the two modules above; it removes itself once both are done."""
 
     def __init__(self):
-        self.pending = {"multifunctional", "bw2parameters.pint"}
+        self.pending = {"multifunctional", "bw2parameters.pint", "pint"}
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname not in self.pending:
@@ -125,9 +128,31 @@ class _LighterImports:
             DATABASE_BACKEND_MAPPING.setdefault("multifunctional", _lazy_backend)
             NODE_PROCESS_CLASS_MAPPING.setdefault("multifunctional", _lazy_node_class)
             spec.loader = importlib.util.LazyLoader(spec.loader)
+        elif fullname == "pint":
+            spec.loader = _DaskHiddenLoader(spec.loader)
         else:
             spec.loader = _CachedRegistryLoader(spec.loader)
         return spec
+
+
+class _DaskHiddenLoader:
+    """Runs pint with dask looking absent (``sys.modules['dask'] = None`` for that time only)."""
+
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        hide = "dask" not in sys.modules
+        if hide:
+            sys.modules["dask"] = None
+        try:
+            self.loader.exec_module(module)
+        finally:
+            if hide and sys.modules.get("dask", 0) is None:
+                del sys.modules["dask"]
 
 
 class _CachedRegistryLoader:
