@@ -43,31 +43,41 @@ def test_coverage_is_consistent_with_the_numbers(gypsum):
     assert gwp.coverage.status in ("covered", "partial") and gwp.linear > 0
 
 
-def test_water_use_is_not_covered_by_ecolca_open(gypsum):
-    # no process of ecolca-open carries a flow that EF 3.1 water use (AWARE) characterises
-    r = gypsum.impact(WATER)
+def test_freshwater_eutrophication_is_not_covered_in_gypsum_ash(gypsum):
+    # nothing in gypsum-ash's supply chain emits phosphorus to water (only wastewater and effluent
+    # processes of ecolca-open do)
+    r = gypsum.impact(EUTRO)
     assert r.coverage.status == "not covered"
-    assert gypsum.cost_per_avoided(WATER) is None
+    assert gypsum.cost_per_avoided(EUTRO) is None
+
+
+def test_water_use_scores_through_grid_electricity(gypsum):
+    # the grid processes evaporate cooling water (Macknick et al. 2012), the fuels, boilers and
+    # quarries do not: EF 3.1 water use is partial, never a plain zero, and names what is missing
+    r = gypsum.impact(WATER)
+    assert r.coverage.status == "partial" and r.coverage.missing
+    assert r.linear > 0 and r.delta < 0       # fly ash replaces clinker and its electricity
 
 
 def test_cli_json_and_report_never_show_an_uncovered_zero(bw_project, tmp_path, example_path):
     out = tmp_path / "r.xlsx"
     r = run_cli("run", str(example_path), "--report", str(out))
     assert r.returncode == 0, r.stderr
-    line = next(x for x in r.stdout.splitlines() if x.startswith("EF v3.1 | water use"))
+    line = next(x for x in r.stdout.splitlines() if x.startswith("EF v3.1 | eutrophication: freshwater"))
     assert "not covered by ecolca-open" in line and " 0 " not in line
     r = run_cli("run", str(example_path), "--json")
     doc = json.loads(r.stdout)
-    water = next(i for i in doc["impacts"] if i["method"] == list(WATER))
-    assert water["linear"] is None and water["symbiotic"] is None and water["delta"] is None
-    assert water["coverage"]["status"] == "not covered"
-    assert water["coverage"]["databases"] == ["ecolca-open"]
+    eutro = next(i for i in doc["impacts"] if i["method"] == list(EUTRO))
+    assert eutro["linear"] is None and eutro["symbiotic"] is None and eutro["delta"] is None
+    assert eutro["coverage"]["status"] == "not covered"
+    assert eutro["coverage"]["databases"] == ["ecolca-open"]
     gwp = next(i for i in doc["impacts"] if i["method"] == list(GWP))
     assert gwp["linear"] > 0 and gwp["coverage"]["share"] > 0
     ws = openpyxl.load_workbook(out)["Summary"]
     cells = {str(c.value) for row in ws.iter_rows() for c in row if c.value is not None}
     assert "not covered by ecolca-open" in cells
-    row = next(row for row in ws.iter_rows() if str(row[0].value).startswith("EF v3.1 | water use"))
+    row = next(row for row in ws.iter_rows()
+               if str(row[0].value).startswith("EF v3.1 | eutrophication: freshwater"))
     assert all(c.value in (None, "not covered by ecolca-open") or isinstance(c.value, str)
                for c in row[1:]), [c.value for c in row]
 

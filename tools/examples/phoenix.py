@@ -105,7 +105,8 @@ sc = Scenario(
         "(1) Treated effluent from the 91st Avenue Wastewater Treatment Plant (owned by the five SROG cities, "
         "operated by Phoenix) is piped about 36 miles to the Palo Verde Generating Station, where it is "
         "treated further and used as cooling-tower make-up water. In the linear reference Palo Verde pumps "
-        "groundwater and the plant discharges its effluent to the Salt River (Tres Rios), no burden.\n"
+        "groundwater and the plant discharges its effluent, with its phosphorus, to the Salt River (Tres "
+        "Rios); Palo Verde is a zero-discharge station, so the effluent it takes never reaches a river.\n"
         "(2) Digester biogas of the same plant, formerly flared, is upgraded to renewable natural gas (RNG) "
         "by Ameresco and injected into the interstate pipeline; the buyers are represented by a proxy of "
         "natural-gas heat users. In the linear reference the biogas is flared (biogenic CO2, no burden) "
@@ -120,7 +121,9 @@ sc = Scenario(
              "sought up to 10,000 acre-feet/yr of Buckeye groundwater to blend with effluent (context for the "
              "groundwater linear reference).",
              "ecolca-open: water-groundwater and waste-wastewater-treatment (EPRI 2002 via Wilbanks et al. "
-             "2012), heat-natural-gas (IPCC 2006, ASHRAE 1994 boiler efficiency), elec-grid-us-aznm (EPA "
+             "2012), waste-effluent-discharge (effluent P proxy: Pew Oceans Commission 2001; Rawat et al. "
+             "2011 after Metcalf & Eddy 1991), grid water consumption (Macknick et al. 2012, ERL 7 045802), "
+             "heat-natural-gas (IPCC 2006, ASHRAE 1994 boiler efficiency), elec-grid-us-aznm (EPA "
              "eGRID2019 AZNM)."],
     assumptions=[
         f"Effluent to Palo Verde: the mean of the winter and summer make-up rates (50,000 gpm) over a year "
@@ -134,9 +137,16 @@ sc = Scenario(
         "water-groundwater, EPRI 2002 US average 0.48 kWh/m³, US grid). Reason: the brief's stand-alone "
         "case; a groundwater-cooled plant was the alternative APS itself explored in 2019. Real Arizona "
         "pumping lifts may be deeper (see sensitivity).",
-        "Linear fate of the effluent: discharge to the Salt River / Tres Rios wetlands, modelled as "
-        "released with no burden (the treatment happens in both configurations and is not part of the "
-        "exchange). Return-flow credits to surface water are not modelled.",
+        "Linear fate of the effluent: discharge to the Salt River / Tres Rios wetlands, modelled with "
+        "ecolca-open waste-effluent-discharge: the effluent's phosphorus reaches freshwater (5.3 mg/L total "
+        "P, a PROXY for activated-sludge secondary effluent without P removal, Pew Oceans Commission 2001 "
+        "and Metcalf & Eddy via Rawat et al. 2011; range about 2.7-10 mg/L). No measured total P of the "
+        "91st Avenue effluent was found (AZPDES/NPDES AZ0020524 monitoring data were not readable in the "
+        "sources searched), so freshwater eutrophication is indicative. The treatment happens in both "
+        "configurations and is not part of the exchange; the effluent sent to Palo Verde ends in its "
+        "evaporation ponds (zero discharge), so its P never reaches a river. Effluent nitrogen is not "
+        "modelled (the plant's denitrification share is not sourced). Return-flow credits to surface water "
+        "are not modelled.",
         f"Reclaimed-water route (pipeline pumping and Palo Verde's own tertiary treatment): "
         f"{REUSE_KWH_LOW} kWh/m³ of AZNM grid electricity, the low end of the published 1-2.5 kWh/m³ for "
         "wastewater reuse (Hoff 2011), because Palo Verde's treatment is non-potable softening/filtration, "
@@ -163,12 +173,14 @@ sc = Scenario(
         "of 'Water' to air equal to the make-up volume, in BOTH configurations (the effluent is evaporated in "
         "place of the groundwater). The water-supply background processes evaporate nothing (they deliver "
         "what they withdraw) and the effluent's linear fate is a release to the Salt/Gila river (a return, "
-        "not consumption). Hence the effluent exchange leaves the consumption these methods see unchanged "
-        "(Δ = 0): what changes is which source is depleted (groundwater withdrawal -q; q less effluent "
+        "not consumption). Hence the effluent exchange leaves the on-site consumption these methods see "
+        "unchanged: what changes is which source is depleted (groundwater withdrawal -q; q less effluent "
         "returned to the river), which a consumption indicator with one global factor does not weigh "
         "(docs/validation.md). "
-        "Water consumed in generating the extra reuse-route electricity is not modelled (the grid "
-        "processes carry no water flows).",
+        "What does change is the water evaporated to generate electricity: the reuse route's AZNM "
+        "electricity (1 kWh/m³) exceeds the wells' (0.48 kWh/m³ of US grid), and ecolca-open's grid "
+        "processes carry operational cooling-water consumption (Macknick et al. 2012 medians, "
+        "cooling-tower basis), so Δ water use is small and positive.",
         "Palo Verde net generation taken as 32.5 TWh (2015 record, APS); 2019 output was not found. It "
         "only defines the functional unit and does not change any Δ.",
         "Reference year 2019: RNG plant's first full year, the Cronkite/TPO/Glendale Star figures, and the "
@@ -211,10 +223,12 @@ wwtp.flows = [
          source="EPRI (2002) via Wilbanks et al. (2012) Table 3: activated sludge 1,322 kWh/MG (as in "
                 "ecolca-open waste-wastewater-treatment)",
          comment="US average intensity applied to the 145 mgd flow; identical in both configurations."),
-    Flow("effluent", "residue", "treated effluent (secondary/tertiary)", wwtp_effluent, "m3", fate=None,
-         category="water", source=SRC_TPO,
-         comment="Linear fate: discharged to the Salt River / Tres Rios wetlands, no burden (assumption). A "
-                 "release to the same river basin is a return, not water consumption (AWARE/WULCA definition; "
+    Flow("effluent", "residue", "treated effluent (secondary/tertiary)", wwtp_effluent, "m3",
+         fate=R("waste-effluent-discharge"), category="water", source=SRC_TPO,
+         comment="Linear fate: discharged to the Salt River / Tres Rios wetlands (assumption), with its "
+                 "phosphorus to freshwater (ecolca-open waste-effluent-discharge: 5.3 mg/L total P, a proxy "
+                 "for secondary effluent without P removal; the plant's own figure was not found). A release "
+                 "to the same river basin is a return, not water consumption (AWARE/WULCA definition; "
                  "ecoinvent gives releases to water a factor of 0)."),
     Flow("biogas", "residue", "digester biogas (methane content, HHV)", rng_gj, "GJ", fate=None,
          category="energy", source=SRC_GLENDALE + "; " + SRC_BIOMAG,
