@@ -358,6 +358,60 @@ class Sensitivity:
 
 
 @dataclass
+class ElementaryFlow:
+    """One elementary flow of the park's whole inventory (foreground and background), per year,
+    from Brightway's solve of the foreground database."""
+
+    name: str
+    categories: tuple[str, ...]
+    unit: str
+    cas: str
+    database: str
+    code: str
+    linear: float
+    symbiotic: float
+
+    @property
+    def delta(self) -> float:
+        return self.symbiotic - self.linear
+
+
+@dataclass
+class ProcessContribution:
+    """One process's own elementary flows, characterised, times its amount in L and in S (per
+    year). ``site`` is the site id when the process is a site's own node (its direct
+    emissions)."""
+
+    name: str
+    database: str
+    location: str
+    linear: float
+    symbiotic: float
+    site: str | None = None
+
+    @property
+    def delta(self) -> float:
+        return self.symbiotic - self.linear
+
+
+@dataclass
+class MethodContributions:
+    """Contributions to L and S by process for one method: the ``processes`` contributing most
+    (largest of |L|, |S| first), the others summed in ``rest_*``; everything sums to
+    ``linear`` and ``symbiotic``, the scores of Brightway's solve of the foreground database
+    (equal to the Impacts' L and S within the run-time consistency check)."""
+
+    method: tuple[str, ...]
+    unit: str
+    processes: list[ProcessContribution]
+    rest_count: int
+    rest_linear: float
+    rest_symbiotic: float
+    linear: float
+    symbiotic: float
+
+
+@dataclass
 class ProductRow:
     site_name: str
     product: str
@@ -383,6 +437,9 @@ class Results:
     calibration: str = "calibrated"  # the scenario's level: illustrative | partly calibrated | …
     assumed_exchanges: list[str] = field(default_factory=list)  # ids whose q is assumed
     sensitivity: list[Sensitivity] = field(default_factory=list)
+    # from a full run only (compare), not from a live re-evaluation: empty = not computed
+    elementary_flows: list[ElementaryFlow] = field(default_factory=list)
+    contributions: list[MethodContributions] = field(default_factory=list)
 
     # ---- look-ups -----------------------------------------------------------------------
     def impact(self, method: tuple[str, ...]) -> MethodResult:
