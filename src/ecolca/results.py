@@ -370,8 +370,15 @@ class Sensitivity:
     def moving_rows(self) -> list[SensitivityRow]:
         """The rows whose parameter moves Δ (a site amount that no exchange touches counts in L
         and S alike and does not)."""
-        tol = 1e-9 * max(abs(self.delta), max((r.swing for r in self.rows), default=0.0), 1e-300)
-        return [r for r in self.rows if r.swing > tol]
+        rows = self.rows
+        cached = self.__dict__.get("_moving")
+        if cached is not None and cached[0] is rows and cached[1] == len(rows):
+            return list(cached[2])  # the report asks several times; the rows do not change
+        swings = [r.swing for r in rows]
+        tol = 1e-9 * max(abs(self.delta), max(swings, default=0.0), 1e-300)
+        moving = [r for r, w in zip(rows, swings) if w > tol]
+        self._moving = (rows, len(rows), moving)
+        return list(moving)
 
     def __repr__(self) -> str:
         return f"Sensitivity({self.method!r}, delta={self.delta!r})"

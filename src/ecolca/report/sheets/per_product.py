@@ -6,7 +6,7 @@ from __future__ import annotations
 from ecolca.report import common as cm
 from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
-from ecolca.results import method_label
+from ecolca.results import SiteTable, method_label
 
 NAME = "Per product"
 ORDER = 52
@@ -34,6 +34,19 @@ def products(ctx: cm.Context) -> tuple[list[tuple], list[str]]:
     return usable, skipped
 
 
+def _site_totals(res, m, key: str, scale: float) -> dict[str, tuple[float, float, float]]:
+    """{site id: (L, S, Δ)} for method ``m`` under ``key``, rounding noise as 0: from the
+    result arrays when the results hold them (no object per site and method)."""
+    t = res.sites
+    if isinstance(t, SiteTable) and tuple(m) in t._m and key in t.symbiotic:
+        j = t._m[tuple(m)]
+        lin, sym = t.linear[:, j], t.symbiotic[key][:, j]
+        cols = st.denoise_columns([lin.tolist(), sym.tolist(), (sym - lin).tolist()], scale)
+        return dict(zip(t.site_ids, zip(*cols)))
+    return {s.site_id: tuple(st.denoise([s.linear, s.symbiotic, s.delta], scale))
+            for s in res.site_results(m, key)}
+
+
 def write(sh: Sheet, ctx: cm.Context) -> None:
     res = ctx.results
     key = res.attribution_key
@@ -54,16 +67,15 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     for m in res.methods:
         if not ctx.covered(m):
             continue
-        sites = {s.site_id: s for s in res.site_results(m, key)}
+        sites = _site_totals(res, m, key, ctx.method_scale(m))
         unit = res.impact(m).unit
-        scale = ctx.method_scale(m)
         subheads.add(len(rows))
         rows.append([f"{method_label(m)} [{unit}]"])
         for sid, name, prod, amount, punit, n in usable:
             s = sites.get(sid)
             if s is None:
                 continue
-            lin, sym, d = st.denoise([s.linear, s.symbiotic, s.delta], scale)
+            lin, sym, d = s
             row = [name, prod, amount, punit, lin / amount, sym / amount, d / amount,
                    f"{unit}/{punit}" if punit else unit]
             if multi:
