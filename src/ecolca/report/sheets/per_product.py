@@ -81,7 +81,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             if multi:
                 row.append(f"whole site per unit of this product (one of {n})" if n > 1 else None)
             rows.append(row)
-    cols = [("Site", "wrap"), ("Product", "wrap"), ("Declared amount [unit/year]", "auto"),
+    cols = [("Site", "wrap"), ("Product", "wrap"), ("Amount per year", "auto"),
             ("Product unit", "text"), ("Linear (L) per unit", "auto"),
             ("Symbiotic (S) per unit", "auto"), ("Δ = S − L per unit", "auto"),
             ("Per-unit unit", "wrap")] + ([("Note", "wrap")] if multi else [])
