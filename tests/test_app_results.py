@@ -281,6 +281,8 @@ def test_sites_tab_warns_never_to_sum_across_keys(view):
 # ---- Economics, Inventory -----------------------------------------------------------------
 def test_economics_table_has_total_and_currency(view):
     res = make_results()
+    missing = res.economics[2].missing_prices
+    res.economics[2].missing_prices = []
     view.set_results(res)
     t = view.econ_table
     assert t.rowCount() == 4
@@ -289,12 +291,21 @@ def test_economics_table_has_total_and_currency(view):
     assert cell(t, 3, 1) == "52,250,000"
     assert cell(t, 3, 3) == "-5,500,000" and colour(t, 3, 3) == SAVING
     assert t.item(3, 0).font().bold()
-    assert cell(t, 2, 4) == "natural gas heat"
-    assert "missing price" in cell(t, 3, 4)
     c = view.cpa_table
     assert cell(c, 0, 5) == "EUR/kg CO2-Eq"
     assert c.item(0, 4).data(Qt.UserRole) == pytest.approx(res.cost_per_avoided(GWP))
     assert cell(c, 0, 4) == "-0.5340"
+    # a missing price makes the site's costs, the totals and the cost per avoided unit "not
+    # computed" (#8 point 3), as in the CLI, the JSON and the report
+    res.economics[2].missing_prices = missing
+    view.set_results(res)
+    assert cell(t, 2, 4) == "natural gas heat"
+    assert "missing price" in cell(t, 3, 4)
+    assert [cell(t, 2, j) for j in (1, 2, 3)] == ["not computed"] * 3
+    assert [cell(t, 3, j) for j in (1, 2, 3)] == ["not computed"] * 3
+    assert cell(t, 0, 1) != "not computed"
+    assert cell(c, 0, 3) == "not computed" and cell(c, 0, 4) == "not computed"
+    assert res.cost_per_avoided(GWP) is None
 
 
 def test_inventory_table(view):

@@ -156,3 +156,50 @@ def test_open_without_a_display_exits_1_with_one_sentence(monkeypatch):
     assert r.returncode == 1
     assert "needs a display" in r.stderr and "Traceback" not in r.stderr
     assert cli.display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+def test_missing_prices_make_costs_not_computed_in_cli_and_json(tmp_path, bw_project):
+    """#8 point 3: Phoenix lacks 5 prices; its cost is 'not computed' in the CLI and null in the
+    JSON (it printed 'symbiotic 3.4925e-10', rounding noise of costs counted as 0)."""
+    path = tmp_path / "p.ecolca.json"
+    assert run_cli("example", "phoenix", "-o", str(path)).returncode == 0
+    r = run_cli("run", str(path), "--method",
+                "IPCC 2021|climate change|global warming potential (GWP100)")
+    assert r.returncode == 0, r.stderr
+    line = next(x for x in r.stdout.splitlines() if x.startswith("Cost per year"))
+    assert line.startswith("Cost per year (USD): not computed (5 price(s) missing"), line
+    assert "e-10" not in r.stdout
+    r = run_cli("run", str(path), "--json", "--method",
+                "IPCC 2021|climate change|global warming potential (GWP100)")
+    econ = json.loads(r.stdout)["economics"]
+    assert econ["total"] == {"linear_cost": None, "symbiotic_cost": None, "delta": None}
+    assert econ["not_computed"] == "5 price(s) missing"
+    assert all(s["linear_cost"] is None for s in econ["sites"] if s["missing_prices"])
+    assert json.loads(r.stdout)["impacts"][0]["cost_per_avoided_unit"] is None
+
+
+def test_cost_totals_print_rounding_noise_as_zero():
+    from ecolca.results import SiteEconomics, cost_totals
+
+    sites = [SiteEconomics("a", "A", 0.0, -16_091_455.0252),
+             SiteEconomics("b", "B", 0.0, 15_491_465.4), SiteEconomics("c", "C", 0.0, 599_989.6252)]
+    assert abs(sum(s.symbiotic_cost for s in sites)) > 0      # float noise, about 3.5e-10
+    assert cost_totals(sites) == {"linear": 0.0, "symbiotic": 0.0, "delta": 0.0}
+    sites[2].missing_prices = ["supply 'heat'"]
+    assert cost_totals(sites) is None
+
+
+def test_no_display_and_missing_xcb_libraries_give_the_apt_get_line(monkeypatch):
+    import ctypes.util
+
+    from ecolca import cli
+
+    msg = cli.display_problem({"QT_QPA_PLATFORM": ""})
+    assert "sudo apt-get install xvfb" in msg and msg.count(". ") == 0
+    monkeypatch.setattr(ctypes.util, "find_library",
+                        lambda name: None if name in ("xcb-icccm", "xcb-keysyms") else "lib")
+    msg = cli.display_problem({"QT_QPA_PLATFORM": "", "DISPLAY": ":0"})
+    assert msg.endswith("sudo apt-get install libxcb-icccm4 libxcb-keysyms1")
+    # `ecolca` with no command opens the app: same check, exit 1, no Qt abort
+    r = run_cli(env={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""})
+    assert r.returncode == 1 and "needs a display" in r.stderr and "Traceback" not in r.stderr

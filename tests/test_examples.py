@@ -179,3 +179,100 @@ def test_more_pumping_energy_only_worsens_the_effluent_exchange(bw_project):
     b = _parts(lca.compare(more, project=PROJECT, methods=[GWP]))
     assert b["effluent-to-palo-verde"].total > a["effluent-to-palo-verde"].total
     assert b["biogas-to-rng"].total == pytest.approx(a["biogas-to-rng"].total, rel=1e-12)
+
+
+# ---- the report's contribution, per-product and full-inventory sheets (#8) -----------------
+@pytest.mark.parametrize("name", REFERENCE)
+def test_contributions_by_process_add_up_to_l_and_s(results, name):
+    res = results[name]
+    assert [c.method for c in res.contributions] == res.methods
+    for c in res.contributions:
+        r = res.impact(c.method)
+        assert len(c.processes) <= 10 and c.rest_count >= 0
+        assert bool(c.processes) == r.covered  # not covered: no process has a characterised flow
+        for which in ("linear", "symbiotic"):
+            parts = sum(getattr(p, which) for p in c.processes) + getattr(c, f"rest_{which}")
+            total = getattr(c, which)
+            # Σ contributions = the solve's score, exactly up to float summation
+            assert parts == pytest.approx(total, rel=1e-9, abs=1e-12)
+            if r.covered:  # = L or S of the Impacts, within the run-time consistency check
+                assert total == pytest.approx(getattr(r, which), rel=1e-5, abs=1e-12)
+        size = [max(abs(p.linear), abs(p.symbiotic)) for p in c.processes]
+        assert size == sorted(size, reverse=True)
+    # a site's own node is its direct emissions, named by site id
+    sites = {s.id for s in examples.load(name).sites}
+    assert {p.site for c in res.contributions for p in c.processes} - {None} <= sites
+
+
+def test_full_inventory_is_brightways_inventory(results):
+    import bw2calc as bc
+    import bw2data as bd
+
+    res = results["phoenix"]
+    sc = examples.load("phoenix")
+    fg = next(d for d in bd.databases if d.startswith("ecolca:") and sc.id in d)
+    flows = {(f.database, f.code): f for f in res.elementary_flows}
+    assert flows and all(f.name and f.unit and f.categories for f in flows.values())
+    for code, which in (("park:linear", "linear"), ("park:symbiotic", "symbiotic")):
+        node = bd.get_node(database=fg, code=code)
+        lci = bc.LCA({node.id: 1})
+        lci.lci()
+        inv = lci.inventory.sum(axis=1).A1
+        rev = {r: k for k, r in lci.dicts.biosphere.items()}
+        expected = {}
+        for r in inv.nonzero()[0].tolist():
+            flow = bd.get_node(id=rev[r])
+            expected[(flow["database"], flow["code"])] = inv[r]
+        got = {k: getattr(f, which) for k, f in flows.items() if getattr(f, which) != 0}
+        assert set(got) == set(expected)
+        for k, v in expected.items():
+            assert got[k] == pytest.approx(v, rel=1e-9, abs=1e-9)
+    co2 = next(f for f in flows.values() if f.name == "Carbon dioxide, fossil"
+               and f.categories[:1] == ("air",))
+    assert co2.cas == "000124-38-9"
+
+
+def test_report_sheets_per_product_and_contributions(results, tmp_path):
+    from ecolca.report import write_report
+
+    res, sc = results["phoenix"], examples.load("phoenix")
+    wb = openpyxl.load_workbook(write_report(res, sc, tmp_path / "p.xlsx"))
+    ws = wb["Per product"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    hdr = next(i for i, r in enumerate(rows) if r[0] == "Site")
+    checked = 0
+    for m in res.methods:
+        if not res.impact(m).covered:
+            continue
+        start = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith(
+            " | ".join(m) + " ["))
+        sites = {s.site_name: s for s in res.site_results(m)}
+        for r in rows[start + 1:start + 1 + len(sites)]:
+            s, amount = sites[r[0]], r[2]
+            product = next(f for site, f in sc.iter_flows()
+                           if site.name == r[0] and f.kind == "product")
+            assert amount == product.amount and r[3] == product.unit
+            scale = max(abs(res.impact(m).linear), abs(res.impact(m).symbiotic))
+            for got, total in ((r[4], s.linear), (r[5], s.symbiotic), (r[6], s.delta)):
+                assert got * amount == pytest.approx(total, rel=1e-9, abs=1e-9 * scale)
+            assert r[7] == f"{res.impact(m).unit}/{product.unit}"
+            checked += 1
+    assert hdr < start and checked >= 3 * 5
+    # contributions: each method's Total row equals its solve's L and S
+    ws = wb["Contributions"]
+    totals = [[c.value for c in r] for r in ws.iter_rows() if r[1].value == "Total"]
+    covered = [c for c in res.contributions if res.impact(c.method).covered]
+    assert len(totals) == len(covered)
+    for t, c in zip(totals, covered):
+        assert t[4] == pytest.approx(c.linear) and t[5] == pytest.approx(c.symbiotic)
+
+
+def test_per_product_not_computed_without_declared_amounts(results, tmp_path):
+    from ecolca.report import write_report
+
+    wb = openpyxl.load_workbook(write_report(results["kalundborg"], examples.load("kalundborg"),
+                                             tmp_path / "k.xlsx"))
+    text = " ".join(str(c.value) for r in wb["Per product"].iter_rows() for c in r if c.value)
+    assert "Not computed (no declared amount to divide by)" in text
+    assert "not quantified (declared as 1 item)" in text
+    assert "Full inventory" in wb.sheetnames and "Contributions" in wb.sheetnames

@@ -201,8 +201,14 @@ def test_economics_are_consistent(bw_project, example):
     assert res2.total_cost_delta == pytest.approx(res.total_cost_delta)
     power = lambda r: next(e for e in r.economics if e.site_id == "power")
     assert power(res2).symbiotic_cost < power(res).symbiotic_cost
+    # a missing price makes the totals "not computed" (None), never a cost counted as 0
+    if any(e.missing_prices for e in res.economics):
+        assert "price(s) missing" in res.cost_reason()
+        assert res.total_cost("delta") is None and res.cost_per_avoided(GWP) is None
+    for e in res.economics:
+        e.missing_prices = []
     per = res.cost_per_avoided(GWP)
-    assert per == pytest.approx(res.total_cost_delta / -res.impact(GWP).delta)
+    assert per == pytest.approx(res.total_cost("delta") / -res.impact(GWP).delta)
 
 
 def test_paired_monte_carlo_is_seeded_and_paired(bw_project, example):

@@ -171,7 +171,7 @@ def test_returns_path_and_sheet_order(results, scenario, tmp_path):
     assert out == tmp_path / "r.xlsx" and out.is_file()
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Summary", "Scenario", "Impacts", "Exchanges", "Exchanges chart",
-                             "Sites", "Sites, all keys", "Disclosure", "Economics", "Inventory",
+                             "Sites", "Sites, all keys", "Disclosure", "Per product", "Economics", "Inventory",
                              "Monte Carlo", "Input sites", "Input flows", "Input exchanges",
                              "Exchange terms", "Methods & data"]
     # SHEET_NAMES lists every sheet a report can have, in the workbook's order

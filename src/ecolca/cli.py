@@ -229,13 +229,13 @@ def _print_summary(res, top: int = 3) -> None:
         notes.insert(0, "Δ % " + res.impacts[0].pct_note)
     for n in notes:
         out(f"note: {n}")
-    if not res.prices_given:
-        out(f"Cost per year ({res.currency}): not computed (the scenario gives no prices)")
+    reason = res.cost_reason()
+    if reason:  # a missing price would count as 0: not a result
+        out(f"Cost per year ({res.currency}): not computed ({reason}"
+            + ("; the report's Economics sheet lists them" if res.prices_given else "") + ")")
     else:
-        missing = sum(len(e.missing_prices) for e in res.economics)
-        out(f"Cost per year ({res.currency}): linear {_fmt(res.total_cost_linear)}, symbiotic "
-            f"{_fmt(res.total_cost_symbiotic)}, Δ {_fmt(res.total_cost_delta)}"
-            + (f" ({missing} price(s) missing, counted as 0)" if missing else ""))
+        out(f"Cost per year ({res.currency}): linear {_fmt(res.total_cost('linear'))}, symbiotic "
+            f"{_fmt(res.total_cost('symbiotic'))}, Δ {_fmt(res.total_cost('delta'))}")
     if res.uncertainty:
         u0 = res.uncertainty[0]
         out(f"Monte Carlo: {u0.iterations:,} paired iterations, seed {u0.seed}")
@@ -547,7 +547,8 @@ def display_problem(env: dict | None = None) -> str | None:
     if sys.platform.startswith("linux"):
         if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
             return ("the desktop app needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is "
-                    "set (on a server, use the command line: `ecolca run`, or run it under Xvfb)")
+                    "set: on a server use the command line (`ecolca run`), or run the app in a "
+                    "virtual display (sudo apt-get install xvfb, then xvfb-run ecolca)")
         missing = [lib for lib in ("xcb-cursor", "xcb-icccm", "xcb-keysyms")
                    if ctypes.util.find_library(lib) is None]
         if missing and platform.split(":")[0] in ("", "xcb"):

@@ -175,6 +175,26 @@ class InventoryTotal:
         return self.symbiotic - self.linear
 
 
+# a cost total below this share of the sum of the |costs| it adds is rounding noise: 0
+COST_NOISE_RTOL = 1e-9
+
+
+def cost_totals(economics: Sequence[SiteEconomics]) -> dict[str, float] | None:
+    """Total linear, symbiotic and delta cost of ``economics``, or None when a site lacks a
+    price or a cost is not a finite number (a cost with a price counted as 0 is not a result).
+    A total below :data:`COST_NOISE_RTOL` of the costs it adds up is rounding noise and is 0."""
+    if any(e.missing_prices for e in economics):
+        return None
+    lin = [float(e.linear_cost) for e in economics]
+    sym = [float(e.symbiotic_cost) for e in economics]
+    if not all(math.isfinite(x) for x in lin + sym):
+        return None
+    scale = sum(abs(x) for x in lin + sym)
+    out = {"linear": math.fsum(lin), "symbiotic": math.fsum(sym)}
+    out["delta"] = out["symbiotic"] - out["linear"]
+    return {k: 0.0 if abs(v) < COST_NOISE_RTOL * scale else v for k, v in out.items()}
+
+
 class _RowTable(Sequence):
     """A read-only sequence whose rows are made on demand by ``_at(index)``."""
 
@@ -365,13 +385,71 @@ class Sensitivity:
 
     def moving_rows(self, n: int | None = None) -> list[SensitivityRow]:
         """The rows whose parameter moves Δ (a site amount that no exchange touches counts in L
-        and S alike and does not); at most ``n`` of them, largest swing first."""
-        rows = self.top(n)
-        tol = self._tolerance(rows[0].swing if rows else 0.0)
-        return [r for r in rows if r.swing > tol]
+        and S alike and does not); at most ``n`` of them, largest swing first. Kept per ``n``:
+        the report asks several times, and the rows never change."""
+        cache = self.__dict__.setdefault("_moving", {})
+        if n not in cache:
+            rows = self.top(n)
+            tol = self._tolerance(rows[0].swing if rows else 0.0)
+            cache[n] = [r for r in rows if r.swing > tol]
+        return list(cache[n])
 
     def __repr__(self) -> str:
         return f"Sensitivity({self.method!r}, delta={self.delta!r})"
+
+
+@dataclass
+class ElementaryFlow:
+    """One elementary flow of the park's whole inventory (foreground and background), per year,
+    from Brightway's solve of the foreground database."""
+
+    name: str
+    categories: tuple[str, ...]
+    unit: str
+    cas: str
+    database: str
+    code: str
+    linear: float
+    symbiotic: float
+
+    @property
+    def delta(self) -> float:
+        return self.symbiotic - self.linear
+
+
+@dataclass
+class ProcessContribution:
+    """One process's own elementary flows, characterised, times its amount in L and in S (per
+    year). ``site`` is the site id when the process is a site's own node (its direct
+    emissions)."""
+
+    name: str
+    database: str
+    location: str
+    linear: float
+    symbiotic: float
+    site: str | None = None
+
+    @property
+    def delta(self) -> float:
+        return self.symbiotic - self.linear
+
+
+@dataclass
+class MethodContributions:
+    """Contributions to L and S by process for one method: the ``processes`` contributing most
+    (largest of |L|, |S| first), the others summed in ``rest_*``; everything sums to
+    ``linear`` and ``symbiotic``, the scores of Brightway's solve of the foreground database
+    (equal to the Impacts' L and S within the run-time consistency check)."""
+
+    method: tuple[str, ...]
+    unit: str
+    processes: list[ProcessContribution]
+    rest_count: int
+    rest_linear: float
+    rest_symbiotic: float
+    linear: float
+    symbiotic: float
 
 
 @dataclass
@@ -400,6 +478,9 @@ class Results:
     calibration: str = "calibrated"  # the scenario's level: illustrative | partly calibrated | …
     assumed_exchanges: list[str] = field(default_factory=list)  # ids whose q is assumed
     sensitivity: list[Sensitivity] = field(default_factory=list)
+    # from a full run only (compare), not from a live re-evaluation: empty = not computed
+    elementary_flows: list[ElementaryFlow] = field(default_factory=list)
+    contributions: list[MethodContributions] = field(default_factory=list)
 
     # ---- look-ups -----------------------------------------------------------------------
     def impact(self, method: tuple[str, ...]) -> MethodResult:
@@ -455,13 +536,30 @@ class Results:
         assumed = set(self.assumed_exchanges)
         return sum(abs(p.total) for p in parts if p.exchange_id in assumed) / total
 
+    def cost_reason(self) -> str:
+        """Why the costs are not computed ('' when they are): no price at all, or a price
+        missing (a missing price would count as 0)."""
+        if not self.prices_given:
+            return "the scenario gives no prices"
+        n = sum(len(e.missing_prices) for e in self.economics)
+        return f"{n} price(s) missing" if n else ""
+
+    def total_cost(self, which: str) -> float | None:
+        """Total "linear", "symbiotic" or "delta" cost of the park per year, rounding noise as
+        0; None (not computed) without complete prices (:meth:`cost_reason`)."""
+        if not self.prices_given:
+            return None
+        t = cost_totals(self.economics)
+        return None if t is None else t[which]
+
     def cost_per_avoided(self, method: tuple[str, ...]) -> float | None:
         """Δcost per unit of avoided impact (currency per impact unit); negative = win-win.
-        None when the symbiosis avoids nothing in this category."""
+        None when the symbiosis avoids nothing in this category, or the costs are not computed
+        (:meth:`cost_reason`)."""
         imp = self.impact(method)
         d = imp.delta
-        return None if d >= 0 or not self.prices_given or not imp.covered \
-            else self.total_cost_delta / (-d)
+        cost = self.total_cost("delta")
+        return None if d >= 0 or cost is None or not imp.covered else cost / (-d)
 
     # ---- JSON ---------------------------------------------------------------------------
     def _exchanges_json(self, num) -> list[dict[str, Any]]:
@@ -595,15 +693,20 @@ class Results:
                 "currency": self.currency,
                 "unit": f"{self.currency}/year",
                 "prices_given": self.prices_given,
+                # a site lacking a price, and then the total: null (not computed), never a
+                # cost with the price counted as 0
                 "sites": [
-                    {"site": e.site_id, "name": e.site_name, "linear_cost": e.linear_cost,
-                     "symbiotic_cost": e.symbiotic_cost, "delta": e.delta,
+                    {"site": e.site_id, "name": e.site_name,
+                     "linear_cost": None if e.missing_prices else e.linear_cost,
+                     "symbiotic_cost": None if e.missing_prices else e.symbiotic_cost,
+                     "delta": None if e.missing_prices else e.delta,
                      "missing_prices": e.missing_prices}
                     for e in self.economics
                 ],
-                "total": {"linear_cost": self.total_cost_linear,
-                          "symbiotic_cost": self.total_cost_symbiotic,
-                          "delta": self.total_cost_delta},
+                "total": {"linear_cost": num(self.total_cost("linear")),
+                          "symbiotic_cost": num(self.total_cost("symbiotic")),
+                          "delta": num(self.total_cost("delta"))},
+                "not_computed": self.cost_reason() or None,
             },
             "inventory": [
                 {"flow": i.label, "unit": i.unit, "linear": i.linear, "symbiotic": i.symbiotic,

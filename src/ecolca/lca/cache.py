@@ -126,7 +126,7 @@ def lookup(keys: list[tuple[str, str]], methods: list[tuple[str, ...]]
 # and ecolca's version. Any change of those is a different key: the record is never read again
 # and the next store for that foreground replaces it.
 
-SOLVED_FORMAT = 1
+SOLVED_FORMAT = 2  # raise it whenever Solved changes shape (a stored record would lack a field)
 
 
 def solved_key(foreground: str, table_keys, methods) -> str | None:

@@ -29,9 +29,12 @@ from ecolca.lca.terms import TermTable, parameter_values, structure
 from ecolca.lca.uncertainty import Cancelled
 from ecolca.model import Scenario
 from ecolca.results import (
+    ElementaryFlow,
     ExchangeTable,
     InventoryTotal,
+    MethodContributions,
     MethodResult,
+    ProcessContribution,
     ProductRow,
     Results,
     SiteTable,
@@ -269,6 +272,7 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     results.metadata["consistency"] = _consistency(table, solved, results)
     if solved.notes:
         results.metadata["notes"] = solved.notes
+    _breakdown(results, solved)
 
     iterations = sc.monte_carlo_iterations if iterations is None else iterations
     seed = sc.monte_carlo_seed if seed is None else seed
@@ -312,6 +316,20 @@ def _solve_or_reuse(table: TermTable, lookup, methods, fg: Foreground) -> tuple[
     except OSError:
         pass
     return solved, False
+
+
+def _breakdown(results: Results, solved: Solved) -> None:
+    """The full inventory and the contributions by process (solve.park_breakdown) as results."""
+    park = solved.park
+    if not park:
+        return
+    results.elementary_flows = [ElementaryFlow(**f) for f in park["flows"]]
+    units = {r.method: r.unit for r in results.impacts}
+    results.contributions = [
+        MethodContributions(c["method"], units.get(c["method"], ""),
+                            [ProcessContribution(**p) for p in c["processes"]], c["rest_count"],
+                            c["rest_linear"], c["rest_symbiotic"], c["linear"], c["symbiotic"])
+        for c in park["contributions"]]
 
 
 def _uncertainty_results(draws, methods, units, seed) -> list[UncertaintyResult]:

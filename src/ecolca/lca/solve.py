@@ -60,6 +60,7 @@ class Solved:
     inventory: np.ndarray           # (n_keys, n_inventory_rows): key flows per unit of each node
     coverage: dict = field(default_factory=dict)
     foreground: dict = field(default_factory=dict)  # {"linear": (n_methods,), "symbiotic": …}
+    park: dict = field(default_factory=dict)  # park_breakdown(): full inventory, contributions
     notes: list[str] = field(default_factory=list)
     computed: str = ""              # when the solve ran (ISO time); a reused solve keeps it
 
@@ -110,7 +111,79 @@ def solve(table: TermTable, lookup: _Lookup, methods: list[tuple[str, ...]],
     if fg_ids is not None:
         out.foreground = {c: np.array([sc[(m, c)] for m in methods]) for c in ("linear", "symbiotic")}
         out.coverage = _coverage(mlca, methods, set(fg_ids.values()), bg_keys, lookup)
+        out.park = park_breakdown(mlca, methods, fg_ids)
     return out
+
+
+# processes named per method in the contribution analysis; the rest are summed
+CONTRIBUTION_TOP = 10
+
+
+def park_breakdown(mlca, methods, fg_ids: dict[str, int], top: int = CONTRIBUTION_TOP) -> dict:
+    """The park's full elementary-flow inventory and, per method, the contribution of each
+    process of the supply chain to L and S, from the solve already made (no second
+    factorisation).
+
+    A process's contribution is its own elementary flows, characterised, times its amount in the
+    supply array: ``(cfᵀ·B)ⱼ · sⱼ``; over all processes they sum to the score ``cfᵀ·B·s``. The
+    inventory is ``B·s`` of the two foreground demands. Returns ``{"flows": [dict], 
+    "contributions": [dict per method]}``; a foreground node (a site's direct emissions) carries
+    ``site`` (the site id)."""
+    from bw2data.backends import ActivityDataset as AD
+    from scipy import sparse
+
+    names, bs = mlca.biosphere_supply
+    col = {n: i for i, n in enumerate(names)}
+    inv_l = np.asarray(bs[:, col["linear"]]).ravel()
+    inv_s = np.asarray(bs[:, col["symbiotic"]]).ravel()
+    rev_bio = {r: nid for nid, r in mlca.dicts.biosphere.items()}
+    rows = np.nonzero((inv_l != 0) | (inv_s != 0))[0]
+    meta = {r.id: r for r in AD.select(AD.id, AD.database, AD.code, AD.name, AD.data)
+            .where(AD.id.in_([rev_bio[r] for r in rows.tolist()]))} if len(rows) else {}
+    flows = []
+    for r in rows.tolist():
+        m = meta.get(rev_bio[r])
+        data = m.data if m is not None and isinstance(m.data, dict) else {}
+        flows.append({"name": m.name if m is not None else str(rev_bio[r]),
+                      "categories": tuple(data.get("categories", ())),
+                      "unit": data.get("unit", ""), "cas": data.get("CAS number") or "",
+                      "database": m.database if m is not None else "",
+                      "code": m.code if m is not None else "",
+                      "linear": float(inv_l[r]), "symbiotic": float(inv_s[r])})
+
+    B = sparse.csr_matrix(mlca.biosphere_matrix)
+    s_l, s_s = mlca.supply_arrays["linear"], mlca.supply_arrays["symbiotic"]
+    rev_act = {c: nid for nid, c in mlca.dicts.activity.items()}
+    site_of = {nid: code[5:] for code, nid in fg_ids.items() if code.startswith("site:")}
+    picked: list[tuple[np.ndarray, np.ndarray, np.ndarray, int]] = []
+    for m in methods:
+        g = B.T @ np.asarray(mlca.characterization_matrices[m].diagonal()).ravel()
+        c_l, c_s = g * s_l, g * s_s
+        nz = np.nonzero((c_l != 0) | (c_s != 0))[0]
+        size = np.maximum(np.abs(c_l[nz]), np.abs(c_s[nz]))
+        order = nz[np.argsort(-size, kind="stable")][:top]
+        picked.append((order, c_l, c_s, len(nz)))
+    ids = sorted({rev_act[c] for order, *_ in picked for c in order.tolist()})
+    acts = {r.id: r for r in AD.select(AD.id, AD.database, AD.name, AD.location)
+            .where(AD.id.in_(ids))} if ids else {}
+    contributions = []
+    for m, (order, c_l, c_s, n) in zip(methods, picked):
+        procs = []
+        for c in order.tolist():
+            nid = rev_act[c]
+            a = acts.get(nid)
+            procs.append({"name": a.name if a is not None else str(nid),
+                          "database": a.database if a is not None else "",
+                          "location": (a.location or "") if a is not None else "",
+                          "site": site_of.get(nid),
+                          "linear": float(c_l[c]), "symbiotic": float(c_s[c])})
+        rest = np.ones(len(c_l), dtype=bool)
+        rest[order] = False
+        contributions.append({
+            "method": m, "processes": procs, "rest_count": n - len(procs),
+            "rest_linear": float(c_l[rest].sum()), "rest_symbiotic": float(c_s[rest].sum()),
+            "linear": float(c_l.sum()), "symbiotic": float(c_s.sum())})
+    return {"flows": flows, "contributions": contributions}
 
 
 def _key_flow_inventory(mlca, table: TermTable, lookup: _Lookup) -> np.ndarray:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 from ecolca import __version__
 from ecolca.errors import ReportError
@@ -90,8 +91,9 @@ def _render(results: Results, scenario: Scenario, only: set[str] | None = None) 
     book.close()
     wb.properties.title = f"ecolca report: {clean_text(results.scenario_name)}"[:255]
     wb.properties.creator = f"ecolca {__version__}"
+    # openpyxl's parts stored uncompressed: _with_cells compresses the package once
     buf = io.BytesIO()
-    wb.save(buf)
+    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
     return _with_cells(buf.getvalue(), [sh.sheet_xml() for sh in sheets])
 
 

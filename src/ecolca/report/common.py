@@ -10,7 +10,7 @@ from typing import Any
 
 from ecolca.model import Scenario, Uncertainty
 from ecolca.report.styles import finite
-from ecolca.results import Results, method_label
+from ecolca.results import Results, cost_totals, method_label
 
 LINEAR_DEFINITION = (
     "Linear (L): every site buys all its supplies from the market and sends every residue to "
@@ -223,11 +223,8 @@ def cost_total(results: Results, which: str) -> float | None:
 
 
 def cost_total_of(economics, which: str) -> float | None:
-    lin = [finite(e.linear_cost) for e in economics]
-    sym = [finite(e.symbiotic_cost) for e in economics]
-    if any(x is None for x in lin + sym):
-        return None
-    return {"linear": sum(lin), "symbiotic": sum(sym), "delta": sum(sym) - sum(lin)}[which]
+    t = cost_totals(economics)
+    return None if t is None else t[which]
 
 
 def cost_reason(results: Results) -> str:

@@ -47,25 +47,30 @@ class EconomicsTab:
         self.econ_table.setHorizontalHeaderLabels(
             ["Site", f"Linear cost\n[{cur}/year]", f"Symbiotic cost\n[{cur}/year]",
              f"Δcost = S − L\n[{cur}/year]", "Missing prices"])
+        # a missing price would count as 0: such a site's costs, and the totals, are not computed
+        def cost(v, e=None, delta=False):
+            if (e is not None and e.missing_prices) or v is None:
+                it = _text_item("not computed")
+                it.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                return it
+            return _num_item(v, money=True, delta=delta)
+
         rows = [[_text_item(e.site_name, f"{e.site_name} ({e.site_id})", key=e.site_id),
-                 _num_item(e.linear_cost, money=True), _num_item(e.symbiotic_cost, money=True),
-                 _num_item(e.delta, money=True, delta=True),
+                 cost(e.linear_cost, e), cost(e.symbiotic_cost, e), cost(e.delta, e, True),
                  _text_item("; ".join(e.missing_prices))] for e in r.economics]
         missing = sum(len(e.missing_prices) for e in r.economics)
-        rows.append([_text_item("Total (all sites)"),
-                     _num_item(r.total_cost_linear, money=True),
-                     _num_item(r.total_cost_symbiotic, money=True),
-                     _num_item(r.total_cost_delta, money=True, delta=True),
-                     _text_item(f"{missing} missing price(s): totals are incomplete"
-                                if missing else "")])
+        reason = r.cost_reason()
+        rows.append([_text_item("Total (all sites)"), cost(r.total_cost("linear")),
+                     cost(r.total_cost("symbiotic")), cost(r.total_cost("delta"), delta=True),
+                     _text_item(f"{missing} missing price(s): not computed" if missing else "")])
         _fill(self.econ_table, rows, total_rows={len(rows) - 1})
         if not getattr(r, "prices_given", True):
             self.econ_missing.setText("The scenario gives no prices, fees or exchange payments: "
-                                      "the costs are 0 by construction, not a result.")
+                                      "costs are not computed.")
         else:
             self.econ_missing.setText(
-                f"{missing} flow(s) without a price count as 0: the cost totals are incomplete."
-                if missing else "")
+                f"{missing} flow(s) without a price: the costs of their sites and the totals are "
+                "not computed (a missing price would count as 0)." if missing else "")
         self.econ_missing.setVisible(bool(missing) or not getattr(r, "prices_given", True))
 
         self.cpa_table.setHorizontalHeaderLabels(
@@ -77,10 +82,10 @@ class EconomicsTab:
             cpa_item = _num_item(cpa, money=abs(cpa) >= 1 if cpa is not None else False,
                                  delta=True)
             if cpa is None:
-                cpa_item.setText("no impact avoided")
+                cpa_item.setText("not computed" if reason else "no impact avoided")
                 cpa_item.setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
             rows.append([_text_item(method_label(m.method)), _text_item(m.unit),
                          _num_item(m.delta, delta=True),
-                         _num_item(r.total_cost_delta, money=True, delta=True), cpa_item,
+                         cost(r.total_cost("delta"), delta=True), cpa_item,
                          _text_item(f"{cur}/{m.unit}")])
         _fill(self.cpa_table, rows)
