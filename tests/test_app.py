@@ -197,6 +197,26 @@ def test_run_keeps_the_event_loop_turning_and_results_go_stale(window, qtbot, bw
     assert not rv.is_stale() and rv.results() is window.results
     assert window.results.impacts[0].delta == pytest.approx(before - 10_000 * per_t, rel=1e-9)
     assert "live" in window.results.metadata
+    # the Summary (on screen) shows it at once, table and chart updated in place; the full
+    # evaluation (exchanges, sites…) follows on the next turn of the event loop, same numbers
+    from ecolca import lca
+    from ecolca.app.results_view import format_delta
+
+    quick = [(m.linear, m.symbiotic) for m in window.results.impacts]
+    shown = [m for m in window.results.impacts if m.covered]
+    t = rv.summary_table
+    assert [t.item(i, 4).text() for i, m in enumerate(window.results.impacts) if m.covered] \
+        == [format_delta(m.delta) for m in shown]
+    bars = rv.chart_figure("Summary").axes[0].patches
+    assert [b.get_width() for b in bars] == pytest.approx([m.relative for m in shown], rel=1e-12)
+    qtbot.waitUntil(lambda: window._live_due is None)
+    full = lca.evaluate(window.doc.scenario, window._evaluation)
+    assert quick == [(m.linear, m.symbiotic) for m in full.impacts]  # exactly
+    assert window.results.exchanges.parts["transport"] == pytest.approx(
+        full.exchanges.parts["transport"], rel=1e-12)
+    rv.show_tab("Exchanges")  # a tab left out of the live update is drawn when shown
+    assert rv.ex_table.rowCount() == len(full.exchanges.ids)
+    rv.show_tab("Summary")
     # a change that needs new unit scores (another method set) makes them stale
     window.doc.edit("methods", lambda sc: setattr(sc, "methods", sc.methods[:1]))
     assert rv.is_stale()

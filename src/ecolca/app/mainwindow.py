@@ -63,7 +63,7 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self._evaluation = None  # the last run's unit scores, for live results after an edit
         self._run_results = None
         self.results_revision = -1
-        self._results_scenario = None  # the scenario the results were computed from
+        self._results_state = None  # the document state (Document.state) the results are of
         self.job = None
         self.suggestions = None  # the Suggestions panel, made when first opened
         self.recovery_id = uuid.uuid4().hex[:12]
@@ -89,6 +89,7 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self.scene = ParkScene(self)
         self.view = ParkView(self.scene)
         self.results_view = ResultsView()
+        self.results_view.before_render = self._finish_live
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.view)
         split.addWidget(self.results_view)
@@ -161,7 +162,7 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self.properties.show_selection(None, None)
         self.problems.validate_now(doc.scenario)
         self.results = None
-        self._results_scenario = None
+        self._results_state = None
         self._evaluation = None
         self.results_view.set_results(None)
         if self.suggestions is not None:
@@ -183,8 +184,8 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         """Results are current while the scenario is the one they were computed from: an edit
         makes them stale, and undoing back to that scenario makes them current again."""
         if (self.results is not None and self.doc.revision != self.results_revision
-                and self._results_scenario is not None
-                and self.doc.scenario == self._results_scenario):
+                and self._results_state is not None
+                and self.doc.state == self._results_state):
             self.results_revision = self.doc.revision
         elif self.results is not None and self.doc.revision != self.results_revision \
                 and self._live_update():

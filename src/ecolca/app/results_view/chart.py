@@ -47,6 +47,10 @@ class _Chart(QWidget):
         self._checking = False
         self.canvas.mpl_connect("resize_event", lambda _e: self._fit_titles())
         self.canvas.mpl_connect("draw_event", self._check_titles)
+        self.canvas.mpl_connect("draw_event", self._keep_background)
+        self._animated: list[Any] = []  # artists a live update changes in place (blitted)
+        self._background = None  # the figure without them, as last drawn
+        self._exporting = False
         self.canvas.mpl_connect("motion_notify_event", self._hover)
         self.canvas.mpl_connect("figure_leave_event", lambda _e: self.canvas.setToolTip(""))
 
@@ -56,6 +60,8 @@ class _Chart(QWidget):
     def clear(self) -> None:
         """Clear the figure, its titles and its row tooltips (before drawing anew)."""
         self.figure.clear()
+        self._animated = []
+        self._background = None
         self._titles.clear()
         self._row_tips.clear()
         self.canvas.setToolTip("")
@@ -139,6 +145,34 @@ class _Chart(QWidget):
         if tip != self.canvas.toolTip():
             self.canvas.setToolTip(tip)
 
+    def set_animated(self, artists: Sequence[Any]) -> None:
+        """Artists that :meth:`update_animated` redraws in place (bars and their values):
+        drawn over the figure's cached background, so a live update needs no layout and no
+        redraw of axes, ticks and titles."""
+        for a in artists:
+            a.set_animated(True)
+        self._animated = list(artists)
+
+    def _keep_background(self, _event=None) -> None:
+        """After a full draw: keep the figure without the animated artists, then draw them."""
+        if self._checking or self._exporting or not self._animated:
+            return
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        for a in self._animated:
+            a.axes.draw_artist(a)
+
+    def update_animated(self) -> None:
+        """Show the animated artists as they are now: restore the background, draw them and
+        blit (a repaint of the canvas); a full draw when there is no background yet."""
+        if self._background is None or getattr(self.canvas, "_draw_pending", False) \
+                or not self.canvas.isVisible():
+            self.redraw()
+            return
+        self.canvas.restore_region(self._background)
+        for a in self._animated:
+            a.axes.draw_artist(a)
+        self.canvas.blit(self.figure.bbox)
+
     def redraw(self) -> None:
         self.canvas.draw_idle()  # draws when shown; never blocks a hidden tab
 
@@ -147,8 +181,18 @@ class _Chart(QWidget):
         fmt = p.suffix.lower().lstrip(".")
         if fmt not in ("png", "svg"):
             raise ValueError(f"cannot export a chart as {p.name!r}: use .png or .svg")
-        self.figure.savefig(p, format=fmt, dpi=150 if fmt == "png" else None,
-                            facecolor="white")
+        self._exporting = True
+        for a in self._animated:  # savefig leaves animated artists out
+            a.set_animated(False)
+        try:
+            self.figure.savefig(p, format=fmt, dpi=150 if fmt == "png" else None,
+                                facecolor="white")
+        finally:
+            self._exporting = False
+            for a in self._animated:
+                a.set_animated(True)
+            self._background = None
+            self.redraw()  # savefig drew the figure at another size
         return p
 
     def _export_dialog(self) -> None:

@@ -241,6 +241,35 @@ def _fill(t: QTableWidget, rows: list[list[QTableWidgetItem]], total_rows: set[i
     t.setSortingEnabled(sorting)
 
 
+def _refill(t: QTableWidget, rows: list[list[QTableWidgetItem]]) -> bool:
+    """Put ``rows`` into the items ``t`` already has (same shape, no sorting): a live update
+    changes texts and colours, not the model; columns are fitted again only when a text has
+    outgrown its column. False (nothing done) when the shape differs."""
+    if (t.isSortingEnabled() or t.rowCount() != len(rows)
+            or any(len(row) != t.columnCount() for row in rows)):
+        return False
+    fm = t.fontMetrics()
+    refit = False
+    for i, row in enumerate(rows):
+        for j, new in enumerate(row):
+            old = t.item(i, j)
+            if old is None:
+                return False
+            if old.text() != new.text():
+                old.setText(new.text())
+                refit |= (t.columnSpan(i, j) == 1 and (not isinstance(t, _Table) or j != t.stretch)
+                          and fm.horizontalAdvance(new.text()) + 12 > t.columnWidth(j))
+            old.setToolTip(new.toolTip())
+            old.setData(Qt.UserRole, new.data(Qt.UserRole))
+            old.setForeground(new.foreground())
+    if refit:
+        if isinstance(t, _Table):
+            t.fit_columns()
+        else:
+            t.resizeColumnsToContents()
+    return True
+
+
 def _note(text: str, style: str = "color: #555; font-style: italic;") -> QLabel:
     lab = QLabel(text)
     lab.setWordWrap(True)

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from ecolca.results import method_label
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (_SYMBIOTIC_COLOR, _WORSE_COLOR, _fill, _html,
-                                            _make_table, _note, _num_item, _short_method,
-                                            _text_item)
+                                            _make_table, _note, _num_item, _refill,
+                                            _short_method, _text_item)
 
 
 class SummaryTab:
@@ -38,15 +38,9 @@ class SummaryTab:
         self.tabs.addTab(page, "Summary")
         self._charts = {"Summary": self.summary_chart}
 
-    def _render_summary(self) -> None:
-        r = self._results
-        assert r is not None
-        self.summary_info.setText(
-            f"<b>{_html(r.scenario_name)}</b> · reference year {r.reference_year} · all impacts "
-            "per year for the whole park · Δ = S − L (negative, green: the symbiosis lowers "
-            "the impact; positive, red: it raises it)")
+    def _summary_rows(self) -> list:
         rows = []
-        for m in r.impacts:
+        for m in self._results.impacts:
             name = _text_item(method_label(m.method), key=method_label(m.method))
             if not m.covered:  # no data is not a zero
                 cov = m.coverage.label()
@@ -60,6 +54,62 @@ class SummaryTab:
                 name.setToolTip(f"{method_label(m.method)}\nCoverage {m.coverage.label()}")
             rows.append([name, _text_item(m.unit), first, _num_item(m.symbiotic),
                          _num_item(m.delta, delta=True), pct])
+        return rows
+
+    @staticmethod
+    def _summary_key(impacts) -> tuple:
+        """What the Summary's layout depends on: the methods shown, the coverage, the note."""
+        return tuple((m.method, m.covered, bool(m.pct_note)) for m in impacts)
+
+    def _summary_in_place(self) -> bool:
+        """A live update: the table's items and the chart's bars and values change in place
+        (no new model, no layout, no full draw). False when the layout would change."""
+        r = self._results
+        st = getattr(self, "_summary_live", None)
+        if st is None or st["key"] != self._summary_key(r.impacts):
+            return False
+        rel = [m.relative for m in r.impacts if m.covered] if st["bars"] else []
+        vals = [v if v is not None and math.isfinite(v) else 0.0 for v in rel]
+        if vals and (max(vals) > st["room"] or min(vals) < 0):
+            return False  # the axis must grow: a full draw
+        if not _refill(self.summary_table, self._summary_rows()):
+            return False
+        self.summary_info.setText(self._summary_text())
+        if st["bars"]:
+            self._place_bars(st["bars"], st["texts"], rel, st["top"])
+            self.summary_chart.update_animated()
+        return True
+
+    def _summary_text(self) -> str:
+        r = self._results
+        return (f"<b>{_html(r.scenario_name)}</b> · reference year {r.reference_year} · all "
+                "impacts per year for the whole park · Δ = S − L (negative, green: the symbiosis "
+                "lowers the impact; positive, red: it raises it)")
+
+    @staticmethod
+    def _place_bars(bars, texts, rel, top) -> None:
+        """Each bar's length and colour, and its value inside the bar (white) or after it."""
+        for bar, text, v in zip(bars, texts, rel):
+            x = v if v is not None and math.isfinite(v) else 0.0
+            bar.set_width(x)
+            bar.set_color(_SYMBIOTIC_COLOR if v is not None and v <= 100 else _WORSE_COLOR)
+            y = bar.get_y() + bar.get_height() / 2
+            if v is not None and math.isfinite(v) and v > 25:  # inside, clear of the line
+                text.set_position((v - top * 0.01, y))
+                text.set(text=f"{v:.1f} %", ha="right", color="white", fontweight="bold")
+            else:
+                text.set_position((max(x, 0.0) + top * 0.01, y))
+                text.set(text="n/a (L = 0)" if v is None else f"{v:.1f} %", ha="left",
+                         color="#222222", fontweight="normal")
+
+    def _render_summary(self, live: bool = False) -> None:
+        r = self._results
+        assert r is not None
+        if live and self._summary_in_place():
+            return
+        self._summary_live = None
+        self.summary_info.setText(self._summary_text())
+        rows = self._summary_rows()
         _fill(self.summary_table, rows)
         for i, m in enumerate(r.impacts):
             if not m.covered:
@@ -86,6 +136,8 @@ class SummaryTab:
                 total = sum(self.summary_split.sizes()) or 630
                 self.summary_split.setSizes([max(total - 150, 200), 150])
                 self._summary_note_only = True
+            self._summary_live = {"key": self._summary_key(r.impacts), "bars": [], "texts": [],
+                                  "top": 100.0, "room": math.inf}
             self.summary_chart.redraw()
             return
         if self._summary_note_only:
@@ -95,17 +147,14 @@ class SummaryTab:
         y = list(range(len(labels)))
         vals = [v if v is not None and math.isfinite(v) else 0.0 for v in rel]
         colors = [_SYMBIOTIC_COLOR if v is not None and v <= 100 else _WORSE_COLOR for v in rel]
-        ax.barh(y, vals, color=colors, height=0.6, label="Symbiotic (S)")
+        bars = ax.barh(y, vals, color=colors, height=0.6, label="Symbiotic (S)")
         ax.axvline(100, color="#333333", linestyle="--", linewidth=1.2, label="Linear (L) = 100 %")
         top = max([100.0] + vals)
-        for yi, v in zip(y, rel):
-            if v is not None and math.isfinite(v) and v > 25:  # inside the bar, clear of the line
-                ax.text(v - top * 0.01, yi, f"{v:.1f} %", va="center", ha="right", fontsize=8,
-                        color="white", fontweight="bold")
-            else:
-                ax.text(max(v or 0.0, 0.0) + top * 0.01, yi,
-                        "n/a (L = 0)" if v is None else f"{v:.1f} %",
-                        va="center", ha="left", fontsize=8, color="#222222")
+        texts = [ax.text(0, yi, "", va="center", fontsize=8) for yi in y]
+        self._place_bars(list(bars), texts, rel, top)
+        self.summary_chart.set_animated(list(bars) + texts)
+        self._summary_live = {"key": self._summary_key(r.impacts), "bars": list(bars),
+                              "texts": texts, "top": top, "room": top * 1.1}
         ax.set_yticks(y, labels, fontsize=8)
         ax.invert_yaxis()  # first method at the top, as in the table
         ax.set_xlim(0, top * 1.15)

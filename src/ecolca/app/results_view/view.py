@@ -73,6 +73,7 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
         self._build_uncertainty()
 
         self._dirty: set[str] = set()
+        self.before_render = None  # called before a tab left out of a live update is rendered
         self.tabs.currentChanged.connect(self._tab_changed)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_label)
@@ -98,6 +99,8 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
     def _tab_changed(self, index: int) -> None:
         """A tab left out of a live update is rendered when it is shown."""
         name = self.tabs.tabText(index)
+        if name in self._dirty and self.before_render is not None:
+            self.before_render()
         if name in self._dirty and self._results is not None:
             self._dirty.discard(name)
             self._renderers()[name]()
@@ -117,6 +120,11 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
             self.stack.setCurrentWidget(self.empty_label)
             self._update_stale()
             return
+        if only_visible and self.stack.currentWidget() is self.tabs:
+            # a live update: the methods and the key are those of the run already shown
+            self._render_live()
+            self._update_stale()
+            return
         self._fill_method_combo(self.ex_method, results)
         self._fill_method_combo(self.site_method, results)
         key_i = self.site_key.findData(results.attribution_key)
@@ -126,18 +134,30 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
         self.site_key.blockSignals(True)
         self.site_key.setCurrentIndex(key_i)
         self.site_key.blockSignals(False)
-        renderers = self._renderers()
-        if only_visible and self.stack.currentWidget() is self.tabs:
-            current = self.tabs.tabText(self.tabs.currentIndex())
-            self._dirty = {n for n in renderers if n not in (current, "Uncertainty")}
-            if current in renderers and current != "Uncertainty":
-                renderers[current]()
-        else:
-            self._dirty = set()
-            for render in renderers.values():
-                render()
+        self._dirty = set()
+        for render in self._renderers().values():
+            render()
         self.stack.setCurrentWidget(self.tabs)
         self._update_stale()
+
+    def _render_live(self) -> None:
+        """Render the tab on screen now, the others when they are shown; the Uncertainty tab
+        keeps the last run's draws. The Summary updates its table and chart in place."""
+        renderers = self._renderers()
+        current = self.current_tab()
+        self._dirty = {n for n in renderers if n not in (current, "Uncertainty")}
+        if current == "Summary":
+            self._render_summary(live=True)
+        elif current in renderers and current != "Uncertainty":
+            renderers[current]()
+
+    def adopt_results(self, results: Results) -> None:
+        """The full results of a live update whose Summary is already drawn from the same
+        figures: kept for the tabs still to render, nothing is drawn now."""
+        self._results = results
+
+    def current_tab(self) -> str:
+        return self.tabs.tabText(self.tabs.currentIndex())
 
     def set_stale(self, stale: bool, text: str | None = None) -> None:
         """Mark the shown results as out of date (banner on top, content greyed) or current;

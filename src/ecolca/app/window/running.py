@@ -3,9 +3,11 @@ and what it does with the results."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+import numpy as np
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -78,20 +80,18 @@ class WindowRunning:
                                 "problem(s); they are listed in the Problems panel. Click one to go to it.")
             self.runFinished.emit(False)
             return
-        import copy
-
         from ecolca.app.results_view import exchange_labels
 
-        revision = self.doc.revision
-        computed = copy.deepcopy(self.doc.scenario)
-        labels = exchange_labels(computed)
+        revision, state = self.doc.revision, self.doc.state
+        labels = exchange_labels(self.doc.scenario)
         kept: list = []
         job = comparison_job(self.doc.scenario, self.project, kept)
 
         def got(results) -> None:
             self.results = results
             self.results_revision = revision
-            self._results_scenario = computed
+            self._results_state = state
+            self._live_due = None
             self._evaluation = kept[0] if kept else None
             self._run_results = results
             self.results_view.set_results(results, labels)
@@ -123,7 +123,12 @@ class WindowRunning:
         """After an edit of numbers (q, r, a distance, an amount, a price…), evaluate the edited
         scenario on the last run's unit scores (no Brightway solve; docs/engine.md) and show it.
         False when the edit needs a run: a new background activity or method, or a scenario
-        with errors."""
+        with errors.
+
+        With the Summary on screen, only L and S are evaluated before it is redrawn (the same
+        term table and unit scores as :func:`ecolca.lca.evaluate`, which gives the same
+        numbers); the full evaluation (exchanges, sites, sensitivity…) follows on the next turn
+        of the event loop (:meth:`_finish_live`), before any other tab or the report reads it."""
         from ecolca import lca
         from ecolca.validation import errors, validate
 
@@ -133,14 +138,34 @@ class WindowRunning:
         sc = self.doc.scenario
         if not ev.can_evaluate(sc) or errors(validate(sc)):
             return False
-        try:
-            live = lca.evaluate(sc, ev)
-        except (EcolcaError, KeyError, ValueError):
-            return False
-        import copy
-        import datetime as dt
-
         from ecolca.app.results_view import exchange_labels
+
+        quick = self._live_impacts(sc, ev) if self.results_view.current_tab() == "Summary" \
+            else None
+        if quick is not None:
+            live = dataclasses.replace(self.results, impacts=quick[0], metadata={},
+                                       scenario_name=sc.name, reference_year=sc.reference_year)
+            self._live_due = (self.doc.revision, quick[1])
+            QTimer.singleShot(0, self, self._finish_live)
+        else:
+            try:
+                live = lca.evaluate(sc, ev)
+            except (EcolcaError, KeyError, ValueError):
+                return False
+            self._live_due = None
+        self._live_metadata(live)
+        self.results = live
+        self.results_revision = self.doc.revision
+        self._results_state = self.doc.state
+        self.results_view.set_results(live, exchange_labels(sc), only_visible=True)
+        if self._run_results.uncertainty:  # the deterministic results are current; MC is not
+            self.results_view.set_stale(True, "Updated live from the last run's unit scores. The "
+                                        "Monte Carlo results need a new run (F5).")
+        self.statusBar().showMessage("Results updated live (no Brightway run needed)", 4000)
+        return True
+
+    def _live_metadata(self, live) -> None:
+        import datetime as dt
 
         run = self._run_results
         live.metadata = dict(run.metadata)
@@ -149,15 +174,44 @@ class WindowRunning:
             f"{run.metadata.get('calculated', '?')} (no new Brightway calculation), at "
             f"{dt.datetime.now().astimezone().isoformat(timespec='seconds')}")
         live.metadata["monte_carlo"] = "not run"
-        self.results = live
-        self.results_revision = self.doc.revision
-        self._results_scenario = copy.deepcopy(sc)
-        self.results_view.set_results(live, exchange_labels(sc), only_visible=True)
-        if run.uncertainty:  # the deterministic results are current; Monte Carlo needs a run
-            self.results_view.set_stale(True, "Updated live from the last run's unit scores. The "
-                                        "Monte Carlo results need a new run (F5).")
-        self.statusBar().showMessage("Results updated live (no Brightway run needed)", 4000)
-        return True
+
+    @staticmethod
+    def _live_impacts(sc, ev):
+        """L and S of every method of ``sc`` (an edit of numbers only) as
+        :func:`ecolca.lca.evaluate` computes them, and the term table they came from; None
+        when the structure changed or a figure is not finite (the full path says why)."""
+        from ecolca.lca.run import _pct_note
+        from ecolca.lca.terms import parameter_values, structure
+        from ecolca.results import MethodResult
+
+        if not ev.table.structure or structure(sc) != ev.table.structure:
+            return None
+        table = ev.table.with_values(parameter_values(sc))
+        if table.keys != ev.keys:
+            return None
+        lin, sym = table.totals(table.amounts(), ev.solved.scores)
+        if not (np.isfinite(lin).all() and np.isfinite(sym).all()):
+            return None
+        note, cov = _pct_note(sc), ev.solved.coverage
+        return [MethodResult(m, ev.units[j], float(lin[j]), float(sym[j]), cov.get(m), note)
+                for j, m in enumerate(ev.methods)], table
+
+    def _finish_live(self) -> None:
+        """The full evaluation of a live update whose Summary was drawn first."""
+        from ecolca import lca
+
+        due, self._live_due = getattr(self, "_live_due", None), None
+        if due is None or due[0] != self.doc.revision or self.results_revision != due[0]:
+            return
+        try:
+            full = lca.evaluate(self.doc.scenario, self._evaluation, due[1])
+        except (EcolcaError, KeyError, ValueError) as exc:
+            self.results_view.set_stale(True, f"Results are out of date: {exc}")
+            self.results_revision = -1
+            return
+        full.metadata = self.results.metadata
+        self.results = full
+        self.results_view.adopt_results(full)
 
     def cancel_run(self) -> None:
         if self.job is not None:
@@ -165,7 +219,7 @@ class WindowRunning:
             self.statusBar().showMessage("Cancelling…")
 
     def export_report(self) -> None:
-
+        self._finish_live()
         if self.results is None:
             QMessageBox.information(self, "No results", "Run the comparison first (F5).")
             return
@@ -223,6 +277,7 @@ class WindowRunning:
                          audience: str = "internal") -> None:
         from ecolca.app.worker import report_job
 
+        self._finish_live()
         self.settings.setValue("last_report_dir", str(path.parent))
 
         def written(out) -> None:

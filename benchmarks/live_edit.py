@@ -1,0 +1,215 @@
+#!/usr/bin/env python
+"""Edit → redrawn Summary in the desktop app (issue #11: target ≤ 50 ms).
+
+    .venv/bin/python benchmarks/live_edit.py [--edits 30] [--parks gypsum-ash,...,generated]
+        [--profile PARK]
+
+Builds the real :class:`~ecolca.app.mainwindow.MainWindow` on Qt's offscreen platform, in a
+fresh temporary Brightway folder (set before ecolca is imported, removed at the end). For each
+example and for the generated 100-site / 300-exchange park of ``bench.generate_park`` it opens
+the park, runs the comparison once (worker thread, as F5 does), shows the Summary tab, selects
+an exchange and then applies ``--edits`` edits of its q the way a user does: the text of the
+exchange panel's Amount field is set and the panel commits it (``ExchangePanel._commit``: one
+undoable ``Document.edit``, then the window's live update on the run's unit scores).
+
+Each edit is timed from just before the text is set until BOTH the Summary table's viewport
+and the Summary chart's canvas have received a paint event after the edit, with no chart draw
+still pending (events are processed in a loop; a paint counts only when it is delivered). The
+script checks each edit really changed Δ in the table and in the chart's bar. Printed: median
+and p90 per park, and PASS/FAIL against 50 ms. ``--profile PARK`` prints the cProfile of the
+edits of that park.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402  (the park generator; it sets its own Brightway folder: replaced here)
+
+shutil.rmtree(bench._TMP, ignore_errors=True)
+# ECOLCA_LIVE_BW_DIR: reuse (and keep) a Brightway folder set up by an earlier run
+_KEEP = os.environ.get("ECOLCA_LIVE_BW_DIR")
+_TMP = _KEEP or tempfile.mkdtemp(prefix="ecolca-live-")
+BW_DIR = os.path.join(_TMP, "brightway")
+os.environ["BRIGHTWAY_DIR"] = BW_DIR
+os.environ["BRIGHTWAY2_DIR"] = BW_DIR
+os.environ.pop("ECOLCA_PROJECT", None)
+os.environ.setdefault("TQDM_DISABLE", "1")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+PROJECT = "ecolca-live"
+TARGET_MS = 50.0
+
+
+class PaintWatch:
+    """Records when watched widgets receive a paint event."""
+
+    def __init__(self, widgets):
+        from PySide6.QtCore import QEvent, QObject
+
+        watch = self
+
+        class Filter(QObject):
+            def eventFilter(self, obj, event):  # noqa: N802
+                if event.type() == QEvent.Paint:
+                    watch.painted.add(id(obj))
+                return False
+
+        self.filter = Filter()
+        self.painted: set[int] = set()
+        self.ids = {id(w) for w in widgets}
+        for w in widgets:
+            w.installEventFilter(self.filter)
+
+    def reset(self) -> None:
+        self.painted.clear()
+
+    def done(self) -> bool:
+        return self.ids <= self.painted
+
+
+def wait_job(app, win, timeout: float = 600.0) -> None:
+    t0 = time.time()
+    while win.job is not None and time.time() - t0 < timeout:
+        app.processEvents()
+        time.sleep(0.01)
+    for _ in range(5):
+        app.processEvents()
+
+
+def bench_park(app, win, tag: str, path: str, n_edits: int, profile: bool) -> list[float]:
+    win.open_path(path, as_new=True)
+    wait_job(app, win)
+    win.run_comparison()
+    wait_job(app, win)
+    if win.results is None:
+        raise SystemExit(f"[{tag}] the comparison failed: {getattr(win, '_last_error', None)}")
+    rv = win.results_view
+    rv.show_tab("Summary")
+    sc = win.doc.scenario
+    ex = max(sc.exchanges, key=lambda e: e.amount)  # the largest exchange moves Δ most
+    win.scene.select_only(exchange_id=ex.id)
+    for _ in range(10):
+        app.processEvents()
+    panel = win.properties.exchange_panel
+    form = panel.form
+    from ecolca.app.results_view import format_delta
+
+    table, canvas = rv.summary_table, rv.summary_chart.canvas
+    watch = PaintWatch([table.viewport(), canvas])
+    times = []
+    prof = None
+    if profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+    base = ex.amount
+    for k in range(n_edits + 2):  # the first two warm caches and are not counted
+        new = base * (0.5 + 0.5 * ((k + 1) % 7) / 7)  # q moves between 50 % and 100 %
+        watch.reset()
+        # a chart that is only a note (Δ % n/m: partial inventories) has nothing to redraw
+        watch.ids = {id(table.viewport())} | ({id(canvas)} if rv.summary_chart._animated else set())
+        if prof is not None and k >= 2:
+            prof.enable()
+        t0 = time.perf_counter()
+        form.amount.setText(f"{new:.6g}")
+        panel._commit()
+        deadline = t0 + 10.0
+        while not (watch.done() and not getattr(canvas, "_draw_pending", False)) \
+                and time.perf_counter() < deadline:
+            app.processEvents()
+        dt = time.perf_counter() - t0
+        if prof is not None:
+            prof.disable()
+        if not watch.done():
+            raise SystemExit(f"[{tag}] edit {k}: no paint of the table and chart within 10 s "
+                             f"(table {id(table.viewport()) in watch.painted}, chart "
+                             f"{id(canvas) in watch.painted}, stale {rv.is_stale()}, "
+                             f"draw pending {getattr(canvas, '_draw_pending', None)})")
+        if "live" not in win.results.metadata or rv.is_stale():
+            raise SystemExit(f"[{tag}] edit {k}: the results were not updated live")
+        i, m = next((i, m) for i, m in enumerate(win.results.impacts) if m.covered)
+        if table.item(i, 4).text() != format_delta(m.delta):
+            raise SystemExit(f"[{tag}] edit {k}: the table shows {table.item(i, 4).text()}, "
+                             f"not Δ = {format_delta(m.delta)}")
+        if k >= 2:
+            times.append(dt * 1000)
+    if prof is not None:
+        import pstats
+
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
+    return times
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--edits", type=int, default=30)
+    ap.add_argument("--parks", default="")
+    ap.add_argument("--profile", default="", help="print the cProfile of this park's edits")
+    ap.add_argument("--keep", action="store_true")
+    a = ap.parse_args(argv)
+    try:
+        import ecolca  # noqa: F401  (first: it creates the Brightway folder)
+        from ecolca import examples, project, scenario_file
+
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        print(f"live edit benchmark — Brightway folder {BW_DIR} (removed at the end)", flush=True)
+        project.setup(PROJECT)
+        import bw2data as bd
+
+        bd.projects.set_current(PROJECT)
+        paths = {n: str(p) for n, p in sorted(examples.available().items())}
+        sc, _cycles = bench.generate_park(bench.pick_methods(20))
+        gen = os.path.join(_TMP, "generated.ecolca.json")
+        scenario_file.save(sc, gen)
+        paths["generated"] = gen
+        chosen = [p for p in a.parks.split(",") if p] or list(paths)
+
+        app = QApplication.instance() or QApplication([sys.argv[0]])
+        QMessageBox.question = staticmethod(lambda *x, **k: QMessageBox.No)
+        from ecolca.app.mainwindow import MainWindow
+
+        win = MainWindow(project=PROJECT, ask_setup=False,
+                         settings=QSettings(os.path.join(_TMP, "s.ini"), QSettings.IniFormat))
+        win.resize(1366, 698)
+        win.show()
+        for _ in range(10):
+            app.processEvents()
+        rows = []
+        for tag in chosen:
+            times = bench_park(app, win, tag, paths[tag], a.edits, tag == a.profile)
+            times.sort()
+            med = statistics.median(times)
+            p90 = times[min(len(times) - 1, int(round(0.9 * (len(times) - 1))))]
+            doc = win.doc.scenario
+            rows.append((tag, len(doc.sites), len(doc.exchanges), len(doc.methods), len(times),
+                         med, p90, times[-1]))
+            print(f"  {tag}: median {med:.1f} ms, p90 {p90:.1f} ms, max {times[-1]:.1f} ms",
+                  flush=True)
+            win.doc.undo_stack.setClean()
+        print(f"\n{'park':<12}{'sites':>6}{'exch':>6}{'meth':>6}{'edits':>7}{'median ms':>11}"
+              f"{'p90 ms':>9}{'max ms':>9}")
+        for r in rows:
+            print(f"{r[0]:<12}{r[1]:>6}{r[2]:>6}{r[3]:>6}{r[4]:>7}{r[5]:>11.1f}{r[6]:>9.1f}"
+                  f"{r[7]:>9.1f}")
+        worst = max(r[6] for r in rows)
+        print(f"{'PASS' if worst <= TARGET_MS else 'FAIL'} p90 ≤ {TARGET_MS:.0f} ms on every park "
+              f"(worst p90 {worst:.1f} ms)")
+        win.doc.undo_stack.setClean()
+        win.close()
+        return 0
+    finally:
+        if not a.keep and not _KEEP:
+            shutil.rmtree(_TMP, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
