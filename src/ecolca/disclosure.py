@@ -40,6 +40,9 @@ from ecolca.model import ATTRIBUTION_KEYS, Scenario
 from ecolca.results import Results, method_label
 
 INVENTORY_KEY = "physical"
+# a figure computed from the q or r of an exchange with a confidential partner, in a report for
+# another audience (ecolca.confidential withholds them as NaN)
+WITHHELD = "withheld: it would give the amount exchanged with a confidential partner"
 
 KEY_DEFINITIONS = {
     "physical": "each site carries its own flows: the supplier the residue it no longer sends to "
@@ -254,6 +257,15 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
             else:
                 material_l += t_l
                 material_s += t_s
+    # a report for another audience withholds q and r of the exchanges with a confidential
+    # partner (NaN, ecolca.confidential): every figure computed from them is withheld too
+    for f in flows + bought:
+        if f.symbiotic != f.symbiotic:
+            f.note = "; ".join(x for x in (f.note, WITHHELD) if x)
+    for v in diverted:
+        if v.amount != v.amount:
+            v.tonnes = None if v.tonnes is None else math.nan
+            v.recovery_operation = f"not declared; {WITHHELD}"
     impacts = []
     for m in results.methods:
         imp = results.impact(m)
@@ -272,6 +284,14 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
         "of what it buys and of the treatment of what it discards (cradle to gate), not a scope "
         "1/2/3 split.",
     ]
+    aud = results.metadata.get("audience")
+    hidden = {h["id"]: h["reason"] for h in ((aud.get("suppressed_sites") or [])
+                                              if isinstance(aud, dict) else [])}
+    if site_id in hidden:
+        notes.append(f"The impact figures of this site (A and B) are {hidden[site_id]}.")
+    if any(f.symbiotic != f.symbiotic for f in flows + bought) or any(
+            v.amount != v.amount for v in diverted):
+        notes.append(f"Figures of its exchanges with a confidential partner: {WITHHELD}.")
     if diverted:
         notes.append("Hazardous or not and the recovery operation (preparation for reuse, "
                      "recycling, other recovery) are not declared in the scenario: they read "
@@ -323,7 +343,10 @@ def to_json(d: Disclosure) -> dict[str, Any]:
     }
 
 
-def format_text(d: Disclosure, fmt: Callable[[float | None], str]) -> list[str]:
+def format_text(d: Disclosure, fmt0: Callable[[float | None], str]) -> list[str]:
+    def fmt(x: float | None) -> str:
+        return "withheld" if isinstance(x, float) and x != x else fmt0(x)
+
     lines = [f"Disclosure: {d.site_name} [{d.site_id}]", "",
              "1. Own inventory, linear → symbiotic (per year; the same under every key)"]
     for f in d.flows:
@@ -347,7 +370,10 @@ def format_text(d: Disclosure, fmt: Callable[[float | None], str]) -> list[str]:
         lines.append(f"   {v.residue}: {t} → {v.destination}; avoided fate: {v.avoided_fate}; "
                      f"hazardous: {v.hazardous}")
     s = d.secondary
-    share = f"{100 * s.symbiotic_share:.1f} %" if s.symbiotic_share is not None else "no material inputs by weight"
+    share = ("withheld" if s.secondary_t != s.secondary_t or s.symbiotic_t != s.symbiotic_t
+             else
+             f"{100 * s.symbiotic_share:.1f} %" if s.symbiotic_share is not None
+             else "no material inputs by weight")
     lines += ["", "4. Secondary materials in its inputs (ESRS E5 §31(c))",
               f"   {fmt(s.secondary_t)} t of {fmt(s.symbiotic_t)} t material inputs in S: {share} "
               f"(L: {'0.0 %' if s.linear_share is not None else 'no material inputs by weight'})"]

@@ -5,7 +5,7 @@ Protocol's rule that avoided emissions are reported separately, never netted).""
 
 from __future__ import annotations
 
-from ecolca.disclosure import CITATIONS, disclose
+from ecolca.disclosure import CITATIONS, WITHHELD, disclose
 from ecolca.report import common as cm
 from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
@@ -62,6 +62,9 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         for f in d.flows:
             rows.append([f.group, f.name, f.unit, *st.denoise([f.linear, f.symbiotic, f.delta]),
                          f.note or None])
+        hidden = cm.suppressed_ids(res).get(d.site_id)
+        if hidden:
+            rows.append(["A and B. impacts", hidden, None, None, None, None, None])
         for i in d.impacts:
             scale = ctx.method_scale(i.method)
             rows.append(["A. impact of own inventory (physical key)", method_label(i.method),
@@ -91,9 +94,13 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         s = d.secondary
         ls = None if s.linear_share is None else 100 * s.linear_share
         ss = None if s.symbiotic_share is None else 100 * s.symbiotic_share
+        withheld = s.secondary_t != s.secondary_t or s.symbiotic_t != s.symbiotic_t
+        if withheld:
+            ss = None
         rows.append(["D. secondary materials in inputs", "received residues / material inputs, "
                      "by weight", "%", ls, ss, None if ss is None or ls is None else ss - ls,
-                     (f"{s.secondary_t:,.6g} t of {s.symbiotic_t:,.6g} t in S"
+                     (WITHHELD if withheld else
+                      f"{s.secondary_t:,.6g} t of {s.symbiotic_t:,.6g} t in S"
                       if ss is not None else "no material inputs in a mass unit")
                      + (f"; not counted: {'; '.join(s.not_counted)}" if s.not_counted else "")])
     sh.table([("Part", "wrap"), ("Item", "wrap"), ("Unit", "text"), ("Linear (L)", "auto"),
