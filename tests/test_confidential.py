@@ -427,3 +427,65 @@ def test_app_export_asks_the_audience_and_writes_it(runs, tmp_path, monkeypatch)
     job = report_job(res, sc, out, "park")
     assert job._fn(lambda *a: None, lambda: False) == out   # the thread body, run here
     assert sc.site("power").name not in "\n".join(_parts(out.read_bytes()).values())
+
+
+@pytest.mark.parametrize("name", ["kalundborg", "gypsum-ash"])
+def test_cli_run_audience_masks_summary_and_json(reports, name, tmp_path, monkeypatch, capsys):
+    """`ecolca run --audience park` masks the terminal summary and --json as the report: no
+    name, no flow name, no per-site figure or flow amount of the confidential site; the
+    suppressed rows are listed with their reason and no figure. The internal run shows them
+    (the detector is not blind). The comparison is the cached one (no solve)."""
+    import ecolca.lca
+    from ecolca import cli
+
+    sc, res, _, _ = reports[name]
+    sid = CONF[name]
+    monkeypatch.setattr(ecolca.lca, "compare", lambda *a, **k: res)
+    src = tmp_path / "s.ecolca.json"
+    scenario_file.save(sc, src)
+    secret = _secret_numbers(sc, res, sid)
+    outputs = {}
+    for audience in ("internal", "park"):
+        for extra in ([], ["--json"]):
+            assert cli.main(["run", str(src), "--audience", audience, "--sensitivity", "all",
+                             *extra]) == 0
+            got = capsys.readouterr()
+            outputs[(audience, bool(extra))] = got.out
+            if audience == "park":
+                assert "masked in the report, the summary and --json" in got.err
+    site = sc.site(sid)
+    assert site.name in outputs[("internal", True)]
+    assert any(_near(_numbers({"j": outputs[("internal", True)]}), x) for x in secret)
+    for as_json in (False, True):
+        text = outputs[("park", as_json)]
+        assert site.name not in text and not MARK.search(text)
+        if sid not in confidential._GENERIC:
+            assert not re.search(rf"(?<![\w-]){re.escape(sid)}(?![\w-])", text)
+        leaked = [x for x in secret if _near(_numbers({"t": text}), x)]
+        assert not leaked, f"{name} --json={as_json}: {leaked[:5]}"
+    doc = json.loads(outputs[("park", True)])
+    hidden = [s for s in doc["sites"] if s.get("suppressed")]
+    assert hidden and all(s["linear"] is None and s["symbiotic"] is None for s in hidden)
+    assert doc["metadata"]["audience"]["audience"] == "park"
+    # the park totals are the internal ones
+    inside = json.loads(outputs[("internal", True)])
+    assert [(r["linear"], r["symbiotic"], r["delta"]) for r in doc["impacts"]] == \
+        [(r["linear"], r["symbiotic"], r["delta"]) for r in inside["impacts"]]
+    assert doc["economics"]["total"] == inside["economics"]["total"]
+
+
+def test_masked_json_and_exchange_rows_hold_no_group_parts(reports):
+    """Kalundborg with Asnæs confidential: every exchange touches it, so they are one row,
+    'exchanges with confidential partners (6)', with its Δ_e and no parts (the sum of a part
+    over all of them is one of Asnæs's own figures), and the Σ row gives Δ_e only."""
+    sc, res, _, park = reports["kalundborg"]
+    m = confidential.mask(res, sc, "park")
+    t = m.results.exchanges
+    assert t.ids == [confidential.PARTNERS_ID] and t.labels == [confidential.partners_name(6)]
+    np.testing.assert_allclose(t.totals()[0], res.exchanges.totals().sum(axis=0), rtol=1e-12)
+    assert all(np.isnan(t.parts[p]).all() for p in t.PARTS)
+    rows = [r for r in _sheet(park, "Exchanges") if r and r[0] == "Σ"]
+    assert rows and all(r[2:6] == (None,) * 4 and r[6] is not None for r in rows)
+    q = [r for r in _sheet(park, "Input exchanges") if r and str(r[0]).startswith(
+        "confidential-exchange-")]
+    assert len(q) == 6 and all(r[5] == "withheld" and r[7] == "withheld" for r in q)
