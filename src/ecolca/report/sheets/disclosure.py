@@ -1,7 +1,7 @@
 """Disclosure: per site, its own inventory change and, apart from it, the park benefit attributed
 to it under the scenario's key; residues diverted from disposal and the share of secondary
-materials in its inputs (:mod:`ecolca.disclosure`; ESRS E5 paragraphs 31(c) and 37(b); the GHG
-Protocol's rule that avoided emissions are reported separately, never netted)."""
+materials in its inputs (:mod:`ecolca.disclosure`; ESRS E5-4, E5-5 paragraph 37(b); the
+rule that avoided emissions are reported separately, never netted)."""
 
 from __future__ import annotations
 
@@ -44,9 +44,9 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
              "Part A is the site's own inventory (its flows, physical key) and is the same under "
              "every key. Part B is its share of the park's Δ under the key "
              f"'{key}' ({first.key_definition}); it is reported separately and never added to or "
-             "netted against A (GHG Protocol). 'B − A' is the part of B that is not a "
+             "netted against A. 'B − A' is the part of B that is not a "
              "change of the site's own inventory. Part C: residues diverted from disposal (ESRS E5 "
-             "§37(b)); part D: secondary materials in the inputs by weight (ESRS E5 §31(c)). "
+             "§37(b)); part D: secondary materials in the inputs by weight (ESRS E5-4). "
              "Sources: " + " ".join(CITATIONS)
              + (f" {more} more site(s) not shown: `ecolca disclose SCENARIO --site ID`."
                 if more > 0 else ""))
