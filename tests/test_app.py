@@ -584,6 +584,22 @@ def test_site_inventory_scope_is_edited_and_undone(window, qtbot, example_path):
     assert panel.inventory.currentData() == "complete"
 
 
+def test_site_confidential_box_says_what_it_does(window, qtbot, example_path):
+    """Issue #12.3: the box says what the flag does in shared reports and points to the doc that
+    states what is and is not protected; checking it flags the site (undoable)."""
+    window.open_path(example_path, as_new=True)
+    window.scene.select_only(site_id="cement")
+    box = window.properties.site_panel.confidential
+    assert "left out of park and public reports" in box.text()
+    assert "mask the name" not in box.text()
+    assert "docs/confidentiality.md" in box.toolTip() and "subtraction" in box.toolTip()
+    box.click()
+    assert window.doc.scenario.site("cement").confidential is True
+    window.doc.undo_stack.undo()
+    assert window.doc.scenario.site("cement").confidential is False
+    window.properties.site_panel.grab().save("/tmp/site_panel_conf.png")
+
+
 def test_examples_menu_asks_before_dropping_unsaved_work(window, qtbot, monkeypatch):
     """Issue #9 (High 1): File ▸ Examples discarded unsaved work without asking, and deleted the
     crash-recovery autosave."""

@@ -86,53 +86,79 @@ def _near(sorted_vals: list[float], x: float, rel: float = 1e-6) -> bool:
 
 
 def _secret_numbers(sc, res, site_id: str) -> list[float]:
-    """The confidential site's own figures: L and S (every key, every method), its costs, its
-    flow amounts. Left out: zeros and small whole numbers (they occur everywhere), and values a
-    report must show anyway: a park total (when the site is the only contributor to a category,
-    its figure is the park's), an exchange's q, r·q or part (both partners know them)."""
-    public: list[float] = []
-    for r in res.impacts:
-        public += [r.linear, r.symbiotic, r.delta]
-    t = res.exchanges
-    for p in t.PARTS:
-        public += t.parts[p].ravel().tolist()
-    public += sum((t.parts[p] for p in t.PARTS)).ravel().tolist()
-    for p in t.PARTS:  # the Exchanges sheet's Σ row: park totals of each part
-        public += t.parts[p].sum(axis=0).tolist()
-    for e in sc.exchanges:
-        public += [e.amount, e.amount * e.substitution_ratio]
-    for s in sc.sites:  # a partner's own totals of what it receives or sends (its disclosure)
-        public += [sum(e.amount for e in sc.exchanges if e.to_site == s.id),
-                   sum(e.amount for e in sc.exchanges if e.from_site == s.id)]
-    public += [res.total_cost_linear, res.total_cost_symbiotic]
-    public = sorted(x for x in public if x == x)
+    """The confidential site's own figures: L, S and Δ under every key and method, its costs, and
+    every flow amount (as declared, and in the report's units: products as the report writes
+    them, mass flows in tonnes as the Disclosure sheet writes them), compared by magnitude (a
+    sign does not hide a figure). Left out only:
+
+    - zeros and whole numbers up to 100 (they occur everywhere);
+    - the park totals (Impacts, Inventory), which a report must show; they equal the site's
+      figure where it is the only contributor (e.g. the only supplier, under the supplier key);
+    - the named sites' own declared flow amounts (Input flows), which a report must show; one
+      equals a confidential amount when an exchange replaces the whole of it, but the report no
+      longer says how much is exchanged (q, r and the partner's S are withheld)."""
+    public = sorted(abs(x) for r in res.impacts for x in (r.linear, r.symbiotic, r.delta)
+                    if x == x)
+    public += [abs(x) for i in res.inventory for x in (i.linear, i.symbiotic, i.delta)]
+    public += [abs(f.amount) for s in sc.sites if s.id != site_id for f in s.flows]
+    public.sort()
     st = res.sites
     i = st.site_ids.index(site_id)
     secret = st.linear[i].tolist()
     for k in st.keys:
         secret += st.symbiotic[k][i].tolist()
+        secret += (st.symbiotic[k][i] - st.linear[i]).tolist()
     for e in res.economics:
         if e.site_id == site_id:
-            secret += [e.linear_cost, e.symbiotic_cost]
-    secret += [f.amount for f in sc.site(site_id).flows]
-    return [x for x in secret if abs(x) > 1e-6 and not (float(x).is_integer() and abs(x) <= 100)
-            and not _near(public, x)]
+            secret += [e.linear_cost, e.symbiotic_cost, e.delta]
+    secret += _flow_amounts(sc, site_id)
+    return [abs(x) for x in secret
+            if x == x and abs(x) > 1e-6 and not (float(x).is_integer() and abs(x) <= 100)
+            and not _near(public, abs(x))]
+
+
+def _flow_amounts(sc, site_id: str) -> list[float]:
+    """Every flow amount of the site as declared and in the units a report writes it."""
+    from ecolca import units
+    from ecolca.report.common import product_amount
+
+    out = []
+    for f in sc.site(site_id).flows:
+        out.append(f.amount)
+        shown = product_amount(f.amount, f.unit)[0] if f.kind == "product" else f.amount
+        if isinstance(shown, float):
+            out.append(shown)
+        try:
+            out.append(units.convert(f.amount, f.unit, "t"))
+        except Exception:  # not a mass
+            pass
+    return out
+
+
+@pytest.fixture(scope="module")
+def reports(runs):
+    """The internal and park reports of every example with its one site confidential, written
+    once for the tests below."""
+    out = {}
+    for name, (sc0, res) in runs.items():
+        sc = _with_conf(sc0, CONF[name])
+        out[name] = (sc, res, render(res, sc, "internal"), render(res, sc, "park"))
+    return out
 
 
 @pytest.mark.parametrize("name", list(CONF))
-def test_park_report_never_names_or_figures_the_confidential_site(runs, name):
-    sc0, res = runs[name]
+def test_park_report_never_names_or_figures_the_confidential_site(reports, name):
+    sc, res, internal_b, park_b = reports[name]
     sid = CONF[name]
-    sc = _with_conf(sc0, sid)
     site = sc.site(sid)
-    internal = _parts(render(res, sc, "internal"))
-    park = _parts(render(res, sc, "park"))
+    internal, park = _parts(internal_b), _parts(park_b)
     text_in, text_park = "\n".join(internal.values()), "\n".join(park.values())
     # the detector sees them in the internal report ...
     assert site.name in text_in and MARK.search(text_in)
     secret = _secret_numbers(sc, res, sid)
     nums_in, nums_park = _numbers(internal), _numbers(park)
     assert secret and any(_near(nums_in, x) for x in secret)
+    assert any(_near(nums_in, abs(x)) for x in _flow_amounts(sc, sid) if abs(x) > 100)
     # ... and nowhere in any part of the park report
     for part, text in park.items():
         assert site.name not in text, f"{name}: site name in {part}"
@@ -144,10 +170,140 @@ def test_park_report_never_names_or_figures_the_confidential_site(runs, name):
             assert not re.search(rf"(?<![\w-]){re.escape(sid)}(?![\w-])", text), \
                 f"{name}: site id in {part}"
     leaked = [x for x in secret if _near(nums_park, x)]
-    assert not leaked, f"{name}: per-site numbers of the confidential site: {leaked[:5]}"
-    # a single confidential site: its aggregate is suppressed, and the report says why
+    assert not leaked, f"{name}: per-site numbers or flow amounts of the confidential site: " \
+        f"{leaked[:5]}"
+    # a single confidential site: its aggregate is suppressed with one more site, and the
+    # report says why
     assert confidential.suppression_reason(1) in text_park
+    assert confidential.complement_reason("site") in text_park
     assert "Confidentiality" in park["xl/workbook.xml"]
+
+
+def _rows(data: bytes, sheet: str) -> list[tuple]:
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _num(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _sum(xs) -> float:
+    """The sum of the figures shown (an empty cell is a figure not shown)."""
+    return sum(x for x in xs if _num(x))
+
+
+def _differs(derived: float, secret: float) -> bool:
+    """True when ``derived`` does not give ``secret`` (to 1e-9 relative)."""
+    return abs(derived - secret) > 1e-9 * max(abs(secret), abs(derived))
+
+
+def _heading(r, labels) -> str | None:
+    """The method whose block a subheading row opens ("<method label> [unit/year]")."""
+    if r and isinstance(r[0], str) and all(x is None for x in r[1:]):
+        return next((lab for lab in labels if r[0].startswith(f"{lab} [")), None)
+    return None
+
+
+@pytest.mark.parametrize("name", list(CONF))
+def test_no_confidential_figure_by_subtraction(reports, name):
+    """Complementary suppression: in the park report, for every method and key, the park total
+    minus the sum of the per-site figures shown (Sites, all keys; Sites; Economics) is not the
+    confidential site's figure, and no figure shown is; the same for the exchanges (the Σ row
+    minus the rows shown is not a part of Δ_e of an exchange with the confidential site)."""
+    from ecolca.results import method_label
+
+    sc, res, _, park = reports[name]
+    sid = CONF[name]
+    st = res.sites
+    i = st.site_ids.index(sid)
+    m = confidential.mask(res, sc, "park")
+    hidden = m.results.metadata["audience"]["suppressed_sites"]
+    assert len(hidden) >= 2 and hidden[0]["id"] == confidential.OTHER_SITES_ID
+    labels = {method_label(r.method): r for r in res.impacts if r.covered}
+    checked = 0
+    # Sites, all keys: L and Δ under every key, one block per method
+    rows = _rows(park, "Sites, all keys")
+    head = next(r for r in rows if r and r[0] == "Site id")
+    keys = [c.split("key ", 1)[1].split(" [")[0] for c in head[4:] if c]
+    assert set(keys) == set(st.keys)
+    block, shown = None, {}
+    for r in rows[rows.index(head) + 1:]:
+        lab = _heading(r, labels)
+        if lab:
+            block = lab
+            shown[block] = []
+        elif block and r and _num(r[3]):
+            shown[block].append(r)
+    assert shown
+    for lab, rs in shown.items():
+        imp = labels[lab]
+        j = st.methods.index(imp.method)
+        all_shown = [x for r in rs for x in r[3:4 + len(keys)] if _num(x)]
+        secret = st.linear[i, j]
+        if secret and _differs(imp.linear, secret):   # 0, or the only contributor: skipped
+            assert _differs(imp.linear - _sum(r[3] for r in rs), secret), f"{name} {lab}: L"
+            checked += 1
+        assert all(_differs(x, secret) for x in all_shown if secret)
+        for c, k in enumerate(keys):
+            secret = st.symbiotic[k][i, j] - st.linear[i, j]
+            # 0: fixed by the key's definition (a supplier under 'receiver'); the park's Δ: the
+            # confidential site is the only one with a Δ under this key (the report says so)
+            if secret and _differs(imp.delta, secret):
+                assert _differs(imp.delta - _sum(r[4 + c] for r in rs), secret), \
+                    f"{name} {lab} key {k}: Δ by subtraction"
+                assert all(_differs(x, secret) for x in all_shown)
+                checked += 1
+    # Sites: L and S under the scenario's key
+    rows = _rows(park, "Sites")
+    key = res.attribution_key
+    for lab, imp in labels.items():
+        rs = [r for r in rows if r and r[0] == key and r[1] == lab and _num(r[5])]
+        assert rs, f"{name} {lab}: no site shown"
+        j = st.methods.index(imp.method)
+        for col, total, secret in ((5, imp.linear, st.linear[i, j]),
+                                   (6, imp.symbiotic, st.symbiotic[key][i, j])):
+            if secret and _differs(total, secret):
+                assert _differs(total - _sum(r[col] for r in rs), secret), f"{name} {lab}: Sites"
+                checked += 1
+    # Economics: the total minus the costs shown
+    conf = next(e for e in res.economics if e.site_id == sid)
+    if res.prices_given and not conf.missing_prices:
+        rows = _rows(park, "Economics")
+        total = next(r for r in rows if r and r[0] == "Total")
+        rs = [r for r in rows if r and _num(r[2]) and r[0] != "Total"]
+        for col, secret in ((2, conf.linear_cost), (3, conf.symbiotic_cost), (4, conf.delta)):
+            if secret:
+                assert _differs(total[col] - sum(r[col] for r in rs), secret), \
+                    f"{name}: cost by subtraction"
+                assert all(_differs(r[col], secret) for r in rs)
+                checked += 1
+    # Exchanges: the Σ row minus the rows shown, per part and method
+    t = res.exchanges
+    touching = [e.id for e in sc.exchanges if sid in (e.from_site, e.to_site)]
+    if len(touching) == 1:
+        ti = t.ids.index(touching[0])
+        rows = _rows(park, "Exchanges")
+        block, rs = None, []
+        for r in rows:
+            lab = _heading(r, labels)
+            if lab:
+                block, rs = lab, []
+            elif block and r and r[0] == "Σ":
+                j = t.methods.index(labels[block].method)
+                assert all(x is None for x in r[2:6]), "Σ parts with a confidential partner"
+                secret = t.totals()[ti, j]
+                if secret and _differs(r[6], secret):
+                    assert _differs(r[6] - _sum(x[6] for x in rs), secret), \
+                        f"{name} {block}: Δ_e of the exchange by subtraction"
+                    assert all(_differs(x[6], secret) for x in rs)
+                    checked += 1
+            elif block and r and _num(r[6]):
+                rs.append(r)
+    assert checked
 
 
 def _sheet(data: bytes, name: str) -> list[tuple]:
@@ -271,3 +427,65 @@ def test_app_export_asks_the_audience_and_writes_it(runs, tmp_path, monkeypatch)
     job = report_job(res, sc, out, "park")
     assert job._fn(lambda *a: None, lambda: False) == out   # the thread body, run here
     assert sc.site("power").name not in "\n".join(_parts(out.read_bytes()).values())
+
+
+@pytest.mark.parametrize("name", ["kalundborg", "gypsum-ash"])
+def test_cli_run_audience_masks_summary_and_json(reports, name, tmp_path, monkeypatch, capsys):
+    """`ecolca run --audience park` masks the terminal summary and --json as the report: no
+    name, no flow name, no per-site figure or flow amount of the confidential site; the
+    suppressed rows are listed with their reason and no figure. The internal run shows them
+    (the detector is not blind). The comparison is the cached one (no solve)."""
+    import ecolca.lca
+    from ecolca import cli
+
+    sc, res, _, _ = reports[name]
+    sid = CONF[name]
+    monkeypatch.setattr(ecolca.lca, "compare", lambda *a, **k: res)
+    src = tmp_path / "s.ecolca.json"
+    scenario_file.save(sc, src)
+    secret = _secret_numbers(sc, res, sid)
+    outputs = {}
+    for audience in ("internal", "park"):
+        for extra in ([], ["--json"]):
+            assert cli.main(["run", str(src), "--audience", audience, "--sensitivity", "all",
+                             *extra]) == 0
+            got = capsys.readouterr()
+            outputs[(audience, bool(extra))] = got.out
+            if audience == "park":
+                assert "masked in the report, the summary and --json" in got.err
+    site = sc.site(sid)
+    assert site.name in outputs[("internal", True)]
+    assert any(_near(_numbers({"j": outputs[("internal", True)]}), x) for x in secret)
+    for as_json in (False, True):
+        text = outputs[("park", as_json)]
+        assert site.name not in text and not MARK.search(text)
+        if sid not in confidential._GENERIC:
+            assert not re.search(rf"(?<![\w-]){re.escape(sid)}(?![\w-])", text)
+        leaked = [x for x in secret if _near(_numbers({"t": text}), x)]
+        assert not leaked, f"{name} --json={as_json}: {leaked[:5]}"
+    doc = json.loads(outputs[("park", True)])
+    hidden = [s for s in doc["sites"] if s.get("suppressed")]
+    assert hidden and all(s["linear"] is None and s["symbiotic"] is None for s in hidden)
+    assert doc["metadata"]["audience"]["audience"] == "park"
+    # the park totals are the internal ones
+    inside = json.loads(outputs[("internal", True)])
+    assert [(r["linear"], r["symbiotic"], r["delta"]) for r in doc["impacts"]] == \
+        [(r["linear"], r["symbiotic"], r["delta"]) for r in inside["impacts"]]
+    assert doc["economics"]["total"] == inside["economics"]["total"]
+
+
+def test_masked_json_and_exchange_rows_hold_no_group_parts(reports):
+    """Kalundborg with Asnæs confidential: every exchange touches it, so they are one row,
+    'exchanges with confidential partners (6)', with its Δ_e and no parts (the sum of a part
+    over all of them is one of Asnæs's own figures), and the Σ row gives Δ_e only."""
+    sc, res, _, park = reports["kalundborg"]
+    m = confidential.mask(res, sc, "park")
+    t = m.results.exchanges
+    assert t.ids == [confidential.PARTNERS_ID] and t.labels == [confidential.partners_name(6)]
+    np.testing.assert_allclose(t.totals()[0], res.exchanges.totals().sum(axis=0), rtol=1e-12)
+    assert all(np.isnan(t.parts[p]).all() for p in t.PARTS)
+    rows = [r for r in _sheet(park, "Exchanges") if r and r[0] == "Σ"]
+    assert rows and all(r[2:6] == (None,) * 4 and r[6] is not None for r in rows)
+    q = [r for r in _sheet(park, "Input exchanges") if r and str(r[0]).startswith(
+        "confidential-exchange-")]
+    assert len(q) == 6 and all(r[5] == "withheld" and r[7] == "withheld" for r in q)

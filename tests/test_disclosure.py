@@ -73,6 +73,8 @@ def test_flows_diverted_and_secondary_share(kalundborg):
     assert steam.tonnes is None or steam.unit == "t"
     text = "\n".join(format_text(asn, lambda x: f"{x:.4g}" if x is not None else "-"))
     assert "ESRS E5" in text and "GHG Protocol" in text and "reported separately" in text
+    # only what could be read with a locator is cited (docs/confidentiality.md, Sources)
+    assert "37(b)" in text and "31(c)" not in text and "chapter 8" not in text
     with pytest.raises(EcolcaError, match="not a site"):
         disclose(sc, res, "nowhere", "physical")
 

@@ -422,7 +422,12 @@ def cmd_run(a) -> int:
 
         written = write_report(res, sc, a.report, audience=a.audience)
         print(f"Report written: {written}", file=sys.stderr)
-        _audience_notes(sc, a.audience)
+    _audience_notes(sc, a.audience, bool(a.report))
+    if a.audience != "internal":
+        # the summary and --json show what the report shows, no more (docs/confidentiality.md)
+        from ecolca import confidential
+
+        res = confidential.mask(res, sc, a.audience).results
     if a.json:
         def dumps(x) -> str:
             try:
@@ -601,22 +606,26 @@ def cmd_suggest(a) -> int:
 
 
 # ---- disclosure and confidential sites (issue #12) ----
-def _audience_notes(sc, audience: str) -> None:
-    """On stderr: what a report for ``audience`` masked, or that an internal one names
-    confidential sites."""
+def _audience_notes(sc, audience: str, report: bool = True) -> None:
+    """On stderr: what the output for ``audience`` (report, summary, --json) masked, or that an
+    internal one names confidential sites."""
     from ecolca import confidential
 
     conf = confidential.confidential_sites(sc)
     if not conf:
         return
     if audience == "internal":
-        print(safe_text(f"note: this report is internal: it names {len(conf)} confidential "
-                        "site(s) and shows their figures; for others use --audience park or "
-                        "public"), file=sys.stderr)
+        if report:
+            print(safe_text(f"note: this report is internal: it names {len(conf)} confidential "
+                            "site(s) and shows their figures; for others use --audience park "
+                            "or public"), file=sys.stderr)
         return
+    print(safe_text(f"note: --audience {audience}: {len(conf)} confidential site(s) masked in "
+                    "the report, the summary and --json (docs/confidentiality.md)"),
+          file=sys.stderr)
     where = confidential.mentions(sc)
     if where:
-        print(safe_text(f"warning: the name of a confidential site was masked in {len(where)} "
+        print(safe_text(f"warning: a confidential name or amount was masked in {len(where)} "
                         "free-text field(s): " + "; ".join(dict.fromkeys(where))
                         + ". Check the wording (Confidentiality sheet)"), file=sys.stderr)
 

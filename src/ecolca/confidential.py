@@ -50,6 +50,17 @@ MASK = "[confidential site]"
 WITHHELD = "withheld: the exchange involves a confidential site"
 # fewer confidential sites than this: their aggregate is one site's figure, so it is suppressed
 MIN_AGGREGATE = 2
+# exchanges with a confidential partner: one row (or one suppressed group) in a shared report
+PARTNERS_ID = "confidential-partners"
+# complementary suppression: the sites (exchanges) pooled with a lone confidential one must
+# together be at least this share of its |figure| in every cell where they can be, so that
+# "park total − the figures shown" does not give its figure, not even to within 1 % (the p % rule
+# of statistical disclosure control, with p = 1 %; 10 % pooled every named site of two of the
+# four examples and still left cells open where one site dominates the park)
+PROTECTION = 0.01
+COMPLEMENT_REASON = ("suppressed with one more {what} so that no figure can be derived by "
+                     "subtraction (the park total minus the {what}s shown would otherwise be the "
+                     "confidential {of}'s figure)")
 
 # words of a company name that say what, not who: never masked on their own
 _GENERIC = {
@@ -66,6 +77,89 @@ _GENERIC = {
 def suppression_reason(n: int) -> str:
     return (f"suppressed: {n} confidential site{'s' if n != 1 else ''} to aggregate, fewer than "
             f"{MIN_AGGREGATE}, so the aggregate would be one site's own figure")
+
+
+def partners_name(n: int) -> str:
+    return f"exchanges with confidential partners ({n})"
+
+
+def partners_reason(n: int) -> str:
+    return (f"suppressed: {n} exchange{'s' if n != 1 else ''} with a confidential partner, fewer "
+            f"than {MIN_AGGREGATE}, so the aggregate would be one exchange's own figures")
+
+
+def complement_reason(what: str = "site") -> str:
+    return COMPLEMENT_REASON.format(what=what, of="site" if what == "site" else "exchange")
+
+
+def order_small(vecs: dict[str, np.ndarray], total: np.ndarray) -> list[str]:
+    """Candidates, smallest |figures| first (each cell as a share of the cell's total)."""
+    total = np.where(total > 0, total, 1.0)
+    size = {k: float((np.abs(v) / total).sum()) for k, v in vecs.items()}
+    return sorted(vecs, key=lambda k: (size[k], k))
+
+
+def sole_contributor(secret: np.ndarray, others: list[np.ndarray]) -> int:
+    """How many cells of ``secret`` are not 0 while every other row is: there the park total is
+    the secret row's own figure."""
+    secret = np.nan_to_num(np.asarray(secret, dtype=float).ravel())
+    rest = sum((np.abs(np.nan_to_num(np.asarray(o, dtype=float).ravel())) for o in others),
+               np.zeros_like(secret))
+    return int(((np.abs(secret) > 0) & (rest == 0)).sum())
+
+
+def complement(secret: np.ndarray, candidates: dict[str, np.ndarray],
+               protection: float = PROTECTION) -> tuple[list[str], int]:
+    """Complementary (secondary) suppression: which of ``candidates`` (id -> figures, one value
+    per cell) to pool with a lone ``secret`` row (figures in the same cells) so that in every
+    cell where the secret is not 0 the pooled candidates sum to at least ``protection`` × |secret|
+    (the difference "total − shown" then misses the secret by that much). The one with the
+    smallest |figures| that protects every cell alone; else, greedily, the one that protects the
+    most cells still open, until all are or none helps. Returns the ids chosen and the number of
+    cells left unprotected (0 when all are)."""
+    secret = np.nan_to_num(np.asarray(secret, dtype=float).ravel())
+    need = np.abs(secret) > 0
+    if not candidates or not need.any():
+        return [], 0
+    vecs = {k: np.nan_to_num(np.asarray(v, dtype=float).ravel()) for k, v in candidates.items()}
+    total = sum(np.abs(v) for v in vecs.values())
+    # a cell where every candidate is 0 (the secret row is the only contributor, e.g. the only
+    # supplier under the 'supplier' key): there the park total is its figure, and no pooling
+    # changes that (see sole_contributor)
+    need = need & (total > 0)
+    if not need.any():
+        return [order_small(vecs, total)[0]] if vecs else [], 0
+    total = np.where(total > 0, total, 1.0)
+    order = order_small(vecs, total)
+    floor = protection * np.abs(secret)
+
+    def ok(acc: np.ndarray) -> np.ndarray:
+        return ~need | (np.abs(acc) >= floor)
+
+    for k in order:
+        if ok(vecs[k]).all():
+            return [k], 0
+    chosen: list[str] = []
+    acc = np.zeros_like(secret)
+    while True:
+        open_now = int((~ok(acc)).sum())
+        if not open_now:
+            break
+        best, gain = None, 0
+        for k in order:
+            if k in chosen:
+                continue
+            g = open_now - int((~ok(acc + vecs[k])).sum())
+            if g > gain:
+                best, gain = k, g
+        if best is None:
+            if not chosen:   # nothing protects any cell: still pool the smallest, never none
+                chosen.append(order[0])
+                acc = acc + vecs[order[0]]
+            break
+        chosen.append(best)
+        acc = acc + vecs[best]
+    return chosen, int((~ok(acc)).sum())
 
 
 def confidential_sites(sc: Scenario) -> list[Site]:
@@ -112,17 +206,72 @@ def _pattern(tokens: list[str]) -> re.Pattern | None:
                       r"(?:\s+(?-i:[A-Z][\w-]*))*", re.IGNORECASE)
 
 
-class _Masker:
-    """Replaces confidential names in free text and remembers where it did."""
+MASK_AMOUNT = "[confidential amount]"
+_NUMBER = re.compile(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])"
+                     r"|(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w])")
 
-    def __init__(self, tokens: list[str]):
+
+def secret_amounts(sc: Scenario) -> list[float]:
+    """The amounts a shared report must not state, as magnitudes: every flow amount of the
+    confidential sites (as declared, and in tonnes for a mass), and the q and r·q of their
+    exchanges. Whole numbers up to 100 are left out (a "2" or "50" in free text is no amount)."""
+    from ecolca import units
+
+    conf = {s.id for s in confidential_sites(sc)}
+    vals: list[float] = []
+
+    def add(x: float, unit: str | None = None) -> None:
+        vals.append(x)
+        if unit:
+            try:
+                vals.append(units.convert(x, unit, "t"))
+            except Exception:  # not a mass
+                pass
+
+    for s in confidential_sites(sc):
+        for f in s.flows:
+            add(f.amount, f.unit)
+    for e in sc.exchanges:
+        if e.from_site in conf or e.to_site in conf:
+            a = sc.site(e.from_site)
+            fa = a.flow(e.from_flow) if a else None
+            add(e.amount, fa.unit if fa else None)
+            add(e.amount * e.substitution_ratio)
+    return sorted({abs(x) for x in vals if x == x and abs(x) > 0
+                   and not (float(x).is_integer() and abs(x) <= 100)})
+
+
+class _Masker:
+    """Replaces confidential names, and numbers equal to a confidential amount, in free text,
+    and remembers where it did."""
+
+    def __init__(self, tokens: list[str], amounts: list[float] = ()):
         self.pattern = _pattern(tokens)
+        self.amounts = np.array(sorted(amounts), dtype=float)
         self.where: list[str] = []
+        self.numbers: list[str] = []
+
+    def _secret(self, m: re.Match) -> str:
+        try:
+            x = abs(float(m.group().replace(",", "")))
+        except ValueError:
+            return m.group()
+        a = self.amounts
+        i = int(np.searchsorted(a, x))
+        for j in (i - 1, i):
+            if 0 <= j < len(a) and abs(a[j] - x) <= 1e-6 * max(a[j], x):
+                return MASK_AMOUNT
+        return m.group()
 
     def __call__(self, text: str, where: str) -> str:
-        if not text or self.pattern is None or not isinstance(text, str):
+        if not text or not isinstance(text, str):
             return text
-        new = self.pattern.sub(MASK, text)
+        new = self.pattern.sub(MASK, text) if self.pattern is not None else text
+        if len(self.amounts):
+            masked = _NUMBER.sub(self._secret, new)
+            if masked != new:
+                self.numbers.append(where)
+            new = masked
         if new != text:
             self.where.append(where)
         return new
@@ -131,7 +280,7 @@ class _Masker:
 def mentions(sc: Scenario) -> list[str]:
     """The free-text fields of non-confidential items that name a confidential site (what a
     park or public report masks)."""
-    m = _Masker(name_tokens(sc))
+    m = _Masker(name_tokens(sc), secret_amounts(sc))
     _mask_free_text(copy.deepcopy(sc), m, {s.id for s in confidential_sites(sc)})
     return m.where
 
@@ -201,7 +350,7 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
         return Masked(results, scenario, audience)
     conf = {s.id for s in conf_sites}
     n_conf = len(conf)
-    mt = _Masker(name_tokens(scenario))
+    mt = _Masker(name_tokens(scenario), secret_amounts(scenario))
     sc = copy.deepcopy(scenario)
     _mask_free_text(sc, mt, conf)
     ids = _exchange_ids(scenario, conf, mt)
@@ -223,17 +372,24 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
                                           category=orig.category if orig else "material"))
         return flow_ids[key]
 
+    touching: set[str] = set()      # ids shown of the exchanges with a confidential partner
     for e in sc.exchanges:
         touches = e.from_site in conf or e.to_site in conf
         e.id = ids.get(e.id, e.id)
         if not touches:
             continue
+        touching.add(e.id)
         if e.from_site in conf:
             e.from_flow = placeholder_flow(e.from_site, e.from_flow)
             e.from_site = PLACEHOLDER_ID
         if e.to_site in conf:
             e.to_flow = placeholder_flow(e.to_site, e.to_flow)
             e.to_site = PLACEHOLDER_ID
+        # q and r·q are the confidential site's amounts (all of its residue, when all of it is
+        # exchanged): withheld (NaN), so that nothing computed from them can be shown either
+        e.amount = math.nan
+        e.substitution_ratio = math.nan
+        e.uncertainty = Uncertainty()
         e.description = WITHHELD
         e.source = mt(e.source, f"exchange '{e.id}' source")
         for t in e.transport:
@@ -251,10 +407,6 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
     res = copy.copy(results)
     res.scenario_name = mt(results.scenario_name, "scenario name")
     res.metadata = _mask_meta(results.metadata, mt)
-    res.metadata["audience"] = {
-        "audience": audience, "confidential_sites": n_conf,
-        "other_sites": "suppressed" if suppressed else "aggregated",
-        "suppressed_reason": suppressed}
     res.assumed_exchanges = [ids.get(i, i) for i in results.assumed_exchanges]
     res.impacts = [dataclasses.replace(
         r, pct_note=mt(r.pct_note, "Δ % note") if r.pct_note else r.pct_note,
@@ -264,37 +416,93 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
     kept = [p for p in results.functional_unit
             if p.site_name not in {s.name for s in conf_sites}]
     res.functional_unit = kept
-    res.exchanges = _mask_exchanges(results.exchanges, scenario, sc, ids)
-    res.sites = _mask_sites(results.sites, conf, suppressed)
-    res.economics = _mask_economics(results.economics, conf, suppressed)
-    res.sensitivity = _mask_sensitivity(results.sensitivity, conf_sites, ids)
+    sites0 = _site_table(results)
+    res.sites, hidden_sites, open_sites, blanked = _mask_sites(sites0, conf, suppressed)
+    ci = [i for i, x in enumerate(sites0.site_ids) if x in conf]
+    sole = sole_contributor(_site_cells(sites0, ci), [
+        _site_cells(sites0, [i]) for i in range(len(sites0.site_ids)) if i not in ci]) \
+        if suppressed and ci else 0
+    res.exchanges, hidden_ex, open_ex = _mask_exchanges(
+        _exchange_table(results), scenario, sc, ids, touching, set(res.assumed_exchanges))
+    if isinstance(res.exchanges, MaskedExchangeTable) and res.exchanges.pooled_assumed:
+        res.assumed_exchanges = [i for i in res.assumed_exchanges if i not in touching] + \
+            [PARTNERS_ID]
+    else:
+        res.assumed_exchanges = [i for i in res.assumed_exchanges if i not in touching]
+    res.economics, hidden_cost, open_cost = _mask_economics(results.economics, conf, suppressed)
+    res.sensitivity = _mask_sensitivity(results.sensitivity, conf_sites, ids, touching)
+    res.metadata["audience"] = {
+        "audience": audience, "confidential_sites": n_conf,
+        "other_sites": "suppressed" if suppressed else "aggregated",
+        "suppressed_reason": suppressed,
+        # rows whose figures are not shown (no figure here): id, name and why
+        "suppressed_sites": hidden_sites, "suppressed_exchanges": hidden_ex,
+        "suppressed_costs": hidden_cost}
+    n_touch = len(touching)
+    comp_sites = [h["name"] for h in hidden_sites if h["id"] != OTHER_SITES_ID]
+    comp_ex = [h["id"] for h in hidden_ex if h["id"] != PARTNERS_ID]
+    comp_cost = [h["name"] for h in hidden_cost if h["id"] != OTHER_SITES_ID]
     notes = [
         f"{n_conf} site{'s are' if n_conf != 1 else ' is'} confidential: name, description, "
         "flows and per-site figures are not in this report.",
-        "Park totals (Impacts, Exchanges, Inventory, Monte Carlo) are those of the whole park, "
-        "confidential sites included.",
-        (f"Per-site figures of the confidential sites: {suppressed}. A reader can still "
-         "subtract the named sites from the park total: with one confidential site, the "
-         "difference is that site's figure (docs/confidentiality.md)." if suppressed else
+        "Park totals (Impacts, the Σ rows of Exchanges and Economics, Inventory, Monte Carlo) "
+        "are those of the whole park, confidential sites included.",
+        (f"Per-site figures of the confidential sites: {suppressed}." if suppressed else
          f"Per-site figures of the {n_conf} confidential sites are summed into one row, "
          f"'{OTHER_SITES_NAME}'."),
-        "Exchanges with a confidential site keep their figures (both partners know them); the "
-        f"confidential end reads '{CONFIDENTIAL_LABEL}', and their id, description and "
-        "transport labels are withheld.",
     ]
+    if comp_sites:
+        notes.append(f"Sites, Sites all keys, Disclosure: the figures of {', '.join(comp_sites)} "
+                     f"are {complement_reason('site')}.")
+    if comp_cost:
+        notes.append(f"Economics: the costs of {', '.join(comp_cost)} are "
+                     f"{complement_reason('site')}.")
+    if n_touch:
+        notes.append(
+            f"{n_touch} exchange{'s' if n_touch != 1 else ''} with a confidential partner: the "
+            f"confidential end reads '{CONFIDENTIAL_LABEL}'; id renumbered; description, "
+            "transport labels, amount q and substitution ratio r withheld (Input exchanges, "
+            "Disclosure, Sensitivity); their parts of Δ_e are "
+            + (f"summed into one row, '{partners_name(n_touch)}'." if n_touch >= MIN_AGGREGATE
+               else f"{partners_reason(n_touch)}."))
+    if comp_ex:
+        notes.append(f"Exchanges: the parts of Δ_e of {', '.join(comp_ex)} are "
+                     f"{complement_reason('exchange')}.")
+    for what, n_open in (("per-site figures", open_sites), ("exchange figures", open_ex),
+                         ("costs", open_cost)):
+        if n_open:
+            notes.append(f"Warning: for {n_open} figure(s) among the {what}, no other row "
+                         f"could be pooled that reaches {PROTECTION:.0%} of the confidential "
+                         "figure: there, the park total minus the figures shown comes within "
+                         f"{PROTECTION:.0%} of it (docs/confidentiality.md).")
+    if blanked:
+        notes.append(f"{blanked} figure(s) of named sites (Sites, Sites all keys, Disclosure) "
+                     "are left empty: each equals a figure of the confidential site (under the "
+                     "receiver and supplier keys one exchange's Δ_e can be both partners' "
+                     "figure).")
+    if sole:
+        notes.append(f"In {sole} figure(s) (a method and a key) the confidential site is the "
+                     "only site with a figure other than 0, so the park total (Impacts) is its "
+                     "figure there; a park total is always shown.")
     if len(kept) != len(results.functional_unit):
         notes.append("The functional unit lists the products of the named sites; the products "
                      "of the confidential sites are part of it but not listed.")
     dropped = sum(len(a.rows) - len(b.rows) for a, b in zip(results.sensitivity, res.sensitivity))
     if dropped:
         notes.append(f"Sensitivity: {dropped} row(s) on the flow amounts of confidential sites "
-                     "are left out (their values are the site's amounts).")
+                     "and on the q, r and distance of their exchanges are left out (their "
+                     "values are the site's amounts).")
     if audience == "public":
         notes.append("Public audience: the price and the transport and processing costs of the "
                      "exchanges with a confidential site are withheld (empty).")
+    if mt.numbers:
+        notes.append(f"A number equal to an amount of a confidential site or of its exchanges "
+                     f"was replaced by '{MASK_AMOUNT}' in {len(set(mt.numbers))} free-text "
+                     "field(s). The same amount in another unit (e.g. MMBtu for GJ) is not "
+                     "recognised: read the fields listed below.")
     if mt.where:
-        notes.append("The name of a confidential site was replaced by "
-                     f"'{MASK}' in {len(mt.where)} free-text field(s): "
+        notes.append(f"A confidential name or amount was replaced by '{MASK}' or "
+                     f"'{MASK_AMOUNT}' in {len(mt.where)} free-text field(s): "
                      + "; ".join(dict.fromkeys(mt.where)) + ". Check that the wording still "
                      "reads well and names no one.")
     res.metadata["audience"]["notes"] = notes
@@ -313,53 +521,190 @@ def _mask_meta(value, mt: _Masker):
     return value
 
 
-def _mask_exchanges(table, original: Scenario, masked: Scenario, ids: dict[str, str]):
+def _site_table(results: Results) -> SiteTable:
+    t = results.sites
+    if isinstance(t, SiteTable):
+        return t
+    rows = list(t)
+    methods = list(dict.fromkeys(r.method for r in rows))
+    units = [next(r.unit for r in rows if r.method == m) for m in methods]
+    sites = list(dict.fromkeys((r.site_id, r.site_name) for r in rows))
+    keys = list(dict.fromkeys(r.key for r in rows))
+    si = {s[0]: i for i, s in enumerate(sites)}
+    mj = {m: j for j, m in enumerate(methods)}
+    lin = np.zeros((len(sites), len(methods)))
+    sym = {k: np.zeros((len(sites), len(methods))) for k in keys}
+    for r in rows:
+        lin[si[r.site_id], mj[r.method]] = r.linear
+        sym[r.key][si[r.site_id], mj[r.method]] = r.symbiotic
+    return SiteTable([s[0] for s in sites], [s[1] for s in sites], methods, units, lin, sym)
+
+
+def _exchange_table(results: Results) -> ExchangeTable:
+    t = results.exchanges
+    if isinstance(t, ExchangeTable):
+        return t
+    rows = list(t)
+    methods = list(dict.fromkeys(p.method for p in rows)) or list(results.methods)
+    units = [next((p.unit for p in rows if p.method == m), "") for m in methods]
+    exs = list(dict.fromkeys((p.exchange_id, p.label) for p in rows))
+    ei = {e[0]: i for i, e in enumerate(exs)}
+    mj = {m: j for j, m in enumerate(methods)}
+    parts = {k: np.zeros((len(exs), len(methods))) for k in ExchangeTable.PARTS}
+    be = np.full((len(exs), len(methods)), np.nan)
+    reason: list[list[str | None]] = [[None] * len(methods) for _ in exs]
+    km = [0.0] * len(exs)
+    for p in rows:
+        i, j = ei[p.exchange_id], mj[p.method]
+        for k in ExchangeTable.PARTS:
+            parts[k][i, j] = getattr(p, k)
+        be[i, j] = np.nan if p.break_even_km is None else p.break_even_km
+        reason[i][j] = p.break_even_reason
+        km[i] = p.distance_km
+    return ExchangeTable([e[0] for e in exs], [e[1] for e in exs], methods, units, parts, km,
+                         be, reason)
+
+
+class MaskedExchangeTable(ExchangeTable):
+    """The exchanges a shared report shows, and the parts of those it does not (``hidden``:
+    part -> one sum per method), so that the Σ row stays the park's. The row of the exchanges
+    with confidential partners has NaN parts and its Δ_e in ``total_override``."""
+
+    hidden: dict[str, np.ndarray]
+    total_override: dict[int, np.ndarray]
+    partners: int = 0                # exchanges with a confidential partner
+    pooled_assumed: bool = False     # the shown group row rests on an assumed q
+    hidden_assumed: bool = False     # the hidden group does
+
+
+def _mask_exchanges(table: ExchangeTable, original: Scenario, masked: Scenario,
+                    ids: dict[str, str], touching: set[str], assumed: set[str]):
+    """Exchanges with a confidential partner summed into one row (or, fewer than two, hidden
+    with a complementary exchange); the others renamed as in the masked scenario."""
     def label(old_id: str, old_label: str) -> str:
         new = masked.exchange(ids.get(old_id, old_id))
         return masked.exchange_label(new) if new is not None else old_label
 
-    if isinstance(table, ExchangeTable):
-        t = copy.copy(table)
-        t.ids = [ids.get(i, i) for i in table.ids]
-        t.labels = [label(i, lab) for i, lab in zip(table.ids, table.labels)]
-        t._m = dict(table._m)
-        return t
-    return [dataclasses.replace(p, exchange_id=ids.get(p.exchange_id, p.exchange_id),
-                                label=label(p.exchange_id, p.label)) for p in table]
+    new_ids = [ids.get(i, i) for i in table.ids]
+    labels = [label(i, lab) for i, lab in zip(table.ids, table.labels)]
+    n_m = len(table.methods)
+    t_rows = [i for i, x in enumerate(new_ids) if x in touching]
+    keep = [i for i, x in enumerate(new_ids) if x not in touching]
+    hidden_rows: list[dict] = []
+    n_open = 0
+    extra: list[int] = []          # rows pooled by complementary suppression
+
+    def cells(rows: list[int]) -> np.ndarray:
+        return np.concatenate([table.parts[k][rows].sum(axis=0) for k in table.PARTS]
+                              + [sum(table.parts[k][rows] for k in table.PARTS).sum(axis=0)])
+
+    if t_rows and len(t_rows) < MIN_AGGREGATE:
+        cand = {new_ids[i]: cells([i]) for i in keep}
+        chosen, n_open = complement(cells(t_rows), cand)
+        extra = [i for i in keep if new_ids[i] in chosen]
+        keep = [i for i in keep if i not in extra]
+        hidden_rows.append({"id": PARTNERS_ID, "name": partners_name(len(t_rows)),
+                            "reason": partners_reason(len(t_rows))})
+        hidden_rows += [{"id": new_ids[i], "name": labels[i],
+                         "reason": complement_reason("exchange")} for i in extra]
+    parts = {k: table.parts[k][keep] for k in table.PARTS}
+    out_ids = [new_ids[i] for i in keep]
+    out_labels = [labels[i] for i in keep]
+    km = [table.distance_km[i] for i in keep]
+    be = table.break_even_km[keep]
+    ratio = table.break_even_ratio[keep]
+    reason = [table.break_even_reason[i] for i in keep]
+    pooled_assumed = any(new_ids[i] in assumed for i in t_rows)
+    override: dict[int, np.ndarray] = {}
+    if len(t_rows) >= MIN_AGGREGATE:
+        # the group by its Δ_e only: when the confidential site is party to every exchange, the
+        # sum of a part over the group is one of its own per-site figures
+        override[len(out_ids)] = sum(table.parts[k][t_rows] for k in table.PARTS).sum(axis=0)
+        out_ids.append(PARTNERS_ID)
+        out_labels.append(partners_name(len(t_rows)))
+        parts = {k: np.vstack([parts[k], np.full((1, n_m), np.nan)]) for k in table.PARTS}
+        km.append(math.nan)
+        be = np.vstack([be, np.full((1, n_m), np.nan)])
+        ratio = np.vstack([ratio, np.full((1, n_m), np.nan)])
+        reason.append(["not computed for a group of exchanges"] * n_m)
+        gone: list[int] = []
+    else:
+        gone = t_rows + extra
+    t = MaskedExchangeTable(out_ids, out_labels, table.methods, table.units, parts, km, be,
+                            reason, ratio)
+    t.hidden = {k: table.parts[k][gone].sum(axis=0) if gone else np.zeros(n_m)
+                for k in table.PARTS}
+    t.total_override = override
+    t.partners = len(t_rows)
+    t.pooled_assumed = pooled_assumed and len(t_rows) >= MIN_AGGREGATE
+    t.hidden_assumed = bool(gone) and (pooled_assumed or any(new_ids[i] in assumed
+                                                             for i in extra))
+    return t, hidden_rows, n_open
 
 
-def _mask_sites(table, conf: set[str], suppressed: str | None):
-    if isinstance(table, SiteTable):
-        keep = [i for i, s in enumerate(table.site_ids) if s not in conf]
-        gone = [i for i, s in enumerate(table.site_ids) if s in conf]
-        ids = [table.site_ids[i] for i in keep]
-        names = [table.names[i] for i in keep]
-        lin = table.linear[keep]
-        sym = {k: v[keep] for k, v in table.symbiotic.items()}
-        if not suppressed and gone:
-            ids.append(OTHER_SITES_ID)
-            names.append(OTHER_SITES_NAME)
-            lin = np.vstack([lin, table.linear[gone].sum(axis=0, keepdims=True)])
-            sym = {k: np.vstack([sym[k], v[gone].sum(axis=0, keepdims=True)])
-                   for k, v in table.symbiotic.items()}
-        return SiteTable(ids, names, table.methods, table.units, lin, sym)
-    rows = [r for r in table if r.site_id not in conf]
-    if not suppressed:
-        agg: dict[tuple, list[float]] = {}
-        for r in table:
-            if r.site_id in conf:
-                a = agg.setdefault((r.method, r.unit, r.key), [0.0, 0.0])
-                a[0] += r.linear
-                a[1] += r.symbiotic
-        rows += [dataclasses.replace(next(r for r in table if r.site_id in conf),
-                                     site_id=OTHER_SITES_ID, site_name=OTHER_SITES_NAME,
-                                     method=m, unit=u, key=k, linear=v[0], symbiotic=v[1])
-                 for (m, u, k), v in agg.items()]
-    return rows
+def _site_cells(table: SiteTable, rows: list[int]) -> np.ndarray:
+    """Every figure a report shows of the sum of ``rows``: L, S under each key and Δ under each
+    key, per method."""
+    lin = table.linear[rows].sum(axis=0)
+    out = [lin]
+    for k in table.keys:
+        s = table.symbiotic[k][rows].sum(axis=0)
+        out += [s, s - lin]
+    return np.concatenate(out)
+
+
+def _mask_sites(table: SiteTable, conf: set[str], suppressed: str | None):
+    keep = [i for i, s in enumerate(table.site_ids) if s not in conf]
+    gone = [i for i, s in enumerate(table.site_ids) if s in conf]
+    hidden: list[dict] = []
+    n_open = blanked = 0
+    if gone and suppressed:
+        hidden.append({"id": OTHER_SITES_ID, "name": OTHER_SITES_NAME, "reason": suppressed})
+        cand = {table.site_ids[i]: _site_cells(table, [i]) for i in keep}
+        chosen, n_open = complement(_site_cells(table, gone), cand)
+        extra = [i for i in keep if table.site_ids[i] in chosen]
+        keep = [i for i in keep if i not in extra]
+        hidden += [{"id": table.site_ids[i], "name": table.names[i],
+                    "reason": complement_reason("site")} for i in extra]
+    ids = [table.site_ids[i] for i in keep]
+    names = [table.names[i] for i in keep]
+    lin = table.linear[keep].copy()
+    sym = {k: v[keep].copy() for k, v in table.symbiotic.items()}
+    if suppressed and gone:
+        # a named site's figure equal to one of the confidential site's (under the receiver key
+        # the latter's Δ is the Δ_e of what it receives, which is also its supplier's Δ under
+        # the supplier key): left empty, so that no figure shown is the confidential site's
+        secret = np.abs(_site_cells(table, gone))
+        secret = np.sort(secret[secret > 0])
+
+        def equal(x: np.ndarray) -> np.ndarray:
+            a = np.abs(np.nan_to_num(x))
+            i = np.clip(np.searchsorted(secret, a), 0, max(len(secret) - 1, 0))
+            near = np.zeros(a.shape, dtype=bool)
+            for d in (i, np.clip(i - 1, 0, None)):
+                if len(secret):
+                    near |= np.abs(secret[d] - a) <= 1e-9 * np.maximum(secret[d], a)
+            return near & (a > 0)
+
+        blank = equal(lin)
+        lin[blank] = np.nan
+        for k in sym:
+            hit = equal(sym[k]) | equal(sym[k] - lin)
+            sym[k][hit] = np.nan
+            blank = blank | hit
+        blanked = int(blank.sum())
+    if not suppressed and gone:
+        ids.append(OTHER_SITES_ID)
+        names.append(OTHER_SITES_NAME)
+        lin = np.vstack([lin, table.linear[gone].sum(axis=0, keepdims=True)])
+        sym = {k: np.vstack([sym[k], v[gone].sum(axis=0, keepdims=True)])
+               for k, v in table.symbiotic.items()}
+    return SiteTable(ids, names, table.methods, table.units, lin, sym), hidden, n_open, blanked
 
 
 class SuppressedEconomics(SiteEconomics):
-    """The confidential sites' costs, counted in the park total but never shown."""
+    """Costs counted in the park total but never shown (a confidential site's, or a site pooled
+    with it by complementary suppression)."""
 
     suppressed: str = ""
 
@@ -368,7 +713,7 @@ def _mask_economics(rows: list[SiteEconomics], conf: set[str], suppressed: str |
     kept = [e for e in rows if e.site_id not in conf]
     gone = [e for e in rows if e.site_id in conf]
     if not gone:
-        return kept
+        return kept, [], 0
     missing = sum(len(e.missing_prices) for e in gone)
     agg = SuppressedEconomics(OTHER_SITES_ID, OTHER_SITES_NAME,
                               sum(e.linear_cost for e in gone),
@@ -376,7 +721,29 @@ def _mask_economics(rows: list[SiteEconomics], conf: set[str], suppressed: str |
                               [f"{missing} price(s) missing at confidential sites"]
                               if missing else [])
     agg.suppressed = suppressed or ""
-    return kept + [agg]
+    hidden: list[dict] = []
+    n_open = 0
+    if suppressed:
+        hidden.append({"id": OTHER_SITES_ID, "name": OTHER_SITES_NAME, "reason": suppressed})
+        if not missing:   # a site without all prices is in no total shown: nothing to subtract
+            def cost(es):
+                lin = sum(e.linear_cost for e in es)
+                sym = sum(e.symbiotic_cost for e in es)
+                return np.array([lin, sym, sym - lin])
+            cand = {e.site_id: cost([e]) for e in kept if not e.missing_prices}
+            chosen, n_open = complement(cost(gone), cand)
+            out = []
+            for e in kept:
+                if e.site_id in chosen:
+                    c = SuppressedEconomics(e.site_id, e.site_name, e.linear_cost,
+                                            e.symbiotic_cost, list(e.missing_prices))
+                    c.suppressed = complement_reason("site")
+                    hidden.append({"id": e.site_id, "name": e.site_name,
+                                   "reason": c.suppressed})
+                    e = c
+                out.append(e)
+            kept = out
+    return kept + [agg], hidden, n_open
 
 
 def is_suppressed(row) -> str:
@@ -385,8 +752,12 @@ def is_suppressed(row) -> str:
 
 
 def _mask_sensitivity(items: list[Sensitivity], conf_sites: list[Site],
-                      ids: dict[str, str]) -> list[Sensitivity]:
-    prefixes = tuple(f"site '{s.name}', flow '" for s in conf_sites)
+                      ids: dict[str, str], touching: set[str] = frozenset()
+                      ) -> list[Sensitivity]:
+    """Rows on the flows of the confidential sites and on the exchanges with them (their q, r
+    and distance: the value column is the amount itself) are left out."""
+    prefixes = tuple(f"site '{s.name}', flow '" for s in conf_sites) + tuple(
+        f"exchange '{old}'" for old, new in ids.items() if new in touching)
 
     def rename(text: str) -> str:
         for old, new in ids.items():
@@ -429,7 +800,7 @@ def export_shared(scenario: Scenario, audience: str = "park") -> tuple[Scenario,
         raise EcolcaError("the scenario has no confidential site: there is nothing to replace "
                           "(flag a site \"confidential\": true, or share the file as it is)")
     conf = {s.id for s in conf_sites}
-    mt = _Masker(name_tokens(scenario))
+    mt = _Masker(name_tokens(scenario), secret_amounts(scenario))
     sc = copy.deepcopy(scenario)
     _mask_free_text(sc, mt, conf)
     ids = _exchange_ids(scenario, conf, mt)

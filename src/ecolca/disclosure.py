@@ -10,18 +10,18 @@ For one site and one attribution key:
    carries its own flows; transport and processing go to the payer), whatever key is chosen.
 2. **Park benefit attributed under the chosen key**, with the key's definition: the site's share
    of the park's Δ. The part of it that is not in the site's own inventory change (a credit for
-   a reduction that happens at a partner) is stated as its own figure. GHG Protocol: avoided
-   emissions are reported separately from the scope 1, 2 and 3 inventory and never netted
-   against it (Corporate Value Chain (Scope 3) Accounting and Reporting Standard, WRI/WBCSD
-   2011; Russell, "Estimating and Reporting the Comparative Emissions Impacts of Products",
-   WRI working paper, 2019). Nothing here adds the attributed figure into the inventory.
+   a reduction that happens at a partner) is stated as its own figure. Avoided emissions are
+   reported separately from the inventory and never netted against it (the rule commonly
+   attributed to the GHG Protocol; its wording there could not be checked, so no GHG Protocol
+   document is cited: docs/confidentiality.md). Nothing here adds the attributed figure into
+   the inventory.
 3. **Residues diverted from disposal** (ESRS E5-5, Commission Delegated Regulation (EU)
    2023/2772, ESRS E5 paragraph 37(b): weight diverted from disposal, by hazardous and
    non-hazardous waste and by recovery operation), per exchange: tonnes, destination, the linear
    fate avoided. The scenario declares neither hazardousness nor the recovery operation type;
    they read "not declared", never a guess.
-4. **Secondary materials in its inputs** (ESRS E5-4, paragraph 31(c): weight and percentage of
-   secondary materials used): received residues by weight over all material inputs by weight,
+4. **Secondary materials in its inputs** (ESRS E5-4 Resource inflows; its paragraph number
+   could not be checked): received residues by weight over all material inputs by weight,
    in L and S. Inputs not in a mass unit are listed as not counted.
 
 Plain data, no Qt and no Brightway: it reads a :class:`~ecolca.model.Scenario` and the
@@ -40,6 +40,9 @@ from ecolca.model import ATTRIBUTION_KEYS, Scenario
 from ecolca.results import Results, method_label
 
 INVENTORY_KEY = "physical"
+# a figure computed from the q or r of an exchange with a confidential partner, in a report for
+# another audience (ecolca.confidential withholds them as NaN)
+WITHHELD = "withheld: it would give the amount exchanged with a confidential partner"
 
 KEY_DEFINITIONS = {
     "physical": "each site carries its own flows: the supplier the residue it no longer sends to "
@@ -53,17 +56,20 @@ KEY_DEFINITIONS = {
     "supplier": "each exchange's Δ goes to the supplier (avoided-burden credit)",
 }
 
+# Only what could be read, with a locator (docs/confidentiality.md, "Sources"): ESRS E5's
+# disclosure requirements E5-4 and E5-5 by name (the table of contents of Annex I of Regulation
+# (EU) 2023/2772), and paragraph 37(b) in a reproduction of the standard's text. Paragraph 31(c),
+# and the GHG Protocol documents for "report avoided emissions separately" (Corporate Standard
+# 2004, Scope 3 Standard 2011, WRI 2019, WBCSD 2023), could not be read: not cited.
 CITATIONS = [
-    "ESRS E5 Resource use and circular economy, Commission Delegated Regulation (EU) 2023/2772 "
-    "(31 July 2023), Annex I: E5-4 Resource inflows, paragraph 31(c) (weight and percentage of "
-    "secondary materials used); E5-5 Resource outflows, paragraph 37(b) (weight diverted from "
-    "disposal, by hazardous and non-hazardous waste and by recovery operation).",
-    "GHG Protocol Corporate Value Chain (Scope 3) Accounting and Reporting Standard, WRI/WBCSD "
-    "(2011): avoided emissions are reported separately from the scope 1, 2 and 3 inventory, not "
-    "deducted from it; GHG Protocol Corporate Accounting and Reporting Standard, revised edition "
-    "(2004), chapter 8: reductions outside the inventory boundary are reported separately. "
-    "Russell, S. (2019) Estimating and Reporting the Comparative Emissions Impacts of Products, "
-    "WRI working paper: the same rule for comparative (avoided) impacts.",
+    "ESRS E5 Resource use and circular economy, Commission Delegated Regulation (EU) 2023/2772, "
+    "Annex I: Disclosure Requirement E5-4 Resource inflows (secondary materials used); "
+    "Disclosure Requirement E5-5 Resource outflows, paragraph 37(b): the total amount by weight "
+    "diverted from disposal, by hazardous and non-hazardous waste and by recovery operation "
+    "(preparation for reuse, recycling, other recovery).",
+    "Avoided emissions reported separately, never netted against the inventory: the rule this "
+    "sheet follows, commonly attributed to the GHG Protocol; its wording in the GHG Protocol "
+    "documents could not be checked, so no document is cited for it (docs/confidentiality.md).",
 ]
 
 GROUPS = {
@@ -254,6 +260,15 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
             else:
                 material_l += t_l
                 material_s += t_s
+    # a report for another audience withholds q and r of the exchanges with a confidential
+    # partner (NaN, ecolca.confidential): every figure computed from them is withheld too
+    for f in flows + bought:
+        if f.symbiotic != f.symbiotic:
+            f.note = "; ".join(x for x in (f.note, WITHHELD) if x)
+    for v in diverted:
+        if v.amount != v.amount:
+            v.tonnes = None if v.tonnes is None else math.nan
+            v.recovery_operation = f"not declared; {WITHHELD}"
     impacts = []
     for m in results.methods:
         imp = results.impact(m)
@@ -272,6 +287,14 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
         "of what it buys and of the treatment of what it discards (cradle to gate), not a scope "
         "1/2/3 split.",
     ]
+    aud = results.metadata.get("audience")
+    hidden = {h["id"]: h["reason"] for h in ((aud.get("suppressed_sites") or [])
+                                              if isinstance(aud, dict) else [])}
+    if site_id in hidden:
+        notes.append(f"The impact figures of this site (A and B) are {hidden[site_id]}.")
+    if any(f.symbiotic != f.symbiotic for f in flows + bought) or any(
+            v.amount != v.amount for v in diverted):
+        notes.append(f"Figures of its exchanges with a confidential partner: {WITHHELD}.")
     if diverted:
         notes.append("Hazardous or not and the recovery operation (preparation for reuse, "
                      "recycling, other recovery) are not declared in the scenario: they read "
@@ -323,7 +346,10 @@ def to_json(d: Disclosure) -> dict[str, Any]:
     }
 
 
-def format_text(d: Disclosure, fmt: Callable[[float | None], str]) -> list[str]:
+def format_text(d: Disclosure, fmt0: Callable[[float | None], str]) -> list[str]:
+    def fmt(x: float | None) -> str:
+        return "withheld" if isinstance(x, float) and x != x else fmt0(x)
+
     lines = [f"Disclosure: {d.site_name} [{d.site_id}]", "",
              "1. Own inventory, linear → symbiotic (per year; the same under every key)"]
     for f in d.flows:
@@ -347,8 +373,11 @@ def format_text(d: Disclosure, fmt: Callable[[float | None], str]) -> list[str]:
         lines.append(f"   {v.residue}: {t} → {v.destination}; avoided fate: {v.avoided_fate}; "
                      f"hazardous: {v.hazardous}")
     s = d.secondary
-    share = f"{100 * s.symbiotic_share:.1f} %" if s.symbiotic_share is not None else "no material inputs by weight"
-    lines += ["", "4. Secondary materials in its inputs (ESRS E5 §31(c))",
+    share = ("withheld" if s.secondary_t != s.secondary_t or s.symbiotic_t != s.symbiotic_t
+             else
+             f"{100 * s.symbiotic_share:.1f} %" if s.symbiotic_share is not None
+             else "no material inputs by weight")
+    lines += ["", "4. Secondary materials in its inputs (ESRS E5-4)",
               f"   {fmt(s.secondary_t)} t of {fmt(s.symbiotic_t)} t material inputs in S: {share} "
               f"(L: {'0.0 %' if s.linear_share is not None else 'no material inputs by weight'})"]
     if s.not_counted:

@@ -275,6 +275,16 @@ class ExchangeTable(_RowTable):
     def __len__(self) -> int:
         return len(self.ids) * len(self.methods)
 
+    def totals(self) -> np.ndarray:
+        """Δ_e per exchange and method (exchanges, methods). A report for another audience
+        shows a group of exchanges by its Δ_e only: its parts are NaN and its Δ_e is kept in
+        ``total_override`` (ecolca.confidential)."""
+        tot = sum(self.parts[p] for p in self.PARTS) if len(self.ids) else \
+            np.zeros((0, len(self.methods)))
+        for i, v in getattr(self, "total_override", {}).items():
+            tot[i] = v
+        return tot
+
     def _row(self, i: int, j: int) -> ExchangeParts:
         b = self.break_even_km[i, j]
         return ExchangeParts(self.ids[i], self.labels[i], self.methods[j], self.units[j],
@@ -522,13 +532,17 @@ class Results:
             j = t._m.get(tuple(method))
             if j is None or not len(t.ids):
                 return None
-            tot = np.abs(sum(t.parts[p][:, j] for p in t.PARTS))
-            s = float(tot.sum())
+            tot = np.abs(t.totals()[:, j])
+            # exchanges a shared report does not show (ecolca.confidential): one group
+            hidden = getattr(t, "hidden", None)
+            h = abs(float(sum(hidden[p][j] for p in t.PARTS))) if hidden else 0.0
+            s = float(tot.sum()) + h
             if s == 0:
                 return None
             assumed = set(self.assumed_exchanges)
             mask = np.array([i in assumed for i in t.ids], dtype=bool)
-            return float(tot[mask].sum()) / s
+            return (float(tot[mask].sum()) + (h if getattr(t, "hidden_assumed", False) else 0.0)
+                    ) / s
         parts = self.exchange_parts(method)
         total = sum(abs(p.total) for p in parts)
         if not parts or total == 0:
@@ -586,7 +600,7 @@ class Results:
             row["total"][j] = p.total
             row["break_even_km"][j] = num(p.break_even_km)
             row["break_even_reason"][j] = p.break_even_reason
-        return list(rows.values())
+        return list(rows.values()) + list(self._suppressed("suppressed_exchanges"))
 
     def _exchange_rows(self):
         t = self.exchanges
@@ -594,7 +608,7 @@ class Results:
             yield from self._exchanges_json(lambda x: None if x is None or (
                 isinstance(x, float) and not math.isfinite(x)) else x)
             return
-        total = sum(t.parts[p] for p in t.PARTS) if len(t.ids) else None
+        total = t.totals() if len(t.ids) else None
         for i in range(len(t.ids)):
             be = t.break_even_km[i].tolist()
             yield {"exchange": t.ids[i], "label": t.labels[i], "distance_km": t.distance_km[i],
@@ -603,6 +617,7 @@ class Results:
                    "break_even_reason": t.break_even_reason[i],
                    "break_even_ratio": [None if b != b else b
                                         for b in t.break_even_ratio[i].tolist()]}
+        yield from self._suppressed("suppressed_exchanges")
 
     def _site_rows(self):
         t = self.sites
@@ -612,6 +627,22 @@ class Results:
         for i, sid in enumerate(t.site_ids):
             yield {"site": sid, "name": t.names[i], "linear": t.linear[i].tolist(),
                    "symbiotic": {k: t.symbiotic[k][i].tolist() for k in t.keys}}
+        yield from self._suppressed("suppressed_sites")
+
+    def _suppressed(self, which: str):
+        """Rows a report for another audience does not show (:mod:`ecolca.confidential`): id,
+        name and why, with null figures."""
+        aud = self.metadata.get("audience")
+        for h in (aud.get(which) or []) if isinstance(aud, dict) else []:
+            if which == "suppressed_sites":
+                yield {"site": h["id"], "name": h["name"], "linear": None, "symbiotic": None,
+                       "suppressed": h["reason"]}
+            else:
+                yield {"exchange": h["id"], "label": h["name"],
+                       **{k: None for k in ("distance_km", "avoided_fate", "avoided_supply",
+                                            "transport", "processing", "total",
+                                            "break_even_km", "break_even_reason")},
+                       "suppressed": h["reason"]}
 
     def json_chunks(self, dumps, sensitivity_rows: int | None = SENSITIVITY_ROWS):
         """The JSON document of :meth:`to_json_dict` as text chunks, ``dumps`` encoding each
@@ -648,7 +679,7 @@ class Results:
             j = order[r.method]
             row["linear"][j] = r.linear
             row["symbiotic"][r.key][j] = r.symbiotic
-        return list(rows.values())
+        return list(rows.values()) + list(self._suppressed("suppressed_sites"))
 
     def to_json_dict(self, rows: bool = True, sensitivity_rows: int | None = SENSITIVITY_ROWS
                      ) -> dict[str, Any]:
@@ -701,6 +732,11 @@ class Results:
                      "symbiotic_cost": None if e.missing_prices else e.symbiotic_cost,
                      "delta": None if e.missing_prices else e.delta,
                      "missing_prices": e.missing_prices}
+                    if not getattr(e, "suppressed", "") else
+                    # counted in the total, never shown (ecolca.confidential)
+                    {"site": e.site_id, "name": e.site_name, "linear_cost": None,
+                     "symbiotic_cost": None, "delta": None,
+                     "missing_prices": e.missing_prices, "suppressed": e.suppressed}
                     for e in self.economics
                 ],
                 "total": {"linear_cost": num(self.total_cost("linear")),

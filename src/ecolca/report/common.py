@@ -315,14 +315,20 @@ def is_suppressed(row) -> str:
     return getattr(row, "suppressed", "") or ""
 
 
-def suppressed_rows(results: Results, before: list, after: list, blanks: int) -> list[list]:
-    """In a report for another audience with too few confidential sites to aggregate: the row
-    saying that their figures are suppressed and why (``before`` cells, the id and name,
-    ``after`` cells, then the reason and ``blanks - 1`` empty cells); [] otherwise."""
+def suppressed_rows(results: Results, before: list, after: list, blanks: int,
+                    which: str = "suppressed_sites") -> list[list]:
+    """In a report for another audience: one row per per-site (``which``:
+    "suppressed_exchanges", per-exchange) row whose figures are suppressed, saying why
+    (``before`` cells, the id and name, ``after`` cells, then the reason and ``blanks - 1``
+    empty cells); [] otherwise (:mod:`ecolca.confidential`)."""
     aud = results.metadata.get("audience")
-    reason = aud.get("suppressed_reason") if isinstance(aud, dict) else None
-    if not reason:
-        return []
-    from ecolca.confidential import OTHER_SITES_ID, OTHER_SITES_NAME
+    hidden = aud.get(which) if isinstance(aud, dict) else None
+    return [[*before, h["id"], h["name"], *after, h["reason"]] + [None] * (blanks - 1)
+            for h in hidden or []]
 
-    return [[*before, OTHER_SITES_ID, OTHER_SITES_NAME, *after, reason] + [None] * (blanks - 1)]
+
+def suppressed_ids(results: Results, which: str = "suppressed_sites") -> dict[str, str]:
+    """Id -> why, of the rows a report for another audience does not show."""
+    aud = results.metadata.get("audience")
+    return {h["id"]: h["reason"] for h in ((aud.get(which) or []) if isinstance(aud, dict)
+                                           else [])}

@@ -19,6 +19,16 @@ from ecolca.app.panels.common import (Catalog, show_start, describe_uncertainty,
 from ecolca.app.panels.dialogs import TransportDialog, UncertaintyDialog
 
 
+# what the flag does (ecolca.confidential; docs/confidentiality.md)
+CONFIDENTIAL_TEXT = "Confidential: left out of park and public reports"
+CONFIDENTIAL_TIP = (
+    "In a report for the park or the public (Export Excel report asks who it is for), and in "
+    "`ecolca run --audience park|public` and `ecolca export-shared`: the site's name, "
+    "description, flows and per-site figures are left out; its figures are pooled with other "
+    "sites (one more site when it is the only confidential one, so that none can be derived by "
+    "subtraction); its exchanges are one row, without q or r. Park totals are unchanged. "
+    "What is and is not protected: docs/confidentiality.md. Internal reports show everything.")
+
 class SitePanel(QWidget):
     """Name, sector, location, confidential flag and the flows table of one site."""
 
@@ -43,7 +53,8 @@ class SitePanel(QWidget):
         self.location = QLineEdit()
         self.location.setPlaceholderText("e.g. DK, JP, US-AZ")
         self.description = QLineEdit()
-        self.confidential = QCheckBox("Confidential (mask the name in shared reports)")
+        self.confidential = QCheckBox(CONFIDENTIAL_TEXT)
+        self.confidential.setToolTip(CONFIDENTIAL_TIP)
         form.addRow("Name", self.name)
         form.addRow("Sector", self.sector)
         form.addRow("Location", self.location)

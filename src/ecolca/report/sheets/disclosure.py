@@ -1,11 +1,11 @@
 """Disclosure: per site, its own inventory change and, apart from it, the park benefit attributed
 to it under the scenario's key; residues diverted from disposal and the share of secondary
-materials in its inputs (:mod:`ecolca.disclosure`; ESRS E5 paragraphs 31(c) and 37(b); the GHG
-Protocol's rule that avoided emissions are reported separately, never netted)."""
+materials in its inputs (:mod:`ecolca.disclosure`; ESRS E5-4, E5-5 paragraph 37(b); the
+rule that avoided emissions are reported separately, never netted)."""
 
 from __future__ import annotations
 
-from ecolca.disclosure import CITATIONS, disclose
+from ecolca.disclosure import CITATIONS, WITHHELD, disclose
 from ecolca.report import common as cm
 from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
@@ -44,9 +44,9 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
              "Part A is the site's own inventory (its flows, physical key) and is the same under "
              "every key. Part B is its share of the park's Δ under the key "
              f"'{key}' ({first.key_definition}); it is reported separately and never added to or "
-             "netted against A (GHG Protocol). 'B − A' is the part of B that is not a "
+             "netted against A. 'B − A' is the part of B that is not a "
              "change of the site's own inventory. Part C: residues diverted from disposal (ESRS E5 "
-             "§37(b)); part D: secondary materials in the inputs by weight (ESRS E5 §31(c)). "
+             "§37(b)); part D: secondary materials in the inputs by weight (ESRS E5-4). "
              "Sources: " + " ".join(CITATIONS)
              + (f" {more} more site(s) not shown: `ecolca disclose SCENARIO --site ID`."
                 if more > 0 else ""))
@@ -62,6 +62,9 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         for f in d.flows:
             rows.append([f.group, f.name, f.unit, *st.denoise([f.linear, f.symbiotic, f.delta]),
                          f.note or None])
+        hidden = cm.suppressed_ids(res).get(d.site_id)
+        if hidden:
+            rows.append(["A and B. impacts", hidden, None, None, None, None, None])
         for i in d.impacts:
             scale = ctx.method_scale(i.method)
             rows.append(["A. impact of own inventory (physical key)", method_label(i.method),
@@ -91,9 +94,13 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         s = d.secondary
         ls = None if s.linear_share is None else 100 * s.linear_share
         ss = None if s.symbiotic_share is None else 100 * s.symbiotic_share
+        withheld = s.secondary_t != s.secondary_t or s.symbiotic_t != s.symbiotic_t
+        if withheld:
+            ss = None
         rows.append(["D. secondary materials in inputs", "received residues / material inputs, "
                      "by weight", "%", ls, ss, None if ss is None or ls is None else ss - ls,
-                     (f"{s.secondary_t:,.6g} t of {s.symbiotic_t:,.6g} t in S"
+                     (WITHHELD if withheld else
+                      f"{s.secondary_t:,.6g} t of {s.symbiotic_t:,.6g} t in S"
                       if ss is not None else "no material inputs in a mass unit")
                      + (f"; not counted: {'; '.join(s.not_counted)}" if s.not_counted else "")])
     sh.table([("Part", "wrap"), ("Item", "wrap"), ("Unit", "text"), ("Linear (L)", "auto"),

@@ -54,8 +54,19 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
                 v = verdicts[(tot < 0, tot == 0, neg)] = _verdict(tot, cols["be"][i])
             rows.append([cols["id"][i], cols["label"][i], a, b, c, d, tot, cols["km"][i], be,
                          v, None])
+        # a report for another audience (ecolca.confidential): the exchanges it does not show
+        # are in Σ only, and with exchanges with a confidential partner Σ gives Δ_e, not parts
+        hidden = getattr(res.exchanges, "hidden", None)
+        h = [0.0] * len(PARTS)
+        if hidden:
+            j = res.exchanges._m[tuple(m)]
+            h = [float(hidden[k][j]) for k in ExchangeTable.PARTS]
+            h.append(sum(h))
+            rows += cm.suppressed_rows(res, [], [], 9, "suppressed_exchanges")
         totals.add(len(rows))
-        sums = st.denoise([sum(cols[k]) for k in PARTS] + [imp.delta], scale)
+        sums = st.denoise([sum(cols[k]) + x for k, x in zip(PARTS, h)] + [imp.delta], scale)
+        if getattr(res.exchanges, "partners", 0):
+            sums[:4] = [None] * 4
         rows.append(["Σ", "Σ all exchanges", *sums[:5], None, None, None, sums[5]])
     sh.table(COLUMNS, rows, total_rows=totals, subheads=heads,
              caps={"Exchange": 50, "Exchange id": 20, "Verdict": 16,
@@ -72,8 +83,7 @@ def _columns(res, m) -> dict[str, list]:
     if isinstance(t, ExchangeTable) and tuple(m) in t._m:
         j = t._m[tuple(m)]
         out = {k: t.parts[k][:, j].tolist() for k in ExchangeTable.PARTS}
-        out["total"] = sum(t.parts[k][:, j] for k in ExchangeTable.PARTS).tolist() \
-            if len(t.ids) else []
+        out["total"] = t.totals()[:, j].tolist() if len(t.ids) else []
         out.update(id=t.ids, label=t.labels, km=t.distance_km, be=t.break_even_km[:, j].tolist(),
                    reason=[r[j] for r in t.break_even_reason])
         return out

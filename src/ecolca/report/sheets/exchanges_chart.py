@@ -17,9 +17,14 @@ MAX_BARS = 20
 COLORS = ["4472C4", "2F8F5B", "ED7D31", "A5A5A5"]
 
 
+def _parts(res, m):
+    # a group of exchanges shown by its Δ_e only (ecolca.confidential) has no parts to chart
+    return [p for p in res.exchange_parts(m) if p.avoided_fate == p.avoided_fate]
+
+
 def _method(ctx: cm.Context):
     return next((m for m in ctx.results.methods if ctx.covered(m)
-                 and ctx.results.exchange_parts(m)), None)
+                 and _parts(ctx.results, m)), None)
 
 
 def applies(ctx: cm.Context) -> bool:
@@ -29,7 +34,7 @@ def applies(ctx: cm.Context) -> bool:
 def write(sh: Sheet, ctx: cm.Context) -> None:
     res = ctx.results
     m = _method(ctx)
-    parts = res.exchange_parts(m)
+    parts = _parts(res, m)
     unit = res.impact(m).unit
     shown = sorted(parts, key=lambda p: -abs(p.total))[:MAX_BARS]
     order = {id(p): i for i, p in enumerate(parts)}

@@ -40,6 +40,9 @@ def exchange_row(scenario: Scenario, e: Exchange) -> list:
         f"{p.name or p.activity.code}: {p.amount_per_unit:g} {p.unit}/{q_unit or 'unit'} "
         f"({p.activity.database}:{p.activity.code})" for p in e.processing
     )
+    # NaN: withheld in a report for another audience (an exchange with a confidential site)
+    q = "withheld" if e.amount != e.amount else e.amount
+    r = "withheld" if e.substitution_ratio != e.substitution_ratio else e.substitution_ratio
     return [e.id, a.name if a else e.from_site, fa.name if fa else e.from_flow,
-            b.name if b else e.to_site, fb.name if fb else e.to_flow, e.amount, q_unit,
-            e.substitution_ratio, r_unit, legs or "none", distance, proc or "none"]
+            b.name if b else e.to_site, fb.name if fb else e.to_flow, q, q_unit,
+            r, r_unit, legs or "none", distance, proc or "none"]
