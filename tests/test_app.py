@@ -935,6 +935,72 @@ def test_window_fits_1366x768_with_any_example_and_panel(window, name):
         assert bar.mapTo(window, QPoint(0, bar.height())).y() <= window.height()
 
 
+@pytest.fixture(scope="module")
+def example_results(_bw_project_built):
+    """Each example's results with 100 Monte Carlo iterations (foreground only), computed
+    once for the module and on first use: a few seconds for all four."""
+    from ecolca import examples, lca
+
+    cache: dict = {}
+
+    def get(name):
+        if name not in cache:
+            cache[name] = lca.compare(examples.load(name), project=PROJECT, iterations=100,
+                                      background_uncertainty=False)
+        return cache[name]
+    return get
+
+
+def _columns_in_view(table, columns) -> list:
+    """The columns of ``columns`` not wholly inside the table's viewport (scrolled to the left)."""
+    vp = table.viewport().width()
+    return [(c, table.horizontalHeaderItem(c).text(), table.columnViewportPosition(c),
+             table.columnWidth(c), vp) for c in columns
+            if table.columnViewportPosition(c) < 0
+            or table.columnViewportPosition(c) + table.columnWidth(c) > vp]
+
+
+@pytest.mark.parametrize("name", sorted(_examples.available()))
+def test_results_numbers_are_in_view_at_1280x800_and_1366x768(window, bw_project, name,
+                                                              example_results):
+    """The Summary's Δ % column was behind a horizontal scroll bar at 1280×800 and 1366×768,
+    and the Uncertainty table's statistics columns too (the table had half the width for
+    eight columns): with each example's results shown, no horizontal scroll bar and every
+    number column wholly in view; the method names are there in full (tooltips)."""
+    from ecolca import examples
+    from ecolca.app.results_view import exchange_labels
+    from ecolca.results import method_label
+
+    window.open_path(examples.path(name), as_new=True)
+    res = example_results(name)
+    assert res.uncertainty, "a Monte Carlo run"
+    rv = window.results_view
+    rv.set_results(res, exchange_labels(window.doc.scenario))
+    for size in ((1280, 800), (1366, 768 - 70)):
+        window.resize(*size)
+        for tab, table, numbers in (("Summary", rv.summary_table, range(2, 6)),
+                                    ("Uncertainty", rv.unc_table, range(3, 8))):
+            rv.show_tab(tab)
+            QApplication.processEvents()
+            assert table.isVisible() and table.rowCount() > 0
+            assert not table.horizontalScrollBar().isVisible(), (size, tab)
+            assert not _columns_in_view(table, numbers), (size, tab, _columns_in_view(table,
+                                                                                      numbers))
+            assert table.horizontalScrollBar().value() == 0
+            for r in range(table.rowCount()):
+                it = table.item(r, 0)
+                if it is not None and it.text():
+                    assert it.toolTip() in {method_label(m.method) for m in res.impacts} or \
+                        it.toolTip().startswith(it.text()), it.toolTip()
+        # the number columns at their content: a Summary number is never cut
+        t = rv.summary_table
+        fm = t.fontMetrics()
+        for r in range(t.rowCount()):
+            for c in range(2, 6):
+                if t.columnSpan(r, c) == 1 and t.item(r, c) is not None:
+                    assert fm.horizontalAdvance(t.item(r, c).text()) < t.columnWidth(c)
+
+
 def test_arrows_between_the_same_two_sites_bend_apart(window, qtbot):
     """Medium 8: Asnæs → refinery (steam) and refinery → Asnæs (cooling water) lay on top of
     each other, labels included."""

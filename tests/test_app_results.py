@@ -128,6 +128,21 @@ def test_format_number(value, shown):
     assert format_number(value) == shown
 
 
+@pytest.mark.parametrize("value, shown", [
+    (0.0, "0"), (3_786_776_889, "3.79 G"), (-112_762_524, "-113 M"), (245_858, "246 k"),
+    (999_700, "1.00 M"), (999.99, "1.00 k"), (12.345, "12.3"), (0.0825, "0.0825"),
+    (-2.3e-5, "-2.30e-05"), (1e20, "1.00e+20"), (None, "–"), (float("inf"), "–"),
+])
+def test_format_eng_keeps_three_significant_digits(value, shown):
+    """The Uncertainty tab's statistics: short enough for eight columns on a laptop; below
+    0.01 scientific (a prefix m or µ would read as a unit), as the Summary."""
+    from ecolca.app.results_view import format_eng
+
+    assert format_eng(value) == shown
+    if isinstance(value, float) and value > 0 and value != float("inf"):
+        assert format_eng(value, signed=True) == "+" + shown
+
+
 # ---- Summary ------------------------------------------------------------------------------
 def test_summary_table_shows_numbers_with_sign_colours(view):
     view.set_results(make_results())
@@ -325,7 +340,9 @@ def test_uncertainty_tab_only_with_uncertainty(view):
     t = view.unc_table
     assert t.rowCount() == 3
     assert column(t, 2) == ["Linear (L)", "Symbiotic (S)", "Δ = S − L"]
-    assert cell(t, 2, 3) == "-10,000,000" and colour(t, 2, 3) == SAVING
+    # three significant digits with an SI prefix, the exact value in the tooltip
+    assert cell(t, 2, 3) == "-10.0 M" and colour(t, 2, 3) == SAVING
+    assert t.item(2, 3).toolTip() == repr(-1e7)
     assert cell(t, 2, 7) == "97.0 %"
     assert "1,000" in view.unc_info.text() and "seed: 7" in view.unc_info.text()
     view.set_results(make_results(uncertainty=False))

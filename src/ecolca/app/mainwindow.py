@@ -1,10 +1,11 @@
 """The main window: canvas, properties, problems and results, wired to the document.
 
-This module builds the window's widgets and wires them; what the window does lives in
-:mod:`ecolca.app.window`: ``actions`` (every QAction, the menus and the toolbar), ``files``
-(open, save, recent, autosave, recovery), ``editing``, ``running`` (worker-thread jobs and
-their results) and ``geometry``. Every user command is one QAction made by ``_action``;
-commands call the same ecolca functions as the CLI. Errors show as dialogs, never a crash.
+This module makes the window from the panels and views and wires them; what the window does
+lives in :mod:`ecolca.app.window`: ``actions`` (every QAction, the menus and the toolbar),
+``files`` (open, save, recent, autosave, recovery), ``editing``, ``running`` (worker-thread jobs
+and their results), ``geometry``, ``layout`` (splitter, docks, status bar) and ``messages``.
+Every user command is one QAction made by ``_action``; commands call the same ecolca functions
+as the CLI. Errors show as dialogs, never a crash.
 """
 
 from __future__ import annotations
@@ -12,10 +13,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QProgressBar,
-                               QPushButton, QScrollArea, QSplitter)
-
-from ecolca import __version__
+from PySide6.QtWidgets import QMainWindow
 
 from ecolca.app.canvas import ParkScene, ParkView
 from ecolca.app.document import Document
@@ -25,30 +23,15 @@ from ecolca.app.window.actions import WindowActions, icon
 from ecolca.app.window.editing import WindowEditing
 from ecolca.app.window.files import AUTOSAVE_MS, WindowFiles, recovery_dir
 from ecolca.app.window.geometry import WindowGeometry, available_geometry
+from ecolca.app.window.layout import WindowLayout, add_dock, central_splitter
+from ecolca.app.window.messages import WindowMessages
 from ecolca.app.window.running import WindowRunning
 
 __all__ = ["MainWindow", "icon", "recovery_dir", "available_geometry"]
 
 
-def _reason(details: str, max_lines: int = 8, max_chars: int = 700) -> str:
-    """What a user needs from an error's details: the exception of a traceback, or the first
-    lines of a list of problems."""
-    lines = [line for line in details.strip().splitlines() if line.strip()]
-    if not lines:
-        return ""
-    if lines[0].startswith("Traceback"):
-        return lines[-1].strip()
-    shown = lines[:max_lines]
-    text = "\n".join(shown)
-    if len(text) > max_chars:
-        text = text[:max_chars - 1].rstrip() + "…"
-    if len(lines) > len(shown):
-        text += f"\n… and {len(lines) - len(shown)} more (Show Details)"
-    return text
-
-
 class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, WindowGeometry,
-                 QMainWindow):
+                 WindowLayout, WindowMessages, QMainWindow):
     runFinished = Signal(bool)  # True when results arrived
     reportWritten = Signal(str)
 
@@ -90,37 +73,16 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self.view = ParkView(self.scene)
         self.results_view = ResultsView()
         self.results_view.before_render = self._finish_live
-        split = QSplitter(Qt.Vertical)
-        split.addWidget(self.view)
-        split.addWidget(self.results_view)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        split.setSizes([330, 420])
-        split.setChildrenCollapsible(False)  # dragging the handle never hides the canvas
-        self.splitter = split
-        self.setCentralWidget(split)
-
+        self.splitter = central_splitter(self.view, self.results_view)
+        self.setCentralWidget(self.splitter)
         self.properties = PropertiesPanel(lambda: self.doc, self.catalog)
-        dock = QDockWidget("Properties", self)
-        dock.setObjectName("properties")
-        scroll = QScrollArea()  # a long exchange form scrolls instead of growing the window
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.NoFrame)
-        scroll.setWidget(self.properties)
-        dock.setWidget(scroll)
-        dock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
-        self.addDockWidget(Qt.RightDockWidgetArea, dock)
-        self.properties_dock = dock
-
+        self.properties_dock = add_dock(self, "Properties", "properties", self.properties,
+                                        scroll=True)
         self.problems = ProblemsPanel()
-        pdock = QDockWidget("Problems", self)
-        pdock.setObjectName("problems")
-        pdock.setWidget(self.problems)
-        pdock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
-        self.addDockWidget(Qt.RightDockWidgetArea, pdock)
-        self.problems_dock = pdock
-        self.resizeDocks([dock], [490], Qt.Horizontal)
-        self.resizeDocks([dock, pdock], [520, 220], Qt.Vertical)
+        self.problems_dock = add_dock(self, "Problems", "problems", self.problems)
+        self.resizeDocks([self.properties_dock], [490], Qt.Horizontal)
+        self.resizeDocks([self.properties_dock, self.problems_dock], [520, 220], Qt.Vertical)
+        self._build_status_bar()
 
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.sitesMoved.connect(self._sites_moved)
@@ -129,20 +91,6 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self.scene.deleteRequested.connect(self.delete_selection)
         self.scene.propertiesRequested.connect(self.show_properties)
         self.problems.activated.connect(self.go_to_path)
-
-        sb = self.statusBar()
-        self.project_label = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.setMaximumWidth(220)
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton(icon("cancel"), "Cancel")
-        self.cancel_button.setToolTip("Cancel the running calculation (Esc)")
-        self.cancel_button.setVisible(False)
-        self.cancel_button.clicked.connect(self.cancel_run)
-        sb.addPermanentWidget(self.progress)
-        sb.addPermanentWidget(self.cancel_button)
-        sb.addPermanentWidget(self.project_label)
 
 
     # ---- document ------------------------------------------------------------------------------
@@ -198,37 +146,6 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self.setWindowTitle(f"{self.doc.title}[*]{where} — ecolca")
         self.setWindowModified(self.doc.modified)
 
-    def _update_status(self, check_project: bool | None = None) -> None:
-        """The status bar's project, background and methods; says so when the project is
-        missing (checked from the first turn of the event loop on)."""
-        from ecolca.project import project_name
-
-        if check_project:
-            self._project_checked = True
-        sc = self.doc.scenario
-        name = project_name(self.project)
-        missing = getattr(self, "_project_checked", False) and not self._project_exists(name)
-        if missing:
-            self.project_label.setText(f"<span style='color:#B03A2E; font-weight:bold'>Brightway "
-                                       f"project '{name}' is missing</span>: Run ▸ Set up "
-                                       "Brightway project…")
-            self.project_label.setToolTip("Nothing can be computed or chosen from the background "
-                                          "until the project is set up (offline, about 10 s).")
-        else:
-            self.project_label.setText(f"Brightway project: {name}  ·  "
-                                       f"Background: {sc.background_database}  ·  "
-                                       f"{len(sc.methods)} LCIA method(s)")
-            self.project_label.setToolTip("")
-
-    @staticmethod
-    def _project_exists(name: str) -> bool:
-        try:
-            import bw2data as bd
-
-            return name in bd.projects
-        except Exception:  # noqa: BLE001 (an unreadable Brightway folder: say it is missing)
-            return False
-
     def _selection_changed(self) -> None:
         sites = self.scene.selected_site_ids()
         exs = self.scene.selected_exchange_ids()
@@ -239,23 +156,3 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         elif not sites and not exs:
             self.properties.show_selection(None, None)
         self.act_add_exchange.setEnabled(True)
-
-
-    # ---- messages -------------------------------------------------------------------------------------
-    def error(self, text: str, details: str = "") -> None:
-        box = QMessageBox(QMessageBox.Critical, "ecolca", text, QMessageBox.Ok, self)
-        if details:
-            reason = _reason(details)  # the reason in view, not behind "Show Details…"
-            if reason and reason not in text:
-                box.setInformativeText(reason)
-            box.setDetailedText(details)
-        self._last_error_box = box
-        box.setWindowModality(Qt.WindowModal)
-        box.open()
-        self._last_error = (text, details)
-
-    def about(self) -> None:
-        QMessageBox.about(self, "About ecolca",
-                          f"<b>ecolca {__version__}</b><br>Comparative LCA of industrial "
-                          "symbiosis: the linear park against the symbiotic one, on Brightway 2.5."
-                          "<br>Licence BSD-3-Clause.")

@@ -37,6 +37,7 @@ class _Chart(QWidget):
         bar = QToolBar()
         bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
         bar.addAction(self.export_action)
+        self.toolbar = bar  # a tab may put its chart's controls here (one row, not two)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 from matplotlib.ticker import EngFormatter
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem)
 
@@ -70,6 +70,33 @@ def format_pct(v: float | None, *, signed: bool = False) -> str:
     if v is None or not math.isfinite(v):
         return "–"
     return f"{v:+.1f} %" if signed and v != 0 else f"{v:.1f} %"
+
+
+_SI_PREFIXES = {3: "k", 6: "M", 9: "G", 12: "T"}
+
+
+def format_eng(v: float | None, digits: int = 3, *, signed: bool = False) -> str:
+    """``v`` to ``digits`` significant digits, for columns of statistics that must stay narrow
+    (the exact value goes in the tooltip): from 1,000 up with an SI prefix, as the charts' axes
+    (:func:`_axis_formatter`): 3,786,776,889 reads ``3.79 G``; below 0.01 in scientific
+    notation, as :func:`format_number` (``1.23e-05``: a prefix m or µ would read as a unit next
+    to m3); between, plain (``0.0500``, ``12.3``). ``signed``: an explicit ``+`` on positive
+    values (Δ). ``None`` and non-finite give ``–``."""
+    if v is None or not isinstance(v, (int, float)) or not math.isfinite(v):
+        return "–"
+    if v == 0:
+        return "0"
+    sign = _MINUS if v < 0 else ("+" if signed else "")
+    a = abs(v)
+    if a < 1e-2 or a >= 1e15:
+        return f"{sign}{a:.{digits - 1}e}"
+    e = 3 * math.floor(math.log10(a) / 3) if a >= 1000 else 0
+    m = a / 10.0 ** e
+    text = f"{m:.{max(0, digits - 1 - math.floor(math.log10(m)))}f}"
+    if float(text) >= 1000 and e < 12:  # 999.7 k rounds to 1.00 M
+        e += 3
+        text = f"{a / 10.0 ** e:.{digits - 1}f}"
+    return f"{sign}{text} {_SI_PREFIXES[e]}" if e else f"{sign}{text}"
 
 
 def _pct_text(v: float) -> str:
@@ -152,29 +179,74 @@ def _num_item(v: float | None, *, delta: bool = False, money: bool = False,
 
 
 class _Table(QTableWidget):
-    """A results table: columns sized to their content (cells keep their full text in the
+    """A results table: number columns at their content width (header included), always whole;
+    ``capped`` text columns (a unit) at most their cap, elided in the middle (full text in the
     tooltip); the ``stretch`` column (names of methods, sites, exchanges) takes the width the
-    others leave, and where that is less than its text needs, the text wraps on two lines or
-    more instead of being cut; a horizontal scroll bar when even that does not fit."""
+    others leave: where that is less than its text needs, the text wraps (``grow_rows``: the
+    rows grow to show it whole) and what still does not fit is elided in the middle. A
+    horizontal scroll bar only when the panel is narrower than the stretch column's least
+    width plus the others."""
 
     MAX_COLUMN = 360  # a number or short text column
     MAX_TEXT_COLUMN = 520  # the stretch column, on one line
     MIN_TEXT_COLUMN = 220  # the stretch column never gets narrower (it wraps instead)
+    PAD = 14  # a cell's margins and grid line around its text
 
-    def __init__(self, rows: int, columns: int, stretch: int | None = None):
+    def __init__(self, rows: int, columns: int, stretch: int | None = None,
+                 capped: dict[int, int] | None = None, min_stretch: int | None = None,
+                 min_column: int = 80, grow_rows: bool = True):
         super().__init__(rows, columns)
         self.stretch = stretch
+        self.capped = dict(capped or {})
+        self.min_stretch = self.MIN_TEXT_COLUMN if min_stretch is None else min_stretch
+        self.min_column = min_column
+        self.grow_rows = grow_rows
         self._content_width = 0
+        self.setTextElideMode(Qt.ElideMiddle)
+
+    def content_width(self, j: int) -> int:
+        """What column ``j`` needs to show its header and every cell it alone holds (a cell
+        spanning several columns does not widen the first of them)."""
+        fm = self.fontMetrics()
+        need = self.horizontalHeader().sectionSizeHint(j)
+        for i in range(self.rowCount()):
+            it = self.item(i, j)
+            if it is None or not it.text() or self.columnSpan(i, j) != 1:
+                continue
+            f = it.font()
+            m = fm if f == self.font() else QFontMetrics(f)
+            if self.wordWrap() and self.rowSpan(i, j) > 1:  # a cell over several rows
+                width = max(m.horizontalAdvance(line) for line in it.text().split("\n"))
+            else:
+                width = m.horizontalAdvance(it.text())
+            need = max(need, width + self.PAD)
+        return need
+
+    def ideal_width(self) -> int:
+        """The width at which nothing is wrapped, elided or scrolled (frame and vertical scroll
+        bar included)."""
+        cols = sum(self.columnWidth(j) for j in range(self.columnCount()) if j != self.stretch)
+        if self.stretch is not None:
+            cols += max(self._content_width, self.min_stretch)
+        return cols + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
+
+    def least_width(self) -> int:
+        """The least width without a horizontal scroll bar."""
+        cols = sum(self.columnWidth(j) for j in range(self.columnCount()) if j != self.stretch)
+        if self.stretch is not None:
+            cols += min(self._content_width, self.min_stretch)
+        return cols + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
 
     def fit_columns(self) -> None:
-        """Size every column to its content (header included); then give the stretch column
-        what the panel has left."""
+        """Size every column to its content; then give the stretch column what the panel has
+        left."""
         for j in range(self.columnCount()):
-            self.resizeColumnToContents(j)
-            cap = self.MAX_TEXT_COLUMN if j == self.stretch else self.MAX_COLUMN
-            self.setColumnWidth(j, min(max(self.columnWidth(j), 80), cap))
-        if self.stretch is not None:
-            self._content_width = self.columnWidth(self.stretch)
+            need = self.content_width(j)
+            if j == self.stretch:
+                self._content_width = min(need, self.MAX_TEXT_COLUMN)
+                continue
+            cap = self.capped.get(j, self.MAX_COLUMN)
+            self.setColumnWidth(j, min(max(need, self.min_column), cap))
         self._spread()
 
     def _spread(self) -> None:
@@ -183,8 +255,10 @@ class _Table(QTableWidget):
         h = self.horizontalHeader()
         others = sum(h.sectionSize(j) for j in range(self.columnCount()) if j != self.stretch)
         room = self.viewport().width() - others
-        width = max(min(self._content_width, self.MIN_TEXT_COLUMN), room)
+        width = max(min(self._content_width, self.min_stretch), room)
         h.resizeSection(self.stretch, width)
+        if not self.grow_rows:
+            return
         wrap = width < self._content_width
         if wrap != self.wordWrap() or wrap:
             self.setWordWrap(wrap)
@@ -198,8 +272,9 @@ class _Table(QTableWidget):
         self._spread()
 
 
-def _make_table(headers: Sequence[str], stretch: int | None = None) -> QTableWidget:
-    t = _Table(0, len(headers), stretch)
+def _make_table(headers: Sequence[str], stretch: int | None = None, **fit: Any) -> QTableWidget:
+    """A read-only results table; ``fit``: how its columns share the width (see :class:`_Table`)."""
+    t = _Table(0, len(headers), stretch, **fit)
     t.setHorizontalHeaderLabels(list(headers))
     t.setEditTriggers(QAbstractItemView.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectRows)

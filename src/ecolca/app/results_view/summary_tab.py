@@ -25,7 +25,8 @@ class SummaryTab:
         self.summary_info.setStyleSheet("color: #333;")
         self.summary_table = _make_table(
             ["Method", "Unit", "Linear (L)\n[unit/year]", "Symbiotic (S)\n[unit/year]",
-             "Δ = S − L\n[unit/year]", "Δ [%]"], stretch=0)
+             "Δ = S − L\n[unit/year]", "Δ [%]"], stretch=0, capped={1: 100},
+            min_stretch=180)
         self.summary_chart = _Chart("Summary")
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.summary_table)
@@ -114,6 +115,7 @@ class SummaryTab:
         for i, m in enumerate(r.impacts):
             if not m.covered:
                 self.summary_table.setSpan(i, 2, 1, 4)
+        self.summary_table.fit_columns()  # a spanning "not covered" widens no number column
 
         fig = self.summary_chart.figure
         self.summary_chart.clear()

@@ -7,14 +7,72 @@ import math
 import numpy as np
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from ecolca.results import method_label
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (_BURDEN_TEXT, _SAVING_TEXT, _SYMBIOTIC_COLOR,
                                             _WORSE_COLOR, _axis_formatter, _eng, _fill,
                                             _make_table, _method_combo, _note, _num_item,
-                                            _short_method, _stat, _text_item, format_pct)
+                                            _short_method, _stat, _text_item, format_eng,
+                                            format_pct)
+
+
+_UNC_STATS = {"mean": "Mean", "median": "Median", "p2.5": "2.5 %", "p97.5": "97.5 %"}
+
+
+def _stat_item(v: float | None, delta: bool):
+    """A statistic to three significant digits (``-113 M``), the exact value in the tooltip:
+    eight columns fit beside or above the histogram without a scroll bar."""
+    it = _num_item(v, delta=delta)
+    it.setText(format_eng(v, signed=delta))
+    return it
+
+
+class _BesideOrAbove(QSplitter):
+    """The statistics table beside the histogram when both fit (the table at its ideal width,
+    the chart at least ``CHART_MIN`` wide), else above it: on a laptop (1280 or 1366 wide) the
+    table's eight columns get the whole width and are never behind a scroll bar."""
+
+    CHART_MIN = 400
+
+    def __init__(self, table, side: QWidget, chart, on_turn=None):
+        super().__init__(Qt.Horizontal)
+        self.table, self.chart, self.on_turn = table, chart, on_turn
+        self.addWidget(table)
+        self.addWidget(side)
+        self.setChildrenCollapsible(False)
+        self.setStretchFactor(0, 0)  # a wider panel widens the histogram
+        self.setStretchFactor(1, 1)
+        self._dragged = False  # the user moved the handle: their share stays
+        self.splitterMoved.connect(lambda *_: setattr(self, "_dragged", True))
+
+    def fit(self, force: bool = True) -> None:
+        """The orientation for the width there is; the shares too, unless the user dragged the
+        handle since the last run or turn (``force``: new results)."""
+        least = self.table.least_width()
+        beside = self.width() >= least + self.CHART_MIN
+        turned = beside != (self.orientation() == Qt.Horizontal)
+        if turned:
+            self.setOrientation(Qt.Horizontal if beside else Qt.Vertical)
+            # above: a short, wide histogram, no scroll bar of its own
+            self.chart.set_min_height(220 if beside else 120, floor=120)
+            if self.on_turn is not None and not force:
+                self.on_turn()  # the chart's title and legend go where there is room
+        if force or turned:
+            self._dragged = False
+        if self._dragged:
+            return
+        if beside:
+            w = min(self.table.ideal_width(), self.width() - self.CHART_MIN)
+            self.setSizes([max(w, least), max(self.width() - w, self.CHART_MIN)])
+        else:
+            h = self.height()  # the histogram gets the larger share
+            self.setSizes([h * 2 // 5, h - h * 2 // 5])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit(force=False)
 
 
 class UncertaintyTab:
@@ -32,27 +90,34 @@ class UncertaintyTab:
         lay = QVBoxLayout(self.unc_page)
         self.unc_info = _note("")
         lay.addWidget(self.unc_info)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Distribution of Δ for:"))
-        self.unc_method = _method_combo("The impact category whose Δ = S − L the histogram shows")
-        self.unc_method.currentIndexChanged.connect(lambda _i: self._render_unc_chart())
-        top.addWidget(self.unc_method, 1)
-        lay.addLayout(top)
         self.unc_table = _make_table(
-            ["Method", "Unit", ""] + [f"{s}\n[unit/year]" for s in ("Mean", "Median", "2.5 %",
-                                                                   "97.5 %")] + ["P(Δ < 0)"])
+            ["Method", "Unit\n(per year)", ""] + list(_UNC_STATS.values()) + ["P(Δ < 0)"],
+            stretch=0, capped={1: 90}, min_stretch=130, min_column=56, grow_rows=False)
         self.unc_table.setWordWrap(True)  # the method name wraps over its three rows
+        h = self.unc_table
+        for j, tip in enumerate(["The impact category (full name in the cell's tooltip)",
+                                 "Each statistic is per year, in this unit", ""]
+                                + [f"{s} of the iterations, per year, in the method's unit; the "
+                                   "exact value in the cell's tooltip" for s in
+                                   ("Mean", "Median", "2.5th percentile", "97.5th percentile")]
+                                + ["The share of iterations in which the symbiosis lowers the "
+                                   "impact (Δ = S − L < 0)"]):
+            h.horizontalHeaderItem(j).setToolTip(tip)
         self.unc_chart = _Chart("Uncertainty")
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(self.unc_table)
-        split.addWidget(self.unc_chart)
-        # the histogram is what the tab is for: it gets half the width, not a strip
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        split.setSizes([480, 480])
-        split.setChildrenCollapsible(False)
-        self.unc_split = split
-        lay.addWidget(split, 1)
+        # the histogram's method beside its Export button: one row above the chart, not two
+        self.unc_method = _method_combo("The impact category whose Δ = S − L the histogram shows")
+        self.unc_method.setMinimumContentsLength(10)
+        self.unc_method.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.unc_method.currentIndexChanged.connect(lambda _i: self._render_unc_chart())
+        bar = self.unc_chart.toolbar
+        first = bar.actions()[0]
+        bar.insertWidget(first, QLabel("Distribution of Δ for: "))
+        bar.insertWidget(first, self.unc_method)
+        bar.insertSeparator(first)
+        side = self.unc_chart
+        self.unc_split = _BesideOrAbove(self.unc_table, side, self.unc_chart,
+                                        on_turn=self._render_unc_chart)
+        lay.addWidget(self.unc_split, 1)
         self._charts["Uncertainty"] = self.unc_chart
 
     def current_uncertainty_method(self) -> tuple[str, ...] | None:
@@ -66,12 +131,27 @@ class UncertaintyTab:
             return
         u0 = r.uncertainty[0]
         self.unc_info.setText(
-            f"Paired Monte Carlo: each iteration samples the background and the foreground once "
-            f"and evaluates L and S on that same sample. Iterations: {u0.iterations:,}; seed: "
-            f"{u0.seed}. P(Δ < 0): the probability that the symbiosis lowers the impact. "
-            "Statistics per year, in each method's unit.")
+            f"Paired Monte Carlo · iterations: {u0.iterations:,} · seed: {u0.seed} · statistics "
+            "per year, in each method's unit · P(Δ < 0): the probability that the symbiosis "
+            "lowers the impact")
+        self.unc_info.setToolTip(
+            "Each iteration samples the background and the foreground once and evaluates L and "
+            "S on that same sample. Numbers to three significant digits (k: thousand, M: "
+            "million, G: billion); a cell's tooltip holds the exact value.")
+        impacts = {tuple(m.method): m for m in r.impacts}
+        uncovered = {k for k, u in enumerate(r.uncertainty)
+                     if tuple(u.method) in impacts and not impacts[tuple(u.method)].covered}
         rows = []
-        for u in r.uncertainty:
+        for k, u in enumerate(r.uncertainty):
+            if k in uncovered:  # draws of a category the background cannot see: not zeros
+                cov = impacts[tuple(u.method)].coverage.label()
+                rows += [[_text_item(method_label(u.method) if i == 0 else "",
+                                     method_label(u.method)),
+                          _text_item(u.unit if i == 0 else "", u.unit), _text_item(name),
+                          _text_item(cov if i == 0 else "", cov)]
+                         + [_text_item("") for _ in range(len(_UNC_STATS))]
+                         for i, name in enumerate(("Linear (L)", "Symbiotic (S)", "Δ = S − L"))]
+                continue
             for name, d, is_delta in (("Linear (L)", u.linear, False),
                                       ("Symbiotic (S)", u.symbiotic, False),
                                       ("Δ = S − L", u.delta, True)):
@@ -84,8 +164,7 @@ class UncertaintyTab:
                                         method_label(u.method)),
                              _text_item(u.unit if first else "", u.unit),
                              _text_item(name)]
-                            + [_num_item(_stat(d, k), delta=is_delta)
-                               for k in ("mean", "median", "p2.5", "p97.5")] + [p])
+                            + [_stat_item(_stat(d, k), is_delta) for k in _UNC_STATS] + [p])
         _fill(self.unc_table, rows)
         # the method and unit cells span their three rows: the name wraps there, never cut
         for k in range(len(r.uncertainty)):
@@ -93,17 +172,18 @@ class UncertaintyTab:
             self.unc_table.setSpan(3 * k, 1, 3, 1)
             self.unc_table.item(3 * k, 0).setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
             self.unc_table.item(3 * k, 1).setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-        fm = self.unc_table.fontMetrics()
-        self.unc_table.setColumnWidth(0, 160)
-        self.unc_table.setColumnWidth(1, max(50, min(100, max(
-            fm.horizontalAdvance(u.unit) + 12 for u in r.uncertainty))))
-        self.unc_table.setColumnWidth(2, fm.horizontalAdvance("Symbiotic (S)") + 16)
+            if k in uncovered:
+                self.unc_table.setSpan(3 * k, 3, 3, len(_UNC_STATS) + 1)
+        self.unc_table.fit_columns()  # again, now that the spans are set
+        self.unc_split.fit()
 
         combo = self.unc_method
         current = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
-        for u in r.uncertainty:
+        for k, u in enumerate(r.uncertainty):
+            if k in uncovered:
+                continue
             combo.addItem(method_label(u.method), u.method)
             combo.setItemData(combo.count() - 1, method_label(u.method), Qt.ToolTipRole)
         j = combo.findData(current) if current is not None else -1
@@ -122,6 +202,7 @@ class UncertaintyTab:
         chart = self.unc_chart
         fig = chart.figure
         chart.clear()
+        short = self.unc_split.orientation() == Qt.Vertical
         ax = fig.add_subplot()
         samples = [] if u.delta_samples is None else [
             v for v in np.asarray(u.delta_samples, dtype=float).tolist() if math.isfinite(v)]
@@ -153,7 +234,10 @@ class UncertaintyTab:
             x0, x1 = ax.get_xlim()
             centre = med if med is not None else sum(samples) / len(samples)
             left = x1 > x0 and (centre - x0) / (x1 - x0) > 0.5
-            fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
+            if short:  # a wide, short chart under the table: the legend beside, not below
+                fig.legend(loc="outside right upper", ncol=1, fontsize=8, frameon=False)
+            else:
+                fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
         else:
             left = True
             ax.set_axis_off()
@@ -171,6 +255,9 @@ class UncertaintyTab:
         from matplotlib.ticker import MaxNLocator
 
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        if short:  # the combo right above names the method, the note the iterations
+            chart.redraw()
+            return
         # the combo above names the method in full; the title keeps it short (a long one took
         # three lines of a small chart)
         chart.set_title(ax, f"Δ over {u.iterations:,} iterations: {_short_method(u.method, 40)}", 9)
