@@ -431,6 +431,14 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
         res.assumed_exchanges = [i for i in res.assumed_exchanges if i not in touching]
     res.economics, hidden_cost, open_cost = _mask_economics(results.economics, conf, suppressed)
     res.sensitivity = _mask_sensitivity(results.sensitivity, conf_sites, ids, touching)
+    # contributions by process are not park totals: a process that only a confidential site
+    # uses (its grid, its fuel, its own direct emissions) would show that site's figure
+    had_contributions = bool(getattr(results, "contributions", None))
+    res.contributions = []
+    # the full inventory likewise: a flow that only a confidential site's chain carries (its
+    # effluent returned to a river, say) is that site's amount
+    had_flows = bool(getattr(results, "elementary_flows", None))
+    res.elementary_flows = []
     res.metadata["audience"] = {
         "audience": audience, "confidential_sites": n_conf,
         "other_sites": "suppressed" if suppressed else "aggregated",
@@ -451,6 +459,10 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
          f"Per-site figures of the {n_conf} confidential sites are summed into one row, "
          f"'{OTHER_SITES_NAME}'."),
     ]
+    if had_contributions or had_flows:
+        notes.append("Contributions by process and the full elementary-flow inventory are left "
+                     "out of this report: a process or a flow that only a confidential site "
+                     "uses or emits would show that site's figure.")
     if comp_sites:
         notes.append(f"Sites, Sites all keys, Disclosure: the figures of {', '.join(comp_sites)} "
                      f"are {complement_reason('site')}.")
