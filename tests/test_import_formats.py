@@ -146,7 +146,9 @@ def test_excel_round_trip_of_ecolca_open(bw_project, tmp_path):
 
     path = Path(write_lci_excel("ecolca-open", dirpath=str(tmp_path)))
     s = import_database("excel", path, "t-excel", replace=True)
-    assert s.activities == 55 and not s.rows  # every exchange linked
+    import bw2data as bd
+
+    assert s.activities == len(bd.Database("ecolca-open")) and not s.rows  # every exchange linked
     a, b = unit_scores(GWP, "ecolca-open"), unit_scores(GWP, "t-excel")
     assert set(a) == set(b)
     for code in a:

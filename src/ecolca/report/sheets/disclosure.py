@@ -45,7 +45,9 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
              "every key. Part B is its share of the park's Δ under the key "
              f"'{key}' ({first.key_definition}); it is reported separately and never added to or "
              "netted against A. 'B − A' is the part of B that is not a "
-             "change of the site's own inventory. Part C: residues diverted from disposal (ESRS E5 "
+             "change of the site's own inventory (negative: a reduction at a partner credited to "
+             "the site; positive: its own reduction credited to a partner); it is never "
+             "subtracted from A. Part C: residues diverted from disposal (ESRS E5 "
              "§37(b)); part D: secondary materials in the inputs by weight (ESRS E5-4). "
              "Sources: " + " ".join(CITATIONS)
              + (f" {more} more site(s) not shown: `ecolca disclose SCENARIO --site ID`."
@@ -67,19 +69,17 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             rows.append(["A and B. impacts", hidden, None, None, None, None, None])
         for i in d.impacts:
             scale = ctx.method_scale(i.method)
-            rows.append(["A. impact of own inventory (physical key)", method_label(i.method),
+            rows.append(["A. own impact (physical key)", method_label(i.method),
                          f"{i.unit}/year",
                          *st.denoise([i.inventory_linear, i.inventory_symbiotic,
                                       i.inventory_delta], scale), None])
         for i in d.impacts:
             scale = ctx.method_scale(i.method)
             att, outside = st.denoise([i.attributed_delta, i.credit_outside_inventory], scale)
-            rows.append([f"B. attributed Δ, key '{d.key}' (separate)", method_label(i.method),
+            rows.append(["B. attributed Δ (separate)", method_label(i.method),
                          f"{i.unit}/year", None, None, att, "not added to A"])
-            rows.append(["B − A: not a change of its own inventory", method_label(i.method),
-                         f"{i.unit}/year", None, None, outside,
-                         "negative: a reduction at a partner credited to it; positive: its own "
-                         "reduction credited to a partner. Never subtracted from A"])
+            rows.append(["B − A (not own inventory)", method_label(i.method),
+                         f"{i.unit}/year", None, None, outside, "never subtracted from A"])
         if not d.diverted:
             rows.append(["C. diverted from disposal", "none (the site supplies no exchange)",
                          None, None, None, None, None])
@@ -97,7 +97,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         withheld = s.secondary_t != s.secondary_t or s.symbiotic_t != s.symbiotic_t
         if withheld:
             ss = None
-        rows.append(["D. secondary materials in inputs", "received residues / material inputs, "
+        rows.append(["D. secondary materials", "received residues / material inputs, "
                      "by weight", "%", ls, ss, None if ss is None or ls is None else ss - ls,
                      (WITHHELD if withheld else
                       f"{s.secondary_t:,.6g} t of {s.symbiotic_t:,.6g} t in S"
@@ -105,4 +105,4 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
                      + (f"; not counted: {'; '.join(s.not_counted)}" if s.not_counted else "")])
     sh.table([("Part", "wrap"), ("Item", "wrap"), ("Unit", "text"), ("Linear (L)", "auto"),
               ("Symbiotic (S)", "auto"), ("Δ = S − L", "auto"), ("Note", "wrap")], rows,
-             subheads=heads, caps={"Part": 30, "Item": 46, "Note": 50, "Unit": 16})
+             subheads=heads, caps={"Part": 36, "Item": 46, "Note": 50, "Unit": 16})
