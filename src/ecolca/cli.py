@@ -393,7 +393,31 @@ def _iterations_arg(text: str):
         raise argparse.ArgumentTypeError(f"expected a whole number or 'auto', got {text!r}") from None
 
 
+@contextlib.contextmanager
+def _fewer_collections():
+    """A run makes several objects per flow, term and row that all live until it ends: the
+    cyclic garbage collector's default thresholds scanned them again and again (at 3,000 sites
+    a few seconds of a run). The objects alive before (the imported modules) are frozen out of
+    its scans, and it runs 50 times less often; reference counting still frees everything that
+    is not a cycle at once."""
+    import gc
+
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(35_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
+
+
 def cmd_run(a) -> int:
+    with _fewer_collections():
+        return _cmd_run(a)
+
+
+def _cmd_run(a) -> int:
     from ecolca import scenario_file
 
     if a.workers is not None and not 1 <= a.workers <= 256:
