@@ -269,29 +269,6 @@ def write_default_methods(families: Iterable[str] | None = DEFAULT_METHOD_FAMILI
     return written
 
 
-# SuperLU's column ordering for ecolca's own factorisations (when bw2calc has neither PARDISO
-# nor UMFPACK). bw2calc's `spsolve` leaves SciPy's default, COLAMD. On a technosphere with loops
-# through hub markets, as ecoinvent has (benchmarks/synthetic_background.py, `loops`, 20,000
-# activities), the minimum-degree ordering of AᵀA+A filled the factors about 3 times less
-# (16 M against 47 M non-zeros) and factorised several times faster; docs/performance.md has
-# the measurement.
-PERMC_SPEC = "MMD_AT_PLUS_A"
-
-
-def solve_technosphere(matrix, demand_matrix, fallback=None):
-    """Solve A x = D for every column of ``demand_matrix`` with one factorisation: bw2calc's
-    solver when it is PARDISO or UMFPACK, else SuperLU with :data:`PERMC_SPEC`."""
-    import bw2calc as bc
-    import numpy as np
-    from scipy import sparse
-    from scipy.sparse.linalg import splu
-
-    if fallback is not None and (getattr(bc, "PYPARDISO", False) or getattr(bc, "UMFPACK", False)):
-        return fallback(matrix, demand_matrix)
-    lu = splu(sparse.csc_matrix(matrix), permc_spec=PERMC_SPEC)
-    return lu.solve(np.asarray(demand_matrix, dtype=float))
-
-
 def scores_multilca(keep_inventories: Iterable[str] = ()):
     """A :class:`bw2calc.MultiLCA` subclass that computes every score as c·B·s from the supply
     arrays, and keeps full inventory matrices only for the demands in ``keep_inventories``.
@@ -313,8 +290,7 @@ def scores_multilca(keep_inventories: Iterable[str] = ()):
         def lci_calculation(self) -> None:
             count = len(self.dicts.activity)
             demand_matrix = np.vstack([arr for arr in self.demand_arrays.values()]).T
-            solved = solve_technosphere(self.technosphere_matrix, demand_matrix,
-                                        self._spsolve).reshape(count, -1).T
+            solved = self._spsolve(self.technosphere_matrix, demand_matrix).reshape(count, -1).T
             self.supply_arrays = dict(zip(self.demands, solved))
             self.inventories = mu.SparseMatrixDict(
                 [(name, self.biosphere_matrix @ sparse.spdiags([arr], [0], count, count))
