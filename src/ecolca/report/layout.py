@@ -309,9 +309,7 @@ class Sheet:
         auto = [k == "auto" for k in kinds]
         auto_sid: dict[bool, dict[str, int]] = {False: {}, True: {}}  # total? -> format -> id
         nums: list[list[float]] = [[] for _ in range(width)]  # the fast path's numbers
-        tcache: dict[tuple[str, bool], tuple] = {}
-        text_w, word_w = self._text, self._word
-        tcells = self._tcells
+        tcache: dict[tuple[int, str, bool], tuple[str, list[int]]] = {}
         num = self._num
         # a number's width in column characters, as _measure computes it (figures, slack, pad)
         digit_w = st.DIGIT_PX * NUM_SLACK / st.PX_PER_CHAR
@@ -366,34 +364,13 @@ class Sheet:
                     nums[j].append(x)  # the widest number is measured once, after the loop
                     continue
                 c = col + j
-                if type(x) is str:  # text: written and measured once per table and look
-                    ent = tcache.get((x, total))
+                if type(x) is str:  # text: written and measured once per table, column, look
+                    ent = tcache.get((c, x, total))
                     if ent is None:
-                        v = st.clean_text(x)
-                        quote = v.startswith(st.FORMULA_LEAD)
-                        key = (None, total, quote, True)
-                        sid = looks.get(key)
-                        if sid is None:
-                            sid = looks[key] = book.style(font, fill, True, "wrap", None, quote)
-                        size = st.BODY_SIZE
-                        ent = tcache[(x, total)] = (
-                            f'" s="{sid}" t="s"><v>{book.string(v)}</v></c>',
-                            _text_dims(v, size, total), (v, size, total))
+                        ent = tcache[(c, x, total)] = self._table_text(c, x, total, font, fill,
+                                                                       looks)
                     add(f'<c r="{letters[j]}{r}{ent[0]}')
-                    w, word = ent[1]
-                    if w > text_w.get(c, 0.0):
-                        text_w[c] = w
-                    if word > word_w.get(c, 0.0):
-                        word_w[c] = word
-                    # rows of a column per text: its height is worked out once per text
-                    at = tcells.get(c)
-                    if at is None:
-                        at = tcells[c] = {}
-                    rows_of = at.get(ent[2])
-                    if rows_of is None:
-                        at[ent[2]] = [r]
-                    else:
-                        rows_of.append(r)
+                    ent[1].append(r)  # its rows: the row height is worked out once per text
                     continue
                 kind = kinds[j]
                 v, fmt, shown = st.encode(x, kind)
@@ -424,6 +401,25 @@ class Sheet:
         self._repeat.append(repeat)
         self.row = r + 1
         return hdr, first, last
+
+    def _table_text(self, c: int, x: str, total: bool, font, fill,
+                    looks: dict) -> tuple[str, list[int]]:
+        """A table's text cell, the first time it appears in column ``c``: (the end of its XML
+        after the reference, the list of its rows in that column); measured here, once."""
+        v = st.clean_text(x)
+        quote = v.startswith(st.FORMULA_LEAD)
+        key = (None, total, quote, True)
+        sid = looks.get(key)
+        if sid is None:
+            sid = looks[key] = self.book.style(font, fill, True, "wrap", None, quote)
+        size = st.BODY_SIZE
+        w, word = _text_dims(v, size, total)
+        if w > self._text.get(c, 0.0):
+            self._text[c] = w
+        if word > self._word.get(c, 0.0):
+            self._word[c] = word
+        rows = self._tcells.setdefault(c, {}).setdefault((v, size, total), [])
+        return f'" s="{sid}" t="s"><v>{self.book.string(v)}</v></c>', rows
 
     def keep_together(self, start: int, end: int | None = None,
                       break_before: bool = False) -> None:

@@ -25,6 +25,7 @@ MAX_TEXT = 60
 # methods) and writing time (seconds) reasonable, and are plenty to re-plot any distribution
 MAX_ROWS = 10_000
 EXCEL_MAX_ROWS = 1_048_576
+FIRST_PAGE_COLS = 8    # the iteration and about two methods' L, S, Δ fit a landscape page
 
 
 def draws(ctx: cm.Context) -> list[tuple]:
@@ -57,21 +58,24 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     capped = (f" {n:,} iterations were run; the first {k:,} are listed (this sheet is capped at "
               f"{MAX_ROWS:,} rows; a worksheet holds at most {EXCEL_MAX_ROWS:,}). The statistics "
               f"on the Monte Carlo sheet use all {n:,}." if k < n else "")
-    sh.title("Monte Carlo iterations: the paired draws, one row per iteration",
-             f"{cm.monte_carlo_text(ctx.results)}. Row i is iteration i for every method: L and S "
-             "are evaluated on the same background and foreground sample, and Δ = S − L is taken "
-             "per draw (a value below 10⁻⁹ of the method's scale is stored as 0). The methods, "
-             "numbered M1, M2, … in the column headers, are listed below with their units (per "
-             "year). The foreground parameter draws are not kept in the results, so they are "
-             "not listed." + capped)
-    sh.pairs([(f"M{i}", f"{method_label(u.method)} [{u.unit}/year]")
-              for i, (u, *_) in enumerate(found, 1)])
-    sh.skip()
     cols = [("Iteration", "int")]
     columns: list[list] = [list(range(1, k + 1))]
     for i, (u, lin, sym, delta) in enumerate(found, 1):
         cols += [(f"M{i} L", "auto"), (f"M{i} S", "auto"), (f"M{i} Δ", "auto")]
         columns += st.denoise_columns([lin[:k].tolist(), sym[:k].tolist(), delta[:k].tolist()],
                                       ctx.method_scale(u.method))
+    # the sheet prints across several pages: its text stays within the first page's width
+    first_page = min(len(cols), FIRST_PAGE_COLS)
+    sh.title("Monte Carlo iterations: the paired draws, one row per iteration")
+    sh.row -= 1
+    sh.paragraph(f"{cm.monte_carlo_text(ctx.results)}. Row i is iteration i for every method: L "
+                 "and S are evaluated on the same background and foreground sample, and Δ = S − L "
+                 "is taken per draw (a value below 10⁻⁹ of the method's scale is stored as 0). The "
+                 "foreground parameter draws are not kept in the results, so they are not listed."
+                 + capped, font=st.NOTE_FONT, span=first_page)
+    sh.skip()
+    for i, (u, *_) in enumerate(found, 1):
+        sh.paragraph(f"M{i}: {method_label(u.method)} [{u.unit}/year]", span=first_page)
+    sh.skip()
     sh.print_across = True  # many columns: pages side by side at full size, never shrunk
     sh.table(cols, list(zip(*columns)))
