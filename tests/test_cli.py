@@ -138,6 +138,37 @@ def test_run_prints_monte_carlo_and_full_method_names(example_path, bw_project):
     assert "e+09" not in r.stdout                     # no 3.787e+09 next to 515,254.54
 
 
+def test_run_iterations_sheet_lists_the_draws(example_path, bw_project, tmp_path):
+    out = tmp_path / "r.xlsx"
+    r = run_cli("run", str(example_path), "--iterations", "30", "--seed", "1", "--report",
+                str(out), "--iterations-sheet")
+    assert r.returncode == 0, r.stderr
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Monte Carlo iterations"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    hdr = next(i for i, row in enumerate(rows) if row[0] == "Iteration")
+    data = [row for row in rows[hdr + 1:] if row[0] is not None]
+    assert [row[0] for row in data] == list(range(1, 31))
+    j = rows[hdr].index("M1 Δ")
+    assert all(row[j] == pytest.approx(row[j - 1] - row[j - 2], rel=1e-9, abs=1e-6)
+               for row in data)  # Δ = S − L per draw
+    mc = [[c.value for c in row] for row in wb["Monte Carlo"].iter_rows()]
+    h = next(i for i, row in enumerate(mc) if row[0] == "Result")
+    delta = next(row for row in mc[h + 1:] if row[0] == "Δ = S − L")  # M1's block comes first
+    mean = sum(row[j] for row in data) / len(data)
+    assert mean == pytest.approx(delta[mc[h].index("Mean [unit/year]")], rel=1e-9)
+    plain = tmp_path / "p.xlsx"
+    assert run_cli("run", str(example_path), "--iterations", "30", "--seed", "1", "--report",
+                   str(plain)).returncode == 0
+    assert "Monte Carlo iterations" not in openpyxl.load_workbook(plain).sheetnames
+
+
+def test_run_iterations_sheet_needs_a_report(example_path):
+    r = run_cli("run", str(example_path), "--iterations-sheet")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "--iterations-sheet adds a sheet to the Excel report: give --report" in r.stderr
+
+
 def test_methods_lists_and_unknown_method_suggests(example_path, bw_project):
     r = run_cli("methods", "IPCC", "GWP100")
     assert r.returncode == 0

@@ -268,11 +268,43 @@ def test_report_sheets_per_product_and_contributions(results, tmp_path):
 
 
 def test_per_product_not_computed_without_declared_amounts(results, tmp_path):
+    """Kalundborg declares the amounts it could source (refinery, Gyproc, district heat); the
+    others stay 1 item and read not computed, and every site is one or the other."""
     from ecolca.report import write_report
 
-    wb = openpyxl.load_workbook(write_report(results["kalundborg"], examples.load("kalundborg"),
-                                             tmp_path / "k.xlsx"))
-    text = " ".join(str(c.value) for r in wb["Per product"].iter_rows() for c in r if c.value)
+    sc = examples.load("kalundborg")
+    wb = openpyxl.load_workbook(write_report(results["kalundborg"], sc, tmp_path / "k.xlsx"))
+    rows = [[c.value for c in r] for r in wb["Per product"].iter_rows()]
+    text = " ".join(str(v) for r in rows for v in r if v)
     assert "Not computed (no declared amount to divide by)" in text
     assert "not quantified (declared as 1 item)" in text
+    declared = {site.name: f for site, f in sc.iter_flows()
+                if f.kind == "product" and f.unit != "item"}
+    assert {s.id for s in sc.sites if s.name in declared} == {"refinery", "gyproc", "municipality"}
+    for name, f in declared.items():  # each declared amount is used, with its unit
+        assert any(r[0] == name and r[2] == f.amount and r[3] == f.unit for r in rows), name
+        assert f.source.strip()
     assert "Full inventory" in wb.sheetnames and "Contributions" in wb.sheetnames
+
+
+def test_kalundborg_product_amounts_change_no_result(results):
+    """Declared product amounts enter only the functional unit and the Per product sheet: with
+    every product back at 1 item, L, S, Δ per method and every site's figures are the same."""
+    sc = examples.load("kalundborg")
+    changed = 0
+    for site in sc.sites:
+        for f in site.flows:
+            if f.kind == "product" and (f.amount, f.unit) != (1, "item"):
+                f.amount, f.unit = 1, "item"
+                changed += 1
+    assert changed == 3
+    plain, declared = lca.compare(sc, project=PROJECT), results["kalundborg"]
+    assert [p.unit for p in plain.functional_unit] == ["item"] * len(sc.sites)
+    for m in declared.methods:
+        a, b = declared.impact(m), plain.impact(m)
+        for x, y in ((a.linear, b.linear), (a.symbiotic, b.symbiotic), (a.delta, b.delta)):
+            assert x == pytest.approx(y, rel=1e-12, abs=1e-12)
+        for sa, sb in zip(declared.site_results(m), plain.site_results(m)):
+            assert sa.site_id == sb.site_id
+            assert (sa.linear, sa.symbiotic) == pytest.approx((sb.linear, sb.symbiotic),
+                                                              rel=1e-12, abs=1e-12)

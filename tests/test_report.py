@@ -490,6 +490,76 @@ def test_monte_carlo_sheet(book):
     assert "histogram of Δ" in texts
 
 
+def _with_draws(results, n: int):
+    """The fixture's Monte Carlo result with n paired draws, its statistics taken from them."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    u = results.uncertainty[0]
+    lin = rng.normal(9e8, 3e7, n)
+    sym = lin + rng.normal(-1e7, 4e6, n)
+    u.linear_samples, u.symbiotic_samples, u.delta_samples = lin, sym, sym - lin
+    u.iterations = n
+    for part, a in (("linear", lin), ("symbiotic", sym), ("delta", sym - lin)):
+        setattr(u, part, {"mean": float(a.mean()), "median": float(np.median(a)),
+                          "p2.5": float(np.percentile(a, 2.5)),
+                          "p97.5": float(np.percentile(a, 97.5))})
+    results.metadata["monte_carlo"] = {"iterations": n, "seed": 7}
+    return u
+
+
+def _iteration_rows(ws):
+    hdr, cols = _header_map(ws, "Iteration")
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=hdr + 1)]
+    return cols, [r for r in rows if r[cols["Iteration"] - 1] is not None]
+
+
+def test_iterations_sheet_only_on_request_with_the_draws(results, scenario, tmp_path):
+    u = _with_draws(results, 500)
+    plain = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "a.xlsx"))
+    assert "Monte Carlo iterations" not in plain.sheetnames
+    wb = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "b.xlsx",
+                                             iterations_sheet=True))
+    assert wb.sheetnames.index("Monte Carlo iterations") == \
+        wb.sheetnames.index("Monte Carlo") + 2  # after the Δ histograms
+    ws = wb["Monte Carlo iterations"]
+    cols, rows = _iteration_rows(ws)
+    assert [r[0] for r in rows] == list(range(1, 501))
+    for part, a in (("L", u.linear_samples), ("S", u.symbiotic_samples),
+                    ("Δ", u.delta_samples)):
+        got = [r[cols[f"M1 {part}"] - 1] for r in rows]
+        assert got == a.tolist()  # the draws themselves, in iteration order
+    texts = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert f"{method_label(GWP)} [kg CO2-Eq/year]" in texts  # M1 is named with its unit
+    # the column's mean is the Monte Carlo sheet's mean of Δ
+    mc = wb["Monte Carlo"]
+    hdr, mcols = _header_map(mc, "Result")
+    delta = next(r for r in range(hdr + 1, mc.max_row + 1)
+                 if mc.cell(r, mcols["Result"]).value == "Δ = S − L")
+    mean = sum(r[cols["M1 Δ"] - 1] for r in rows) / len(rows)
+    assert mean == pytest.approx(mc.cell(delta, mcols["Mean [unit/year]"]).value, rel=1e-12)
+    # wide data prints at full size across pages, never shrunk below 8 pt
+    assert ws.page_setup.scale == 100 and not ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_iterations_sheet_without_draws_or_capped(results, scenario, tmp_path, monkeypatch):
+    from ecolca.report.sheets import iterations
+
+    wb = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "a.xlsx",
+                                             iterations_sheet=True))
+    assert "Monte Carlo iterations" not in wb.sheetnames  # the fixture carries no draws
+    _with_draws(results, 250)
+    monkeypatch.setattr(iterations, "MAX_ROWS", 100)
+    wb = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "b.xlsx",
+                                             iterations_sheet=True))
+    ws = wb["Monte Carlo iterations"]
+    _, rows = _iteration_rows(ws)
+    assert len(rows) == 100
+    texts = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+    assert "250 iterations were run; the first 100 are listed" in texts
+    assert "The statistics on the Monte Carlo sheet use all 250" in texts
+
+
 def test_methods_sheet_renders_metadata_generically(results, scenario, tmp_path):
     results.metadata["some_new_key"] = {"nested": [1, 2], "flag": True, "empty": ""}
     wb = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "r.xlsx"))

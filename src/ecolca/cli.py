@@ -69,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="paired Monte Carlo iterations, or 'auto' to stop at the stated "
                         "standard errors (docs/engine.md; default: the scenario's setting)")
     r.add_argument("--seed", type=int, help="Monte Carlo seed (default: the scenario's)")
+    r.add_argument("--iterations-sheet", action="store_true",
+                   help="with --report and a Monte Carlo run: add a sheet with the raw paired "
+                        "draws, one row per iteration (L, S and Δ per method; at most "
+                        "10,000 rows)")
     r.add_argument("--workers", type=int, default=1, metavar="K",
                    help="Monte Carlo: sample the background in K local processes (default 1); "
                         "the numbers do not depend on K")
@@ -429,6 +433,9 @@ def _cmd_run(a) -> int:
     if a.seed is not None and not 0 <= a.seed <= scenario_file.MAX_SEED:
         raise EcolcaError(f"--seed must be a whole number from 0 to {scenario_file.MAX_SEED:,}, "
                           f"got {a.seed:,}")
+    if a.iterations_sheet and not a.report:
+        raise EcolcaError("--iterations-sheet adds a sheet to the Excel report: give --report "
+                          "OUT.xlsx as well")
     if a.report:
         _check_writable(a.report, a.scenario)
     sc = scenario_file.load(a.scenario)
@@ -444,8 +451,11 @@ def _cmd_run(a) -> int:
     if a.report:
         from ecolca.report import write_report
 
-        written = write_report(res, sc, a.report, audience=a.audience)
+        written = write_report(res, sc, a.report, audience=a.audience,
+                               iterations_sheet=a.iterations_sheet)
         print(f"Report written: {written}", file=sys.stderr)
+        if a.iterations_sheet:
+            _iterations_sheet_note(res)
     _audience_notes(sc, a.audience, bool(a.report))
     if a.audience != "internal":
         # the summary and --json show what the report shows, no more (docs/confidentiality.md)
@@ -630,6 +640,21 @@ def cmd_suggest(a) -> int:
 
 
 # ---- disclosure and confidential sites (issue #12) ----
+def _iterations_sheet_note(res) -> None:
+    """On stderr: why --iterations-sheet added no sheet, or that it lists only the first rows."""
+    from ecolca.report.sheets import iterations
+
+    runs = [u.iterations for u in res.uncertainty
+            if getattr(u, "delta_samples", None) is not None]
+    if not runs:
+        print("--iterations-sheet: no Monte Carlo was run (use --iterations N), so the report "
+              "has no iterations sheet", file=sys.stderr)
+    elif max(runs) > iterations.MAX_ROWS:
+        print(f"--iterations-sheet: {max(runs):,} iterations were run; the sheet "
+              f"'{iterations.NAME}' lists the first {iterations.MAX_ROWS:,} (the Monte Carlo "
+              "sheet's statistics use all of them)", file=sys.stderr)
+
+
 def _audience_notes(sc, audience: str, report: bool = True) -> None:
     """On stderr: what the output for ``audience`` (report, summary, --json) masked, or that an
     internal one names confidential sites."""

@@ -52,6 +52,10 @@ _DIMENSIONS: dict[str, dict[str, Fraction]] = {
         "item": Fraction(1),
         "thousand items": Fraction(1000),
     },
+    "area": {  # products such as plasterboard are declared per square metre
+        "square meter": Fraction(1),
+        "square kilometer": Fraction(1_000_000),
+    },
     "distance": {
         "kilometer": Fraction(1),
         "meter": Fraction(1, 1000),
@@ -83,6 +87,10 @@ _SYMBOLS = {
     "GWh": "gigawatt hour",
     "TWh": "terawatt hour",
     "m3": "cubic meter",
+    "m2": "square meter",
+    "m²": "square meter",
+    "km2": "square kilometer",
+    "km²": "square kilometer",
     "m³": "cubic meter",
     "L": "liter",
     "l": "liter",
@@ -132,6 +140,7 @@ _WORDS = {
     "metric tonne": "ton",
     "megagram": "ton",
     "cubic metre": "cubic meter",
+    "square metre": "square meter",
     "litre": "liter",
     "megalitre": "megaliter",
     "tonne kilometer": "ton kilometer",
@@ -188,7 +197,7 @@ def known_units() -> list[str]:
 
 
 def dimension(unit: str) -> str:
-    """The dimension (mass, energy, volume, transport, items, distance) of ``unit``."""
+    """The dimension (mass, energy, volume, transport, items, area, distance) of ``unit``."""
     return _UNIT_DIMENSION[canonical(unit)]
 
 

@@ -22,7 +22,8 @@ FLOAT32_MAX = 3.4028234663852886e38
 
 # base unit of each dimension, for the magnitude check without a project
 _BASE = {"mass": "kilogram", "energy": "megajoule", "volume": "cubic meter",
-         "transport": "ton kilometer", "items": "item", "distance": "kilometer"}
+         "transport": "ton kilometer", "items": "item", "area": "square meter",
+         "distance": "kilometer"}
 
 # substitution ratios above these bounds (supply units per residue unit, by the pair of
 # dimensions) are physically implausible and get a warning: a tonne of a residue replaces at most

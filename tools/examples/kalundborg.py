@@ -56,6 +56,14 @@ S_EN197 = ("EN 197-1:2011 Cement - Part 1, Table 1: CEM II/A-V and II/B-V contai
            "clinker by mass - mass-for-mass fly-ash ratio")
 S_INDIGO = ("Indigo Development, 'The Industrial Symbiosis at Kalundborg, Denmark' (indigodev.com/Kal.html): "
             "'Novo Nordisk and Gyproc plants are about a kilometer to the South' of Asnæs")
+S_NAP118 = ("'The Industrial Symbiosis at Kalundborg, Denmark', in: The Greening of Industrial Ecosystems, National "
+            "Academy Press, Washington DC (1994), p. 118: 'The plaster-board manufacturing plant, owned by Gyproc a.s., "
+            "produces about 14 million square meters per year of plaster-board' (1990s figure)")
+S_EQUINOR = ("Equinor, 'Denmark' (company web page equinor.com/where-we-are/denmark, undated, consulted 2026): the "
+             "Kalundborg refinery is 'Denmark's largest oil refinery, processing about 5.5 million tonnes of crude oil "
+             "and condensate per year'; a condensate distillation plant was added in 1995 (the National Academy Press "
+             "account of 1994, p. 118, gives a capacity of about 3 million t/yr 'being expanded to a capacity of 5 "
+             "million tons/yr')")
 S_EG1997 = ("Ehrenfeld, J., Gertler, N. (1997). Industrial ecology in practice: the evolution of interdependence at "
             "Kalundborg. Journal of Industrial Ecology 1(1):67-79 (history; heat to the town replaced about 3,500 "
             "oil-fired furnaces, as summarised in the Handbook of Industrial Ecology, ch. 27)")
@@ -75,6 +83,13 @@ HEAT_CAP_MJ = 129 * 4000 * 3600                              # 1,857,600,000 MJ/
 NOVO_STEAM_T = round((HEAT_CAP_MJ - DH_MJ) / STEAM_MJ_PER_T, -3)  # ~448,000 t steam
 # Process steam to the refinery: ASSUMPTION, round order of magnitude, wide uncertainty.
 REF_STEAM_T = 100_000
+
+# Declared product amounts (functional unit and Per product sheet only; they enter no L, S or Δ)
+PLASTERBOARD_M2 = 14_000_000     # NAP 1994 p. 118, 1990s figure
+REFINERY_CRUDE_T = 5_500_000     # Equinor web page, current figure
+NO_OUTPUT = ("Kept as 1 item (the annual output, not quantified): no published {what} for 2008 or a nearby year "
+             "was found ({looked}); products enter no L, S or Δ, only the functional unit and the Per product sheet, "
+             "which reads 'not computed' for this site.")
 
 # Asnæs coal: derived from the published ~4.3 Mt CO2/yr of Kalundborg power generation.
 CO2_ASNAES_KG = 4.3e9
@@ -108,7 +123,7 @@ sc = Scenario(
         "water savings could be tied to an exchange; see docs/validation.md (Kalundborg section) for the comparison."),
     reference_year=2008, currency="DKK", calibration="partly calibrated", background_database=B,
     sources=[S_INV2008, S_SYMB2010, S_KOMMUNE, S_FIKSEL, S_WIKI, S_ORSTED, S_IPCC, S_STEAM, S_AALBORG, S_EN197,
-             S_INDIGO, S_EG1997, S_WULCA, S_NAP,
+             S_INDIGO, S_EG1997, S_WULCA, S_NAP, S_NAP118, S_EQUINOR,
              "Aissani, L., Lacassagne, A., Bahers, J.-B., Le Féon, S. (2019). Life cycle assessment of industrial "
              "symbiosis: a critical review of relevant reference scenarios. J. Industrial Ecology 23(4):972-985 - "
              "basis of the linear reference (existing symbiosis vs a hypothetical non-symbiotic park)."],
@@ -139,6 +154,15 @@ sc = Scenario(
         "The receivers' supplies are declared only for the part an exchange can replace; the rest of each plant is "
         "the same in both configurations and left out, so Δ/L % is not a meaningful share of the park's footprint.",
         "No prices: the sources give no exchange prices; economic results are not part of this example.",
+        "Declared product amounts (functional unit and Per product sheet; they change no L, S or Δ): Statoil "
+        f"refinery {REFINERY_CRUDE_T:,} t of crude oil and condensate processed per year (Equinor, current figure, "
+        f"assumed for 2008); Gyproc {PLASTERBOARD_M2:,} m2 of plasterboard per year (National Academy Press 1994, "
+        "p. 118, 1990s figure, assumed for 2008); the municipality's district heat is the heat from Asnæs modelled "
+        "here (the 2008 inventory's 20,000 t oil, see above). Asnæs (electricity, heat and steam), Novo Nordisk/"
+        "Novozymes (insulin and enzymes: only world market shares are published) and Aalborg Portland (a capacity "
+        "of about 3 Mt/yr, not an output) stay '1 item': no citable annual output for 2008 was found. The sites "
+        "declare only the part of their inventory an exchange can change, so a per-product figure is that part per "
+        "unit of the whole plant's output, not the product's footprint.",
         "Water consumption (EF v3.1 water use, ReCiPe 2016 WCP): these methods, as installed (ecoinvent 3.9.1 "
         "implementation), characterise only water evaporated ('Water' to air). What Asnæs evaporates of the "
         "700,000 m3 it uses as boiler feed is not published in the sources found, so no evaporation is declared "
@@ -163,7 +187,11 @@ asnaes = Site("asnaes", "Asnæs power station (DONG Energy)", sector="Electricit
 asnaes.flows = [
     Flow("power", "product", "electricity, district heat and process steam (annual output)", 1, "item",
          category="energy", source=S_KOMMUNE,
-         comment="Annual output of the station; about 10 % of Danish electricity consumption (59550055.dk). Not quantified: products do not enter the calculation."),
+         comment="Annual output of the station; about 10 % of Danish electricity consumption (59550055.dk). "
+                 + NO_OUTPUT.format(what="net electricity, heat or steam output of the station",
+                                    looked="DONG Energy/Ørsted pages, the municipality's page and the Kalundborg "
+                                           "Symbiosis pages give capacities (1,500 MW in 1994; 129 MW heat after "
+                                           "2020) and CO2, not annual output")),
     Flow("coal", "supply", "hard coal", COAL_T, "t", activity=R("fuel-hard-coal"), category="energy",
          uncertainty=Uncertainty("lognormal", gsd=1.1),
          source=f"{S_KOMMUNE}; {S_IPCC}",
@@ -196,8 +224,11 @@ refinery = Site("refinery", "Statoil refinery", sector="Oil refining", location=
                 description="Denmark's largest refinery (about 3.2 Mt/yr crude capacity in the 1990s, Indigo Development). "
                             "Uses Asnæs steam to heat tanks and pipes; sends used cooling water to Asnæs.")
 refinery.flows = [
-    Flow("products", "product", "refined oil products (annual output)", 1, "item", category="material",
-         comment="Not quantified: products do not enter the calculation."),
+    Flow("products", "product", "crude oil and condensate processed (annual throughput)", REFINERY_CRUDE_T, "t",
+         category="material", source=S_EQUINOR,
+         comment="Refined oil products declared by the crude and condensate the refinery processes per year "
+                 "(about 5.5 Mt, Equinor, current figure, assumed for 2008). Declared for the functional unit "
+                 "and the Per product sheet only; products do not enter L, S or Δ."),
     Flow("heat", "supply", "process heat from own natural-gas boiler", round(REF_STEAM_T * STEAM_MJ_PER_T), "MJ",
          activity=R("heat-natural-gas"), category="energy",
          uncertainty=Uncertainty("uniform", minimum=round(50_000 * STEAM_MJ_PER_T), maximum=round(200_000 * STEAM_MJ_PER_T)),
@@ -216,7 +247,10 @@ novo = Site("novo", "Novo Nordisk and Novozymes", sector="Pharmaceuticals and en
             description="Insulin and enzyme production; uses Asnæs steam for heating, sterilisation and distillation.")
 novo.flows = [
     Flow("products", "product", "insulin and industrial enzymes (annual output)", 1, "item", category="material",
-         comment="Not quantified: products do not enter the calculation."),
+         comment=NO_OUTPUT.format(what="production volume of insulin or enzymes at Kalundborg",
+                                  looked="the sources give world market shares only: about 45 % of insulin and 50 % "
+                                         "of enzymes in 1994 (National Academy Press, p. 118), about half of the "
+                                         "world's insulin later (Novo Nordisk)")),
     Flow("heat", "supply", "process heat from own natural-gas boilers", round(NOVO_STEAM_T * STEAM_MJ_PER_T), "MJ",
          activity=R("heat-natural-gas"), category="energy",
          uncertainty=Uncertainty("uniform", minimum=round(0.5 * NOVO_STEAM_T * STEAM_MJ_PER_T),
@@ -230,8 +264,11 @@ gyproc = Site("gyproc", "Gyproc plasterboard plant", sector="Building materials"
               x=380, y=180,
               description="Plasterboard plant about 1 km south of Asnæs (Indigo Development).")
 gyproc.flows = [
-    Flow("boards", "product", "plasterboard (annual output)", 1, "item", category="material",
-         comment="About 14 million m2/yr in the 1990s (Indigo Development); not quantified here."),
+    Flow("boards", "product", "plasterboard (annual output)", PLASTERBOARD_M2, "m2", category="material",
+         source=S_NAP118,
+         comment="About 14 million m2/yr of plasterboard (National Academy Press 1994, p. 118; 1990s figure assumed "
+                 "for 2008, like the fly ash and cooling water). Declared for the functional unit and the Per "
+                 "product sheet only; products do not enter L, S or Δ."),
     Flow("gypsum", "supply", "natural gypsum, imported", GYPSUM_T, "t", activity=R("mat-gypsum-natural"),
          transport=[Transport(R("transport-ship"), 2000, label="import by sea (assumed 2,000 km)",
                               uncertainty=Uncertainty("uniform", minimum=1000, maximum=3500))],
@@ -244,7 +281,10 @@ cement = Site("cement", "Aalborg Portland (cement)", sector="Cement", location="
               description="Cement producer using Asnæs fly ash (Hutchinson; Fiksel p. 163: 'a local cement company').")
 cement.flows = [
     Flow("cement", "product", "cement (annual output)", 1, "item", category="material",
-         comment="Not quantified: products do not enter the calculation."),
+         comment=NO_OUTPUT.format(what="cement output of Aalborg Portland",
+                                  looked="company profiles give a capacity of about 3 Mt/yr (2.1 Mt grey, 0.9 Mt "
+                                         "white), undated and not an output; the site here declares only the clinker "
+                                         "the fly ash replaces")),
     Flow("clinker", "supply", "clinker (the part fly ash can replace)", ASH_T, "t", activity=R("mat-clinker"),
          category="material", source=S_EN197,
          comment="Declared only for the clinker the fly ash replaces (1:1, EN 197-1); the rest of the plant is the same in both configurations."),
@@ -255,8 +295,12 @@ town = Site("municipality", "Kalundborg municipality / Kalundborg Forsyning", se
             location="Kalundborg, DK", x=-380, y=180,
             description="District heating for the town (since 1981 from Asnæs, replacing about 3,500 oil-fired furnaces).")
 town.flows = [
-    Flow("heat-service", "product", "district heat to households (annual)", 1, "item", category="energy",
-         comment="Not quantified: products do not enter the calculation."),
+    Flow("heat-service", "product", "district heat to households from Asnæs (annual)", DH_MJ, "MJ",
+         category="energy", source=f"{S_INV2008}; {S_IPCC}",
+         comment="The district heat this site's model covers: the heat that replaces the 2008 inventory's 20,000 t/yr "
+                 "of oil (x 40.4 MJ/kg x 0.805), the same amount as its supply. Kalundborg Forsyning's total heat "
+                 "sales for 2008 were not found. Declared for the functional unit and the Per product sheet only; "
+                 "products do not enter L, S or Δ."),
     Flow("heat", "supply", "heat from oil boilers", DH_MJ, "MJ", activity=R("heat-heavy-fuel-oil"), category="energy",
          source=f"{S_INV2008}; {S_IPCC}",
          comment="20,000 t oil/yr saved (2008 inventory) x 40.4 MJ/kg (IPCC NCV) x 0.805 boiler efficiency = useful heat. Oil furnaces as the stand-alone heat (Ehrenfeld & Gertler 1997)."),

@@ -42,6 +42,8 @@ class Context:
     results: Results
     scenario: Scenario
     _names: dict[tuple[str, str], str] | None = field(default=None, repr=False)
+    _memo: "ResultsMemo | None" = field(default=None, repr=False)
+    iterations_sheet: bool = False  # the raw Monte Carlo draws on a sheet of their own
 
     @property
     def currency(self) -> str:
@@ -61,11 +63,48 @@ class Context:
         except StopIteration:
             return True
 
+    @property
+    def memo(self) -> "ResultsMemo":
+        """The results with ``site_results`` and ``impact`` remembered per argument: for sheets
+        that ask the same question many times (Disclosure asks for every method's site rows
+        once per site)."""
+        if self._memo is None or self._memo.results is not self.results:
+            self._memo = ResultsMemo(self.results)
+        return self._memo
+
     def name_of(self, database: str, code: str) -> str | None:
         """The name of a background activity or biosphere flow (with its compartment)."""
         if self._names is None:
             self._names = background_names(self.results, self.scenario)
         return self._names.get((database, code))
+
+
+class ResultsMemo:
+    """A read-only view of :class:`Results` that answers ``site_results(method, key)`` and
+    ``impact(method)`` once per argument (each answer is a fresh list of new objects otherwise);
+    everything else is the results' own attribute. Callers must not change what it returns."""
+
+    def __init__(self, results: Results):
+        self.results = results
+        self._sites: dict[tuple, list] = {}
+        self._impacts: dict[tuple, Any] = {}
+
+    def site_results(self, method: tuple[str, ...], key: str | None = None) -> list:
+        k = (tuple(method), key or self.results.attribution_key)
+        hit = self._sites.get(k)
+        if hit is None:
+            hit = self._sites[k] = self.results.site_results(*k)
+        return hit
+
+    def impact(self, method: tuple[str, ...]):
+        k = tuple(method)
+        hit = self._impacts.get(k)
+        if hit is None:
+            hit = self._impacts[k] = self.results.impact(k)
+        return hit
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.results, name)
 
 
 # ---- monte carlo and settings ---------------------------------------------------------------

@@ -16,8 +16,11 @@ Rules it keeps for every sheet:
 
 from __future__ import annotations
 
+import itertools
 import math
 from functools import lru_cache
+
+import numpy as np
 from typing import Any, Iterable, Sequence
 from xml.sax.saxutils import escape
 
@@ -68,6 +71,7 @@ class Book:
         self.wb = wb
         self._scratch: Worksheet | None = None
         self._ids: dict[tuple, int] = {}
+        self.strings: dict[str, int] = {}  # the shared strings of every sheet: text -> index
 
     def style(self, font: Font | None, fill: PatternFill | None, border: bool, align: str,
               fmt: str | None, quote: bool) -> int:
@@ -91,6 +95,25 @@ class Book:
             c._style = None
         return sid
 
+    def string(self, text: str) -> int:
+        """The index of ``text`` in the workbook's shared strings (added when new)."""
+        i = self.strings.get(text)
+        if i is None:
+            i = self.strings[text] = len(self.strings)
+        return i
+
+    def shared_strings_xml(self) -> bytes:
+        """``xl/sharedStrings.xml``: every text cell of the report, each once."""
+        out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+               f'count="{len(self.strings)}" uniqueCount="{len(self.strings)}">']
+        add = out.append
+        for v in self.strings:  # dicts keep insertion order: the index order
+            sp = ' xml:space="preserve"' if (v != v.strip() or "\n" in v) else ""
+            add(f"<si><t{sp}>{escape(v)}</t></si>")
+        add("</sst>")
+        return "".join(out).encode("utf-8")
+
     def close(self) -> None:
         if self._scratch is not None:
             self.wb.remove(self._scratch)
@@ -100,14 +123,29 @@ class Book:
 _LETTERS = [""] + [get_column_letter(c) for c in range(1, 200)]
 
 
-def _cell_xml(col: int, row: int, v: Any, sid: int) -> str:
+def _cell_xml(col: int, row: int, v: Any, sid: int, book: Book) -> str:
     ref = f"{_LETTERS[col] if col < len(_LETTERS) else get_column_letter(col)}{row}"
     if v is None:
         return f'<c r="{ref}" s="{sid}"/>'
-    if type(v) is str:
-        sp = ' xml:space="preserve"' if (v != v.strip() or "\n" in v) else ""
-        return f'<c r="{ref}" s="{sid}" t="inlineStr"><is><t{sp}>{escape(v)}</t></is></c>'
+    if type(v) is str:  # a shared string: the text is written once per workbook
+        return f'<c r="{ref}" s="{sid}" t="s"><v>{book.string(v)}</v></c>'
     return f'<c r="{ref}" s="{sid}"><v>{v!r}</v></c>'
+
+
+def _widest_auto(xs: list[float]) -> int:
+    """The length of the longest of ``xs`` as shown in its :func:`st.auto_format` format: per
+    format, the largest and the smallest value are the widest."""
+    a = np.asarray(xs, dtype=float)
+    m = np.abs(a)
+    classes = (m == 0, (m >= 1e10) | ((m < 1e-2) & (m > 0)), (m >= 1000) & (m < 1e10),
+               (m >= 1) & (m < 1000), (m >= 1e-2) & (m < 1))
+    longest = 0
+    for sel, fmt in zip(classes, ("0", "0.00E+00", "#,##0", "#,##0.00", "0.0000")):
+        if sel.any():
+            v = a[sel]
+            hi, lo = float(v.max()), float(v.min())
+            longest = max(longest, len(st.formatted(hi, fmt)), len(st.formatted(lo, fmt)))
+    return longest
 
 
 @lru_cache(maxsize=65536)
@@ -146,6 +184,8 @@ class Sheet:
         self._word: dict[int, float] = {}        # chars of the longest word
         self._hdr_word: dict[int, float] = {}    # chars of the longest header word
         self._wrapped: dict[int, list[tuple[int, int, str, float, bool]]] = {}
+        # table text cells: column -> (text, size, bold) -> rows (heights set in finish)
+        self._tcells: dict[int, dict[tuple[str, float, bool], list[int]]] = {}
         self._spans: list[tuple[int, int, int, str, float, bool]] = []
         self.tables: list[tuple[int, int, int]] = []
         self._repeat: list[bool] = []
@@ -153,6 +193,9 @@ class Sheet:
         self.max_col = 1
         self._styles: dict = {}
         self.scale = 1.0
+        # True: print at full size on as many pages across as the columns need (a wide data
+        # sheet), instead of one page wide
+        self.print_across = False
 
     # ---- measuring ----------------------------------------------------------------------
     def _measure(self, row: int, col: int, shown: str | None, how: str | None,
@@ -190,7 +233,11 @@ class Sheet:
             align = "wrap" if text else ("top_left" if kind in ("text", "wrap") else "top")
         quote = text and v.startswith(st.FORMULA_LEAD)
         sid = self.book.style(font, fill, border, align, fmt, quote)
-        self.cells.setdefault(row, {})[col] = _cell_xml(col, row, v, sid)
+        line = self.cells.setdefault(row, {})
+        for c0 in [c for c, x in line.items() if type(x) is list and c <= col < c + len(x)]:
+            for j, x in enumerate(line.pop(c0)):  # a table row's chunk: back to cells
+                line[c0 + j] = x
+        line[col] = _cell_xml(col, row, v, sid, self.book)
         if measure:
             self._measure(row, col, shown, "text" if text else "num", font)
         return v, fmt
@@ -258,10 +305,11 @@ class Sheet:
         book, cells, measure = self.book, self.cells, self._measure
         looks: dict[tuple, int] = {}
         kinds = [k for _, k in columns]
-        letters = {c: get_column_letter(c) for c in range(col, col + len(columns))}
-        widest: dict[tuple[int, str], tuple[float, float]] = {}  # (col, format) -> max, min
-        tcache: dict[tuple[str, bool], tuple] = {}
-        text_w, word_w = self._text, self._word
+        letters = [get_column_letter(c) for c in range(col, col + width)]
+        auto = [k == "auto" for k in kinds]
+        auto_sid: dict[bool, dict[str, int]] = {False: {}, True: {}}  # total? -> format -> id
+        nums: list[list[float]] = [[] for _ in range(width)]  # the fast path's numbers
+        tcache: dict[tuple[int, str, bool], tuple[str, list[int]]] = {}
         num = self._num
         # a number's width in column characters, as _measure computes it (figures, slack, pad)
         digit_w = st.DIGIT_PX * NUM_SLACK / st.PX_PER_CHAR
@@ -281,14 +329,23 @@ class Sheet:
             total = bool(total_rows and i in total_rows)
             font = st.BOLD_FONT if total else None
             fill = st.TOTAL_FILL if total else None
-            line = cells.setdefault(r, {})
-            wrapped = self._wrapped.setdefault(r, [])
+            # the row's cells, one per column in order: kept as one chunk under the first
+            # column (see sheet_xml); a cell written into it later splits it (see put)
+            parts: list[str] = []
+            add = parts.append
+            line = cells.get(r)
+            if line is None:
+                line = cells[r] = {}
+            elif any(col <= c < col + width for c in line):
+                for c in [c for c in line if col <= c < col + width]:
+                    del line[c]
+            line[col] = parts
             n = len(values)
-            for j in range(width):
-                x = values[j] if j < n else None
-                c = col + j
-                kind = kinds[j]
-                if type(x) is float and kind == "auto" and x - x == 0:  # finite: the fast path
+            if n != width:
+                values = list(values[:width]) + [None] * (width - n)
+            fsid = auto_sid[total]
+            for j, x in enumerate(values):
+                if type(x) is float and auto[j] and x - x == 0:  # finite: the fast path
                     a = x if x >= 0 else -x  # st.auto_format, inline
                     if a == 0:
                         fmt = "0"
@@ -300,39 +357,22 @@ class Sheet:
                         fmt = "#,##0.00"
                     else:
                         fmt = "0.0000"
-                    key = (fmt, total, False, False)
-                    sid = looks.get(key)
+                    sid = fsid.get(fmt)
                     if sid is None:
-                        sid = looks[key] = book.style(font, fill, True, "top", fmt, False)
-                    line[c] = f'<c r="{letters[c]}{r}" s="{sid}"><v>{x!r}</v></c>'
-                    # the widest number of a column is measured once, after the loop
-                    m = widest.get((c, fmt))
-                    if m is None or x > m[0] or x < m[1]:
-                        widest[(c, fmt)] = (x if m is None else max(x, m[0]),
-                                            x if m is None else min(x, m[1]))
+                        sid = fsid[fmt] = book.style(font, fill, True, "top", fmt, False)
+                    add(f'<c r="{letters[j]}{r}" s="{sid}"><v>{x!r}</v></c>')
+                    nums[j].append(x)  # the widest number is measured once, after the loop
                     continue
-                if type(x) is str:  # text: written and measured once per table and look
-                    ent = tcache.get((x, total))
+                c = col + j
+                if type(x) is str:  # text: written and measured once per table, column, look
+                    ent = tcache.get((c, x, total))
                     if ent is None:
-                        v = st.clean_text(x)
-                        quote = v.startswith(st.FORMULA_LEAD)
-                        key = (None, total, quote, True)
-                        sid = looks.get(key)
-                        if sid is None:
-                            sid = looks[key] = book.style(font, fill, True, "wrap", None, quote)
-                        sp = ' xml:space="preserve"' if (v != v.strip() or "\n" in v) else ""
-                        size = st.BODY_SIZE
-                        ent = tcache[(x, total)] = (
-                            f'" s="{sid}" t="inlineStr"><is><t{sp}>{escape(v)}</t></is></c>',
-                            _text_dims(v, size, total), (v, size, total))
-                    line[c] = f'<c r="{letters[c]}{r}{ent[0]}'
-                    w, word = ent[1]
-                    if w > text_w.get(c, 0.0):
-                        text_w[c] = w
-                    if word > word_w.get(c, 0.0):
-                        word_w[c] = word
-                    wrapped.append((c, 1, *ent[2]))
+                        ent = tcache[(c, x, total)] = self._table_text(c, x, total, font, fill,
+                                                                       looks)
+                    add(f'<c r="{letters[j]}{r}{ent[0]}')
+                    ent[1].append(r)  # its rows: the row height is worked out once per text
                     continue
+                kind = kinds[j]
                 v, fmt, shown = st.encode(x, kind)
                 text = fmt is None
                 quote = text and v is not None and v.startswith(st.FORMULA_LEAD)
@@ -343,14 +383,17 @@ class Sheet:
                                                  else "top")
                     sid = looks[key] = book.style(font, fill, True, align, fmt, quote)
                 # an empty cell still carries the table's border
-                line[c] = _cell_xml(c, r, v, sid)
+                add(_cell_xml(c, r, v, sid, book))
                 if v is not None:
                     measure(r, c, shown, "text" if text else "num", font)
             r += 1
         if block is not None:  # a block per subheading: heading and rows on one page
             self._blocks.append((block, r - 1, False))
-        for (c, fmt), (hi, lo) in widest.items():
-            w = max(len(st.formatted(hi, fmt)), len(st.formatted(lo, fmt))) * digit_w + pad_w
+        for j, xs in enumerate(nums):
+            if not xs:
+                continue
+            c = col + j
+            w = _widest_auto(xs) * digit_w + pad_w
             if w > num.get(c, 0.0):
                 num[c] = w
         first, last = hdr + 1, r - 1
@@ -358,6 +401,25 @@ class Sheet:
         self._repeat.append(repeat)
         self.row = r + 1
         return hdr, first, last
+
+    def _table_text(self, c: int, x: str, total: bool, font, fill,
+                    looks: dict) -> tuple[str, list[int]]:
+        """A table's text cell, the first time it appears in column ``c``: (the end of its XML
+        after the reference, the list of its rows in that column); measured here, once."""
+        v = st.clean_text(x)
+        quote = v.startswith(st.FORMULA_LEAD)
+        key = (None, total, quote, True)
+        sid = looks.get(key)
+        if sid is None:
+            sid = looks[key] = self.book.style(font, fill, True, "wrap", None, quote)
+        size = st.BODY_SIZE
+        w, word = _text_dims(v, size, total)
+        if w > self._text.get(c, 0.0):
+            self._text[c] = w
+        if word > self._word.get(c, 0.0):
+            self._word[c] = word
+        rows = self._tcells.setdefault(c, {}).setdefault((v, size, total), [])
+        return f'" s="{sid}" t="s"><v>{self.book.string(v)}</v></c>', rows
 
     def keep_together(self, start: int, end: int | None = None,
                       break_before: bool = False) -> None:
@@ -427,10 +489,24 @@ class Sheet:
         for c, w in widths.items():
             ws.column_dimensions[get_column_letter(c)].width = w
         total_w = sum(widths.values())
-        self.scale = min(1.0, PRINT_W_PT / (total_w * st.PT_PER_CHAR)) if total_w else 1.0
+        self.scale = min(1.0, PRINT_W_PT / (total_w * st.PT_PER_CHAR)) \
+            if total_w and not self.print_across else 1.0
         width = lambda c: widths.get(c, MIN_WIDTH)  # noqa: E731
 
         heights: dict[int, float] = {}
+        line_h = st.line_pt(st.BODY_SIZE)
+        for c, texts in self._tcells.items():
+            w = width(c)
+            for (text, size, bold), rows in texts.items():
+                # most texts fit on one line, the row's default height: measured once per text
+                if _text_dims(text, size, bold)[0] <= w and size <= st.BODY_SIZE:
+                    continue
+                h = _wrap_lines(text, w, size, bold) * st.line_pt(size)
+                if h <= line_h:
+                    continue
+                for r in rows:
+                    if h > heights.get(r, 0.0):
+                        heights[r] = h
         for r, cells in self._wrapped.items():
             h = 0.0
             for c, _, text, size, bold in cells:
@@ -456,9 +532,13 @@ class Sheet:
         ps = ws.page_setup
         ps.orientation = "landscape"
         ps.paperSize = ws.PAPERSIZE_A4
-        ps.fitToWidth = 1
-        ps.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if self.print_across:
+            ps.scale = 100
+            ws.sheet_properties.pageSetUpPr.fitToPage = False
+        else:
+            ps.fitToWidth = 1
+            ps.fitToHeight = 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.gridLines = False
         m = ws.page_margins
         m.left = m.right = MARGIN_LR_IN
@@ -486,26 +566,30 @@ class Sheet:
         for s, e, bb in sorted(self._blocks):
             starts.setdefault(s, (e, bb))
         last = max(max(self.cells, default=1), max(e for _, e, _ in self._blocks))
-        h = lambda r: self.heights.get(r, st.LINE_PT)  # noqa: E731
+        get, line = self.heights.get, st.LINE_PT
+        hs = [0.0] + [get(r, line) for r in range(1, last + 1)]   # hs[r]: row r's height
+        acc = list(itertools.accumulate(hs))                      # acc[r]: rows 1…r
         fill = 0.0
         for r in range(1, last + 1):
             if r in starts:
                 e, bb = starts[r]
-                bh = sum(h(x) for x in range(r, e + 1))
+                bh = acc[e] - acc[r - 1]
                 if bh > page - title_h:  # a block longer than a page: keep its head together
-                    bh = sum(h(x) for x in range(r, min(e, r + KEEP_HEAD_ROWS) + 1))
+                    bh = acc[min(e, r + KEEP_HEAD_ROWS)] - acc[r - 1]
                 if fill > title_h and (bb or fill + bh > page):
                     ws.row_breaks.append(Break(id=r - 1))
                     fill = title_h
-            if fill + h(r) > page:
+            h = hs[r]
+            if fill + h > page:
                 fill = title_h
-            fill += h(r)
+            fill += h
 
     # ---- the cells as XML ---------------------------------------------------------------
     def sheet_xml(self) -> tuple[str, str]:
         """(``<sheetData>`` element, dimension reference) of this sheet's cells and rows."""
         rows = sorted(set(self.cells) | set(self.heights))
-        max_col = max((max(c) for c in self.cells.values() if c), default=1)
+        max_col = max((max(c + len(x) - 1 if type(x) is list else c for c, x in line.items())
+                       for line in self.cells.values() if line), default=1)
         out = ["<sheetData>"]
         add = out.append
         heights = self.heights
@@ -514,7 +598,9 @@ class Sheet:
             add(f'<row r="{r}" ht="{h:g}" customHeight="1">' if h else f'<row r="{r}">')
             line = self.cells.get(r)
             if line:
-                add("".join(line[c] for c in sorted(line)))
+                for c in sorted(line) if len(line) > 1 else line:
+                    x = line[c]
+                    add("".join(x) if type(x) is list else x)
             add("</row>")
         add("</sheetData>")
         last = max(rows, default=1)

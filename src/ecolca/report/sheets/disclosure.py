@@ -38,7 +38,9 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     sites = _sites(ctx)
     more = len(sites) - MAX_SITES
     sites = sites[:MAX_SITES]
-    first = disclose(ctx.scenario, res, sites[0].id, key, ctx.name_of)
+    # disclose() reads every method's site rows for each site: asked once, kept for all sites
+    memo = ctx.memo
+    first = disclose(ctx.scenario, memo, sites[0].id, key, ctx.name_of)
     sh.title(f"Disclosure per site: own inventory, and the benefit attributed under the key "
              f"'{key}', reported separately",
              "Part A is the site's own inventory (its flows, physical key) and is the same under "
@@ -55,7 +57,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     rows: list[list] = []
     heads: set[int] = set()
     for site in sites:
-        d = first if site.id == first.site_id else disclose(ctx.scenario, res, site.id, key,
+        d = first if site.id == first.site_id else disclose(ctx.scenario, memo, site.id, key,
                                                             ctx.name_of)
         heads.add(len(rows))
         rows.append([f"{d.site_name} [{d.site_id}]"])

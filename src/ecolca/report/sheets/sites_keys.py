@@ -13,7 +13,9 @@ MAX_TEXT = 32
 
 
 def keys_of(results) -> list[str]:
-    return list(cm.KEY_LABELS) + sorted({s.key for s in results.sites} - set(cm.KEY_LABELS))
+    t = results.sites
+    found = set(t.keys) if isinstance(t, SiteTable) else {s.key for s in t}
+    return list(cm.KEY_LABELS) + sorted(found - set(cm.KEY_LABELS))
 
 
 def write(sh: Sheet, ctx: cm.Context) -> None:
