@@ -36,9 +36,10 @@ def test_every_row_of_the_compatibility_table_has_a_source_and_a_ratio_in_its_ra
             assert float(r["processing_low"]) <= float(r["processing_amount"]) <= \
                 float(r["processing_high"]), r["id"]
     kinds = {r.id for r in load_table()}
-    # the residue kinds the issue names (spent grain and CO2 have no row: docs/suggest.md says why)
+    # the residue kinds the issue names
     for need in ("fly-ash-clinker", "ggbfs-clinker", "fgd-gypsum-natural", "steam-heat",
-                 "low-heat-heat", "effluent-water", "plastics-coking-coal"):
+                 "low-heat-heat", "effluent-water", "plastics-coking-coal", "spent-grain-corn",
+                 "co2-greenhouse-gas"):
         assert need in kinds
 
 
@@ -50,8 +51,10 @@ def test_every_supply_code_of_the_table_is_an_ecolca_open_activity():
         with open(f, newline="", encoding="utf-8") as fh:
             codes |= {r["code"] for r in csv.DictReader(fh)}
     for r in _table_rows():
-        for c in r["supply_codes"].split(";"):
+        for c in filter(None, r["supply_codes"].split(";")):
             assert c in codes, (r["id"], c)
+        # a row with no ecolca-open supply must match other backgrounds by name
+        assert r["supply_codes"] or r["supply_name_pattern"], r["id"]
         for c in r["residue_fates"].split(";"):
             assert c == "none" or c in codes, (r["id"], c)
         if r["processing_code"] and r["processing_code"] != "@grid":
@@ -269,20 +272,193 @@ def test_every_example_gets_suggestions_or_says_why(bw_project):
             assert c.row.source and all(math.isfinite(x) for x in c.delta), name
 
 
-def test_spent_grain_and_co2_have_no_row_because_ecolca_open_has_no_such_supply():
-    """docs/suggest.md leaves spent grain → feed and CO2 → uses out: ecolca-open has no feed
-    activity and no activity that supplies CO2. If one is added, this fails: add the row."""
-    import glob
-    import re
+# ---------------------------------------------------------------------------------------------
+# spent grain → feed and CO2 → greenhouse: rows for backgrounds other than ecolca-open
+# ---------------------------------------------------------------------------------------------
 
-    names = []
-    for f in glob.glob(str(databases_dir() / "ecolca-open" / "processes_*.csv")):
-        with open(f, newline="", encoding="utf-8") as fh:
-            names += [(r["code"], r["name"], r["reference_product"]) for r in csv.DictReader(fh)]
-    feed = re.compile(r"\bfeed\b|barley|soy|maize|corn|wheat|fodder", re.I)
-    co2 = re.compile(r"carbon dioxide|\bco2\b", re.I)
-    assert not [n for n in names if feed.search(" ".join(n))]
-    # the only CO2 activity is the release of plastic carbon (an emission), not a CO2 supply
-    assert [n[0] for n in names if co2.search(n[2])] in ([], ["kaw-plastic-carbon-release"])
-    rows = {r["id"] for r in _table_rows()}
-    assert not any("grain" in r or "co2" in r for r in rows)
+STUB = "rows-test-uslci"
+# real US LCI FY17 process ids and names (databases/uslci/*.zip, processes/), units as stored
+STUB_ACTIVITIES = {
+    "8504caf4-bea5-3ab2-b8f9-d4861e819f92": ("Corn grain, harvested and stored", "kilogram", 0.25),
+    "1cbbcd09-ea17-3d9b-bc34-2cf42efe26ba": ("Corn, production, average, US, 2022", "kilogram", 0.3),
+    "4d09380a-stub-corn-stover": ("Corn stover, production, average, US, 2022", "kilogram", 0.05),
+    "6e19103d-stub-corn-decomposition": ("Corn, decomposition, 15.5% moisture", "kilogram", 0.0),
+}
+
+
+@pytest.fixture()
+def uslci_like(bw_project):
+    """A tiny database with US LCI's corn activities (real names), removed afterwards."""
+    import bw2data as bd
+
+    from _uslci_stub import CO2_FOSSIL
+
+    if STUB in bd.databases:
+        del bd.databases[STUB]
+    data = {}
+    for code, (name, unit, co2) in STUB_ACTIVITIES.items():
+        exc = [{"input": (STUB, code), "amount": 1.0, "type": "production", "unit": unit}]
+        if co2:
+            exc.append({"input": CO2_FOSSIL, "amount": co2, "type": "biosphere", "unit": "kilogram"})
+        data[(STUB, code)] = {"name": name, "unit": unit, "location": "US", "type": "process",
+                              "reference product": name, "exchanges": exc}
+    db = bd.Database(STUB)
+    db.register(description="suggest test: US LCI corn activity names")
+    db.write(data)
+    yield STUB
+    if STUB in bd.databases:
+        del bd.databases[STUB]
+
+
+def _rows_park(corn_db: str | None):
+    """A brewery, a hydrogen plant, a beef farm buying corn, a greenhouse and a pharmaceutical
+    plant both buying natural gas (ecolca-open)."""
+    from ecolca import examples
+    from ecolca.model import ActivityRef, Flow, Site
+
+    sc = examples.load("gypsum-ash")
+    sc.exchanges = []
+    corn = (ActivityRef(corn_db, "8504caf4-bea5-3ab2-b8f9-d4861e819f92") if corn_db else
+            ActivityRef("ecolca-open", "mat-limestone"))  # ecolca-open has no feed activity
+    gas = ActivityRef("ecolca-open", "fuel-natural-gas")
+    sc.sites = [
+        Site("brewery", "Brewery", sector="brewing", flows=[
+            Flow("bsg", "residue", "wet spent grain", 10_000, "t",
+                 fate=ActivityRef("ecolca-open", "waste-landfill-municipal"))]),
+        Site("h2", "Hydrogen plant", sector="refining", flows=[
+            Flow("co2", "residue", "CO2 (pure, from hydrogen production)", 50_000, "t")]),
+        Site("farm", "Beef feedlot", sector="cattle farming", flows=[
+            Flow("corn", "supply", "feed corn", 5_000, "t", activity=corn)]),
+        Site("glass", "Westland growers", sector="greenhouse horticulture", flows=[
+            Flow("gas", "supply", "natural gas", 200_000, "GJ", activity=gas)]),
+        Site("pharma", "Pharma plant", sector="pharmaceuticals",
+             description="steam boilers; cuts its greenhouse gas emissions", flows=[
+                 Flow("gas", "supply", "natural gas for boilers", 900_000, "GJ", activity=gas)]),
+    ]
+    return sc
+
+
+def test_spent_grain_and_co2_rows_load_with_their_basis():
+    from ecolca.suggest import load_table
+
+    t = {r.id: r for r in load_table()}
+    g, c = t["spent-grain-corn"], t["co2-greenhouse-gas"]
+    # r = 0.26 t DM × TDN ratio / 0.845 t DM per t corn at 15.5 % moisture (AN241; US LCI)
+    for tdn, r in ((0.73, g.ratio), (0.71, g.ratio_low), (0.75, g.ratio_high)):
+        assert r == pytest.approx(0.26 * tdn / 0.88 / 0.845, abs=1e-4)
+    assert "AN241" in g.source and "26 % dry matter" in g.source and "WET" in g.assumes
+    assert not g.supply_codes and g.receiver_pattern is None
+    # 205,000 t CO2 from 115 Mm³ gas at 56.1 t/TJ, per 400,000 t delivered (OCAP; IPCC 2006)
+    for f, r in ((56.1, c.ratio), (58.3, c.ratio_low), (54.3, c.ratio_high)):
+        assert r == pytest.approx(205_000 / f * 1000 / 400_000, abs=1e-3)  # TJ → GJ
+    assert "OCAP" in c.source and "Table 2.2" in c.source_locator
+    assert c.supply_codes == {"fuel-natural-gas"} and c.exchange_kind == "energy"
+    # the other rows have no receiver condition (back-compatible)
+    assert all(r.receiver_pattern is None for k, r in t.items() if k != "co2-greenhouse-gas")
+
+
+@pytest.mark.parametrize("name, matches", [
+    ("Corn grain, harvested and stored", True),            # US LCI FY17
+    ("Corn, production, average, US, 2022", True),          # US LCI FY17
+    ("Corn grain, at conversion plant, 2022", True),        # US LCI FY17
+    ("market for maize grain, feed", True),                 # ecoinvent naming
+    ("maize grain, feed production", True),                 # ecoinvent naming
+    ("Corn stover, production, average, US, 2022", False),
+    ("Corn, decomposition, 15.5% moisture", False),
+    ("Corn steep liquor", False),
+    ("market for maize silage", False),
+])
+def test_spent_grain_row_matches_corn_grain_activities_by_name(name, matches):
+    from ecolca.model import ActivityRef, Flow
+    from ecolca.suggest import load_table
+
+    row = {r.id: r for r in load_table()}["spent-grain-corn"]
+    f = Flow("c", "supply", "anything", 1.0, "t", activity=ActivityRef("other-db", "x"))
+    assert row.supply_matches(f, name) is matches
+    # the residue must be wet grains: a dried or dry-matter residue is not matched
+    res = Flow("r", "residue", "brewers' spent grains", 1.0, "t")
+    assert row.residue_matches(res, None)
+    assert not row.residue_matches(Flow("r", "residue", "dried brewers grains", 1.0, "t"), None)
+    assert not row.residue_matches(Flow("r", "residue", "spent grain (t DM)", 1.0, "t"), None)
+
+
+def test_receiver_condition_only_a_greenhouse_gets_co2():
+    from ecolca.model import Site
+    from ecolca.suggest import load_table
+
+    row = {r.id: r for r in load_table()}["co2-greenhouse-gas"]
+    assert row.receiver_matches(Site("g", "G", sector="Greenhouse horticulture"))
+    assert row.receiver_matches(Site("g", "Westland greenhouses"))  # sector empty: the name
+    assert row.receiver_matches(Site("g", "G", sector="glastuinbouw"))
+    assert not row.receiver_matches(Site("b", "Boiler house", sector="utility"))
+    # "greenhouse gas" is not a greenhouse
+    assert not row.receiver_matches(Site("p", "Pharma", description="cuts greenhouse gas emissions"))
+    # a sector given wins over the description
+    assert not row.receiver_matches(Site("p", "P", sector="chemicals", description="greenhouse"))
+
+
+def test_receiver_sector_pattern_column_is_optional_and_checked(tmp_path):
+    from ecolca.errors import EcolcaError
+    from ecolca.suggest import load_table
+
+    rows = _table_rows()
+    base = [c for c in rows[0] if c != "receiver_sector_pattern"]
+    p = tmp_path / "old.csv"  # a table written before the column existed
+    with open(p, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=base, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows[:3])
+    old = load_table(str(p))
+    assert len(old) == 3 and all(r.receiver_pattern is None for r in old)
+    bad = dict(rows[0], receiver_sector_pattern="greenhouse(")
+    p2 = tmp_path / "bad.csv"
+    with open(p2, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerow(bad)
+    with pytest.raises(EcolcaError, match=r"row 'fly-ash-clinker', field 'receiver_sector_pattern': "
+                                          "not a regular expression"):
+        load_table(str(p2))
+
+
+def test_spent_grain_and_co2_candidates_on_a_us_lci_like_background(uslci_like, bw_project):
+    """Spent grain → the feedlot's corn (a US LCI-named activity), CO2 → the greenhouse's gas;
+    the pharmaceutical plant's boiler gas gets no CO2 and the output says why."""
+    from ecolca.suggest import suggest, to_json
+
+    sc = _rows_park(uslci_like)
+    s = suggest(sc, top=None, distance_km=20.0, project=bw_project)
+    by_row = {c.row.id: c for c in s.candidates}
+    assert set(by_row) == {"spent-grain-corn", "co2-greenhouse-gas"}
+    g = by_row["spent-grain-corn"]
+    assert (g.from_site.id, g.to_site.id) == ("brewery", "farm")
+    # 5,000 t corn needed / 0.2552 t per t wet grains > 10,000 t: all the grains go
+    assert g.r == pytest.approx(0.2552) and g.q == pytest.approx(10_000)
+    assert g.distance_km == 20.0 and g.parts["avoided_supply"][0] < 0
+    c = by_row["co2-greenhouse-gas"]
+    assert (c.to_site.id, c.supply.id) == ("glass", "gas")
+    # 200,000 GJ / 9.135 GJ per t: the greenhouse takes 21,894 t of the 50,000 t
+    assert c.q == pytest.approx(200_000 / 9.135) and c.distance_km is None
+    assert any("receiver condition" in a and "greenhouse horticulture" in a for a in c.assumptions)
+    assert all(c.to_site.id != "pharma" for c in s.candidates + s.alternatives)
+    why = [k for k in s.skipped if "Pharma plant" in k]
+    assert len(why) == 1 and "receiver condition" in why[0] and "pharmaceuticals" in why[0]
+    doc = to_json(s)
+    assert doc["skipped"] == s.skipped
+    co2 = next(x for x in doc["candidates"] if x["why"]["row"] == "co2-greenhouse-gas")
+    assert "greenhouse" in co2["why"]["receiver_condition"]
+
+
+def test_spent_grain_and_co2_on_ecolca_open_find_no_feed_and_say_why(bw_project):
+    """ecolca-open has no feed activity: the spent grain gets no candidate, and the skipped
+    list says the park has no supply the row replaces. The CO2 still reaches the greenhouse
+    (fuel-natural-gas is in ecolca-open) but never the pharmaceutical boilers."""
+    from ecolca.suggest import format_text, suggest
+
+    sc = _rows_park(None)
+    s = suggest(sc, top=None, distance_km=20.0, project=bw_project)
+    assert [c.row.id for c in s.candidates] == ["co2-greenhouse-gas"]
+    grain = [k for k in s.skipped if "row spent-grain-corn" in k]
+    assert len(grain) == 1 and "no supply in the park" in grain[0] and "no ecolca-open activity" in grain[0]
+    text = "\n".join(format_text(s))
+    assert "not proposed:" in text and "row spent-grain-corn" in text and "Pharma plant" in text

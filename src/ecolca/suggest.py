@@ -56,6 +56,8 @@ TABLE_COLUMNS = (
     "ratio_low", "ratio_high", "exchange_kind", "processing_code", "processing_amount",
     "processing_low", "processing_high", "processing_unit", "processing_name", "assumes",
     "source", "source_locator", "source_year")
+# optional columns (a table without them loads as before; an empty cell = no condition)
+OPTIONAL_COLUMNS = ("receiver_sector_pattern",)
 
 
 @dataclass
@@ -86,6 +88,14 @@ class Row:
     source: str
     source_locator: str
     source_year: str
+    # condition on the receiving site (None: any site): a pattern on its sector, or on its name
+    # and description when the sector is empty
+    receiver_pattern: re.Pattern | None = None
+
+    def receiver_matches(self, site: Site) -> bool:
+        if self.receiver_pattern is None:
+            return True
+        return bool(self.receiver_pattern.search(receiver_text(site)))
 
     def residue_matches(self, f: Flow, fate_name: str | None) -> bool:
         if f.kind != "residue" or not self.residue_pattern.search(f.name):
@@ -103,6 +113,12 @@ class Row:
         if f.activity.database == OPEN_DB:
             return f.activity.code in self.supply_codes
         return bool(self.supply_pattern and activity_name and self.supply_pattern.search(activity_name))
+
+
+def receiver_text(site: Site) -> str:
+    """What a row's ``receiver_sector_pattern`` is matched against: the site's sector, or its
+    name and description when the sector is empty."""
+    return site.sector.strip() or f"{site.name} {site.description}".strip()
 
 
 def table_path():
@@ -158,21 +174,28 @@ def load_table(path: str | None = None) -> tuple[Row, ...]:
                 raise EcolcaError(f"compatibility table, row '{rid}', field 'processing_unit': "
                                   f"unknown unit {d['processing_unit']!r}")
 
-            def rx(text):
-                return re.compile(text, re.IGNORECASE) if text.strip() else None
+            def rx(text, col):
+                if not text.strip():
+                    return None
+                try:
+                    return re.compile(text, re.IGNORECASE)
+                except re.error as exc:
+                    raise EcolcaError(f"compatibility table, row '{rid}', field '{col}': not a "
+                                      f"regular expression ({exc})") from None
 
             rows.append(Row(
-                rid, d["residue_kind"], rx(d["residue_name_pattern"]),
+                rid, d["residue_kind"], rx(d["residue_name_pattern"], "residue_name_pattern"),
                 frozenset(x.strip() for x in d["residue_fates"].split(";") if x.strip()),
-                rx(d["residue_fate_pattern"]), d["residue_unit"], d["supply_kind"],
+                rx(d["residue_fate_pattern"], "residue_fate_pattern"), d["residue_unit"], d["supply_kind"],
                 frozenset(x.strip() for x in d["supply_codes"].split(";") if x.strip()),
-                rx(d["supply_name_pattern"]), d["supply_unit"], ratio, lo, hi,
+                rx(d["supply_name_pattern"], "supply_name_pattern"), d["supply_unit"], ratio, lo, hi,
                 d["exchange_kind"] or "by-product", pc,
                 _num(d["processing_amount"], rid, "processing_amount", required=bool(pc)),
                 _num(d["processing_low"], rid, "processing_low", required=False),
                 _num(d["processing_high"], rid, "processing_high", required=False),
                 d["processing_unit"], d["processing_name"], d["assumes"], d["source"],
-                d["source_locator"], d["source_year"]))
+                d["source_locator"], d["source_year"],
+                rx(d.get("receiver_sector_pattern") or "", "receiver_sector_pattern")))
     ids = [r.id for r in rows]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
@@ -324,13 +347,25 @@ def candidates(sc: Scenario, rows: tuple[Row, ...], user_km: float | None,
         if not rs:
             continue
         ss = [(s, f) for s, f in supplies if row.supply_matches(f, names.get(f.activity.key))]
+        if not ss:
+            for a, res in rs:
+                skipped.append(f"'{a.name}': '{res.name}' (row {row.id}): no supply in the park "
+                               f"has a background activity this row replaces ({row.supply_kind}: "
+                               + _supply_rule(row) + ")")
+            continue
         for a, res in rs:
             available = res.amount - taken.get((a.id, res.id), 0.0)
             for b, sup in ss:
                 if a.id == b.id:
                     continue
-                considered += 1
                 label = f"'{a.name}': '{res.name}' → '{b.name}': '{sup.name}' (row {row.id})"
+                if not row.receiver_matches(b):
+                    skipped.append(f"{label}: the receiving site does not meet the row's receiver "
+                                   f"condition (/{row.receiver_pattern.pattern}/ on "
+                                   + (f"its sector '{b.sector.strip()}'" if b.sector.strip() else
+                                      "its name and description, the sector being empty") + ")")
+                    continue
+                considered += 1
                 try:
                     r = _ratio_in(row, res, sup)
                 except UnitError as exc:
@@ -348,6 +383,17 @@ def candidates(sc: Scenario, rows: tuple[Row, ...], user_km: float | None,
     return out, skipped, considered
 
 
+def _supply_rule(row: Row) -> str:
+    parts = []
+    if row.supply_codes:
+        parts.append(f"{OPEN_DB} codes {', '.join(sorted(row.supply_codes))}")
+    else:
+        parts.append(f"no {OPEN_DB} activity")
+    if row.supply_pattern is not None:
+        parts.append(f"or, in another database, a name matching /{row.supply_pattern.pattern}/")
+    return " ".join(parts)
+
+
 def _candidate(sc, row, a, res, b, sup, q, r, available, need, user_km, open_codes, extends,
                ids=frozenset()):
     cid = base = f"suggest-{row.id}-{a.id}-{res.id}-{b.id}-{sup.id}"
@@ -355,6 +401,9 @@ def _candidate(sc, row, a, res, b, sup, q, r, available, need, user_km, open_cod
     while cid in ids:  # accepted once already (e.g. for part of the residue): a new id
         cid, n = f"{base}-{n}", n + 1
     assumptions = [row.assumes] if row.assumes else []
+    if row.receiver_pattern is not None:
+        assumptions.append(f"receiver condition of row '{row.id}': /{row.receiver_pattern.pattern}/ "
+                           f"matched '{receiver_text(b)}'")
     warnings: list[str] = []
     transport: list[Transport] = []
     d_km, basis = None, "not moved by lorry (pipe or grid; pipe not modelled)"
@@ -634,6 +683,7 @@ def to_json(s: Suggestions) -> dict:
         "solved_unit_scores": [f"{d}:{c}" for d, c in s.solved_missing],
         "seconds": s.seconds,
         "notes": s.notes,
+        "skipped": s.skipped,
         "circuity": {"factor": CIRCUITY, "source": CIRCUITY_SOURCE},
         "candidates": [cand(c) for c in s.candidates],
         "alternatives": [cand(c) for c in s.alternatives],
@@ -673,6 +723,8 @@ def _candidate_json(s: Suggestions, c: Candidate) -> dict:
                     "supply_kind": c.row.supply_kind,
                     "matched_supply_activity": str(c.supply.activity),
                     "matched_residue_fate": str(c.residue.fate) if c.residue.fate else None,
+                    "receiver_condition": (c.row.receiver_pattern.pattern
+                                           if c.row.receiver_pattern is not None else None),
                     "source": c.row.source, "locator": c.row.source_locator,
                     "year": c.row.source_year},
             "assumes": c.assumptions,
@@ -691,6 +743,9 @@ def _exchange_dict(e: Exchange) -> dict:
     return json.loads(dumps(sc))["exchanges"][0]
 
 
+SKIPPED_SHOWN = 10  # in the text output; --json lists every one
+
+
 def format_text(s: Suggestions, fmt=lambda x: f"{x:.4g}") -> list[str]:
     j = s.methods.index(s.rank_method)
     unit = s.units[j]
@@ -703,6 +758,12 @@ def format_text(s: Suggestions, fmt=lambda x: f"{x:.4g}") -> list[str]:
              "leave of its residue and supply."]
     for n in s.notes:
         lines.append(f"note: {n}")
+    if s.skipped:
+        lines.append(f"{len(s.skipped)} pair(s) not proposed, with the reason:")
+        for k in s.skipped[:SKIPPED_SHOWN]:
+            lines.append(f"   not proposed: {k}")
+        if len(s.skipped) > SKIPPED_SHOWN:
+            lines.append(f"   … and {len(s.skipped) - SKIPPED_SHOWN} more (--json lists them all)")
     for c in s.candidates:
         d = c.delta[j]
         be = c.break_even_km[j] if len(c.break_even_km) else float("nan")
