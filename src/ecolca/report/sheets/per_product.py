@@ -61,7 +61,12 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
                      + ".", font=st.ALERT_FONT)
     if not usable:
         return
-    multi = any(n > 1 for *_, n in usable)
+    partial = {x.id for x in ctx.scenario.sites if getattr(x, "inventory", "") == "partial"}
+    if any(sid in partial for sid, *_ in usable):
+        sh.paragraph("A site that declares only the replaceable part of its inventory (Input "
+                     "sites: inventory 'partial') has per-unit figures of that part only, not of "
+                     "its product's footprint: such rows say so.", font=st.ALERT_FONT)
+    multi = any(n > 1 for *_, n in usable) or any(sid in partial for sid, *_ in usable)
     rows: list[list] = []
     subheads: set[int] = set()
     for m in res.methods:
@@ -79,7 +84,10 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             row = [name, prod, amount, punit, lin / amount, sym / amount, d / amount,
                    f"{unit}/{punit}" if punit else unit]
             if multi:
-                row.append(f"whole site per unit of this product (one of {n})" if n > 1 else None)
+                notes = (["only the declared (replaceable) part of the inventory"]
+                         if sid in partial else []) + \
+                    ([f"whole site per unit of this product (one of {n})"] if n > 1 else [])
+                row.append("; ".join(notes) or None)
             rows.append(row)
     cols = [("Site", "wrap"), ("Product", "wrap"), ("Amount per year", "auto"),
             ("Product unit", "text"), ("Linear (L) per unit", "auto"),
