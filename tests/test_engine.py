@@ -452,36 +452,3 @@ def test_an_unchanged_run_reuses_its_solve_and_any_change_solves_again(bw_projec
     finally:
         md["modified"] = saved
         bd.databases.flush()
-
-
-def test_background_monte_carlo_iterative_solves_match_direct_ones(bw_project, monkeypatch):
-    """Monte Carlo draws of the background are solved by BiCGSTAB from the chunk's first (direct)
-    solution and accepted only below an estimated forward error of 1e-8 (bwcompat); the unit
-    scores then equal those of a direct factorisation of every draw to 1e-7."""
-    import bw2data as bd
-
-    from ecolca import bwcompat
-    from ecolca.lca import uncertainty
-
-    sc = examples.load("gypsum-ash")
-    bd.projects.set_current(PROJECT)
-    keys = sorted(sc.background_refs())
-    ids = [bd.get_node(database=k[0], code=k[1]).id for k in keys]
-    calls = {}
-    real = bwcompat.iterative_solve
-
-    def counting(*a, **k):
-        out = real(*a, **k)
-        calls["ok" if out is not None else "refused"] = calls.get(
-            "ok" if out is not None else "refused", 0) + 1
-        return out
-
-    monkeypatch.setattr(bwcompat, "iterative_solve", counting)
-    fast = uncertainty.background_chunk(None, PROJECT, ids, [GWP, EF_GWP], seed=11, n=12)
-    assert calls.get("ok", 0) >= 10  # the draws after the first were solved iteratively
-    monkeypatch.setattr(bwcompat, "iterative_solve", lambda *a, **k: None)  # every draw direct
-    direct = uncertainty.background_chunk(None, PROJECT, ids, [GWP, EF_GWP], seed=11, n=12)
-    scale = np.abs(direct).max(axis=2, keepdims=True) + 1e-300
-    assert np.abs(fast - direct).max() <= 1e-7 * scale.max()
-    assert (np.abs(fast - direct) <= 1e-7 * scale).all()
-    assert np.ptp(direct, axis=2).max() > 0  # the draws do vary

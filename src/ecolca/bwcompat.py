@@ -269,51 +269,7 @@ def write_default_methods(families: Iterable[str] | None = DEFAULT_METHOD_FAMILI
     return written
 
 
-# Monte Carlo on the background (lca/uncertainty.py): after the first draw of a chunk, solved
-# directly and kept as the reference factorisation, each draw's technosphere is solved by
-# BiCGSTAB with a Jacobi preconditioner (the production amounts on the diagonal), started from
-# the reference solution, as bw2calc's IterativeLCA does (bw2calc/iterative_lca.py documents the
-# choice: about 10× faster per solve than a direct one on ecoinvent). Each solution is accepted
-# only when its forward error, estimated with the reference factorisation
-# (‖A0⁻¹(b − Ax)‖ / ‖x‖), is at most ITERATIVE_MAX_ERROR; otherwise the draw is factorised.
-ITERATIVE_RTOL = 1e-10
-ITERATIVE_MAX_ERROR = 1e-8
-ITERATIVE_MAXITER = 500
-
-
-def iterative_solve(matrix, demand_matrix, reference):
-    """x for every column of ``demand_matrix`` by BiCGSTAB from ``reference = (lu, x0)``; None
-    when any column fails the forward-error check (the caller solves directly)."""
-    import numpy as np
-    from scipy.sparse.linalg import LinearOperator, bicgstab
-
-    lu, x_ref = reference
-    A = matrix.tocsr()
-    diag = A.diagonal()
-    if diag.shape[0] != A.shape[0] or not np.all(diag != 0):
-        return None
-    inv = 1.0 / diag
-    n = A.shape[0]
-    M = LinearOperator((n, n), matvec=lambda r: inv * np.ravel(r), dtype=float)
-    out = np.empty_like(x_ref)
-    for c in range(demand_matrix.shape[1]):
-        b = np.asarray(demand_matrix[:, c], dtype=float)
-        try:
-            x, _info = bicgstab(A, b, x0=x_ref[:, c], rtol=ITERATIVE_RTOL, atol=0.0,
-                                maxiter=ITERATIVE_MAXITER, M=M)
-        except (ValueError, ArithmeticError):
-            return None
-        if not np.all(np.isfinite(x)):
-            return None
-        out[:, c] = x
-    norms = np.linalg.norm(out, axis=0)
-    err = np.linalg.norm(lu.solve(np.asarray(demand_matrix, dtype=float) - A @ out), axis=0)
-    ok = np.where(norms > 0, err <= ITERATIVE_MAX_ERROR * np.where(norms > 0, norms, 1.0),
-                  err == 0)
-    return out if bool(np.all(ok)) else None
-
-
-def scores_multilca(keep_inventories: Iterable[str] = (), iterative: bool = False):
+def scores_multilca(keep_inventories: Iterable[str] = ()):
     """A :class:`bw2calc.MultiLCA` subclass that computes every score as c·B·s from the supply
     arrays, and keeps full inventory matrices only for the demands in ``keep_inventories``.
 
@@ -331,33 +287,10 @@ def scores_multilca(keep_inventories: Iterable[str] = (), iterative: bool = Fals
     keep = set(keep_inventories)
 
     class ScoresMultiLCA(bc.MultiLCA):
-        _reference = None
-        solves = None  # {"direct": n, "iterative": n} when ``iterative``
-
-        def _solve(self, demand_matrix):
-            A = self.technosphere_matrix
-            if not iterative or getattr(bc, "PYPARDISO", False):
-                return self._spsolve(A, demand_matrix)
-            from scipy.sparse.linalg import splu
-
-            self.solves = self.solves or {"direct": 0, "iterative": 0}
-            if self._reference is not None:
-                x = iterative_solve(A, demand_matrix, self._reference)
-                if x is not None:
-                    self.solves["iterative"] += 1
-                    return x
-            # SuperLU with COLAMD, as bw2calc's spsolve; the first factorisation is kept
-            lu = splu(sparse.csc_matrix(A), permc_spec="COLAMD")
-            x = lu.solve(np.asarray(demand_matrix, dtype=float))
-            if self._reference is None:
-                self._reference = (lu, x.copy())
-            self.solves["direct"] += 1
-            return x
-
         def lci_calculation(self) -> None:
             count = len(self.dicts.activity)
             demand_matrix = np.vstack([arr for arr in self.demand_arrays.values()]).T
-            solved = self._solve(demand_matrix).reshape(count, -1).T
+            solved = self._spsolve(self.technosphere_matrix, demand_matrix).reshape(count, -1).T
             self.supply_arrays = dict(zip(self.demands, solved))
             self.inventories = mu.SparseMatrixDict(
                 [(name, self.biosphere_matrix @ sparse.spdiags([arr], [0], count, count))

@@ -112,9 +112,8 @@ def background_chunk(bw_dir: str | None, project: str, node_ids: list[int],
     demands = {f"n{i}": {nid: 1.0} for i, nid in enumerate(node_ids)}
     config = {"impact_categories": [tuple(m) for m in methods]}
     data_objs = bd.get_multilca_data_objs(functional_units=demands, method_config=config)
-    mlca = bwcompat.scores_multilca(iterative=True)(
-        demands=demands, method_config=config, data_objs=data_objs, use_distributions=True,
-        seed_override=int(seed))
+    mlca = bwcompat.scores_multilca()(demands=demands, method_config=config, data_objs=data_objs,
+                                      use_distributions=True, seed_override=int(seed))
     out = np.zeros((len(node_ids), len(methods), n))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
