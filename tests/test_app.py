@@ -492,11 +492,30 @@ def test_scenario_panel_shows_the_story_and_edits_are_undoable(window, qtbot):
 
 def test_first_start_offers_set_up_in_the_background(qtbot, tmp_path, monkeypatch, bw_project):
     """No Brightway project yet: the app asks, then sets it up in a worker thread with a
-    progress bar, while the window keeps responding."""
+    progress bar, while the window keeps responding.
+
+    The set-up the worker runs is ``ecolca.project.setup``; here it copies the session's project
+    (which the real ``setup`` built, tests/conftest.py) instead of building it again, about 50 s
+    that the 10-minute suite cannot spare. What ``setup`` itself writes is checked in
+    tests/test_setup.py; this test checks the app around it."""
     import bw2data as bd
 
+    from ecolca import project as project_mod
     from ecolca.app.mainwindow import MainWindow
 
+    def quick_setup(name, progress=None, **_):
+        say = progress or (lambda m, f: None)
+        say("Copying the session's project", 0.1)
+        here = bd.projects.current
+        bd.projects.set_current(PROJECT)
+        bd.projects.copy_project(name, switch=False)
+        bd.projects.set_current(here)
+        for i in range(20):  # a few more progress steps, with the event loop free between
+            time.sleep(0.02)
+            say("Checking", 0.5 + i / 40)
+        return project_mod.SetupReport(name, ["copied"])
+
+    monkeypatch.setattr(project_mod, "setup", quick_setup)
     monkeypatch.setenv("ECOLCA_RECOVERY_DIR", str(tmp_path / "recovery"))
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
