@@ -545,6 +545,17 @@ def test_first_start_offers_set_up_in_the_background(qtbot, tmp_path, monkeypatc
         bd.projects.set_current(PROJECT)
 
 
+def _select(window, sel) -> None:
+    """Select nothing (None), a site ("s", id) or an exchange ("e", id), and let Qt lay out."""
+    if sel is None:
+        window.scene.clearSelection()
+    elif sel[0] == "s":
+        window.scene.select_only(site_id=sel[1])
+    else:
+        window.scene.select_only(exchange_id=sel[1])
+    QApplication.processEvents()
+
+
 @pytest.mark.parametrize("name", sorted(_examples.available()))
 def test_window_fits_1280x800_with_any_example_and_panel(window, name):
     """Nothing in the window (long names, the exchange form, the key labels) may force it past
@@ -554,13 +565,7 @@ def test_window_fits_1280x800_with_any_example_and_panel(window, name):
     window.open_path(examples.path(name), as_new=True)
     sc = window.doc.scenario
     for sel in [None] + [("s", s.id) for s in sc.sites[:2]] + [("e", e.id) for e in sc.exchanges[:2]]:
-        if sel is None:
-            window.scene.clearSelection()
-        elif sel[0] == "s":
-            window.scene.select_only(site_id=sel[1])
-        else:
-            window.scene.select_only(exchange_id=sel[1])
-        QApplication.processEvents()
+        _select(window, sel)
         hint = window.minimumSizeHint()
         assert hint.width() <= 1280 and hint.height() <= 800, (sel, hint)
 
@@ -937,13 +942,7 @@ def test_window_fits_1366x768_with_any_example_and_panel(window, name):
     sc = window.doc.scenario
     window.resize(1366, 768 - 70)
     for sel in [None] + [("s", s.id) for s in sc.sites] + [("e", e.id) for e in sc.exchanges]:
-        if sel is None:
-            window.scene.clearSelection()
-        elif sel[0] == "s":
-            window.scene.select_only(site_id=sel[1])
-        else:
-            window.scene.select_only(exchange_id=sel[1])
-        QApplication.processEvents()
+        _select(window, sel)
         hint = window.minimumSizeHint()
         assert hint.width() <= 1366 and hint.height() <= 768 - 70, (sel, hint)
         assert (window.width(), window.height()) == (1366, 698)
