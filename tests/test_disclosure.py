@@ -18,6 +18,9 @@ from ecolca.model import ATTRIBUTION_KEYS
 from ecolca.report import render
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
+# the GHG Protocol passage read for "avoided emissions reported separately" (docs/confidentiality.md)
+GHG_CITATION = ("GHG Protocol, Corporate Value Chain (Scope 3) Accounting and Reporting Standard "
+                "(WRI/WBCSD 2011), section 9.5 Accounting for avoided emissions, p. 108")
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +75,7 @@ def test_flows_diverted_and_secondary_share(kalundborg):
     steam = next(v for v in asn.diverted if v.exchange_id == "steam-to-refinery")
     assert steam.tonnes is None or steam.unit == "t"
     text = "\n".join(format_text(asn, lambda x: f"{x:.4g}" if x is not None else "-"))
-    assert "ESRS E5" in text and "GHG Protocol" in text and "reported separately" in text
+    assert "ESRS E5" in text and "reported separately" in text and GHG_CITATION in text
     # only what could be read with a locator is cited (docs/confidentiality.md, Sources)
     assert "37(b)" in text and "31(c)" not in text and "chapter 8" not in text
     with pytest.raises(EcolcaError, match="not a site"):
@@ -122,8 +125,15 @@ def test_cli_disclose_json_and_report(bw_project, tmp_path, monkeypatch, capsys)
     assert data["inventory"]["impacts"] and data["diverted_from_disposal"]
     # the partner that is confidential is masked in the destination
     assert not any("Novo" in v["destination"] for v in data["diverted_from_disposal"])
-    assert openpyxl.load_workbook(out, read_only=True).sheetnames == ["Confidentiality",
-                                                                      "Disclosure"]
+    assert any(GHG_CITATION in c for c in data["citations"])
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames == ["Confidentiality", "Disclosure"]
+    cells = [str(v) for r in wb["Disclosure"].iter_rows(values_only=True) for v in r if v]
+    assert any(GHG_CITATION in c for c in cells), "the sheet cites the Scope 3 Standard"
+    # the text output cites it too
+    assert cli.main(["disclose", str(src), "--site", "gyproc", "--key", "physical"]) == 0
+    printed = capsys.readouterr().out
+    assert "Sources:" in printed and GHG_CITATION in printed
     assert to_json  # the same function the CLI prints
     # a confidential site's disclosure is internal only
     assert cli.main(["disclose", str(src), "--site", "novo", "--key", "physical",

@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="who the report is for: internal (everything), park or public "
                         "(confidential sites masked; docs/confidentiality.md)")
     ds = sub.add_parser("disclose", help="one site's own inventory change and, separately, the "
-                        "benefit attributed to it (ESRS E5, GHG Protocol)")
+                        "benefit attributed to it (ESRS E5; GHG Protocol Scope 3 Standard 9.5)")
     ds.add_argument("scenario", help="scenario file (*.ecolca.json)")
     ds.add_argument("--site", required=True, metavar="ID", help="the site's id")
     ds.add_argument("--key", required=True,

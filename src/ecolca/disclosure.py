@@ -11,10 +11,14 @@ For one site and one attribution key:
 2. **Park benefit attributed under the chosen key**, with the key's definition: the site's share
    of the park's Δ. The part of it that is not in the site's own inventory change (a credit for
    a reduction that happens at a partner) is stated as its own figure. Avoided emissions are
-   reported separately from the inventory and never netted against it (the rule commonly
-   attributed to the GHG Protocol; its wording there could not be checked, so no GHG Protocol
-   document is cited: docs/confidentiality.md). Nothing here adds the attributed figure into
-   the inventory.
+   reported separately from the inventory and never netted against it: GHG Protocol Scope 3
+   Standard (2011), section 9.5, p. 108 (estimates of avoided emissions are reported separately
+   from scope 1, 2 and 3 emissions, not included in or deducted from the inventory; box 5.6,
+   p. 46, says the same of avoided emissions from recycling), and section 9.6, p. 108 (a claim
+   of a reduction shared along a value chain should acknowledge possible double counting, e.g.
+   claim joint work with partners rather than exclusive credit), which fits an attributed share
+   (docs/confidentiality.md, "Sources"). Nothing here adds the attributed figure into the
+   inventory.
 3. **Residues diverted from disposal** (ESRS E5-5, Commission Delegated Regulation (EU)
    2023/2772, ESRS E5 paragraph 37(b): weight diverted from disposal, by hazardous and
    non-hazardous waste and by recovery operation), per exchange: tonnes, destination, the linear
@@ -58,18 +62,25 @@ KEY_DEFINITIONS = {
 
 # Only what could be read, with a locator (docs/confidentiality.md, "Sources"): ESRS E5's
 # disclosure requirements E5-4 and E5-5 by name (the table of contents of Annex I of Regulation
-# (EU) 2023/2772), and paragraph 37(b) in a reproduction of the standard's text. Paragraph 31(c),
-# and the GHG Protocol documents for "report avoided emissions separately" (Corporate Standard
-# 2004, Scope 3 Standard 2011, WRI 2019, WBCSD 2023), could not be read: not cited.
+# (EU) 2023/2772), and paragraph 37(b) in a reproduction of the standard's text; the GHG
+# Protocol Scope 3 Standard's sections 9.5 and 9.6 (p. 108) and box 5.6 (p. 46), read in a text
+# copy of its e-reader version. Paragraph 31(c) of ESRS E5, the Corporate Standard (2004) and
+# the WBCSD Guidance on Avoided Emissions (2023) could not be read: not cited.
 CITATIONS = [
     "ESRS E5 Resource use and circular economy, Commission Delegated Regulation (EU) 2023/2772, "
     "Annex I: Disclosure Requirement E5-4 Resource inflows (secondary materials used); "
     "Disclosure Requirement E5-5 Resource outflows, paragraph 37(b): the total amount by weight "
     "diverted from disposal, by hazardous and non-hazardous waste and by recovery operation "
     "(preparation for reuse, recycling, other recovery).",
-    "Avoided emissions reported separately, never netted against the inventory: the rule this "
-    "sheet follows, commonly attributed to the GHG Protocol; its wording in the GHG Protocol "
-    "documents could not be checked, so no document is cited for it (docs/confidentiality.md).",
+    "GHG Protocol, Corporate Value Chain (Scope 3) Accounting and Reporting Standard "
+    "(WRI/WBCSD 2011), section 9.5 Accounting for avoided emissions, p. 108: estimates of "
+    "avoided emissions are reported separately from scope 1, 2 and 3 emissions, not included in "
+    "or deducted from the inventory (box 5.6, p. 46: the same for avoided emissions from "
+    "recycling); section 9.6, p. 108: a claim of a reduction shared with value-chain partners "
+    "should acknowledge possible double counting (e.g. claim joint work, not exclusive credit); "
+    "the attributed benefit is such a share. The own "
+    "inventory here is a cradle-to-gate footprint, not a scope 1/2/3 split: the rule is applied "
+    "to it.",
 ]
 
 GROUPS = {

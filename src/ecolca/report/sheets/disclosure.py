@@ -1,7 +1,7 @@
 """Disclosure: per site, its own inventory change and, apart from it, the park benefit attributed
 to it under the scenario's key; residues diverted from disposal and the share of secondary
-materials in its inputs (:mod:`ecolca.disclosure`; ESRS E5-4, E5-5 paragraph 37(b); the
-rule that avoided emissions are reported separately, never netted)."""
+materials in its inputs (:mod:`ecolca.disclosure`; ESRS E5-4, E5-5 paragraph 37(b); avoided
+emissions reported separately, never netted: GHG Protocol Scope 3 Standard section 9.5, p. 108)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,8 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
              "Part A is the site's own inventory (its flows, physical key) and is the same under "
              "every key. Part B is its share of the park's Δ under the key "
              f"'{key}' ({first.key_definition}); it is reported separately and never added to or "
-             "netted against A. 'B − A' is the part of B that is not a "
+             "netted against A (GHG Protocol Scope 3 Standard §9.5). 'B − A' is the part of B "
+             "that is not a "
              "change of the site's own inventory (negative: a reduction at a partner credited to "
              "the site; positive: its own reduction credited to a partner); it is never "
              "subtracted from A. Part C: residues diverted from disposal (ESRS E5 "
