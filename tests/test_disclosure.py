@@ -18,7 +18,7 @@ from ecolca.model import ATTRIBUTION_KEYS
 from ecolca.report import render
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
-# the GHG Protocol passage read for "avoided emissions reported separately" (docs/confidentiality.md)
+# the GHG Protocol passage read for avoided emissions reported separately (docs/confidentiality.md)
 GHG_CITATION = ("GHG Protocol, Corporate Value Chain (Scope 3) Accounting and Reporting Standard "
                 "(WRI/WBCSD 2011), section 9.5 Accounting for avoided emissions, p. 108")
 
