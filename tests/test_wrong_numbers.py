@@ -153,6 +153,26 @@ def test_json_output_is_always_strict_json(bw_project, example, tmp_path):
     assert "amount" in r.stderr and "Traceback" not in r.stderr
 
 
+def test_json_text_is_strict_with_orjson_and_with_the_standard_library(monkeypatch):
+    """`run --json` encodes with orjson, or with the standard library where orjson refuses (an
+    integer beyond 64 bits) or is missing: the same strict JSON either way (NaN and ±inf as null,
+    DEL/C1 controls escaped, C0 controls escaped as JSON requires)."""
+    import numpy as np
+
+    from ecolca.cli import _json_text
+
+    x = {"v": [1.5, float("nan"), float("inf"), -float("inf"), -0.0, 1e-05, np.float64(2.5)],
+         "name": "a\x9b[2Jb\x07c\x7f", "n": 12}
+    want = {"v": [1.5, None, None, None, -0.0, 1e-05, 2.5], "name": "a\x9b[2Jb\x07c\x7f", "n": 12}
+    fast = _json_text(x)
+    assert _strict_loads(fast) == want
+    assert "\x9b" not in fast and "\x07" not in fast and "\x7f" not in fast
+    big = dict(x, n=2**70)  # beyond orjson: the standard library encodes it
+    assert _strict_loads(_json_text(big)) == dict(want, n=2**70)
+    monkeypatch.setitem(sys.modules, "orjson", None)  # orjson not installed
+    assert _strict_loads(_json_text(x)) == want
+
+
 # ---- 4. the economic key follows its documented rule ------------------------------------------
 
 def test_economic_key_counts_a_missing_price_as_zero(bw_project, example):
@@ -229,7 +249,7 @@ def test_consistency_is_checked_at_run_time_and_reported(bw_project, example, mo
 
     real = engine.build_foreground
 
-    def swapped(sc, lookup=None, table=None):
+    def swapped(sc, lookup=None, table=None, digest=None):
         return real(other)
     monkeypatch.setattr(engine, "build_foreground", swapped)
     with pytest.raises(EcolcaError, match="does not add up"):

@@ -73,16 +73,24 @@ def configure_environment() -> Path | None:
 #     `cluster` extra) for its optional dask-array support, which Brightway never uses: pint is
 #     run with dask hidden, and dask stays importable for everything else (`--dask`).
 
-def _pint_cache_folder() -> Path | None:
+def cache_root() -> Path | None:
+    """ecolca's cache folder, found without importing bw2data: ``ecolca-cache`` in the Brightway
+    folder when ``BRIGHTWAY_DIR``/``BRIGHTWAY2_DIR`` names it, else the user's cache folder for
+    ecolca; None when neither can be found (no cache then)."""
     base = os.environ.get("BRIGHTWAY2_DIR")
     if not base:
         try:
             import platformdirs
 
-            return Path(platformdirs.user_cache_dir("ecolca")) / "pint"
+            return Path(platformdirs.user_cache_dir("ecolca"))
         except Exception:  # noqa: BLE001 - no cache is fine
             return None
-    return Path(base) / "ecolca-cache" / "pint"
+    return Path(base) / "ecolca-cache"
+
+
+def _pint_cache_folder() -> Path | None:
+    root = cache_root()
+    return None if root is None else root / "pint"
 
 
 def _load_multifunctional():

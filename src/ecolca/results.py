@@ -563,7 +563,11 @@ class Results:
         0; None (not computed) without complete prices (:meth:`cost_reason`)."""
         if not self.prices_given:
             return None
-        t = cost_totals(self.economics)
+        memo = self.__dict__.get("_cost_totals")  # asked per method: summed once per list
+        if memo is None or memo[0] is not self.economics or memo[1] != len(self.economics):
+            memo = self.__dict__["_cost_totals"] = (self.economics, len(self.economics),
+                                                    cost_totals(self.economics))
+        t = memo[2]
         return None if t is None else t[which]
 
     def cost_per_avoided(self, method: tuple[str, ...]) -> float | None:
@@ -699,7 +703,9 @@ class Results:
             "attribution_key": self.attribution_key,
             "calibration": self.calibration,
             "assumed_exchanges": list(self.assumed_exchanges),
-            "functional_unit": [asdict(p) for p in self.functional_unit],
+            "functional_unit": [{"site_name": p.site_name, "product": p.product,
+                                 "amount": p.amount, "unit": p.unit}
+                                for p in self.functional_unit],
             "metadata": self.metadata,
             # per-method arrays in "exchanges" and "sites" follow this order
             "methods": [{"method": list(r.method), "unit": r.unit} for r in self.impacts],

@@ -728,7 +728,11 @@ def read_bytes(path: str | os.PathLike) -> bytes:
 def load(path: str | os.PathLike) -> Scenario:
     """Read a scenario file; :class:`ScenarioError` names every problem found (see
     :func:`read_bytes` for the files refused before reading)."""
-    raw = read_bytes(path)
+    return load_bytes(read_bytes(path), path)
+
+
+def load_bytes(raw: bytes, path: str | os.PathLike) -> Scenario:
+    """A scenario from the bytes ``raw`` of file ``path`` (as :func:`load`, once read)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ecolca.lca.economics import _economic_weight
+from ecolca.lca.terms import sum_rows
 from ecolca.model import ATTRIBUTION_KEYS, Scenario
 
 
@@ -36,7 +37,7 @@ def site_symbiotic(sc: Scenario, site_lin: np.ndarray, parts: dict[str, np.ndarr
             a = total * w_sup[:, None]
         share = np.zeros_like(site_lin)
         if len(sc.exchanges):
-            np.add.at(share, from_idx, a)
-            np.add.at(share, to_idx, total - a)
+            share += sum_rows(from_idx, a, len(share))
+            share += sum_rows(to_idx, total - a, len(share))
         out[key] = site_lin + share
     return out

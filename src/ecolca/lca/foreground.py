@@ -85,7 +85,7 @@ def _drop_renamed_foregrounds(sc: Scenario, name: str) -> None:
 
 
 def build_foreground(sc: Scenario, lookup: _Lookup | None = None,
-                     table: TermTable | None = None) -> Foreground:
+                     table: TermTable | None = None, digest: str | None = None) -> Foreground:
     """Write the scenario as a Brightway database (replacing an earlier one of the same name).
 
     Call it inside :func:`foreground_lock` when results are read from the database afterwards.
@@ -97,7 +97,7 @@ def build_foreground(sc: Scenario, lookup: _Lookup | None = None,
     t0 = time.perf_counter()
     lookup = lookup or _Lookup.for_scenario(sc)
     name = foreground_name(sc)
-    digest = _foreground_digest(sc, lookup)
+    digest = digest or foreground_digest(sc, lookup)
     # bw2data keeps the project's database list (databases.json) in memory and writes all of it
     # back on every change: another process's writes are invisible to this one, and its own
     # write would undo theirs. So: one process at a time, and read the list afresh first.
@@ -107,7 +107,9 @@ def build_foreground(sc: Scenario, lookup: _Lookup | None = None,
         if name not in bd.databases or bd.databases[name].get("ecolca_digest") != digest:
             _write_foreground(sc, name, _foreground_data(sc, name, table or terms_of(sc, lookup)),
                               digest)
-    ids = {code: id_ for code, id_ in AD.select(AD.code, AD.id).where(AD.database == name).tuples()}
+    # plain SQL: peewee's row objects cost 0.5 s for the 12,000 nodes of a 3,000-site park
+    ids = dict(AD._meta.database.execute_sql(
+        f"SELECT code, id FROM {AD._meta.table_name} WHERE database = ?", (name,)).fetchall())
     return Foreground(name, ids, time.perf_counter() - t0)
 
 
@@ -115,7 +117,7 @@ def build_foreground(sc: Scenario, lookup: _Lookup | None = None,
 FOREGROUND_FORMAT = 2
 
 
-def _foreground_digest(sc: Scenario, lookup: _Lookup) -> str:
+def foreground_digest(sc: Scenario, lookup: _Lookup) -> str:
     """What the foreground database is made from: the scenario's sites (id, name, location,
     flows) and exchanges, its name and id, the background node ids and units it links to, and
     the foreground layout; not the methods, calculation settings or site positions. An unchanged

@@ -213,7 +213,8 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
             iterations: int | str | None = None, seed: int | None = None,
             progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
             timings: dict | None = None, workers: int = 1, dask: str | None = None,
-            background_uncertainty: bool = True, keep: list | None = None) -> Results:
+            background_uncertainty: bool = True, keep: list | None = None,
+            source: str | None = None, prepared: "Prepared | None" = None) -> Results:
     """Compute L and S for every method, the per-exchange parts, per-site views, key inventory
     totals, economics, one-at-a-time sensitivity and (if ``iterations``) paired Monte Carlo
     statistics with variance shares.
@@ -221,6 +222,11 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     Raises :class:`ScenarioError` listing every problem when the scenario is not valid for the
     project; nothing is computed then. When ``keep`` is a list, the run's :class:`Evaluation`
     is appended to it (the app keeps it for live results).
+
+    ``source`` (:func:`ecolca.lca.prepared.source_key` of the scenario file) keeps what the
+    checks derive from the scenario for the next run of the same file; ``prepared`` is such a
+    record, loaded and found current by the caller (:func:`ecolca.lca.prepared.load`): the
+    scenario in it is the one used, and its checks are not repeated.
     """
     import bw2data as bd
 
@@ -235,19 +241,16 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
         sc = copy.deepcopy(sc)
         sc.methods = methods
     say("Checking the scenario", 0.02)
-    problems = validate(sc)
-    lookup = None
-    tables: list[TermTable] = []
-    if not _errors(problems):
-        lookup = _Lookup.for_scenario(sc)
-        problems += check_against_project(sc, lookup, tables, validated=True)
-    if _errors(problems):
-        raise ScenarioError(_errors(problems), sc.name)
-    table = tables[0]
+    if prepared is not None:  # the same file, databases and methods as a checked run
+        sc, lookup, table, digest = (prepared.scenario, prepared.lookup, prepared.table,
+                                     prepared.digest)
+        timings["prepared_reused"] = True
+    else:
+        sc, lookup, table, digest = _check(sc, methods, source)
 
     say("Building the foreground database", 0.1)
     with foreground_lock(sc):
-        fg = build_foreground(sc, lookup, table)
+        fg = build_foreground(sc, lookup, table, digest)
         timings["foreground"] = fg.seconds
         if stop():
             raise Cancelled()
@@ -269,6 +272,12 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
         "note": ("the scenario, its foreground database, every database it depends on and the "
                  "methods are unchanged since that solve, so its numbers were reused "
                  "(docs/engine.md, 'Reused solves')") if reused else "solved in this run"}
+    results.metadata["scenario_checks"] = {
+        "reused": prepared is not None,
+        "note": ("this file (same bytes), the databases it links to and the methods are "
+                 "unchanged since a run that read and checked it, so that run's checks and term "
+                 "table were reused (docs/engine.md, 'Prepared scenarios')")
+        if prepared is not None else "read and checked in this run"}
     results.metadata["consistency"] = _consistency(table, solved, results)
     if solved.notes:
         results.metadata["notes"] = solved.notes
@@ -296,6 +305,28 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
         keep.append(ev)
     say("Done", 1.0)
     return results
+
+
+def _check(sc: Scenario, methods, source: str | None):
+    """Validate ``sc`` and check it against the project (ScenarioError naming every problem);
+    its lookup, term table and foreground digest. With ``source``, they are kept for the next
+    run of the same file (lca/prepared.py)."""
+    from ecolca.lca import prepared as _prepared
+    from ecolca.lca.foreground import foreground_digest
+
+    problems = validate(sc)
+    lookup = None
+    tables: list[TermTable] = []
+    if not _errors(problems):
+        lookup = _Lookup.for_scenario(sc)
+        problems += check_against_project(sc, lookup, tables, validated=True)
+    if _errors(problems):
+        raise ScenarioError(_errors(problems), sc.name)
+    digest = foreground_digest(sc, lookup)
+    if source is not None:
+        states = _prepared.current_states({k[0] for k in lookup.ids}, methods)
+        _prepared.store(source, _prepared.Prepared(sc, lookup, tables[0], digest, states))
+    return sc, lookup, tables[0], digest
 
 
 def _solve_or_reuse(table: TermTable, lookup, methods, fg: Foreground) -> tuple[Solved, bool]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ecolca.lca.terms import AVOIDED_SUPPLY, TermTable, uncertainty_range
+from ecolca.lca.terms import AVOIDED_SUPPLY, TermTable, sum_rows, uncertainty_range
 from ecolca.results import GlobalShare, Sensitivity, SensitivityRow
 
 # global shares: at most this many parameters (the largest one-at-a-time swings) enter RBD-FAST
@@ -45,7 +45,7 @@ def one_at_a_time(table: TermTable, scores: np.ndarray, methods, units) -> list[
             continue
         o1, o2 = table.p[m, (s + 1) % 3], table.p[m, (s + 2) % 3]
         per_unit = table.const[m] * P[o1] * P[o2]
-        np.add.at(slope, idx[m], per_unit[:, None] * scores[table.key[m]])
+        slope += sum_rows(idx[m], per_unit[:, None] * scores[table.key[m]], len(v))
     used_list = used.tolist()
     cache: dict = {}
 
@@ -92,12 +92,10 @@ def break_even_ratio(table: TermTable, contrib: np.ndarray) -> np.ndarray:
     substitution ratio at which the exchange breaks even; nan where the avoided supply has no
     impact in a method. Avoided supply is linear in r, every other part independent of it."""
     n_e, n_m = len(table.exchange_ids), contrib.shape[1]
-    total = np.zeros((n_e, n_m))
-    sup = np.zeros((n_e, n_m))
     ex = table.exchange >= 0
-    np.add.at(total, table.exchange[ex], contrib[ex])
+    total = sum_rows(table.exchange[ex], contrib[ex], n_e)
     m = table.part == AVOIDED_SUPPLY
-    np.add.at(sup, table.exchange[m], contrib[m])
+    sup = sum_rows(table.exchange[m], contrib[m], n_e)
     r_of = {p.exchange: p.value for p in table.params if p.kind == "r"}
     r = np.array([r_of[eid] for eid in table.exchange_ids]) if n_e else np.zeros(0)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -1,0 +1,169 @@
+"""Prepared scenarios kept between runs: what a run derives from a scenario FILE before it
+solves anything (the parsed scenario, its validation and project checks, the background nodes
+it links to, the term table and the foreground digest), stored in
+``<Brightway folder>/ecolca-cache/prepared/`` (:func:`ecolca.bwcompat.cache_root`) under a key of
+the file's bytes and the project's name.
+
+A repeated ``ecolca run`` of an unchanged file against unchanged databases and methods then
+skips parsing, validation, the project checks and the compilation of the term table; on a
+3,000-site park that is about half of the run (docs/performance.md, "CLI scale").
+
+A record is used only when all of this still holds, else it is ignored (and replaced by the
+next store):
+
+* the file's bytes are the same (SHA-256), and so are ecolca's code (a digest of the source
+  files of the ``ecolca`` package outside the app, so that a changed checker or compiler never
+  meets a record of the old one), the record format, the project, and the ``--method`` and
+  ``--key`` given on the command line;
+* every database the scenario links to, and every database those depend on, has the state it had
+  (:func:`ecolca.lca.cache.database_state`: bw2data's modified/processed times and sizes), and
+  so has every method (:func:`ecolca.lca.cache.method_state`).
+
+Only scenarios without errors are stored: a file with an error is checked again on every run, so
+the message is always the current one. The records are pickles written by ecolca into the
+user's own Brightway folder (as its stored solves are); a record that does not load is ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+PREPARED_FORMAT = 1  # raise it whenever Prepared, Scenario, _Lookup or TermTable change shape
+KEEP = 8  # records kept per project (the least recently used are removed)
+
+
+@dataclass
+class Prepared:
+    """What a run derives from a scenario file before solving (see the module docstring)."""
+
+    scenario: object  # ecolca.model.Scenario
+    lookup: object  # ecolca.lca.project_check._Lookup
+    table: object  # ecolca.lca.terms.TermTable
+    digest: str  # the foreground digest (ecolca.lca.foreground.foreground_digest)
+    states: dict  # database -> state, and ("method", m) -> state, at the time of the store
+
+
+def source_key(raw: bytes, project: str, methods=None, key=None) -> str:
+    """The record key of a scenario file with bytes ``raw`` run in ``project`` (with the
+    command line's ``--method`` list and ``--key``, None when not given)."""
+    h = hashlib.sha256(raw)
+    h.update(repr((PREPARED_FORMAT, code_digest(), project,
+                   None if methods is None else [tuple(m) for m in methods], key)).encode())
+    return h.hexdigest()[:40]
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 of the source of every module of the ``ecolca`` package outside the app (about
+    1 ms): the code that parses, checks and compiles a scenario."""
+    import ecolca
+
+    root = Path(ecolca.__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith("app/"):
+            continue
+        h.update(rel.encode())
+        with contextlib.suppress(OSError):
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _folder(create: bool = True) -> Path | None:
+    """The records' folder, found without importing bw2data (:func:`ecolca.bwcompat.cache_root`),
+    so that a run can tell whether a record exists before it loads Brightway: a file without a
+    record is read and checked first, and its errors come before any Brightway start-up."""
+    from ecolca.bwcompat import cache_root
+
+    root = cache_root()
+    if root is None:
+        return None
+    folder = root / "prepared"
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def exists(key: str) -> bool:
+    """True when a record is stored under ``key`` (current or not: :func:`load` decides)."""
+    folder = _folder(create=False)
+    return folder is not None and (folder / f"{key}.pickle").is_file()
+
+
+def current_states(databases, methods) -> dict:
+    """The states of ``databases`` (with everything they depend on) and of ``methods`` now."""
+    from ecolca.lca.cache import database_state, method_state
+
+    out: dict = {db: database_state(db) for db in sorted(set(databases))}
+    for m in methods:
+        out[("method", tuple(m))] = method_state(tuple(m))
+    return out
+
+
+def load(key: str) -> Prepared | None:
+    """The record stored under ``key`` if everything it was derived from is unchanged, else
+    None. Needs the project active."""
+    folder = _folder(create=False)
+    if folder is None:
+        return None
+    path = folder / f"{key}.pickle"
+    collecting = gc.isenabled()
+    gc.disable()  # the record is a tree of new objects: no garbage to find, and the cyclic
+    try:  # collector's passes over them would take most of the time (1.25 s -> 4.3 s here)
+        with open(path, "rb") as fh:
+            record = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError,
+            TypeError, IndexError):
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+    if not isinstance(record, dict) or record.get("key") != key or \
+            not isinstance(record.get("prepared"), Prepared):
+        return None
+    pre: Prepared = record["prepared"]
+    dbs = [k for k in pre.states if isinstance(k, str)]
+    methods = [k[1] for k in pre.states if isinstance(k, tuple)]
+    try:
+        if current_states(dbs, methods) != pre.states:
+            return None
+    except Exception:  # noqa: BLE001 - a state that cannot be read is a changed state
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # most recently used
+    return pre
+
+
+def store(key: str, pre: Prepared) -> None:
+    """Keep ``pre`` under ``key`` (written atomically; the oldest records beyond :data:`KEEP`
+    are removed). A failure costs the next run its speed, nothing else."""
+    try:
+        folder = _folder()
+        if folder is None:
+            return
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump({"key": key, "prepared": pre}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"{key}.pickle")
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if not isinstance(exc, (OSError, pickle.PicklingError, TypeError, AttributeError)):
+            raise
+        return
+    with contextlib.suppress(OSError):
+        records = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+        for old in records[:-KEEP]:
+            old.unlink()

@@ -1,0 +1,106 @@
+"""Prepared scenarios (src/ecolca/lca/prepared.py, docs/engine.md "Prepared scenarios"): what a run
+derives from a scenario file before solving is kept under a key of the file's bytes, and used
+again only while the file, the code, the databases and the methods are unchanged."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import PROJECT, run_cli
+from ecolca import cli, examples, lca, scenario_file
+from ecolca.lca import prepared
+
+GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
+
+
+def _run(raw: bytes, path, methods=None):
+    """What `ecolca run` does with the bytes of a file (cli._cmd_run, without printing)."""
+    pre, source = cli._prepared(raw, PROJECT, methods, None)
+    sc = pre.scenario if pre is not None else scenario_file.load_bytes(raw, path)
+    return lca.compare(sc, project=PROJECT, methods=methods, source=source, prepared=pre), pre
+
+
+def test_a_second_run_of_the_same_file_reuses_its_checks_with_the_same_numbers(bw_project,
+                                                                               tmp_path):
+    path = tmp_path / "park.ecolca.json"
+    scenario_file.save(examples.load("gypsum-ash"), path)
+    raw = path.read_bytes()
+    first, pre1 = _run(raw, path, [GWP])
+    assert pre1 is None and first.metadata["scenario_checks"]["reused"] is False
+    again, pre2 = _run(raw, path, [GWP])
+    assert pre2 is not None and again.metadata["scenario_checks"]["reused"] is True
+    # the same figures as the run that read and checked the file
+    assert again.impact(GWP).linear == first.impact(GWP).linear
+    assert again.impact(GWP).symbiotic == first.impact(GWP).symbiotic
+    for p in again.exchanges.PARTS:
+        assert np.array_equal(again.exchanges.parts[p], first.exchanges.parts[p])
+    for k in again.sites.keys:
+        assert np.array_equal(again.sites.symbiotic[k], first.sites.symbiotic[k])
+
+    # one byte more (a trailing space) is another file: read and checked again
+    assert cli._prepared(raw + b" ", PROJECT, [GWP], None)[0] is None
+    # another --method list or --key is another record
+    assert cli._prepared(raw, PROJECT, None, None)[0] is None
+    assert cli._prepared(raw, PROJECT, [GWP], "50/50")[0] is None
+
+
+def test_a_changed_database_method_or_code_is_a_miss(bw_project, tmp_path, monkeypatch):
+    from ecolca.lca import cache
+
+    path = tmp_path / "park.ecolca.json"
+    scenario_file.save(examples.load("gypsum-ash"), path)
+    raw = path.read_bytes()
+    _run(raw, path, [GWP])
+    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is not None
+
+    real_db, real_m = cache.database_state, cache.method_state
+    monkeypatch.setattr(cache, "database_state", lambda n: real_db(n) + "-rewritten")
+    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is None
+    monkeypatch.setattr(cache, "database_state", real_db)
+    monkeypatch.setattr(cache, "method_state", lambda m: real_m(m) + "-reinstalled")
+    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is None
+    monkeypatch.setattr(cache, "method_state", real_m)
+    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is not None
+    # a change of ecolca's code changes every key
+    monkeypatch.setattr(prepared, "code_digest", lambda: "another version of ecolca")
+    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is None
+
+
+def test_a_file_with_an_error_is_never_stored_and_a_damaged_record_is_ignored(bw_project,
+                                                                              tmp_path):
+    sc = examples.load("gypsum-ash")
+    sc.exchanges[0].substitution_ratio = -1.0
+    bad = tmp_path / "bad.ecolca.json"
+    bad.write_text(scenario_file.dumps(sc), encoding="utf-8")
+    raw = bad.read_bytes()
+    with pytest.raises(Exception, match="substitution"):
+        _run(raw, bad, [GWP])
+    assert not prepared.exists(prepared.source_key(raw, PROJECT, [GWP], None))
+
+    good = tmp_path / "good.ecolca.json"
+    scenario_file.save(examples.load("gypsum-ash"), good)
+    raw = good.read_bytes()
+    first, _ = _run(raw, good, [GWP])
+    key = prepared.source_key(raw, PROJECT, [GWP], None)
+    assert prepared.exists(key)
+    record = prepared._folder() / f"{key}.pickle"
+    record.write_bytes(record.read_bytes()[:100])  # cut short: no longer a record
+    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is None
+    again, _ = _run(raw, good, [GWP])  # reads and checks the file, stores a good record
+    assert again.impact(GWP).delta == first.impact(GWP).delta
+    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is not None
+
+
+def test_the_cli_says_when_it_reused_the_checks(bw_project, tmp_path):
+    path = tmp_path / "park.ecolca.json"
+    scenario_file.save(examples.load("kawasaki"), path)
+    runs = [run_cli("run", str(path), "--json", "--method", " | ".join(GWP)) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
+    docs = [json.loads(r.stdout) for r in runs]
+    assert [d["metadata"]["scenario_checks"]["reused"] for d in docs] == [False, True]
+    for d in docs:  # when, and whether the solve was reused too (the first run may solve)
+        del d["metadata"]["calculated"], d["metadata"]["scenario_checks"], d["metadata"]["solve"]
+    assert docs[0] == docs[1]  # otherwise the same document
