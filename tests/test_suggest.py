@@ -181,6 +181,12 @@ def test_kalundborg_without_its_exchanges_rediscovers_gypsum_and_fly_ash(bw_proj
     gyp = next(c for c in s.candidates if c.residue.id == "fgd-gypsum")
     assert "Aalborg Portland" in gyp.row.source and gyp.r == 1.0 and gyp.q == 100_000
     assert not s.solved_missing
+    # with its exchanges, every match is taken: the finder says so (it used to say that nothing
+    # matches)
+    full = suggest(examples.load("kalundborg"), top=5, allow_solve=False, project=bw_project)
+    assert not full.candidates
+    assert any("already exchanged in full" in n for n in full.notes), full.notes
+    assert not any("no residue of the park matches" in n for n in full.notes)
 
 
 def test_cli_suggest_json_on_kalundborg(bw_project, tmp_path, capsys):

@@ -590,7 +590,14 @@ def suggest(sc: Scenario, top: int | None = 10, method: tuple[str, ...] | None =
 
     mu = method_units(methods)
     notes = []
-    if not cands:
+    full = sum(1 for x in skipped if x.endswith("fully exchanged)"))
+    if not cands and full and full == considered:
+        notes.append(f"every residue → supply pair that the compatibility table matches ({full}) "
+                     "is already exchanged in full: nothing is left to suggest")
+    elif not cands and considered:
+        notes.append(f"{considered} residue → supply pair(s) match through the compatibility "
+                     "table, none can be proposed (the skipped list says why)")
+    elif not cands:
         notes.append("no residue of the park matches a supply of another site through the "
                      "compatibility table")
     if solved:

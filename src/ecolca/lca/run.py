@@ -123,19 +123,22 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
     n_e = len(table.exchange_ids)
     be = np.full((n_e, len(methods)), np.nan)
     be_reason: list[str | None] = []
-    for i, e in enumerate(sc.exchanges):
+    tonnes = table.tonnes
+    legs: list[tuple[int, int, int]] = []  # (exchange, its first leg's term, distance parameter)
+    for i in range(len(sc.exchanges)):
         leg = table.first_leg[i]
         if leg is None:
             be_reason.append("no transport")
-            continue
-        if table.tonnes[i] <= 0:
+        elif tonnes[i] <= 0:
             be_reason.append("nothing is moved")
-            continue
-        t, d = leg
-        per_km = table.without(t, d) * U[table.key[t]]
+        else:
+            legs.append((i, *leg))
+            be_reason.append(None)
+    if legs:
+        ix, ts, ds = (np.array(c, dtype=int) for c in zip(*legs))
+        per_km = table.without_many(ts, ds)[:, None] * U[table.key[ts]]
         with np.errstate(divide="ignore", invalid="ignore"):
-            be[i] = np.where(per_km != 0, -(total[i] - contrib[t]) / per_km, np.nan)
-        be_reason.append(None)
+            be[ix] = np.where(per_km != 0, -(total[ix] - contrib[ts]) / per_km, np.nan)
     reasons = [[be_reason[i] if be_reason[i] is not None else
                 (None if math.isfinite(be[i, j]) else "transport has no impact in this method")
                 for j in range(len(methods))] for i in range(n_e)]

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ecolca.lca.terms import AVOIDED_SUPPLY, TermTable, sum_rows, uncertainty_range
+from ecolca.lca.terms import AVOIDED_SUPPLY, Param, TermTable, sum_rows, uncertainty_range
 from ecolca.results import GlobalShare, Sensitivity, SensitivityRow
 
 # global shares: at most this many parameters (the largest one-at-a-time swings) enter RBD-FAST
 GLOBAL_MAX_PARAMETERS = 30
 GLOBAL_MIN_DRAWS = 100
+_NO_DISTRIBUTION = uncertainty_range(Param("amount", 1.0, None, "", ""))[2]
 
 
 def one_at_a_time(table: TermTable, scores: np.ndarray, methods, units) -> list[Sensitivity]:
@@ -51,10 +52,15 @@ def one_at_a_time(table: TermTable, scores: np.ndarray, methods, units) -> list[
 
     def ranges():
         """(lo, hi, basis) over the used parameters, made once for every method."""
-        if "r" not in cache:
-            rs = [uncertainty_range(table.params[i]) for i in used_list]
-            cache["r"] = (np.array([r[0] for r in rs], dtype=float),
-                          np.array([r[1] for r in rs], dtype=float), [r[2] for r in rs])
+        if "r" not in cache:  # ±10 % (no distribution) as arrays; the others one by one
+            vals = v[used]
+            lo, hi = 0.9 * vals, 1.1 * vals
+            basis = [_NO_DISTRIBUTION] * len(used_list)
+            for c, i in enumerate(used_list):
+                p = table.params[i]
+                if getattr(p.uncertainty, "type", "none") != "none":
+                    lo[c], hi[c], basis[c] = uncertainty_range(p)
+            cache["r"] = (lo, hi, basis)
         return cache["r"]
 
     def maker(j):

@@ -218,6 +218,19 @@ class TermTable:
                 out *= P[i]
         return float(out)
 
+    def without_many(self, terms: np.ndarray, params: np.ndarray,
+                     values: np.ndarray | None = None) -> np.ndarray:
+        """:meth:`without` for many (term, parameter) pairs at once (the same products in the
+        same order, so the same numbers)."""
+        v = self.values if values is None else values
+        P = np.append(v, 1.0)
+        out = self.const[terms].astype(float, copy=True)
+        for s in range(3):
+            i = self.p[terms, s]
+            m = i != params
+            out[m] *= P[i[m]]
+        return out
+
     # -- the foreground database ---------------------------------------------------------------
     def site_rows(self, amounts: np.ndarray | None = None) -> dict[str, list[tuple]]:
         """{site id: [(key, amount, is_biosphere), …]} of the site terms, in table order."""
