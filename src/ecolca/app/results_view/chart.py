@@ -74,7 +74,7 @@ class _Canvas(FigureCanvasQTAgg):
                 box = QRectF(min(a0, c0) / ratio, (height - max(b0, d0)) / ratio,
                              abs(c0 - a0) / ratio, abs(d0 - b0) / ratio)
                 if box.toAlignedRect().adjusted(-1, -1, 1, 1).intersects(clip):
-                    painter.fillRect(box, QColor(to_hex(b.get_facecolor(), keep_alpha=True)))
+                    painter.fillRect(box, QColor.fromRgbF(*b.get_facecolor()))
             painter.restore()
         if texts:
             painter.setRenderHint(QPainter.TextAntialiasing)
