@@ -32,26 +32,98 @@ class ParkScene(QGraphicsScene):
         self._scenario: Scenario | None = None
         self.setSceneRect(QRectF(-2000, -2000, 4000, 4000))
 
+    def _update_exchange(self, sc, e, item, bend, moved, first, flows) -> bool:
+        """Update arrow ``item`` of exchange ``e`` when what it shows changed; True if so."""
+        a, b = first.get(e.from_site), first.get(e.to_site)
+        fa, fb = flows.get((e.from_site, e.from_flow)), flows.get((e.to_site, e.to_flow))
+        sig = (e.kind, e.amount, e.substitution_ratio, e.description, bend,
+               a.name if a else None, b.name if b else None,
+               (fa.name, fa.unit) if fa else None, fb.name if fb else None)
+        if sig == item.sig and e.from_site not in moved and e.to_site not in moved:
+            return False
+        item.update_from(sc, e, self.sites[e.from_site], self.sites[e.to_site], bend)
+        item.sig = sig
+        return True
+
+    def sync_item(self, sc: Scenario, kind: str, item_id: str) -> bool:
+        """Redraw after an edit that changed only site or exchange ``item_id`` (its fields, a
+        site's flows) of the scenario last synced: that item and the arrows it shows in. False
+        (nothing done) when that is not enough: call :meth:`sync`."""
+        if sc is not self._scenario:
+            return False
+        if kind == "site":
+            site = sc.site(item_id)
+            item = self.sites.get(item_id)
+            if site is None or item is None:
+                return False
+            moved = set()
+            if item.signature(site) != item.sig:
+                if item.pos().x() != site.x or item.pos().y() != site.y:
+                    moved.add(site.id)
+                item.update_from(site)
+            exs = [e for e in sc.exchanges if item_id in (e.from_site, e.to_site)]
+        elif kind == "exchange":
+            e = sc.exchange(item_id)
+            if e is None:
+                return False
+            moved, exs = set(), [e]
+        else:
+            return False
+        if any(e.id not in self.exchanges or self.exchanges[e.id].ends is None for e in exs):
+            return False
+        first, flows, redo = {}, {}, set()
+        for e in exs:
+            for sid, fid in ((e.from_site, e.from_flow), (e.to_site, e.to_flow)):
+                site = sc.site(sid)
+                first[sid] = site
+                flows[(sid, fid)] = site.flow(fid) if site is not None else None
+        for e in exs:
+            item = self.exchanges[e.id]
+            ends = self.sites.get(e.from_site), self.sites.get(e.to_site)
+            if ends != item.ends:  # the arrow moved to other sites: a full sync
+                return False
+            if self._update_exchange(sc, e, item, item.bend, moved, first, flows):
+                redo.add(tuple(sorted((e.from_site, e.to_site))))
+        if redo:
+            self._separate_labels(pairs=redo)
+        return True
+
     def sync(self, sc: Scenario) -> None:
-        """Redraw from the scenario, keeping items (and the selection) whose ids survive."""
+        """Redraw from the scenario, keeping items (and the selection) whose ids survive.
+
+        An item is updated only when what it shows changed (its signature: names, amounts,
+        positions, bend…): an edit of one number redraws one arrow, not 300."""
         self._scenario = sc
         selected = {i.site_id for i in self.sites.values() if i.isSelected()}
         selected_x = {i.exchange_id for i in self.exchanges.values() if i.isSelected()}
         self.blockSignals(True)
         seen = set()
+        moved: set[str] = set()
         for s in sc.sites:
             item = self.sites.get(s.id)
             if item is None:
                 item = SiteItem(s)
                 self.sites[s.id] = item
                 self.addItem(item)
-            item.update_from(s)
+                moved.add(s.id)
+            elif item.signature(s) != item.sig:
+                if item.pos().x() != s.x or item.pos().y() != s.y:
+                    moved.add(s.id)
+                item.update_from(s)
             seen.add(s.id)
         for sid in list(self.sites):
             if sid not in seen:
                 self.removeItem(self.sites.pop(sid))
+        first: dict = {}  # the first site of an id, and its flows, as Scenario.site finds them
+        for s in sc.sites:
+            first.setdefault(s.id, s)
+        flows: dict = {}
+        for s in first.values():
+            for f in s.flows:
+                flows.setdefault((s.id, f.id), f)
         seen = set()
         pairs: dict[tuple[str, str], int] = {}
+        redo: set[tuple[str, str]] = set()  # pairs whose labels must be separated again
         for e in sc.exchanges:
             if e.from_site not in self.sites or e.to_site not in self.sites:
                 continue
@@ -69,12 +141,17 @@ class ParkScene(QGraphicsScene):
             # of an arrow is measured along its own normal, which turns with its direction)
             offset = (36.0 + 64.0 * (k // 2)) * (1 if k % 2 == 0 else -1)
             bend = offset if (e.from_site, e.to_site) == key else -offset
-            item.update_from(sc, e, self.sites[e.from_site], self.sites[e.to_site], bend)
+            if self._update_exchange(sc, e, item, bend, moved, first, flows):
+                redo.add(key)
             seen.add(e.id)
         for eid in list(self.exchanges):
             if eid not in seen:
-                self.removeItem(self.exchanges.pop(eid))
-        self._separate_labels()
+                gone = self.exchanges.pop(eid)
+                if gone.ends is not None:  # its pair lost an arrow: its labels move back
+                    redo.add(tuple(sorted((gone.ends[0].site_id, gone.ends[1].site_id))))
+                self.removeItem(gone)
+        if redo:
+            self._separate_labels(pairs=redo)
         for sid in selected:
             if sid in self.sites:
                 self.sites[sid].setSelected(True)
@@ -82,7 +159,9 @@ class ParkScene(QGraphicsScene):
             if eid in self.exchanges:
                 self.exchanges[eid].setSelected(True)
         self.blockSignals(False)
-        self.selectionChanged.emit()
+        if (set(self.selected_site_ids()) != selected
+                or set(self.selected_exchange_ids()) != selected_x):
+            self.selectionChanged.emit()
 
     def site_geometry_changed(self, site_id: str) -> None:
         """Re-route the arrows of a site being dragged."""
@@ -95,20 +174,28 @@ class ParkScene(QGraphicsScene):
                 self.exchanges[e.id].route(self.sites[e.from_site], self.sites[e.to_site])
         self._separate_labels({site_id})
 
-    def _separate_labels(self, sites: set[str] | None = None) -> None:
+    def _separate_labels(self, sites: set[str] | None = None,
+                         pairs: set[tuple[str, str]] | None = None) -> None:
         """Labels of arrows between the same two sites never overlap: each label that would
-        cover one placed before it moves further out, away from the line between the sites."""
+        cover one placed before it moves further out, away from the line between the sites.
+        ``sites`` / ``pairs``: only the arrows of these sites / pairs of sites (whose labels
+        are placed anew, from their routes)."""
         sc = self._scenario
         if sc is None:
             return
         groups: dict[tuple[str, str], list[ExchangeItem]] = {}
         for e in sc.exchanges:
-            if e.id in self.exchanges and (sites is None or {e.from_site, e.to_site} & sites):
-                groups.setdefault(tuple(sorted((e.from_site, e.to_site))), []).append(
-                    self.exchanges[e.id])
+            if e.id not in self.exchanges:
+                continue
+            key = tuple(sorted((e.from_site, e.to_site)))
+            if (sites is None or {e.from_site, e.to_site} & sites) and (pairs is None or key in pairs):
+                groups.setdefault(key, []).append(self.exchanges[e.id])
         for items in groups.values():
             if len(items) < 2:
                 continue
+            if pairs is not None:  # labels moved out earlier start again from their routes
+                for item in items:
+                    item.reroute()
             placed: list[QRectF] = []
             for item in sorted(items, key=lambda i: abs(i.bend)):
                 rect = item.label.sceneBoundingRect()

@@ -49,9 +49,17 @@ class SiteItem(QGraphicsObject):
         self.setAcceptHoverEvents(True)
         self.setZValue(2)
         self._press_pos: QPointF | None = None
+        self.sig = None
         self.update_from(site)
 
+    @staticmethod
+    def signature(site: Site) -> tuple:
+        """What the box shows (compared by :meth:`ParkScene.sync` to skip unchanged sites)."""
+        return (site.name, site.id, site.sector, site.location, site.confidential, site.x,
+                site.y, tuple(f.kind for f in site.flows))
+
     def update_from(self, site: Site) -> None:
+        self.sig = self.signature(site)
         self.name = site.name or site.id
         self.sub = " · ".join(x for x in (site.sector, site.location) if x)
         n = {k: len(site.flows_of(k)) for k in ("product", "supply", "residue", "emission")}
@@ -148,6 +156,13 @@ class ExchangeItem(QGraphicsPathItem):
         self.bend = 0.0
         self.label_side = QPointF(0.0, -1.0)  # the way the label sits from the curve
         self._head = QPolygonF()
+        self.sig = None  # what it shows, as ParkScene.sync last drew it
+        self.ends: tuple[SiteItem, SiteItem] | None = None
+
+    def reroute(self) -> None:
+        """Route again between the sites it was last drawn between (its label back in place)."""
+        if self.ends is not None:
+            self.route(*self.ends)
 
     def update_from(self, sc: Scenario, e: Exchange, a: SiteItem, b: SiteItem, bend: float) -> None:
         self.colour = KIND_COLOURS.get(e.kind, KIND_COLOURS["by-product"])
@@ -165,6 +180,7 @@ class ExchangeItem(QGraphicsPathItem):
                         f"substitution ratio {e.substitution_ratio:g}<br>{KIND_LABELS.get(e.kind, e.kind)}"
                         + (f"<br>{e.description}" if e.description else ""))
         self.bend = bend
+        self.ends = (a, b)
         self.route(a, b)
 
     def route(self, a: SiteItem, b: SiteItem) -> None:

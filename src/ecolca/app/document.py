@@ -86,6 +86,9 @@ class Document(QObject):
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self.revision = 0  # increases with every change; results remember the revision they used
         self.state = next(_STATES)  # names the content (see the module's docstring)
+        # (state before, state after, "site" | "exchange", id) of the last edit, when it said
+        # which item it changed (see edit); None otherwise
+        self.touched: tuple | None = None
         self._snapshot: bytes | None = None  # of the current scenario, when taken
         self._pending: _EditCommand | None = None  # the command whose "after" is still due
         self._snap_timer = QTimer(self)
@@ -98,17 +101,27 @@ class Document(QObject):
         self.fileChanged.emit()
 
     # ---- editing ---------------------------------------------------------------------------
-    def edit(self, text: str, fn: Callable[[Scenario], object], merge_key: str | None = None):
-        """Apply ``fn`` to the scenario as one undoable step named ``text``; returns fn's value."""
+    def edit(self, text: str, fn: Callable[[Scenario], object], merge_key: str | None = None,
+             touched: tuple[str, str] | None = None):
+        """Apply ``fn`` to the scenario as one undoable step named ``text``; returns fn's value.
+
+        ``touched``: ("site", id) or ("exchange", id) when ``fn`` changes that item only (its
+        fields, or its flows for a site), nothing else. It is kept as :attr:`touched` with the
+        states before and after, so that the live results can check and re-evaluate just that
+        item (app/window/running.py); any other change (undo, redo, load, an edit without it)
+        clears it."""
         merges = self._merges(merge_key)
         if not merges:  # a merge replaces the pending snapshot: no need to take it
             self.flush()
         before = None if merges else self._snap()
         before_state = self.state
+        self.touched = None
         value = fn(self.scenario)
         cmd = _EditCommand(self, text, before, before_state, next(_STATES), merge_key)
         self._snapshot = None
         self.state = cmd.after_state
+        if touched is not None:
+            self.touched = (before_state, cmd.after_state, touched[0], touched[1])
         self._pending = cmd
         self.undo_stack.push(cmd)  # a merge makes the command before it the pending one
         self._snap_timer.start()
@@ -138,6 +151,7 @@ class Document(QObject):
             pending.after = snap
 
     def _restore(self, state: bytes, name: int) -> None:
+        self.touched = None
         self.scenario = pickle.loads(state)
         self._snapshot = state
         self.state = name

@@ -33,6 +33,7 @@ __all__ = ["MainWindow", "icon", "recovery_dir", "available_geometry"]
 class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, WindowGeometry,
                  WindowLayout, WindowMessages, QMainWindow):
     runFinished = Signal(bool)  # True when results arrived
+    scoresFinished = Signal()  # unit scores of new background nodes arrived (or failed)
     reportWritten = Signal(str)
 
     def __init__(self, project: str | None = None, settings: QSettings | None = None,
@@ -44,6 +45,11 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self.doc = Document(parent=self)
         self.results = None
         self._evaluation = None  # the last run's unit scores, for live results after an edit
+        self._live_base = None  # (document state, term table) of the results shown
+        self._scene_state = None  # the document state the canvas last drew
+        self._scores_job = None  # unit scores of new background nodes (running.py)
+        self._scores_base = None
+        self._scores_again = False
         self._run_results = None
         self.results_revision = -1
         self._results_state = None  # the document state (Document.state) the results are of
@@ -91,6 +97,7 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self.scene.deleteRequested.connect(self.delete_selection)
         self.scene.propertiesRequested.connect(self.show_properties)
         self.problems.activated.connect(self.go_to_path)
+        self.problems.validated.connect(self._problems_found)
 
 
     # ---- document ------------------------------------------------------------------------------
@@ -107,11 +114,13 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         doc.changed.connect(self._doc_changed)
         doc.fileChanged.connect(self._update_title)
         self.scene.sync(doc.scenario)
+        self._scene_state = doc.state
         self.properties.show_selection(None, None)
         self.problems.validate_now(doc.scenario)
         self.results = None
         self._results_state = None
         self._evaluation = None
+        self._live_base = None
         self.results_view.set_results(None)
         if self.suggestions is not None:
             self.suggestions.doc_changed()
@@ -120,7 +129,11 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         QTimer.singleShot(0, self.view, self.view.fit)
 
     def _doc_changed(self) -> None:
-        self.scene.sync(self.doc.scenario)
+        t = self.doc.touched  # an edit of one item right after the last redraw: redraw it only
+        if t is None or t[0] != self._scene_state \
+                or not self.scene.sync_item(self.doc.scenario, t[2], t[3]):
+            self.scene.sync(self.doc.scenario)
+        self._scene_state = self.doc.state
         self.properties.refresh()
         self.problems.schedule(self.doc.scenario)
         if self.suggestions is not None:
@@ -140,6 +153,15 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
             return  # an edit of numbers: evaluated on the last run's unit scores
         self.results_view.set_stale(self.results is not None
                                     and self.doc.revision != self.results_revision)
+
+    def _problems_found(self, n_errors: int) -> None:
+        """The whole scenario's checks (after the user paused): live results that only the
+        edited item's checks let through are marked stale if the scenario has an error."""
+        if n_errors and self.results is not None and self.results_revision == self.doc.revision \
+                and "live" in (self.results.metadata or {}):
+            self.results_revision = -1
+            self.results_view.set_stale(True, "Results are out of date: the scenario has "
+                                        f"{n_errors} problem(s), listed in the Problems panel.")
 
     def _update_title(self) -> None:
         where = f" — {self.doc.path.name}" if self.doc.path else ""

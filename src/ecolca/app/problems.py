@@ -35,6 +35,7 @@ class _WrapDelegate(QStyledItemDelegate):
 
 class ProblemsPanel(QWidget):
     activated = Signal(tuple)  # the problem's path
+    validated = Signal(int)  # after every validation: the number of errors
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -125,6 +126,7 @@ class ProblemsPanel(QWidget):
         n_warn = len(self.problems) - n_err
         self.summary.setText("No problems." if not self.problems else
                              f"{n_err} error(s), {n_warn} warning(s). Click one to go to it.")
+        self.validated.emit(n_err)
 
     @property
     def error_count(self) -> int:

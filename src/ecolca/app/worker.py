@@ -101,3 +101,29 @@ def setup_job(project: str | None) -> Job:
     from ecolca.project import setup
 
     return Job(lambda progress, cancelled: setup(project, progress=progress))
+
+
+def unit_scores_job(scenario, project: str | None, evaluation) -> Job:
+    """``evaluation`` (the last run's, see :class:`ecolca.lca.Evaluation`) extended with the
+    unit scores of the background activities and elementary flows ``scenario`` uses and it
+    lacks (:meth:`~ecolca.lca.Evaluation.extend`): no full run. Raises ScenarioError when the
+    scenario does not fit the project (a missing activity, a unit that does not convert)."""
+    from ecolca.errors import ScenarioError as _ScenarioError
+
+    sc = copy.deepcopy(scenario)
+
+    def run(progress, cancelled):
+        from ecolca.lca.project_check import _Lookup, check_against_project
+        from ecolca.project import activate
+        from ecolca.validation import errors
+
+        activate(project)
+        progress("Looking up the new background activities", 0.05)
+        lookup = _Lookup.for_scenario(sc)
+        tables: list = []
+        problems = errors(check_against_project(sc, lookup, tables, validated=True))
+        if problems:
+            raise _ScenarioError(problems, sc.name)
+        return evaluation.extend(tables[0], lookup, progress)
+
+    return Job(run)

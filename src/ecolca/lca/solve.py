@@ -267,3 +267,114 @@ def method_units(methods: list[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
     import bw2data as bd
 
     return {m: bd.methods.get(m, {}).get("unit", "") for m in methods}
+
+
+# ---- more demands on the same background, after a run (the app's live results) ----------
+# An edit in the app that points a supply or a fate at another background activity needs that
+# activity's unit scores, nothing else: the demand of that one node on the background the run
+# used. KeptSolver holds that background's matrices and, from the first such demand on, the
+# factorisation of its technosphere matrix; each further node is a back-substitution. It is
+# valid while the databases it was built from are unchanged (cache.database_state).
+
+FACTORISATIONS = [0]  # technosphere matrices factorised by _factorise in this process (tests)
+
+
+def _factorise(matrix):
+    """A solver ``x = f(b)`` for ``matrix · x = b`` (one LU factorisation)."""
+    from scipy.sparse.linalg import factorized
+
+    FACTORISATIONS[0] += 1
+    return factorized(matrix.tocsc())
+
+
+@dataclass
+class KeptSolver:
+    """A background's matrices (bw2calc) and, once needed, its factorisation."""
+
+    technosphere: object            # scipy sparse (products × activities)
+    biosphere: object               # scipy sparse (elementary flows × activities)
+    product: dict                   # node id -> row of the technosphere matrix
+    biosphere_rows: dict            # elementary flow id -> row of the biosphere matrix
+    cfs: dict                       # method -> characterization factor per biosphere row
+    label_rows: np.ndarray          # biosphere rows counted in the Inventory view …
+    label_of: np.ndarray            # … and the Inventory row of each
+    states: dict                    # database -> cache.database_state when built
+    solver: object = None           # x = solver(b), made on first use
+    solves: int = 0                 # demands solved with it
+
+    def current(self) -> bool:
+        """True while every database it was built from is unchanged."""
+        from ecolca.lca import cache
+
+        return all(cache.database_state(db) == st for db, st in self.states.items())
+
+    def has(self, keys, lookup: _Lookup, n_background: int) -> bool:
+        """True when it can solve ``keys`` (background activities first) of ``lookup``."""
+        return all(lookup.ids.get(k) in self.product for k in keys[:n_background])
+
+
+def keep_solver(keys: list[tuple[str, str]], lookup: _Lookup,
+                methods: list[tuple[str, ...]]) -> KeptSolver:
+    """The matrices of the background of activities ``keys`` (every database they depend on)
+    and the characterization factors of ``methods``, read by bw2calc; nothing is solved or
+    factorised yet."""
+    import bw2calc
+    import bw2data as bd
+    from bw2data.backends import ActivityDataset as AD
+    from scipy import sparse
+
+    from ecolca.lca import cache
+
+    demands = {f"bg:{k[0]}|{k[1]}": {lookup.ids[k]: 1.0} for k in keys}
+    config = {"impact_categories": methods}
+    data_objs = bd.get_multilca_data_objs(functional_units=demands, method_config=config)
+    mlca = bw2calc.MultiLCA(demands=demands, method_config=config, data_objs=data_objs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mlca.load_lci_data()
+        mlca.load_lcia_data()
+    rev = {v: k for k, v in mlca.dicts.biosphere.items()}
+    meta = {row.id: (row.name, tuple(row.data.get("categories", ())), row.data.get("unit", ""))
+            for row in AD.select(AD.id, AD.name, AD.data).where(AD.id.in_(list(rev.values())))}
+    pairs = sorted((r, lab) for r, nid in rev.items()
+                   if (lab := _flow_label(*meta.get(nid, ("", (), "")))) is not None)
+    return KeptSolver(
+        technosphere=sparse.csc_matrix(mlca.technosphere_matrix),
+        biosphere=sparse.csr_matrix(mlca.biosphere_matrix),
+        product=dict(mlca.dicts.product), biosphere_rows=dict(mlca.dicts.biosphere),
+        cfs={m: np.asarray(mlca.characterization_matrices[m].diagonal()).ravel() for m in methods},
+        label_rows=np.array([p[0] for p in pairs], dtype=int),
+        label_of=np.array([p[1] for p in pairs], dtype=int),
+        states={db: cache.database_state(db) for db in {k[0] for k in keys}})
+
+
+def solve_more(kept: KeptSolver, keys: list[tuple[str, str]], n_background: int,
+               lookup: _Lookup, methods: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, inventory) of ``keys`` as :func:`solve` gives them: the unit score per method of
+    each background activity (``keys[:n_background]``), the characterization factor of each
+    elementary flow after them, and the key flows of one unit of each. The technosphere matrix
+    is factorised on the first call only."""
+    U = np.zeros((len(keys), len(methods)))
+    inv = np.zeros((len(keys), len(INVENTORY_LABELS)))
+    if n_background and kept.solver is None:
+        kept.solver = _factorise(kept.technosphere)
+    for i, k in enumerate(keys[:n_background]):
+        b = np.zeros(kept.technosphere.shape[0])
+        b[kept.product[lookup.ids[k]]] = 1.0
+        x = kept.solver(b)
+        kept.solves += 1
+        g = kept.biosphere @ x
+        for j, m in enumerate(methods):
+            U[i, j] = float(kept.cfs[m] @ g)
+        if len(kept.label_rows):
+            np.add.at(inv[i], kept.label_of, g[kept.label_rows])
+    for i, k in enumerate(keys[n_background:], start=n_background):
+        row = kept.biosphere_rows.get(lookup.ids[k])
+        for j, m in enumerate(methods):
+            U[i, j] = 0.0 if row is None else float(kept.cfs[m][row])
+        node = lookup.nodes.get(k, {})
+        lab = _flow_label(node.get("name", ""), tuple(node.get("categories", ())),
+                          node.get("unit", ""))
+        if lab is not None:
+            inv[i, lab] = 1.0
+    return U, inv

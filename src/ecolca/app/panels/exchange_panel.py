@@ -75,5 +75,7 @@ class ExchangePanel(QWidget):
 
         label = (f"Edit {changed[0].replace('_', ' ') if changed else 'exchange'} of exchange "
                  f"'{exchange_label(doc.scenario, old.id)}'")
+        # a typed residue or supply name adds a flow to a site: more than the exchange changes
         doc.edit(label, lambda sc: apply_exchange(sc, e, typed_r, typed_s),
-                 merge_key=f"exchange:{old.id}:{','.join(changed)}")
+                 merge_key=f"exchange:{old.id}:{','.join(changed)}",
+                 touched=None if typed_r or typed_s else ("exchange", old.id))

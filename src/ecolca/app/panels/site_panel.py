@@ -200,7 +200,8 @@ class SitePanel(QWidget):
             return
         sid = site.id
         self.doc().edit(f"Edit {field} of site '{site.name}'",
-                        lambda sc: setattr(sc.site(sid), field, value), merge_key=f"site:{sid}:{field}")
+                        lambda sc: setattr(sc.site(sid), field, value), merge_key=f"site:{sid}:{field}",
+                        touched=("site", sid))
 
     def _flow_index_of(self, widget) -> int:
         for r in range(self.flows.rowCount()):
@@ -215,7 +216,8 @@ class SitePanel(QWidget):
             return
         sid, fid = site.id, site.flows[r].id
         self.doc().edit(f"Change kind of flow '{site.flows[r].name}' to {text}",
-                        lambda sc: setattr(sc.site(sid).flow(fid), "kind", text))
+                        lambda sc: setattr(sc.site(sid).flow(fid), "kind", text),
+                        touched=("site", sid))
 
     def _flow_cell_changed(self, r: int, c: int) -> None:
         site = self.site()
@@ -241,7 +243,8 @@ class SitePanel(QWidget):
             return
         sid, fid = site.id, f.id
         self.doc().edit(f"Edit {field} of flow '{f.name}'",
-                        lambda sc: setattr(sc.site(sid).flow(fid), field, value))
+                        lambda sc: setattr(sc.site(sid).flow(fid), field, value),
+                        touched=("site", sid))
 
     def _flow_cell_double_clicked(self, r: int, c: int) -> None:
         site = self.site()
@@ -259,7 +262,8 @@ class SitePanel(QWidget):
             if ref is not None:
                 attr = "fate" if f.kind == "residue" else "activity"
                 self.doc().edit(f"Set {'fate' if attr == 'fate' else 'activity'} of flow '{f.name}'",
-                                lambda sc: setattr(sc.site(sid).flow(fid), attr, ref))
+                                lambda sc: setattr(sc.site(sid).flow(fid), attr, ref),
+                                touched=("site", sid))
         elif c == 6:
             dlg = UncertaintyDialog(f.uncertainty, self)
             if dlg.exec():
@@ -269,13 +273,15 @@ class SitePanel(QWidget):
                     QMessageBox.warning(self, "Not a number", "Uncertainty fields must be numbers.")
                     return
                 self.doc().edit(f"Edit uncertainty of flow '{f.name}'",
-                                lambda sc: setattr(sc.site(sid).flow(fid), "uncertainty", u))
+                                lambda sc: setattr(sc.site(sid).flow(fid), "uncertainty", u),
+                                touched=("site", sid))
         elif c == 7 and f.kind in ("supply", "residue"):
             legs = TransportDialog.edit(self, self.catalog, f.transport,
                                         f"{'Delivery' if f.kind == 'supply' else 'Haul to fate'} of '{f.name}'")
             if legs is not None:
                 self.doc().edit(f"Edit transport of flow '{f.name}'",
-                                lambda sc: setattr(sc.site(sid).flow(fid), "transport", legs))
+                                lambda sc: setattr(sc.site(sid).flow(fid), "transport", legs),
+                                touched=("site", sid))
 
     def add_flow_of(self, kind: str) -> None:
         site = self.site()

@@ -73,12 +73,61 @@ class SummaryTab:
         vals = [v if v is not None and math.isfinite(v) else 0.0 for v in rel]
         if vals and (max(vals) > st["room"] or min(vals) < 0):
             return False  # the axis must grow: a full draw
-        if not _refill(self.summary_table, self._summary_rows()):
-            return False
+        if not self._summary_numbers(st):
+            st["cells"] = {}
+            if not _refill(self.summary_table, self._summary_rows()):
+                return False
         self.summary_info.setText(self._summary_text())
         if st["bars"]:
             self._place_bars(st["bars"], st["texts"], rel, st["top"])
             self.summary_chart.update_animated()
+        return True
+
+    def _summary_numbers(self, st) -> bool:
+        """The number cells of the Summary's table set in place, only those whose value
+        changed (a live update: the methods, units and notes are those already shown, see
+        :meth:`_summary_key`); each as :func:`_num_item` makes it. The model's signals are held
+        while the cells change and the table repainted once. False when the table is not the
+        one drawn for ``st``."""
+        t = self.summary_table
+        r = self._results
+        if t.isSortingEnabled() or t.rowCount() != len(r.impacts) or st.get("table") is not t:
+            return False
+        shown = st.setdefault("cells", {})  # (row, column) -> the raw value the cell shows
+        todo = []
+        for i, m in enumerate(r.impacts):
+            if not m.covered:
+                continue
+            cells = [(2, m.linear, {}), (3, m.symbiotic, {}), (4, m.delta, {"delta": True})]
+            if not m.pct_note:
+                cells.append((5, m.delta_pct, {"delta": True, "pct": True}))
+            for j, v, kw in cells:
+                raw = float(v) if isinstance(v, (int, float)) and math.isfinite(v) else None
+                if raw is None or shown.get((i, j)) != raw:
+                    todo.append((i, j, v, kw, raw))
+        if not todo:
+            return True
+        if any(t.item(i, j) is None for i, j, *_ in todo):
+            return False
+        model = t.model()
+        refit = False
+        fm = t.fontMetrics()
+        model.blockSignals(True)
+        try:
+            for i, j, v, kw, raw in todo:
+                old, new = t.item(i, j), _num_item(v, **kw)
+                if old.text() != new.text():
+                    old.setText(new.text())
+                    refit |= fm.horizontalAdvance(new.text()) + 12 > t.columnWidth(j)
+                old.setToolTip(new.toolTip())
+                old.setData(Qt.UserRole, new.data(Qt.UserRole))
+                old.setForeground(new.foreground())
+                shown[(i, j)] = raw
+        finally:
+            model.blockSignals(False)
+        if refit:
+            t.fit_columns()
+        t.viewport().update()
         return True
 
     def _summary_text(self) -> str:
@@ -97,11 +146,15 @@ class SummaryTab:
             y = bar.get_y() + bar.get_height() / 2
             if v is not None and math.isfinite(v) and v > 25:  # inside, clear of the line
                 text.set_position((v - top * 0.01, y))
-                text.set(text=f"{v:.1f} %", ha="right", color="white", fontweight="bold")
+                look = (f"{v:.1f} %", "right", "white", "bold")
             else:
                 text.set_position((max(x, 0.0) + top * 0.01, y))
-                text.set(text="n/a (L = 0)" if v is None else f"{v:.1f} %", ha="left",
-                         color="#222222", fontweight="normal")
+                look = ("n/a (L = 0)" if v is None else f"{v:.1f} %", "left", "#222222",
+                        "normal")
+            text.set_text(look[0])
+            text.set_horizontalalignment(look[1])
+            text.set_color(look[2])
+            text.set_fontweight(look[3])
 
     def _render_summary(self, live: bool = False) -> None:
         r = self._results
@@ -139,7 +192,7 @@ class SummaryTab:
                 self.summary_split.setSizes([max(total - 150, 200), 150])
                 self._summary_note_only = True
             self._summary_live = {"key": self._summary_key(r.impacts), "bars": [], "texts": [],
-                                  "top": 100.0, "room": math.inf}
+                                  "top": 100.0, "room": math.inf, "table": self.summary_table}
             self.summary_chart.redraw()
             return
         if self._summary_note_only:
@@ -154,9 +207,10 @@ class SummaryTab:
         top = max([100.0] + vals)
         texts = [ax.text(0, yi, "", va="center", fontsize=8) for yi in y]
         self._place_bars(list(bars), texts, rel, top)
-        self.summary_chart.set_animated(list(bars) + texts)
+        self.summary_chart.set_animated(list(bars) + texts, rows=list(zip(bars, texts)))
         self._summary_live = {"key": self._summary_key(r.impacts), "bars": list(bars),
-                              "texts": texts, "top": top, "room": top * 1.1}
+                              "texts": texts, "top": top, "room": top * 1.1,
+                              "table": self.summary_table}
         ax.set_yticks(y, labels, fontsize=8)
         ax.invert_yaxis()  # first method at the top, as in the table
         ax.set_xlim(0, top * 1.15)

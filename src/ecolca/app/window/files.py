@@ -248,6 +248,8 @@ class WindowFiles:
         if self.job is not None:
             self.job.cancel()
             self.job.wait(10000)
+        if getattr(self, "_scores_job", None) is not None:
+            self._scores_job.wait(10000)
         if self.maybe_save():
             self._drop_recovery()
             self.save_window()
