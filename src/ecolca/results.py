@@ -563,20 +563,16 @@ class Results:
         0; None (not computed) without complete prices (:meth:`cost_reason`)."""
         if not self.prices_given:
             return None
-        memo = self.__dict__.get("_cost_totals")  # asked per method: summed once per list
-        if memo is None or memo[0] is not self.economics or memo[1] != len(self.economics):
-            memo = self.__dict__["_cost_totals"] = (self.economics, len(self.economics),
-                                                    cost_totals(self.economics))
-        t = memo[2]
+        t = cost_totals(self.economics)
         return None if t is None else t[which]
 
-    def cost_per_avoided(self, method: tuple[str, ...]) -> float | None:
+    def cost_per_avoided(self, method: tuple[str, ...], _cost: Any = ...) -> float | None:
         """Δcost per unit of avoided impact (currency per impact unit); negative = win-win.
         None when the symbiosis avoids nothing in this category, or the costs are not computed
         (:meth:`cost_reason`)."""
         imp = self.impact(method)
         d = imp.delta
-        cost = self.total_cost("delta")
+        cost = self.total_cost("delta") if _cost is ... else _cost  # _cost: summed once by a caller
         return None if d >= 0 or cost is None or not imp.covered else cost / (-d)
 
     # ---- JSON ---------------------------------------------------------------------------
@@ -694,6 +690,8 @@ class Results:
         def num(x: float | None) -> float | None:
             return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
+        cost_delta = self.total_cost("delta")  # once, not once per method
+
         return {
             "format": "ecolca-results",
             "format_version": 2,
@@ -720,7 +718,7 @@ class Results:
                  "delta_pct": num(r.delta_pct),
                  "delta_pct_note": r.pct_note,
                  "assumed_share": num(self.assumed_share(r.method)),
-                 "cost_per_avoided_unit": num(self.cost_per_avoided(r.method)),
+                 "cost_per_avoided_unit": num(self.cost_per_avoided(r.method, cost_delta)),
                  "cost_per_avoided_unit_unit": f"{self.currency}/{r.unit}"}
                 for r in self.impacts
             ],

@@ -81,7 +81,8 @@ class Evaluation:
         inventories. The background's factorisation is kept in the returned evaluation's
         ``solver`` and reused while its databases are unchanged; when none is kept (or the
         background changed), the matrices are read and factorised once. The methods, the
-        coverage and the foreground figures stay those of the run (docs/engine.md)."""
+        coverage and the foreground figures stay those of the run (docs/engine.md), except that
+        a category the run did not cover and a new node scores in is no longer "not covered"."""
         import dataclasses
 
         from ecolca.lca import cache
@@ -110,8 +111,16 @@ class Evaluation:
                 cache.store(bg, self.methods, U[:len(bg)])
         except (OSError, sqlite3.Error):
             pass
+        # a category the run's chain did not cover and a new node scores in: its figures are
+        # results again, never "not covered" over a number (the counts are those of the run)
+        coverage = dict(self.solved.coverage)
+        for j, m in enumerate(self.methods):
+            c = coverage.get(m)
+            if c is not None and c.status == "not covered" and len(U) and np.any(U[:, j] != 0):
+                coverage[m] = None
         solved = dataclasses.replace(self.solved, scores=np.vstack([self.solved.scores, U]),
-                                     inventory=np.vstack([self.solved.inventory, inv]))
+                                     inventory=np.vstack([self.solved.inventory, inv]),
+                                     coverage=coverage)
         return Evaluation(merged, self.methods, self.units, solved, self.table,
                           list(self.keys) + keys, kept)
 

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from matplotlib.colors import to_hex
+from matplotlib.colors import to_hex, to_rgba
 from matplotlib.text import Text
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QPainter
@@ -75,6 +75,7 @@ class _Canvas(FigureCanvasQTAgg):
                              abs(c0 - a0) / ratio, abs(d0 - b0) / ratio)
                 if box.toAlignedRect().adjusted(-1, -1, 1, 1).intersects(clip):
                     painter.fillRect(box, QColor.fromRgbF(*b.get_facecolor()))
+            self._paint_lines_over(painter, ax, min(b.get_zorder() for b in mine), ratio, height)
             painter.restore()
         if texts:
             painter.setRenderHint(QPainter.TextAntialiasing)
@@ -84,6 +85,25 @@ class _Canvas(FigureCanvasQTAgg):
                 for (x, y), t in zip(px, mine):
                     self._paint_text(painter, t, x / ratio, (height - y) / ratio, clip)
         painter.end()
+
+    def _paint_lines_over(self, painter, ax, zorder, ratio, height) -> None:
+        """The axes' lines that matplotlib draws above its bars (e.g. the dashed "L = 100 %"),
+        painted again over the bars painted here, so that a bar never hides them."""
+        from PySide6.QtCore import QPointF
+        from PySide6.QtGui import QPen
+
+        for line in ax.lines:
+            if not line.get_visible() or line.get_zorder() <= zorder:
+                continue
+            xy = line.get_transform().transform(line.get_xydata())
+            pen = QPen(QColor.fromRgbF(*to_rgba(line.get_color())))
+            pen.setWidthF(max(line.get_linewidth() * self.figure.dpi / 72 / ratio, 1.0))
+            if line.get_linestyle() in ("--", "dashed"):
+                pen.setStyle(Qt.DashLine)
+            painter.setPen(pen)
+            pts = [QPointF(x / ratio, (height - y) / ratio) for x, y in xy]
+            for a, b in zip(pts, pts[1:]):
+                painter.drawLine(a, b)
 
     def _paint_text(self, painter, text, x, y, clip) -> None:
         """``text`` anchored at (x, y), logical pixels from the top left."""
