@@ -16,10 +16,14 @@ from ecolca.lca import prepared
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
 
 
-def _run(raw: bytes, path, methods=None):
-    """What `ecolca run` does with the bytes of a file (cli._cmd_run, without printing)."""
-    pre, source = cli._prepared(raw, PROJECT, methods, None)
-    sc = pre.scenario if pre is not None else scenario_file.load_bytes(raw, path)
+def _prepared(path, methods=None, key=None):
+    """The record `ecolca run` would use for the file at ``path`` (None: it reads the file)."""
+    return cli._scenario_for_run(str(path), PROJECT, methods, key)[1]
+
+
+def _run(path, methods=None):
+    """What `ecolca run` does with a file (cli._cmd_run, without printing)."""
+    sc, pre, source = cli._scenario_for_run(str(path), PROJECT, methods, None)
     return lca.compare(sc, project=PROJECT, methods=methods, source=source, prepared=pre), pre
 
 
@@ -28,9 +32,9 @@ def test_a_second_run_of_the_same_file_reuses_its_checks_with_the_same_numbers(b
     path = tmp_path / "park.ecolca.json"
     scenario_file.save(examples.load("gypsum-ash"), path)
     raw = path.read_bytes()
-    first, pre1 = _run(raw, path, [GWP])
+    first, pre1 = _run(path, [GWP])
     assert pre1 is None and first.metadata["scenario_checks"]["reused"] is False
-    again, pre2 = _run(raw, path, [GWP])
+    again, pre2 = _run(path, [GWP])
     assert pre2 is not None and again.metadata["scenario_checks"]["reused"] is True
     # the same figures as the run that read and checked the file
     assert again.impact(GWP).linear == first.impact(GWP).linear
@@ -41,10 +45,12 @@ def test_a_second_run_of_the_same_file_reuses_its_checks_with_the_same_numbers(b
         assert np.array_equal(again.sites.symbiotic[k], first.sites.symbiotic[k])
 
     # one byte more (a trailing space) is another file: read and checked again
-    assert cli._prepared(raw + b" ", PROJECT, [GWP], None)[0] is None
+    path.write_bytes(raw + b" ")
+    assert _prepared(path, [GWP]) is None
+    path.write_bytes(raw)
     # another --method list or --key is another record
-    assert cli._prepared(raw, PROJECT, None, None)[0] is None
-    assert cli._prepared(raw, PROJECT, [GWP], "50/50")[0] is None
+    assert _prepared(path, None) is None
+    assert _prepared(path, [GWP], "50/50") is None
 
 
 def test_a_changed_database_method_or_code_is_a_miss(bw_project, tmp_path, monkeypatch):
@@ -53,20 +59,20 @@ def test_a_changed_database_method_or_code_is_a_miss(bw_project, tmp_path, monke
     path = tmp_path / "park.ecolca.json"
     scenario_file.save(examples.load("gypsum-ash"), path)
     raw = path.read_bytes()
-    _run(raw, path, [GWP])
-    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is not None
+    _run(path, [GWP])
+    assert _prepared(path, [GWP]) is not None
 
     real_db, real_m = cache.database_state, cache.method_state
     monkeypatch.setattr(cache, "database_state", lambda n: real_db(n) + "-rewritten")
-    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is None
+    assert _prepared(path, [GWP]) is None
     monkeypatch.setattr(cache, "database_state", real_db)
     monkeypatch.setattr(cache, "method_state", lambda m: real_m(m) + "-reinstalled")
-    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is None
+    assert _prepared(path, [GWP]) is None
     monkeypatch.setattr(cache, "method_state", real_m)
-    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is not None
+    assert _prepared(path, [GWP]) is not None
     # a change of ecolca's code changes every key
     monkeypatch.setattr(prepared, "code_digest", lambda: "another version of ecolca")
-    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is None
+    assert _prepared(path, [GWP]) is None
 
 
 def test_a_file_with_an_error_is_never_stored_and_a_damaged_record_is_ignored(bw_project,
@@ -77,21 +83,21 @@ def test_a_file_with_an_error_is_never_stored_and_a_damaged_record_is_ignored(bw
     bad.write_text(scenario_file.dumps(sc), encoding="utf-8")
     raw = bad.read_bytes()
     with pytest.raises(Exception, match="substitution"):
-        _run(raw, bad, [GWP])
+        _run(bad, [GWP])
     assert not prepared.exists(prepared.source_key(raw, PROJECT, [GWP], None))
 
     good = tmp_path / "good.ecolca.json"
     scenario_file.save(examples.load("gypsum-ash"), good)
     raw = good.read_bytes()
-    first, _ = _run(raw, good, [GWP])
+    first, _ = _run(good, [GWP])
     key = prepared.source_key(raw, PROJECT, [GWP], None)
     assert prepared.exists(key)
     record = prepared._folder() / f"{key}.pickle"
     record.write_bytes(record.read_bytes()[:100])  # cut short: no longer a record
-    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is None
-    again, _ = _run(raw, good, [GWP])  # reads and checks the file, stores a good record
+    assert _prepared(good, [GWP]) is None
+    again, _ = _run(good, [GWP])  # reads and checks the file, stores a good record
     assert again.impact(GWP).delta == first.impact(GWP).delta
-    assert cli._prepared(raw, PROJECT, [GWP], None)[0] is not None
+    assert _prepared(good, [GWP]) is not None
 
 
 def test_the_cli_says_when_it_reused_the_checks(bw_project, tmp_path):

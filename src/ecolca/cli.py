@@ -459,18 +459,10 @@ def _cmd_run(a) -> int:
                           "OUT.xlsx as well")
     if a.report:
         _check_writable(a.report, a.scenario)
-    raw = scenario_file.read_bytes(a.scenario)
     methods = [_parse_method(m) for m in a.method] if a.method else None
     if methods:
         _check_methods(methods, a.project)
-    prepared, source = _prepared(raw, a.project, methods, a.key)
-    if prepared is not None:  # this file was checked before against these databases
-        sc = prepared.scenario
-    else:
-        sc = scenario_file.load_bytes(raw, a.scenario)
-        if a.key:
-            sc.attribution_key = a.key
-    del raw
+    sc, prepared, source = _scenario_for_run(a.scenario, a.project, methods, a.key)
     from ecolca.lca import compare
 
     res = compare(sc, project=a.project, methods=methods, iterations=a.iterations, seed=a.seed,
@@ -506,22 +498,33 @@ def _cmd_run(a) -> int:
     return EXIT_OK
 
 
-def _prepared(raw: bytes, project: str | None, methods, key: str | None):
-    """The prepared record of a scenario file with bytes ``raw`` (lca/prepared.py) if one is
-    stored and current, and its key; Brightway is started only when a record exists, so that a
-    file never checked before is read and checked first."""
+def _scenario_for_run(path: str, project: str | None, methods, key: str | None):
+    """(scenario, prepared record or None, record key) for ``ecolca run``: the record stored
+    for this file's bytes when one exists and is current (lca/prepared.py), else the file read
+    and parsed (and checked by the run). Brightway is started here only when a record exists,
+    so that a file never checked before is read and checked first."""
+    from ecolca import scenario_file
     from ecolca.errors import SetupError
     from ecolca.lca import prepared
     from ecolca.project import activate, project_name
 
+    raw = scenario_file.read_bytes(path)
     source = prepared.source_key(raw, project_name(project), methods, key)
-    if not prepared.exists(source):  # read and check the file first (before Brightway starts)
-        return None, source
-    try:
-        activate(project)
-    except SetupError:
-        return None, None
-    return prepared.load(source), source
+    if prepared.exists(source):
+        del raw  # the record replaces the file: never both in memory
+        try:
+            activate(project)
+            pre = prepared.load(source)
+        except SetupError:
+            pre = None
+        if pre is not None:
+            return pre.scenario, pre, source
+        raw = scenario_file.read_bytes(path)  # not current: read again (it may have changed)
+        source = prepared.source_key(raw, project_name(project), methods, key)
+    sc = scenario_file.load_bytes(raw, path)
+    if key:
+        sc.attribution_key = key
+    return sc, None, source
 
 
 def _check_writable(path: str, scenario: str | None = None) -> None:

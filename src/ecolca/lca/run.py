@@ -387,7 +387,8 @@ def _check(sc: Scenario, methods, source: str | None):
     digest = foreground_digest(sc, lookup)
     if source is not None:
         states = _prepared.current_states({k[0] for k in lookup.ids}, methods)
-        _prepared.store(source, _prepared.Prepared(sc, lookup, tables[0], digest, states))
+        _prepared.store(source, _prepared.Prepared(sc, lookup, tables[0].for_record(),
+                                                   digest, states))
     return sc, lookup, tables[0], digest
 
 

@@ -134,7 +134,8 @@ class TermTable:
         out = []
         for t in bad.tolist():
             k = self.keys[self.key[t]]
-            out.append(Problem(self.where[t][0] or "scenario", self.where[t][1],
+            item, fld = self.where[t] if t < len(self.where) else ("", "amount")
+            out.append(Problem(item or "scenario", fld,
                                f"is {abs(a[t]):g} in the unit of background node {k[0]}:{k[1]} "
                                f"after conversion, beyond the largest amount Brightway stores "
                                f"({FLOAT32_MAX:.3g})"))
@@ -217,6 +218,20 @@ class TermTable:
             if i != param:
                 out *= P[i]
         return float(out)
+
+    def for_record(self) -> "TermTable":
+        """This table as the prepared record of a CLI run keeps it (lca/prepared.py): without
+        its ``structure``, which only the app's live edits compare (25 MiB of tuples for 3,000
+        sites; an empty structure never equals a scenario's, so a live edit on such a table
+        compiles the terms again), and without ``where``, the items named by the checks, which
+        have run by then (7.5 MiB)."""
+        import copy as _copy
+
+        t = _copy.copy(self)
+        t.__dict__ = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        t.structure = ()
+        t.where = []
+        return t
 
     def without_many(self, terms: np.ndarray, params: np.ndarray,
                      values: np.ndarray | None = None) -> np.ndarray:
