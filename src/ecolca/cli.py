@@ -521,7 +521,10 @@ def _scenario_for_run(path: str, project: str | None, methods, key: str | None):
             return pre.scenario, pre, source
         raw = scenario_file.read_bytes(path)  # not current: read again (it may have changed)
         source = prepared.source_key(raw, project_name(project), methods, key)
-    sc = scenario_file.load_bytes(raw, path)
+    text = scenario_file.decode(raw, path)
+    del raw  # not both the bytes and the text in memory while it is parsed (19 MB each here)
+    sc = scenario_file.loads(text, str(Path(path)))
+    del text
     if key:
         sc.attribution_key = key
     return sc, None, source

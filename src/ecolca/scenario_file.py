@@ -733,13 +733,17 @@ def load(path: str | os.PathLike) -> Scenario:
 
 def load_bytes(raw: bytes, path: str | os.PathLike) -> Scenario:
     """A scenario from the bytes ``raw`` of file ``path`` (as :func:`load`, once read)."""
+    return loads(decode(raw, path), str(Path(path)))
+
+
+def decode(raw: bytes, path: str | os.PathLike) -> str:
+    """The text of a scenario file's bytes (UTF-8, a byte-order mark allowed), or
+    :class:`ScenarioError`."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError([Problem(printable(str(path), 200), "", "is not UTF-8 text (is it a "
                                      "scenario file?)")], str(Path(path))) from None
-    del raw
-    return loads(text, str(Path(path)))
 
 
 def dumps(scenario: Scenario) -> str:

@@ -37,7 +37,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-PREPARED_FORMAT = 2  # raise it whenever Prepared, Scenario, _Lookup or TermTable change shape
+PREPARED_FORMAT = 3  # raise it whenever Prepared, Scenario, _Lookup or TermTable change shape
 KEEP = 8  # records kept per project (the least recently used are removed)
 
 
@@ -121,17 +121,15 @@ def load(key: str) -> Prepared | None:
     gc.disable()  # the record is a tree of new objects: no garbage to find, and the cyclic
     try:  # collector's passes over them would take most of the time (1.25 s -> 4.3 s here)
         with open(path, "rb") as fh:
-            record = pickle.load(fh)
+            pre = _read_record(fh, key)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError,
-            TypeError, IndexError):
+            TypeError, IndexError, KeyError):
         return None
     finally:
         if collecting:
             gc.enable()
-    if not isinstance(record, dict) or record.get("key") != key or \
-            not isinstance(record.get("prepared"), Prepared):
+    if pre is None:
         return None
-    pre: Prepared = record["prepared"]
     dbs = [k for k in pre.states if isinstance(k, str)]
     methods = [k[1] for k in pre.states if isinstance(k, tuple)]
     try:
@@ -141,6 +139,70 @@ def load(key: str) -> Prepared | None:
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # most recently used
+    return pre
+
+
+# The record is written as a sequence of pickles: a head (the Prepared with the scenario's sites
+# and exchanges and the table's parameters left out, and their counts), then those three lists
+# in chunks of CHUNK items, each chunk a pickle of its own. A pickler and an unpickler keep a
+# reference to everything they have seen until their pickle ends: one pickle of a 3,000-site
+# scenario held 50-80 MiB of such references at its peak, a chunk holds little. Nothing is
+# shared between chunks but strings (each chunk has its own copies, which is harmless) and the
+# parameters' "no distribution" uncertainty, written as None and read back as one shared object.
+CHUNK = 250
+
+
+def _write_record(fh, key: str, pre: Prepared) -> None:
+    import copy
+
+    from ecolca.model import Uncertainty
+
+    sc, table = pre.scenario, pre.table
+    head_sc = copy.copy(sc)
+    head_sc.__dict__ = dict(sc.__dict__, sites=[], exchanges=[])
+    head_t = copy.copy(table)
+    head_t.__dict__ = dict(table.__dict__, params=[])
+    params = table.params
+    p = _Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+    p.dump({"key": key, "n": (len(sc.sites), len(sc.exchanges), len(params)),
+            "prepared": Prepared(head_sc, pre.lookup, head_t, pre.digest, pre.states)})
+    none = Uncertainty()
+    for items in (sc.sites, sc.exchanges, params):
+        for i in range(0, len(items), CHUNK):
+            chunk = items[i:i + CHUNK]
+            if items is params:  # the shared "no distribution" object is not written each time
+                chunk = [copy.copy(x) if x.uncertainty == none else x for x in chunk]
+                for x in chunk:
+                    if x.uncertainty == none:
+                        x.uncertainty = None
+            p.clear_memo()
+            p.dump(chunk)
+
+
+def _read_record(fh, key: str) -> Prepared | None:
+    from ecolca.model import Uncertainty
+
+    head = pickle.load(fh)
+    if not isinstance(head, dict) or head.get("key") != key or \
+            not isinstance(head.get("prepared"), Prepared):
+        return None
+    pre: Prepared = head["prepared"]
+    lists: list[list] = []
+    for n in head["n"]:
+        items: list = []
+        while len(items) < n:
+            chunk = pickle.load(fh)
+            if not isinstance(chunk, list) or not chunk:
+                return None
+            items.extend(chunk)
+        if len(items) != n:
+            return None
+        lists.append(items)
+    none = Uncertainty()
+    for x in lists[2]:
+        if x.uncertainty is None:
+            x.uncertainty = none
+    pre.scenario.sites, pre.scenario.exchanges, pre.table.params = lists
     return pre
 
 
@@ -168,7 +230,9 @@ class _Pickler(pickle.Pickler):
             return NotImplemented
         names = tuple(d)
         names = self._names.setdefault(names, names)  # one tuple of names per layout
-        return _rebuild, (cls, names, tuple(d.values()))
+        # the id -> item indexes of model objects (ecolca.model._find) are rebuilt on first use
+        return _rebuild, (cls, names, tuple({} if k.endswith("_index") and isinstance(v, dict)
+                                            else v for k, v in d.items()))
 
 
 def store(key: str, pre: Prepared) -> None:
@@ -183,7 +247,7 @@ def store(key: str, pre: Prepared) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as fh:
-            _Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump({"key": key, "prepared": pre})
+            _write_record(fh, key, pre)
         os.replace(tmp, folder / f"{key}.pickle")
     except BaseException as exc:
         with contextlib.suppress(OSError):

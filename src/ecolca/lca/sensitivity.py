@@ -37,16 +37,22 @@ def one_at_a_time(table: TermTable, scores: np.ndarray, methods, units) -> list[
     delta = sym - lin
     used = table.used_params()
     P = np.append(v, 1.0)
-    slope = np.zeros((len(v), scores.shape[1]))
     ex = table.part != 0
+    legs = []  # per factor slot: the parameter, the term's amount per unit of it, the node
     for s in range(3):
         idx = table.p[:, s]
         m = ex & (idx >= 0)
-        if not m.any():
-            continue
-        o1, o2 = table.p[m, (s + 1) % 3], table.p[m, (s + 2) % 3]
-        per_unit = table.const[m] * P[o1] * P[o2]
-        slope += sum_rows(idx[m], per_unit[:, None] * scores[table.key[m]], len(v))
+        if m.any():
+            o1, o2 = table.p[m, (s + 1) % 3], table.p[m, (s + 2) % 3]
+            legs.append((idx[m], table.const[m] * P[o1] * P[o2], table.key[m]))
+
+    def slope(j: int) -> np.ndarray:
+        """d Δ / d parameter for method ``j``, every parameter: made when the method's rows are
+        asked for (a (parameters × methods) array was 9 MB at 3,000 sites, kept by the rows)."""
+        out = np.zeros(len(v))
+        for idx, per_unit, key in legs:
+            out += np.bincount(idx, weights=per_unit * scores[key, j], minlength=len(v))
+        return out
     used_list = used.tolist()
     cache: dict = {}
 
@@ -70,7 +76,7 @@ def one_at_a_time(table: TermTable, scores: np.ndarray, methods, units) -> list[
             if not used_list:
                 return []
             lo, hi, basis = ranges()
-            sl = slope[used, j]
+            sl = slope(j)[used]
             d_lo = delta[j] + sl * (lo - v[used])
             d_hi = delta[j] + sl * (hi - v[used])
             swing = np.abs(d_hi - d_lo)
