@@ -84,8 +84,8 @@ What is measured
      ``benchmarks/engine.py``). ecolca factorises once per iteration for every demand, in one
      fill-reducing order computed once per process (``solve.PreorderedSolver``; the child prints
      its count of solves and of residual-check fallbacks), naive once per iteration per
-     configuration with SciPy's default ordering. ecolca runs chunks of 100 iterations, so ``workers=2`` can
-     only run in parallel from N = 200 on; ``--chunk 10`` sets ``ecolca.lca.uncertainty.CHUNK``
+     configuration with SciPy's default ordering. ecolca runs chunks of 100 iterations, so
+     ``workers=2`` can only run in parallel from N = 200 on; ``--chunk 10`` sets ``ecolca.lca.uncertainty.CHUNK``
      in the child (the process that cuts the chunks) so that 2 workers share N = 20. When one
      factorisation takes longer than ``--mc-budget`` / (3 N), N is cut (printed).
 

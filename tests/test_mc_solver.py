@@ -22,14 +22,15 @@ def _looped_lca_matrix(n: int = 400, seed: int = 3) -> sparse.csr_matrix:
     """An LCA-like technosphere matrix: production 1 on the diagonal, inputs −(0.01–0.2) taken
     mostly from lower-numbered activities, a few from higher ones (loops)."""
     rng = np.random.default_rng(seed)
-    rows, cols, vals = list(range(n)), list(range(n)), [1.0] * n
+    entries = [(j, j, 1.0) for j in range(n)]
     for j in range(1, n):
         for i in rng.choice(j, size=min(j, 4), replace=False):
-            rows.append(int(i)); cols.append(j); vals.append(-rng.uniform(0.01, 0.2))
+            entries.append((int(i), j, -rng.uniform(0.01, 0.2)))
     for j in rng.choice(n, size=40, replace=False):  # loops: inputs from later activities
         i = int(rng.integers(0, n))
         if i != j:
-            rows.append(i); cols.append(int(j)); vals.append(-rng.uniform(0.01, 0.05))
+            entries.append((i, int(j), -rng.uniform(0.01, 0.05)))
+    rows, cols, vals = zip(*entries)
     A = sparse.csr_matrix((vals, (rows, cols)), shape=(n, n))
     A.sum_duplicates()
     return A
