@@ -81,9 +81,11 @@ What is measured
    - Monte Carlo: ``compare(..., iterations=N, workers=1)`` and ``workers=2`` against bw2calc's own
      Monte Carlo of the two configurations done naively (one ``LCA`` with distributions per
      configuration, every method switched per draw; the same as ``naive_monte_carlo`` in
-     ``benchmarks/engine.py``). ecolca factorises once per iteration for every demand, naive once
-     per iteration per configuration. ecolca runs chunks of 100 iterations, so ``workers=2`` can
-     only run in parallel from N = 200 on; ``--chunk 10`` sets ``ecolca.lca.uncertainty.CHUNK``
+     ``benchmarks/engine.py``). ecolca factorises once per iteration for every demand, in one
+     fill-reducing order computed once per process (``solve.PreorderedSolver``; the child prints
+     its count of solves and of residual-check fallbacks), naive once per iteration per
+     configuration with SciPy's default ordering. ecolca runs chunks of 100 iterations, so
+     ``workers=2`` can only run in parallel from N = 200 on; ``--chunk 10`` sets ``ecolca.lca.uncertainty.CHUNK``
      in the child (the process that cuts the chunks) so that 2 workers share N = 20. When one
      factorisation takes longer than ``--mc-budget`` / (3 N), N is cut (printed).
 
@@ -531,8 +533,13 @@ def child(a) -> int:
         out["mc1_s"] = time.perf_counter() - t0
         out["mc1_mc_s"] = t["monte_carlo"]
         out["mc1_delta_mean"] = mc1.uncertainty[0].delta["mean"]
-        print(f"    [{a.structure}/{a.solver}] ecolca MC {n} it, 1 worker: {out['mc1_s']:.1f} s",
-              file=sys.stderr, flush=True)
+        from ecolca.lca import uncertainty
+
+        solver = uncertainty._solver()  # this thread's: it ran every chunk of the 1-worker run
+        out["mc1_solves"], out["mc1_fallbacks"] = solver.solves, solver.fallbacks
+        print(f"    [{a.structure}/{a.solver}] ecolca MC {n} it, 1 worker: {out['mc1_s']:.1f} s "
+              f"({solver.solves} preordered solves, {solver.fallbacks} solved again the default "
+              "way after the residual check)", file=sys.stderr, flush=True)
         if a.workers > 1:
             t = {}
             t0 = time.perf_counter()

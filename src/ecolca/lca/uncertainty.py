@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
 import warnings
 from dataclasses import dataclass
@@ -94,6 +95,22 @@ def draw_parameters(table: TermTable, caps, rng: np.random.Generator, n: int) ->
     return V
 
 
+# one PreorderedSolver per thread (a Dask worker may run chunks in threads): its ordering is kept
+# for the next chunk this process runs on the same background
+_SOLVERS = threading.local()
+# the solver's counters after the last chunk run in this process (solves, fallbacks)
+LAST_CHUNK_SOLVES: dict[str, int] = {}
+
+
+def _solver():
+    from ecolca.lca.solve import PreorderedSolver
+
+    s = getattr(_SOLVERS, "solver", None)
+    if s is None:
+        s = _SOLVERS.solver = PreorderedSolver()
+    return s
+
+
 def background_chunk(bw_dir: str | None, project: str, node_ids: list[int],
                      methods: list[tuple[str, ...]], seed: int, n: int,
                      each: Callable[[int], None] | None = None) -> np.ndarray:
@@ -114,6 +131,10 @@ def background_chunk(bw_dir: str | None, project: str, node_ids: list[int],
     data_objs = bd.get_multilca_data_objs(functional_units=demands, method_config=config)
     mlca = bwcompat.scores_multilca()(demands=demands, method_config=config, data_objs=data_objs,
                                       use_distributions=True, seed_override=int(seed))
+    # the draws' factorisations in one fill-reducing order, checked (solve.PreorderedSolver)
+    solver = _solver()
+    solves, fallbacks = solver.solves, solver.fallbacks
+    mlca._spsolve = solver
     out = np.zeros((len(node_ids), len(methods), n))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -128,6 +149,7 @@ def background_chunk(bw_dir: str | None, project: str, node_ids: list[int],
                     out[i, j, it] = s[(m, f"n{i}")]
             if each is not None:  # in this process only: progress and cancel per iteration
                 each(it + 1)
+    LAST_CHUNK_SOLVES.update(solves=solver.solves - solves, fallbacks=solver.fallbacks - fallbacks)
     return out
 
 
