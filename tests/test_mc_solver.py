@@ -1,4 +1,4 @@
-"""Monte Carlo's factorisation in one fill-reducing order (solve.PreorderedSolver): the same
+"""Monte Carlo's factorisation in one fill-reducing order (preordered.PreorderedSolver): the same
 numbers as SciPy's default solve on real background draws, the ordering's block triangular
 form, and the fallback to the default solve on a draw that fails the residual check."""
 
@@ -12,7 +12,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import spsolve
 
 from ecolca.lca import uncertainty
-from ecolca.lca.solve import MC_RESIDUAL_BOUND, PreorderedSolver, fill_reducing_order
+from ecolca.lca.preordered import MC_RESIDUAL_BOUND, PreorderedSolver, fill_reducing_order
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
 ACID = ("EF v3.1", "acidification", "accumulated exceedance (AE)")

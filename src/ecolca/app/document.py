@@ -108,7 +108,7 @@ class Document(QObject):
         ``touched``: ("site", id) or ("exchange", id) when ``fn`` changes that item only (its
         fields, or its flows for a site), nothing else. It is kept as :attr:`touched` with the
         states before and after, so that the live results can check and re-evaluate just that
-        item (app/window/running.py); any other change (undo, redo, load, an edit without it)
+        item (app/window/live.py); any other change (undo, redo, load, an edit without it)
         clears it."""
         merges = self._merges(merge_key)
         if not merges:  # a merge replaces the pending snapshot: no need to take it

@@ -25,13 +25,14 @@ from ecolca.app.window.files import AUTOSAVE_MS, WindowFiles, recovery_dir
 from ecolca.app.window.geometry import WindowGeometry, available_geometry
 from ecolca.app.window.layout import WindowLayout, add_dock, central_splitter
 from ecolca.app.window.messages import WindowMessages
+from ecolca.app.window.live import WindowLive
 from ecolca.app.window.running import WindowRunning
 
 __all__ = ["MainWindow", "icon", "recovery_dir", "available_geometry"]
 
 
-class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, WindowGeometry,
-                 WindowLayout, WindowMessages, QMainWindow):
+class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, WindowLive,
+                 WindowGeometry, WindowLayout, WindowMessages, QMainWindow):
     runFinished = Signal(bool)  # True when results arrived
     scoresFinished = Signal()  # unit scores of new background nodes arrived (or failed)
     reportWritten = Signal(str)
@@ -47,7 +48,7 @@ class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, Windo
         self._evaluation = None  # the last run's unit scores, for live results after an edit
         self._live_base = None  # (document state, term table) of the results shown
         self._scene_state = None  # the document state the canvas last drew
-        self._scores_job = None  # unit scores of new background nodes (running.py)
+        self._scores_job = None  # unit scores of new background nodes (window/live.py)
         self._scores_base = None
         self._scores_again = False
         self._run_results = None

@@ -22,7 +22,6 @@ all read from this one table.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -448,31 +447,3 @@ def sum_rows(index: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     for j in range(values.shape[1]):
         out[:, j] = np.bincount(index, weights=values[:, j], minlength=n)
     return out
-
-
-def uncertainty_range(p: Param) -> tuple[float, float, str]:
-    """The range a parameter is moved across in the one-at-a-time sensitivity: its distribution's
-    2.5–97.5 % interval, or ±10 % of its value where it has no uncertainty."""
-    u, v = p.uncertainty, p.value
-    t = getattr(u, "type", "none")
-    if t == "lognormal" and v > 0 and u.gsd and u.gsd > 1:
-        s = 1.959963984540054 * math.log(u.gsd)
-        return v * math.exp(-s), v * math.exp(s), "lognormal, 2.5–97.5 %"
-    if t == "normal" and u.sd:
-        return max(v - 1.959963984540054 * u.sd, 0.0), v + 1.959963984540054 * u.sd, \
-            "normal, 2.5–97.5 %"
-    if t == "uniform" and u.maximum is not None and u.minimum is not None and u.maximum > u.minimum:
-        lo, hi = u.minimum + 0.025 * (u.maximum - u.minimum), u.maximum - 0.025 * (u.maximum - u.minimum)
-        return lo, hi, "uniform, 2.5–97.5 %"
-    if t == "triangular" and u.maximum is not None and u.minimum is not None and u.maximum > u.minimum:
-        a, c, bmax = u.minimum, min(max(v, u.minimum), u.maximum), u.maximum
-        return _triangular_ppf(0.025, a, c, bmax), _triangular_ppf(0.975, a, c, bmax), \
-            "triangular, 2.5–97.5 %"
-    return 0.9 * v, 1.1 * v, "±10 %, no distribution given"
-
-
-def _triangular_ppf(q: float, a: float, c: float, b: float) -> float:
-    fc = (c - a) / (b - a)
-    if q < fc:
-        return a + math.sqrt(q * (b - a) * (c - a))
-    return b - math.sqrt((1 - q) * (b - a) * (b - c))

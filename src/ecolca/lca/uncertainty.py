@@ -103,7 +103,7 @@ LAST_CHUNK_SOLVES: dict[str, int] = {}
 
 
 def _solver():
-    from ecolca.lca.solve import PreorderedSolver
+    from ecolca.lca.preordered import PreorderedSolver
 
     s = getattr(_SOLVERS, "solver", None)
     if s is None:
@@ -131,7 +131,7 @@ def background_chunk(bw_dir: str | None, project: str, node_ids: list[int],
     data_objs = bd.get_multilca_data_objs(functional_units=demands, method_config=config)
     mlca = bwcompat.scores_multilca()(demands=demands, method_config=config, data_objs=data_objs,
                                       use_distributions=True, seed_override=int(seed))
-    # the draws' factorisations in one fill-reducing order, checked (solve.PreorderedSolver)
+    # the draws' factorisations in one fill-reducing order, checked (preordered.PreorderedSolver)
     solver = _solver()
     solves, fallbacks = solver.solves, solver.fallbacks
     mlca._spsolve = solver

@@ -7,122 +7,14 @@ import textwrap
 from pathlib import Path
 from typing import Any, Sequence
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from matplotlib.colors import to_hex, to_rgba
 from matplotlib.text import Text
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QColor, QPainter
 from PySide6.QtWidgets import QFileDialog, QFrame, QScrollArea, QToolBar, QVBoxLayout, QWidget
 
+from ecolca.app.results_view.canvas import _Canvas
 
-
-class _Canvas(FigureCanvasQTAgg):
-    """A figure canvas that paints some artists itself, with Qt, over the figure: the bars and
-    value labels of a live-updated chart (see :meth:`_Chart.set_animated`). Qt fills a rectangle
-    or draws a short text in microseconds, where matplotlib's Agg restores the background,
-    draws each bar and lays out and rasterises each label's glyphs again (2–6 ms a label on
-    this machine); that was most of a live update's cost."""
-
-    def __init__(self, figure):
-        super().__init__(figure)
-        self.overlay: list = []  # matplotlib artists painted here (animated: not by Agg)
-        self._fonts: dict = {}
-
-    def _font(self, text):
-        from PySide6.QtGui import QFont, QFontMetricsF
-
-        fp = text.get_fontproperties()
-        key = (tuple(fp.get_family()), fp.get_size_in_points(), fp.get_weight(), self.figure.dpi)
-        font = self._fonts.get(key)
-        if font is None:  # the artist's font, at its size in pixels on this screen
-            ratio = self.device_pixel_ratio or 1.0
-            q = QFont(text.get_fontname())
-            q.setPixelSize(max(1, round(key[1] * self.figure.dpi / 72 / ratio)))
-            w = key[2]
-            q.setBold(w in ("bold", "heavy", "extra bold", "black", "demibold", "semibold")
-                      or (isinstance(w, (int, float)) and w >= 600))
-            font = self._fonts[key] = (q, QFontMetricsF(q))
-        return font
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        super().paintEvent(event)
-        if not self.overlay or not hasattr(self, "renderer"):
-            return
-        import numpy as np
-
-        ratio = self.device_pixel_ratio or 1.0
-        height = self.figure.bbox.height  # physical pixels, y up
-        clip = event.rect()
-        bars = [a for a in self.overlay if not isinstance(a, Text) and a.get_visible()]
-        texts = [a for a in self.overlay if isinstance(a, Text) and a.get_visible()]
-        painter = QPainter(self)
-        # the bars (Rectangles), clipped to their axes as matplotlib does; one transform each
-        for ax in {id(b.axes): b.axes for b in bars}.values():
-            mine = [b for b in bars if b.axes is ax]
-            corners = np.array([(b.get_x(), b.get_y()) for b in mine]
-                               + [(b.get_x() + b.get_width(), b.get_y() + b.get_height())
-                                  for b in mine], dtype=float)
-            px = ax.transData.transform(corners)
-            n = len(mine)
-            ab = ax.bbox
-            painter.save()
-            painter.setClipRect(QRectF(ab.x0 / ratio, (height - ab.y1) / ratio,
-                                       ab.width / ratio, ab.height / ratio))
-            for k, b in enumerate(mine):
-                (a0, b0), (c0, d0) = px[k], px[n + k]
-                box = QRectF(min(a0, c0) / ratio, (height - max(b0, d0)) / ratio,
-                             abs(c0 - a0) / ratio, abs(d0 - b0) / ratio)
-                if box.toAlignedRect().adjusted(-1, -1, 1, 1).intersects(clip):
-                    painter.fillRect(box, QColor.fromRgbF(*b.get_facecolor()))
-            self._paint_lines_over(painter, ax, min(b.get_zorder() for b in mine), ratio, height)
-            painter.restore()
-        if texts:
-            painter.setRenderHint(QPainter.TextAntialiasing)
-            for tr in {id(t.get_transform()): t.get_transform() for t in texts}.values():
-                mine = [t for t in texts if t.get_transform() is tr]
-                px = tr.transform(np.array([t.get_position() for t in mine], dtype=float))
-                for (x, y), t in zip(px, mine):
-                    self._paint_text(painter, t, x / ratio, (height - y) / ratio, clip)
-        painter.end()
-
-    def _paint_lines_over(self, painter, ax, zorder, ratio, height) -> None:
-        """The axes' lines that matplotlib draws above its bars (e.g. the dashed "L = 100 %"),
-        painted again over the bars painted here, so that a bar never hides them."""
-        from PySide6.QtCore import QPointF
-        from PySide6.QtGui import QPen
-
-        for line in ax.lines:
-            if not line.get_visible() or line.get_zorder() <= zorder:
-                continue
-            xy = line.get_transform().transform(line.get_xydata())
-            pen = QPen(QColor.fromRgbF(*to_rgba(line.get_color())))
-            pen.setWidthF(max(line.get_linewidth() * self.figure.dpi / 72 / ratio, 1.0))
-            if line.get_linestyle() in ("--", "dashed"):
-                pen.setStyle(Qt.DashLine)
-            painter.setPen(pen)
-            pts = [QPointF(x / ratio, (height - y) / ratio) for x, y in xy]
-            for a, b in zip(pts, pts[1:]):
-                painter.drawLine(a, b)
-
-    def _paint_text(self, painter, text, x, y, clip) -> None:
-        """``text`` anchored at (x, y), logical pixels from the top left."""
-        label = text.get_text()
-        if not label:
-            return
-        qfont, metrics = self._font(text)
-        w = metrics.horizontalAdvance(label)
-        ha = text.get_horizontalalignment()
-        x -= w if ha == "right" else w / 2 if ha == "center" else 0
-        va = text.get_verticalalignment()
-        top = y - (metrics.height() / 2 if va in ("center", "center_baseline") else
-                   metrics.height() if va in ("bottom", "baseline") else 0)
-        box = QRectF(x, top, w + 1, metrics.height())
-        if not box.toAlignedRect().intersects(clip):
-            return
-        painter.setFont(qfont)
-        painter.setPen(QColor(to_hex(text.get_color())))
-        painter.drawText(box, Qt.AlignLeft | Qt.AlignVCenter, label)
 
 
 class _Chart(QWidget):

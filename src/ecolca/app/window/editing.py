@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from ecolca.model import Scenario, Site, new_id
 
-from ecolca.app.canvas import SITE_H, SITE_W
+from ecolca.app.canvas_items import SITE_H, SITE_W
 from ecolca.app.panels import ExchangeDialog
 
 
