@@ -119,3 +119,17 @@ def test_plain_bw2data_import_pulls_in_bw2io_and_ecolca_defers_it(tmp_path):
     assert light["bw2io_after_use"] is True
     assert light["kg"] == plain["kg"] == "kilogram"
     assert (tmp_path / "bw" / "ecolca-cache" / "pint").is_dir()
+
+
+def test_a_damaged_or_foreign_pint_cache_never_stops_the_import(tmp_path):
+    """pint's cache names the definition files it parsed: a cache left by an environment that
+    has moved made `import bw2data` fail (FileNotFoundError, seen with a removed worktree). The
+    cache is kept per pint installation, and a cache that cannot be read is passed over."""
+    first = _probe(tmp_path, with_ecolca=True)
+    assert first["kg"] == "kilogram"
+    root = tmp_path / "bw" / "ecolca-cache" / "pint"
+    files = [p for p in root.rglob("*") if p.is_file()]
+    assert files and all(p.parent != root for p in files)  # one sub-folder per installation
+    for p in files:
+        p.write_bytes(b"not a cache entry")
+    assert _probe(tmp_path, with_ecolca=True)["kg"] == "kilogram"

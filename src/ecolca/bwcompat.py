@@ -174,18 +174,29 @@ class _CachedRegistryLoader:
 
     def exec_module(self, module):
         import functools
+        import hashlib
 
         import pint
 
         folder = _pint_cache_folder()
         original = pint.UnitRegistry
         if folder is not None:
+            # pint's cache records the paths of its definition files: one folder per pint
+            # installation (its path and version), so that a moved or rebuilt environment never
+            # meets a cache that names files which are gone (seen: FileNotFoundError at import)
+            where = f"{Path(pint.__file__).resolve()}|{getattr(pint, '__version__', '')}"
+            folder = folder / hashlib.sha256(where.encode()).hexdigest()[:16]
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 pint.UnitRegistry = functools.partial(original, cache_folder=str(folder))
             except OSError:
                 folder = None
         try:
+            self.loader.exec_module(module)
+        except Exception:  # noqa: BLE001 - a damaged cache: build the registry without it
+            if folder is None:
+                raise
+            pint.UnitRegistry = original
             self.loader.exec_module(module)
         finally:
             pint.UnitRegistry = original
