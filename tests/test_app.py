@@ -1019,6 +1019,30 @@ def test_results_numbers_are_in_view_at_1280x800_and_1366x768(window, bw_project
                     assert fm.horizontalAdvance(t.item(r, c).text()) < t.columnWidth(c)
 
 
+def test_summary_numbers_stay_in_view_with_the_suggestions_panel_open(window, bw_project,
+                                                                       example_results,
+                                                                       monkeypatch):
+    """With the Suggestions panel opened (F6) at 1366×768, the Summary's Δ % column went behind
+    a horizontal scroll bar again: the panel took 640 px. It now leaves the results the room
+    their numbers need."""
+    from ecolca import examples
+    from ecolca.app.panels.suggestions_panel import SuggestionsPanel
+    from ecolca.app.results_view import exchange_labels
+
+    monkeypatch.setattr(SuggestionsPanel, "compute", lambda self: None)  # the layout only
+    window.open_path(examples.path("kalundborg"), as_new=True)
+    rv = window.results_view
+    rv.set_results(example_results("kalundborg"), exchange_labels(window.doc.scenario))
+    window.resize(1366, 768 - 70)
+    window.show_suggestions()
+    rv.show_tab("Summary")
+    QApplication.processEvents()
+    assert window.suggestions_dock.isVisible() and window.suggestions_dock.width() >= 400
+    table = rv.summary_table
+    assert not table.horizontalScrollBar().isVisible()
+    assert not _columns_in_view(table, range(2, 6)), _columns_in_view(table, range(2, 6))
+
+
 def test_arrows_between_the_same_two_sites_bend_apart(window, qtbot):
     """Medium 8: Asnæs → refinery (steam) and refinery → Asnæs (cooling water) lay on top of
     each other, labels included."""

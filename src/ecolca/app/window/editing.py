@@ -133,6 +133,9 @@ class WindowEditing:
             self.suggestions_dock = dock
         self.suggestions_dock.show()
         self.suggestions_dock.raise_()
-        self.resizeDocks([self.suggestions_dock], [max(self.suggestions_dock.width(), 640)],
-                         Qt.Horizontal)
+        # wide enough for its columns, but never at the cost of the results' numbers: the
+        # Summary needs about 800 px beside it (at 1366 px the dock gets 566)
+        want = min(640, self.width() - 800)
+        if want > self.suggestions_dock.width():
+            self.resizeDocks([self.suggestions_dock], [want], Qt.Horizontal)
         self.suggestions.compute()
