@@ -92,3 +92,24 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
         e.update(env)
     return subprocess.run([sys.executable, "-m", "ecolca", *args], capture_output=True, text=True,
                           cwd=cwd, env=e, timeout=300)
+
+
+def open_main_window(qtbot, tmp_path, monkeypatch, size=(1280, 800)):
+    """The desktop app's main window on the session's project, shown at ``size`` (the offscreen
+    "screen" is 800×800: the tests draw on a laptop's window), with its settings and recovery
+    files in ``tmp_path``. A modal box nobody answers would hang the suite: questions are
+    answered "No" and unsaved-changes prompts "Discard" unless a test says otherwise."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+
+    from ecolca.app.mainwindow import MainWindow
+
+    monkeypatch.setenv("ECOLCA_RECOVERY_DIR", str(tmp_path / "recovery"))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: QMessageBox.Discard)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    w = MainWindow(project=PROJECT, settings=settings, ask_setup=False)
+    w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    return w

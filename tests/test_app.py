@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from conftest import PROJECT
+from conftest import PROJECT, open_main_window
 
 from ecolca import examples as _examples  # every example, also ones added later
 
@@ -23,17 +23,7 @@ pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
 
 @pytest.fixture()
 def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("ECOLCA_RECOVERY_DIR", str(tmp_path / "recovery"))
-    from ecolca.app.mainwindow import MainWindow
-
-    # a modal box nobody answers would hang the suite: answer "No"/"Discard" unless a test says
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: QMessageBox.Discard)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
-    w = MainWindow(project=PROJECT, settings=settings, ask_setup=False)
-    w.resize(1280, 800)  # the offscreen "screen" is 800×800: the tests draw on a laptop's window
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_main_window(qtbot, tmp_path, monkeypatch)
     yield w
     if w.job is not None:
         w.job.cancel()

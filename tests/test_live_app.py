@@ -7,10 +7,10 @@ import copy
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 
-from conftest import PROJECT
+from conftest import open_main_window
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore(r"^This plugin does not support")]
@@ -19,16 +19,7 @@ pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
 @pytest.fixture()
 def window(qtbot, tmp_path, monkeypatch, bw_project, example_path):
     """The window with gypsum-ash opened and run once, the Summary on screen."""
-    monkeypatch.setenv("ECOLCA_RECOVERY_DIR", str(tmp_path / "recovery"))
-    from ecolca.app.mainwindow import MainWindow
-
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: QMessageBox.Discard)
-    w = MainWindow(project=PROJECT, settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat),
-                   ask_setup=False)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_main_window(qtbot, tmp_path, monkeypatch)
     w.open_path(example_path, as_new=True)
     with qtbot.waitSignal(w.runFinished, timeout=120_000) as blocker:
         w.run_comparison()

@@ -5,10 +5,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
-from conftest import PROJECT
+from conftest import open_main_window
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore(r"^This plugin does not support")]
@@ -16,16 +16,7 @@ pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
 
 @pytest.fixture()
 def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("ECOLCA_RECOVERY_DIR", str(tmp_path / "recovery"))
-    from ecolca.app.mainwindow import MainWindow
-
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: QMessageBox.Discard)
-    w = MainWindow(project=PROJECT, settings=QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat),
-                   ask_setup=False)
-    w.resize(1366, 698)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_main_window(qtbot, tmp_path, monkeypatch, size=(1366, 698))
     yield w
     if w.job is not None:
         w.job.cancel()
