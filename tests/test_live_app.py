@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from conftest import open_main_window
+from ecolca.results import method_label
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore(r"^This plugin does not support")]
@@ -151,3 +152,35 @@ def test_a_new_background_activity_updates_the_summary_without_a_run(window, qtb
     # another set of methods still needs a run: stale, and nothing is computed in the background
     window.doc.edit("methods", lambda s: setattr(s, "methods", s.methods[:1]))
     assert rv.is_stale() and window._scores_job is None
+
+
+def test_a_report_exported_after_a_live_edit_is_a_whole_calculation(window, qtbot, tmp_path):
+    """Live results have no contributions by process or full inventory of the edited park (they
+    come from a solve): a report exported after an edit had the run's, whose totals were the old
+    L and S, or none, without a word. The export now runs the comparison of the edited scenario first: every
+    sheet is of the scenario on screen, and the figures are the live Summary's."""
+    from openpyxl import load_workbook
+
+    window.scene.select_only(exchange_id="ash-to-cement")
+    panel = window.properties.exchange_panel
+    panel.form.amount.setText("100000")
+    panel._commit()
+    qtbot.waitUntil(lambda: window._live_due is None)
+    assert "live" in window.results.metadata
+    gwp = window.results.impacts[0]
+    # no contributions of the edited park on screen: the run's ones, or none after the full
+    # live evaluation (contributions come from a solve)
+    assert all(abs(c.linear - gwp.linear) > 1e-6 * abs(gwp.linear)
+               for c in window.results.contributions if c.method == gwp.method)
+    out = tmp_path / "after-edit.xlsx"
+    with qtbot.waitSignal(window.reportWritten, timeout=120_000):
+        window.export_report_to(out, ask_open=False)
+    wb = load_workbook(out, read_only=True)
+    assert {"Contributions", "Full inventory"} <= set(wb.sheetnames), wb.sheetnames
+    rows = list(wb["Contributions"].iter_rows(values_only=True))
+    wb.close()
+    start = next(i for i, r in enumerate(rows) if r and isinstance(r[0], str)
+                 and r[0].startswith(method_label(gwp.method)))
+    total = next(r for r in rows[start:] if r and len(r) > 4 and r[1] == "Total")
+    assert total[4] == pytest.approx(gwp.linear, rel=1e-6)  # the edited park's L
+    assert total[5] == pytest.approx(gwp.symbiotic, rel=1e-6)

@@ -83,14 +83,26 @@ def comparison_job(scenario, project: str | None, keep: list | None = None) -> J
                                                        cancelled=cancelled, keep=keep))
 
 
-def report_job(results, scenario, path, audience: str = "internal") -> Job:
+def report_job(results, scenario, path, audience: str = "internal", project: str | None = None,
+               recompute: bool = False) -> Job:
+    """Write the Excel report of ``results``. With ``recompute`` (the results on screen were
+    updated live after an edit: they have no contributions by process, no full inventory and
+    no Monte Carlo of the edited scenario), the comparison is run again first, as F5 does, so
+    that the report is a whole, fresh calculation of the scenario it names."""
     from ecolca.report import write_report
 
     sc = copy.deepcopy(scenario)
 
     def run(progress, cancelled):
-        progress("Writing the Excel report", 0.2)
-        out = write_report(results, sc, path, audience=audience)
+        res = results
+        if recompute:
+            from ecolca.lca import compare
+
+            progress("Calculating the edited scenario for the report", 0.05)
+            res = compare(sc, project=project, progress=lambda m, f: progress(m, 0.05 + 0.6 * f),
+                          cancelled=cancelled)
+        progress("Writing the Excel report", 0.7 if recompute else 0.2)
+        out = write_report(res, sc, path, audience=audience)
         progress("Report written", 1.0)
         return out
 

@@ -197,8 +197,9 @@ class WindowRunning:
                                                  f"Report written to\n{out}\n\nOpen it now?") == QMessageBox.Yes:
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(out)))
 
-        self._start(report_job(self.results, self.doc.scenario, path, audience), written,
-                    "The report")
+        live = "live" in (self.results.metadata or {})  # a report is never of live figures
+        self._start(report_job(self.results, self.doc.scenario, path, audience,
+                               project=self.project, recompute=live), written, "The report")
 
     def choose_methods(self) -> None:
         from ecolca import catalog
