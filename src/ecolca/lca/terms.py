@@ -210,13 +210,7 @@ class TermTable:
 
     def without(self, t: int, param: int, values: np.ndarray | None = None) -> float:
         """Term ``t``'s amount per unit of parameter ``param`` (the other factors as given)."""
-        v = self.values if values is None else values
-        P = np.append(v, 1.0)
-        out = self.const[t]
-        for i in self.p[t]:
-            if i != param:
-                out *= P[i]
-        return float(out)
+        return float(self.without_many(np.array([t]), np.array([param]), values)[0])
 
     def for_record(self) -> "TermTable":
         """This table as the prepared record of a CLI run keeps it (lca/prepared.py): without
