@@ -73,9 +73,18 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
                            f"{exc})") from None
     summary = ImportSummary(FORMAT, str(p), name)
     data = {}
+    seen: dict[str, str] = {}
     for ds in imp.data:
         ds = dict(ds)
         ds["database"] = name
+        # two files with the same activity and product ids make the same code: bw2io refuses
+        # them (NonuniqueCode) at its write; a dict would keep the last one without a word
+        first = seen.setdefault(ds["code"], str(ds.get("filename", "?")))
+        if (name, ds["code"]) in data:
+            raise ImportError_(
+                f"'{p}': '{first}' and '{ds.get('filename', '?')}' are the same dataset (activity "
+                f"id {ds.get('activity', '?')}, product id {ds.get('flow', '?')}: code "
+                f"{ds['code']}); remove one of them")
         for e in ds.get("exchanges", []):
             if e.get("type") == "biosphere" and not e.get("input"):
                 e.setdefault("flow", e.get("flow"))
