@@ -44,3 +44,122 @@ def test_ecospold2_duplicate_code_refused_naming_both_files(bw_project, tmp_path
     assert "a-first.spold" in str(exc.value) and "b-second.spold" in str(exc.value)
     assert "same dataset" in str(exc.value)
     assert _dbs() == before
+
+
+# ---- Excel with parameters and formulas -------------------------------------------------------------
+
+VARS_XLSX = DATA / "excel" / "sample_activities_with_variables.xlsx"
+
+
+def _sheet_values(path) -> dict:
+    """name → amount of every parameter row of bw2io's sample (read from the workbook, not
+    typed here)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, data_only=True)
+    out, section, header = {}, None, None
+    for row in wb.worksheets[0].iter_rows(values_only=True):
+        first = row[0]
+        if first in ("Project parameters", "Database parameters", "Parameters", "Exchanges",
+                     "Activity", "Database"):
+            section, header = first, None
+            continue
+        if section and section.endswith("arameters"):
+            if header is None:
+                header = list(row)
+                continue
+            if first:
+                out[first] = row[header.index("amount")]
+    return out
+
+
+def test_excel_parameters_and_formulas_evaluated(bw_project):
+    """bw2io's sample with variables: the production (formula PCB_mass_total, the sum of three
+    database parameters) and the technosphere input (PCB_area * 2) were written as 0 with the
+    formulas kept and no parameter stored, so the LCA was singular (NaN)."""
+    import bw2calc as bc
+    import bw2data as bd
+
+    v = _sheet_values(VARS_XLSX)
+    want_production = v["PCB_cap_mass_film"] + v["PCB_cap_mass_SMD"] + v["PCB_cap_mass_Tantalum"]
+    want_input = v["PCB_area"] * 2
+    s = _import("excel", VARS_XLSX, "t-xl-vars", replace=True)
+    act = bd.get_node(database="t-xl-vars", code="mpcb")
+    prod = list(act.production())
+    tech = list(act.technosphere())
+    assert len(prod) == 1 and prod[0]["amount"] == pytest.approx(want_production)  # 0.6
+    assert len(tech) == 1 and tech[0]["amount"] == pytest.approx(want_input)  # 0.5
+    assert any("exchange formula(s) evaluated" in n for n in s.notes)
+    meta = bd.databases["t-xl-vars"]["ecolca_import_parameters"]
+    assert meta["database"]["PCB_cap_mass_film"] == v["PCB_cap_mass_film"]
+    assert meta["activity"]["alpha group!"]["PCB_mass_total"] == pytest.approx(want_production)
+    lca = bc.LCA({act: 1.0})
+    lca.lci()
+    board = bd.get_node(database="t-xl-vars", name="unmounted printed circuit board")
+    assert lca.supply_array[lca.dicts.activity[board.id]] == pytest.approx(
+        want_input / want_production)
+
+
+def test_excel_formula_with_unknown_parameter_refused_by_name(bw_project, tmp_path):
+    import openpyxl
+
+    from ecolca.importers import ImportError_
+
+    wb = openpyxl.load_workbook(VARS_XLSX)
+    ws = wb.worksheets[0]
+    for row in ws.iter_rows():
+        if row[0].value == "PCB_cap_mass_SMD":  # the database parameter the formula needs
+            for c in row:
+                c.value = None
+    path = tmp_path / "missing-param.xlsx"
+    wb.save(path)
+    before = _dbs()
+    with pytest.raises(ImportError_, match=r"PCB_mass_total.*PCB_cap_mass_SMD"):
+        _import("excel", path, "t-xl-missing")
+    assert _dbs() == before
+
+
+# ---- a production amount of 0 is refused in every format ------------------------------------------
+
+def _zero_production_file(fmt: str, tmp_path):
+    if fmt == "excel":
+        import openpyxl
+
+        wb = openpyxl.load_workbook(VARS_XLSX)
+        ws = wb.worksheets[0]
+        for row in ws.iter_rows():
+            if row[0].value == "mounted printed circuit board" and row[5].value == "production":
+                row[6].value = None  # the formula gone, the sheet's amount 0 stays
+        path = tmp_path / "zero.xlsx"
+        wb.save(path)
+        return path, "mounted printed circuit board"
+    if fmt == "ecospold2":
+        src = next((DATA / "ecospold2").glob("*.spold")).read_text(encoding="utf-8")
+        ref = 'amount="1" intermediateExchangeId="d4ee8f39-342b-4443-bbb9-c49b6801b5d6"'
+        assert src.count(ref) == 1, "the fixture's reference product exchange (outputGroup 0)"
+        text = src.replace(ref, ref.replace('amount="1"', 'amount="0"'))
+        (tmp_path / "es").mkdir()
+        (tmp_path / "es" / "a.spold").write_text(text, encoding="utf-8")
+        return tmp_path / "es", "a.spold"
+    if fmt == "simapro-csv":
+        lines = (DATA / "simapro" / "inventory.csv").read_text(encoding="latin-1").splitlines()
+        i = next(k for k, line in enumerate(lines) if line.strip() == "Products")
+        cells = lines[i + 1].split(";")
+        cells[2] = "0"
+        lines[i + 1] = ";".join(cells)
+        path = tmp_path / "zero.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="latin-1")
+        return path, ""
+    raise AssertionError(fmt)
+
+
+@pytest.mark.parametrize("fmt", ["excel", "ecospold2", "simapro-csv"])
+def test_zero_production_refused(bw_project, tmp_path, fmt):
+    from ecolca.importers import ImportError_
+
+    path, activity = _zero_production_file(fmt, tmp_path)
+    before = _dbs()
+    with pytest.raises(ImportError_, match="production amount of 0") as exc:
+        _import(fmt, path, f"t-zero-{fmt}", allow_unlinked=True)
+    assert activity in str(exc.value)
+    assert _dbs() == before

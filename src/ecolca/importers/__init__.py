@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ecolca.importers.common import (
     CancelCheck, ImportError_, ImportSummary, Progress, UnlinkedError, check_target,
-    drop_unlinked, refuse_if_unlinked, write_database,
+    drop_unlinked, refuse_if_unlinked, refuse_zero_production, write_database,
 )
 
 FORMATS = {
@@ -74,6 +74,7 @@ def import_database(fmt: str, path: str | Path, name: str | None = None,
     check_target(name, replace)
     t0 = time.perf_counter()
     data, summary, meta, cause = read_source(fmt, path, name, progress=say, cancelled=cancelled)
+    refuse_zero_production(data, str(path))
     data = drop_unlinked(data, summary)
     if not data:
         raise ImportError_(f"'{path}': no activities found")

@@ -348,6 +348,29 @@ def refuse_if_unlinked(summary: ImportSummary, allow: bool, cause: str = "") -> 
               "exchanges are left out and score 0).", summary)
 
 
+def refuse_zero_production(data: dict, source: str) -> None:
+    """Refuse a dataset whose production amount is 0 (or not a number): its column of the
+    technosphere matrix would be singular or infinite and every result NaN. Every format."""
+    bad = []
+    for (_, code), ds in data.items():
+        for e in ds.get("exchanges", []):
+            if e.get("type") != "production":
+                continue
+            amount = e.get("amount")
+            try:
+                ok = float(amount) != 0.0 and float(amount) == float(amount)
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                bad.append(f"'{ds.get('name', code)}' (code {code}): production "
+                           f"'{e.get('name', ds.get('name', '?'))}' amount {amount!r}"
+                           + (f", formula '{e['formula']}'" if e.get("formula") else ""))
+    if bad:
+        raise ImportError_(f"'{source}': {len(bad)} activit{'y has' if len(bad) == 1 else 'ies have'} "
+                           "a production amount of 0 or no number, which makes the LCA singular: "
+                           + "; ".join(bad[:5]) + ("; …" if len(bad) > 5 else ""))
+
+
 def write_database(name: str, data: dict, meta: dict, replace: bool = False,
                    progress: Progress | None = None, cancelled: CancelCheck | None = None) -> None:
     """Write ``data`` (``{(name, code): dataset}``, exchanges linked to ``name`` or other

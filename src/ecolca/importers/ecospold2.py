@@ -33,6 +33,31 @@ def spold_files(p: Path) -> list[Path]:
     return files
 
 
+def _zero_reference_products(files: list[Path]) -> list[str]:
+    """Files whose reference product exchange (outputGroup 0) has amount 0 (only looked for
+    after bw2io failed to find a reference product)."""
+    from lxml import etree
+
+    out = []
+    for f in files:
+        try:
+            root = etree.parse(str(f), etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError:
+            continue
+        for ex in root.iter("{*}intermediateExchange"):
+            group = ex.find("{*}outputGroup")
+            if group is not None and (group.text or "").strip() == "0":
+                try:
+                    zero = float(ex.get("amount", "nan")) == 0.0
+                except ValueError:
+                    zero = False
+                if zero:
+                    name = ex.find("{*}name")
+                    out.append(f"'{f.name}' ('{(name.text if name is not None else '?')}' "
+                               f"amount {ex.get('amount')})")
+    return out
+
+
 def read(path: str | Path, name: str, progress: Progress | None = None,
          cancelled: CancelCheck | None = None):
     import bw2data as bd
@@ -68,7 +93,17 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
     except UnicodeDecodeError as exc:
         raise ImportError_(f"'{p}': not UTF-8 text (byte {exc.start}); ecospold2 files are "
                            "UTF-8") from None
-    except (AttributeError, KeyError, AssertionError, ValueError) as exc:
+    except KeyError as exc:
+        if exc.args == ("flow",):  # bw2io found no reference product with a non-zero amount
+            zero = _zero_reference_products(files)
+            if zero:
+                raise ImportError_(
+                    f"'{p}': {len(zero)} dataset(s) with a production amount of 0 (reference "
+                    "product, outputGroup 0), which makes the LCA singular: "
+                    + ", ".join(zero[:5]) + ("…" if len(zero) > 5 else "")) from None
+        raise ImportError_(f"'{p}': not an ecospold2 activity dataset ({type(exc).__name__}: "
+                           f"{exc})") from None
+    except (AttributeError, AssertionError, ValueError) as exc:
         raise ImportError_(f"'{p}': not an ecospold2 activity dataset ({type(exc).__name__}: "
                            f"{exc})") from None
     summary = ImportSummary(FORMAT, str(p), name)

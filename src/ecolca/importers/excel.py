@@ -5,7 +5,8 @@ bw2io links technosphere exchanges by name, reference product, unit and location
 no "reference product" on its exchanges, so a round trip leaves them unlinked. After bw2io's own
 strategies this links the rest inside the workbook by name, unit and location (unique matches
 only), then to the project's other databases the same way, and elementary flows to biosphere3 by
-name, categories and unit.
+name, categories and unit. Parameters and formulas are evaluated at import
+(:mod:`ecolca.importers.parameters`): the exchanges get the values as amounts.
 """
 
 from __future__ import annotations
@@ -61,6 +62,19 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
                            f"{exc})") from None
     old_names = {ds.get("database") for ds in imp.data} - {None}
     summary = ImportSummary(FORMAT, str(p), name)
+    # parameters and formulas: bw2io leaves the sheet's amounts (often 0) until `recalculate`;
+    # evaluate them here, or refuse the file naming what cannot be evaluated
+    from ecolca.importers.parameters import evaluate
+
+    params = evaluate(imp.data, getattr(imp, "project_parameters", None),
+                      getattr(imp, "database_parameters", None), str(p))
+    n_act = sum(len(v) for v in params["activity"].values())
+    if params["formulas"] or params["project"] or params["database"] or n_act:
+        summary.notes.append(
+            f"Parameters: {len(params['project'])} project, {len(params['database'])} database, "
+            f"{n_act} activity parameter(s) evaluated; {params['formulas']} exchange formula(s) "
+            "evaluated into amounts (fixed at import; the values are kept in the database's "
+            "metadata, 'ecolca_import_parameters')")
     data = {}
     for ds in imp.data:
         ds = dict(ds)
@@ -102,5 +116,8 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
     summary.seconds = time.perf_counter() - t0
     meta = {"format": "Brightway Excel", "ecolca_import_format": FORMAT,
             "ecolca_import_source": p.name}
+    if params["project"] or params["database"] or n_act:
+        meta["ecolca_import_parameters"] = {k: params[k] for k in ("project", "database",
+                                                                     "activity")}
     del bd
     return data, summary, meta, ""
