@@ -163,3 +163,89 @@ def test_zero_production_refused(bw_project, tmp_path, fmt):
         _import(fmt, path, f"t-zero-{fmt}", allow_unlinked=True)
     assert activity in str(exc.value)
     assert _dbs() == before
+
+
+# ---- SimaPro CSV: elementary flows linked through randonneur_data ---------------------------------
+
+GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
+# SimaPro rows (name; sub-compartment; unit; amount) added to the empty sections of bw2io's
+# SimaPro 8.5 export inventory.csv: SimaPro's own flow names and compartments, one of them in
+# grams (SimaPro allows any unit of the quantity), to air, water, soil and from resources
+SIMAPRO_ROWS = {
+    "Resources": ["Water, river;in water;m3;0.1;Undefined;0;0;0;",
+                  "Gas, natural/m3;in ground;m3;0.05;Undefined;0;0;0;"],
+    "Emissions to air": ["Carbon dioxide, fossil;high. pop.;kg;2;Undefined;0;0;0;",
+                         "Carbon dioxide, fossil;;kg;1;Undefined;0;0;0;",
+                         "Methane, fossil;low. pop.;g;500;Undefined;0;0;0;"],
+    "Emissions to water": ["Phosphate;river;kg;0.01;Undefined;0;0;0;",
+                           "Nitrate;groundwater;kg;0.02;Undefined;0;0;0;"],
+    "Emissions to soil": ["Cadmium;agricultural;kg;0.000001;Undefined;0;0;0;"],
+}
+
+
+def _simapro_with_flows(tmp_path, rows=SIMAPRO_ROWS, name="flows.csv"):
+    lines = (DATA / "simapro" / "inventory.csv").read_text(encoding="latin-1").splitlines()
+    # the steel input links to no activity of this project: drop it, the test is about flows
+    lines = [line for line in lines if not line.startswith("Steel, low-alloyed")]
+    out = []
+    for line in lines:
+        out.append(line)
+        if line.strip() in rows:
+            out.extend(rows[line.strip()])
+    path = tmp_path / name
+    path.write_text("\n".join(out) + "\n", encoding="latin-1")
+    return path
+
+
+def test_simapro_elementary_flows_all_linked(bw_project, tmp_path):
+    """Every elementary flow of a SimaPro process (air, water, soil, resources) links to
+    biosphere3; on the old code none did (categories None), and the import was refused."""
+    import bw2calc as bc
+    import bw2data as bd
+
+    path = _simapro_with_flows(tmp_path)
+    s = _import("simapro-csv", path, "t-sp-flows", replace=True)
+    n_rows = sum(len(v) for v in SIMAPRO_ROWS.values())
+    assert (s.biosphere, s.unlinked_biosphere) == (n_rows, 0)
+    assert sum(s.linked_by.values()) == n_rows
+    assert s.linked_by.get("exact match") and s.linked_by.get("mapping")
+    assert any(line.startswith("Linked: ") and "by exact match" in line for line in s.lines())
+    act = next(iter(bd.Database("t-sp-flows")))
+    by_flow = {}
+    for exc in act.biosphere():
+        by_flow.setdefault(exc["name"], []).append(exc)  # the SimaPro name
+    co2 = by_flow["Carbon dioxide, fossil"]
+    assert sorted(tuple(e.input["categories"]) for e in co2) == [
+        ("air",), ("air", "urban air close to ground")]
+    (ch4,) = by_flow["Methane, fossil"]
+    assert ch4.input["unit"] == "kilogram" and ch4["amount"] == pytest.approx(0.5)  # 500 g
+    assert ("soil", "agricultural") == tuple(by_flow["Cadmium"][0].input["categories"])
+    assert by_flow["Water, river"][0].input["categories"] == ("natural resource", "in water")
+    # the GWP score is Σ amount × CF of IPCC 2021 over the linked flows (3 kg CO2 + 0.5 kg CH4)
+    cfs = {bd.get_node(id=i)["code"]: cf for i, cf in bd.Method(GWP).load()}
+    expected = sum(e["amount"] * cfs.get(e.input["code"], 0.0) for e in act.biosphere())
+    assert expected > 3.0
+    lca = bc.LCA({act: 1.0}, GWP)
+    lca.lci()
+    lca.lcia()
+    assert lca.score == pytest.approx(expected, rel=1e-6)  # bw2calc stores float32 values
+
+
+def test_simapro_unlinked_flow_named_with_its_compartment(bw_project, tmp_path):
+    """A flow with no ecoinvent counterpart is refused (over the 5 % limit) and the message names
+    its SimaPro compartment (it used to print an empty one: "'Carbon dioxide, fossil' ()")."""
+    from ecolca.importers import UnlinkedError
+
+    rows = {"Emissions to air": ["Carbon dioxide, fossil;;kg;1;Undefined;0;0;0;",
+                                 "Chromium compounds;;kg;0.001;Undefined;0;0;0;"]}
+    path = _simapro_with_flows(tmp_path, rows, "unlinked.csv")
+    with pytest.raises(UnlinkedError, match=r"'Chromium compounds' \(Emissions to air\)") as exc:
+        _import("simapro-csv", path, "t-sp-unlinked")
+    assert exc.value.summary.linked_by == {"exact match": 1}
+
+
+def test_simapro_cli_summary_lists_linked_and_left_out(bw_project, tmp_path):
+    path = _simapro_with_flows(tmp_path)
+    r = run_cli("import", "simapro-csv", str(path), "--name", "t-sp-cli", "--replace", "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert "Linked: " in r.stdout and "by exact match" in r.stdout and "by mapping" in r.stdout

@@ -76,6 +76,9 @@ class ImportSummary:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     replaced: bool = False
+    # elementary-flow exchanges linked, by how: "exact match", "mapping", "proxy" (each reader
+    # fills it; empty when a reader does not tell)
+    linked_by: dict[str, int] = field(default_factory=dict)
 
     def count(self, reason: str, kind: str | None = None) -> int:
         return sum(1 for r in self.rows if r.reason == reason and (kind is None or r.kind == kind))
@@ -104,6 +107,11 @@ class ImportSummary:
             + (f"; {self.unlinked_biosphere:,} unlinked, left out (they score 0)"
                if self.unlinked_biosphere else ""),
         ]
+        if self.linked_by:
+            order = ["exact match", "mapping", "proxy"]
+            keys = [k for k in order if k in self.linked_by] + sorted(
+                k for k in self.linked_by if k not in order)
+            out.append("Linked: " + ", ".join(f"{self.linked_by[k]:,} by {k}" for k in keys))
         reasons = Counter(r.reason for r in self.rows if r.reason != "unlinked" or
                           r.kind != "biosphere")
         for reason, n in sorted(reasons.items()):
@@ -116,6 +124,9 @@ class ImportSummary:
                                           "whole burden stays on its reference product)",
                 "set aside (waste)": " (waste outputs without a treatment process in the data)",
                 "unlinked": " (technosphere inputs without a match: left out)",
+                "set aside (no ecoinvent counterpart)": " (SimaPro final waste flows, non "
+                                                        "material emissions, social and economic "
+                                                        "issues: no biosphere3 flow, left out)",
             }.get(reason, ""))
         out += self.notes
         return out

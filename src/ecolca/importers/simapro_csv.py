@@ -3,7 +3,8 @@
 Offline: the importer's last strategy asks a server on the internet for unit conversions; it is
 dropped, and ``separate_products=False`` makes one activity per process. bw_simapro_csv writes
 its logs to the user's state folder; :func:`ecolca.bwcompat.simapro_logs_in` sends them into the
-Brightway folder (``<BRIGHTWAY_DIR>/logs/simapro-csv``).
+Brightway folder (``<BRIGHTWAY_DIR>/logs/simapro-csv``). Elementary flows are linked to
+biosphere3 by :mod:`ecolca.importers.simapro_flows` (randonneur_data's SimaPro mappings).
 """
 
 from __future__ import annotations
@@ -71,7 +72,12 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
             if inp and inp[0] == imp.db_name and imp.db_name != name:
                 e["input"] = (name, inp[1])
         data[(name, ds["code"])] = ds
+    say("Linking elementary flows (randonneur_data SimaPro → ecoinvent 3.9 mappings)", 0.6)
+    from ecolca.importers import simapro_flows
+
+    simapro_flows.link(data, summary)
     summary.seconds = time.perf_counter() - t0
     meta = {"format": "SimaPro CSV", "ecolca_import_format": FORMAT,
-            "ecolca_import_source": p.name}
+            "ecolca_import_source": p.name,
+            "ecolca_import_flow_mappings": simapro_flows.datapackage_versions()}
     return data, summary, meta, ""
