@@ -249,3 +249,19 @@ def test_simapro_cli_summary_lists_linked_and_left_out(bw_project, tmp_path):
     r = run_cli("import", "simapro-csv", str(path), "--name", "t-sp-cli", "--replace", "--quiet")
     assert r.returncode == 0, r.stderr
     assert "Linked: " in r.stdout and "by exact match" in r.stdout and "by mapping" in r.stdout
+
+
+# ---- the summary says how the elementary flows were linked, in every format ------------------------
+
+def test_summary_counts_links_ecospold2_and_excel(bw_project, tmp_path):
+    """ecospold2 links by the ecoinvent flow id and Excel by name, categories and unit: both
+    exact matches, counted in the summary (CLI and app print ``summary.lines()``)."""
+    from bw2io.export import write_lci_excel
+
+    s = _import("ecospold2", DATA / "ecospold2", "t-es2-links", replace=True)
+    assert s.biosphere >= 1 and s.linked_by == {"exact match": s.biosphere}
+    assert f"Linked: {s.biosphere:,} by exact match" in s.lines()
+    path = write_lci_excel("ecolca-open", dirpath=str(tmp_path))
+    s = _import("excel", path, "t-xl-links", replace=True)
+    assert s.biosphere >= 1 and s.linked_by == {"exact match": s.biosphere}
+    assert f"Linked: {s.biosphere:,} by exact match" in s.lines()

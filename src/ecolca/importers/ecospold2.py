@@ -130,6 +130,10 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
     unknown = {e.get("flow") for ds in data.values() for e in ds.get("exchanges", [])
                if e.get("type") == "biosphere" and not e.get("input") and e.get("flow")
                and e.get("flow") not in bio}
+    n_bio = sum(1 for ds in data.values() for e in ds.get("exchanges", [])
+                if e.get("type") == "biosphere" and e.get("input"))
+    if n_bio:
+        summary.linked_by["exact match"] = n_bio  # by the ecoinvent flow id
     cause = ""
     if unknown:
         cause = (f"{len(unknown):,} elementary flow id(s) are not in this project's biosphere3, "

@@ -113,6 +113,11 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
             hits2 = others.get(_key(e), [])
             if len(hits2) == 1:
                 e["input"] = hits2[0]
+    # elementary flows: bw2io links them by name, categories and unit (exact match only)
+    n_bio = sum(1 for ds in data.values() for e in ds.get("exchanges", [])
+                if e.get("type") == "biosphere" and e.get("input"))
+    if n_bio:
+        summary.linked_by["exact match"] = n_bio
     summary.seconds = time.perf_counter() - t0
     meta = {"format": "Brightway Excel", "ecolca_import_format": FORMAT,
             "ecolca_import_source": p.name}
