@@ -265,3 +265,24 @@ def test_summary_counts_links_ecospold2_and_excel(bw_project, tmp_path):
     s = _import("excel", path, "t-xl-links", replace=True)
     assert s.biosphere >= 1 and s.linked_by == {"exact match": s.biosphere}
     assert f"Linked: {s.biosphere:,} by exact match" in s.lines()
+
+
+def test_unlinked_production_refused_even_with_allow_unlinked(bw_project, tmp_path):
+    """A production exchange that links to nothing used to be dropped: Brightway then takes the
+    activity's output as 1 (here instead of 0.6), a wrong scale that --allow-unlinked's "left out,
+    scores 0" does not describe."""
+    import openpyxl
+
+    from ecolca.importers import UnlinkedError
+
+    wb = openpyxl.load_workbook(VARS_XLSX)
+    for row in wb.worksheets[0].iter_rows():
+        if row[0].value == "mounted printed circuit board" and row[5].value == "production":
+            row[0].value = "printed circuit board, mounted"  # not the activity's name
+    path = tmp_path / "other-product-name.xlsx"
+    wb.save(path)
+    before = _dbs()
+    with pytest.raises(UnlinkedError, match=r"1 production exchange\(s\) link to no activity "
+                                            r"\('printed circuit board, mounted' 0\.6"):
+        _import("excel", path, "t-xl-prod", allow_unlinked=True)
+    assert _dbs() == before

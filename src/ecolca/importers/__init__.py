@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ecolca.importers.common import (
     CancelCheck, ImportError_, ImportSummary, Progress, UnlinkedError, check_target,
-    drop_unlinked, refuse_if_unlinked, refuse_zero_production, write_database,
+    drop_unlinked, refuse_if_unlinked, refuse_unlinked_production, refuse_zero_production,
+    write_database,
 )
 
 FORMATS = {
@@ -81,6 +82,7 @@ def import_database(fmt: str, path: str | Path, name: str | None = None,
     summary.seconds = time.perf_counter() - t0
     if unlinked_csv:
         summary.write_csv(unlinked_csv)
+    refuse_unlinked_production(summary)
     refuse_if_unlinked(summary, allow_unlinked, cause)
     import bw2data as bd
 

@@ -382,6 +382,21 @@ def refuse_zero_production(data: dict, source: str) -> None:
                            + "; ".join(bad[:5]) + ("; …" if len(bad) > 5 else ""))
 
 
+def refuse_unlinked_production(summary: ImportSummary) -> None:
+    """Refuse, even with --allow-unlinked, an activity whose production exchange links to
+    nothing: left out, Brightway would take the activity's output as 1 (a wrong scale, not a
+    zero)."""
+    rows = [r for r in summary.rows if r.reason == "unlinked" and r.kind == "production"]
+    if rows:
+        raise UnlinkedError(
+            f"{summary.source}: not imported: {len(rows):,} production exchange(s) link to no "
+            "activity (" + "; ".join(f"'{r.flow}' {r.amount:g} {r.unit} of '{r.activity}'"
+                                     for r in rows[:3]) + ("; …" if len(rows) > 3 else "")
+            + "): left out, the activity's output would be taken as 1. A process with several "
+              "products or a waste treatment needs them split into one process per product "
+              "before export.", summary)
+
+
 def write_database(name: str, data: dict, meta: dict, replace: bool = False,
                    progress: Progress | None = None, cancelled: CancelCheck | None = None) -> None:
     """Write ``data`` (``{(name, code): dataset}``, exchanges linked to ``name`` or other
