@@ -129,3 +129,24 @@ def test_directory_where_file_expected_and_vice_versa(tmp_path, databases_before
     txt = tmp_path / "not.xlsx"
     txt.write_text("hello", encoding="utf-8")
     _check(run_cli("import", "excel", str(txt)), "not an .xlsx workbook")
+
+
+@pytest.mark.parametrize("formula", ["open('{secret}').read()", "__import__('os').getcwd()",
+                                     "PCB_area / 0", "PCB_area +"])
+def test_excel_formula_that_is_not_arithmetic(tmp_path, databases_before, formula):
+    """Excel formulas are evaluated at import (bw2parameters, i.e. asteval, which offers open()):
+    a formula that reads a file, imports, divides by zero or does not parse refuses the workbook
+    with one sentence naming the exchange, and a file's content never reaches the message."""
+    import openpyxl
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("s3cr3t-content", encoding="utf-8")
+    wb = openpyxl.load_workbook(DATA / "excel" / "sample_activities_with_variables.xlsx")
+    for row in wb.worksheets[0].iter_rows():
+        if row[6].value == "PCB_area * 2":
+            row[6].value = formula.format(secret=secret)
+    path = tmp_path / "hostile-formula.xlsx"
+    wb.save(path)
+    r = run_cli("import", "excel", str(path), "--name", "t-hostile-formula")
+    _check(r, "hostile-formula.xlsx", "exchange 'unmounted printed circuit board'")
+    assert "s3cr3t" not in r.stderr + r.stdout

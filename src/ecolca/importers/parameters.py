@@ -18,6 +18,38 @@ from collections.abc import Iterable
 from ecolca.importers.common import ImportError_
 
 
+# names a formula may use besides the file's parameters: arithmetic only. asteval (what
+# bw2parameters uses) also offers open(), print() and more: a workbook's formula must not read a
+# local file into an amount or a message.
+SAFE_NAMES = frozenset({
+    "abs", "min", "max", "round", "pow", "sqrt", "exp", "log", "log10", "log2", "pi", "e",
+    "sin", "cos", "tan", "arcsin", "arccos", "arctan", "floor", "ceil", "int", "float", "True",
+    "False", "None", "sum", "inf",
+})
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _check_names(formula: str, allowed: set[str], what: str, source: str) -> None:
+    """Refuse a formula that does not parse or uses a name that is neither a parameter nor
+    arithmetic."""
+    from bw2parameters import Interpreter
+
+    try:
+        names = Interpreter().get_symbols(str(formula))
+    except Exception:  # noqa: BLE001 - MissingName on a syntax error
+        raise ImportError_(f"'{source}': {what}: formula '{formula}' is not a formula (syntax "
+                           "error)") from None
+    unknown = sorted(set(names) - allowed - SAFE_NAMES)
+    if unknown:
+        raise ImportError_(f"'{source}': {what}: formula '{formula}' uses "
+                           f"{', '.join(unknown)}, which no parameter of the file defines (and "
+                           "which is not arithmetic)")
+
+
 def _as_dict(params: Iterable[dict], where: str, source: str) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for p in params or ():
@@ -48,21 +80,19 @@ def _evaluate_set(params: dict[str, dict], known: dict[str, float], where: str,
         if "formula" not in p and "amount" not in p:
             raise ImportError_(f"'{source}': {where} parameter '{name}' has neither an amount "
                                "nor a formula")
-        missing = interp.get_unknown_symbols(p.get("formula"), known_symbols=set(params) |
-                                             set(known)) if "formula" in p else set()
-        if missing:
-            raise ImportError_(f"'{source}': {where} parameter '{name}': formula "
-                               f"'{p['formula']}' uses {', '.join(sorted(missing))}, which no "
-                               "parameter of the file defines")
+        if "formula" in p:
+            _check_names(p["formula"], set(params) | set(known), f"{where} parameter '{name}'",
+                         source)
     try:
         values = ParameterSet(params, dict(known), interpreter=interp).evaluate()
     except Exception as exc:  # noqa: BLE001 - bw2parameters raises several kinds
+        first = str(exc).strip().splitlines()[-1] if str(exc).strip() else ""
         raise ImportError_(f"'{source}': {where} parameters ({', '.join(sorted(params))}) "
-                           f"cannot be evaluated ({type(exc).__name__}: {exc})") from None
+                           f"cannot be evaluated ({type(exc).__name__}: {first[:120]})") from None
     for name, v in values.items():
         if name in params and not _finite(v):
-            raise ImportError_(f"'{source}': {where} parameter '{name}' evaluates to {v!r}, "
-                               "not a finite number")
+            raise ImportError_(f"'{source}': {where} parameter '{name}' evaluates to "
+                               f"{_short(v)}, not a finite number")
     return {k: float(v) for k, v in values.items() if k in params}
 
 
@@ -103,19 +133,19 @@ def evaluate(datasets: list[dict], project_params: Iterable[dict] | None,
                 continue
             what = (f"exchange '{e.get('name', '?')}' ({e.get('type', '?')}) of activity "
                     f"'{ds.get('name', '?')}'")
+            _check_names(formula, set(scope), what, source)
             interp = Interpreter()
             interp.add_symbols(scope)
             try:
-                missing = interp.get_unknown_symbols(str(formula))
-            except Exception:  # noqa: BLE001 - MissingName on a syntax error
-                missing = {"(not a formula)"}
-            if missing:
-                raise ImportError_(f"'{source}': {what}: formula '{formula}' uses "
-                                   f"{', '.join(sorted(missing))}, which no parameter of the "
-                                   "file defines")
-            value = interp(str(formula))
-            if interp.error or not _finite(value):
-                msg = interp.error[0].get_error()[1] if interp.error else repr(value)
+                value = interp(str(formula))
+                failed = bool(interp.error)
+            except Exception as exc:  # noqa: BLE001 - asteval re-raises some errors
+                value, failed = exc, True
+            if failed or not _finite(value):
+                msg = (str(value).strip().splitlines() or [""])[-1][:120] if failed else \
+                    f"gives {_short(value)}, not a finite number"
+                if interp.error:
+                    msg = str(interp.error[0].get_error()[1]).strip().splitlines()[-1][:120]
                 raise ImportError_(f"'{source}': {what}: formula '{formula}' cannot be "
                                    f"evaluated ({msg})")
             e["amount"] = float(value)
