@@ -286,3 +286,18 @@ def test_unlinked_production_refused_even_with_allow_unlinked(bw_project, tmp_pa
                                             r"\('printed circuit board, mounted' 0\.6"):
         _import("excel", path, "t-xl-prod", allow_unlinked=True)
     assert _dbs() == before
+
+
+def test_simapro_proxy_in_parent_compartment(bw_project, tmp_path):
+    """A sub-compartment biosphere3 lacks for that flow (fossil CO2 'indoor': ecoinvent 3.9 has
+    no indoor air flows, and randonneur_data maps none) links by proxy to the parent compartment
+    (air, unspecified), counted as such in the summary."""
+    import bw2data as bd
+
+    rows = {"Emissions to air": ["Carbon dioxide, fossil;indoor;kg;1;Undefined;0;0;0;"]}
+    path = _simapro_with_flows(tmp_path, rows, "proxy.csv")
+    s = _import("simapro-csv", path, "t-sp-proxy", replace=True)
+    assert s.linked_by == {"proxy": 1}
+    assert "Linked: 1 by proxy" in s.lines()
+    (exc,) = next(iter(bd.Database("t-sp-proxy"))).biosphere()
+    assert exc.input["name"] == "Carbon dioxide, fossil" and tuple(exc.input["categories"]) == ("air",)
