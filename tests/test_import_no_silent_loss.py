@@ -301,3 +301,23 @@ def test_simapro_proxy_in_parent_compartment(bw_project, tmp_path):
     assert "Linked: 1 by proxy" in s.lines()
     (exc,) = next(iter(bd.Database("t-sp-proxy"))).biosphere()
     assert exc.input["name"] == "Carbon dioxide, fossil" and tuple(exc.input["categories"]) == ("air",)
+
+
+def test_app_import_summary_lists_links(qtbot, bw_project, tmp_path):
+    """The app's import (File ▸ Import background database…) runs in a worker Job and shows
+    ``summary.lines()`` when done: the 'Linked:' line is among them."""
+    from ecolca.app.import_dialog import import_job
+
+    path = _simapro_with_flows(tmp_path)
+    job = import_job({"fmt": "simapro-csv", "path": str(path), "name": "t-sp-app",
+                      "replace": True, "allow_unlinked": True}, PROJECT)
+    got = {}
+    job.succeeded.connect(lambda r: got.setdefault("ok", r))
+    job.failed.connect(lambda m, d: got.setdefault("failed", m))
+    with qtbot.waitSignal(job.done, timeout=120_000):
+        job.start()
+    job.wait()
+    assert "ok" in got, got
+    lines = got["ok"].lines()
+    assert any(line.startswith("Linked: ") and "by exact match" in line and "by mapping" in line
+               for line in lines), lines
