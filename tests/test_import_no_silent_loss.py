@@ -150,10 +150,32 @@ def _zero_production_file(fmt: str, tmp_path):
         path = tmp_path / "zero.csv"
         path.write_text("\n".join(lines) + "\n", encoding="latin-1")
         return path, ""
+    if fmt == "olca-jsonld":
+        import json
+        import zipfile
+
+        src = ROOT.parent / "shared" / "data" / "lci" / "beef-cattle-finishing-jsonld.zip"
+        if not src.is_file():
+            src = ROOT.parents[1] / "shared" / "data" / "lci" / src.name
+        if not src.is_file():
+            pytest.skip(f"bw2io's JSON-LD fixture absent: {src} (see /work/shared/data/lci)")
+        member = "processes/9f9e378b-7faa-4d4c-a419-3374b3632021.json"  # vitamin premix
+        out = tmp_path / "zero.zip"
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for n in zin.namelist():
+                data = zin.read(n)
+                if n == member:
+                    doc = json.loads(data)
+                    for e in doc["exchanges"]:
+                        if e.get("quantitativeReference"):
+                            e["amount"] = 0.0
+                    data = json.dumps(doc).encode("utf-8")
+                z.writestr(n, data)
+        return out, "vitamin premix production"
     raise AssertionError(fmt)
 
 
-@pytest.mark.parametrize("fmt", ["excel", "ecospold2", "simapro-csv"])
+@pytest.mark.parametrize("fmt", ["excel", "ecospold2", "simapro-csv", "olca-jsonld"])
 def test_zero_production_refused(bw_project, tmp_path, fmt):
     from ecolca.importers import ImportError_
 
