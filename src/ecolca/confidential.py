@@ -7,14 +7,17 @@ For the *park* (the other members) and the *public*:
 * its name, id, sector, location, description, flows and per-site figures never appear;
 * its per-site results are summed with the other confidential sites into one "other sites"
   row; with fewer than :data:`MIN_AGGREGATE` confidential sites that row is suppressed (its
-  figures are not written anywhere) and the report says why;
+  figures are not written anywhere) with one more named site (complementary suppression), and
+  that site's inputs are withheld too (flows, its exchanges' q and r), or a reader would rebuild
+  it from the input sheets and subtract it (issue #19); the report says why;
 * the park totals (L, S, Δ, inventory, exchanges) are those of the whole park, unchanged;
 * an exchange that touches it keeps its figures (both partners know them) but not its id, its
   description or its transport labels; the confidential end reads "confidential site";
-* free text of the other items (scenario name and description, sources, assumptions, flow
-  comments and sources, exchange sources, transport labels) has the confidential site's name,
-  id and distinctive name words replaced by "a confidential site"; every replacement is listed
-  so the author can check the wording.
+* free text is withheld, not searched (a word list cannot find a product, a trade or a
+  nickname): scenario name, description, sources and assumptions, site descriptions, flow
+  names (generated: "supply 1"), ids, comments and sources, exchange ids, descriptions, sources,
+  transport labels and processing names, the run's notes. The named sites' names, sectors and
+  locations are kept with a confidential name masked; those fields are listed by site id.
 
 ``public`` also withholds the money terms (price, transport and processing costs) of the
 exchanges that touch a confidential site. Everything here is plain data: no Qt, no Brightway.
