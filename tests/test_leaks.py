@@ -108,7 +108,8 @@ def _cli(sc, res, audience: str, tmp_path, monkeypatch, capsys) -> tuple[str, di
 def _identifying(sc: Scenario, sid: str) -> list[str]:
     """What names the site: its name, id, description, sector (unless another site shares
     it), the markers of its flow names, the names of its products (no background process
-    has them), the distinctive words of its name (:func:`confidential.name_tokens`)."""
+    has them), the distinctive words of its name (:func:`confidential.name_tokens`), and the
+    background processes only it uses."""
     site = sc.site(sid)
     out = [site.name]
     if len(sid) >= 3 and sid.lower() not in confidential._GENERIC:
@@ -122,7 +123,25 @@ def _identifying(sc: Scenario, sid: str) -> list[str]:
     for s in only.sites:
         s.confidential = s.id == sid
     out += confidential.name_tokens(only)
+    out += _own_processes(sc, sid)
     return list(dict.fromkeys(x for x in out if x))
+
+
+def _own_processes(sc: Scenario, sid: str) -> list[str]:
+    """The names of the background processes that only this site buys from or sends a residue
+    to (its coal, its limestone): they say what the site is."""
+    import bw2data as bd
+
+    def refs(s):
+        return {r.key for f in s.flows for r in (f.activity, f.fate)
+                if r is not None and f.kind in ("supply", "residue")}
+
+    others = set().union(*(refs(s) for s in sc.sites if s.id != sid))
+    others |= {t.mode.key for e in sc.exchanges for t in e.transport}
+    others |= {p.activity.key for e in sc.exchanges for p in e.processing}
+    bd.projects.set_current(PROJECT)
+    return [bd.get_node(database=db, code=code)["name"]
+            for db, code in sorted(refs(sc.site(sid)) - others)]
 
 
 def _assert_no_strings(text: str, words: list[str], where: str) -> None:

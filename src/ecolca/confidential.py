@@ -492,9 +492,8 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
     res.assumed_exchanges = [ids.get(i, i) for i in results.assumed_exchanges]
     res.impacts = [dataclasses.replace(
         r, pct_note=mt(r.pct_note, "Δ % note") if r.pct_note else r.pct_note,
-        coverage=dataclasses.replace(r.coverage, missing=[mt(x, "coverage note")
-                                                          for x in r.coverage.missing])
-        if r.coverage else None) for r in results.impacts]
+        coverage=_shared_coverage(r.coverage) if r.coverage else None)
+        for r in results.impacts]
     # the functional unit from the masked scenario: generated product names, and neither the
     # confidential sites' products nor those of the sites pooled with them
     res.functional_unit = [ProductRow(s.name, f.name, f.amount, f.unit) for s in sc.sites
@@ -625,6 +624,16 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
 
 
 FOREGROUND_NAME = "ecolca: the scenario's foreground (name withheld)"
+
+
+def _shared_coverage(c):
+    """A coverage note without the names of the processes it misses: a background process that
+    only a confidential site buys from (its coal, its limestone) says what the site is."""
+    n = len(c.missing) + c.missing_more
+    if not n:
+        return c
+    return dataclasses.replace(c, missing=[f"{n} process{'es' if n != 1 else ''} (not named "
+                                           "outside the team)"], missing_more=0)
 
 
 def _shared_meta(meta: dict) -> dict:
