@@ -325,7 +325,10 @@ def test_two_confidential_sites_aggregate_and_park_totals_stay(runs):
     text = "\n".join(_parts(park).values())
     for s in ("plasterboard", "cement"):
         assert sc.site(s).name not in text
-    assert _sheet(internal, "Impacts") == _sheet(park, "Impacts")
+    # the same figures; the coverage column counts, but does not name, the processes it
+    # misses (a process only a confidential site uses says what it is: issue #19)
+    assert [r[:-1] for r in _sheet(internal, "Impacts")] == \
+        [r[:-1] for r in _sheet(park, "Impacts")]
     m = confidential.mask(res, sc, "park")
     assert m.suppressed is None and m.confidential == 2
     st = res.sites

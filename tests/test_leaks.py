@@ -477,3 +477,28 @@ def test_no_confidential_figure_can_be_derived_from_the_park_report(runs, name, 
     assert checked, f"{name}, {sid}: no figure of the site was attacked"
     assert not found, f"{name}, {sid} confidential: derived from the park report " \
         f"({len(found)} figures), e.g. {found[:3]}"
+
+
+def test_cleared_text_is_shown_and_still_masked(runs, tmp_path):
+    """Free text is withheld unless the author clears it for the audience (``cleared_text`` in
+    the scenario file); cleared text still has a confidential name masked. A bad entry is
+    refused naming the field."""
+    sc, res = _case(runs, "kalundborg", "asnaes")
+    name = sc.name
+    assert confidential.mask(res, sc, "park").scenario.name != name   # withheld by default
+    sc.cleared_text = {"park": ["name", "flow names"]}
+    path = tmp_path / "c.ecolca.json"
+    scenario_file.save(sc, path)
+    again = scenario_file.load(path)
+    assert again.cleared_text == {"park": ["name", "flow names"]}
+    m = confidential.mask(res, again, "park")
+    assert m.scenario.name == name
+    heat = m.scenario.site("municipality").flows[0].name   # "district heat … from Asnæs …"
+    assert "Asnæs" not in heat and confidential.MASK in heat
+    assert confidential.mask(res, again, "public").scenario.name != name   # park only
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["cleared_text"] = {"park": ["site names"], "internal": []}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(Exception) as err:
+        scenario_file.load(path)
+    assert "cleared_text.park[0]" in str(err.value) and "cleared_text.internal" in str(err.value)

@@ -291,30 +291,63 @@ def mentions(sc: Scenario) -> list[str]:
 
 TEXT_WITHHELD = "withheld: free text is not shared outside the team"
 WITHHELD_FLOW = "withheld flow"
+# the free text an author can clear for an audience (Scenario.cleared_text); cleared text is
+# still searched for a confidential name or amount
+CLEARABLE = {
+    "name": "the scenario's name",
+    "description": "the scenario's description",
+    "sources": "the scenario's sources",
+    "assumptions": "the scenario's assumptions",
+    "site descriptions": "the named sites' descriptions",
+    "flow names": "the named sites' flow names",
+    "flow notes": "the named sites' flow comments, sources and transport labels",
+    "exchange text": "descriptions, sources, transport labels and processing names of the "
+                     "exchanges between named sites",
+    "run notes": "the notes of the run (they quote site and flow names)",
+}
+
+
+def cleared(sc: Scenario, audience: str) -> set[str]:
+    """The free-text fields the author cleared for ``audience`` (public: those cleared for it;
+    park: those cleared for the park or for the public)."""
+    got = set(sc.cleared_text.get(audience, ()))
+    if audience == "park":
+        got |= set(sc.cleared_text.get("public", ()))
+    return got & set(CLEARABLE)
 
 
 def _share_text(sc: Scenario, mt: _Masker, conf: set[str], pool: set[str], audience: str
                 ) -> tuple[list[str], dict[tuple[str, str], str], dict[str, str]]:
     """Free text of a scenario leaving the team (docs/confidentiality.md): it cannot be checked
     for what identifies a confidential site (its products, its trade, a nickname), so it is not
-    shared. Withheld: the scenario's name, id, description, sources and assumptions; every
-    site's description; every flow's name (generated instead: "<kind> <n>"), id, comment, source
-    and transport labels; every exchange's description, source, transport labels and
-    processing names (generated: "processing input <n>"). Kept, with a confidential name or
-    amount replaced: the named sites' names, sectors and locations (a report is about them),
-    listed by site id in ``mt.where``. The flows of a site in ``pool`` (pooled with a
-    confidential one by complementary suppression) are withheld whole: no amount, price,
-    background or conversion factor. Returns (what was withheld, (site id, old flow id) -> new
-    flow id, old flow label in sensitivity items -> new)."""
+    shared unless the author cleared it for the audience (:func:`cleared`; even then a
+    confidential name or amount in it is masked). Withheld: the scenario's name, id,
+    description, sources and assumptions; every site's description; every flow's name
+    (generated instead: "<kind> <n>"), id, comment, source and transport labels; every
+    exchange's description, source, transport labels and processing names (generated:
+    "processing input <n>"). Kept, with a confidential name or amount replaced: the named sites'
+    names, sectors and locations (a report is about them), listed by site id in ``mt.where``.
+    The flows of a site in ``pool`` (pooled with a confidential one by complementary
+    suppression) are withheld whole: no amount, price, background or conversion factor, never a
+    cleared name. Returns (what was withheld, (site id, old flow id) -> new flow id, old flow
+    label in sensitivity items -> new)."""
+    ok = cleared(sc, audience)
     withheld: list[str] = []
-    sc.name = f"scenario shared with the {audience} (name withheld)"
+    sc.name = (mt(sc.name, "scenario name") if "name" in ok
+               else f"scenario shared with the {audience} (name withheld)")
     sc.id = f"shared-{audience}"
     if sc.description:
-        sc.description = TEXT_WITHHELD
-        withheld.append("the scenario's description")
+        if "description" in ok:
+            sc.description = mt(sc.description, "scenario description")
+        else:
+            sc.description = TEXT_WITHHELD
+            withheld.append("the scenario's description")
     for what in ("sources", "assumptions"):
         items = getattr(sc, what)
-        if items:
+        if items and what in ok:
+            setattr(sc, what, [mt(x, f"scenario {what[:-1]} {i + 1}")
+                               for i, x in enumerate(items)])
+        elif items:
             withheld.append(f"{len(items)} scenario {what}")
             setattr(sc, what, [TEXT_WITHHELD])
     flow_ids: dict[tuple[str, str], str] = {}
@@ -327,43 +360,67 @@ def _share_text(sc: Scenario, mt: _Masker, conf: set[str], pool: set[str], audie
         s.name = mt(s.name, f"site '{s.id}' name")
         s.sector = mt(s.sector, f"site '{s.id}' sector")
         s.location = mt(s.location, f"site '{s.id}' location")
-        if s.description:
+        if s.description and "site descriptions" in ok:
+            s.description = mt(s.description, f"site '{s.id}' description")
+        elif s.description:
             s.description = TEXT_WITHHELD
             n_desc += 1
         count: dict[str, int] = {}
         for f in s.flows:
             count[f.kind] = count.get(f.kind, 0) + 1
             new_id = f"{f.kind}-{count[f.kind]}"
-            new_name = (f"{WITHHELD_FLOW} {sum(count.values())}" if s.id in pool
-                        else f"{f.kind} {count[f.kind]}")
+            where = f"site '{s.id}', flow {sum(count.values())}"
+            if s.id in pool:
+                new_name = f"{WITHHELD_FLOW} {sum(count.values())}"
+            elif "flow names" in ok:
+                new_name = mt(f.name, f"{where} name")
+            else:
+                new_name = f"{f.kind} {count[f.kind]}"
+                n_flow += 1
             flow_ids[(s.id, f.id)] = new_id
             labels[f"site '{old_name}', flow '{f.name}'"] = f"site '{s.name}', flow '{new_name}'"
-            n_flow += 1
-            n_note += bool(f.comment or f.source) + sum(bool(t.label) for t in f.transport)
-            f.id, f.name, f.comment, f.source = new_id, new_name, "", ""
-            for t in f.transport:
-                t.label = ""
+            f.id, f.name = new_id, new_name
+            if "flow notes" in ok and s.id not in pool:
+                f.comment = mt(f.comment, f"{where} comment")
+                f.source = mt(f.source, f"{where} source")
+                for t in f.transport:
+                    t.label = mt(t.label, f"{where} transport label")
+            else:
+                n_note += bool(f.comment or f.source) + sum(bool(t.label) for t in f.transport)
+                f.comment = f.source = ""
+                for t in f.transport:
+                    t.label = ""
             if s.id in pool:
                 f.amount, f.price, f.conversion_factor = math.nan, None, None
                 f.activity = f.fate = None
                 f.uncertainty, f.transport = Uncertainty(), []
         s._flow_index.clear()
     n_ex = 0
-    for e in sc.exchanges:
+    for k, e in enumerate(sc.exchanges):
         e.from_flow = flow_ids.get((e.from_site, e.from_flow), e.from_flow)
         e.to_flow = flow_ids.get((e.to_site, e.to_flow), e.to_flow)
+        ends = {e.from_site, e.to_site}
+        if "exchange text" in ok and not ends & (conf | pool):
+            where = f"exchange {k + 1}"
+            e.description = mt(e.description, f"{where} description")
+            e.source = mt(e.source, f"{where} source")
+            for t in e.transport:
+                t.label = mt(t.label, f"{where} transport label")
+            for p in e.processing:
+                p.name = mt(p.name, f"{where} processing name")
+            continue
         n_ex += bool(e.description or e.source) + sum(bool(t.label) for t in e.transport) \
             + sum(bool(p.name) for p in e.processing)
         e.description = e.source = ""
         for t in e.transport:
             t.label = ""
-        for k, p in enumerate(e.processing):
-            p.name = f"processing input {k + 1}"
+        for j, p in enumerate(e.processing):
+            p.name = f"processing input {j + 1}"
     if n_desc:
         withheld.append(f"{n_desc} site description(s)")
     if n_flow:
-        withheld.append(f"the names and ids of {n_flow} flow(s) (generated instead: "
-                        "'supply 1', 'residue 2', ...)")
+        withheld.append(f"the names of {n_flow} flow(s) (generated instead: 'supply 1', "
+                        "'residue 2', ...)")
     if n_note:
         withheld.append(f"{n_note} flow comment(s), source(s) and transport label(s)")
     if n_ex:
@@ -373,6 +430,8 @@ def _share_text(sc: Scenario, mt: _Masker, conf: set[str], pool: set[str], audie
         withheld.append(f"every flow of {len(pool)} site(s) pooled with the confidential one "
                         "(amount, price, background): with them a reader could compute that "
                         "site's figures and subtract them")
+    if withheld:
+        withheld.append("flow and exchange ids (renumbered)")
     return withheld, flow_ids, labels
 
 
@@ -484,9 +543,10 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
 
     res = copy.copy(results)
     res.scenario_name = sc.name
-    res.metadata = _mask_meta(_shared_meta(results.metadata), mt)
+    res.metadata = _mask_meta(_shared_meta(results.metadata, "run notes" in cleared(
+        scenario, audience)), mt)
     run_notes = results.metadata.get("notes")
-    if run_notes:
+    if run_notes and "run notes" not in cleared(scenario, audience):
         n = len(run_notes) if isinstance(run_notes, list) else 1
         withheld.append(f"{n} note(s) of the run (they quote site and flow names)")
     res.assumed_exchanges = [ids.get(i, i) for i in results.assumed_exchanges]
@@ -636,13 +696,14 @@ def _shared_coverage(c):
                                            "outside the team)"], missing_more=0)
 
 
-def _shared_meta(meta: dict) -> dict:
+def _shared_meta(meta: dict, notes: bool = False) -> dict:
     """The run's metadata for another audience: without the Brightway folder (a machine path,
-    with the user's name), the project's name and the run's notes (free text, the notes quote
-    flow names), and with the foreground database's name (the scenario's name and id) replaced."""
+    with the user's name), the project's name and, unless ``notes`` (cleared), the run's notes
+    (free text, the notes quote flow names), and with the foreground database's name (the
+    scenario's name and id) replaced."""
     fg = meta.get("foreground_database")
     out = {k: v for k, v in meta.items()
-           if k not in ("brightway_dir", "brightway_project", "notes")}
+           if k not in ("brightway_dir", "brightway_project") and (notes or k != "notes")}
     if fg:
         out["foreground_database"] = FOREGROUND_NAME
         if isinstance(out.get("databases"), dict):
