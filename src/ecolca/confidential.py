@@ -72,8 +72,8 @@ _GENERIC = {
     "ltd", "llc", "co", "corp", "gmbh", "a/s", "ag", "sa", "plc", "mill", "factory", "site",
     "park", "industrial", "industries", "industry", "east", "west", "north", "south", "new",
     "national", "international", "services", "service", "holding", "holdings", "unit",
-    "treatment", "wastewater", "water", "waste", "gas", "natural", "heat", "users", "user", "proxy",
-    "for", "from", "with", "avenue", "street", "road", "japan", "denmark", "america",
+    "treatment", "wastewater", "water", "waste", "gas", "natural", "heat", "users", "user",
+    "proxy", "for", "from", "with", "avenue", "street", "road", "japan", "denmark", "america",
 }
 
 
@@ -310,9 +310,10 @@ CLEARABLE = {
 def cleared(sc: Scenario, audience: str) -> set[str]:
     """The free-text fields the author cleared for ``audience`` (public: those cleared for it;
     park: those cleared for the park or for the public)."""
-    got = set(sc.cleared_text.get(audience, ()))
+    by = getattr(sc, "cleared_text", None) or {}   # a scenario pickled before the field
+    got = set(by.get(audience, ()))
     if audience == "park":
-        got |= set(sc.cleared_text.get("public", ()))
+        got |= set(by.get("public", ()))
     return got & set(CLEARABLE)
 
 
@@ -997,8 +998,9 @@ def export_shared(scenario: Scenario, audience: str = "park") -> tuple[Scenario,
     activity (or fate, or biosphere flow), unit, conversion factor, category and transport legs.
     Exchanges point at the pooled flows. The pooled inventory gives the same park L, S and Δ in
     every method; names, descriptions, flow names, comments, sources, coordinates and
-    uncertainty of the confidential flows are not in it (docs/confidentiality.md).
-    ``public`` also leaves out the pooled flows' prices."""
+    uncertainty of the confidential flows are not in it, and free text is withheld as in a
+    report (:func:`_share_text`; docs/confidentiality.md). ``public`` also leaves out the pooled
+    flows' prices."""
     check_audience(audience)
     if audience == "internal":
         raise EcolcaError("export-shared writes a file for another audience: choose park or "
@@ -1064,7 +1066,9 @@ def export_shared(scenario: Scenario, audience: str = "park") -> tuple[Scenario,
     if len(conf) < MIN_AGGREGATE:
         notes.append("Only one confidential site: the pooled flows are that site's own amounts "
                      "by background activity. Its name, description, flow names, comments and "
-                     "sources are removed; its quantities are not.")
+                     "sources are removed; its quantities are not, so running this file gives "
+                     "its per-site figures (L, S, Δ, costs), which a park or public report "
+                     "suppresses: share it only with those who may see them.")
     if uncertain:
         notes.append(f"{uncertain} uncertainty distribution(s) of confidential flows are not in "
                      "the shared file: its Monte Carlo and sensitivity differ from the original.")

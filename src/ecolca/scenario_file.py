@@ -391,7 +391,7 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
         "assumptions": list(scenario.assumptions),
         # only when the author cleared free text for another audience (docs/confidentiality.md)
         **({"cleared_text": {k: list(v) for k, v in scenario.cleared_text.items()}}
-           if scenario.cleared_text else {}),
+           if getattr(scenario, "cleared_text", None) else {}),
         "sites": [
             {"id": s.id, "name": s.name, "sector": s.sector, "location": s.location,
              "confidential": s.confidential, "description": s.description,
