@@ -665,8 +665,8 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
     dropped = sum(len(a.rows) - len(b.rows) for a, b in zip(results.sensitivity, res.sensitivity))
     if dropped:
         notes.append(f"Sensitivity: {dropped} row(s) on the flow amounts of confidential sites "
-                     "and on the q, r and distance of their exchanges are left out (their "
-                     "values are the site's amounts).")
+                     "(and of the sites pooled with them) and on the q, r and distance of their "
+                     "exchanges are left out (their values are the site's amounts).")
     if audience == "public":
         notes.append("Public audience: the price and the transport and processing costs of the "
                      "exchanges with a confidential site are withheld (empty).")
