@@ -7,14 +7,17 @@ For the *park* (the other members) and the *public*:
 * its name, id, sector, location, description, flows and per-site figures never appear;
 * its per-site results are summed with the other confidential sites into one "other sites"
   row; with fewer than :data:`MIN_AGGREGATE` confidential sites that row is suppressed (its
-  figures are not written anywhere) and the report says why;
+  figures are not written anywhere) with one more named site (complementary suppression), and
+  that site's inputs are withheld too (flows, its exchanges' q and r), or a reader would rebuild
+  it from the input sheets and subtract it (issue #19); the report says why;
 * the park totals (L, S, Δ, inventory, exchanges) are those of the whole park, unchanged;
 * an exchange that touches it keeps its figures (both partners know them) but not its id, its
   description or its transport labels; the confidential end reads "confidential site";
-* free text of the other items (scenario name and description, sources, assumptions, flow
-  comments and sources, exchange sources, transport labels) has the confidential site's name,
-  id and distinctive name words replaced by "a confidential site"; every replacement is listed
-  so the author can check the wording.
+* free text is withheld, not searched (a word list cannot find a product, a trade or a
+  nickname): scenario name, description, sources and assumptions, site descriptions, flow
+  names (generated: "supply 1"), ids, comments and sources, exchange ids, descriptions, sources,
+  transport labels and processing names, the run's notes. The named sites' names, sectors and
+  locations are kept with a confidential name masked; those fields are listed by site id.
 
 ``public`` also withholds the money terms (price, transport and processing costs) of the
 exchanges that touch a confidential site. Everything here is plain data: no Qt, no Brightway.
@@ -69,8 +72,8 @@ _GENERIC = {
     "ltd", "llc", "co", "corp", "gmbh", "a/s", "ag", "sa", "plc", "mill", "factory", "site",
     "park", "industrial", "industries", "industry", "east", "west", "north", "south", "new",
     "national", "international", "services", "service", "holding", "holdings", "unit",
-    "treatment", "wastewater", "water", "gas", "natural", "heat", "users", "user", "proxy",
-    "for", "from", "with", "avenue", "street", "road", "japan", "denmark", "america",
+    "treatment", "wastewater", "water", "waste", "gas", "natural", "heat", "users", "user",
+    "proxy", "for", "from", "with", "avenue", "street", "road", "japan", "denmark", "america",
 }
 
 
@@ -278,39 +281,159 @@ class _Masker:
 
 
 def mentions(sc: Scenario) -> list[str]:
-    """The free-text fields of non-confidential items that name a confidential site (what a
-    park or public report masks)."""
+    """The fields of a park or public output that are kept but had a confidential name or amount
+    replaced (named sites' names, sectors and locations), by site id: never the original text."""
     m = _Masker(name_tokens(sc), secret_amounts(sc))
-    _mask_free_text(copy.deepcopy(sc), m, {s.id for s in confidential_sites(sc)})
+    conf = {s.id for s in confidential_sites(sc)}
+    _share_text(copy.deepcopy(sc), m, conf, set(), "park")
     return m.where
 
 
-def _mask_free_text(sc: Scenario, mt: _Masker, conf: set[str]) -> None:
-    sc.name = mt(sc.name, "scenario name")
-    sc.description = mt(sc.description, "scenario description")
-    sc.sources = [mt(x, f"scenario source {i + 1}") for i, x in enumerate(sc.sources)]
-    sc.assumptions = [mt(x, f"scenario assumption {i + 1}") for i, x in enumerate(sc.assumptions)]
+TEXT_WITHHELD = "withheld: free text is not shared outside the team"
+WITHHELD_FLOW = "withheld flow"
+# the free text an author can clear for an audience (Scenario.cleared_text); cleared text is
+# still searched for a confidential name or amount
+CLEARABLE = {
+    "name": "the scenario's name",
+    "description": "the scenario's description",
+    "sources": "the scenario's sources",
+    "assumptions": "the scenario's assumptions",
+    "site descriptions": "the named sites' descriptions",
+    "flow names": "the named sites' flow names",
+    "flow notes": "the named sites' flow comments, sources and transport labels",
+    "exchange text": "descriptions, sources, transport labels and processing names of the "
+                     "exchanges between named sites",
+    "run notes": "the notes of the run (they quote site and flow names)",
+}
+
+
+def cleared(sc: Scenario, audience: str) -> set[str]:
+    """The free-text fields the author cleared for ``audience`` (public: those cleared for it;
+    park: those cleared for the park or for the public)."""
+    by = getattr(sc, "cleared_text", None) or {}   # a scenario pickled before the field
+    got = set(by.get(audience, ()))
+    if audience == "park":
+        got |= set(by.get("public", ()))
+    return got & set(CLEARABLE)
+
+
+def _share_text(sc: Scenario, mt: _Masker, conf: set[str], pool: set[str], audience: str
+                ) -> tuple[list[str], dict[tuple[str, str], str], dict[str, str]]:
+    """Free text of a scenario leaving the team (docs/confidentiality.md): it cannot be checked
+    for what identifies a confidential site (its products, its trade, a nickname), so it is not
+    shared unless the author cleared it for the audience (:func:`cleared`; even then a
+    confidential name or amount in it is masked). Withheld: the scenario's name, id,
+    description, sources and assumptions; every site's description; every flow's name
+    (generated instead: "<kind> <n>"), id, comment, source and transport labels; every
+    exchange's description, source, transport labels and processing names (generated:
+    "processing input <n>"). Kept, with a confidential name or amount replaced: the named sites'
+    names, sectors and locations (a report is about them), listed by site id in ``mt.where``.
+    The flows of a site in ``pool`` (pooled with a confidential one by complementary
+    suppression) are withheld whole: no amount, price, background or conversion factor, never a
+    cleared name. Returns (what was withheld, (site id, old flow id) -> new flow id, old flow
+    label in sensitivity items -> new)."""
+    ok = cleared(sc, audience)
+    withheld: list[str] = []
+    sc.name = (mt(sc.name, "scenario name") if "name" in ok
+               else f"scenario shared with the {audience} (name withheld)")
+    sc.id = f"shared-{audience}"
+    if sc.description:
+        if "description" in ok:
+            sc.description = mt(sc.description, "scenario description")
+        else:
+            sc.description = TEXT_WITHHELD
+            withheld.append("the scenario's description")
+    for what in ("sources", "assumptions"):
+        items = getattr(sc, what)
+        if items and what in ok:
+            setattr(sc, what, [mt(x, f"scenario {what[:-1]} {i + 1}")
+                               for i, x in enumerate(items)])
+        elif items:
+            withheld.append(f"{len(items)} scenario {what}")
+            setattr(sc, what, [TEXT_WITHHELD])
+    flow_ids: dict[tuple[str, str], str] = {}
+    labels: dict[str, str] = {}
+    n_desc = n_flow = n_note = 0
     for s in sc.sites:
         if s.id in conf:
             continue
-        where = f"site '{s.name}'"
-        s.description = mt(s.description, f"{where} description")
+        old_name = s.name
+        s.name = mt(s.name, f"site '{s.id}' name")
+        s.sector = mt(s.sector, f"site '{s.id}' sector")
+        s.location = mt(s.location, f"site '{s.id}' location")
+        if s.description and "site descriptions" in ok:
+            s.description = mt(s.description, f"site '{s.id}' description")
+        elif s.description:
+            s.description = TEXT_WITHHELD
+            n_desc += 1
+        count: dict[str, int] = {}
         for f in s.flows:
-            fw = f"{where} flow '{f.name}'"
-            f.name = mt(f.name, f"{fw} name")
-            f.comment = mt(f.comment, f"{fw} comment")
-            f.source = mt(f.source, f"{fw} source")
-            for t in f.transport:
-                t.label = mt(t.label, f"{fw} transport label")
-    for e in sc.exchanges:
-        if e.from_site in conf or e.to_site in conf:
+            count[f.kind] = count.get(f.kind, 0) + 1
+            new_id = f"{f.kind}-{count[f.kind]}"
+            where = f"site '{s.id}', flow {sum(count.values())}"
+            if s.id in pool:
+                new_name = f"{WITHHELD_FLOW} {sum(count.values())}"
+            elif "flow names" in ok:
+                new_name = mt(f.name, f"{where} name")
+            else:
+                new_name = f"{f.kind} {count[f.kind]}"
+                n_flow += 1
+            flow_ids[(s.id, f.id)] = new_id
+            labels[f"site '{old_name}', flow '{f.name}'"] = f"site '{s.name}', flow '{new_name}'"
+            f.id, f.name = new_id, new_name
+            if "flow notes" in ok and s.id not in pool:
+                f.comment = mt(f.comment, f"{where} comment")
+                f.source = mt(f.source, f"{where} source")
+                for t in f.transport:
+                    t.label = mt(t.label, f"{where} transport label")
+            else:
+                n_note += bool(f.comment or f.source) + sum(bool(t.label) for t in f.transport)
+                f.comment = f.source = ""
+                for t in f.transport:
+                    t.label = ""
+            if s.id in pool:
+                f.amount, f.price, f.conversion_factor = math.nan, None, None
+                f.activity = f.fate = None
+                f.uncertainty, f.transport = Uncertainty(), []
+        s._flow_index.clear()
+    n_ex = 0
+    for k, e in enumerate(sc.exchanges):
+        e.from_flow = flow_ids.get((e.from_site, e.from_flow), e.from_flow)
+        e.to_flow = flow_ids.get((e.to_site, e.to_flow), e.to_flow)
+        ends = {e.from_site, e.to_site}
+        if "exchange text" in ok and not ends & (conf | pool):
+            where = f"exchange {k + 1}"
+            e.description = mt(e.description, f"{where} description")
+            e.source = mt(e.source, f"{where} source")
+            for t in e.transport:
+                t.label = mt(t.label, f"{where} transport label")
+            for p in e.processing:
+                p.name = mt(p.name, f"{where} processing name")
             continue
-        e.description = mt(e.description, f"exchange '{e.id}' description")
-        e.source = mt(e.source, f"exchange '{e.id}' source")
+        n_ex += bool(e.description or e.source) + sum(bool(t.label) for t in e.transport) \
+            + sum(bool(p.name) for p in e.processing)
+        e.description = e.source = ""
         for t in e.transport:
-            t.label = mt(t.label, f"exchange '{e.id}' transport label")
-        for p in e.processing:
-            p.name = mt(p.name, f"exchange '{e.id}' processing name")
+            t.label = ""
+        for j, p in enumerate(e.processing):
+            p.name = f"processing input {j + 1}"
+    if n_desc:
+        withheld.append(f"{n_desc} site description(s)")
+    if n_flow:
+        withheld.append(f"the names of {n_flow} flow(s) (generated instead: 'supply 1', "
+                        "'residue 2', ...)")
+    if n_note:
+        withheld.append(f"{n_note} flow comment(s), source(s) and transport label(s)")
+    if n_ex:
+        withheld.append(f"{n_ex} exchange description(s), source(s), transport label(s) and "
+                        "processing name(s)")
+    if pool:
+        withheld.append(f"every flow of {len(pool)} site(s) pooled with the confidential one "
+                        "(amount, price, background): with them a reader could compute that "
+                        "site's figures and subtract them")
+    if withheld:
+        withheld.append("flow and exchange ids (renumbered)")
+    return withheld, flow_ids, labels
 
 
 # ---- the masked report -------------------------------------------------------------------------
@@ -327,17 +450,37 @@ class Masked:
     notes: list[str] = field(default_factory=list)
 
 
-def _exchange_ids(sc: Scenario, conf: set[str], mt: _Masker) -> dict[str, str]:
-    """Old id -> id shown: exchanges touching a confidential site, and any other whose id names
-    one, are renumbered."""
+def _exchange_ids(sc: Scenario, conf: set[str], mt: _Masker, every: bool = False
+                  ) -> dict[str, str]:
+    """Old id -> id shown: exchanges touching a site of ``conf`` are renumbered
+    ("confidential-exchange-N"); with ``every`` the others too ("exchange-N": an id is free
+    text, "steam-to-refinery" says what a confidential supplier sells), else only those whose
+    id names a confidential site."""
     out: dict[str, str] = {}
     n = 0
     for e in sc.exchanges:
         touches = e.from_site in conf or e.to_site in conf
-        if touches or (mt.pattern is not None and mt.pattern.search(e.id)):
+        if touches or every or (mt.pattern is not None and mt.pattern.search(e.id)):
             n += 1
             out[e.id] = f"confidential-exchange-{n}" if touches else f"exchange-{n}"
     return out
+
+
+def _withhold_exchange(e: Exchange, audience: str) -> None:
+    """q and r·q are a confidential site's amounts (all of its residue, when all of it is
+    exchanged), or those of a site pooled with it: withheld (NaN), so that nothing computed from
+    them can be shown either."""
+    e.amount = math.nan
+    e.substitution_ratio = math.nan
+    e.amount_uncertainty = Uncertainty()
+    e.ratio_uncertainty = Uncertainty()
+    e.description = WITHHELD
+    e.source = ""
+    for t in e.transport:
+        t.label = ""
+    if audience == "public":
+        e.economics = dataclasses.replace(e.economics, price=math.nan,
+                                          transport_cost=math.nan, processing_cost=math.nan)
 
 
 def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked:
@@ -350,33 +493,42 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
         return Masked(results, scenario, audience)
     conf = {s.id for s in conf_sites}
     n_conf = len(conf)
+    suppressed = suppression_reason(n_conf) if n_conf < MIN_AGGREGATE else None
+    # complementary suppression first: the named sites pooled with a lone confidential one are
+    # withheld as inputs too (their flows, their exchanges' q and r and parts), or a reader
+    # rebuilds them from the input sheets and subtracts them (issue #19)
+    sites0 = _site_table(results)
+    site_table, hidden_sites, open_sites, blanked = _mask_sites(sites0, conf, suppressed)
+    economics, hidden_cost, open_cost = _mask_economics(results.economics, conf, suppressed)
+    pool = {h["id"] for h in hidden_sites + hidden_cost} - {OTHER_SITES_ID} - conf
     mt = _Masker(name_tokens(scenario), secret_amounts(scenario))
     sc = copy.deepcopy(scenario)
-    _mask_free_text(sc, mt, conf)
-    ids = _exchange_ids(scenario, conf, mt)
+    withheld, flow_ids, flow_labels = _share_text(sc, mt, conf, pool, audience)
+    ids = _exchange_ids(scenario, conf | pool, mt, every=True)
 
     # the confidential sites become one placeholder with only the flows exchanges point at
     placeholder = Site(id=PLACEHOLDER_ID, name=CONFIDENTIAL_LABEL, confidential=True,
                        description="")
-    flow_ids: dict[tuple[str, str], str] = {}
+    placeholder_ids: dict[tuple[str, str], str] = {}
 
     def placeholder_flow(site_id: str, flow_id: str) -> str:
         key = (site_id, flow_id)
-        if key not in flow_ids:
+        if key not in placeholder_ids:
             orig = scenario.site(site_id).flow(flow_id)
-            fid = f"flow-{len(flow_ids) + 1}"
-            flow_ids[key] = fid
+            fid = f"flow-{len(placeholder_ids) + 1}"
+            placeholder_ids[key] = fid
             placeholder.flows.append(Flow(id=fid, kind=orig.kind if orig else "residue",
                                           name=CONFIDENTIAL_FLOW, amount=math.nan,
                                           unit=orig.unit if orig else "",
                                           category=orig.category if orig else "material"))
-        return flow_ids[key]
+        return placeholder_ids[key]
 
     touching: set[str] = set()      # ids shown of the exchanges with a confidential partner
     for e in sc.exchanges:
         touches = e.from_site in conf or e.to_site in conf
+        pooled = e.from_site in pool or e.to_site in pool
         e.id = ids.get(e.id, e.id)
-        if not touches:
+        if not (touches or pooled):
             continue
         touching.add(e.id)
         if e.from_site in conf:
@@ -385,52 +537,57 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
         if e.to_site in conf:
             e.to_flow = placeholder_flow(e.to_site, e.to_flow)
             e.to_site = PLACEHOLDER_ID
-        # q and r·q are the confidential site's amounts (all of its residue, when all of it is
-        # exchanged): withheld (NaN), so that nothing computed from them can be shown either
-        e.amount = math.nan
-        e.substitution_ratio = math.nan
-        e.uncertainty = Uncertainty()
-        e.description = WITHHELD
-        e.source = mt(e.source, f"exchange '{e.id}' source")
-        for t in e.transport:
-            t.label = ""
-        for p in e.processing:
-            p.name = mt(p.name, f"exchange '{e.id}' processing name")
-        if audience == "public":
-            e.economics = dataclasses.replace(e.economics, price=math.nan,
-                                              transport_cost=math.nan, processing_cost=math.nan)
+        _withhold_exchange(e, audience)
     sc.sites = [s for s in sc.sites if s.id not in conf] + [placeholder]
     sc._site_index.clear()
     sc._exchange_index.clear()
 
-    suppressed = suppression_reason(n_conf) if n_conf < MIN_AGGREGATE else None
     res = copy.copy(results)
-    res.scenario_name = mt(results.scenario_name, "scenario name")
-    res.metadata = _mask_meta(results.metadata, mt)
+    res.scenario_name = sc.name
+    res.metadata = _mask_meta(_shared_meta(results.metadata, "run notes" in cleared(
+        scenario, audience)), mt)
+    run_notes = results.metadata.get("notes")
+    if run_notes and "run notes" not in cleared(scenario, audience):
+        n = len(run_notes) if isinstance(run_notes, list) else 1
+        withheld.append(f"{n} note(s) of the run (they quote site and flow names)")
     res.assumed_exchanges = [ids.get(i, i) for i in results.assumed_exchanges]
     res.impacts = [dataclasses.replace(
         r, pct_note=mt(r.pct_note, "Δ % note") if r.pct_note else r.pct_note,
-        coverage=dataclasses.replace(r.coverage, missing=[mt(x, "coverage note")
-                                                          for x in r.coverage.missing])
-        if r.coverage else None) for r in results.impacts]
-    kept = [p for p in results.functional_unit
-            if p.site_name not in {s.name for s in conf_sites}]
-    res.functional_unit = kept
-    sites0 = _site_table(results)
-    res.sites, hidden_sites, open_sites, blanked = _mask_sites(sites0, conf, suppressed)
+        coverage=_shared_coverage(r.coverage) if r.coverage else None)
+        for r in results.impacts]
+    # the functional unit from the masked scenario: generated product names, and neither the
+    # confidential sites' products nor those of the sites pooled with them
+    res.functional_unit = [ProductRow(s.name, f.name, f.amount, f.unit) for s in sc.sites
+                           if s.id != PLACEHOLDER_ID and s.id not in pool
+                           for f in s.flows if f.kind == "product"]
+    names = {s.id: s.name for s in sc.sites}
+    site_table.names = [names.get(i, n) for i, n in zip(site_table.site_ids, site_table.names)]
+    res.sites = site_table
+    hidden_sites = [dict(h, name=names.get(h["id"], h["name"])) for h in hidden_sites]
+    hidden_cost = [dict(h, name=names.get(h["id"], h["name"])) for h in hidden_cost]
+    economics = [copy.copy(e) for e in economics]   # the run's rows stay as they are
+    for e in economics:
+        e.site_name = names.get(e.site_id, e.site_name)
     ci = [i for i, x in enumerate(sites0.site_ids) if x in conf]
     sole = sole_contributor(_site_cells(sites0, ci), [
         _site_cells(sites0, [i]) for i in range(len(sites0.site_ids)) if i not in ci]) \
         if suppressed and ci else 0
     res.exchanges, hidden_ex, open_ex = _mask_exchanges(
         _exchange_table(results), scenario, sc, ids, touching, set(res.assumed_exchanges))
+    # the exchanges pooled with a lone one by complementary suppression: their q and r would
+    # give their parts, and the Σ row minus the rows shown the confidential exchange's
+    for h in hidden_ex:
+        e = sc.exchange(h["id"])
+        if e is not None and h["id"] not in touching:
+            _withhold_exchange(e, audience)
     if isinstance(res.exchanges, MaskedExchangeTable) and res.exchanges.pooled_assumed:
         res.assumed_exchanges = [i for i in res.assumed_exchanges if i not in touching] + \
             [PARTNERS_ID]
     else:
         res.assumed_exchanges = [i for i in res.assumed_exchanges if i not in touching]
-    res.economics, hidden_cost, open_cost = _mask_economics(results.economics, conf, suppressed)
-    res.sensitivity = _mask_sensitivity(results.sensitivity, conf_sites, ids, touching)
+    res.economics = economics
+    res.sensitivity = _mask_sensitivity(results.sensitivity, conf_sites, ids, touching,
+                                        flow_labels, [s for s in scenario.sites if s.id in pool])
     # contributions by process are not park totals: a process that only a confidential site
     # uses (its grid, its fuel, its own direct emissions) would show that site's figure
     had_contributions = bool(getattr(results, "contributions", None))
@@ -496,29 +653,64 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
         notes.append(f"In {sole} figure(s) (a method and a key) the confidential site is the "
                      "only site with a figure other than 0, so the park total (Impacts) is its "
                      "figure there; a park total is always shown.")
-    if len(kept) != len(results.functional_unit):
+    if pool:
+        notes.append(f"The inputs of {', '.join(names[i] for i in sorted(pool))} (every flow "
+                     "on Input flows, the q and r of its exchanges, their parts of Δ_e) are "
+                     "withheld as well: with them a reader could compute that site's figures "
+                     "again and subtract them from the park total (docs/confidentiality.md).")
+    if len(res.functional_unit) != len(results.functional_unit):
         notes.append("The functional unit lists the products of the named sites; the products "
-                     "of the confidential sites are part of it but not listed.")
+                     "of the confidential sites (and of the sites pooled with them) are part of "
+                     "it but not listed.")
     dropped = sum(len(a.rows) - len(b.rows) for a, b in zip(results.sensitivity, res.sensitivity))
     if dropped:
         notes.append(f"Sensitivity: {dropped} row(s) on the flow amounts of confidential sites "
-                     "and on the q, r and distance of their exchanges are left out (their "
-                     "values are the site's amounts).")
+                     "(and of the sites pooled with them) and on the q, r and distance of their "
+                     "exchanges are left out (their values are the site's amounts).")
     if audience == "public":
         notes.append("Public audience: the price and the transport and processing costs of the "
                      "exchanges with a confidential site are withheld (empty).")
-    if mt.numbers:
-        notes.append(f"A number equal to an amount of a confidential site or of its exchanges "
-                     f"was replaced by '{MASK_AMOUNT}' in {len(set(mt.numbers))} free-text "
-                     "field(s). The same amount in another unit (e.g. MMBtu for GJ) is not "
-                     "recognised: read the fields listed below.")
+    if withheld:
+        notes.append("Free text is not shared outside the team (a word list cannot find every "
+                     "word that identifies a confidential site): withheld here are "
+                     + "; ".join(withheld) + ".")
     if mt.where:
         notes.append(f"A confidential name or amount was replaced by '{MASK}' or "
-                     f"'{MASK_AMOUNT}' in {len(mt.where)} free-text field(s): "
+                     f"'{MASK_AMOUNT}' in {len(set(mt.where))} field(s) kept (named sites' names, "
+                     "sectors and locations, notes of ecolca): "
                      + "; ".join(dict.fromkeys(mt.where)) + ". Check that the wording still "
                      "reads well and names no one.")
     res.metadata["audience"]["notes"] = notes
     return Masked(res, sc, audience, n_conf, suppressed, list(dict.fromkeys(mt.where)), notes)
+
+
+FOREGROUND_NAME = "ecolca: the scenario's foreground (name withheld)"
+
+
+def _shared_coverage(c):
+    """A coverage note without the names of the processes it misses: a background process that
+    only a confidential site buys from (its coal, its limestone) says what the site is."""
+    n = len(c.missing) + c.missing_more
+    if not n:
+        return c
+    return dataclasses.replace(c, missing=[f"{n} process{'es' if n != 1 else ''} (not named "
+                                           "outside the team)"], missing_more=0)
+
+
+def _shared_meta(meta: dict, notes: bool = False) -> dict:
+    """The run's metadata for another audience: without the Brightway folder (a machine path,
+    with the user's name), the project's name and, unless ``notes`` (cleared), the run's notes
+    (free text, the notes quote flow names), and with the foreground database's name (the
+    scenario's name and id) replaced."""
+    fg = meta.get("foreground_database")
+    out = {k: v for k, v in meta.items()
+           if k not in ("brightway_dir", "brightway_project") and (notes or k != "notes")}
+    if fg:
+        out["foreground_database"] = FOREGROUND_NAME
+        if isinstance(out.get("databases"), dict):
+            out["databases"] = {(FOREGROUND_NAME if k == fg else k): v
+                                for k, v in out["databases"].items()}
+    return out
 
 
 def _mask_meta(value, mt: _Masker):
@@ -764,16 +956,21 @@ def is_suppressed(row) -> str:
 
 
 def _mask_sensitivity(items: list[Sensitivity], conf_sites: list[Site],
-                      ids: dict[str, str], touching: set[str] = frozenset()
-                      ) -> list[Sensitivity]:
-    """Rows on the flows of the confidential sites and on the exchanges with them (their q, r
-    and distance: the value column is the amount itself) are left out."""
-    prefixes = tuple(f"site '{s.name}', flow '" for s in conf_sites) + tuple(
+                      ids: dict[str, str], touching: set[str] = frozenset(),
+                      flow_labels: dict[str, str] | None = None,
+                      pool_sites: list[Site] = ()) -> list[Sensitivity]:
+    """Rows on the flows of the confidential sites (and of the sites pooled with them) and on
+    the exchanges with them (their q, r and distance: the value column is the amount) are left
+    out; the other rows name exchanges and flows as the masked scenario does."""
+    prefixes = tuple(f"site '{s.name}', flow '" for s in [*conf_sites, *pool_sites]) + tuple(
         f"exchange '{old}'" for old, new in ids.items() if new in touching)
+    flow_labels = flow_labels or {}
 
     def rename(text: str) -> str:
         for old, new in ids.items():
             text = text.replace(f"exchange '{old}'", f"exchange '{new}'")
+        for old, new in flow_labels.items():
+            text = text.replace(old, new)
         return text
 
     out = []
@@ -801,8 +998,9 @@ def export_shared(scenario: Scenario, audience: str = "park") -> tuple[Scenario,
     activity (or fate, or biosphere flow), unit, conversion factor, category and transport legs.
     Exchanges point at the pooled flows. The pooled inventory gives the same park L, S and Δ in
     every method; names, descriptions, flow names, comments, sources, coordinates and
-    uncertainty of the confidential flows are not in it (docs/confidentiality.md).
-    ``public`` also leaves out the pooled flows' prices."""
+    uncertainty of the confidential flows are not in it, and free text is withheld as in a
+    report (:func:`_share_text`; docs/confidentiality.md). ``public`` also leaves out the pooled
+    flows' prices."""
     check_audience(audience)
     if audience == "internal":
         raise EcolcaError("export-shared writes a file for another audience: choose park or "
@@ -814,8 +1012,8 @@ def export_shared(scenario: Scenario, audience: str = "park") -> tuple[Scenario,
     conf = {s.id for s in conf_sites}
     mt = _Masker(name_tokens(scenario), secret_amounts(scenario))
     sc = copy.deepcopy(scenario)
-    _mask_free_text(sc, mt, conf)
-    ids = _exchange_ids(scenario, conf, mt)
+    withheld, flow_ids, _ = _share_text(sc, mt, conf, set(), audience)
+    ids = _exchange_ids(scenario, conf, mt, every=True)
     pooled = Site(id=POOLED_ID, name="confidential sites (pooled)" if len(conf) > 1
                   else CONFIDENTIAL_LABEL, confidential=True,
                   inventory="partial" if any(s.inventory == "partial" for s in conf_sites)
@@ -857,9 +1055,6 @@ def export_shared(scenario: Scenario, audience: str = "park") -> tuple[Scenario,
         if e.to_site in conf:
             e.to_flow, e.to_site = where[(e.to_site, e.to_flow)], POOLED_ID
         e.description = WITHHELD
-        e.source = mt(e.source, f"exchange '{e.id}' source")
-        for t in e.transport:
-            t.label = ""
     sc.sites = [s for s in sc.sites if s.id not in conf] + [pooled]
     sc._site_index.clear()
     sc._exchange_index.clear()
@@ -871,14 +1066,19 @@ def export_shared(scenario: Scenario, audience: str = "park") -> tuple[Scenario,
     if len(conf) < MIN_AGGREGATE:
         notes.append("Only one confidential site: the pooled flows are that site's own amounts "
                      "by background activity. Its name, description, flow names, comments and "
-                     "sources are removed; its quantities are not.")
+                     "sources are removed; its quantities are not, so running this file gives "
+                     "its per-site figures (L, S, Δ, costs), which a park or public report "
+                     "suppresses: share it only with those who may see them.")
     if uncertain:
         notes.append(f"{uncertain} uncertainty distribution(s) of confidential flows are not in "
                      "the shared file: its Monte Carlo and sensitivity differ from the original.")
     if audience == "public":
         notes.append("Public: the pooled flows carry no prices, so the economics of the shared "
                      "file are not computed.")
+    if withheld:
+        notes.append("Free text withheld (it is not shared outside the team): "
+                     + "; ".join(withheld) + ".")
     if mt.where:
         notes.append(f"A confidential name was replaced by '{MASK}' in {len(mt.where)} "
-                     "free-text field(s): " + "; ".join(dict.fromkeys(mt.where)) + ".")
+                     "field(s) kept: " + "; ".join(dict.fromkeys(mt.where)) + ".")
     return sc, notes

@@ -233,6 +233,9 @@ class Scenario:
     # how far the scenario's quantities rest on sources: "illustrative" (an example, not a basis
     # for decisions), "partly calibrated" (key quantities sourced, others assumed), "calibrated"
     calibration: str = "calibrated"
+    # free text the author has read and cleared for a park or public output, by audience:
+    # {"park": ["name", "flow names"], …} (ecolca.confidential.CLEARABLE; docs/file-format.md)
+    cleared_text: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def illustrative(self) -> bool:

@@ -389,6 +389,9 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
         "calibration": scenario.calibration,
         "sources": list(scenario.sources),
         "assumptions": list(scenario.assumptions),
+        # only when the author cleared free text for another audience (docs/confidentiality.md)
+        **({"cleared_text": {k: list(v) for k, v in scenario.cleared_text.items()}}
+           if getattr(scenario, "cleared_text", None) else {}),
         "sites": [
             {"id": s.id, "name": s.name, "sector": s.sector, "location": s.location,
              "confidential": s.confidential, "description": s.description,
@@ -504,6 +507,9 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
                  if isinstance(s, str)]
         setattr(sc, key, [s for i, s in texts
                           if r.clean_text(s, "scenario", f"{key}[{i}]", (key, i), multiline=True)])
+
+    if doc.get("cleared_text") is not None:
+        _read_cleared(r, doc, sc)
 
     site_ids: set[str] = set()
     for i, sd in enumerate(r.list(doc, "sites", "scenario", ())):
@@ -780,3 +786,31 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
 def save(scenario: Scenario, path: str | os.PathLike) -> None:
     """Save atomically; the text is produced before anything is written."""
     atomic_write_bytes(path, dumps(scenario).encode("utf-8"))
+
+
+def _read_cleared(r, doc: dict, sc) -> None:
+    """``cleared_text``: {"park" | "public": [field, …]}, the free text the author cleared for
+    that audience (ecolca.confidential.CLEARABLE)."""
+    from ecolca.confidential import CLEARABLE
+
+    d = r.obj(doc["cleared_text"], "scenario, cleared_text", ("cleared_text",))
+    for audience, fields in d.items():
+        path = ("cleared_text", audience)
+        if audience not in ("park", "public"):
+            r.problem("scenario", f"cleared_text.{printable(str(audience), 40)}",
+                      "must be 'park' or 'public' (an internal output withholds nothing)", path)
+            continue
+        if not isinstance(fields, list):
+            r.problem("scenario", f"cleared_text.{audience}",
+                      f"must be a list, got {type(fields).__name__}", path)
+            continue
+        good = []
+        for i, f in enumerate(fields):
+            if f not in CLEARABLE:
+                r.problem("scenario", f"cleared_text.{audience}[{i}]",
+                          f"'{printable(str(f), 40)}' is not a free-text field that can be "
+                          "cleared; one of: " + ", ".join(f"'{k}'" for k in CLEARABLE),
+                          path + (i,))
+            else:
+                good.append(f)
+        sc.cleared_text[audience] = list(dict.fromkeys(good))

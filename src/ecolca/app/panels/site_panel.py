@@ -26,7 +26,9 @@ CONFIDENTIAL_TIP = (
     "`ecolca run --audience park|public` and `ecolca export-shared`: the site's name, "
     "description, flows and per-site figures are left out; its figures are pooled with other "
     "sites (one more site when it is the only confidential one, so that none can be derived by "
-    "subtraction); its exchanges are one row, without q or r. Park totals are unchanged. "
+    "subtraction, whose inputs are then withheld too); its exchanges are one row, without q "
+    "or r. Free text (names of flows, descriptions, notes) is withheld unless cleared for the "
+    "audience in the scenario file. Park totals are unchanged. "
     "What is and is not protected: docs/confidentiality.md. Internal reports show everything.")
 
 class SitePanel(QWidget):

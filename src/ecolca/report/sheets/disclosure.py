@@ -21,7 +21,9 @@ def _sites(ctx: cm.Context) -> list:
     from ecolca.confidential import PLACEHOLDER_ID
 
     want = ctx.results.metadata.get("disclosure")
-    sites = [s for s in ctx.scenario.sites if s.id != PLACEHOLDER_ID]
+    # a site pooled with a confidential one has its flows withheld (NaN amounts): no block
+    sites = [s for s in ctx.scenario.sites if s.id != PLACEHOLDER_ID
+             and not any(f.amount != f.amount for f in s.flows)]
     if isinstance(want, dict) and want.get("site"):
         sites = [s for s in sites if s.id == want["site"]]
     return sites

@@ -22,6 +22,12 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
              "columns empty for every flow are left out.")
     rows = []
     for s, f in sc.iter_flows():
+        if f.amount != f.amount:
+            # a report for another audience: a flow of a site pooled with a confidential one
+            # (ecolca.confidential), withheld whole, or a reader could compute its figures
+            rows.append([s.id, f.id, f.kind, f.name, "withheld", f.unit, "withheld", None,
+                         None, None])
+            continue
         ref = f.fate if f.kind == "residue" else f.activity
         if f.kind == "residue" and f.fate is None:
             bg = "released untreated (no burden)"
