@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent
@@ -320,3 +322,52 @@ def test_a_restored_autosave_still_knows_the_file_it_was_read_from(window, qtbot
         assert asked and scenario_file.load(path).name == "Theirs" and auto.exists()
     finally:
         _close(other)
+
+
+_INSTANCE = """
+import os, sys, time
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication(["ecolca"])
+from ecolca.app.mainwindow import MainWindow
+w = MainWindow(project="ecolca-tests", ask_setup=False,
+               settings=QSettings(sys.argv[2], QSettings.IniFormat))
+w.add_site(0, 0)
+w.doc.edit("name", lambda sc: setattr(sc, "name", sys.argv[1]))
+print(w.autosave(), flush=True)
+if sys.argv[3] == "crash":
+    os.kill(os.getpid(), 9)
+time.sleep(120)
+"""
+
+
+def test_real_instances_a_crashed_one_is_offered_a_running_one_is_not(window, qtbot, tmp_path,
+                                                                      monkeypatch):
+    """Two real ecolca processes: one killed (SIGKILL, as a crash), one still running. Only the
+    killed one's work is offered; the running one's autosave is left alone until it ends."""
+    import ecolca
+
+    env = dict(os.environ, ECOLCA_RECOVERY_DIR=str(tmp_path / "recovery"),
+               QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=str(Path(ecolca.__file__).resolve().parents[1]))
+    ini = str(tmp_path / "child.ini")
+    crashed = subprocess.run([sys.executable, "-c", _INSTANCE, "Crashed park", ini, "crash"],
+                             env=env, capture_output=True, text=True, timeout=120)
+    assert crashed.returncode == -9, crashed.stderr
+    crashed_file = crashed.stdout.strip()
+    running = subprocess.Popen([sys.executable, "-c", _INSTANCE, "Running park", ini, "stay"],
+                               env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        running_file = running.stdout.readline().strip()
+        assert running_file.endswith(".ecolca.json")
+        shown = []
+        _answer(monkeypatch, shown=shown, button="later")
+        window.offer_recovery()
+        assert os.path.exists(running_file) and os.path.exists(crashed_file)
+        assert [r[0] for r in shown[0]] == ["Crashed park"]
+    finally:
+        running.kill()
+        running.wait()
+    shown.clear()
+    window.offer_recovery()  # now it has ended too
+    assert sorted(r[0] for r in shown[0]) == ["Crashed park", "Running park"]

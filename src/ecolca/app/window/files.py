@@ -129,9 +129,9 @@ class WindowFiles:
                           f"{path.name} was changed by another program since ecolca read or "
                           "saved it.", QMessageBox.NoButton, self)
         box.setInformativeText(
-            "Overwrite replaces those changes with yours; Save As… keeps both (yours in another "
-            "file); Reload shows the file as it is now and discards your unsaved changes.")
-        box.setDetailedText(str(path))
+            f"{path}\n\nOverwrite replaces those changes with yours; Save As… keeps both (yours "
+            "in another file); Reload shows the file as it is now and discards your unsaved "
+            "changes.")
         save_as = box.addButton("Save As…", QMessageBox.AcceptRole)
         buttons = {box.addButton("Overwrite", QMessageBox.DestructiveRole): "overwrite",
                    save_as: "save as", box.addButton("Reload", QMessageBox.ResetRole): "reload"}
