@@ -189,7 +189,10 @@ def test_a_running_instance_autosave_is_never_offered_nor_deleted(window, qtbot,
         _close(other)
     # the pid now belongs to another process (it started later than the owner did)
     meta = json.loads(running.with_suffix(".meta").read_text())
-    crash_autosave(running, pid=os.getpid(), started=meta["started"] - 1000)
+    earlier = {"started": meta["started"] - 1000}
+    if "ticks" in meta:  # Linux: the kernel's start time, in clock ticks since boot
+        earlier["ticks"] = meta["ticks"] - 100_000
+    crash_autosave(running, pid=os.getpid(), **earlier)
     sleeper = subprocess.Popen(["sleep", "30"])  # an old .meta without a start time: alive,
     try:                                          # but not an ecolca
         old_format = crash_autosave(_autosave(window, "Old format park"), pid=sleeper.pid)
@@ -371,3 +374,26 @@ def test_real_instances_a_crashed_one_is_offered_a_running_one_is_not(window, qt
     shown.clear()
     window.offer_recovery()  # now it has ended too
     assert sorted(r[0] for r in shown[0]) == ["Crashed park", "Running park"]
+
+
+def test_who_owns_an_autosave():
+    """The owner check itself: this process runs; an ended pid, or the same pid with another
+    start, does not; on Linux a change of the system clock (psutil's start time moves with it)
+    does not make a running instance look ended; another computer's instance counts as running
+    while its .meta is recent."""
+    from ecolca.app import autosaves
+
+    me = autosaves.identity()
+    assert autosaves.owner_running(me)
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    assert not autosaves.owner_running(dict(me, pid=ended.pid))
+    assert not autosaves.owner_running(dict(me, pid=0)) and not autosaves.owner_running({})
+    if "ticks" in me:
+        assert not autosaves.owner_running(dict(me, ticks=me["ticks"] - 1))
+        assert autosaves.owner_running(dict(me, started=me["started"] + 3600))  # clock stepped
+    else:
+        assert not autosaves.owner_running(dict(me, started=me["started"] - 3600))
+    remote = dict(me, host=me["host"] + "-elsewhere")
+    assert autosaves.owner_running(dict(remote, alive=time.time() - 60))
+    assert not autosaves.owner_running(dict(remote, alive=time.time() - 3600))

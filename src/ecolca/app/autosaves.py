@@ -66,20 +66,47 @@ def _start_time(pid: int) -> float | None:
         return None
 
 
+def _linux_start(pid: int) -> tuple[str, int] | None:
+    """(boot id, start time in clock ticks since boot) of process ``pid`` on Linux: exact, and
+    unaffected by a change of the system clock (psutil's start time moves with it); None
+    elsewhere or when the process is gone."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as f:
+            boot = f.read().strip()
+        with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as f:
+            fields = f.read().rsplit(")", 1)[1].split()  # after the command name, which may
+        if fields[0] in ("Z", "X"):                       # hold spaces: 3 state, 22 starttime
+            return None  # ended, not yet reaped
+        return boot, int(fields[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def identity() -> dict:
     """This process, as an autosave's .meta records its owner."""
-    return {"pid": os.getpid(), "started": _start_time(os.getpid()), "host": socket.gethostname()}
+    me = os.getpid()
+    ident = {"pid": me, "started": _start_time(me), "host": socket.gethostname()}
+    linux = _linux_start(me)
+    if linux:
+        ident["boot"], ident["ticks"] = linux
+    return ident
 
 
 def owner_running(meta: dict) -> bool:
     """Whether the instance that wrote ``meta`` still runs: its pid is alive and is the same
     process (same start time; an old .meta without one: a process whose command line names
-    ecolca). A process this user may not inspect counts as running: its autosave is left be."""
+    ecolca). On Linux the start time is the kernel's (boot id and clock ticks), exact whatever the
+    system clock did. A process this user may not inspect counts as running: its autosave is
+    left be."""
     pid = meta.get("pid")
     if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
         return False
     if meta.get("host") not in (None, socket.gethostname()):
         return time.time() - _number(meta.get("alive", meta.get("saved"))) < REMOTE_STALE_S
+    if isinstance(meta.get("ticks"), int) and isinstance(meta.get("boot"), str):
+        linux = _linux_start(pid)
+        if linux is not None or os.path.exists("/proc/self/stat"):
+            return linux == (meta["boot"], meta["ticks"])
     try:
         import psutil
     except ImportError:  # pragma: no cover (psutil is a dependency)
