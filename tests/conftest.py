@@ -113,3 +113,18 @@ def open_main_window(qtbot, tmp_path, monkeypatch, size=(1280, 800)):
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+def crash_autosave(path: Path, **meta) -> Path:
+    """Make the autosave ``path`` (and its .meta) look left behind by an ecolca that crashed:
+    its owner's pid is a process that has ended (``meta`` overrides more fields)."""
+    import json
+    import subprocess
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    m = path.with_suffix(".meta")
+    data = json.loads(m.read_text(encoding="utf-8"))
+    data.update({"pid": ended.pid}, **meta)
+    m.write_text(json.dumps(data), encoding="utf-8")
+    return path

@@ -311,7 +311,10 @@ def test_broken_or_too_new_file_leaves_the_work_intact(window, qtbot, tmp_path):
 
 
 def test_autosave_and_recovery_after_a_crash(window, qtbot, tmp_path, monkeypatch):
+    from conftest import crash_autosave
+
     from ecolca.app.mainwindow import MainWindow
+    from ecolca.app.recovery_dialog import RecoveryDialog
 
     window.add_site(5, 5)
     window.doc.edit("rename", lambda sc: setattr(sc.sites[0], "name", "Unsaved refinery"))
@@ -320,19 +323,27 @@ def test_autosave_and_recovery_after_a_crash(window, qtbot, tmp_path, monkeypatc
     window.doc.edit("more", lambda sc: setattr(sc.sites[0], "sector", "Refining"))
     saved = window.autosave()
     assert saved is not None and saved.exists()
+    crash_autosave(saved)  # its instance crashed (tests/test_app_data_loss.py: every case)
     # a new session (the first one "crashed": its recovery file is still there)
     other = MainWindow(project=PROJECT, settings=window.settings, ask_setup=False)
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda parent, title, text, *a, **k: asked.append(text) or QMessageBox.Yes)
+    rows = []
+
+    def restore(dlg):
+        rows.extend([dlg.tree.topLevelItem(i).text(c) for c in range(3)]
+                    for i in range(dlg.tree.topLevelItemCount()))
+        dlg.restore_button.click()
+        return dlg.result()
+
+    monkeypatch.setattr(RecoveryDialog, "exec", restore)
     try:
         assert other.offer_recovery()
-        # the prompt names what it restores (issue #9)
-        assert "'Harbour park'" in asked[0] and "harbour.ecolca.json" in asked[0]
+        # the dialog names what it restores (issue #9)
+        assert rows[0][0] == "Harbour park" and rows[0][1].endswith("harbour.ecolca.json")
         assert other.doc.path == tmp_path / "harbour.ecolca.json"
         assert other.doc.scenario.sites[0].name == "Unsaved refinery"
         assert other.doc.modified  # restored work is not saved anywhere yet
-        assert not saved.exists()  # offered once
+        assert saved.exists()  # kept until that work is saved (issue #19)
+        assert other.save() and not saved.exists()
     finally:
         _close(other)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import math
 import os
@@ -29,6 +30,53 @@ _STDOUT = sys.stdout
 
 def out(*args, **kwargs) -> None:
     print(*(safe_text(a) for a in args), file=_STDOUT, **kwargs)
+
+
+# ---- output that cannot be written (issue #19: a full disk blamed BRIGHTWAY_DIR, named no path)
+_DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _why(exc: OSError) -> str:
+    full = " (the disk is full: free some space or write elsewhere)" \
+        if exc.errno in _DISK_FULL else ""
+    return f"{exc.strerror or exc}{full}"
+
+
+def _cannot_write(dest: Path, exc: OSError) -> EcolcaError:
+    """A file written atomically could not be: nothing was written, an old file is intact."""
+    return EcolcaError(f"cannot write '{dest}': {_why(exc)}; nothing was written")
+
+
+class _OutputError(Exception):
+    def __init__(self, exc: OSError, where: str):
+        super().__init__(f"cannot write the output to {where}: {_why(exc)}; the output is "
+                         "incomplete")
+
+
+class _Stdout:
+    """The real stdout (results, --json): a write that fails says so, naming where it went."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def _call(self, fn, *args):
+        try:
+            return fn(*args)
+        except OSError as exc:
+            where = "standard output"
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                target = os.readlink(f"/proc/self/fd/{self.stream.fileno()}")
+                where += f" ('{target}')" if target.startswith("/") else ""
+            raise _OutputError(exc, where) from None
+
+    def write(self, text: str):
+        return self._call(self.stream.write, text)
+
+    def flush(self) -> None:
+        self._call(self.stream.flush)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -610,7 +658,11 @@ def cmd_example(a) -> int:
         raise EcolcaError(f"'{dest}' exists; use --force to overwrite it")
     if not (dest.parent if str(dest.parent) else Path(".")).is_dir():
         raise EcolcaError(f"'{dest}': folder '{dest.parent}' does not exist")
-    atomic_write_bytes(dest, src.read_bytes())
+    data = src.read_bytes()
+    try:
+        atomic_write_bytes(dest, data)
+    except OSError as exc:
+        raise _cannot_write(dest, exc) from None
     out(f"Wrote example '{a.name}' to {dest}")
     return EXIT_OK
 
@@ -768,7 +820,10 @@ def cmd_export_shared(a) -> int:
         raise EcolcaError(f"'{dest}' is the scenario file itself; choose another name")
     sc = scenario_file.load(a.scenario)
     shared, notes = confidential.export_shared(sc, a.audience)
-    scenario_file.save(shared, dest)   # atomic
+    try:
+        scenario_file.save(shared, dest)   # atomic
+    except OSError as exc:
+        raise _cannot_write(dest, exc) from None
     out(f"Wrote the shared scenario to {dest}")
     for n in notes:
         print(safe_text(f"note: {n}"), file=sys.stderr)
@@ -785,7 +840,7 @@ COMMANDS = {"setup": cmd_setup, "run": cmd_run, "validate": cmd_validate, "metho
 
 def main(argv: list[str] | None = None) -> int:
     global _STDOUT
-    _STDOUT = sys.stdout
+    _STDOUT = _Stdout(sys.stdout)
     parser = _parser()
     a = parser.parse_args(argv)
     if not a.command:  # no arguments: the desktop app
@@ -798,7 +853,14 @@ def main(argv: list[str] | None = None) -> int:
                 from ecolca import bwcompat
 
                 bwcompat.check_environment()
-            return COMMANDS[a.command](a)
+            code = COMMANDS[a.command](a)
+            _STDOUT.flush()  # a full disk under `--json > file` fails here: said below
+            return code
+    except _OutputError as exc:
+        print(safe_text(f"error: {exc}"), file=sys.stderr)
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # no second failure at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), _STDOUT.stream.fileno())
+        return EXIT_INVALID
     except ScenarioError as exc:
         print(safe_text(f"error: {exc.source + ': ' if exc.source else ''}"
                         f"{len(exc.problems)} problem(s)", newlines=False), file=sys.stderr)
@@ -809,6 +871,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     except OSError as exc:  # the user's environment: a folder not writable, a path that is a file
         where = f" '{exc.filename}'" if getattr(exc, "filename", None) else ""
+        if exc.errno in _DISK_FULL:
+            print(safe_text(f"error: cannot write{where}: {_why(exc)}"), file=sys.stderr)
+            return EXIT_INVALID
         print(safe_text(f"error: cannot use{where}: {exc.strerror or exc}. Check BRIGHTWAY_DIR "
                         "and the permissions of the folders named", newlines=False), file=sys.stderr)
         return EXIT_INVALID

@@ -14,8 +14,11 @@ edit gives a new one, undo and redo give back the one of the state they restore.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import os
 import pickle
+import stat
 from pathlib import Path
 from typing import Callable
 
@@ -89,6 +92,9 @@ class Document(QObject):
         # (state before, state after, "site" | "exchange", id) of the last edit, when it said
         # which item it changed (see edit); None otherwise
         self.touched: tuple | None = None
+        # the file as it was when read or last written here: {"mtime_ns", "size", "sha256"}
+        # (see disk_state); None for work never saved to a file
+        self.disk: dict | None = None
         self._snapshot: bytes | None = None  # of the current scenario, when taken
         self._pending: _EditCommand | None = None  # the command whose "after" is still due
         self._snap_timer = QTimer(self)
@@ -175,7 +181,9 @@ class Document(QObject):
         target = Path(path) if path else self.path
         if target is None:
             raise ValueError("no file name")
-        scenario_file.save(self.scenario, target)
+        data = scenario_file.dumps(self.scenario).encode("utf-8")  # before anything is written
+        scenario_file.atomic_write_bytes(target, data)
+        self.disk = fingerprint(target, data)
         self.path = target
         self.undo_stack.setClean()
         self.fileChanged.emit()
@@ -184,5 +192,42 @@ class Document(QObject):
     @classmethod
     def open(cls, path: Path, parent=None) -> "Document":
         """Load a scenario file; raises :class:`ecolca.errors.ScenarioError` (nothing changes)."""
-        sc = scenario_file.load(path)
-        return cls(sc, Path(path), parent)
+        raw = scenario_file.read_bytes(path)
+        doc = cls(scenario_file.load_bytes(raw, path), Path(path), parent)
+        doc.disk = fingerprint(path, raw)
+        return doc
+
+    def disk_state(self) -> str:
+        """Whether the file is still as it was read or last written here: "same", "changed"
+        (its content differs: another program rewrote it), "missing" (deleted or moved), or
+        "unknown" (no file, or nothing recorded)."""
+        if self.path is None or not self.disk:
+            return "unknown"
+        try:
+            if not stat.S_ISREG(os.stat(self.path).st_mode):
+                return "changed"  # a folder or a pipe now: never opened (it could block)
+            digest = _sha256_of(self.path)
+        except FileNotFoundError:
+            return "missing"
+        except OSError:
+            return "changed"  # there, but unreadable: not the file written here
+        return "same" if digest == self.disk.get("sha256") else "changed"
+
+
+def fingerprint(path: Path, data: bytes) -> dict:
+    """What :meth:`Document.disk_state` compares: the file's mtime and size, and the hash of
+    its bytes ``data``."""
+    try:
+        st = os.stat(path)
+        mtime_ns, size = st.st_mtime_ns, st.st_size
+    except OSError:
+        mtime_ns, size = None, None
+    return {"mtime_ns": mtime_ns, "size": size, "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

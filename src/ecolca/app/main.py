@@ -21,8 +21,9 @@ def run_app(path: str | None = None, project: str | None = None, argv: list[str]
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
     win = MainWindow(project=project)
     win.show()
-    restored = win.offer_recovery()
-    if path and not restored:
+    if win.offer_recovery() and path:  # restored work is in this window: the file in another
+        win = win._new_window(len(win.recovered_windows))
+    if path:
         p = Path(path)
         if p.exists():
             win.open_path(p)

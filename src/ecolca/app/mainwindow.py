@@ -2,7 +2,7 @@
 
 This module makes the window from the panels and views and wires them; what the window does
 lives in :mod:`ecolca.app.window`: ``actions`` (every QAction, the menus and the toolbar),
-``files`` (open, save, recent, autosave, recovery), ``editing``, ``running`` (worker-thread jobs
+``files`` (open, save, recent), ``recovery`` (autosave, crash recovery), ``editing``, ``running`` (worker-thread jobs
 and their results), ``geometry``, ``layout`` (splitter, docks, status bar) and ``messages``.
 Every user command is one QAction made by ``_action``; commands call the same ecolca functions
 as the CLI. Errors show as dialogs, never a crash.
@@ -21,18 +21,19 @@ from ecolca.app.panels import Catalog, PropertiesPanel
 from ecolca.app.problems import ProblemsPanel
 from ecolca.app.window.actions import WindowActions, icon
 from ecolca.app.window.editing import WindowEditing
-from ecolca.app.window.files import AUTOSAVE_MS, WindowFiles, recovery_dir
+from ecolca.app.window.files import WindowFiles
 from ecolca.app.window.geometry import WindowGeometry, available_geometry
 from ecolca.app.window.layout import WindowLayout, add_dock, central_splitter
 from ecolca.app.window.messages import WindowMessages
 from ecolca.app.window.live import WindowLive
+from ecolca.app.window.recovery import AUTOSAVE_MS, WindowRecovery, recovery_dir
 from ecolca.app.window.running import WindowRunning
 
 __all__ = ["MainWindow", "icon", "recovery_dir", "available_geometry"]
 
 
-class MainWindow(WindowActions, WindowFiles, WindowEditing, WindowRunning, WindowLive,
-                 WindowGeometry, WindowLayout, WindowMessages, QMainWindow):
+class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, WindowRunning,
+                 WindowLive, WindowGeometry, WindowLayout, WindowMessages, QMainWindow):
     runFinished = Signal(bool)  # True when results arrived
     scoresFinished = Signal()  # unit scores of new background nodes arrived (or failed)
     reportWritten = Signal(str)

@@ -1,14 +1,15 @@
-"""Scenario files of the main window: new, open, save, recent files, autosave and crash
-recovery."""
+"""Scenario files of the main window: new, open, save, recent files (autosave and crash
+recovery: :mod:`ecolca.app.window.recovery`).
+
+Save never overwrites another program's changes without asking: the document records the file's
+mtime, size and hash when it is read or written (:attr:`Document.disk`); when Save finds other
+content on disk it asks: overwrite, save as, or reload (dropping the unsaved changes)."""
 
 from __future__ import annotations
 
 import json
-import os
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ecolca import scenario_file
@@ -18,67 +19,11 @@ from ecolca.app.document import Document
 
 
 FILE_FILTER = "ecolca scenarios (*.ecolca.json);;JSON files (*.json);;All files (*)"
-AUTOSAVE_MS = 60_000
 MAX_RECENT = 8
 
 
-def recovery_dir() -> Path:
-    """Where autosaves go: ``$ECOLCA_RECOVERY_DIR``, or a folder of the platform's app-data
-    folder for the Brightway folder in use (``$BRIGHTWAY2_DIR``, set by ecolca on import): work
-    done against one set of Brightway projects is never offered to a session of another."""
-    env = os.environ.get("ECOLCA_RECOVERY_DIR")
-    if env:
-        base = Path(env)
-    else:
-        app_data = Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)
-                        or Path.home() / ".ecolca")
-        base = app_data / "recovery" / _brightway_folder_key()
-    base.mkdir(parents=True, exist_ok=True)
-    return base
-
-
-def _brightway_folder_key() -> str:
-    """A short, stable name for the Brightway folder in use ("default" when none is set)."""
-    import hashlib
-
-    folder = os.environ.get("BRIGHTWAY2_DIR") or os.environ.get("BRIGHTWAY_DIR")
-    if not folder:
-        return "default"
-    resolved = str(Path(folder).expanduser().resolve())
-    return f"{Path(resolved).name or 'bw'}-{hashlib.sha256(resolved.encode()).hexdigest()[:10]}"
-
-
-def _describe_autosave(path: Path) -> str:
-    """What an autosave holds, for the recovery prompt: "'Harbour park' (harbour.ecolca.json)",
-    or the scenario's name alone for work never saved to a file."""
-    name, original = None, None
-    try:
-        name = json.loads(path.read_text(encoding="utf-8")).get("name")
-    except (OSError, ValueError, AttributeError):
-        pass
-    try:
-        original = json.loads(path.with_suffix(".meta").read_text()).get("original")
-    except (OSError, ValueError, AttributeError):
-        pass
-    text = f"'{name}'" if name else "the unsaved work"
-    if original:
-        text += f" ({original})"
-    else:
-        text += " (never saved to a file)"
-    return text
-
-
-def _remove_recovery(path: Path) -> None:
-    """Delete an autosave and its metadata file (either may be missing)."""
-    for p in (path, path.with_suffix(".meta")):
-        try:
-            p.unlink()
-        except OSError:
-            pass
-
-
 class WindowFiles:
-    """New, open, save, recent files, autosave and recovery of :class:`~ecolca.app.mainwindow.MainWindow` (a mixin of the window)."""
+    """New, open, save and recent files of :class:`~ecolca.app.mainwindow.MainWindow` (a mixin of the window)."""
 
     def maybe_save(self) -> bool:
         """Ask to save unsaved changes; False when the user cancels."""
@@ -152,6 +97,17 @@ class WindowFiles:
         return self._save_to(Path(path))
 
     def _save_to(self, path: Path) -> bool:
+        path = Path(path)
+        state = self.doc.disk_state() if path == self.doc.path else "unknown"
+        if state == "changed":
+            choice = self._ask_changed_on_disk(path)
+            if choice == "save as":
+                return self.save_as()
+            if choice == "reload":
+                self._reload()
+                return False
+            if choice != "overwrite":
+                return False
         try:
             self.doc.save(path)
         except (OSError, ValueError) as exc:
@@ -159,8 +115,37 @@ class WindowFiles:
             return False
         self._add_recent(path)
         self._drop_recovery()
-        self.statusBar().showMessage(f"Saved {path}", 4000)
+        if state == "missing":
+            self.statusBar().showMessage(f"{path.name} had been deleted or moved since it was "
+                                         f"opened: saved it again as {path}", 8000)
+        else:
+            self.statusBar().showMessage(f"Saved {path}", 4000)
         return True
+
+    def _ask_changed_on_disk(self, path: Path) -> str:
+        """Another program changed the open file: "overwrite", "save as", "reload" or
+        "cancel"."""
+        box = QMessageBox(QMessageBox.Warning, "File changed on disk",
+                          f"{path.name} was changed by another program since ecolca read or "
+                          "saved it.", QMessageBox.NoButton, self)
+        box.setInformativeText(
+            f"{path}\n\nOverwrite replaces those changes with yours; Save As… keeps both (yours "
+            "in another file); Reload shows the file as it is now and discards your unsaved "
+            "changes.")
+        save_as = box.addButton("Save As…", QMessageBox.AcceptRole)
+        buttons = {box.addButton("Overwrite", QMessageBox.DestructiveRole): "overwrite",
+                   save_as: "save as", box.addButton("Reload", QMessageBox.ResetRole): "reload"}
+        box.addButton(QMessageBox.Cancel)
+        box.setDefaultButton(save_as)  # keeps both versions
+        box.exec()
+        return buttons.get(box.clickedButton(), "cancel")
+
+    def _reload(self) -> None:
+        """Read the open file again, dropping the unsaved changes (the user chose to)."""
+        path = self.doc.path
+        if path is not None and self.open_path(path):
+            self.statusBar().showMessage(f"Reloaded {path.name} from disk: your unsaved changes "
+                                         "were discarded", 8000)
 
     def _safe_name(self) -> str:
         return "".join(c if c.isalnum() or c in "-_ " else "-" for c in self.doc.title).strip() or "park"
@@ -188,61 +173,6 @@ class WindowFiles:
             a.triggered.connect(lambda _c=False, p=p: self._guarded(
                 lambda: self.open_path(Path(p), check_unsaved=True)))
         self.recent_menu.setEnabled(bool(recent))
-
-    # ---- autosave and recovery -------------------------------------------------------------------
-    def _recovery_path(self) -> Path:
-        return recovery_dir() / f"{self.recovery_id}{scenario_file.SUFFIX}"
-
-    def autosave(self) -> Path | None:
-        """Write the work in progress to the recovery folder (atomic); nothing when clean."""
-        if not self.doc.modified:
-            return None
-        p = self._recovery_path()
-        try:
-            scenario_file.save(self.doc.scenario, p)
-            meta = {"original": str(self.doc.path) if self.doc.path else None, "saved": time.time(),
-                    "pid": os.getpid()}
-            scenario_file.atomic_write_bytes(p.with_suffix(".meta"), json.dumps(meta).encode())
-        except (OSError, ValueError):
-            return None
-        return p
-
-    def _drop_recovery(self) -> None:
-        _remove_recovery(self._recovery_path())
-
-    def offer_recovery(self) -> bool:
-        """After a crash, offer to restore the newest autosave; True if one was restored."""
-        files = sorted(recovery_dir().glob(f"*{scenario_file.SUFFIX}"), key=lambda p: p.stat().st_mtime,
-                       reverse=True)
-        files = [f for f in files if f != self._recovery_path()]
-        if not files:
-            return False
-        newest = files[0]
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(newest.stat().st_mtime))
-        answer = QMessageBox.question(
-            self, "Recover unsaved work?",
-            f"ecolca did not close normally. Restore {_describe_autosave(newest)}, autosaved "
-            f"at {when}?", QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
-        restored = False
-        if answer == QMessageBox.Yes:
-            try:
-                doc = Document.open(newest, parent=self)
-            except ScenarioError as exc:
-                self.error("The autosaved file cannot be read", str(exc))
-            else:
-                meta = {}
-                try:
-                    meta = json.loads(newest.with_suffix(".meta").read_text())
-                except (OSError, ValueError):
-                    pass
-                doc.path = Path(meta["original"]) if meta.get("original") else None
-                # mark as modified: the restored work is not saved anywhere yet
-                doc.edit("Restore autosaved work", lambda sc: None)
-                self._attach(doc)
-                restored = True
-        for f in files:
-            _remove_recovery(f)
-        return restored
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.job is not None:
