@@ -76,6 +76,8 @@ class ImportSummary:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     replaced: bool = False
+    # biosphere exchanges linked, by basis: exact (name, synonym, migration), mapping, proxy
+    linked_by: dict = field(default_factory=dict)
 
     def count(self, reason: str, kind: str | None = None) -> int:
         return sum(1 for r in self.rows if r.reason == reason and (kind is None or r.kind == kind))
@@ -116,6 +118,9 @@ class ImportSummary:
                                           "whole burden stays on its reference product)",
                 "set aside (waste)": " (waste outputs without a treatment process in the data)",
                 "unlinked": " (technosphere inputs without a match: left out)",
+                "no biosphere3 flow": " (elementary flows biosphere3 has no flow for, listed "
+                                      "in the mapping table: no installed method can "
+                                      "characterise them; left out)",
             }.get(reason, ""))
         out += self.notes
         return out

@@ -205,6 +205,9 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
         raise Cancelled("import cancelled")
 
     say("Building activities", 0.55)
+    from ecolca.importers import flowmap
+
+    linked_by: Counter = Counter()
     data: dict = {}
     ambiguous = 0
     for pid, (m, doc) in sorted(processes.items()):
@@ -226,14 +229,21 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
             amount, unit = convert(e, f"process '{pname}'")
             is_input = bool(e.get("input"))
             if info["type"] == "ELEMENTARY_FLOW":
-                code, bio_name, cats, bio_unit, factor = bio_link[fid]
+                code, bio_name, cats, bio_unit, factor, how = bio_link[fid]
                 top = (info["categories"][:1] or [""])[0].lower()
                 is_resource = top in RESOURCE_TOP or (cats[:1] == ("natural resource",))
                 signed = amount if is_input == is_resource else -amount
+                if how == "none":  # biosphere3 has no such flow (fedefl--biosphere3.csv)
+                    summary.biosphere_total += 1
+                    summary.rows.append(Unlinked(pname, pid, info["name"], "biosphere", signed,
+                                                 unit, "/".join(info["categories"]),
+                                                 flowmap.NO_COUNTERPART, fid))
+                    continue
                 exc = {"type": "biosphere", "amount": signed * factor, "unit": bio_unit, "flow": fid,
                        "name": bio_name or info["name"], "categories": cats}
                 if code:
                     exc["input"] = ("biosphere3", code)
+                    linked_by[how] += 1
                 exchanges.append(exc)
                 continue
             if e.get("avoidedProduct"):
@@ -281,6 +291,13 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
     flows_without = len({fid for fid, (code, *_) in bio_link.items() if not code})
     summary.notes.append(f"Elementary flows: {len(bio_link) - flows_without:,} of {len(bio_link):,}"
                          " matched a biosphere3 flow")
+    summary.linked_by = {"exact": linked_by["exact"], "mapping": linked_by["mapping"],
+                         "proxy": linked_by["proxy"]}
+    if linked_by["mapping"] or linked_by["proxy"]:
+        summary.notes.append(
+            f"Biosphere links: {linked_by['exact']:,} by name (bw2io migrations, exact name, "
+            f"synonym), {linked_by['mapping']:,} by mapping and {linked_by['proxy']:,} by proxy "
+            f"(databases/mappings/{flowmap.FILE})")
     summary.seconds = time.perf_counter() - t0
     meta = {"format": "openLCA JSON-LD (olca-schema 1)", "ecolca_import_format": FORMAT,
             "ecolca_import_source": p.name}
@@ -341,7 +358,10 @@ def link_elementary_flows(flows: dict[str, dict]) -> dict[str, tuple]:
     for e in db[0]["exchanges"]:
         e["categories"] = tuple(c for c in e["categories"] if c not in ("unspecified", ""))
     db = migrate_exchanges(db, "biosphere-2-3-names")
+    from ecolca.importers import flowmap
+
     index = BiosphereIndex()
+    table = flowmap.rows()
     out: dict[str, tuple] = {}
     for e in db[0]["exchanges"]:
         cats = tuple(e["categories"])
@@ -354,7 +374,18 @@ def link_elementary_flows(flows: dict[str, dict]) -> dict[str, tuple]:
             if alt:
                 code = index.find(alt, cats, e["unit"])
                 name = alt if code else name
-        out[e["flow"]] = (code, name, cats, e["unit"], float(e["amount"]))
+        if code:
+            out[e["flow"]] = (code, name, cats, e["unit"], float(e["amount"]), "exact")
+            continue
+        row = table.get(e["flow"])
+        if row is not None and row.code and row.code in index.codes:
+            # the table's factor converts the source flow's reference unit (the unit amounts
+            # are converted to before linking)
+            out[e["flow"]] = (row.code, row.name, row.categories, row.unit, row.factor, row.kind)
+        elif row is not None and not row.code:
+            out[e["flow"]] = (None, name, cats, e["unit"], float(e["amount"]), "none")
+        else:
+            out[e["flow"]] = (None, name, cats, e["unit"], float(e["amount"]), "")
     return out
 
 
