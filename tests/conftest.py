@@ -113,3 +113,26 @@ def open_main_window(qtbot, tmp_path, monkeypatch, size=(1280, 800)):
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+USLCI_ZIP = ROOT / "databases" / "uslci" / "uslci-fy17-olca1.5-jsonld.zip"
+
+
+@pytest.fixture(scope="session")
+def uslci_project(_bw_project_built):
+    """The shipped US LCI zip imported once per session, with no flag (the default refusal rules
+    apply), as database ``uslci-shipped`` of the session's project; ``(name, summary, seconds)``.
+    The import takes about 20 s on an idle machine."""
+    import time
+
+    import bw2data as bd
+
+    from ecolca.importers import import_database
+
+    if not USLCI_ZIP.is_file():
+        pytest.skip("databases/uslci zip not present")
+    bd.projects.set_current(PROJECT)
+    t0 = time.perf_counter()
+    summary = import_database("olca-jsonld", USLCI_ZIP, "uslci-shipped", project=PROJECT,
+                              replace=True)
+    return "uslci-shipped", summary, time.perf_counter() - t0

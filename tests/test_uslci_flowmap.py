@@ -1,0 +1,72 @@
+"""US LCI's elementary flows linked to biosphere3 through the shipped mapping
+(databases/mappings/fedefl--biosphere3.csv, issue #18): on the real shipped zip, imported once
+per session by the ``uslci_project`` fixture with no flag."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TABLE = ROOT / "databases" / "mappings" / "fedefl--biosphere3.csv"
+GRID = "Electricity, at Grid, US, 2010"
+CED_NR = ("Cumulative Energy Demand (CED)", "energy resources: non-renewable",
+          "energy content (HHV)")
+ADP_FOSSIL = ("EF v3.1", "energy resources: non-renewable",
+              "abiotic depletion potential (ADP): fossil fuels")
+
+
+def _rows():
+    with open(TABLE, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_every_row_has_basis_and_source():
+    rows = _rows()
+    assert len(rows) > 1000
+    for r in rows:
+        assert r["basis"], r["uslci_name"]
+        assert r["source"], r["uslci_name"]
+        if r["basis"] == "none":
+            assert not r["biosphere3_code"] and r["note"]
+        else:
+            assert r["biosphere3_code"] and float(r["factor"]) > 0, r["uslci_name"]
+        if r["basis"].startswith("proxy (energy-equivalent"):
+            assert "CED" in r["source"] and r["note"], r["uslci_name"]
+
+
+def test_rows_point_to_biosphere3_flows_of_the_named_unit(bw_project):
+    import bw2data as bd
+
+    bio = {a["code"]: a for a in bd.Database("biosphere3")}
+    for r in _rows():
+        if r["biosphere3_code"]:
+            a = bio[r["biosphere3_code"]]
+            assert a["name"] == r["biosphere3_name"] and a["unit"] == r["biosphere3_unit"]
+            assert "::".join(a["categories"]) == r["biosphere3_categories"]
+
+
+def test_default_import_passes_and_counts_links(uslci_project):
+    name, summary, seconds = uslci_project
+    assert summary.unlinked_biosphere == 0
+    share = summary.biosphere / summary.biosphere_total
+    assert share > 0.80, share
+    assert summary.linked_by["mapping"] > 3000 and summary.linked_by["proxy"] > 300
+    assert summary.count("no biosphere3 flow") == summary.biosphere_total - summary.biosphere
+    text = "\n".join(summary.lines())
+    assert "by mapping" in text and "by proxy" in text and "no biosphere3 flow" in text
+
+
+@pytest.mark.parametrize("method", [CED_NR, ADP_FOSSIL])
+def test_us_grid_fossil_energy_is_not_zero(uslci_project, method):
+    import bw2calc as bc
+    import bw2data as bd
+
+    name, _, _ = uslci_project
+    grid = next(a for a in bd.Database(name) if a["name"] == GRID)
+    lca = bc.LCA({grid: 1.0}, method)
+    lca.lci()
+    lca.lcia()
+    # per MJ of electricity: above 1 MJ of primary energy (no fossil plant converts better than
+    # 100 %) and below 10 (2.8 % efficiency)
+    assert 1.0 < lca.score < 10.0, lca.score
