@@ -196,6 +196,7 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
                                "product (quantitativeReference)")
         refs[pid] = ref
         providers[ref["flow"]["@id"]].append(pid)
+    tech = _Providers(name, processes, refs, providers, flow_info)
 
     say("Linking elementary flows to biosphere3", 0.35)
     ensure_migrations(["biosphere-2-3-categories", "biosphere-2-3-names"], say)
@@ -209,7 +210,6 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
 
     linked_by: Counter = Counter()
     data: dict = {}
-    ambiguous = 0
     for pid, (m, doc) in sorted(processes.items()):
         ref = refs[pid]
         loc = (doc.get("location") or {})
@@ -261,18 +261,16 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
                 summary.rows.append(Unlinked(pname, pid, info["name"], "production", amount, unit,
                                              location, "set aside (co-product)", fid))
                 continue
-            prov = providers.get(fid)
-            if not prov:
-                reason = "cut-off" if info["name"].upper().startswith("CUTOFF") else "no producer"
-                summary.rows.append(Unlinked(pname, pid, info["name"], "technosphere", amount,
-                                             unit, location, reason, fid))
+            key, how = tech.find(e, fid, info["name"], unit, loc.get("name"))
+            if key is None:
+                if how == "unlinked":  # refused unless --allow-unlinked (drop_unlinked counts it)
+                    exchanges.append({"amount": amount, "type": "technosphere", "unit": unit,
+                                      "name": info["name"], "location": location, "flow": fid})
+                else:
+                    summary.rows.append(Unlinked(pname, pid, info["name"], "technosphere",
+                                                 amount, unit, location, how, fid))
                 continue
-            if len(prov) > 1:
-                ambiguous += 1
-                same = [q for q in prov if (processes[q][1].get("location") or {}).get("name")
-                        == loc.get("name")]
-                prov = same or prov
-            exchanges.append({"input": (name, prov[0]), "amount": amount, "type": "technosphere",
+            exchanges.append({"input": key, "amount": amount, "type": "technosphere",
                               "unit": unit, "name": info["name"]})
         data[(name, pid)] = {
             "name": pname,
@@ -283,11 +281,19 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
             "comment": str(doc.get("description") or ""),
             "categories": tuple(cat_path(doc.get("category"))),
             "olca_process_type": doc.get("processType", ""),
+            "olca_ref_flow": ref["flow"]["@id"],
             "exchanges": exchanges,
         }
-    if ambiguous:
-        summary.notes.append(f"{ambiguous:,} input(s) had several processes making their product; "
-                             "the one in the same location, else the first by id, was linked")
+    if tech.ambiguous:
+        summary.notes.append(f"{tech.ambiguous:,} input(s) had several processes making their "
+                             "product and no defaultProvider; the one in the same location, else "
+                             "the first by id, was linked")
+    t = tech.linked
+    summary.notes.append(
+        f"Technosphere links: {t['flow']:,} by product flow, {t['defaultProvider']:,} by "
+        f"defaultProvider, {t['name']:,} by product name and unit (another flow of the same name "
+        f"makes it), {t['other']:,} to other databases of the project"
+        + (f" ({', '.join(sorted(tech.other_used))})" if tech.other_used else ""))
     flows_without = len({fid for fid, (code, *_) in bio_link.items() if not code})
     summary.notes.append(f"Elementary flows: {len(bio_link) - flows_without:,} of {len(bio_link):,}"
                          " matched a biosphere3 flow")
@@ -302,6 +308,112 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
     meta = {"format": "openLCA JSON-LD (olca-schema 1)", "ecolca_import_format": FORMAT,
             "ecolca_import_source": p.name}
     return data, summary, meta
+
+
+class _Providers:
+    """Who makes a product input, in this order: the exchange's ``defaultProvider`` (a process
+    of the data, or of another database of the project, whose code is the openLCA ``@id``); the
+    process of the data whose reference product is the flow; another database's activity whose
+    reference flow (``olca_ref_flow``) is the flow; a process of the data, then of another
+    database, whose reference product has the flow's name and unit. An input no one makes is a
+    ``co-product input`` when a process of the data has it as a co-product (set aside, not
+    allocated), ``producer in another unit`` when a process of the data makes a product of that
+    name in another unit (kg against m3; the data give no density), ``cut-off`` when its name
+    starts with CUTOFF (the publisher's cut-off), else ``unlinked`` (refused unless
+    --allow-unlinked, as in the other formats). openLCA leaves all of these without provider."""
+
+    def __init__(self, name, processes, refs, providers, flow_info):
+        self.name = name
+        self.processes = processes
+        self.providers = providers
+        self.ref_flow = {pid: r["flow"]["@id"] for pid, r in refs.items()}
+        self.ref_unit = {pid: _units(flow_info.get(f, {}).get("unit", ""))
+                         for pid, f in self.ref_flow.items()}
+        self.by_name: dict[tuple, list[str]] = defaultdict(list)
+        self.names: set[str] = set()
+        for pid, f in sorted(self.ref_flow.items()):
+            n = " ".join(str(flow_info.get(f, {}).get("name", "")).lower().split())
+            self.by_name[(n, self.ref_unit[pid])].append(pid)
+            self.names.add(n)
+        self.coproduct: dict[str, str] = {}
+        self.coproduct_name: dict[str, str] = {}
+        for pid, (_, doc) in sorted(processes.items()):
+            for e in doc.get("exchanges") or []:
+                f = e.get("flow") or {}
+                if not e.get("input") and f.get("flowType") == "PRODUCT_FLOW" and \
+                        f.get("@id") != self.ref_flow[pid]:
+                    self.coproduct.setdefault(f["@id"], pid)
+                    self.coproduct_name.setdefault(" ".join(str(f.get("name", "")).lower()
+                                                            .split()), pid)
+        self._other = None
+        self.other_used: set[str] = set()
+        self.linked: Counter = Counter()
+        self.ambiguous = 0
+
+    def other(self) -> dict:
+        """Activities of the project's other databases: by code, by reference flow, by name."""
+        if self._other is None:
+            import bw2data as bd
+            from bw2data.backends import ActivityDataset as AD
+
+            from ecolca.importers.common import BACKUP_PREFIX, TEMP_PREFIX
+
+            dbs = [d for d in bd.databases if d not in (self.name, "biosphere3")
+                   and not d.startswith((TEMP_PREFIX, BACKUP_PREFIX))]
+            by_code, by_flow, by_name = {}, defaultdict(list), defaultdict(list)
+            for db, code, data in AD.select(AD.database, AD.code, AD.data).where(
+                    AD.database << dbs).order_by(AD.database, AD.code).tuples():
+                if data.get("type", "process") not in ("process", ""):
+                    continue
+                unit = _units(data.get("unit", ""))
+                key = (db, code)
+                by_code.setdefault(code, (key, unit))
+                if data.get("olca_ref_flow"):
+                    by_flow[data["olca_ref_flow"]].append((key, unit))
+                rp = data.get("reference product") or data.get("name", "")
+                by_name[(" ".join(str(rp).lower().split()), unit)].append((key, unit))
+            self._other = {"code": by_code, "flow": by_flow, "name": by_name}
+        return self._other
+
+    def _use(self, how: str, key: tuple) -> tuple:
+        self.linked[how] += 1
+        if key[0] != self.name:
+            self.other_used.add(key[0])
+        return key, how
+
+    def find(self, exc: dict, fid: str, fname: str, unit: str, location) -> tuple:
+        dp = (exc.get("defaultProvider") or {}).get("@id")
+        if dp and dp in self.processes and self.ref_flow[dp] == fid:
+            return self._use("defaultProvider", (self.name, dp))
+        prov = self.providers.get(fid)
+        if prov:
+            if len(prov) > 1:
+                self.ambiguous += 1
+                same = [q for q in prov if (self.processes[q][1].get("location") or {})
+                        .get("name") == location]
+                prov = same or prov
+            return self._use("flow", (self.name, prov[0]))
+        if dp and dp not in self.processes:
+            hit = self.other()["code"].get(dp)
+            if hit and hit[1] == unit:
+                return self._use("other", hit[0])
+        hits = [k for k, u in self.other()["flow"].get(fid, []) if u == unit]
+        if hits:
+            return self._use("other", hits[0])
+        n = " ".join(str(fname).lower().split())
+        same = self.by_name.get((n, unit))
+        if same:
+            return self._use("name", (self.name, same[0]))
+        hits = [k for k, u in self.other()["name"].get((n, unit), [])]
+        if hits:
+            return self._use("other", hits[0])
+        if n.startswith("cutoff"):
+            return None, "cut-off"
+        if fid in self.coproduct or n in self.coproduct_name:
+            return None, "co-product input"
+        if n in self.names:  # made in the data, but per m3 where the input is in kg, etc.
+            return None, "producer in another unit"
+        return None, "unlinked"
 
 
 def compartments(path: list[str]) -> tuple[str, ...]:
