@@ -363,7 +363,8 @@ class _Providers:
             by_code, by_flow, by_name = {}, defaultdict(list), defaultdict(list)
             for db, code, data in AD.select(AD.database, AD.code, AD.data).where(
                     AD.database << dbs).order_by(AD.database, AD.code).tuples():
-                if data.get("type", "process") not in ("process", ""):
+                if data.get("type", "process") in ("emission", "natural resource", "product",
+                                                   "economic", "inventory indicator", "social"):
                     continue
                 unit = _units(data.get("unit", ""))
                 key = (db, code)
