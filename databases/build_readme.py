@@ -141,7 +141,7 @@ def render_uslci(meta, summary, scores, acts, methods, sanity, sources) -> str:
         f"| inputs cut off: product made in the data only as a co-product (set aside) | "
         f"{summary.count('co-product input'):,} |",
         f"| technosphere inputs linked by name and unit (another flow of that name makes it) | "
-        f"{summary.notes and next((x for x in summary.notes if x.startswith('Technosphere')), '')} |",
+        f"{summary.linked_by.get('tech_name', 0):,} |",
         f"| co-products set aside (whole burden on the reference product) | "
         f"{summary.count('set aside (co-product)'):,} |",
         f"| waste outputs set aside (no treatment process in the data) | "

@@ -70,3 +70,13 @@ def test_us_grid_fossil_energy_is_not_zero(uslci_project, method):
     # per MJ of electricity: above 1 MJ of primary energy (no fossil plant converts better than
     # 100 %) and below 10 (2.8 % efficiency)
     assert 1.0 < lca.score < 10.0, lca.score
+
+
+def test_every_proxy_is_listed_in_the_docs():
+    text = (ROOT / "databases" / "mappings" / "README.md").read_text(encoding="utf-8")
+    for r in _rows():
+        if r["basis"].startswith("proxy"):
+            line = f"| {r['uslci_name'].replace('|', '/')} | {r['uslci_unit']} | " \
+                   f"{r['biosphere3_name']} | {r['biosphere3_categories']} | " \
+                   f"{float(r['factor']):.6g} | {r['basis']} |"
+            assert line in text, line

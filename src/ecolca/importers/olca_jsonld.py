@@ -298,7 +298,9 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
     summary.notes.append(f"Elementary flows: {len(bio_link) - flows_without:,} of {len(bio_link):,}"
                          " matched a biosphere3 flow")
     summary.linked_by = {"exact": linked_by["exact"], "mapping": linked_by["mapping"],
-                         "proxy": linked_by["proxy"]}
+                         "proxy": linked_by["proxy"], "tech_flow": t["flow"],
+                         "tech_default_provider": t["defaultProvider"], "tech_name": t["name"],
+                         "tech_other": t["other"]}
     if linked_by["mapping"] or linked_by["proxy"]:
         summary.notes.append(
             f"Biosphere links: {linked_by['exact']:,} by name (bw2io migrations, exact name, "
