@@ -80,3 +80,33 @@ def test_every_proxy_is_listed_in_the_docs():
                    f"{r['biosphere3_name']} | {r['biosphere3_categories']} | " \
                    f"{float(r['factor']):.6g} | {r['basis']} |"
             assert line in text, line
+
+
+def test_sanity_table_on_the_real_import(uslci_project):
+    """databases/uslci/sanity.csv recomputed on the shipped zip imported by this session: every
+    row within 0.5-2x of its published value or its gap explained; the US grid's CED and ADP
+    fossil rows within 1-2x of the plant fuel input EIA's heat rates give (US LCI adds the
+    fuels' upstream)."""
+    import bw2calc as bc
+    import bw2data as bd
+
+    name, _, _ = uslci_project
+    with open(ROOT / "databases" / "uslci" / "sanity.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    acts = {}
+    for a in bd.Database(name):
+        acts.setdefault(a["name"], []).append(a)
+    gwp = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
+    energy = 0
+    for r in rows:
+        (act,) = acts[r["process_name"]]
+        method = tuple(r["method"].split(" / ")) if r["method"] else gwp
+        lca = bc.LCA({act: 1.0}, method)
+        lca.lci()
+        lca.lcia()
+        ratio = lca.score * float(r["uslci_to_published"]) / float(r["published_value"])
+        assert 0.5 <= ratio <= 2.0 or len(r["gap_note"]) > 40, (r["process_name"], method, ratio)
+        if r["process_name"] == GRID and method in (CED_NR, ADP_FOSSIL):
+            assert 1.0 <= ratio <= 2.0, (method, ratio)
+            energy += 1
+    assert energy == 2
