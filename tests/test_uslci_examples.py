@@ -23,7 +23,7 @@ FLOOR = pytest.mark.xfail(
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=FLOOR) if n in ("gypsum-ash", "kalundborg")
                                   else n for n in sorted(examples.available())])
-def test_example_rebased_onto_uslci_runs_in_the_default_methods(uslci_project, bw_project, name):
+def test_example_rebased_onto_uslci_runs_in_the_default_methods(uslci_project, name):
     from ecolca.lca.run import compare
     from ecolca.model import DEFAULT_METHODS
     from ecolca.rebase import parse_mapping, rebase
@@ -35,7 +35,9 @@ def test_example_rebased_onto_uslci_runs_in_the_default_methods(uslci_project, b
     assert res.moved, f"{name}: nothing moved onto US LCI"
     sc = res.scenario
     sc.methods = list(DEFAULT_METHODS)
-    results = compare(sc, project=bw_project)
+    from conftest import USLCI_PROJECT
+
+    results = compare(sc, project=USLCI_PROJECT)
     assert [tuple(r.method) for r in results.impacts] == [tuple(m) for m in DEFAULT_METHODS]
     ced = next(r for r in results.impacts if tuple(r.method) == CED)
     uses_energy = any(m.row.to_key[1] in (

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import PROJECT, ROOT, USLCI_ZIP
+from conftest import PROJECT, ROOT, USLCI_PROJECT, USLCI_ZIP
 
 # ../shared/data/lci beside the project (a git worktree sits one level deeper)
 BEEF = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared")
@@ -92,7 +92,7 @@ def test_producers_in_other_databases_of_the_project(uslci_project, tmp_path):
             if (n.startswith("processes/") and n != keep) or n.startswith(("sources/", "actors/")):
                 continue
             z.writestr(n, src.read(n))
-    s = import_database("olca-jsonld", out, "one-process", project=PROJECT, replace=True)
+    s = import_database("olca-jsonld", out, "one-process", project=USLCI_PROJECT, replace=True)
     import bw2data as bd
 
     act = next(iter(bd.Database("one-process")))
