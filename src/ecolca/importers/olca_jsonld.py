@@ -13,11 +13,13 @@ How the data become a Brightway database (``docs/backgrounds.md`` says the same 
 * the quantitative reference is the activity's one production exchange; other product outputs
   (co-products) and waste outputs are *set aside*: not written, listed in the summary, and the
   process's whole burden stays on its reference product (no allocation);
-* a product input is linked to the process whose reference product it is; an input that no
-  process makes (``CUTOFF …`` flows, refinery products, NaOH, …) is cut off with zero burden, as
-  openLCA does with an input without provider, and counted in the summary;
+* a product input is linked by :class:`_Providers` (``defaultProvider``, product flow, the
+  project's other databases, product name and unit); an input nobody makes is refused unless
+  ``--allow-unlinked``, except ``CUTOFF …`` inputs, inputs of co-products and inputs whose
+  producer is in another unit, which carry zero burden as in openLCA and are counted;
 * elementary flows are linked to biosphere3 by bw2io's migrations (categories and names from
-  ecoinvent 2 to 3), then by name, synonym and compartment, then by top-level compartment.
+  ecoinvent 2 to 3), then by name, synonym and compartment, then by top-level compartment, then
+  by the reviewed mapping ``databases/mappings/fedefl--biosphere3.csv`` (:mod:`.flowmap`).
   Resources are positive when taken from nature, emissions positive when released.
 """
 
