@@ -204,8 +204,11 @@ def zip_flows() -> tuple[dict, Counter]:
 
 def unlinked_by_reader(flows: dict) -> dict[str, dict]:
     """The flows ecolca's reader leaves unlinked without this table, with their context/unit."""
+    from ecolca.importers import flowmap
     from ecolca.importers import olca_jsonld as oj
     from ecolca.importers.common import ensure_migrations
+
+    flowmap.rows = lambda: {}  # the reader's own linking, without this table
 
     ensure_migrations(["biosphere-2-3-categories", "biosphere-2-3-names"], lambda m, f: None)
     z = zipfile.ZipFile(ZIP)
@@ -466,11 +469,6 @@ def main(fedefl: Path) -> None:
           file=sys.stderr)
     for k, v in missing.most_common(60):
         print(v, k, file=sys.stderr)
-
-
-def found_sub(cats, name, by_name):
-    subs = [b["categories"] for b in by_name.get(_norm(name), []) if b["categories"][0] == cats[0]]
-    return subs[0][1] if subs and len(subs[0]) > 1 else ""
 
 
 def _same_unit(a: str, b: str) -> bool:
