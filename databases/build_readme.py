@@ -54,7 +54,9 @@ def uslci_summary():
     drop_unlinked(data, summary)
     recorded = bd.databases[meta["name"]].get("ecolca_import_unlinked", {})
     again = {"biosphere": summary.unlinked_biosphere, "technosphere": summary.unlinked_technosphere,
-             "cut_off": summary.count("cut-off") + summary.count("no producer"),
+             "cut_off": summary.count("cut-off") + summary.count("no producer")
+             + summary.count("co-product input")
+        + summary.count("producer in another unit"),
              "set_aside": summary.count("set aside (co-product)") + summary.count("set aside (waste)")}
     if recorded != again:
         raise SystemExit(f"uslci: the installed database recorded {recorded}, a new read gives "
@@ -127,11 +129,19 @@ def render_uslci(meta, summary, scores, acts, methods, sanity, sources) -> str:
         f"{summary.technosphere:,} technosphere, {summary.biosphere:,} biosphere) |",
         f"| biosphere exchanges linked to biosphere3 / in the source | {summary.biosphere:,} / "
         f"{bio_total:,} ({summary.biosphere / bio_total:.0%}) |",
+        f"| biosphere exchanges linked by name (bw2io migrations, exact name, synonym) / by "
+        f"mapping / by proxy (`mappings/fedefl--biosphere3.csv`) | "
+        f"{summary.linked_by.get('exact', 0):,} / {summary.linked_by.get('mapping', 0):,} / "
+        f"{summary.linked_by.get('proxy', 0):,} |",
+        f"| biosphere exchanges left out: no biosphere3 flow for the substance (listed in the "
+        f"mapping, basis `none`) | {summary.count('no biosphere3 flow'):,} |",
         f"| biosphere exchanges unlinked, left out (score 0) | {summary.unlinked_biosphere:,} |",
         f"| technosphere exchanges unlinked | {summary.unlinked_technosphere:,} |",
         f"| inputs cut off: `CUTOFF` flows | {summary.count('cut-off'):,} |",
-        f"| inputs cut off: product without a producer in the data | "
-        f"{summary.count('no producer'):,} |",
+        f"| inputs cut off: product made in the data only as a co-product (set aside) | "
+        f"{summary.count('co-product input'):,} |",
+        f"| technosphere inputs linked by name and unit (another flow of that name makes it) | "
+        f"{summary.linked_by.get('tech_name', 0):,} |",
         f"| co-products set aside (whole burden on the reference product) | "
         f"{summary.count('set aside (co-product)'):,} |",
         f"| waste outputs set aside (no treatment process in the data) | "
@@ -168,20 +178,22 @@ def render_uslci(meta, summary, scores, acts, methods, sanity, sources) -> str:
         miss = sum(1 for r in unlinked if r.flow.lower() in cf_names)
         lines.append(f"| {_md(' / '.join(m))} | {_md(bd.methods[m].get('unit', ''))} | {nz} / {n} "
                      f"| {miss:,} |")
-    flows = Counter((r.flow, r.context) for r in unlinked)
+    left = [r for r in summary.rows if r.reason == "no biosphere3 flow"]
+    flows = Counter((r.flow, r.context) for r in left + unlinked)
     lines += [
         "",
-        f"**Commonly unlinked elementary flows** ({len({r.flow_id or (r.flow, r.context) for r in unlinked}):,} "
-        f"distinct flows, {len(unlinked):,} exchanges; the {TOP_UNLINKED} most frequent). US LCI "
-        "FY17 uses its own elementary-flow list (names and compartments of the ecoinvent 2 era "
-        "and NETL-specific flows); these found no biosphere3 (ecoinvent 3.9) flow after bw2io's "
-        "2→3 migrations, name, synonym, compartment and ecolca's small name table. Typical "
-        "causes: another name for the same substance (`Particulates, < 10 um` against "
-        "biosphere3's `Particulate Matter, …` size classes), group flows biosphere3 has no "
-        "counterpart for (`Nitrogen, total`, `Metals, unspecified`, `Radioactive species, "
-        "unspecified`), and compartments biosphere3 does not list for that substance. They score "
-        "0 in every method; list them all with `ecolca import olca-jsonld "
-        "databases/uslci/uslci-fy17-olca1.5-jsonld.zip --unlinked FILE --allow-unlinked`.",
+        f"**Elementary flows left out** ({len({r.flow_id or (r.flow, r.context) for r in left + unlinked}):,} "
+        f"distinct flows, {len(left) + len(unlinked):,} exchanges; the {TOP_UNLINKED} most "
+        "frequent). US LCI FY17 uses its own elementary-flow list (names and compartments of the "
+        "ecoinvent 2 era and NETL-specific flows). The import links them by bw2io's 2→3 "
+        "migrations, name, synonym and compartment, then through the reviewed mapping "
+        "`mappings/fedefl--biosphere3.csv` (Federal Elementary Flow List and randonneur_data; "
+        "`mappings/README.md`). What is left has no biosphere3 (ecoinvent 3.9) flow at all: "
+        "single organics biosphere3 does not list (`Biphenyl`, `Decane`, …), group flows "
+        "(`Metals, unspecified`, `Organic substances, unspecified`), ions and metals in "
+        "compartments biosphere3 does not list for them. No installed method has a factor for "
+        "them, so leaving them out changes no result; list them with `ecolca import olca-jsonld "
+        "databases/uslci/uslci-fy17-olca1.5-jsonld.zip --unlinked FILE`.",
         "",
         "| flow | compartment | exchanges |",
         "|---|---|---:|",
@@ -189,15 +201,10 @@ def render_uslci(meta, summary, scores, acts, methods, sanity, sources) -> str:
     for (flow, ctx), k in flows.most_common(TOP_UNLINKED):
         lines.append(f"| {_md(flow)} | {_md(ctx)} | {k:,} |")
     none = [" / ".join(m) for m in methods if not any(scores[m].values())]
-    res = Counter(r.flow for r in unlinked if r.context.split("::")[0].lower().startswith("resource"))
     lines += [
         "",
         f"Methods that score no process at all ({len(none)}): "
-        + ", ".join(f"`{_md(x)}`" for x in none) + ". Their flows are resources: "
-        f"{sum(res.values()):,} resource exchanges are unlinked, most often "
-        + ", ".join(f"`{_md(f)}` ({k:,})" for f, k in res.most_common(8))
-        + ". Fossil-energy and resource-depletion results on US LCI are therefore missing, "
-        "not small.",
+        + (", ".join(f"`{_md(x)}`" for x in none) if none else "none") + ".",
     ]
 
     gwp = scores[GWP]
@@ -208,15 +215,18 @@ def render_uslci(meta, summary, scores, acts, methods, sanity, sources) -> str:
         "",
         "### Sanity table: US LCI next to published values",
         "",
-        "US LCI: IPCC 2021 GWP100 per unit of reference product, computed by ecolca on the "
-        "imported database, then converted to the published unit (factor in `uslci/sanity.csv`, "
-        "column `uslci_to_published`). A published figure with another scope (e.g. direct "
-        "combustion CO2 only) is listed with that scope. Outside 0.5–2× the gap is explained in "
-        "the last column.",
+        "US LCI: the row's method (IPCC 2021 GWP100 unless named; CED and EF 3.1 ADP fossil for "
+        "the energy rows) per unit of reference product, computed by ecolca on the imported "
+        "database, then converted to the published unit (factor in `uslci/sanity.csv`, column "
+        "`uslci_to_published`). A published figure with another scope (e.g. direct combustion "
+        "CO2 only, plant fuel input only) is listed with that scope. Outside 0.5–2× the gap is "
+        "explained in the last column. tests/test_uslci_flowmap.py recomputes the energy rows on "
+        "the shipped zip.",
         "",
-        "| process | US LCI GWP100 [kg CO2-eq/unit] | unit | US LCI, published unit | published | "
-        "published unit | US LCI / published | published scope | source | gap explained |",
-        "|---|---:|---|---:|---:|---|---:|---|---|---|",
+        "| process | method | US LCI [method unit/unit] | unit | US LCI, published unit | "
+        "published | published unit | US LCI / published | published scope | source | "
+        "gap explained |",
+        "|---|---|---:|---|---:|---:|---|---:|---|---|---|",
     ]
     for row in sanity:
         codes = by_name.get(row["process_name"], [])
@@ -224,14 +234,16 @@ def render_uslci(meta, summary, scores, acts, methods, sanity, sources) -> str:
             raise SystemExit(f"uslci/sanity.csv: '{row['process_name']}' matches {len(codes)} "
                              "processes (need exactly one)")
         code = codes[0]
-        ours = gwp[code]
+        method = tuple(row["method"].split(" / ")) if row.get("method") else GWP
+        ours = scores[method][code]
         conv = ours * float(row["uslci_to_published"])
         pub = float(row["published_value"])
         ratio = conv / pub
         flag = " **>20 %**" if abs(ratio - 1) > 0.2 else ""
         src = sources.get(row["source_id"], {}).get("citation", row["source_id"])
         lines.append(
-            f"| {_md(row['process_name'])} | {_g(ours)} | {_md(acts[code]['unit'])} | {_g(conv)} | "
+            f"| {_md(row['process_name'])} | {_md(' / '.join(method) if method != GWP else 'GWP100')}"
+            f" | {_g(ours)} | {_md(acts[code]['unit'])} | {_g(conv)} | "
             f"{_g(pub)} | {_md(row['published_unit'])} | {ratio:.2f}{flag} | "
             f"{_md(row['scope_note'])} | `{row['source_id']}`: {_md(src)}, "
             f"{_md(row['source_locator'])} | {_md(row.get('gap_note', ''))} |")

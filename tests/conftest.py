@@ -128,3 +128,40 @@ def crash_autosave(path: Path, **meta) -> Path:
     data.update({"pid": ended.pid}, **meta)
     m.write_text(json.dumps(data), encoding="utf-8")
     return path
+
+
+USLCI_ZIP = ROOT / "databases" / "uslci" / "uslci-fy17-olca1.5-jsonld.zip"
+USLCI_PROJECT = "ecolca-tests-uslci"
+
+
+@pytest.fixture(scope="session")
+def _uslci_built(bw_dir):
+    """The shipped US LCI zip imported once per session, with no flag (the default refusal rules
+    apply), as database ``uslci-shipped`` of its own project (biosphere3, default methods,
+    ecolca-open): other tests' JSON-LD imports must not find its producers. About 25 s for the
+    project and 20 s for the import on an idle machine."""
+    import time
+
+    import bw2data as bd
+
+    from ecolca.importers import import_database
+    from ecolca.project import setup
+
+    if not USLCI_ZIP.is_file():
+        pytest.skip("databases/uslci zip not present")
+    setup(USLCI_PROJECT)
+    t0 = time.perf_counter()
+    summary = import_database("olca-jsonld", USLCI_ZIP, "uslci-shipped", project=USLCI_PROJECT,
+                              replace=True)
+    seconds = time.perf_counter() - t0
+    bd.projects.set_current(PROJECT)
+    return "uslci-shipped", summary, seconds
+
+
+@pytest.fixture()
+def uslci_project(_uslci_built):
+    """``(database name, import summary, import seconds)``; the US LCI project is current."""
+    import bw2data as bd
+
+    bd.projects.set_current(USLCI_PROJECT)
+    return _uslci_built

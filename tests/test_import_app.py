@@ -85,3 +85,27 @@ def test_import_job_cancel_leaves_nothing(qtbot, bw_project, small_zip):
     got, _ = _run(qtbot, job)
     assert got.get("cancelled"), got
     assert sorted(bd.databases) == before
+
+
+def test_refusal_speaks_of_the_check_box_not_cli_flags():
+    """Issue #18: a refused import told a GUI user to pass --allow-unlinked."""
+    from ecolca.app.import_dialog import gui_message
+
+    cli = ("x.zip: not imported: 9 of 10 biosphere exchanges (90%, limit 5%) link to no flow of "
+           "biosphere3 (most often 'A' (air)). List them with --unlinked FILE; import anyway with "
+           "--allow-unlinked (unlinked exchanges are left out and score 0).")
+    out = gui_message(cli)
+    assert "--" not in out
+    assert "'Import even with unlinked exchanges'" in out and "9 of 10" in out
+
+
+def test_failed_job_clears_the_progress_message(qtbot, tmp_path, monkeypatch, bw_project):
+    """Issue #18: after a refusal the status bar stayed on 'Building activities'."""
+    from conftest import open_main_window
+
+    w = open_main_window(qtbot, tmp_path, monkeypatch)
+    w._job_what, w._job_failure = "The import", None
+    w._job_progress("Building activities", 0.55)
+    w._job_failed("refused", "")
+    assert "Building activities" not in w.statusBar().currentMessage()
+    assert "failed" in w.statusBar().currentMessage()

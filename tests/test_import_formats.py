@@ -72,11 +72,13 @@ def test_jsonld_trimmed_counts_and_hand_checked_score(bw_project, trimmed_jsonld
         "processes/c2a7ddaa-164e-3a05-b063-221f68080142.json"))
     n_bio = sum(1 for e in doc["exchanges"] if e["flow"]["flowType"] == "ELEMENTARY_FLOW")
     assert s.biosphere_total == n_bio
-    assert s.biosphere + s.unlinked_biosphere == n_bio
-    # every non-reference product input has no producer in a one-process file: cut off
+    assert s.biosphere + s.unlinked_biosphere + s.count("no biosphere3 flow") == n_bio
+    # no product input has a producer in a one-process file (nor in this project): each is a
+    # CUTOFF flow, the input of a co-product, or unlinked (written only with --allow-unlinked)
     n_tech_in = sum(1 for e in doc["exchanges"] if e["input"] and
                     e["flow"]["flowType"] == "PRODUCT_FLOW")
-    assert s.count("cut-off") + s.count("no producer") == n_tech_in
+    assert s.count("cut-off") + s.count("co-product input") + s.unlinked_technosphere \
+        == n_tech_in
     # hand check: the score is Σ amount × CF over the linked flows, with IPCC 2021's factors
     cfs = {bd.get_node(id=i)["code"]: cf for i, cf in bd.Method(GWP).load()}
     expected = sum(exc["amount"] * cfs.get(exc.input["code"], 0.0)
@@ -93,7 +95,9 @@ def test_jsonld_refused_without_allow_unlinked(bw_project, trimmed_jsonld, tmp_p
     import_database = functools.partial(_imp, project=PROJECT)
 
     before = _dbs()
-    with pytest.raises(UnlinkedError, match="biosphere exchanges") as exc:
+    # refused: the truck's inputs have no producer in a one-process file (issue #18: as in the
+    # Excel and SimaPro readers)
+    with pytest.raises(UnlinkedError, match="technosphere exchange") as exc:
         import_database("olca-jsonld", trimmed_jsonld, "t-jsonld-refused",
                         unlinked_csv=tmp_path / "u.csv")
     assert _dbs() == before

@@ -96,14 +96,30 @@ class ImportDialog(QDialog):
                 "allow_unlinked": self.allow.isChecked()}
 
 
+CLI_HINT = " List them with --unlinked FILE"
+
+
+def gui_message(message: str) -> str:
+    """A refusal as the app says it: the command line's flags become the dialog's check box."""
+    head = message.split(CLI_HINT, 1)[0].rstrip()
+    return (head + " To import anyway, tick 'Import even with unlinked exchanges' in File ▸ "
+            "Import (unlinked exchanges are left out and score 0).")
+
+
 def import_job(values: dict, project: str | None):
     from ecolca.app.worker import Job
-    from ecolca.importers import import_database
+    from ecolca.importers import UnlinkedError, import_database
 
-    return Job(lambda progress, cancelled: import_database(
-        values["fmt"], values["path"], values["name"], project=project,
-        allow_unlinked=values["allow_unlinked"], replace=values["replace"], progress=progress,
-        cancelled=cancelled))
+    def run(progress, cancelled):
+        try:
+            return import_database(
+                values["fmt"], values["path"], values["name"], project=project,
+                allow_unlinked=values["allow_unlinked"], replace=values["replace"],
+                progress=progress, cancelled=cancelled)
+        except UnlinkedError as exc:
+            raise UnlinkedError(gui_message(str(exc)), exc.summary) from None
+
+    return Job(run)
 
 
 def start_import(window) -> None:

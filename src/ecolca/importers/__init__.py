@@ -91,7 +91,9 @@ def import_database(fmt: str, path: str | Path, name: str | None = None,
     meta.update(extra_meta or {})
     meta.setdefault("ecolca_import_unlinked", {
         "biosphere": summary.unlinked_biosphere, "technosphere": summary.unlinked_technosphere,
-        "cut_off": summary.count("cut-off") + summary.count("no producer"),
+        "cut_off": summary.count("cut-off") + summary.count("no producer")
+        + summary.count("co-product input")
+        + summary.count("producer in another unit"),
         "set_aside": summary.count("set aside (co-product)") + summary.count("set aside (waste)")})
     write_database(name, data, meta, replace=replace, progress=say, cancelled=cancelled)
     summary.seconds = time.perf_counter() - t0

@@ -120,6 +120,12 @@ class ImportSummary:
                            "openLCA)",
                 "no producer": " (inputs whose product no process in the data makes: zero "
                                "burden, as in openLCA)",
+                "producer in another unit": " (a process of the data makes a product of that "
+                                            "name, in another unit, e.g. per m3 where the input "
+                                            "is in kg; the data give no factor: zero burden)",
+                "co-product input": " (inputs of a product that a process of the data makes "
+                                    "only as a co-product, which is set aside without "
+                                    "allocation: zero burden)",
                 "set aside (co-product)": " (outputs besides the reference product; the process's "
                                           "whole burden stays on its reference product)",
                 "set aside (waste)": " (waste outputs without a treatment process in the data)",
@@ -127,6 +133,9 @@ class ImportSummary:
                 "set aside (no ecoinvent counterpart)": " (SimaPro final waste flows, non "
                                                         "material emissions, social and economic "
                                                         "issues: no biosphere3 flow, left out)",
+                "no biosphere3 flow": " (elementary flows biosphere3 has no flow for, listed "
+                                      "in the mapping table: no installed method can "
+                                      "characterise them; left out)",
             }.get(reason, ""))
         out += self.notes
         return out

@@ -13,11 +13,13 @@ How the data become a Brightway database (``docs/backgrounds.md`` says the same 
 * the quantitative reference is the activity's one production exchange; other product outputs
   (co-products) and waste outputs are *set aside*: not written, listed in the summary, and the
   process's whole burden stays on its reference product (no allocation);
-* a product input is linked to the process whose reference product it is; an input that no
-  process makes (``CUTOFF …`` flows, refinery products, NaOH, …) is cut off with zero burden, as
-  openLCA does with an input without provider, and counted in the summary;
+* a product input is linked by :class:`_Providers` (``defaultProvider``, product flow, the
+  project's other databases, product name and unit); an input nobody makes is refused unless
+  ``--allow-unlinked``, except ``CUTOFF …`` inputs, inputs of co-products and inputs whose
+  producer is in another unit, which carry zero burden as in openLCA and are counted;
 * elementary flows are linked to biosphere3 by bw2io's migrations (categories and names from
-  ecoinvent 2 to 3), then by name, synonym and compartment, then by top-level compartment.
+  ecoinvent 2 to 3), then by name, synonym and compartment, then by top-level compartment, then
+  by the reviewed mapping ``databases/mappings/fedefl--biosphere3.csv`` (:mod:`.flowmap`).
   Resources are positive when taken from nature, emissions positive when released.
 """
 
@@ -196,6 +198,7 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
                                "product (quantitativeReference)")
         refs[pid] = ref
         providers[ref["flow"]["@id"]].append(pid)
+    tech = _Providers(name, processes, refs, providers, flow_info)
 
     say("Linking elementary flows to biosphere3", 0.35)
     ensure_migrations(["biosphere-2-3-categories", "biosphere-2-3-names"], say)
@@ -205,8 +208,10 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
         raise Cancelled("import cancelled")
 
     say("Building activities", 0.55)
+    from ecolca.importers import flowmap
+
+    linked_by: Counter = Counter()
     data: dict = {}
-    ambiguous = 0
     for pid, (m, doc) in sorted(processes.items()):
         ref = refs[pid]
         loc = (doc.get("location") or {})
@@ -226,14 +231,21 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
             amount, unit = convert(e, f"process '{pname}'")
             is_input = bool(e.get("input"))
             if info["type"] == "ELEMENTARY_FLOW":
-                code, bio_name, cats, bio_unit, factor = bio_link[fid]
+                code, bio_name, cats, bio_unit, factor, how = bio_link[fid]
                 top = (info["categories"][:1] or [""])[0].lower()
                 is_resource = top in RESOURCE_TOP or (cats[:1] == ("natural resource",))
                 signed = amount if is_input == is_resource else -amount
+                if how == "none":  # biosphere3 has no such flow (fedefl--biosphere3.csv)
+                    summary.biosphere_total += 1
+                    summary.rows.append(Unlinked(pname, pid, info["name"], "biosphere", signed,
+                                                 unit, "/".join(info["categories"]),
+                                                 flowmap.NO_COUNTERPART, fid))
+                    continue
                 exc = {"type": "biosphere", "amount": signed * factor, "unit": bio_unit, "flow": fid,
                        "name": bio_name or info["name"], "categories": cats}
                 if code:
                     exc["input"] = ("biosphere3", code)
+                    linked_by[how] += 1
                 exchanges.append(exc)
                 continue
             if e.get("avoidedProduct"):
@@ -251,18 +263,16 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
                 summary.rows.append(Unlinked(pname, pid, info["name"], "production", amount, unit,
                                              location, "set aside (co-product)", fid))
                 continue
-            prov = providers.get(fid)
-            if not prov:
-                reason = "cut-off" if info["name"].upper().startswith("CUTOFF") else "no producer"
-                summary.rows.append(Unlinked(pname, pid, info["name"], "technosphere", amount,
-                                             unit, location, reason, fid))
+            key, how = tech.find(e, fid, info["name"], unit, loc.get("name"))
+            if key is None:
+                if how == "unlinked":  # refused unless --allow-unlinked (drop_unlinked counts it)
+                    exchanges.append({"amount": amount, "type": "technosphere", "unit": unit,
+                                      "name": info["name"], "location": location, "flow": fid})
+                else:
+                    summary.rows.append(Unlinked(pname, pid, info["name"], "technosphere",
+                                                 amount, unit, location, how, fid))
                 continue
-            if len(prov) > 1:
-                ambiguous += 1
-                same = [q for q in prov if (processes[q][1].get("location") or {}).get("name")
-                        == loc.get("name")]
-                prov = same or prov
-            exchanges.append({"input": (name, prov[0]), "amount": amount, "type": "technosphere",
+            exchanges.append({"input": key, "amount": amount, "type": "technosphere",
                               "unit": unit, "name": info["name"]})
         data[(name, pid)] = {
             "name": pname,
@@ -273,18 +283,140 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
             "comment": str(doc.get("description") or ""),
             "categories": tuple(cat_path(doc.get("category"))),
             "olca_process_type": doc.get("processType", ""),
+            "olca_ref_flow": ref["flow"]["@id"],
             "exchanges": exchanges,
         }
-    if ambiguous:
-        summary.notes.append(f"{ambiguous:,} input(s) had several processes making their product; "
-                             "the one in the same location, else the first by id, was linked")
+    if tech.ambiguous:
+        summary.notes.append(f"{tech.ambiguous:,} input(s) had several processes making their "
+                             "product and no defaultProvider; the one in the same location, else "
+                             "the first by id, was linked")
+    t = tech.linked
+    summary.notes.append(
+        f"Technosphere links: {t['flow']:,} by product flow, {t['defaultProvider']:,} by "
+        f"defaultProvider, {t['name']:,} by product name and unit (another flow of the same name "
+        f"makes it), {t['other']:,} to other databases of the project"
+        + (f" ({', '.join(sorted(tech.other_used))})" if tech.other_used else ""))
     flows_without = len({fid for fid, (code, *_) in bio_link.items() if not code})
     summary.notes.append(f"Elementary flows: {len(bio_link) - flows_without:,} of {len(bio_link):,}"
                          " matched a biosphere3 flow")
+    # elementary-flow links by basis, in the words every importer uses (ImportSummary.lines);
+    # the technosphere's links have their own note above
+    summary.linked_by = {"exact match": linked_by["exact"], "mapping": linked_by["mapping"],
+                         "proxy": linked_by["proxy"]}
+    if linked_by["mapping"] or linked_by["proxy"]:
+        summary.notes.append(f"Elementary flows linked by mapping or proxy: rows of "
+                             f"databases/mappings/{flowmap.FILE} (basis and source per row)")
     summary.seconds = time.perf_counter() - t0
     meta = {"format": "openLCA JSON-LD (olca-schema 1)", "ecolca_import_format": FORMAT,
             "ecolca_import_source": p.name}
     return data, summary, meta
+
+
+class _Providers:
+    """Who makes a product input, in this order: the exchange's ``defaultProvider`` (a process
+    of the data, or of another database of the project, whose code is the openLCA ``@id``); the
+    process of the data whose reference product is the flow; another database's activity whose
+    reference flow (``olca_ref_flow``) is the flow; a process of the data, then of another
+    database, whose reference product has the flow's name and unit. An input no one makes is a
+    ``co-product input`` when a process of the data has it as a co-product (set aside, not
+    allocated), ``producer in another unit`` when a process of the data makes a product of that
+    name in another unit (kg against m3; the data give no density), ``cut-off`` when its name
+    starts with CUTOFF (the publisher's cut-off), else ``unlinked`` (refused unless
+    --allow-unlinked, as in the other formats). openLCA leaves all of these without provider."""
+
+    def __init__(self, name, processes, refs, providers, flow_info):
+        self.name = name
+        self.processes = processes
+        self.providers = providers
+        self.ref_flow = {pid: r["flow"]["@id"] for pid, r in refs.items()}
+        self.ref_unit = {pid: _units(flow_info.get(f, {}).get("unit", ""))
+                         for pid, f in self.ref_flow.items()}
+        self.by_name: dict[tuple, list[str]] = defaultdict(list)
+        self.names: set[str] = set()
+        for pid, f in sorted(self.ref_flow.items()):
+            n = " ".join(str(flow_info.get(f, {}).get("name", "")).lower().split())
+            self.by_name[(n, self.ref_unit[pid])].append(pid)
+            self.names.add(n)
+        self.coproduct: dict[str, str] = {}
+        self.coproduct_name: dict[str, str] = {}
+        for pid, (_, doc) in sorted(processes.items()):
+            for e in doc.get("exchanges") or []:
+                f = e.get("flow") or {}
+                if not e.get("input") and f.get("flowType") == "PRODUCT_FLOW" and \
+                        f.get("@id") != self.ref_flow[pid]:
+                    self.coproduct.setdefault(f["@id"], pid)
+                    self.coproduct_name.setdefault(" ".join(str(f.get("name", "")).lower()
+                                                            .split()), pid)
+        self._other = None
+        self.other_used: set[str] = set()
+        self.linked: Counter = Counter()
+        self.ambiguous = 0
+
+    def other(self) -> dict:
+        """Activities of the project's other databases: by code, by reference flow, by name."""
+        if self._other is None:
+            import bw2data as bd
+            from bw2data.backends import ActivityDataset as AD
+
+            from ecolca.importers.common import BACKUP_PREFIX, TEMP_PREFIX
+
+            dbs = [d for d in bd.databases if d not in (self.name, "biosphere3")
+                   and not d.startswith((TEMP_PREFIX, BACKUP_PREFIX))]
+            by_code, by_flow, by_name = {}, defaultdict(list), defaultdict(list)
+            for db, code, data in AD.select(AD.database, AD.code, AD.data).where(
+                    AD.database << dbs).order_by(AD.database, AD.code).tuples():
+                if data.get("type", "process") in ("emission", "natural resource", "product",
+                                                   "economic", "inventory indicator", "social"):
+                    continue
+                unit = _units(data.get("unit", ""))
+                key = (db, code)
+                by_code.setdefault(code, (key, unit))
+                if data.get("olca_ref_flow"):
+                    by_flow[data["olca_ref_flow"]].append((key, unit))
+                rp = data.get("reference product") or data.get("name", "")
+                by_name[(" ".join(str(rp).lower().split()), unit)].append((key, unit))
+            self._other = {"code": by_code, "flow": by_flow, "name": by_name}
+        return self._other
+
+    def _use(self, how: str, key: tuple) -> tuple:
+        self.linked[how] += 1
+        if key[0] != self.name:
+            self.other_used.add(key[0])
+        return key, how
+
+    def find(self, exc: dict, fid: str, fname: str, unit: str, location) -> tuple:
+        dp = (exc.get("defaultProvider") or {}).get("@id")
+        if dp and dp in self.processes and self.ref_flow[dp] == fid:
+            return self._use("defaultProvider", (self.name, dp))
+        prov = self.providers.get(fid)
+        if prov:
+            if len(prov) > 1:
+                self.ambiguous += 1
+                same = [q for q in prov if (self.processes[q][1].get("location") or {})
+                        .get("name") == location]
+                prov = same or prov
+            return self._use("flow", (self.name, prov[0]))
+        if dp and dp not in self.processes:
+            hit = self.other()["code"].get(dp)
+            if hit and hit[1] == unit:
+                return self._use("other", hit[0])
+        hits = [k for k, u in self.other()["flow"].get(fid, []) if u == unit]
+        if hits:
+            return self._use("other", hits[0])
+        n = " ".join(str(fname).lower().split())
+        same = self.by_name.get((n, unit))
+        if same:
+            return self._use("name", (self.name, same[0]))
+        hits = [k for k, u in self.other()["name"].get((n, unit), [])]
+        if hits:
+            return self._use("other", hits[0])
+        if n.startswith("cutoff"):
+            return None, "cut-off"
+        if fid in self.coproduct or n in self.coproduct_name:
+            return None, "co-product input"
+        if n in self.names:  # made in the data, but per m3 where the input is in kg, etc.
+            return None, "producer in another unit"
+        return None, "unlinked"
 
 
 def compartments(path: list[str]) -> tuple[str, ...]:
@@ -341,7 +473,10 @@ def link_elementary_flows(flows: dict[str, dict]) -> dict[str, tuple]:
     for e in db[0]["exchanges"]:
         e["categories"] = tuple(c for c in e["categories"] if c not in ("unspecified", ""))
     db = migrate_exchanges(db, "biosphere-2-3-names")
+    from ecolca.importers import flowmap
+
     index = BiosphereIndex()
+    table = flowmap.rows()
     out: dict[str, tuple] = {}
     for e in db[0]["exchanges"]:
         cats = tuple(e["categories"])
@@ -354,7 +489,18 @@ def link_elementary_flows(flows: dict[str, dict]) -> dict[str, tuple]:
             if alt:
                 code = index.find(alt, cats, e["unit"])
                 name = alt if code else name
-        out[e["flow"]] = (code, name, cats, e["unit"], float(e["amount"]))
+        if code:
+            out[e["flow"]] = (code, name, cats, e["unit"], float(e["amount"]), "exact")
+            continue
+        row = table.get(e["flow"])
+        if row is not None and row.code and row.code in index.codes:
+            # the table's factor converts the source flow's reference unit (the unit amounts
+            # are converted to before linking)
+            out[e["flow"]] = (row.code, row.name, row.categories, row.unit, row.factor, row.kind)
+        elif row is not None and not row.code:
+            out[e["flow"]] = (None, name, cats, e["unit"], float(e["amount"]), "none")
+        else:
+            out[e["flow"]] = (None, name, cats, e["unit"], float(e["amount"]), "")
     return out
 
 

@@ -66,7 +66,7 @@ def install(name: str, progress=None) -> str | None:
     old = bd.databases.get(meta["name"], {}).get("ecolca_version")
     say(f"Installing background database {meta['name']} ({meta['version']}); about 10 s", 0.0)
     summary = import_database(
-        meta["format"], path, meta["name"], project=bd.projects.current, allow_unlinked=True, replace=True, progress=say,
+        meta["format"], path, meta["name"], project=bd.projects.current, replace=True, progress=say,
         extra_meta={"ecolca_digest": meta["sha256"], "ecolca_version": meta["version"],
                     "version": meta["version"], "license": meta["license"],
                     "description": meta["description"]})

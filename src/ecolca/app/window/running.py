@@ -48,6 +48,8 @@ class WindowRunning:
         self._job_success(result)
 
     def _job_failed(self, message: str, details: str) -> None:
+        # the last progress message ("Building activities") must not stay as if still working
+        self.statusBar().showMessage(f"{self._job_what} failed", 10000)
         if self._job_failure is not None:
             self._job_failure(message, details)
         self.error(f"{self._job_what} failed: {message}", details)
