@@ -141,7 +141,9 @@ def test_excel_formula_that_is_not_arithmetic(tmp_path, databases_before, formul
 
     secret = tmp_path / "secret.txt"
     secret.write_text("s3cr3t-content", encoding="utf-8")
-    wb = openpyxl.load_workbook(DATA / "excel" / "sample_activities_with_variables.xlsx")
+    from test_import_no_silent_loss import write_vars_workbook
+
+    wb = openpyxl.load_workbook(write_vars_workbook(tmp_path / "vars.xlsx"))
     for row in wb.worksheets[0].iter_rows():
         if row[6].value == "PCB_area * 2":
             row[6].value = formula.format(secret=secret)

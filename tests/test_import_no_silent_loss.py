@@ -1,11 +1,13 @@
 """Imports that used to exit 0 with wrong or missing data (issue #18, point 6): each test here
 fails on the code before the fix. Inputs are files other tools wrote: bw2io's test fixtures in
-tests/data/bw2io (BSD-3-Clause, see the README there)."""
+tests/data/bw2io (BSD-3-Clause, see the README there), bw2io's example workbook from its installed
+package, and a workbook written here in the layout of a bw2io fixture (write_vars_workbook)."""
 
 from __future__ import annotations
 
 import functools
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -48,17 +50,82 @@ def test_ecospold2_duplicate_code_refused_naming_both_files(bw_project, tmp_path
 
 # ---- Excel with parameters and formulas -------------------------------------------------------------
 
-VARS_XLSX = DATA / "excel" / "sample_activities_with_variables.xlsx"
+def write_vars_workbook(path):
+    """Write, with openpyxl, a workbook that reproduces the layout of bw2io's
+    `tests/fixtures/excel/sample_activities_with_variables.xlsx` (brightway2-io, BSD-3-Clause; no
+    copy of that file here): one sheet with a project parameter, database 'PCB' with three
+    database parameters (one carrying a formula), activity 'mounted printed circuit board' (code
+    'mpcb') with a "Parameters" group 'alpha group!' whose parameter is a formula, and exchanges
+    whose amounts are 0 in the sheet with formulas: production = PCB_mass_total (the sum of the
+    three database parameters) and technosphere input = PCB_area * 2. The values are the
+    fixture's (0.25 m² and 0.2 kg each), so the amounts are the issue's 0.5 and 0.6."""
+    import openpyxl
+
+    rows = [
+        ["Project parameters"],
+        ["name", "formula", "amount"],
+        ["PCB_area", None, 0.25],
+        [],
+        ["Database", "PCB"],
+        ["format", "Excel spreadsheet"],
+        [],
+        ["Database parameters"],
+        ["name", "amount", "unit", "comment", "formula"],
+        ["PCB_cap_mass_film", 0.2, "kilogram"],
+        ["PCB_cap_mass_SMD", 0.2, "kilogram"],
+        # a database parameter with a formula (evaluated to the same 0.2 as the fixture's)
+        ["PCB_cap_mass_Tantalum", 0, "kilogram", None, "PCB_cap_mass_film"],
+        [],
+        ["Activity", "mounted printed circuit board"],
+        ["code", "mpcb"],
+        ["location", "GLO"],
+        ["type", "process"],
+        ["unit", "kilogram"],
+        [],
+        ["Parameters", "alpha group!"],
+        ["name", "amount", "formula"],
+        ["PCB_mass_total", 0, "PCB_cap_mass_film + PCB_cap_mass_SMD + PCB_cap_mass_Tantalum"],
+        [],
+        ["Exchanges"],
+        ["name", "amount", "unit", "database", "location", "type", "formula"],
+        ["unmounted printed circuit board", 0, "square meter", "PCB", "GLO", "technosphere",
+         "PCB_area * 2"],
+        ["mounted printed circuit board", 0, "kilogram", "PCB", "GLO", "production",
+         "PCB_mass_total"],
+        [],
+        ["Activity", "unmounted printed circuit board"],
+        ["categories", "electronics::board"],
+        ["location", "GLO"],
+        ["production amount", 1],
+        ["type", "process"],
+        ["unit", "square meter"],
+        [],
+        ["Exchanges"],
+        ["name", "amount", "unit", "database", "location", "type"],
+        ["unmounted printed circuit board", 1, "square meter", "PCB", "GLO", "production"],
+    ]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "PCB inventory"
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
 
 
-def _sheet_values(path) -> dict:
-    """name → amount of every parameter row of bw2io's sample (read from the workbook, not
-    typed here)."""
+@pytest.fixture
+def vars_xlsx(tmp_path):
+    return write_vars_workbook(tmp_path / "sample_activities_with_variables.xlsx")
+
+
+def _sheet_values(path, sheet: int = 0) -> dict:
+    """name → amount or formula of every parameter row of a workbook in bw2io's Excel layout
+    (read from the workbook, not typed here)."""
     import openpyxl
 
     wb = openpyxl.load_workbook(path, data_only=True)
     out, section, header = {}, None, None
-    for row in wb.worksheets[0].iter_rows(values_only=True):
+    for row in wb.worksheets[sheet].iter_rows(values_only=True):
         first = row[0]
         if first in ("Project parameters", "Database parameters", "Parameters", "Exchanges",
                      "Activity", "Database"):
@@ -69,21 +136,41 @@ def _sheet_values(path) -> dict:
                 header = list(row)
                 continue
             if first:
-                out[first] = row[header.index("amount")]
+                formula = row[header.index("formula")] if "formula" in header else None
+                out[first] = formula or row[header.index("amount")]
     return out
 
 
-def test_excel_parameters_and_formulas_evaluated(bw_project):
-    """bw2io's sample with variables: the production (formula PCB_mass_total, the sum of three
-    database parameters) and the technosphere input (PCB_area * 2) were written as 0 with the
-    formulas kept and no parameter stored, so the LCA was singular (NaN)."""
+def _values(params: dict) -> dict:
+    """The parameters' values: plain numbers, formulas evaluated here with asteval (through
+    bw2parameters, not ecolca's code) in the order the sheet allows."""
+    from bw2parameters import Interpreter
+
+    out = {k: v for k, v in params.items() if not isinstance(v, str)}
+    for _ in range(len(params)):
+        for k, v in params.items():
+            if k not in out and isinstance(v, str):
+                interp = Interpreter()
+                interp.add_symbols(out)
+                value = interp(v)
+                if not interp.error:
+                    out[k] = value
+    assert set(out) == set(params), f"not evaluated: {set(params) - set(out)}"
+    return out
+
+
+def test_excel_parameters_and_formulas_evaluated(bw_project, vars_xlsx):
+    """A workbook of bw2io's sample with variables (its layout and values, written by
+    write_vars_workbook): the production (formula PCB_mass_total, the sum of three database
+    parameters) and the technosphere input (PCB_area * 2) were written as 0 with the formulas
+    kept and no parameter stored, so the LCA was singular (NaN)."""
     import bw2calc as bc
     import bw2data as bd
 
-    v = _sheet_values(VARS_XLSX)
+    v = _values(_sheet_values(vars_xlsx))
     want_production = v["PCB_cap_mass_film"] + v["PCB_cap_mass_SMD"] + v["PCB_cap_mass_Tantalum"]
     want_input = v["PCB_area"] * 2
-    s = _import("excel", VARS_XLSX, "t-xl-vars", replace=True)
+    s = _import("excel", vars_xlsx, "t-xl-vars", replace=True)
     act = bd.get_node(database="t-xl-vars", code="mpcb")
     prod = list(act.production())
     tech = list(act.technosphere())
@@ -92,6 +179,7 @@ def test_excel_parameters_and_formulas_evaluated(bw_project):
     assert any("exchange formula(s) evaluated" in n for n in s.notes)
     meta = bd.databases["t-xl-vars"]["ecolca_import_parameters"]
     assert meta["database"]["PCB_cap_mass_film"] == v["PCB_cap_mass_film"]
+    assert meta["database"]["PCB_cap_mass_Tantalum"] == pytest.approx(v["PCB_cap_mass_Tantalum"])
     assert meta["activity"]["alpha group!"]["PCB_mass_total"] == pytest.approx(want_production)
     lca = bc.LCA({act: 1.0})
     lca.lci()
@@ -100,12 +188,12 @@ def test_excel_parameters_and_formulas_evaluated(bw_project):
         want_input / want_production)
 
 
-def test_excel_formula_with_unknown_parameter_refused_by_name(bw_project, tmp_path):
+def test_excel_formula_with_unknown_parameter_refused_by_name(bw_project, vars_xlsx, tmp_path):
     import openpyxl
 
     from ecolca.importers import ImportError_
 
-    wb = openpyxl.load_workbook(VARS_XLSX)
+    wb = openpyxl.load_workbook(vars_xlsx)
     ws = wb.worksheets[0]
     for row in ws.iter_rows():
         if row[0].value == "PCB_cap_mass_SMD":  # the database parameter the formula needs
@@ -119,13 +207,72 @@ def test_excel_formula_with_unknown_parameter_refused_by_name(bw_project, tmp_pa
     assert _dbs() == before
 
 
+# ---- bw2io's own parameterized example (shipped in its PyPI package) --------------------------------
+
+def _bw2io_example():
+    from importlib.resources import files
+
+    path = Path(str(files("bw2io") / "data/examples/sample_parameterized_database.xlsx"))
+    if not path.is_file():
+        pytest.skip(f"bw2io's example workbook absent: {path}")
+    return path
+
+
+def test_bw2io_parameterized_example_refused_for_its_own_co2(bw_project):
+    """bw2io's 'Mobility example' defines its only elementary flow, 'CO2', itself (sheet
+    "Biosphere", type 'emission', in its own database): no method of the project characterizes it,
+    so its three biosphere exchanges would score 0. The refusal says so, naming the flow."""
+    from ecolca.importers import UnlinkedError
+
+    before = _dbs()
+    with pytest.raises(UnlinkedError) as exc:
+        _import("excel", _bw2io_example(), "t-xl-mobility")
+    msg = str(exc.value)
+    assert "3 of 3 biosphere exchanges" in msg
+    assert ("'CO2' is an elementary flow that the workbook defines itself (type 'emission' in "
+            "its database 'Mobility example'), not a flow of biosphere3") in msg
+    assert "--allow-unlinked" in msg
+    assert _dbs() == before
+
+
+def test_bw2io_parameterized_example_formulas_evaluated(bw_project):
+    """With --allow-unlinked (CO2 left out, said in the summary) every exchange formula of bw2io's
+    example, across its sheets, is written as its value, none as the sheet's 0."""
+    import bw2data as bd
+
+    path = _bw2io_example()
+    v = _values(_sheet_values(path))  # the database parameters, first sheet
+    s = _import("excel", path, "t-xl-mobility", allow_unlinked=True, replace=True)
+    assert s.unlinked_biosphere == 3
+    assert any("'CO2'" in n and "not written" in n for n in s.notes)
+    db = bd.Database("t-xl-mobility")
+    assert "CO2" not in {a["name"] for a in db}  # the workbook's flow is not an activity
+
+    def amount(activity, input_name):
+        act = db.get(name=activity)
+        (e,) = [e for e in act.technosphere() if e.input["name"] == input_name]
+        return e["amount"]
+
+    assert amount("Driving an electric car", "Electric car") == pytest.approx(
+        1 / v["lifetime_distance"])  # 1/200000
+    assert amount("Electric car", "Steel") == pytest.approx(
+        v["electric_car_mass"] - v["battery_energy_density"] * v["battery_capacity"])  # 1921
+    formulas = [(a["name"], e) for a in db for e in a.exchanges() if e.get("formula")]
+    assert len(formulas) == 8  # 9 formulas in the file, one on a CO2 exchange left out
+    for name, e in formulas:
+        assert e["amount"] == pytest.approx(_values({**v, "_x": e["formula"]})["_x"]), (
+            name, e["formula"])
+        assert e["amount"] != 0, (name, e["formula"])
+    assert any("9 exchange formula(s) evaluated" in n for n in s.notes)
+
+
 # ---- a production amount of 0 is refused in every format ------------------------------------------
 
 def _zero_production_file(fmt: str, tmp_path):
     if fmt == "excel":
         import openpyxl
 
-        wb = openpyxl.load_workbook(VARS_XLSX)
+        wb = openpyxl.load_workbook(write_vars_workbook(tmp_path / "vars.xlsx"))
         ws = wb.worksheets[0]
         for row in ws.iter_rows():
             if row[0].value == "mounted printed circuit board" and row[5].value == "production":
@@ -297,7 +444,7 @@ def test_unlinked_production_refused_even_with_allow_unlinked(bw_project, tmp_pa
 
     from ecolca.importers import UnlinkedError
 
-    wb = openpyxl.load_workbook(VARS_XLSX)
+    wb = openpyxl.load_workbook(write_vars_workbook(tmp_path / "vars.xlsx"))
     for row in wb.worksheets[0].iter_rows():
         if row[0].value == "mounted printed circuit board" and row[5].value == "production":
             row[0].value = "printed circuit board, mounted"  # not the activity's name

@@ -359,7 +359,8 @@ def refuse_if_unlinked(summary: ImportSummary, allow: bool, cause: str = "") -> 
                          if r.reason == "unlinked" and r.kind == "biosphere").most_common(3)
         problems.append(f"{bio:,} of {total_bio:,} biosphere exchanges ({share:.0%}, limit "
                         f"{MAX_UNLINKED_BIOSPHERE_SHARE:.0%}) link to no flow of biosphere3 (most "
-                        "often " + ", ".join(f"'{n}' ({c})" for (n, c), _ in common) + ")")
+                        "often " + ", ".join(f"'{n}' ({c or 'no categories'})" for (n, c), _ in common)
+                        + ")")
     if problems:
         raise UnlinkedError(
             f"{summary.source}: not imported: " + "; ".join(problems) + ". "

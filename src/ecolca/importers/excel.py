@@ -5,7 +5,10 @@ bw2io links technosphere exchanges by name, reference product, unit and location
 no "reference product" on its exchanges, so a round trip leaves them unlinked. After bw2io's own
 strategies this links the rest inside the workbook by name, unit and location (unique matches
 only), then to the project's other databases the same way, and elementary flows to biosphere3 by
-name, categories and unit. Parameters and formulas are evaluated at import
+name, categories and unit. Elementary flows that a workbook defines itself (activities of type
+'emission', 'natural resource', …, e.g. the "Biosphere" sheet of bw2io's
+``sample_parameterized_database.xlsx``) are not written: no LCIA method of the project has factors
+for them, so exchanges to them are unlinked and the refusal says why. Parameters and formulas are evaluated at import
 (:mod:`ecolca.importers.parameters`): the exchanges get the values as amounts.
 """
 
@@ -22,6 +25,11 @@ from ecolca.importers.common import (
 )
 
 FORMAT = "excel"
+
+
+# bw2data's node types of elementary flows (bw2data.configuration.TypoSettings.node_types less the
+# process and product types)
+ELEMENTARY_TYPES = frozenset({"emission", "natural resource", "inventory indicator", "economic"})
 
 
 def _key(d: dict) -> tuple:
@@ -75,9 +83,12 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
             f"{n_act} activity parameter(s) evaluated; {params['formulas']} exchange formula(s) "
             "evaluated into amounts (fixed at import; the values are kept in the database's "
             "metadata, 'ecolca_import_parameters')")
-    data = {}
+    data, own_flows = {}, {}
     for ds in imp.data:
         ds = dict(ds)
+        if ds.get("type") in ELEMENTARY_TYPES:  # the workbook's own elementary flow
+            own_flows[str(ds.get("name", "")).strip().lower()] = ds
+            continue
         ds["database"] = name
         data[(name, ds["code"])] = ds
     # internal links by name, unit, location (unique); the workbook's own database name(s) and
@@ -118,6 +129,7 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
                 if e.get("type") == "biosphere" and e.get("input"))
     if n_bio:
         summary.linked_by["exact match"] = n_bio
+    cause = _own_flows_cause(data, own_flows, summary)
     summary.seconds = time.perf_counter() - t0
     meta = {"format": "Brightway Excel", "ecolca_import_format": FORMAT,
             "ecolca_import_source": p.name}
@@ -125,4 +137,30 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
         meta["ecolca_import_parameters"] = {k: params[k] for k in ("project", "database",
                                                                      "activity")}
     del bd
-    return data, summary, meta, ""
+    return data, summary, meta, cause
+
+
+def _own_flows_cause(data: dict, own_flows: dict, summary: ImportSummary) -> str:
+    """Note the workbook's own elementary flows (left out) and, when unlinked biosphere exchanges
+    name them, the reason for the refusal."""
+    if not own_flows:
+        return ""
+    names = sorted(str(f.get("name", "")) for f in own_flows.values())
+    summary.notes.append(
+        f"{len(names)} elementary flow(s) defined in the workbook itself not written ("
+        + ", ".join(f"'{n}'" for n in names[:5]) + (", …" if len(names) > 5 else "")
+        + "): ecolca links elementary flows to biosphere3, whose flows the LCIA methods "
+          "characterize")
+    used = sorted({str(e.get("name", "")).strip().lower() for ds in data.values()
+                   for e in ds.get("exchanges", [])
+                   if e.get("type") == "biosphere" and not e.get("input")} & set(own_flows))
+    if not used:
+        return ""
+    flows = [own_flows[n] for n in used]
+    it = "it" if len(flows) == 1 else "them"
+    return ("; ".join(f"'{f.get('name')}' is an elementary flow that the workbook defines "
+                      f"itself (type '{f.get('type')}' in its database "
+                      f"'{f.get('database', '?')}'), not a flow of biosphere3"
+                      for f in flows[:3])
+            + f": no LCIA method of the project has a factor for {it}, so the exchanges to "
+              f"{it} would score 0")
