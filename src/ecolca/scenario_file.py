@@ -635,10 +635,74 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
     return sc
 
 
+class _Duplicated(dict):
+    """A JSON object in which a key appears more than once: ``duplicates`` holds (key, first
+    value, later value) for each repeat (the dict itself keeps the last, as ``json`` does)."""
+
+    duplicates: list
+
+
+def _object_pairs(pairs: list) -> dict:
+    """``object_pairs_hook`` of the reader: a plain dict, or a :class:`_Duplicated` when a key
+    repeats (JSON allows it; Python's reader keeps the last value without a word, so
+    ``"amount": 80000, "amount": 1`` would silently change Δ)."""
+    d = dict(pairs)
+    if len(d) == len(pairs):
+        return d
+    out = _Duplicated(d)
+    seen: dict = {}
+    out.duplicates = []
+    for k, v in pairs:
+        if k in seen:
+            out.duplicates.append((k, seen[k], v))
+        seen[k] = v
+    return out
+
+
+def _path_text(path: tuple) -> str:
+    """``("exchanges", 0, "amount")`` -> ``exchanges[0].amount``."""
+    text = ""
+    for p in path:
+        text += f"[{p}]" if isinstance(p, int) else (f".{printable(str(p), 60)}" if text
+                                                     else printable(str(p), 60))
+    return text or "(top level)"
+
+
+def _duplicate_problems(doc: Any) -> list[Problem]:
+    """A problem for every repeated key in ``doc``, naming its JSON path and both values."""
+    out: list[Problem] = []
+    todo: list[tuple[Any, tuple]] = [(doc, ())]
+    while todo and len(out) < MAX_PROBLEMS:
+        node, path = todo.pop()
+        if isinstance(node, dict):
+            for k, first, later in getattr(node, "duplicates", ()):
+                where = path + (k,)
+                out.append(Problem(
+                    "file", _path_text(where),
+                    f"the key '{printable(str(k), 60)}' appears more than once in one object "
+                    f"({_describe(first)}, then {_describe(later)}); a JSON reader would keep "
+                    "one of them without a word, so the file is refused: keep only one", where))
+            todo.extend((v, path + (k,)) for k, v in reversed(list(node.items()))
+                        if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            todo.extend((v, path + (i,)) for i, v in reversed(list(enumerate(node)))
+                        if isinstance(v, (dict, list)))
+    return out
+
+
 def loads(text: str, source: str | None = None) -> Scenario:
-    """Read a scenario from JSON text (see :func:`from_dict`)."""
+    """Read a scenario from JSON text (see :func:`from_dict`). A key repeated in one object is
+    refused (:func:`_duplicate_problems`)."""
+    repeated = [0]
+
+    def pairs_hook(pairs: list) -> dict:
+        d = _object_pairs(pairs)
+        if type(d) is _Duplicated:
+            repeated[0] += 1
+        return d
+
     try:
-        doc = json.loads(text, parse_int=_parse_int)
+        doc = json.loads(text, parse_int=_parse_int, object_pairs_hook=pairs_hook)
     except json.JSONDecodeError as exc:
         raise ScenarioError([Problem("file", "", f"is not valid JSON: {exc.msg} at line "
                                      f"{exc.lineno}, column {exc.colno}")], source) from None
@@ -648,6 +712,8 @@ def loads(text: str, source: str | None = None) -> Scenario:
     except ValueError as exc:  # any other refusal of the JSON reader
         raise ScenarioError([Problem("file", "", f"is not valid JSON: {printable(str(exc))}")],
                             source) from None
+    if repeated[0]:
+        raise ScenarioError(_duplicate_problems(doc), source)
     return from_dict(doc, source)
 
 
