@@ -344,6 +344,22 @@ def test_break_even_ratio_zeroes_the_exchange(gypsum):
     assert abs(total) <= 1e-9 * scale
 
 
+def test_break_even_ratio_is_defined_at_r_zero(gypsum):
+    """r* does not depend on r (every part but the avoided supply is independent of it, and that
+    one is linear in it): an exchange typed with r = 0 has the same r* as at its own r. It was
+    null at r = 0 (the avoided supply divided by r: 0/0)."""
+    sc, res = gypsum
+    j = res.methods.index(GWP)
+    i = res.exchanges.ids.index("ash-to-cement")
+    r_star = res.exchanges.break_even_ratio[i, j]
+    sc0 = copy.deepcopy(sc)
+    sc0.exchanges[i].substitution_ratio = 0.0
+    at0 = lca.compare(sc0, project=PROJECT, methods=[GWP])
+    assert at0.exchanges.break_even_ratio[i, 0] == pytest.approx(r_star, rel=1e-9)
+    row = next(x for x in at0.to_json_dict()["exchanges"] if x["exchange"] == "ash-to-cement")
+    assert row["break_even_ratio"][0] == pytest.approx(r_star, rel=1e-9)
+
+
 def test_variance_shares_find_the_dominant_parameter(bw_project):
     """One exchange amount made very uncertain, nothing else: it carries most of Δ's variance."""
     sc = _without_uncertainty(examples.load("gypsum-ash"))

@@ -127,7 +127,7 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
     ex_table = ExchangeTable(
         list(table.exchange_ids), list(labels), methods, munits,
         parts, [float(sum(t.distance for t in e.transport)) for e in sc.exchanges], be, reasons,
-        sensitivity.break_even_ratio(table, contrib))
+        sensitivity.break_even_ratio(table, contrib, U))
 
     econ, gains = _economics(sc)
     site_rows = SiteTable(list(table.site_ids), [s.name for s in sc.sites], methods, munits,
