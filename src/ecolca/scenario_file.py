@@ -21,6 +21,7 @@ import os
 import re
 import stat
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
@@ -211,6 +212,18 @@ class _Reader:
         if required and not value.strip():
             self.problem(item, key, "is empty", path + (key,))
         return value
+
+    def ident(self, d: dict, key: str, item: str, path: tuple) -> str:
+        """A site, flow or exchange id (or a reference to one): required text of at most
+        :data:`MAX_ID` characters, without surrounding spaces, read in Unicode normal form C
+        (an id typed as 'é' and one typed as 'e' + a combining accent are the same id, as they
+        look the same)."""
+        value = self.text(d, key, item, path, required=True, max_len=MAX_ID)
+        if value and value != value.strip():
+            self.problem(item, key, f"'{printable(value, 60)}' begins or ends with a space; an "
+                         "id that looks like another must be the same id: remove the spaces",
+                         path + (key,))
+        return unicodedata.normalize("NFC", value) if not value.isascii() else value
 
     def number(self, d: dict, key: str, item: str, path: tuple, required: bool = False,
                default: float | None = None, nonnegative: bool = False) -> float | None:
@@ -463,7 +476,11 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
     if r.whole(year, "scenario", "reference_year", ("reference_year",), MIN_YEAR, MAX_YEAR,
                what="a year"):
         sc.reference_year = year
-    sc.currency = r.text(doc, "currency", "scenario", (), default="EUR") or "EUR"
+    sc.currency = r.text(doc, "currency", "scenario", (), default="EUR")
+    if isinstance(doc.get("currency"), str) and not sc.currency.strip():
+        r.problem("scenario", "currency", "is empty: give the currency of the file's prices "
+                  "(e.g. EUR), or leave the key out for EUR", ("currency",))
+        sc.currency = "EUR"
     sc.background_database = r.text(doc, "background_database", "scenario", (),
                                      default=sc.background_database) or sc.background_database
     if "methods" in doc:
@@ -475,6 +492,11 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
                           "name)", ("methods", i))
             elif all(r.clean_text(x, "scenario", f"methods[{i}]", ("methods", i), MAX_NAME)
                      for x in m):
+                if tuple(m) in sc.methods:
+                    r.problem("scenario", f"methods[{i}]", f"{printable(' | '.join(m), 120)} is "
+                              f"listed twice (also methods[{sc.methods.index(tuple(m))}]): its "
+                              "rows would be reported twice; keep one", ("methods", i))
+                    continue
                 sc.methods.append(tuple(m))
     sc.attribution_key = r.text(doc, "attribution_key", "scenario", (), default="physical") or "physical"
     from ecolca.model import (AMOUNT_BASES, ATTRIBUTION_KEYS, CALIBRATION_LEVELS, EXCHANGE_KINDS,
@@ -509,7 +531,7 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
     for i, sd in enumerate(r.list(doc, "sites", "scenario", ())):
         path = ("sites", i)
         sd = r.obj(sd, f"site #{i + 1}", path)
-        sid = r.text(sd, "id", f"site #{i + 1}", path, required=True, max_len=MAX_ID)
+        sid = r.ident(sd, "id", f"site #{i + 1}", path)
         item = f"site '{printable(sd.get('name') if isinstance(sd.get('name'), str) else sid, 60)}'"
         if sid in site_ids:
             r.problem(item, "id", f"duplicate site id '{printable(sid)}'", path + ("id",))
@@ -542,7 +564,7 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
         for j, fd in enumerate(r.list(sd, "flows", item, path)):
             fpath = path + ("flows", j)
             fd = r.obj(fd, f"{item}, flow #{j + 1}", fpath)
-            fid = r.text(fd, "id", f"{item}, flow #{j + 1}", fpath, required=True, max_len=MAX_ID)
+            fid = r.ident(fd, "id", f"{item}, flow #{j + 1}", fpath)
             fname = fd.get("name") if isinstance(fd.get("name"), str) else fid
             fitem = f"{item}, flow '{printable(fname, 60)}'"
             if fid in flow_ids:
@@ -578,7 +600,7 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
     for i, ed in enumerate(r.list(doc, "exchanges", "scenario", ())):
         path = ("exchanges", i)
         ed = r.obj(ed, f"exchange #{i + 1}", path)
-        eid = r.text(ed, "id", f"exchange #{i + 1}", path, required=True, max_len=MAX_ID)
+        eid = r.ident(ed, "id", f"exchange #{i + 1}", path)
         item = f"exchange '{printable(eid, 60)}'"
         if eid in ex_ids:
             r.problem(item, "id", f"duplicate exchange id '{printable(eid)}'", path + ("id",))
@@ -587,10 +609,10 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
         to = r.obj(ed.get("to", {}), item, path + ("to",))
         ex = Exchange(
             id=eid,
-            from_site=r.text(frm, "site", item, path + ("from",), required=True, max_len=MAX_ID),
-            from_flow=r.text(frm, "flow", item, path + ("from",), required=True, max_len=MAX_ID),
-            to_site=r.text(to, "site", item, path + ("to",), required=True, max_len=MAX_ID),
-            to_flow=r.text(to, "flow", item, path + ("to",), required=True, max_len=MAX_ID),
+            from_site=r.ident(frm, "site", item, path + ("from",)),
+            from_flow=r.ident(frm, "flow", item, path + ("from",)),
+            to_site=r.ident(to, "site", item, path + ("to",)),
+            to_flow=r.ident(to, "flow", item, path + ("to",)),
             amount=r.number(ed, "amount", item, path, required=True, default=0.0),
             substitution_ratio=r.number(ed, "substitution_ratio", item, path, default=1.0),
             kind=r.text(ed, "kind", item, path, default="by-product") or "by-product",

@@ -86,6 +86,13 @@ def validate(sc: Scenario) -> list[Problem]:
         add("scenario", "sites", "the scenario has no sites", ("sites",))
     if not sc.methods:
         add("scenario", "methods", "choose at least one LCIA method", ("methods",))
+    seen_methods: dict[tuple, int] = {}
+    for i, m in enumerate(sc.methods):
+        if tuple(m) in seen_methods:
+            add("scenario", f"methods[{i + 1}]", f"{' | '.join(m)} is listed twice (also "
+                f"methods[{seen_methods[tuple(m)] + 1}]): its rows would be reported twice; "
+                "keep one", ("methods", i))
+        seen_methods.setdefault(tuple(m), i)
     if not any(f.kind == "product" for _, f in sc.iter_flows()) and sc.sites:
         add("scenario", "sites", "no site declares a product, so the functional unit is empty",
             ("sites",), "warning")
