@@ -477,6 +477,7 @@ def _cmd_run(a) -> int:
         if a.iterations_sheet:
             _iterations_sheet_note(res)
     _audience_notes(sc, a.audience, bool(a.report))
+    _print_warnings(res, a.audience)
     if a.audience != "internal":
         # the summary and --json show what the report shows, no more (docs/confidentiality.md)
         from ecolca import confidential
@@ -695,6 +696,22 @@ def _iterations_sheet_note(res) -> None:
         print(f"--iterations-sheet: {max(runs):,} iterations were run; the sheet "
               f"'{iterations.NAME}' lists the first {iterations.MAX_ROWS:,} (the Monte Carlo "
               "sheet's statistics use all of them)", file=sys.stderr)
+
+
+def _print_warnings(res, audience: str) -> None:
+    """On stderr, as ``ecolca validate`` lists them: the scenario's warnings (the run went on
+    despite them); ``--json`` lists them under "warnings" and the report on its Summary. For a
+    park or public audience a warning about a confidential site keeps only its field."""
+    from ecolca.validation import disclosed_warnings
+
+    res.warnings = disclosed_warnings(res.warnings, audience)
+    shown = res.warnings[:MAX_PROBLEMS_SHOWN]
+    for w in shown:
+        where = f"{w['item']}, field '{w['field']}'" if w["field"] else w["item"]
+        print(safe_text(f"warning: {where}: {w['message']}", newlines=False), file=sys.stderr)
+    if len(res.warnings) > len(shown):
+        print(f"… and {len(res.warnings) - len(shown):,} more warning(s) not listed",
+              file=sys.stderr)
 
 
 def _audience_notes(sc, audience: str, report: bool = True) -> None:

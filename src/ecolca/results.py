@@ -491,6 +491,8 @@ class Results:
     # from a full run only (compare), not from a live re-evaluation: empty = not computed
     elementary_flows: list[ElementaryFlow] = field(default_factory=list)
     contributions: list[MethodContributions] = field(default_factory=list)
+    # the scenario's validation warnings (ecolca.validation.warning_records): a full run only
+    warnings: list[dict] = field(default_factory=list)
 
     # ---- look-ups -----------------------------------------------------------------------
     def impact(self, method: tuple[str, ...]) -> MethodResult:
@@ -705,6 +707,8 @@ class Results:
                                  "amount": p.amount, "unit": p.unit}
                                 for p in self.functional_unit],
             "metadata": self.metadata,
+            "warnings": [{k: w[k] for k in ("item", "field", "message", "path")}
+                         for w in self.warnings],
             # per-method arrays in "exchanges" and "sites" follow this order
             "methods": [{"method": list(r.method), "unit": r.unit} for r in self.impacts],
             "attribution_keys": list(ATTRIBUTION_KEYS),

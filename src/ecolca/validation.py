@@ -259,3 +259,42 @@ def validate(sc: Scenario) -> list[Problem]:
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
+
+
+CONFIDENTIAL_WARNING = ("a warning about a confidential site; an internal report shows it "
+                        "(docs/confidentiality.md)")
+
+
+def warning_records(sc: Scenario, problems: list[Problem]) -> list[dict]:
+    """The warnings among ``problems`` as JSON-ready records (``item``, ``field``, ``message``,
+    ``path``), each marked ``confidential`` when it concerns a confidential site (its path is in
+    one, or in an exchange to or from one): what ``ecolca run`` prints, ``--json`` lists and the
+    report's Summary shows."""
+    conf = {i for i, s in enumerate(sc.sites) if s.confidential is True}
+    conf_ids = {sc.sites[i].id for i in conf}
+    out = []
+    for p in problems:
+        if p.severity != "warning":
+            continue
+        path = list(p.path)
+        secret = False
+        if len(path) >= 2 and path[0] == "sites" and isinstance(path[1], int):
+            secret = path[1] in conf
+        elif len(path) >= 2 and path[0] == "exchanges" and isinstance(path[1], int) \
+                and path[1] < len(sc.exchanges):
+            e = sc.exchanges[path[1]]
+            secret = e.from_site in conf_ids or e.to_site in conf_ids
+        out.append({"item": p.item, "field": p.field, "message": p.message, "path": path,
+                    "confidential": secret})
+    return out
+
+
+def disclosed_warnings(records: list[dict], audience: str = "internal") -> list[dict]:
+    """``records`` (:func:`warning_records`) as an output for ``audience`` may show them: all of
+    them in an internal one; in a park or public one, a warning about a confidential site keeps
+    only its field (its item and message may name the site or its amounts)."""
+    if audience == "internal":
+        return list(records)
+    return [r if not r.get("confidential") else
+            {"item": "a confidential site", "field": r["field"], "message": CONFIDENTIAL_WARNING,
+             "path": [], "confidential": True} for r in records]

@@ -37,7 +37,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-PREPARED_FORMAT = 3  # raise it whenever Prepared, Scenario, _Lookup or TermTable change shape
+PREPARED_FORMAT = 4  # raise it whenever Prepared, Scenario, _Lookup or TermTable change shape
 KEEP = 8  # records kept per project (the least recently used are removed)
 
 
@@ -50,6 +50,7 @@ class Prepared:
     table: object  # ecolca.lca.terms.TermTable
     digest: str  # the foreground digest (ecolca.lca.foreground.foreground_digest)
     states: dict  # database -> state, and ("method", m) -> state, at the time of the store
+    warnings: list = dataclasses.field(default_factory=list)  # validation.warning_records
 
 
 def source_key(raw: bytes, project: str, methods=None, key=None) -> str:
@@ -165,7 +166,8 @@ def _write_record(fh, key: str, pre: Prepared) -> None:
     params = table.params
     p = _Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
     p.dump({"key": key, "n": (len(sc.sites), len(sc.exchanges), len(params)),
-            "prepared": Prepared(head_sc, pre.lookup, head_t, pre.digest, pre.states)})
+            "prepared": Prepared(head_sc, pre.lookup, head_t, pre.digest, pre.states,
+                                     pre.warnings)})
     none = Uncertainty()
     for items in (sc.sites, sc.exchanges, params):
         for i in range(0, len(items), CHUNK):

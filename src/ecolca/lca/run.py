@@ -41,7 +41,7 @@ from ecolca.results import (
     UncertaintyResult,
 )
 from ecolca.validation import errors as _errors
-from ecolca.validation import validate
+from ecolca.validation import validate, warning_records
 
 Progress = Callable[[str, float], None]
 
@@ -225,9 +225,10 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     if prepared is not None:  # the same file, databases and methods as a checked run
         sc, lookup, table, digest = (prepared.scenario, prepared.lookup, prepared.table,
                                      prepared.digest)
+        warnings = list(prepared.warnings)
         timings["prepared_reused"] = True
     else:
-        sc, lookup, table, digest = _check(sc, methods, source)
+        sc, lookup, table, digest, warnings = _check(sc, methods, source)
 
     say("Building the foreground database", 0.1)
     with foreground_lock(sc):
@@ -248,6 +249,7 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     ev = Evaluation(lookup, methods, [munits[m] for m in methods], solved, table, list(table.keys))
     results = evaluate(sc, ev, table)
     results.metadata = _metadata(sc, fg, methods, 0, 0)
+    results.warnings = warnings
     results.metadata["solve"] = {
         "computed": solved.computed, "reused": reused,
         "note": ("the scenario, its foreground database, every database it depends on and the "
@@ -290,7 +292,7 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
 
 def _check(sc: Scenario, methods, source: str | None):
     """Validate ``sc`` and check it against the project (ScenarioError naming every problem);
-    its lookup, term table and foreground digest. With ``source``, they are kept for the next
+    its lookup, term table, foreground digest and warnings (validation.warning_records). With ``source``, they are kept for the next
     run of the same file (lca/prepared.py)."""
     from ecolca.lca import prepared as _prepared
     from ecolca.lca.foreground import foreground_digest
@@ -304,11 +306,12 @@ def _check(sc: Scenario, methods, source: str | None):
     if _errors(problems):
         raise ScenarioError(_errors(problems), sc.name)
     digest = foreground_digest(sc, lookup)
+    warnings = warning_records(sc, problems)
     if source is not None:
         states = _prepared.current_states({k[0] for k in lookup.ids}, methods)
         _prepared.store(source, _prepared.Prepared(sc, lookup, tables[0].for_record(),
-                                                   digest, states))
-    return sc, lookup, tables[0], digest
+                                                   digest, states, warnings))
+    return sc, lookup, tables[0], digest, warnings
 
 
 def _solve_or_reuse(table: TermTable, lookup, methods, fg: Foreground) -> tuple[Solved, bool]:
