@@ -234,6 +234,10 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     with foreground_lock(sc):
         fg = build_foreground(sc, lookup, table, digest)
         timings["foreground"] = fg.seconds
+        if fg.rewritten:
+            say("The foreground database was changed outside ecolca: written again", 0.2)
+            warnings = warnings + [{"item": f"foreground database '{fg.database}'", "field": "",
+                                    "message": fg.rewritten, "path": [], "confidential": False}]
         if stop():
             raise Cancelled()
         say(f"Calculating {2 + table.n_background} demands × {len(methods)} methods "
