@@ -468,3 +468,38 @@ def test_an_unchanged_run_reuses_its_solve_and_any_change_solves_again(bw_projec
     finally:
         md["modified"] = saved
         bd.databases.flush()
+
+
+def test_a_park_that_reaches_no_elementary_flow_is_refused_clearly(bw_project):
+    """Issue #19: sites with only products (or a residue without fate or emission) passed
+    validation and died in bw2calc with ``EmptyBiosphere``; so did supplies from a background
+    whose activities exchange no elementary flow. Both now get a sentence that says why."""
+    import bw2data as bd
+
+    from ecolca.errors import EcolcaError, ScenarioError
+    from ecolca.model import ActivityRef, Flow, Scenario, Site
+    from ecolca.validation import errors, validate
+
+    sc = Scenario(name="only products", id="only-products", methods=[GWP])
+    sc.sites = [Site(id="a", name="A", flows=[
+        Flow(id="p", kind="product", name="P", amount=10, unit="t"),
+        Flow(id="r", kind="residue", name="R", amount=3, unit="t")])]
+    (p,) = errors(validate(sc))
+    assert (p.item, p.field) == ("scenario", "sites")
+    assert "nothing in this park reaches an elementary flow" in p.message
+    with pytest.raises(ScenarioError, match="reaches an elementary flow"):
+        lca.compare(sc, project=PROJECT)
+
+    name = "test-no-biosphere"
+    db = bd.Database(name)
+    db.write({(name, "x"): {"name": "x", "unit": "kilogram", "location": "GLO",
+                            "type": "process", "exchanges": [
+                                {"input": (name, "x"), "amount": 1.0, "type": "production"}]}})
+    try:
+        sc.sites[0].flows.append(Flow(id="s", kind="supply", name="S", amount=2, unit="kg",
+                                      activity=ActivityRef(name, "x")))
+        assert not errors(validate(sc))
+        with pytest.raises(EcolcaError, match="nothing in this park reaches an elementary flow"):
+            lca.compare(sc, project=PROJECT)
+    finally:
+        del bd.databases[name]

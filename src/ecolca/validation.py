@@ -93,6 +93,13 @@ def validate(sc: Scenario) -> list[Problem]:
                 f"methods[{seen_methods[tuple(m)] + 1}]): its rows would be reported twice; "
                 "keep one", ("methods", i))
         seen_methods.setdefault(tuple(m), i)
+    if sc.sites and not any(f.kind == "emission" for _, f in sc.iter_flows()) \
+            and not sc.background_refs():
+        add("scenario", "sites", "nothing in this park reaches an elementary flow: no site has "
+            "a supply, a residue with a fate, an emission or transport, and no exchange has "
+            "transport or processing, so L and S have nothing to count; give the sites' "
+            "supplies (with their background activities), the fates of their residues and their "
+            "emissions", ("sites",))
     if not any(f.kind == "product" for _, f in sc.iter_flows()) and sc.sites:
         add("scenario", "sites", "no site declares a product, so the functional unit is empty",
             ("sites",), "warning")
