@@ -503,3 +503,38 @@ def test_a_park_that_reaches_no_elementary_flow_is_refused_clearly(bw_project):
             lca.compare(sc, project=PROJECT)
     finally:
         del bd.databases[name]
+
+
+def test_a_background_linked_to_a_new_database_through_bw2data_runs(bw_project):
+    """Issue #19: linking an ecolca-open activity to a new database through bw2data (as
+    Activity Browser does) left ecolca-open's ``depends`` list stale until bw2data processed it;
+    the next run died with ``NonsquareTechnosphere``. The run now processes such databases
+    first, and the new link counts. On a copy of the session's project."""
+    import bw2data as bd
+
+    sc = examples.load("gypsum-ash")
+    ref = next(f.activity for _, f in sc.iter_flows() if f.kind == "supply")
+    before = lca.compare(sc, project=PROJECT, methods=[GWP]).impact(GWP)
+    copy_name = "ecolca-tests-new-link"
+    if copy_name in bd.projects:
+        bd.projects.delete_project(copy_name, delete_dir=True)
+    bd.projects.copy_project(copy_name, switch=True)
+    try:
+        co2 = next(f for f in bd.Database("biosphere3")
+                   if f["name"] == "Carbon dioxide, fossil" and f["categories"] == ("air",))
+        db = bd.Database("new-db")
+        db.write({("new-db", "y"): {"name": "y", "unit": "kilogram", "location": "GLO",
+                                    "type": "process", "exchanges": [
+                                        {"input": ("new-db", "y"), "amount": 1.0,
+                                         "type": "production"},
+                                        {"input": co2.key, "amount": 1.0, "type": "biosphere"}]}})
+        act = bd.get_activity(ref.key)
+        act.new_exchange(input=("new-db", "y"), amount=0.5, type="technosphere").save()
+        assert "new-db" not in bd.databases[ref.database].get("depends", [])  # stale
+        after = lca.compare(sc, project=copy_name, methods=[GWP]).impact(GWP)
+        assert "new-db" in bd.databases[ref.database]["depends"]
+        # the supply now carries 0.5 kg CO2 more per unit of the activity: L grows
+        assert after.linear > before.linear
+    finally:
+        bd.projects.set_current(PROJECT)
+        bd.projects.delete_project(copy_name, delete_dir=True)

@@ -48,6 +48,22 @@ def _flock(name: str):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def process_edited_databases() -> list[str]:
+    """Process the databases that bw2data marks as edited but not yet processed ("dirty": an
+    exchange saved through bw2data or in Activity Browser) and return their names. Until then
+    their ``depends`` list and matrices are stale: a link from a background activity to a new
+    database was not in the matrices bw2calc built, and the run died with
+    ``NonsquareTechnosphere``. Nothing to do (one look at the list) when none is dirty."""
+    import bw2data as bd
+
+    with _flock("project-metadata"):
+        bd.databases.load()
+        dirty = [db for db in bd.databases if bd.databases[db].get("dirty")]
+        if dirty:
+            bd.databases.clean()
+    return dirty
+
+
 def foreground_lock(sc: Scenario):
     """Hold the scenario's foreground database for this process from writing it to reading its
     results. Two runs of variants of one file (same id and name) share a foreground: without the

@@ -22,7 +22,8 @@ from ecolca.errors import EcolcaError, ScenarioError
 from ecolca.lca import attribution, sensitivity, uncertainty
 from ecolca.lca.economics import _economics
 from ecolca.lca.evaluation import Evaluation  # noqa: F401  (ecolca.lca.Evaluation)
-from ecolca.lca.foreground import Foreground, build_foreground, foreground_lock
+from ecolca.lca.foreground import (Foreground, build_foreground, foreground_lock,
+                                   process_edited_databases)
 from ecolca.lca.project_check import _Lookup, _to_unit_factor, check_against_project, terms_of
 from ecolca.lca.solve import INVENTORY_LABELS, INVENTORY_UNITS, Solved, method_units, solve
 from ecolca.lca.terms import TermTable, parameter_values, structure
@@ -222,6 +223,9 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
         sc = copy.deepcopy(sc)
         sc.methods = methods
     say("Checking the scenario", 0.02)
+    processed = process_edited_databases()  # before anything reads their matrices
+    if processed:
+        timings["processed_databases"] = processed
     if prepared is not None:  # the same file, databases and methods as a checked run
         sc, lookup, table, digest = (prepared.scenario, prepared.lookup, prepared.table,
                                      prepared.digest)
