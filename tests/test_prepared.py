@@ -159,3 +159,47 @@ def test_a_hand_edit_of_the_foreground_database_is_written_over_and_said(bw_proj
     fourth, _ = _run(path, [GWP])
     assert fourth.impact(GWP).linear == pytest.approx(first.impact(GWP).linear, rel=1e-12)
     assert [w for w in fourth.warnings if "exchanges instead of" in w["message"]]
+
+
+def test_what_the_prepared_cache_keeps_is_bounded(bw_project, tmp_path, monkeypatch):
+    """Issue #19: a 50 MB description made a 52 MB record (kept whole, saving nothing: reading
+    free text again costs little). A record larger than MAX_RECORD_BYTES is not kept, and the
+    records together stay within MAX_TOTAL_BYTES (least recently used removed first)."""
+    import os
+    import time
+
+    sc = examples.load("gypsum-ash")
+    sc.description = "a long description. " * (50 * 1024 * 1024 // 20)
+    path = tmp_path / "long.ecolca.json"
+    scenario_file.save(sc, path)
+    key = prepared.source_key(path.read_bytes(), PROJECT, [GWP], None)
+    _run(path, [GWP])
+    assert not prepared.exists(key)           # was a 52 MB record
+
+    # the limit is on the record, whatever makes it large
+    monkeypatch.setattr(prepared, "MAX_RECORD_BYTES", 1000)
+    small = tmp_path / "small.ecolca.json"
+    sc = examples.load("gypsum-ash")
+    sc.name += " (bounded cache)"  # bytes of its own: no record of another test
+    scenario_file.save(sc, small)
+    key = prepared.source_key(small.read_bytes(), PROJECT, [GWP], None)
+    _run(small, [GWP])
+    assert not prepared.exists(key)
+    assert not list(prepared._folder().glob(".tmp-*"))  # nothing half written left
+    monkeypatch.undo()
+
+    _run(small, [GWP])
+    assert prepared.exists(key)
+    pre = prepared.load(key)
+    folder = prepared._folder()
+    size = (folder / f"{key}.pickle").stat().st_size
+    for old in folder.glob("*.pickle"):
+        old.unlink()
+    monkeypatch.setattr(prepared, "MAX_TOTAL_BYTES", int(2.5 * size))
+    base = time.time_ns() - 100 * 10**9
+    for i in range(4):
+        prepared.store(f"copy{i}", pre)  # the newest record: the oldest go
+        os.utime(folder / f"copy{i}.pickle", ns=(base + i * 10**9,) * 2)
+    left = sorted(p.name for p in folder.glob("*.pickle"))
+    assert left == ["copy2.pickle", "copy3.pickle"]
+    assert sum(p.stat().st_size for p in folder.glob("*.pickle")) <= 2.5 * size
