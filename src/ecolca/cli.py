@@ -477,7 +477,7 @@ def _cmd_run(a) -> int:
         if a.iterations_sheet:
             _iterations_sheet_note(res)
     _audience_notes(sc, a.audience, bool(a.report))
-    _print_warnings(res, a.audience)
+    _print_warnings(res, sc, a.audience)
     if a.audience != "internal":
         # the summary and --json show what the report shows, no more (docs/confidentiality.md)
         from ecolca import confidential
@@ -698,13 +698,13 @@ def _iterations_sheet_note(res) -> None:
               "sheet's statistics use all of them)", file=sys.stderr)
 
 
-def _print_warnings(res, audience: str) -> None:
+def _print_warnings(res, sc, audience: str) -> None:
     """On stderr, as ``ecolca validate`` lists them: the scenario's warnings (the run went on
     despite them); ``--json`` lists them under "warnings" and the report on its Summary. For a
     park or public audience a warning about a confidential site keeps only its field."""
-    from ecolca.validation import disclosed_warnings
+    from ecolca.validation import disclosed_warnings, flag_confidential
 
-    res.warnings = disclosed_warnings(res.warnings, audience)
+    res.warnings = disclosed_warnings(flag_confidential(res.warnings, sc), audience)
     shown = res.warnings[:MAX_PROBLEMS_SHOWN]
     for w in shown:
         where = f"{w['item']}, field '{w['field']}'" if w["field"] else w["item"]

@@ -407,6 +407,11 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
     res = copy.copy(results)
     res.scenario_name = mt(results.scenario_name, "scenario name")
     res.metadata = _mask_meta(results.metadata, mt)
+    # validation warnings: one about a confidential site keeps only its field (issue #19)
+    from ecolca.validation import disclosed_warnings, flag_confidential
+
+    res.warnings = disclosed_warnings(flag_confidential(getattr(results, "warnings", []),
+                                                        scenario), audience)
     res.assumed_exchanges = [ids.get(i, i) for i in results.assumed_exchanges]
     res.impacts = [dataclasses.replace(
         r, pct_note=mt(r.pct_note, "Δ % note") if r.pct_note else r.pct_note,

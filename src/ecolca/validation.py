@@ -277,22 +277,28 @@ def warning_records(sc: Scenario, problems: list[Problem]) -> list[dict]:
     ``path``), each marked ``confidential`` when it concerns a confidential site (its path is in
     one, or in an exchange to or from one): what ``ecolca run`` prints, ``--json`` lists and the
     report's Summary shows."""
+    return flag_confidential([{"item": p.item, "field": p.field, "message": p.message,
+                               "path": list(p.path)} for p in problems
+                              if p.severity == "warning"], sc)
+
+
+def flag_confidential(records: list[dict], sc: Scenario) -> list[dict]:
+    """``records`` (:func:`warning_records`) with ``confidential`` set from the sites of ``sc``
+    as they are now (a site may be marked confidential after the run): True for a warning whose
+    path is in a confidential site or in an exchange to or from one."""
     conf = {i for i, s in enumerate(sc.sites) if s.confidential is True}
     conf_ids = {sc.sites[i].id for i in conf}
     out = []
-    for p in problems:
-        if p.severity != "warning":
-            continue
-        path = list(p.path)
-        secret = False
+    for r in records:
+        path = r.get("path") or []
+        secret = bool(r.get("confidential")) and not path  # already masked: stays so
         if len(path) >= 2 and path[0] == "sites" and isinstance(path[1], int):
             secret = path[1] in conf
         elif len(path) >= 2 and path[0] == "exchanges" and isinstance(path[1], int) \
                 and path[1] < len(sc.exchanges):
             e = sc.exchanges[path[1]]
             secret = e.from_site in conf_ids or e.to_site in conf_ids
-        out.append({"item": p.item, "field": p.field, "message": p.message, "path": path,
-                    "confidential": secret})
+        out.append(dict(r, confidential=secret))
     return out
 
 
