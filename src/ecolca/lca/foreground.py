@@ -169,7 +169,7 @@ def _changed_outside(name: str) -> str | None:
     if stored == now:
         return None
     if stored is None:
-        return (f"the foreground database '{name}' carries no record of its state when ecolca "
+        return ("it carries no record of its state when ecolca "
                 "wrote it (an older ecolca wrote it), so it was written again from the scenario")
     what = []
     if stored[0] != now[0]:
@@ -177,7 +177,7 @@ def _changed_outside(name: str) -> str | None:
     if stored[1:] != now[1:]:
         what.append(f"{now[1]} activities and {now[2]} exchanges instead of {stored[1]} and "
                     f"{stored[2]}")
-    return (f"the foreground database '{name}' was changed outside ecolca ({'; '.join(what)}; "
+    return (f"it was changed outside ecolca ({'; '.join(what)}; "
             "an edit in Activity Browser or through bw2data?), so it was written again from "
             "the scenario: edits belong in the scenario file, which is what ecolca computes")
 

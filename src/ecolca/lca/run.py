@@ -240,7 +240,7 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
         timings["foreground"] = fg.seconds
         if fg.rewritten:
             say("The foreground database was changed outside ecolca: written again", 0.2)
-            warnings = warnings + [{"item": f"foreground database '{fg.database}'", "field": "",
+            warnings = warnings + [{"item": "the scenario's foreground database", "field": "",
                                     "message": fg.rewritten, "path": [], "confidential": False}]
         if stop():
             raise Cancelled()
