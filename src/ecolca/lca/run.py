@@ -300,8 +300,8 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
 
 def _check(sc: Scenario, methods, source: str | None):
     """Validate ``sc`` and check it against the project (ScenarioError naming every problem);
-    its lookup, term table, foreground digest and warnings (validation.warning_records). With ``source``, they are kept for the next
-    run of the same file (lca/prepared.py)."""
+    its lookup, term table, foreground digest and warnings (validation.warning_records). With
+    ``source``, they are kept for the next run of the same file (lca/prepared.py)."""
     from ecolca.lca import prepared as _prepared
     from ecolca.lca.foreground import foreground_digest
 
