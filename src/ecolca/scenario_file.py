@@ -662,16 +662,23 @@ class _Duplicated(dict):
     value, later value) for each repeat (the dict itself keeps the last, as ``json`` does)."""
 
     duplicates: list
+    made = 0  # how many were made in this process: a read that made one has a repeated key
 
 
-def _object_pairs(pairs: list) -> dict:
+def _object_pairs(pairs: list, dict=dict, len=len) -> dict:  # noqa: A002 (local look-ups)
     """``object_pairs_hook`` of the reader: a plain dict, or a :class:`_Duplicated` when a key
     repeats (JSON allows it; Python's reader keeps the last value without a word, so
-    ``"amount": 80000, "amount": 1`` would silently change Δ)."""
+    ``"amount": 80000, "amount": 1`` would silently change Δ). Called once per JSON object: kept
+    to one call and two length look-ups."""
     d = dict(pairs)
     if len(d) == len(pairs):
         return d
+    return _duplicated(pairs, d)
+
+
+def _duplicated(pairs: list, d: dict) -> "_Duplicated":
     out = _Duplicated(d)
+    _Duplicated.made += 1
     seen: dict = {}
     out.duplicates = []
     for k, v in pairs:
@@ -715,16 +722,9 @@ def _duplicate_problems(doc: Any) -> list[Problem]:
 def loads(text: str, source: str | None = None) -> Scenario:
     """Read a scenario from JSON text (see :func:`from_dict`). A key repeated in one object is
     refused (:func:`_duplicate_problems`)."""
-    repeated = [0]
-
-    def pairs_hook(pairs: list) -> dict:
-        d = _object_pairs(pairs)
-        if type(d) is _Duplicated:
-            repeated[0] += 1
-        return d
-
+    made = _Duplicated.made
     try:
-        doc = json.loads(text, parse_int=_parse_int, object_pairs_hook=pairs_hook)
+        doc = json.loads(text, parse_int=_parse_int, object_pairs_hook=_object_pairs)
     except json.JSONDecodeError as exc:
         raise ScenarioError([Problem("file", "", f"is not valid JSON: {exc.msg} at line "
                                      f"{exc.lineno}, column {exc.colno}")], source) from None
@@ -734,8 +734,10 @@ def loads(text: str, source: str | None = None) -> Scenario:
     except ValueError as exc:  # any other refusal of the JSON reader
         raise ScenarioError([Problem("file", "", f"is not valid JSON: {printable(str(exc))}")],
                             source) from None
-    if repeated[0]:
-        raise ScenarioError(_duplicate_problems(doc), source)
+    if _Duplicated.made != made:  # this read (or another thread's) met a repeated key
+        problems = _duplicate_problems(doc)
+        if problems:
+            raise ScenarioError(problems, source)
     return from_dict(doc, source)
 
 
