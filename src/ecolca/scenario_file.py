@@ -15,6 +15,7 @@ file's text shows it through :func:`printable` (control characters escaped, long
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -723,7 +724,9 @@ def loads(text: str, source: str | None = None) -> Scenario:
     """Read a scenario from JSON text (see :func:`from_dict`). A key repeated in one object is
     refused (:func:`_duplicate_problems`)."""
     made = _Duplicated.made
-    try:
+    collecting = gc.isenabled()
+    gc.disable()  # a JSON tree has no reference cycles: the collector's passes over the new
+    try:  # objects (and the hook's lists of pairs) would find nothing
         doc = json.loads(text, parse_int=_parse_int, object_pairs_hook=_object_pairs)
     except json.JSONDecodeError as exc:
         raise ScenarioError([Problem("file", "", f"is not valid JSON: {exc.msg} at line "
@@ -734,6 +737,9 @@ def loads(text: str, source: str | None = None) -> Scenario:
     except ValueError as exc:  # any other refusal of the JSON reader
         raise ScenarioError([Problem("file", "", f"is not valid JSON: {printable(str(exc))}")],
                             source) from None
+    finally:
+        if collecting:
+            gc.enable()
     if _Duplicated.made != made:  # this read (or another thread's) met a repeated key
         problems = _duplicate_problems(doc)
         if problems:
