@@ -140,3 +140,44 @@ def test_implausible_substitution_ratio_warns(example, tmp_path):
     assert "warning" in r.stdout and "substitution_ratio" in r.stdout and "plausible" in r.stdout
     sc.exchange("gypsum-to-cement").substitution_ratio = 1.0
     assert "above the plausible" not in run_cli("validate", str(_save(sc, tmp_path)), "--no-project").stdout
+
+
+def test_run_shows_the_validation_warnings_in_its_output_json_and_report(bw_project, example,
+                                                                         tmp_path):
+    """Issue #19: a ratio "above the plausible 1.5" was printed by ``validate`` only; ``run``
+    (its output, ``--json`` and the report) was silent. Now all three show it, also when the
+    run reuses the file's prepared record, and a park report masks a confidential site's."""
+    import json
+
+    import openpyxl
+
+    sc = copy.deepcopy(example)
+    sc.exchange("ash-to-cement").substitution_ratio = 1.6   # t clinker per t ash: > 1.5
+    p = _save(sc, tmp_path)
+    for attempt in range(2):  # the second run reuses the prepared record of the file
+        report = tmp_path / f"r{attempt}.xlsx"
+        r = run_cli("run", str(p), "--json", "--report", str(report))
+        assert r.returncode == 0, r.stderr
+        doc = json.loads(r.stdout)
+        ws = [w for w in doc["warnings"] if w["field"] == "substitution_ratio"]
+        assert len(ws) == 1 and "above the plausible 1.5" in ws[0]["message"]
+        assert ws[0]["item"].startswith("exchange 'ash-to-cement'")
+        assert ws[0]["path"] == ["exchanges", 2, "substitution_ratio"]
+        assert "warning: exchange 'ash-to-cement'" in r.stderr and "plausible" in r.stderr
+        summary = openpyxl.load_workbook(report)["Summary"]
+        cells = [str(c.value) for row in summary.iter_rows() for c in row if c.value]
+        assert any(c.startswith("Warnings (") for c in cells)
+        assert any("above the plausible 1.5" in c for c in cells)
+    assert doc["metadata"]["scenario_checks"]["reused"] is True
+
+    sc.site(sc.exchange("ash-to-cement").from_site).confidential = True
+    p = _save(sc, tmp_path, "conf.ecolca.json")
+    report = tmp_path / "park.xlsx"
+    r = run_cli("run", str(p), "--json", "--audience", "park", "--report", str(report))
+    assert r.returncode == 0, r.stderr
+    (w,) = [w for w in json.loads(r.stdout)["warnings"] if w["field"] == "substitution_ratio"]
+    assert w["item"] == "a confidential site" and "plausible" not in w["message"]
+    cells = [str(c.value) for row in openpyxl.load_workbook(report)["Summary"].iter_rows()
+             for c in row if c.value]
+    assert not any("plausible" in c for c in cells)
+    assert any("a warning about a confidential site" in c for c in cells)

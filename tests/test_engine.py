@@ -344,6 +344,22 @@ def test_break_even_ratio_zeroes_the_exchange(gypsum):
     assert abs(total) <= 1e-9 * scale
 
 
+def test_break_even_ratio_is_defined_at_r_zero(gypsum):
+    """r* does not depend on r (every part but the avoided supply is independent of it, and that
+    one is linear in it): an exchange typed with r = 0 has the same r* as at its own r. It was
+    null at r = 0 (the avoided supply divided by r: 0/0)."""
+    sc, res = gypsum
+    j = res.methods.index(GWP)
+    i = res.exchanges.ids.index("ash-to-cement")
+    r_star = res.exchanges.break_even_ratio[i, j]
+    sc0 = copy.deepcopy(sc)
+    sc0.exchanges[i].substitution_ratio = 0.0
+    at0 = lca.compare(sc0, project=PROJECT, methods=[GWP])
+    assert at0.exchanges.break_even_ratio[i, 0] == pytest.approx(r_star, rel=1e-9)
+    row = next(x for x in at0.to_json_dict()["exchanges"] if x["exchange"] == "ash-to-cement")
+    assert row["break_even_ratio"][0] == pytest.approx(r_star, rel=1e-9)
+
+
 def test_variance_shares_find_the_dominant_parameter(bw_project):
     """One exchange amount made very uncertain, nothing else: it carries most of Δ's variance."""
     sc = _without_uncertainty(examples.load("gypsum-ash"))
@@ -452,3 +468,73 @@ def test_an_unchanged_run_reuses_its_solve_and_any_change_solves_again(bw_projec
     finally:
         md["modified"] = saved
         bd.databases.flush()
+
+
+def test_a_park_that_reaches_no_elementary_flow_is_refused_clearly(bw_project):
+    """Issue #19: sites with only products (or a residue without fate or emission) passed
+    validation and died in bw2calc with ``EmptyBiosphere``; so did supplies from a background
+    whose activities exchange no elementary flow. Both now get a sentence that says why."""
+    import bw2data as bd
+
+    from ecolca.errors import EcolcaError, ScenarioError
+    from ecolca.model import ActivityRef, Flow, Scenario, Site
+    from ecolca.validation import errors, validate
+
+    sc = Scenario(name="only products", id="only-products", methods=[GWP])
+    sc.sites = [Site(id="a", name="A", flows=[
+        Flow(id="p", kind="product", name="P", amount=10, unit="t"),
+        Flow(id="r", kind="residue", name="R", amount=3, unit="t")])]
+    (p,) = errors(validate(sc))
+    assert (p.item, p.field) == ("scenario", "sites")
+    assert "nothing in this park reaches an elementary flow" in p.message
+    with pytest.raises(ScenarioError, match="reaches an elementary flow"):
+        lca.compare(sc, project=PROJECT)
+
+    name = "test-no-biosphere"
+    db = bd.Database(name)
+    db.write({(name, "x"): {"name": "x", "unit": "kilogram", "location": "GLO",
+                            "type": "process", "exchanges": [
+                                {"input": (name, "x"), "amount": 1.0, "type": "production"}]}})
+    try:
+        sc.sites[0].flows.append(Flow(id="s", kind="supply", name="S", amount=2, unit="kg",
+                                      activity=ActivityRef(name, "x")))
+        assert not errors(validate(sc))
+        with pytest.raises(EcolcaError, match="nothing in this park reaches an elementary flow"):
+            lca.compare(sc, project=PROJECT)
+    finally:
+        del bd.databases[name]
+
+
+def test_a_background_linked_to_a_new_database_through_bw2data_runs(bw_project):
+    """Issue #19: linking an ecolca-open activity to a new database through bw2data (as
+    Activity Browser does) left ecolca-open's ``depends`` list stale until bw2data processed it;
+    the next run died with ``NonsquareTechnosphere``. The run now processes such databases
+    first, and the new link counts. On a copy of the session's project."""
+    import bw2data as bd
+
+    sc = examples.load("gypsum-ash")
+    ref = next(f.activity for _, f in sc.iter_flows() if f.kind == "supply")
+    before = lca.compare(sc, project=PROJECT, methods=[GWP]).impact(GWP)
+    copy_name = "ecolca-tests-new-link"
+    if copy_name in bd.projects:
+        bd.projects.delete_project(copy_name, delete_dir=True)
+    bd.projects.copy_project(copy_name, switch=True)
+    try:
+        co2 = next(f for f in bd.Database("biosphere3")
+                   if f["name"] == "Carbon dioxide, fossil" and f["categories"] == ("air",))
+        db = bd.Database("new-db")
+        db.write({("new-db", "y"): {"name": "y", "unit": "kilogram", "location": "GLO",
+                                    "type": "process", "exchanges": [
+                                        {"input": ("new-db", "y"), "amount": 1.0,
+                                         "type": "production"},
+                                        {"input": co2.key, "amount": 1.0, "type": "biosphere"}]}})
+        act = bd.get_activity(ref.key)
+        act.new_exchange(input=("new-db", "y"), amount=0.5, type="technosphere").save()
+        assert "new-db" not in bd.databases[ref.database].get("depends", [])  # stale
+        after = lca.compare(sc, project=copy_name, methods=[GWP]).impact(GWP)
+        assert "new-db" in bd.databases[ref.database]["depends"]
+        # the supply now carries 0.5 kg CO2 more per unit of the activity: L grows
+        assert after.linear > before.linear
+    finally:
+        bd.projects.set_current(PROJECT)
+        bd.projects.delete_project(copy_name, delete_dir=True)

@@ -327,3 +327,78 @@ def test_cli_reports_hostile_files_without_traceback(example, tmp_path):
         assert "Traceback" not in r.stderr
         assert "error:" in r.stderr
     assert "field 'amount'" in run_cli("validate", "--no-project", str(p)).stderr
+
+
+def test_empty_currency_is_refused_not_read_as_eur(example):
+    """``"currency": ""`` read as EUR without a word; now a problem naming the field. A file
+    without the key still means EUR."""
+    doc = _doc(example)
+    doc["currency"] = ""
+    with pytest.raises(ScenarioError) as ei:
+        scenario_file.from_dict(doc)
+    assert [(p.item, p.field) for p in ei.value.problems] == [("scenario", "currency")]
+    assert "empty" in str(ei.value)
+    del doc["currency"]
+    assert scenario_file.from_dict(doc).currency == "EUR"
+
+
+def test_a_method_listed_twice_is_refused(example, bw_project):
+    """A method listed twice gave every one of its rows twice; the file reader and validation
+    (a scenario built in the app, or ``--method`` given twice) refuse it, naming the entry."""
+    from ecolca import lca
+    from ecolca.validation import errors, validate
+
+    doc = _doc(example)
+    doc["methods"] = [doc["methods"][0], doc["methods"][1], doc["methods"][0]]
+    with pytest.raises(ScenarioError) as ei:
+        scenario_file.from_dict(doc)
+    assert [p.field for p in ei.value.problems] == ["methods[2]"]
+    assert "listed twice" in str(ei.value)
+    sc = scenario_file.from_dict(_doc(example))
+    sc.methods = [sc.methods[0], sc.methods[0]]
+    assert [p.field for p in errors(validate(sc))] == ["methods[2]"]
+    with pytest.raises(ScenarioError, match="listed twice"):
+        lca.compare(example, project=bw_project, methods=[example.methods[0], example.methods[0]])
+
+
+def test_site_ids_that_look_alike_are_one_id_or_refused(example):
+    """'cement ' (a trailing space) and 'cément' written in two Unicode forms were accepted as
+    distinct sites that look identical. Ids are read in normal form C, so the two forms are one
+    id (a duplicate), and an id with surrounding spaces is refused."""
+    import unicodedata
+
+    doc = _doc(example)
+    site = doc["sites"][0]
+    twin = json.loads(json.dumps(site))
+    site["id"] = unicodedata.normalize("NFC", "cément")
+    twin["id"] = unicodedata.normalize("NFD", "cément")
+    assert site["id"] != twin["id"]
+    twin["name"] = site["name"] + " (twin)"
+    doc["sites"].append(twin)
+    with pytest.raises(ScenarioError) as ei:
+        scenario_file.from_dict(doc)
+    assert [(p.field, "duplicate site id" in p.message) for p in ei.value.problems] == \
+        [("id", True)]
+
+    doc = _doc(example)
+    old = doc["sites"][0]["id"]
+    doc["sites"][0]["id"] = old + " "
+    with pytest.raises(ScenarioError) as ei:
+        scenario_file.from_dict(doc)
+    assert [p.path for p in ei.value.problems] == [("sites", 0, "id")]
+    assert "space" in str(ei.value)
+
+    # an exchange that refers to a site in the other form finds it
+    doc = _doc(example)
+    ex = doc["exchanges"][0]
+    sid = ex["from"]["site"]
+    nfc = unicodedata.normalize("NFC", "cément")
+    for s in doc["sites"]:
+        if s["id"] == sid:
+            s["id"] = nfc
+    for e in doc["exchanges"]:
+        for end in ("from", "to"):
+            if e[end]["site"] == sid:
+                e[end]["site"] = unicodedata.normalize("NFD", "cément")
+    sc = scenario_file.from_dict(doc)
+    assert sc.site(sc.exchanges[0].from_site) is not None

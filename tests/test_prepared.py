@@ -110,3 +110,96 @@ def test_the_cli_says_when_it_reused_the_checks(bw_project, tmp_path):
     for d in docs:  # when, and whether the solve was reused too (the first run may solve)
         del d["metadata"]["calculated"], d["metadata"]["scenario_checks"], d["metadata"]["solve"]
     assert docs[0] == docs[1]  # otherwise the same document
+
+
+def test_a_hand_edit_of_the_foreground_database_is_written_over_and_said(bw_project, tmp_path):
+    """Issue #19: an edit of the foreground database (Activity Browser allows it) left its
+    stored digest current, so it was never rewritten and every later run failed the consistency
+    check ("was the scenario's foreground database changed during the run? Run again."). The
+    change is now noticed (bw2data's modified time, the counts of its rows) and the database
+    written again from the scenario, with a warning saying so; also on a run that reuses the
+    file's prepared record."""
+    import bw2data as bd
+
+    from ecolca.lca.project_check import foreground_name
+
+    sc = examples.load("gypsum-ash")
+    sc.id = "hand-edit-test"
+    path = tmp_path / "park.ecolca.json"
+    scenario_file.save(sc, path)
+    first, _ = _run(path, [GWP])
+    assert not [w for w in first.warnings if "foreground database" in w["item"]]
+    name = foreground_name(sc)
+    site = sc.sites[0]
+    act = bd.get_activity((name, f"site:{site.id}"))
+    ex = next(e for e in act.technosphere())
+    ex["amount"] = ex["amount"] * 3 + 1.0   # the edit a user makes in Activity Browser
+    ex.save()
+
+    again, pre = _run(path, [GWP])   # failed: "… changed during the run? Run again."
+    assert pre is not None  # the prepared record was reused, and the edit still noticed
+    assert again.impact(GWP).linear == pytest.approx(first.impact(GWP).linear, rel=1e-12)
+    assert again.impact(GWP).symbiotic == pytest.approx(first.impact(GWP).symbiotic, rel=1e-12)
+    (w,) = [w for w in again.warnings if w["item"] == "the scenario's foreground database"]
+    assert "changed outside ecolca" in w["message"] and "written again" in w["message"]
+    assert any(x["item"] == w["item"] for x in again.to_json_dict()["warnings"])
+
+    # once written again, a further run says nothing more
+    third, _ = _run(path, [GWP])
+    assert not [w for w in third.warnings if "foreground database" in w["item"]]
+
+    # a deleted exchange (a change that bw2data's bookkeeping may not record) is noticed too
+    act = bd.get_activity((name, f"site:{site.id}"))
+    modified = bd.databases[name]["modified"]
+    next(e for e in act.technosphere()).delete()
+    md = bd.databases[name]
+    md["modified"] = modified
+    bd.databases[name] = md
+    bd.databases.flush()
+    fourth, _ = _run(path, [GWP])
+    assert fourth.impact(GWP).linear == pytest.approx(first.impact(GWP).linear, rel=1e-12)
+    assert [w for w in fourth.warnings if "exchanges instead of" in w["message"]]
+
+
+def test_what_the_prepared_cache_keeps_is_bounded(bw_project, tmp_path, monkeypatch):
+    """Issue #19: a 50 MB description made a 52 MB record (kept whole, saving nothing: reading
+    free text again costs little). A record larger than MAX_RECORD_BYTES is not kept, and the
+    records together stay within MAX_TOTAL_BYTES (least recently used removed first)."""
+    import os
+    import time
+
+    sc = examples.load("gypsum-ash")
+    sc.description = "a long description. " * (50 * 1024 * 1024 // 20)
+    path = tmp_path / "long.ecolca.json"
+    scenario_file.save(sc, path)
+    key = prepared.source_key(path.read_bytes(), PROJECT, [GWP], None)
+    _run(path, [GWP])
+    assert not prepared.exists(key)           # was a 52 MB record
+
+    # the limit is on the record, whatever makes it large
+    monkeypatch.setattr(prepared, "MAX_RECORD_BYTES", 1000)
+    small = tmp_path / "small.ecolca.json"
+    sc = examples.load("gypsum-ash")
+    sc.name += " (bounded cache)"  # bytes of its own: no record of another test
+    scenario_file.save(sc, small)
+    key = prepared.source_key(small.read_bytes(), PROJECT, [GWP], None)
+    _run(small, [GWP])
+    assert not prepared.exists(key)
+    assert not list(prepared._folder().glob(".tmp-*"))  # nothing half written left
+    monkeypatch.undo()
+
+    _run(small, [GWP])
+    assert prepared.exists(key)
+    pre = prepared.load(key)
+    folder = prepared._folder()
+    size = (folder / f"{key}.pickle").stat().st_size
+    for old in folder.glob("*.pickle"):
+        old.unlink()
+    monkeypatch.setattr(prepared, "MAX_TOTAL_BYTES", int(2.5 * size))
+    base = time.time_ns() - 100 * 10**9
+    for i in range(4):
+        prepared.store(f"copy{i}", pre)  # the newest record: the oldest go
+        os.utime(folder / f"copy{i}.pickle", ns=(base + i * 10**9,) * 2)
+    left = sorted(p.name for p in folder.glob("*.pickle"))
+    assert left == ["copy2.pickle", "copy3.pickle"]
+    assert sum(p.stat().st_size for p in folder.glob("*.pickle")) <= 2.5 * size

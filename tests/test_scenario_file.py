@@ -135,3 +135,34 @@ def test_negative_amounts_load_and_are_named_by_validation(example):
     msgs = [str(p) for p in errors(validate(sc))]
     assert any("flow 'hard coal', field 'amount'" in m and "≥ 0" in m for m in msgs)
     assert any("field 'substitution_ratio'" in m for m in msgs)
+
+
+def test_a_repeated_key_is_refused_naming_its_path_and_both_values(example):
+    """JSON allows a key twice in one object and Python's reader keeps the last silently:
+    ``"amount": 80000, "amount": 1`` changed Δ, and an ``"exchanges": []`` appended at the end
+    emptied the park's exchanges (Δ = 0). Both are refused, with the path and the two values."""
+    text = scenario_file.dumps(example)
+    amount = example.exchanges[0].amount
+    needle = f'"amount": {json.dumps(amount)},'
+    assert needle in text
+    twice = text.replace(needle, f'"amount": 80000, "amount": 1,', 1)
+    with pytest.raises(ScenarioError) as ei:
+        scenario_file.loads(twice)
+    msg = str(ei.value)
+    p = ei.value.problems[0]
+    assert p.field.endswith(".amount") and p.path[-1] == "amount"
+    assert "80000" in msg and "1" in msg and "more than once" in msg
+    # the first repeated 'amount' of the file: the path names where it is
+    doc = json.loads(text)
+    where = p.path[:-1]
+    node = doc
+    for k in where:
+        node = node[k]
+    assert node["amount"] == amount
+
+    emptied = text.rstrip().rstrip("}") + ', "exchanges": []}'
+    with pytest.raises(ScenarioError) as ei:
+        scenario_file.loads(emptied)
+    (p,) = ei.value.problems
+    assert p.field == "exchanges" and p.path == ("exchanges",)
+    assert "a list" in p.message

@@ -530,6 +530,7 @@ def _cmd_run(a) -> int:
         from ecolca import confidential
 
         res = confidential.mask(res, sc, a.audience).results
+    _print_warnings(res)
     if a.json:
         buf: list[str] = []
         from ecolca.results import SENSITIVITY_ROWS
@@ -747,6 +748,20 @@ def _iterations_sheet_note(res) -> None:
         print(f"--iterations-sheet: {max(runs):,} iterations were run; the sheet "
               f"'{iterations.NAME}' lists the first {iterations.MAX_ROWS:,} (the Monte Carlo "
               "sheet's statistics use all of them)", file=sys.stderr)
+
+
+def _print_warnings(res) -> None:
+    """On stderr, as ``ecolca validate`` lists them: the scenario's warnings (the run went on
+    despite them); ``--json`` lists them under "warnings" and the report on its Summary. For a
+    park or public audience ``res`` is masked (confidential.mask): a warning keeps only its
+    field unless its text was cleared."""
+    shown = res.warnings[:MAX_PROBLEMS_SHOWN]
+    for w in shown:
+        where = f"{w['item']}, field '{w['field']}'" if w["field"] else w["item"]
+        print(safe_text(f"warning: {where}: {w['message']}", newlines=False), file=sys.stderr)
+    if len(res.warnings) > len(shown):
+        print(f"… and {len(res.warnings) - len(shown):,} more warning(s) not listed",
+              file=sys.stderr)
 
 
 def _audience_notes(sc, audience: str, report: bool = True) -> None:

@@ -550,6 +550,14 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
     if run_notes and "run notes" not in cleared(scenario, audience):
         n = len(run_notes) if isinstance(run_notes, list) else 1
         withheld.append(f"{n} note(s) of the run (they quote site and flow names)")
+    # validation warnings (issue #19): their item and message are free text quoting names and
+    # amounts, so in a park or public output they keep only their field unless the author
+    # cleared the run's notes; one about a confidential or pooled site keeps only its field
+    from ecolca.validation import disclosed_warnings, flag_confidential
+
+    res.warnings = disclosed_warnings(
+        flag_confidential(getattr(results, "warnings", []), scenario, also=pool), audience,
+        text_cleared="run notes" in cleared(scenario, audience))
     res.assumed_exchanges = [ids.get(i, i) for i in results.assumed_exchanges]
     res.impacts = [dataclasses.replace(
         r, pct_note=mt(r.pct_note, "Δ % note") if r.pct_note else r.pct_note,

@@ -491,6 +491,8 @@ class Results:
     # from a full run only (compare), not from a live re-evaluation: empty = not computed
     elementary_flows: list[ElementaryFlow] = field(default_factory=list)
     contributions: list[MethodContributions] = field(default_factory=list)
+    # the scenario's validation warnings (ecolca.validation.warning_records): a full run only
+    warnings: list[dict] = field(default_factory=list)
 
     # ---- look-ups -----------------------------------------------------------------------
     def impact(self, method: tuple[str, ...]) -> MethodResult:
@@ -681,6 +683,15 @@ class Results:
             row["symbiotic"][r.key][j] = r.symbiotic
         return list(rows.values()) + list(self._suppressed("suppressed_sites"))
 
+    def _warnings_json(self) -> list[dict[str, Any]]:
+        """The validation warnings as this output's audience may see them (masked results carry
+        ``metadata["audience"]``: a warning about a confidential site keeps only its field)."""
+        from ecolca.validation import disclosed_warnings
+
+        audience = (self.metadata.get("audience") or {}).get("audience", "internal")
+        return [{k: w[k] for k in ("item", "field", "message", "path")}
+                for w in disclosed_warnings(self.warnings, audience)]
+
     def to_json_dict(self, rows: bool = True, sensitivity_rows: int | None = SENSITIVITY_ROWS
                      ) -> dict[str, Any]:
         """All results as JSON-ready data; layout documented in docs/json-output.md. With
@@ -705,6 +716,7 @@ class Results:
                                  "amount": p.amount, "unit": p.unit}
                                 for p in self.functional_unit],
             "metadata": self.metadata,
+            "warnings": self._warnings_json(),
             # per-method arrays in "exchanges" and "sites" follow this order
             "methods": [{"method": list(r.method), "unit": r.unit} for r in self.impacts],
             "attribution_keys": list(ATTRIBUTION_KEYS),

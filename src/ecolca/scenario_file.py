@@ -15,12 +15,14 @@ file's text shows it through :func:`printable` (control characters escaped, long
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
 import re
 import stat
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
@@ -211,6 +213,18 @@ class _Reader:
         if required and not value.strip():
             self.problem(item, key, "is empty", path + (key,))
         return value
+
+    def ident(self, d: dict, key: str, item: str, path: tuple) -> str:
+        """A site, flow or exchange id (or a reference to one): required text of at most
+        :data:`MAX_ID` characters, without surrounding spaces, read in Unicode normal form C
+        (an id typed as 'é' and one typed as 'e' + a combining accent are the same id, as they
+        look the same)."""
+        value = self.text(d, key, item, path, required=True, max_len=MAX_ID)
+        if value and value != value.strip():
+            self.problem(item, key, f"'{printable(value, 60)}' begins or ends with a space; an "
+                         "id that looks like another must be the same id: remove the spaces",
+                         path + (key,))
+        return unicodedata.normalize("NFC", value) if not value.isascii() else value
 
     def number(self, d: dict, key: str, item: str, path: tuple, required: bool = False,
                default: float | None = None, nonnegative: bool = False) -> float | None:
@@ -466,7 +480,11 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
     if r.whole(year, "scenario", "reference_year", ("reference_year",), MIN_YEAR, MAX_YEAR,
                what="a year"):
         sc.reference_year = year
-    sc.currency = r.text(doc, "currency", "scenario", (), default="EUR") or "EUR"
+    sc.currency = r.text(doc, "currency", "scenario", (), default="EUR")
+    if isinstance(doc.get("currency"), str) and not sc.currency.strip():
+        r.problem("scenario", "currency", "is empty: give the currency of the file's prices "
+                  "(e.g. EUR), or leave the key out for EUR", ("currency",))
+        sc.currency = "EUR"
     sc.background_database = r.text(doc, "background_database", "scenario", (),
                                      default=sc.background_database) or sc.background_database
     if "methods" in doc:
@@ -478,6 +496,11 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
                           "name)", ("methods", i))
             elif all(r.clean_text(x, "scenario", f"methods[{i}]", ("methods", i), MAX_NAME)
                      for x in m):
+                if tuple(m) in sc.methods:
+                    r.problem("scenario", f"methods[{i}]", f"{printable(' | '.join(m), 120)} is "
+                              f"listed twice (also methods[{sc.methods.index(tuple(m))}]): its "
+                              "rows would be reported twice; keep one", ("methods", i))
+                    continue
                 sc.methods.append(tuple(m))
     sc.attribution_key = r.text(doc, "attribution_key", "scenario", (), default="physical") or "physical"
     from ecolca.model import (AMOUNT_BASES, ATTRIBUTION_KEYS, CALIBRATION_LEVELS, EXCHANGE_KINDS,
@@ -515,7 +538,7 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
     for i, sd in enumerate(r.list(doc, "sites", "scenario", ())):
         path = ("sites", i)
         sd = r.obj(sd, f"site #{i + 1}", path)
-        sid = r.text(sd, "id", f"site #{i + 1}", path, required=True, max_len=MAX_ID)
+        sid = r.ident(sd, "id", f"site #{i + 1}", path)
         item = f"site '{printable(sd.get('name') if isinstance(sd.get('name'), str) else sid, 60)}'"
         if sid in site_ids:
             r.problem(item, "id", f"duplicate site id '{printable(sid)}'", path + ("id",))
@@ -548,7 +571,7 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
         for j, fd in enumerate(r.list(sd, "flows", item, path)):
             fpath = path + ("flows", j)
             fd = r.obj(fd, f"{item}, flow #{j + 1}", fpath)
-            fid = r.text(fd, "id", f"{item}, flow #{j + 1}", fpath, required=True, max_len=MAX_ID)
+            fid = r.ident(fd, "id", f"{item}, flow #{j + 1}", fpath)
             fname = fd.get("name") if isinstance(fd.get("name"), str) else fid
             fitem = f"{item}, flow '{printable(fname, 60)}'"
             if fid in flow_ids:
@@ -584,7 +607,7 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
     for i, ed in enumerate(r.list(doc, "exchanges", "scenario", ())):
         path = ("exchanges", i)
         ed = r.obj(ed, f"exchange #{i + 1}", path)
-        eid = r.text(ed, "id", f"exchange #{i + 1}", path, required=True, max_len=MAX_ID)
+        eid = r.ident(ed, "id", f"exchange #{i + 1}", path)
         item = f"exchange '{printable(eid, 60)}'"
         if eid in ex_ids:
             r.problem(item, "id", f"duplicate exchange id '{printable(eid)}'", path + ("id",))
@@ -593,10 +616,10 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
         to = r.obj(ed.get("to", {}), item, path + ("to",))
         ex = Exchange(
             id=eid,
-            from_site=r.text(frm, "site", item, path + ("from",), required=True, max_len=MAX_ID),
-            from_flow=r.text(frm, "flow", item, path + ("from",), required=True, max_len=MAX_ID),
-            to_site=r.text(to, "site", item, path + ("to",), required=True, max_len=MAX_ID),
-            to_flow=r.text(to, "flow", item, path + ("to",), required=True, max_len=MAX_ID),
+            from_site=r.ident(frm, "site", item, path + ("from",)),
+            from_flow=r.ident(frm, "flow", item, path + ("from",)),
+            to_site=r.ident(to, "site", item, path + ("to",)),
+            to_flow=r.ident(to, "flow", item, path + ("to",)),
             amount=r.number(ed, "amount", item, path, required=True, default=0.0),
             substitution_ratio=r.number(ed, "substitution_ratio", item, path, default=1.0),
             kind=r.text(ed, "kind", item, path, default="by-product") or "by-product",
@@ -641,10 +664,76 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
     return sc
 
 
+class _Duplicated(dict):
+    """A JSON object in which a key appears more than once: ``duplicates`` holds (key, first
+    value, later value) for each repeat (the dict itself keeps the last, as ``json`` does)."""
+
+    duplicates: list
+    made = 0  # how many were made in this process: a read that made one has a repeated key
+
+
+def _object_pairs(pairs: list, dict=dict, len=len) -> dict:  # noqa: A002 (local look-ups)
+    """``object_pairs_hook`` of the reader: a plain dict, or a :class:`_Duplicated` when a key
+    repeats (JSON allows it; Python's reader keeps the last value without a word, so
+    ``"amount": 80000, "amount": 1`` would silently change Δ). Called once per JSON object: kept
+    to one call and two length look-ups."""
+    d = dict(pairs)
+    if len(d) == len(pairs):
+        return d
+    return _duplicated(pairs, d)
+
+
+def _duplicated(pairs: list, d: dict) -> "_Duplicated":
+    out = _Duplicated(d)
+    _Duplicated.made += 1
+    seen: dict = {}
+    out.duplicates = []
+    for k, v in pairs:
+        if k in seen:
+            out.duplicates.append((k, seen[k], v))
+        seen[k] = v
+    return out
+
+
+def _path_text(path: tuple) -> str:
+    """``("exchanges", 0, "amount")`` -> ``exchanges[0].amount``."""
+    text = ""
+    for p in path:
+        text += f"[{p}]" if isinstance(p, int) else (f".{printable(str(p), 60)}" if text
+                                                     else printable(str(p), 60))
+    return text or "(top level)"
+
+
+def _duplicate_problems(doc: Any) -> list[Problem]:
+    """A problem for every repeated key in ``doc``, naming its JSON path and both values."""
+    out: list[Problem] = []
+    todo: list[tuple[Any, tuple]] = [(doc, ())]
+    while todo and len(out) < MAX_PROBLEMS:
+        node, path = todo.pop()
+        if isinstance(node, dict):
+            for k, first, later in getattr(node, "duplicates", ()):
+                where = path + (k,)
+                out.append(Problem(
+                    "file", _path_text(where),
+                    f"the key '{printable(str(k), 60)}' appears more than once in one object "
+                    f"({_describe(first)}, then {_describe(later)}); a JSON reader would keep "
+                    "one of them without a word, so the file is refused: keep only one", where))
+            todo.extend((v, path + (k,)) for k, v in reversed(list(node.items()))
+                        if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            todo.extend((v, path + (i,)) for i, v in reversed(list(enumerate(node)))
+                        if isinstance(v, (dict, list)))
+    return out
+
+
 def loads(text: str, source: str | None = None) -> Scenario:
-    """Read a scenario from JSON text (see :func:`from_dict`)."""
-    try:
-        doc = json.loads(text, parse_int=_parse_int)
+    """Read a scenario from JSON text (see :func:`from_dict`). A key repeated in one object is
+    refused (:func:`_duplicate_problems`)."""
+    made = _Duplicated.made
+    collecting = gc.isenabled()
+    gc.disable()  # a JSON tree has no reference cycles: the collector's passes over the new
+    try:  # objects (and the hook's lists of pairs) would find nothing
+        doc = json.loads(text, parse_int=_parse_int, object_pairs_hook=_object_pairs)
     except json.JSONDecodeError as exc:
         raise ScenarioError([Problem("file", "", f"is not valid JSON: {exc.msg} at line "
                                      f"{exc.lineno}, column {exc.colno}")], source) from None
@@ -654,6 +743,13 @@ def loads(text: str, source: str | None = None) -> Scenario:
     except ValueError as exc:  # any other refusal of the JSON reader
         raise ScenarioError([Problem("file", "", f"is not valid JSON: {printable(str(exc))}")],
                             source) from None
+    finally:
+        if collecting:
+            gc.enable()
+    if _Duplicated.made != made:  # this read (or another thread's) met a repeated key
+        problems = _duplicate_problems(doc)
+        if problems:
+            raise ScenarioError(problems, source)
     return from_dict(doc, source)
 
 

@@ -86,6 +86,20 @@ def validate(sc: Scenario) -> list[Problem]:
         add("scenario", "sites", "the scenario has no sites", ("sites",))
     if not sc.methods:
         add("scenario", "methods", "choose at least one LCIA method", ("methods",))
+    seen_methods: dict[tuple, int] = {}
+    for i, m in enumerate(sc.methods):
+        if tuple(m) in seen_methods:
+            add("scenario", f"methods[{i + 1}]", f"{' | '.join(m)} is listed twice (also "
+                f"methods[{seen_methods[tuple(m)] + 1}]): its rows would be reported twice; "
+                "keep one", ("methods", i))
+        seen_methods.setdefault(tuple(m), i)
+    if sc.sites and not any(f.kind == "emission" for _, f in sc.iter_flows()) \
+            and not sc.background_refs():
+        add("scenario", "sites", "nothing in this park reaches an elementary flow: no site has "
+            "a supply, a residue with a fate, an emission or transport, and no exchange has "
+            "transport or processing, so L and S have nothing to count; give the sites' "
+            "supplies (with their background activities), the fates of their residues and their "
+            "emissions", ("sites",))
     if not any(f.kind == "product" for _, f in sc.iter_flows()) and sc.sites:
         add("scenario", "sites", "no site declares a product, so the functional unit is empty",
             ("sites",), "warning")
@@ -252,3 +266,59 @@ def validate(sc: Scenario) -> list[Problem]:
 
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
+
+
+CONFIDENTIAL_WARNING = ("a warning about a confidential site; an internal report shows it "
+                        "(docs/confidentiality.md)")
+
+
+def warning_records(sc: Scenario, problems: list[Problem]) -> list[dict]:
+    """The warnings among ``problems`` as JSON-ready records (``item``, ``field``, ``message``,
+    ``path``), each marked ``confidential`` when it concerns a confidential site (its path is in
+    one, or in an exchange to or from one): what ``ecolca run`` prints, ``--json`` lists and the
+    report's Summary shows."""
+    return flag_confidential([{"item": p.item, "field": p.field, "message": p.message,
+                               "path": list(p.path)} for p in problems
+                              if p.severity == "warning"], sc)
+
+
+TEXT_WITHHELD = ("a validation warning; its text is withheld in a park or public output (it "
+                 "quotes names and amounts) unless the scenario clears 'run notes'")
+
+
+def flag_confidential(records: list[dict], sc: Scenario, also: set[str] = frozenset()
+                      ) -> list[dict]:
+    """``records`` (:func:`warning_records`) with ``confidential`` set from the sites of ``sc``
+    as they are now (a site may be marked confidential after the run): True for a warning whose
+    path is in a confidential site (or a site of ``also``: those pooled with it) or in an
+    exchange to or from one."""
+    conf = {i for i, s in enumerate(sc.sites) if s.confidential is True or s.id in also}
+    conf_ids = {sc.sites[i].id for i in conf}
+    out = []
+    for r in records:
+        path = r.get("path") or []
+        secret = bool(r.get("confidential")) and not path  # already masked: stays so
+        if len(path) >= 2 and path[0] == "sites" and isinstance(path[1], int):
+            secret = path[1] in conf
+        elif len(path) >= 2 and path[0] == "exchanges" and isinstance(path[1], int) \
+                and path[1] < len(sc.exchanges):
+            e = sc.exchanges[path[1]]
+            secret = e.from_site in conf_ids or e.to_site in conf_ids
+        out.append(dict(r, confidential=secret))
+    return out
+
+
+def disclosed_warnings(records: list[dict], audience: str = "internal",
+                       text_cleared: bool = False) -> list[dict]:
+    """``records`` (:func:`warning_records`) as an output for ``audience`` may show them: all of
+    them in an internal one; in a park or public one, a warning about a confidential site keeps
+    only its field (its item and message may name the site or its amounts), and so does every
+    other warning unless its text was cleared for the audience (``text_cleared``: item and
+    message quote flow names, which such an output withholds)."""
+    if audience == "internal":
+        return list(records)
+    return [(r if text_cleared else
+             {"item": "a named site or exchange", "field": r["field"], "message": TEXT_WITHHELD,
+              "path": [], "confidential": False}) if not r.get("confidential") else
+            {"item": "a confidential site", "field": r["field"], "message": CONFIDENTIAL_WARNING,
+             "path": [], "confidential": True} for r in records]

@@ -22,6 +22,10 @@ next store):
 Only scenarios without errors are stored: a file with an error is checked again on every run, so
 the message is always the current one. The records are pickles written by ecolca into the
 user's own Brightway folder (as its stored solves are); a record that does not load is ignored.
+
+What is kept is bounded: a record larger than :data:`MAX_RECORD_BYTES` is not kept (its saving
+is in the structure, not in free text), and the least recently used records go beyond
+:data:`KEEP` records or :data:`MAX_TOTAL_BYTES` together.
 """
 
 from __future__ import annotations
@@ -37,8 +41,31 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-PREPARED_FORMAT = 3  # raise it whenever Prepared, Scenario, _Lookup or TermTable change shape
+PREPARED_FORMAT = 4  # raise it whenever Prepared, Scenario, _Lookup or TermTable change shape
 KEEP = 8  # records kept per project (the least recently used are removed)
+#: A record larger than this is not kept. What a record saves is the checks of the scenario's
+#: structure (sites, flows, exchanges): a 3,000-site park's record is 13 MB and saves about 20 s
+#: (measured), while free text (a description, comments) is kept whole at no saving, since
+#: reading it again takes little (a 50 MB description made a 48 MB record that saved 0.2 s).
+MAX_RECORD_BYTES = 32 * 1024 * 1024
+#: The records of one Brightway folder together: beyond this the least recently used go (with
+#: :data:`KEEP`, so at most 8 records and at most this many bytes).
+MAX_TOTAL_BYTES = 128 * 1024 * 1024
+
+
+class _TooLarge(Exception):
+    """Raised by :func:`_write_record` when a record grows past :data:`MAX_RECORD_BYTES`."""
+
+
+def _free_text_bytes(sc) -> int:
+    """The characters of the scenario's free text (descriptions, comments, sources): what a
+    record would keep for nothing."""
+    n = len(sc.description) + sum(len(x) for x in sc.sources) + sum(len(x) for x in sc.assumptions)
+    for site in sc.sites:
+        n += len(site.description)
+        n += sum(len(f.comment) + len(f.source) for f in site.flows)
+    n += sum(len(e.description) + len(e.source) for e in sc.exchanges)
+    return n
 
 
 @dataclass
@@ -50,6 +77,7 @@ class Prepared:
     table: object  # ecolca.lca.terms.TermTable
     digest: str  # the foreground digest (ecolca.lca.foreground.foreground_digest)
     states: dict  # database -> state, and ("method", m) -> state, at the time of the store
+    warnings: list = dataclasses.field(default_factory=list)  # validation.warning_records
 
 
 def source_key(raw: bytes, project: str, methods=None, key=None) -> str:
@@ -165,7 +193,10 @@ def _write_record(fh, key: str, pre: Prepared) -> None:
     params = table.params
     p = _Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
     p.dump({"key": key, "n": (len(sc.sites), len(sc.exchanges), len(params)),
-            "prepared": Prepared(head_sc, pre.lookup, head_t, pre.digest, pre.states)})
+            "prepared": Prepared(head_sc, pre.lookup, head_t, pre.digest, pre.states,
+                                     pre.warnings)})
+    if fh.tell() > MAX_RECORD_BYTES:
+        raise _TooLarge
     none = Uncertainty()
     for items in (sc.sites, sc.exchanges, params):
         for i in range(0, len(items), CHUNK):
@@ -177,6 +208,8 @@ def _write_record(fh, key: str, pre: Prepared) -> None:
                         x.uncertainty = None
             p.clear_memo()
             p.dump(chunk)
+            if fh.tell() > MAX_RECORD_BYTES:
+                raise _TooLarge
 
 
 def _read_record(fh, key: str) -> Prepared | None:
@@ -236,8 +269,11 @@ class _Pickler(pickle.Pickler):
 
 
 def store(key: str, pre: Prepared) -> None:
-    """Keep ``pre`` under ``key`` (written atomically; the oldest records beyond :data:`KEEP`
-    are removed). A failure costs the next run its speed, nothing else."""
+    """Keep ``pre`` under ``key`` (written atomically), unless its record would be larger than
+    :data:`MAX_RECORD_BYTES`; then remove the least recently used records beyond :data:`KEEP`
+    or :data:`MAX_TOTAL_BYTES`. A failure costs the next run its speed, nothing else."""
+    if _free_text_bytes(pre.scenario) > MAX_RECORD_BYTES:
+        return  # its free text alone is past the limit: not even written
     try:
         folder = _folder()
         if folder is None:
@@ -252,10 +288,26 @@ def store(key: str, pre: Prepared) -> None:
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if not isinstance(exc, (OSError, pickle.PicklingError, TypeError, AttributeError)):
+        if not isinstance(exc, (OSError, pickle.PicklingError, TypeError, AttributeError,
+                                _TooLarge)):
             raise
         return
+    prune(folder)
+
+
+def prune(folder: Path) -> None:
+    """Remove the least recently used records until at most :data:`KEEP` of them, of at most
+    :data:`MAX_TOTAL_BYTES` together, remain."""
     with contextlib.suppress(OSError):
-        records = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns)
-        for old in records[:-KEEP]:
-            old.unlink()
+        records = []
+        for path in folder.glob("*.pickle"):
+            with contextlib.suppress(OSError):
+                st = path.stat()
+                records.append((st.st_mtime_ns, st.st_size, path))
+        records.sort(key=lambda r: r[0], reverse=True)  # most recently used first
+        total = 0
+        for n, (_, size, path) in enumerate(records):
+            total += size
+            if n >= KEEP or total > MAX_TOTAL_BYTES:
+                with contextlib.suppress(OSError):
+                    path.unlink()

@@ -22,7 +22,8 @@ from ecolca.errors import EcolcaError, ScenarioError
 from ecolca.lca import attribution, sensitivity, uncertainty
 from ecolca.lca.economics import _economics
 from ecolca.lca.evaluation import Evaluation  # noqa: F401  (ecolca.lca.Evaluation)
-from ecolca.lca.foreground import Foreground, build_foreground, foreground_lock
+from ecolca.lca.foreground import (Foreground, build_foreground, foreground_lock,
+                                   process_edited_databases)
 from ecolca.lca.project_check import _Lookup, _to_unit_factor, check_against_project, terms_of
 from ecolca.lca.solve import INVENTORY_LABELS, INVENTORY_UNITS, Solved, method_units, solve
 from ecolca.lca.terms import TermTable, parameter_values, structure
@@ -41,7 +42,7 @@ from ecolca.results import (
     UncertaintyResult,
 )
 from ecolca.validation import errors as _errors
-from ecolca.validation import validate
+from ecolca.validation import validate, warning_records
 
 Progress = Callable[[str, float], None]
 
@@ -127,7 +128,7 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
     ex_table = ExchangeTable(
         list(table.exchange_ids), list(labels), methods, munits,
         parts, [float(sum(t.distance for t in e.transport)) for e in sc.exchanges], be, reasons,
-        sensitivity.break_even_ratio(table, contrib))
+        sensitivity.break_even_ratio(table, contrib, U))
 
     econ, gains = _economics(sc)
     site_rows = SiteTable(list(table.site_ids), [s.name for s in sc.sites], methods, munits,
@@ -222,17 +223,25 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
         sc = copy.deepcopy(sc)
         sc.methods = methods
     say("Checking the scenario", 0.02)
+    processed = process_edited_databases()  # before anything reads their matrices
+    if processed:
+        timings["processed_databases"] = processed
     if prepared is not None:  # the same file, databases and methods as a checked run
         sc, lookup, table, digest = (prepared.scenario, prepared.lookup, prepared.table,
                                      prepared.digest)
+        warnings = list(prepared.warnings)
         timings["prepared_reused"] = True
     else:
-        sc, lookup, table, digest = _check(sc, methods, source)
+        sc, lookup, table, digest, warnings = _check(sc, methods, source)
 
     say("Building the foreground database", 0.1)
     with foreground_lock(sc):
         fg = build_foreground(sc, lookup, table, digest)
         timings["foreground"] = fg.seconds
+        if fg.rewritten:
+            say("The foreground database was changed outside ecolca: written again", 0.2)
+            warnings = warnings + [{"item": "the scenario's foreground database", "field": "",
+                                    "message": fg.rewritten, "path": [], "confidential": False}]
         if stop():
             raise Cancelled()
         say(f"Calculating {2 + table.n_background} demands × {len(methods)} methods "
@@ -248,6 +257,7 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     ev = Evaluation(lookup, methods, [munits[m] for m in methods], solved, table, list(table.keys))
     results = evaluate(sc, ev, table)
     results.metadata = _metadata(sc, fg, methods, 0, 0)
+    results.warnings = warnings
     results.metadata["solve"] = {
         "computed": solved.computed, "reused": reused,
         "note": ("the scenario, its foreground database, every database it depends on and the "
@@ -290,8 +300,8 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
 
 def _check(sc: Scenario, methods, source: str | None):
     """Validate ``sc`` and check it against the project (ScenarioError naming every problem);
-    its lookup, term table and foreground digest. With ``source``, they are kept for the next
-    run of the same file (lca/prepared.py)."""
+    its lookup, term table, foreground digest and warnings (validation.warning_records). With
+    ``source``, they are kept for the next run of the same file (lca/prepared.py)."""
     from ecolca.lca import prepared as _prepared
     from ecolca.lca.foreground import foreground_digest
 
@@ -304,11 +314,12 @@ def _check(sc: Scenario, methods, source: str | None):
     if _errors(problems):
         raise ScenarioError(_errors(problems), sc.name)
     digest = foreground_digest(sc, lookup)
+    warnings = warning_records(sc, problems)
     if source is not None:
         states = _prepared.current_states({k[0] for k in lookup.ids}, methods)
         _prepared.store(source, _prepared.Prepared(sc, lookup, tables[0].for_record(),
-                                                   digest, states))
-    return sc, lookup, tables[0], digest
+                                                   digest, states, warnings))
+    return sc, lookup, tables[0], digest, warnings
 
 
 def _solve_or_reuse(table: TermTable, lookup, methods, fg: Foreground) -> tuple[Solved, bool]:

@@ -130,19 +130,32 @@ def one_at_a_time(table: TermTable, scores: np.ndarray, methods, units) -> list[
             for j, m in enumerate(methods)]
 
 
-def break_even_ratio(table: TermTable, contrib: np.ndarray) -> np.ndarray:
-    """(n_exchanges, n_methods): r* = −(Δ_e − avoided supply) / (avoided supply / r), the
-    substitution ratio at which the exchange breaks even; nan where the avoided supply has no
-    impact in a method. Avoided supply is linear in r, every other part independent of it."""
+def break_even_ratio(table: TermTable, contrib: np.ndarray,
+                     scores: np.ndarray | None = None) -> np.ndarray:
+    """(n_exchanges, n_methods): r* = −(Δ_e − avoided supply) / (avoided supply per unit r),
+    the substitution ratio at which the exchange breaks even; nan where the avoided supply has
+    no impact in a method. Avoided supply is linear in r, every other part independent of it.
+
+    With the unit ``scores``, the avoided supply per unit r is the avoided-supply terms with r
+    left out (:meth:`TermTable.without_many`), so r* is found for r = 0 too (dividing the
+    avoided supply by r gave 0/0 there); without them it is the avoided supply divided by r."""
     n_e, n_m = len(table.exchange_ids), contrib.shape[1]
     ex = table.exchange >= 0
     total = sum_rows(table.exchange[ex], contrib[ex], n_e)
     m = table.part == AVOIDED_SUPPLY
     sup = sum_rows(table.exchange[m], contrib[m], n_e)
-    r_of = {p.exchange: p.value for p in table.params if p.kind == "r"}
-    r = np.array([r_of[eid] for eid in table.exchange_ids]) if n_e else np.zeros(0)
+    r_index = {p.exchange: i for i, p in enumerate(table.params) if p.kind == "r"}
     with np.errstate(divide="ignore", invalid="ignore"):
-        per_r = sup / r[:, None]
+        if scores is not None and n_e:
+            ts = np.nonzero(m)[0]
+            ps = np.array([r_index.get(table.exchange_ids[e], -2)
+                           for e in table.exchange[ts].tolist()], dtype=int)
+            per_t = table.without_many(ts, ps)[:, None] * scores[table.key[ts]]
+            per_r = sum_rows(table.exchange[ts], per_t, n_e)
+        else:
+            v = table.values
+            r = np.array([v[r_index[eid]] for eid in table.exchange_ids]) if n_e else np.zeros(0)
+            per_r = sup / r[:, None]
         out = np.where((per_r != 0) & np.isfinite(per_r), -(total - sup) / per_r, np.nan)
     return out
 

@@ -84,10 +84,23 @@ def solve(table: TermTable, lookup: _Lookup, methods: list[tuple[str, ...]],
     data_objs = bd.get_multilca_data_objs(functional_units=demands, method_config=config)
     mlca = bwcompat.scores_multilca(keep_inventories=keep)(
         demands=demands, method_config=config, data_objs=data_objs)
+    from bw2calc.errors import EmptyBiosphere
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        mlca.lci()
-        mlca.lcia()
+        try:
+            mlca.lci()
+            mlca.lcia()
+        except EmptyBiosphere:
+            from ecolca.errors import EcolcaError
+
+            named = ", ".join(f"{k[0]}:{k[1]}" for k in bg_keys[:5])
+            raise EcolcaError(
+                "nothing in this park reaches an elementary flow: the background activities it "
+                f"uses ({named or 'none'}{', …' if len(bg_keys) > 5 else ''}) and everything "
+                "they depend on exchange no elementary flow with nature, and the sites declare "
+                "no emission, so L and S have nothing to count; check the background database "
+                "(is its biosphere linked?)") from None
     notes = [f"{w.message}: no elementary flow of this inventory has a characterization factor "
              "in this method, so its result is 0" for w in caught
              if "characterization matrix" in str(w.message)]

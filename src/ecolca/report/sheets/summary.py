@@ -103,6 +103,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
                  "impact. Details on the Economics sheet.", font=st.NOTE_FONT)
     sh.keep_together(start)
     sh.skip()
+    _warnings(sh, res)
 
     charted = [(lab, r) for lab, r in zip(cm.short_labels(res.methods), res.impacts)
                if r.covered and r.relative is not None]
@@ -140,3 +141,29 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     chart.x_axis.scaling.orientation = "maxMin"  # first method at the top
     chart.y_axis.scaling.min = 0
     chart.legend.position = "b"
+
+
+# warnings listed on the Summary; the rest are counted
+MAX_WARNINGS = 50
+
+
+def _warnings(sh: Sheet, res) -> None:
+    """The scenario's validation warnings (what ``ecolca validate`` prints): the run went on
+    despite them, and a reader of the report should see them. In a park or public report
+    ``res`` is masked (confidential.mask): a warning keeps only its field unless its text was
+    cleared."""
+    warnings = getattr(res, "warnings", None) or []
+    if not warnings:
+        return
+    start = sh.row
+    sh.section(f"Warnings ({len(warnings)})")
+    sh.paragraph("The scenario passed validation with these warnings (`ecolca validate` lists "
+                 "them too): check each before using the results.", font=st.WARN_FONT)
+    shown = warnings[:MAX_WARNINGS]
+    sh.table([("Item", "wrap"), ("Field", "text"), ("Warning", "wrap")],
+             [[w["item"], w["field"], w["message"]] for w in shown], repeat=False)
+    if len(warnings) > len(shown):
+        sh.paragraph(f"… and {len(warnings) - len(shown):,} more warning(s) not listed.",
+                     font=st.NOTE_FONT)
+    sh.keep_together(start)
+    sh.skip()
