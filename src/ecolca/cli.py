@@ -280,8 +280,6 @@ def _rows_arg(text: str) -> int | None:
 def _print_sensitivity(res, top: int | None, out) -> None:
     """The parameters that move Δ most, per covered method (one at a time), with their share of
     Δ's variance after a Monte Carlo run."""
-    from ecolca.lca.run import CONSISTENCY_FLOOR
-
     if top == 0 or not res.sensitivity:
         return
     out("Sensitivity (one at a time; Δ at the low and high end of each range; docs/engine.md):")
@@ -289,7 +287,7 @@ def _print_sensitivity(res, top: int | None, out) -> None:
         rows = s.top(top)
         if not res.impact(s.method).covered or not rows:
             continue
-        if max(abs(s.delta), rows[0].swing) <= CONSISTENCY_FLOOR:  # solver noise
+        if not s.moving_rows(1) and s.delta == 0:  # below precision or out of reach: 0
             out(f"  {' | '.join(s.method)} [{s.unit}]: Δ 0, no parameter moves it")
             continue
         shares = {g.parameter: g.s1 for g in s.global_shares}
