@@ -213,6 +213,8 @@ def _print_summary(res, top: int = 3) -> None:
                      _fmt(r.delta, scale), pct))
         if r.coverage is not None and r.coverage.status == "partial":
             notes.append(f"{name}: coverage {r.coverage.label()}")
+        if r.delta_note:  # below numerical precision, or exchanges with one side without data
+            notes.append(f"{name}: Δ {r.delta_note}")
         if r.symbiotic < 0 <= r.linear:
             notes.append(f"{name}: S < 0 because the avoided supplies and fates credited "
                          "exceed the burden the sites declare")

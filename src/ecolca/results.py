@@ -77,6 +77,16 @@ class MethodResult:
     # (exchange label, side without data: "avoided" or "added") of the exchanges whose covered
     # side alone sets the sign of their Δ_e in this category (ecolca.lca.coverage)
     one_sided: list = field(default_factory=list)
+    # the sum of the absolute contributions of the park's terms (the scale of its figures'
+    # precision); 0 when not known
+    scale: float = 0.0
+
+    def noise(self, x: float) -> bool:
+        """True when ``x``, a figure of this category, is below numerical precision: at most
+        PRECISION_RTOL of the sum of the absolute contributions (ecolca.lca.solve)."""
+        from ecolca.lca.solve import PRECISION_RTOL
+
+        return x != 0 and abs(x) <= PRECISION_RTOL * self.scale
 
     @property
     def covered(self) -> bool:
@@ -666,8 +676,8 @@ class Results:
             tot = total[i].tolist()
             notes = [None] * n
             if cov is not None:  # no data is null, never 0.0 (docs/json-output.md)
-                for p in t.PARTS:
-                    miss = cov.part_missing(p)[i]
+                for p in t.PARTS:  # a part without data, or any part of an exchange without
+                    miss = cov.part_missing(p)[i] | cov.not_covered[i]  # data: null
                     parts[p] = [None if miss[j] else v for j, v in enumerate(parts[p])]
                 tot = [None if cov.not_covered[i, j] else v for j, v in enumerate(tot)]
                 notes = [cov.note(i, j) for j in range(n)]

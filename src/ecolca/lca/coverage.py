@@ -114,6 +114,7 @@ def mark_impacts(impacts, cover: ExchangeCoverage, scale: np.ndarray,
     ``scale``, the sum of the absolute contributions per method) and the one-sided exchanges."""
     for j, r in enumerate(impacts):
         d = r.symbiotic - r.linear
+        r.scale = float(scale[j])
         r.below_precision = bool(d != 0 and abs(d) <= PRECISION_RTOL * scale[j])
         r.one_sided = [(labels[i], cover.one_sided[i, j])
                        for i in np.nonzero(cover.one_sided[:, j] != None)[0].tolist()]  # noqa: E711

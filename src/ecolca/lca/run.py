@@ -106,7 +106,7 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
     total = sum(parts.values()) if parts else np.zeros((0, len(methods)))
     cover = coverage.of_terms(table, a, R, contrib)
     coverage.mark_impacts(impacts, cover, np.abs(contrib).sum(axis=0),
-                          [sc.exchange_label(e) for e in sc.exchanges])
+                          list(table.exchange_ids))
 
     # break-even distance of the first leg, other legs as declared (methodology §3)
     n_e = len(table.exchange_ids)
