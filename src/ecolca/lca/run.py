@@ -204,16 +204,16 @@ def _consistency(table: TermTable, solved: Solved, results: Results) -> dict:
         bad = max(abs(float(v)) for v in res.values())
         if bad > CONSISTENCY_TOLERANCE:
             raise EcolcaError(
-                f"method {' | '.join(r.method)}: the term table and Brightway's solve of the "
-                f"foreground database disagree (linear {r.linear:.6g} vs "
+                f"method {' | '.join(r.method)}: the calculation does not add up: the term "
+                f"table and Brightway's solve of the foreground database disagree (linear {r.linear:.6g} vs "
                 f"{fg['linear'][j]:.6g}, symbiotic {r.symbiotic:.6g} vs "
                 f"{fg['symbiotic'][j]:.6g}; {bad:.2g} of the sum of absolute contributions "
                 f"{s:.3g}, tolerance {CONSISTENCY_TOLERANCE:.2g}). If another program (Activity "
                 "Browser, a second ecolca) wrote the scenario's foreground database during this "
                 "run, close it and run again; otherwise running again gives the same numbers: "
                 "run without this method (--method) and report the scenario and the "
-                "background's name and version as a defect (docs/engine.md, 'Consistency "
-                "check')")
+                "background's name and version as a defect (docs/engine.md, 'The Brightway "
+                "foreground database and the cross-check')")
     return {"term_table_minus_foreground_linear": worst["linear"],
             "term_table_minus_foreground_symbiotic": worst["symbiotic"],
             "sum_of_sites_minus_linear": worst["sites"], "sum_of_parts_minus_delta": worst["parts"],
