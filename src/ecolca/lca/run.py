@@ -105,8 +105,11 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
     parts = table.by_exchange(contrib)
     total = sum(parts.values()) if parts else np.zeros((0, len(methods)))
     cover = coverage.of_terms(table, a, R, contrib)
-    coverage.mark_impacts(impacts, cover, np.abs(contrib).sum(axis=0),
-                          list(table.exchange_ids))
+    scale = np.abs(contrib).sum(axis=0)
+    coverage.mark_impacts(impacts, cover, scale, list(table.exchange_ids))
+    # a part at most PRECISION_RTOL of its exchange's Σ|contributions| is rounding noise: 0
+    parts = {k: np.where(np.abs(v) <= PRECISION_RTOL * cover.scale, 0.0, v)
+             for k, v in parts.items()}
 
     # break-even distance of the first leg, other legs as declared (methodology §3)
     n_e = len(table.exchange_ids)
@@ -147,8 +150,13 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
     ex_table.coverage = cover
 
     econ, gains = _economics(sc)
+    # a site figure at most PRECISION_RTOL of the park's Σ|contributions| (which bounds what it
+    # is computed from) is rounding noise: 0
+    tiny = PRECISION_RTOL * scale
+    site_sym = {k: np.where(np.abs(v) <= tiny, 0.0, v)
+                for k, v in attribution.site_symbiotic(sc, site_lin, parts, gains).items()}
     site_rows = SiteTable(list(table.site_ids), [s.name for s in sc.sites], methods, munits,
-                          site_lin, attribution.site_symbiotic(sc, site_lin, parts, gains))
+                          np.where(np.abs(site_lin) <= tiny, 0.0, site_lin), site_sym)
     site_rows.covered = cover.site_covered
     inv_l, inv_s = table.totals(a, inv_unit)  # key flows sum like scores
     inventory = [InventoryTotal(lab, unit, float(inv_l[i]), float(inv_s[i]))
