@@ -9,6 +9,7 @@ import json
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from conftest import PROJECT, run_cli
 from ecolca import examples, lca
@@ -58,7 +59,7 @@ def test_a_unit_score_out_of_reach_is_exactly_zero(kalundborg):
 
 
 # ---- one-sided exchanges --------------------------------------------------------------------
-def test_kalundborg_water_use_names_its_one_sided_exchanges(kalundborg, bw_project):
+def test_kalundborg_water_use_names_its_one_sided_exchanges(kalundborg, bw_project, tmp_path):
     # the steam and heat exchanges add Asnæs's lost power (DK grid: cooling-water evaporation,
     # Macknick et al. 2012) but avoid industrial and oil boilers, which have no water data: the
     # saving is not counted and the covered side alone sets the sign of Δ_e
@@ -72,8 +73,18 @@ def test_kalundborg_water_use_names_its_one_sided_exchanges(kalundborg, bw_proje
     assert row.note == AVOIDED_MISSING and row.total > 0
     # the CLI, --json and the report say so in words
     path = str(examples.path("kalundborg"))
-    out = run_cli("run", path, "--sensitivity", "0")
+    out = run_cli("run", path, "--sensitivity", "0", "--report", str(tmp_path / "k.xlsx"))
     assert out.returncode == 0, out.stderr
+    import openpyxl
+
+    wb = openpyxl.load_workbook(tmp_path / "k.xlsx")
+    summary = [str(c.value) for row in wb["Summary"].iter_rows() for c in row if c.value]
+    assert any(AVOIDED_MISSING in v and "steam-to-novo" in v and "water use" in v
+               for v in summary)
+    rows = [[c.value for c in row] for row in wb["Exchanges"].iter_rows()]
+    water = next(i for i, r in enumerate(rows) if str(r[0]).startswith(" | ".join(WATER)))
+    novo = next(r for r in rows[water:] if r[0] == "steam-to-novo")
+    assert AVOIDED_MISSING in novo
     line = next(x for x in out.stdout.splitlines()
                 if x.startswith("note: EF v3.1 | water use") and "Δ" in x)
     assert AVOIDED_MISSING in line and "steam-to-novo" in line
@@ -194,3 +205,28 @@ def test_suggest_json_never_writes_zero_for_not_covered(bw_project):
         assert c["parts"]["avoided_supply"][label] is None  # a supply always has terms
         assert c["delta_at_ratio_low"][label] is None
         assert c["break_even_distance_km"][label] is None
+
+
+def test_app_says_which_exchanges_count_one_side_only(kalundborg, qtbot):
+    from ecolca.app.results_view import ResultsView
+
+    res, _ = kalundborg
+    view = ResultsView()
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    view.set_results(res)
+    # the Summary names the category's one-sided exchanges, and the Δ cell's tooltip says why
+    assert AVOIDED_MISSING in view.summary_info.text()
+    row = [m.method for m in res.impacts].index(WATER)
+    assert AVOIDED_MISSING in view.summary_table.item(row, 4).toolTip()
+    # the Exchanges tab: the verdict of such an exchange is the reason, in words
+    combo = view.ex_method
+    combo.setCurrentIndex(next(i for i in range(combo.count())
+                               if tuple(combo.itemData(i)) == WATER))
+    assert view.current_exchange_method() is not None and \
+        tuple(view.current_exchange_method()) == WATER
+    t = view.ex_table
+    ids = [t.item(r, 0).data(Qt.UserRole) for r in range(t.rowCount())]
+    assert t.item(ids.index("steam-to-novo"), 9).text() == AVOIDED_MISSING
+    assert not view.ex_note.isHidden() and "steam" in view.ex_note.text()
