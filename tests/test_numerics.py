@@ -165,9 +165,13 @@ def test_json_never_writes_zero_for_not_covered(bw_project):
     """Walk the whole --json document of Kalundborg (freshwater eutrophication is not covered by
     ecolca-open): every per-method figure of that category is null, in every list, and every
     per-method object of it has null numbers."""
-    doc = json.loads(run_cli("run", str(examples.path("kalundborg")), "--json").stdout)
+    out = run_cli("run", str(examples.path("kalundborg")), "--json", "--iterations", "20",
+                  "--seed", "1")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
     methods = [m["method"] for m in doc["methods"]]
     j = methods.index(list(EUTRO))
+    assert doc["uncertainty"] and doc["sensitivity"]
     arrays = list(_per_method_numbers({k: doc[k] for k in ("exchanges", "sites")}, len(methods)))
     assert len(arrays) > 20
     for path, arr in arrays:
@@ -184,6 +188,8 @@ def test_json_never_writes_zero_for_not_covered(bw_project):
             for i, v in enumerate(node):
                 walk(v, f"{path}[{i}]")
     walk(doc)
+    imp = doc["impacts"][j]
+    assert imp["cost_per_avoided_unit"] is None and imp["cost_per_avoided_unit_note"]
     # every exchange and site figure that is 0.0 where a category is partial has its reason
     for e in doc["exchanges"]:
         for k, tot in enumerate(e["total"]):

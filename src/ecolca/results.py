@@ -630,6 +630,16 @@ class Results:
         return None if d >= 0 or cost is None or not imp.covered else cost / (-d)
 
     # ---- JSON ---------------------------------------------------------------------------
+    def _cost_note(self, r: MethodResult, cost_delta: float | None) -> str:
+        """Why a category's cost per avoided unit is null."""
+        if not r.covered:
+            return "not covered"
+        if r.below_precision:
+            return "Δ is below numerical precision"
+        if cost_delta is None:
+            return f"costs not computed: {self.cost_reason() or 'a cost is not a number'}"
+        return "the symbiosis avoids nothing in this category"
+
     def _covered(self, method) -> bool:
         r = next((r for r in self.impacts if r.method == tuple(method)), None)
         return r is None or r.covered
@@ -807,6 +817,8 @@ class Results:
                  "delta_pct_note": r.pct_note,
                  "assumed_share": num(self.assumed_share(r.method)),
                  "cost_per_avoided_unit": num(self.cost_per_avoided(r.method, cost_delta)),
+                 "cost_per_avoided_unit_note": None if num(self.cost_per_avoided(
+                     r.method, cost_delta)) is not None else self._cost_note(r, cost_delta),
                  "cost_per_avoided_unit_unit": f"{self.currency}/{r.unit}"}
                 for r in self.impacts
             ],
@@ -845,6 +857,11 @@ class Results:
                 {"method": list(u.method), "unit": u.unit, "iterations": u.iterations,
                  "seed": u.seed, "linear": u.linear, "symbiotic": u.symbiotic, "delta": u.delta,
                  "probability_delta_negative": u.probability_delta_negative}
+                if self._covered(u.method) else
+                # a category the background cannot see: no statistics, never draws of 0.0
+                {"method": list(u.method), "unit": u.unit, "iterations": u.iterations,
+                 "seed": u.seed, "linear": None, "symbiotic": None, "delta": None,
+                 "probability_delta_negative": None, "not_computed": "not covered"}
                 for u in self.uncertainty
             ],
             "sensitivity": [
