@@ -15,14 +15,7 @@ SHIPPED = ROOT / "databases" / "mappings" / "ecolca-open--uslci.csv"
 CED = ("Cumulative Energy Demand (CED)", "energy resources: non-renewable", "energy content (HHV)")
 
 
-FLOOR = pytest.mark.xfail(
-    strict=True, reason="needs the relative consistency check of branch numerics: EF "
-    "eutrophication: freshwater differs by about 3e-15 between the term table and Brightway's "
-    "float32 foreground, above lca/run.py's absolute CONSISTENCY_FLOOR of 1e-15")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=FLOOR) if n in ("gypsum-ash", "kalundborg")
-                                  else n for n in sorted(examples.available())])
+@pytest.mark.parametrize("name", sorted(examples.available()))
 def test_example_rebased_onto_uslci_runs_in_the_default_methods(uslci_project, name):
     from ecolca.lca.run import compare
     from ecolca.model import DEFAULT_METHODS

@@ -261,6 +261,8 @@ def _print_summary(res, top: int = 3) -> None:
                      _fmt(r.delta, scale), pct))
         if r.coverage is not None and r.coverage.status == "partial":
             notes.append(f"{name}: coverage {r.coverage.label()}")
+        if r.delta_note:  # below numerical precision, or exchanges with one side without data
+            notes.append(f"{name}: Δ {r.delta_note}")
         if r.symbiotic < 0 <= r.linear:
             notes.append(f"{name}: S < 0 because the avoided supplies and fates credited "
                          "exceed the burden the sites declare")
@@ -328,8 +330,6 @@ def _rows_arg(text: str) -> int | None:
 def _print_sensitivity(res, top: int | None, out) -> None:
     """The parameters that move Δ most, per covered method (one at a time), with their share of
     Δ's variance after a Monte Carlo run."""
-    from ecolca.lca.run import CONSISTENCY_FLOOR
-
     if top == 0 or not res.sensitivity:
         return
     out("Sensitivity (one at a time; Δ at the low and high end of each range; docs/engine.md):")
@@ -337,7 +337,7 @@ def _print_sensitivity(res, top: int | None, out) -> None:
         rows = s.top(top)
         if not res.impact(s.method).covered or not rows:
             continue
-        if max(abs(s.delta), rows[0].swing) <= CONSISTENCY_FLOOR:  # solver noise
+        if not s.moving_rows(1) and s.delta == 0:  # below precision or out of reach: 0
             out(f"  {' | '.join(s.method)} [{s.unit}]: Δ 0, no parameter moves it")
             continue
         shares = {g.parameter: g.s1 for g in s.global_shares}

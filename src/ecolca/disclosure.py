@@ -281,7 +281,11 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
             v.tonnes = None if v.tonnes is None else math.nan
             v.recovery_operation = f"not declared; {WITHHELD}"
     impacts = []
-    for m in results.methods:
+    uncovered, noise = [], []
+    cov = getattr(results.sites, "covered", None)
+    row = results.sites.site_ids.index(site_id) if cov is not None and \
+        site_id in getattr(results.sites, "site_ids", []) else None
+    for j, m in enumerate(results.methods):
         imp = results.impact(m)
         if not imp.covered:
             continue
@@ -290,7 +294,19 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
         if site_id not in phys or site_id not in keyed:
             continue
         p, k = phys[site_id], keyed[site_id]
-        impacts.append(ImpactLine(m, imp.unit, p.linear, p.symbiotic, k.symbiotic - k.linear))
+        att = k.symbiotic - k.linear
+        if row is not None and not cov[row, j] and p.linear == 0 and p.symbiotic == 0 \
+                and att == 0:  # no data for this site: no line, never a line of zeros
+            uncovered.append(method_label(m))
+            continue
+        # figures below numerical precision (rounding noise of the sums) are 0, never a line
+        # of noise such as "−2.5331e-15 → −2.5292e-15"
+        vals = [0.0 if imp.noise(x) else x for x in (p.linear, p.symbiotic, att)]
+        if any(imp.noise(x) for x in (p.linear, p.symbiotic, att, p.symbiotic - p.linear)):
+            noise.append(method_label(m))
+            if imp.noise(vals[1] - vals[0]):
+                vals[1] = vals[0]
+        impacts.append(ImpactLine(m, imp.unit, *vals))
     notes = [
         "Inventory figures are the site's own flows (physical key) and do not change with the "
         "attribution key; the attributed benefit is a separate figure, never added to them.",
@@ -298,6 +314,12 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
         "of what it buys and of the treatment of what it discards (cradle to gate), not a scope "
         "1/2/3 split.",
     ]
+    if uncovered:
+        notes.append("Not covered for this site (no process of its supply chains has a flow "
+                     "the category characterises; no figure, not 0): " + "; ".join(uncovered))
+    if noise:
+        notes.append("Figures below numerical precision (at most 1e-9 of the park's sum of "
+                      "absolute contributions) read 0: " + "; ".join(noise))
     aud = results.metadata.get("audience")
     hidden = {h["id"]: h["reason"] for h in ((aud.get("suppressed_sites") or [])
                                               if isinstance(aud, dict) else [])}

@@ -71,6 +71,22 @@ class MethodResult:
     # why Δ % is not meaningful (e.g. sites that declare only the replaceable part of their
     # inventory); None when it is
     pct_note: str | None = None
+    # S − L is at most PRECISION_RTOL of the sum of the absolute contributions (rounding noise):
+    # Δ is 0, "below numerical precision", and there is no Δ % (ecolca.lca.coverage)
+    below_precision: bool = False
+    # (exchange label, side without data: "avoided" or "added") of the exchanges whose covered
+    # side alone sets the sign of their Δ_e in this category (ecolca.lca.coverage)
+    one_sided: list = field(default_factory=list)
+    # the sum of the absolute contributions of the park's terms (the scale of its figures'
+    # precision); 0 when not known
+    scale: float = 0.0
+
+    def noise(self, x: float) -> bool:
+        """True when ``x``, a figure of this category, is below numerical precision: at most
+        PRECISION_RTOL of the sum of the absolute contributions (ecolca.lca.solve)."""
+        from ecolca.lca.solve import PRECISION_RTOL
+
+        return x != 0 and abs(x) <= PRECISION_RTOL * self.scale
 
     @property
     def covered(self) -> bool:
@@ -79,20 +95,37 @@ class MethodResult:
 
     @property
     def delta(self) -> float:
-        return self.symbiotic - self.linear
+        return 0.0 if self.below_precision else self.symbiotic - self.linear
+
+    @property
+    def delta_note(self) -> str | None:
+        """In words, why Δ is not a plain result: below numerical precision, or one side of some
+        exchanges has no data for this category; None otherwise."""
+        if self.below_precision:
+            return "below numerical precision"
+        if not self.one_sided:
+            return None
+        from ecolca.lca.coverage import SIDE_MISSING
+
+        by_side: dict[str, list[str]] = {}
+        for label, side in self.one_sided:
+            by_side.setdefault(side, []).append(label)
+        return "; ".join(
+            f"{len(v)} exchange{'s' if len(v) > 1 else ''} ({', '.join(v[:3])}"
+            f"{', …' if len(v) > 3 else ''}): {SIDE_MISSING[k]}" for k, v in by_side.items())
 
     @property
     def delta_pct(self) -> float | None:
-        """Δ/|L| in %; None when L is 0, the category is not covered, or Δ % is not meaningful
-        (``pct_note``)."""
-        if self.linear == 0 or not self.covered or self.pct_note:
+        """Δ/|L| in %; None when L is 0, the category is not covered, Δ is below numerical
+        precision, or Δ % is not meaningful (``pct_note``)."""
+        if self.linear == 0 or not self.covered or self.pct_note or self.below_precision:
             return None
         return 100.0 * self.delta / abs(self.linear)
 
     @property
     def relative(self) -> float | None:
         """S relative to L = 100 %; None where Δ % is None."""
-        if self.linear == 0 or not self.covered or self.pct_note:
+        if self.linear == 0 or not self.covered or self.pct_note or self.below_precision:
             return None
         return 100.0 * self.symbiotic / self.linear
 
@@ -115,9 +148,15 @@ class ExchangeParts:
     # no impact in this method" (the exchange's Δ does not depend on the distance); None when
     # break_even_km is a number
     break_even_reason: str | None = None
+    # in words, why Δ_e is not a plain result: not covered, one side without data, below
+    # numerical precision (ecolca.lca.coverage); None when it is
+    note: str | None = None
+    below_precision: bool = False
 
     @property
     def total(self) -> float:
+        if self.below_precision:
+            return 0.0
         return self.avoided_fate + self.avoided_supply + self.transport + self.processing
 
     @property
@@ -216,6 +255,9 @@ class SiteTable(_RowTable):
     method, key, site, made on demand. A park of 3,000 sites, 20 methods and 5 keys has 300,000
     rows; building them all as objects cost more than the calculation itself."""
 
+    # (sites, methods) bool: a site's own terms have data for the method; None: not known
+    covered: np.ndarray | None = None
+
     def __init__(self, site_ids: list[str], names: list[str], methods: list[tuple[str, ...]],
                  units: list[str], linear: np.ndarray, symbiotic: dict[str, np.ndarray]):
         self.site_ids, self.names, self.methods, self.units = site_ids, names, methods, units
@@ -257,6 +299,8 @@ class ExchangeTable(_RowTable):
     order exchange, method, made on demand."""
 
     PARTS = ("avoided_fate", "avoided_supply", "transport", "processing")
+    # ecolca.lca.coverage.ExchangeCoverage of these rows; None: not known (a masked table)
+    coverage = None
 
     def __init__(self, ids: list[str], labels: list[str], methods: list[tuple[str, ...]],
                  units: list[str], parts: dict[str, np.ndarray], distance_km: list[float],
@@ -281,16 +325,26 @@ class ExchangeTable(_RowTable):
         ``total_override`` (ecolca.confidential)."""
         tot = sum(self.parts[p] for p in self.PARTS) if len(self.ids) else \
             np.zeros((0, len(self.methods)))
+        cov = self.coverage
+        if cov is not None and len(self.ids) and cov.below_precision.shape == tot.shape:
+            tot = np.where(cov.below_precision, 0.0, tot)  # rounding noise: 0
         for i, v in getattr(self, "total_override", {}).items():
             tot[i] = v
         return tot
 
+    def note(self, i: int, j: int) -> str | None:
+        """In words, why row ``i``'s Δ_e for method ``j`` is not a plain result (None: it is)."""
+        cov = self.coverage
+        return None if cov is None or i >= len(cov.scale) else cov.note(i, j)
+
     def _row(self, i: int, j: int) -> ExchangeParts:
         b = self.break_even_km[i, j]
+        cov = self.coverage
+        below = bool(cov is not None and i < len(cov.scale) and cov.below_precision[i, j])
         return ExchangeParts(self.ids[i], self.labels[i], self.methods[j], self.units[j],
                              *(float(self.parts[p][i, j]) for p in self.PARTS),
                              self.distance_km[i], None if b != b else float(b),
-                             self.break_even_reason[i][j])
+                             self.break_even_reason[i][j], self.note(i, j), below)
 
     def _at(self, idx: int) -> ExchangeParts:
         return self._row(*divmod(idx, len(self.methods)))
@@ -578,6 +632,20 @@ class Results:
         return None if d >= 0 or cost is None or not imp.covered else cost / (-d)
 
     # ---- JSON ---------------------------------------------------------------------------
+    def _cost_note(self, r: MethodResult, cost_delta: float | None) -> str:
+        """Why a category's cost per avoided unit is null."""
+        if not r.covered:
+            return "not covered"
+        if r.below_precision:
+            return "Δ is below numerical precision"
+        if cost_delta is None:
+            return f"costs not computed: {self.cost_reason() or 'a cost is not a number'}"
+        return "the symbiosis avoids nothing in this category"
+
+    def _covered(self, method) -> bool:
+        r = next((r for r in self.impacts if r.method == tuple(method)), None)
+        return r is None or r.covered
+
     def _exchanges_json(self, num) -> list[dict[str, Any]]:
         """One object per exchange; each part is a list with one value per method."""
         t = self.exchanges
@@ -611,10 +679,23 @@ class Results:
                 isinstance(x, float) and not math.isfinite(x)) else x)
             return
         total = t.totals() if len(t.ids) else None
+        cov = t.coverage if t.coverage is not None and len(t.coverage.scale) == len(t.ids) \
+            else None
+        n = len(t.methods)
         for i in range(len(t.ids)):
             be = t.break_even_km[i].tolist()
+            parts = {p: t.parts[p][i].tolist() for p in t.PARTS}
+            tot = total[i].tolist()
+            notes = [None] * n
+            if cov is not None:  # no data is null, never 0.0 (docs/json-output.md)
+                for p in t.PARTS:  # a part without data, or any part of an exchange without
+                    miss = cov.part_missing(p)[i] | cov.not_covered[i]  # data: null
+                    parts[p] = [None if miss[j] else v for j, v in enumerate(parts[p])]
+                tot = [None if cov.not_covered[i, j] else v for j, v in enumerate(tot)]
+                notes = [cov.note(i, j) for j in range(n)]
             yield {"exchange": t.ids[i], "label": t.labels[i], "distance_km": t.distance_km[i],
-                   **{p: t.parts[p][i].tolist() for p in t.PARTS}, "total": total[i].tolist(),
+                   **parts, "total": tot, "note": notes,
+                   "side_without_data": None if cov is None else cov.one_sided[i].tolist(),
                    "break_even_km": [None if b != b else b for b in be],
                    "break_even_reason": t.break_even_reason[i],
                    "break_even_ratio": [None if b != b else b
@@ -626,9 +707,22 @@ class Results:
         if not (isinstance(t, SiteTable) and t.methods == self.methods):
             yield from self._sites_json()
             return
+        cov = t.covered if t.covered is not None and len(t.covered) == len(t.site_ids) else None
         for i, sid in enumerate(t.site_ids):
-            yield {"site": sid, "name": t.names[i], "linear": t.linear[i].tolist(),
-                   "symbiotic": {k: t.symbiotic[k][i].tolist() for k in t.keys}}
+            lin = t.linear[i].tolist()
+            sym = {k: t.symbiotic[k][i].tolist() for k in t.keys}
+            notes = None
+            if cov is not None and not cov[i].all():
+                # a site whose own flows have no data: null, never 0.0 (its symbiotic figure
+                # stays a number where an exchange's share moves one to it)
+                from ecolca.lca.coverage import SITE_NOT_COVERED
+
+                notes = [None if cov[i, j] else SITE_NOT_COVERED for j in range(len(lin))]
+                lin = [v if cov[i, j] else None for j, v in enumerate(lin)]
+                sym = {k: [v if cov[i, j] or v != 0 else None for j, v in enumerate(vs)]
+                       for k, vs in sym.items()}
+            yield {"site": sid, "name": t.names[i], "linear": lin, "symbiotic": sym,
+                   "note": notes}
         yield from self._suppressed("suppressed_sites")
 
     def _suppressed(self, which: str):
@@ -726,11 +820,17 @@ class Results:
                  "linear": r.linear if r.covered else None,
                  "symbiotic": r.symbiotic if r.covered else None,
                  "delta": r.delta if r.covered else None,
+                 "delta_note": r.delta_note,
+                 "below_precision": r.below_precision,
+                 "one_sided": [{"exchange": lab, "side_without_data": side}
+                               for lab, side in r.one_sided],
                  "coverage": r.coverage.to_json() if r.coverage else None,
                  "delta_pct": num(r.delta_pct),
                  "delta_pct_note": r.pct_note,
                  "assumed_share": num(self.assumed_share(r.method)),
                  "cost_per_avoided_unit": num(self.cost_per_avoided(r.method, cost_delta)),
+                 "cost_per_avoided_unit_note": None if num(self.cost_per_avoided(
+                     r.method, cost_delta)) is not None else self._cost_note(r, cost_delta),
                  "cost_per_avoided_unit_unit": f"{self.currency}/{r.unit}"}
                 for r in self.impacts
             ],
@@ -769,10 +869,18 @@ class Results:
                 {"method": list(u.method), "unit": u.unit, "iterations": u.iterations,
                  "seed": u.seed, "linear": u.linear, "symbiotic": u.symbiotic, "delta": u.delta,
                  "probability_delta_negative": u.probability_delta_negative}
+                if self._covered(u.method) else
+                # a category the background cannot see: no statistics, never draws of 0.0
+                {"method": list(u.method), "unit": u.unit, "iterations": u.iterations,
+                 "seed": u.seed, "linear": None, "symbiotic": None, "delta": None,
+                 "probability_delta_negative": None, "not_computed": "not covered"}
                 for u in self.uncertainty
             ],
             "sensitivity": [
-                {"method": list(x.method), "unit": x.unit, "delta": x.delta,
+                # a category the background cannot see: null, never a Δ of 0.0
+                {"method": list(x.method), "unit": x.unit,
+                 "delta": x.delta if self._covered(x.method) else None,
+                 "not_computed": None if self._covered(x.method) else "not covered",
                  "parameters": x.n_parameters,
                  "one_at_a_time": [
                      {"parameter": r.parameter, "item": r.item, "field": r.field,

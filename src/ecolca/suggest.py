@@ -256,6 +256,11 @@ class Candidate:
     delta_high_ratio: np.ndarray = field(default_factory=lambda: np.zeros(0))
     money_per_year: float | None = None
     money_note: str = ""
+    # per method: why Δ is not a plain result (not covered, one side without data, below
+    # numerical precision), in words; None where it is (ecolca.lca.coverage)
+    notes: list = field(default_factory=list)
+    not_covered: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    missing: dict = field(default_factory=dict)  # part -> per method: terms without data
     assumptions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -498,11 +503,20 @@ def _evaluate(sc: Scenario, cands: list[Candidate], methods: list[tuple[str, ...
     contrib = np.where(ex_rows[:, None], a[:, None] * U[table.key], 0.0)
     parts = table.by_exchange(contrib)
     total = sum(parts.values())
+    # what each candidate's parts can see: a cached score is 0 where the supply chain cannot
+    # reach a characterised flow or is below numerical precision (lca/solve.py)
+    from ecolca.lca import coverage as _coverage
+
+    cover = _coverage.of_terms(table, a, U != 0, contrib)
+    total = np.where(cover.below_precision, 0.0, total)
     # Δ at the ends of the ratio range: only the avoided supply depends on r (linearly)
     avoided_supply = parts["avoided_supply"]
     for i, c in enumerate(cands):
         c.delta = total[i]
         c.parts = {p: parts[p][i] for p in EXCHANGE_PARTS}
+        c.notes = [cover.note(i, j) for j in range(len(methods))]
+        c.not_covered = cover.not_covered[i]
+        c.missing = {p: cover.part_missing(p)[i] for p in EXCHANGE_PARTS}
         for attr, ratio in (("delta_low_ratio", c.row.ratio_low), ("delta_high_ratio", c.row.ratio_high)):
             setattr(c, attr, total[i] - avoided_supply[i] + avoided_supply[i] * ratio / c.row.ratio)
         leg = table.first_leg[i]
@@ -512,6 +526,10 @@ def _evaluate(sc: Scenario, cands: list[Candidate], methods: list[tuple[str, ...
             per_km = table.without(t, d, values) * U[table.key[t]]
             with np.errstate(divide="ignore", invalid="ignore"):
                 be = np.where(per_km != 0, -(total[i] - contrib[t]) / per_km, np.nan)
+            why = _coverage.break_even_reasons(cover, np.array([i]), (U[table.key[t]] != 0)[None],
+                                               per_km[None], (total[i] - contrib[t])[None])
+            for (_, j) in why:
+                be[j] = np.nan
         c.break_even_km = be
     return solved
 
@@ -700,8 +718,11 @@ def to_json(s: Suggestions) -> dict:
 def _candidate_json(s: Suggestions, c: Candidate) -> dict:
     j = s.methods.index(s.rank_method)
 
-    def per_method(arr):
-        return {" | ".join(m): _f(arr[k]) for k, m in enumerate(s.methods)}
+    def per_method(arr, missing=None):
+        """One value per method; null (never 0.0) where the category has no data for it."""
+        miss = c.not_covered if missing is None else missing
+        return {" | ".join(m): None if len(miss) > k and miss[k] else _f(arr[k])
+                for k, m in enumerate(s.methods)}
 
     return {
             "rank": c.rank or None,
@@ -718,8 +739,10 @@ def _candidate_json(s: Suggestions, c: Candidate) -> dict:
             "distance_km": _f(c.distance_km),
             "distance_basis": c.distance_basis,
             "delta": per_method(c.delta),
-            "delta_ranked": _f(c.delta[j]),
-            "parts": {p: per_method(v) for p, v in c.parts.items()},
+            "delta_note": {" | ".join(m): (c.notes[k] if k < len(c.notes) else None)
+                           for k, m in enumerate(s.methods)},
+            "delta_ranked": None if len(c.not_covered) > j and c.not_covered[j] else _f(c.delta[j]),
+            "parts": {p: per_method(v, c.missing.get(p)) for p, v in c.parts.items()},
             "delta_at_ratio_low": per_method(c.delta_low_ratio),
             "delta_at_ratio_high": per_method(c.delta_high_ratio),
             "break_even_distance_km": per_method(c.break_even_km),

@@ -53,6 +53,11 @@ def database_state(name: str) -> str:
     return h.hexdigest()[:32]
 
 
+# raise it whenever the meaning of a stored score changes (3: a score the supply chain cannot
+# reach, or below numerical precision, is stored as 0, never as the solve's rounding noise)
+SCORES_FORMAT = 3
+
+
 def method_state(method: tuple[str, ...]) -> str:
     import bw2data as bd
 
@@ -62,8 +67,8 @@ def method_state(method: tuple[str, ...]) -> str:
         sig = (st.st_size, st.st_mtime_ns)
     except (OSError, AttributeError):
         sig = (None, None)
-    return hashlib.sha256(repr((tuple(method), sig, bd.methods.get(tuple(method), {}).get(
-        "num_cfs"))).encode()).hexdigest()[:32]
+    return hashlib.sha256(repr((SCORES_FORMAT, tuple(method), sig, bd.methods.get(
+        tuple(method), {}).get("num_cfs"))).encode()).hexdigest()[:32]
 
 
 def _connect() -> sqlite3.Connection:
@@ -126,7 +131,7 @@ def lookup(keys: list[tuple[str, str]], methods: list[tuple[str, ...]]
 # and ecolca's version. Any change of those is a different key: the record is never read again
 # and the next store for that foreground replaces it.
 
-SOLVED_FORMAT = 2  # raise it whenever Solved changes shape (a stored record would lack a field)
+SOLVED_FORMAT = 3  # raise it whenever Solved changes shape (a stored record would lack a field)
 
 
 def solved_key(foreground: str, table_keys, methods) -> str | None:

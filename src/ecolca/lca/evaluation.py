@@ -49,7 +49,7 @@ class Evaluation:
         import dataclasses
 
         from ecolca.lca import cache
-        from ecolca.lca.solve import keep_solver, solve_more
+        from ecolca.lca.solve import keep_solver, kept_reach, reach_of, solve_more
 
         say = say or (lambda m, f: None)
         new = self.missing(table)
@@ -83,7 +83,9 @@ class Evaluation:
                 coverage[m] = None
         solved = dataclasses.replace(self.solved, scores=np.vstack([self.solved.scores, U]),
                                      inventory=np.vstack([self.solved.inventory, inv]),
-                                     coverage=coverage)
+                                     coverage=coverage, reach=np.vstack([
+                                         reach_of(self.solved),
+                                         kept_reach(kept, keys, len(bg), merged, self.methods, U)]))
         return Evaluation(merged, self.methods, self.units, solved, self.table,
                           list(self.keys) + keys, kept)
 

@@ -19,13 +19,14 @@ import numpy as np
 
 from ecolca import __version__
 from ecolca.errors import EcolcaError, ScenarioError
-from ecolca.lca import attribution, sensitivity, uncertainty
+from ecolca.lca import attribution, coverage, sensitivity, uncertainty
 from ecolca.lca.economics import _economics
 from ecolca.lca.evaluation import Evaluation  # noqa: F401  (ecolca.lca.Evaluation)
 from ecolca.lca.foreground import (Foreground, build_foreground, foreground_lock,
                                    process_edited_databases)
 from ecolca.lca.project_check import _Lookup, _to_unit_factor, check_against_project, terms_of
-from ecolca.lca.solve import INVENTORY_LABELS, INVENTORY_UNITS, Solved, method_units, solve
+from ecolca.lca.solve import (INVENTORY_LABELS, INVENTORY_UNITS, PRECISION_RTOL, Solved,
+                              method_units, reach_of, solve)
 from ecolca.lca.terms import TermTable, parameter_values, structure
 from ecolca.lca.uncertainty import Cancelled
 from ecolca.model import Scenario
@@ -46,12 +47,18 @@ from ecolca.validation import validate, warning_records
 
 Progress = Callable[[str, float], None]
 
-# relative residual of the run-time identities above which a result is refused
-CONSISTENCY_TOLERANCE = 1e-5
-# residuals below this, in the method's unit per year, are solver noise whatever their relative
-# size: a category that a supply chain barely touches has unit scores of about 1e-24 (uslci, EF
-# freshwater eutrophication), far below any figure a park's annual result is read to
-CONSISTENCY_FLOOR = 1e-15
+# float32's machine epsilon (2^-23): Brightway stores every amount of the foreground database
+# as float32, so each amount the term table holds in float64 differs from the stored one by up to
+# half of it, relative; L and S of the two then differ by up to that share of the sum of the
+# absolute contributions they add up
+FLOAT32_EPS = float(np.finfo(np.float32).eps)
+# relative residual of the run-time identities (relative to the sum of the absolute
+# contributions of both computations) above which a result is refused: 100 float32 epsilons
+# (1.2e-5), a margin over the 0.5 eps the storage alone explains for the float64 round-off of a
+# factorisation with loops (US LCI) and of sums over many terms. A relative rule only: a
+# category that a supply chain barely touches is compared at its own scale, never against a
+# floor in the method's unit
+CONSISTENCY_TOLERANCE = 100 * FLOAT32_EPS
 
 
 def _pct_note(sc: Scenario) -> str | None:
@@ -63,11 +70,12 @@ def _pct_note(sc: Scenario) -> str | None:
             "is not the park's whole impact and Δ/L would overstate the change")
 
 
-def _rescored(ev: Evaluation, table: TermTable) -> tuple[np.ndarray, np.ndarray]:
-    """``ev``'s unit scores and key-flow inventories in the key order of ``table`` (a table of
-    the same scenario edited)."""
+def _rescored(ev: Evaluation, table: TermTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``ev``'s unit scores, key-flow inventories and reach in the key order of ``table`` (a
+    table of the same scenario edited)."""
     pos = {k: i for i, k in enumerate(ev.keys)}
-    return ev.solved.scores[[pos[k] for k in table.keys]], ev.solved.inventory[[pos[k] for k in table.keys]]
+    ix = [pos[k] for k in table.keys]
+    return ev.solved.scores[ix], ev.solved.inventory[ix], reach_of(ev.solved)[ix]
 
 
 def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Results:
@@ -78,9 +86,9 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
         else:
             table = terms_of(sc, ev.lookup)
     if table.keys == ev.keys:
-        U, inv_unit = ev.solved.scores, ev.solved.inventory
+        U, inv_unit, R = ev.solved.scores, ev.solved.inventory, reach_of(ev.solved)
     else:
-        U, inv_unit = _rescored(ev, table)
+        U, inv_unit, R = _rescored(ev, table)
     methods, munits = ev.methods, ev.units
     a = table.amounts()
     lin, sym = table.totals(a, U)
@@ -97,6 +105,12 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
     site_lin = table.by_site(contrib)
     parts = table.by_exchange(contrib)
     total = sum(parts.values()) if parts else np.zeros((0, len(methods)))
+    cover = coverage.of_terms(table, a, R, contrib)
+    scale = np.abs(contrib).sum(axis=0)
+    coverage.mark_impacts(impacts, cover, scale, list(table.exchange_ids))
+    # a part at most PRECISION_RTOL of its exchange's Σ|contributions| is rounding noise: 0
+    parts = {k: np.where(np.abs(v) <= PRECISION_RTOL * cover.scale, 0.0, v)
+             for k, v in parts.items()}
 
     # break-even distance of the first leg, other legs as declared (methodology §3)
     n_e = len(table.exchange_ids)
@@ -113,26 +127,38 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
         else:
             legs.append((i, *leg))
             be_reason.append(None)
+    leg_reason: dict[tuple[int, int], str] = {}
     if legs:
         ix, ts, ds = (np.array(c, dtype=int) for c in zip(*legs))
         per_km = table.without_many(ts, ds)[:, None] * U[table.key[ts]]
+        rest = total[ix] - contrib[ts]
         with np.errstate(divide="ignore", invalid="ignore"):
-            be[ix] = np.where(per_km != 0, -(total[ix] - contrib[ts]) / per_km, np.nan)
-    reasons = [[be_reason[i] if be_reason[i] is not None else
+            be[ix] = np.where(per_km != 0, -rest / per_km, np.nan)
+        leg_reason = coverage.break_even_reasons(cover, ix, R[table.key[ts]], per_km, rest)
+    reasons = [[be_reason[i] if be_reason[i] is not None else leg_reason.get((i, j)) or
                 (None if math.isfinite(be[i, j]) else "transport has no impact in this method")
                 for j in range(len(methods))] for i in range(n_e)]
     be = np.where(np.isfinite(be), be, np.nan)
+    for (i, j) in leg_reason:
+        be[i, j] = np.nan
     labels = table.__dict__.get("_labels")  # names are part of the structure: made once
     if labels is None:
         labels = table.__dict__["_labels"] = [sc.exchange_label(e) for e in sc.exchanges]
     ex_table = ExchangeTable(
         list(table.exchange_ids), list(labels), methods, munits,
         parts, [float(sum(t.distance for t in e.transport)) for e in sc.exchanges], be, reasons,
-        sensitivity.break_even_ratio(table, contrib, U))
+        coverage.ratio_where_meaningful(cover, sensitivity.break_even_ratio(table, contrib, U)))
+    ex_table.coverage = cover
 
     econ, gains = _economics(sc)
+    # a site figure at most PRECISION_RTOL of the park's Σ|contributions| (which bounds what it
+    # is computed from) is rounding noise: 0
+    tiny = PRECISION_RTOL * scale
+    site_sym = {k: np.where(np.abs(v) <= tiny, 0.0, v)
+                for k, v in attribution.site_symbiotic(sc, site_lin, parts, gains).items()}
     site_rows = SiteTable(list(table.site_ids), [s.name for s in sc.sites], methods, munits,
-                          site_lin, attribution.site_symbiotic(sc, site_lin, parts, gains))
+                          np.where(np.abs(site_lin) <= tiny, 0.0, site_lin), site_sym)
+    site_rows.covered = cover.site_covered
     inv_l, inv_s = table.totals(a, inv_unit)  # key flows sum like scores
     inventory = [InventoryTotal(lab, unit, float(inv_l[i]), float(inv_s[i]))
                  for i, (lab, unit) in enumerate(zip(INVENTORY_LABELS, INVENTORY_UNITS))]
@@ -147,48 +173,65 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
             for e in sc.exchanges),
         calibration=sc.calibration,
         assumed_exchanges=[e.id for e in sc.exchanges if e.amount_basis == "assumed"],
-        sensitivity=sensitivity.one_at_a_time(table, U, methods, munits),
+        sensitivity=_sensitivity(table, U, methods, munits, impacts),
     )
+
+
+def _sensitivity(table, U, methods, munits, impacts):
+    """One-at-a-time sensitivity, each with its category's Δ (0 below numerical precision)."""
+    out = sensitivity.one_at_a_time(table, U, methods, munits)
+    for s, r in zip(out, impacts):
+        s.delta = r.delta
+    return out
 
 
 def _consistency(table: TermTable, solved: Solved, results: Results) -> dict:
     """Check, at run time, that the term table and the foreground database give the same L and
     S (to float32 precision, at which Brightway stores amounts), and that Σ sites = L and
-    Σ parts = S − L. A residual beyond :data:`CONSISTENCY_TOLERANCE` (relative to the sum of
-    absolute contributions) means the two disagree, e.g. the foreground was rewritten underneath
-    the calculation: the run is refused rather than report numbers that do not add up."""
+    Σ parts = S − L. The residuals are relative to the sum of the absolute contributions both
+    computations add up (the term table's terms, the foreground's processes); one beyond
+    :data:`CONSISTENCY_TOLERANCE` means the two disagree: the run is refused rather than report
+    numbers that do not add up, with what can help."""
     a = table.amounts()
     scale = np.abs(table.contributions(a, solved.scores)).sum(axis=0)
+    fg = solved.foreground
+    mags = [np.asarray(fg.get(f"{c}_magnitude", np.zeros(len(scale)))) for c in ("linear", "symbiotic")]
     worst = {"linear": 0.0, "symbiotic": 0.0, "sites": 0.0, "parts": 0.0}
     ex = results.exchanges
     parts_sum = sum(ex.parts[p] for p in ex.PARTS).sum(axis=0) if len(ex.ids) else 0.0
     for j, r in enumerate(results.impacts):
-        if r.coverage is not None and r.coverage.status == "not covered":
-            # no process of the supply chain has a flow this method characterises: its numbers
-            # are solver noise (about 1e-24 per unit), reported as "not covered", never checked
+        s = max(scale[j], float(mags[0][j]), float(mags[1][j]), abs(r.linear), abs(r.symbiotic))
+        if s == 0:  # nothing is added up: both are exactly 0
             continue
-        s = max(scale[j], abs(r.linear), abs(r.symbiotic), 1e-300)
-        res = {"linear": (r.linear - solved.foreground["linear"][j]) / s,
-               "symbiotic": (r.symbiotic - solved.foreground["symbiotic"][j]) / s,
+        res = {"linear": (r.linear - fg["linear"][j]) / s,
+               "symbiotic": (r.symbiotic - fg["symbiotic"][j]) / s,
                "sites": (results.sites.linear[:, j].sum() - r.linear) / s,
-               "parts": (float(np.asarray(parts_sum)[j]) if len(ex.ids) else 0.0) / s - r.delta / s}
-        if max(abs(float(v)) for v in res.values()) * s <= CONSISTENCY_FLOOR:
-            continue
+               "parts": (float(np.asarray(parts_sum)[j]) if len(ex.ids) else 0.0) / s
+               - (r.symbiotic - r.linear) / s}
         for k, v in res.items():
             worst[k] = max(worst[k], abs(float(v)))
-        if max(abs(float(v)) for v in res.values()) > CONSISTENCY_TOLERANCE:
+        bad = max(abs(float(v)) for v in res.values())
+        if bad > CONSISTENCY_TOLERANCE:
             raise EcolcaError(
-                f"method {' | '.join(r.method)}: the calculation does not add up (term table − "
-                f"foreground database: linear {r.linear - solved.foreground['linear'][j]:.6g}, "
-                f"symbiotic {r.symbiotic - solved.foreground['symbiotic'][j]:.6g}); was the "
-                "scenario's foreground database changed during the run? Run again.")
+                f"method {' | '.join(r.method)}: the calculation does not add up: the term "
+                f"table and Brightway's solve of the foreground database disagree (linear {r.linear:.6g} vs "
+                f"{fg['linear'][j]:.6g}, symbiotic {r.symbiotic:.6g} vs "
+                f"{fg['symbiotic'][j]:.6g}; {bad:.2g} of the sum of absolute contributions "
+                f"{s:.3g}, tolerance {CONSISTENCY_TOLERANCE:.2g}). If another program (Activity "
+                "Browser, a second ecolca) wrote the scenario's foreground database during this "
+                "run, close it and run again; otherwise running again gives the same numbers: "
+                "run without this method (--method) and report the scenario and the "
+                "background's name and version as a defect (docs/engine.md, 'The Brightway "
+                "foreground database and the cross-check')")
     return {"term_table_minus_foreground_linear": worst["linear"],
             "term_table_minus_foreground_symbiotic": worst["symbiotic"],
             "sum_of_sites_minus_linear": worst["sites"], "sum_of_parts_minus_delta": worst["parts"],
-            "relative_to": "the sum of absolute contributions", "tolerance": CONSISTENCY_TOLERANCE,
-            "absolute_floor": CONSISTENCY_FLOOR,
+            "relative_to": "the sum of absolute contributions (term table and foreground "
+                           "processes)", "tolerance": CONSISTENCY_TOLERANCE,
             "note": "checked at run time for every method: L and S from the term table against "
-                    "Brightway's solve of the foreground database, which stores amounts as float32"}
+                    "Brightway's solve of the foreground database, which stores amounts as "
+                    "float32; processes outside a configuration's supply chain (by the "
+                    "matrices' pattern) are not counted, their supply being rounding noise"}
 
 
 def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, ...]] | None = None,

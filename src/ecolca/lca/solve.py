@@ -39,6 +39,14 @@ INVENTORY_UNITS = ["kilogram"] * len(KEY_FLOWS) + ["cubic meter"]
 # uncovered processes named per category; the rest are counted
 COVERAGE_NAMES = 8
 
+# a unit score whose magnitude is at most this share of the sum of the absolute contributions it
+# adds up (Σ_p |c_p·b_p|·|s_p| over the processes of its supply chain) is cancellation noise of
+# the float64 solve and sums, and is 0 ("below numerical precision"). float64 sums carry a
+# relative error of about n·1.1e-16 (n terms, 1e6 at most here: 1.1e-10); 1e-9 keeps a margin of
+# 10 over that and stays 60 times below the precision of the float32 amounts Brightway stores
+# (2^-24 ≈ 6e-8), so no figure the data can resolve is ever hidden.
+PRECISION_RTOL = 1e-9
+
 
 def _flow_label(name: str, categories: tuple, unit: str) -> int | None:
     """The Inventory row an elementary flow counts in, or None."""
@@ -63,6 +71,83 @@ class Solved:
     park: dict = field(default_factory=dict)  # park_breakdown(): full inventory, contributions
     notes: list[str] = field(default_factory=list)
     computed: str = ""              # when the solve ran (ISO time); a reused solve keeps it
+    # (n_keys, n_methods) bool: the node's supply chain reaches a flow the method characterises,
+    # through non-zero entries of the matrices (the pattern, not the solved values; a direct
+    # emission: its factor is not 0). Where False, the score is 0 by structure: "not covered"
+    reach: np.ndarray | None = None
+
+
+def reach_of(solved: Solved) -> np.ndarray:
+    """``solved.reach``, or (a record without it) where the score is not 0."""
+    r = getattr(solved, "reach", None)
+    return r if r is not None and r.shape == solved.scores.shape else solved.scores != 0
+
+
+class Pattern:
+    """The non-zero pattern of a background's technosphere as a graph of activities (matrix
+    columns): j → a when activity j takes an input of the product activity a makes. Which
+    activities' supply chains reach a characterised flow is a reachability question on it
+    (breadth-first, once per method), answered from the structure, never from solved values,
+    which carry rounding noise of about 1e-20 where the exact value is 0 (US LCI)."""
+
+    def __init__(self, technosphere, product: dict, activity: dict):
+        from scipy import sparse
+
+        A = sparse.coo_matrix(technosphere)
+        n = A.shape[1]
+        col_of_row = np.full(A.shape[0], -1, dtype=np.int64)
+        for nid, r in product.items():
+            c = activity.get(nid)
+            if c is not None:
+                col_of_row[r] = c
+        # a product that is no activity (bw2data product nodes): made by the columns where its
+        # row is positive
+        src, dst = A.col.astype(np.int64), col_of_row[A.row]
+        lone = dst < 0
+        if lone.any():
+            made = (A.data > 0) & lone
+            maker = dict(zip(A.row[made].tolist(), A.col[made].tolist()))
+            dst = dst.copy()
+            dst[lone] = [maker.get(r, -1) for r in A.row[lone].tolist()]
+        keep = (dst >= 0) & (src != dst) & (A.data != 0)
+        self.n = n
+        self.src, self.dst = src[keep], dst[keep]
+
+    def _bfs(self, seeds: np.ndarray, reverse: bool) -> np.ndarray:
+        from scipy import sparse
+        from scipy.sparse import csgraph
+
+        n = self.n
+        out = np.zeros(n, dtype=bool)
+        starts = np.nonzero(seeds)[0]
+        if not len(starts):
+            return out
+        a, b = (self.dst, self.src) if reverse else (self.src, self.dst)
+        g = sparse.csr_matrix((np.ones(len(a) + len(starts), dtype=np.int8),
+                               (np.r_[a, np.full(len(starts), n)], np.r_[b, starts])),
+                              shape=(n + 1, n + 1))
+        order = csgraph.breadth_first_order(g, n, directed=True, return_predecessors=False)
+        out[order[order < n]] = True
+        return out
+
+    def reaching(self, seeds: np.ndarray) -> np.ndarray:
+        """(n,) bool: the activities from whose supply chain an activity in ``seeds`` is
+        reachable (``seeds`` included)."""
+        return self._bfs(seeds, reverse=True)
+
+    def chain(self, seeds: np.ndarray) -> np.ndarray:
+        """(n,) bool: the supply chain of ``seeds`` (``seeds`` included)."""
+        return self._bfs(seeds, reverse=False)
+
+
+def characterised(biosphere, cf: np.ndarray) -> np.ndarray:
+    """(n_activities,) bool: the activity exchanges a flow with a non-zero factor in ``cf``."""
+    from scipy import sparse
+
+    Bb = sparse.csc_matrix(biosphere)
+    Bb = sparse.csc_matrix((np.ones(Bb.nnz, dtype=np.int32) * (Bb.data != 0), Bb.indices,
+                            Bb.indptr), shape=Bb.shape)
+    return np.asarray(Bb.T @ (cf != 0).astype(np.int32)).ravel() > 0
 
 
 def solve(table: TermTable, lookup: _Lookup, methods: list[tuple[str, ...]],
@@ -106,12 +191,29 @@ def solve(table: TermTable, lookup: _Lookup, methods: list[tuple[str, ...]],
              if "characterization matrix" in str(w.message)]
     sc = mlca.scores
     U = np.zeros((len(table.keys), len(methods)))
+    reach = np.zeros(U.shape, dtype=bool)
+    pattern = Pattern(mlca.technosphere_matrix, mlca.dicts.product, mlca.dicts.activity)
+    cols = np.array([mlca.dicts.activity[lookup.ids[k]] for k in bg_keys], dtype=np.int64)
+    S = np.vstack([mlca.supply_arrays[f"bg:{k[0]}|{k[1]}"] for k in bg_keys]).T if len(bg_keys) \
+        else np.zeros((pattern.n, 0))
+    absB = abs(mlca.biosphere_matrix).tocsc()
+    fg_structural = {}
     for j, m in enumerate(methods):
+        cf = np.asarray(mlca.characterization_matrices[m].diagonal()).ravel()
+        reaching = pattern.reaching(characterised(mlca.biosphere_matrix, cf))
+        size = np.asarray(absB.T @ np.abs(cf)).ravel()     # Σ |c·b| per activity
+        mag = size @ np.abs(S) if len(bg_keys) else np.zeros(0)
         for i, k in enumerate(bg_keys):
-            U[i, j] = sc[(m, f"bg:{k[0]}|{k[1]}")]
+            u = sc[(m, f"bg:{k[0]}|{k[1]}")]
+            reach[i, j] = bool(reaching[cols[i]])
+            # 0 by structure, or below the precision of the contributions it adds up
+            U[i, j] = u if reach[i, j] and abs(u) > PRECISION_RTOL * mag[i] else 0.0
         for i, k in enumerate(bio_keys, start=len(bg_keys)):
             row = mlca.dicts.biosphere.get(lookup.ids[k])
             U[i, j] = 0.0 if row is None else float(mlca.characterization_matrices[m][row, row])
+            reach[i, j] = U[i, j] != 0
+        if fg_ids is not None:
+            fg_structural[m] = _foreground_scores(mlca, pattern, cf, size, fg_ids)
     inv = _key_flow_inventory(mlca, table, lookup)
     try:  # kept for the app's live results and the synergy finder; a failure costs only speed
         from ecolca.lca import cache
@@ -119,12 +221,34 @@ def solve(table: TermTable, lookup: _Lookup, methods: list[tuple[str, ...]],
         cache.store(list(bg_keys), methods, U[:len(bg_keys)])
     except (OSError, sqlite3.Error):
         pass
-    out = Solved(methods, U, inv, notes=notes,
+    out = Solved(methods, U, inv, notes=notes, reach=reach,
                  computed=_dt.datetime.now().astimezone().isoformat(timespec="seconds"))
     if fg_ids is not None:
-        out.foreground = {c: np.array([sc[(m, c)] for m in methods]) for c in ("linear", "symbiotic")}
-        out.coverage = _coverage(mlca, methods, set(fg_ids.values()), bg_keys, lookup)
-        out.park = park_breakdown(mlca, methods, fg_ids)
+        out.foreground = {c: np.array([fg_structural[m][c] for m in methods])
+                          for c in ("linear", "symbiotic", "linear_magnitude",
+                                    "symbiotic_magnitude")}
+        out.coverage = _coverage(mlca, methods, set(fg_ids.values()), bg_keys, lookup, pattern)
+        out.park = park_breakdown(mlca, methods, fg_ids, pattern=pattern)
+    return out
+
+
+def _foreground_scores(mlca, pattern: Pattern, cf: np.ndarray, size: np.ndarray,
+                       fg_ids: dict[str, int]) -> dict[str, float]:
+    """L and S of the foreground database as Σ (c·b)ⱼ·sⱼ over the processes of each one's supply
+    chain (by structure: a supply the solve gives a process outside it is rounding noise), and
+    the sum of the absolute values added (the precision of the comparison with the term
+    table)."""
+    from scipy import sparse
+
+    g = np.asarray(sparse.csc_matrix(mlca.biosphere_matrix).T @ cf).ravel()
+    out = {}
+    for c in ("linear", "symbiotic"):
+        seeds = np.zeros(pattern.n, dtype=bool)
+        seeds[mlca.dicts.activity[fg_ids[f"park:{c}"]]] = True
+        chain = pattern.chain(seeds)
+        s = np.where(chain, mlca.supply_arrays[c], 0.0)
+        out[c] = float(g @ s)
+        out[f"{c}_magnitude"] = float(size @ np.abs(s))
     return out
 
 
@@ -132,7 +256,8 @@ def solve(table: TermTable, lookup: _Lookup, methods: list[tuple[str, ...]],
 CONTRIBUTION_TOP = 10
 
 
-def park_breakdown(mlca, methods, fg_ids: dict[str, int], top: int = CONTRIBUTION_TOP) -> dict:
+def park_breakdown(mlca, methods, fg_ids: dict[str, int], top: int = CONTRIBUTION_TOP,
+                   pattern: "Pattern | None" = None) -> dict:
     """The park's full elementary-flow inventory and, per method, the contribution of each
     process of the supply chain to L and S, from the solve already made (no second
     factorisation).
@@ -166,6 +291,15 @@ def park_breakdown(mlca, methods, fg_ids: dict[str, int], top: int = CONTRIBUTIO
 
     B = sparse.csr_matrix(mlca.biosphere_matrix)
     s_l, s_s = mlca.supply_arrays["linear"], mlca.supply_arrays["symbiotic"]
+    if pattern is not None:  # a supply outside a configuration's chain is rounding noise
+        for c in ("linear", "symbiotic"):
+            seeds = np.zeros(pattern.n, dtype=bool)
+            seeds[mlca.dicts.activity[fg_ids[f"park:{c}"]]] = True
+            chain = pattern.chain(seeds)
+            if c == "linear":
+                s_l = np.where(chain, s_l, 0.0)
+            else:
+                s_s = np.where(chain, s_s, 0.0)
     rev_act = {c: nid for nid, c in mlca.dicts.activity.items()}
     site_of = {nid: code[5:] for code, nid in fg_ids.items() if code.startswith("site:")}
     picked: list[tuple[np.ndarray, np.ndarray, np.ndarray, int]] = []
@@ -230,10 +364,13 @@ def _key_flow_inventory(mlca, table: TermTable, lookup: _Lookup) -> np.ndarray:
     return inv
 
 
-def _coverage(mlca, methods, fg_ids: set[int], bg_keys, lookup: _Lookup) -> dict:
+def _coverage(mlca, methods, fg_ids: set[int], bg_keys, lookup: _Lookup,
+              pattern: Pattern | None = None) -> dict:
     """{method: Coverage} (docs/methodology-notes.md, "Coverage").
 
-    The supply chain is every background process with a non-zero amount in L or S; of those
+    The supply chain is every background process reachable from L or S through non-zero
+    entries of the technosphere matrix (its pattern: a supply the solve gives a process outside
+    it is rounding noise, not a use); of those
     that exchange at least one elementary flow, a process is *covered* for a method when one of
     its own elementary flows has a characterization factor in it. Processes with no elementary
     flow at all (pure markets) do not count. The sites' direct emissions count apart."""
@@ -244,11 +381,13 @@ def _coverage(mlca, methods, fg_ids: set[int], bg_keys, lookup: _Lookup) -> dict
 
     col_of = mlca.dicts.activity
     fg_cols = np.array(sorted(col_of[i] for i in fg_ids if i in col_of), dtype=int)
-    s = np.abs(mlca.supply_arrays["linear"]) + np.abs(mlca.supply_arrays["symbiotic"])
+    pattern = pattern or Pattern(mlca.technosphere_matrix, mlca.dicts.product, col_of)
+    seeds = np.zeros(pattern.n, dtype=bool)
+    seeds[fg_cols] = True
     B = sparse.csc_matrix(mlca.biosphere_matrix)
     has_flow = np.diff(B.indptr) > 0
-    chain = (s != 0) & has_flow
-    is_fg = np.zeros(len(s), dtype=bool)
+    chain = pattern.chain(seeds) & has_flow
+    is_fg = np.zeros(pattern.n, dtype=bool)
     is_fg[fg_cols] = True
     bg_cols = np.nonzero(chain & ~is_fg)[0]
     fg_with_flows = np.nonzero(chain & is_fg)[0]
@@ -313,6 +452,8 @@ class KeptSolver:
     label_of: np.ndarray            # … and the Inventory row of each
     states: dict                    # database -> cache.database_state when built
     solver: object = None           # x = solver(b), made on first use
+    activity: dict = field(default_factory=dict)  # node id -> column
+    reaching: dict = field(default_factory=dict)  # method -> (columns,) bool (Pattern.reaching)
     solves: int = 0                 # demands solved with it
 
     def current(self) -> bool:
@@ -351,11 +492,16 @@ def keep_solver(keys: list[tuple[str, str]], lookup: _Lookup,
             for row in AD.select(AD.id, AD.name, AD.data).where(AD.id.in_(list(rev.values())))}
     pairs = sorted((r, lab) for r, nid in rev.items()
                    if (lab := _flow_label(*meta.get(nid, ("", (), "")))) is not None)
+    pattern = Pattern(mlca.technosphere_matrix, mlca.dicts.product, mlca.dicts.activity)
+    cfs = {m: np.asarray(mlca.characterization_matrices[m].diagonal()).ravel() for m in methods}
     return KeptSolver(
+        activity=dict(mlca.dicts.activity),
+        reaching={m: pattern.reaching(characterised(mlca.biosphere_matrix, cfs[m]))
+                  for m in methods},
         technosphere=sparse.csc_matrix(mlca.technosphere_matrix),
         biosphere=sparse.csr_matrix(mlca.biosphere_matrix),
         product=dict(mlca.dicts.product), biosphere_rows=dict(mlca.dicts.biosphere),
-        cfs={m: np.asarray(mlca.characterization_matrices[m].diagonal()).ravel() for m in methods},
+        cfs=cfs,
         label_rows=np.array([p[0] for p in pairs], dtype=int),
         label_of=np.array([p[1] for p in pairs], dtype=int),
         states={db: cache.database_state(db) for db in {k[0] for k in keys}})
@@ -369,6 +515,7 @@ def solve_more(kept: KeptSolver, keys: list[tuple[str, str]], n_background: int,
     is factorised on the first call only."""
     U = np.zeros((len(keys), len(methods)))
     inv = np.zeros((len(keys), len(INVENTORY_LABELS)))
+    absB = abs(kept.biosphere)
     if n_background and kept.solver is None:
         kept.solver = _factorise(kept.technosphere)
     for i, k in enumerate(keys[:n_background]):
@@ -377,8 +524,14 @@ def solve_more(kept: KeptSolver, keys: list[tuple[str, str]], n_background: int,
         x = kept.solver(b)
         kept.solves += 1
         g = kept.biosphere @ x
+        ga = absB @ np.abs(x)
+        col = kept.activity.get(lookup.ids[k])
         for j, m in enumerate(methods):
-            U[i, j] = float(kept.cfs[m] @ g)
+            u = float(kept.cfs[m] @ g)
+            reach = m not in kept.reaching or col is None or bool(kept.reaching[m][col])
+            # as solve(): 0 by structure, or below the precision of what it adds up
+            U[i, j] = u if reach and abs(u) > PRECISION_RTOL * float(np.abs(kept.cfs[m]) @ ga) \
+                else 0.0
         if len(kept.label_rows):
             np.add.at(inv[i], kept.label_of, g[kept.label_rows])
     for i, k in enumerate(keys[n_background:], start=n_background):
@@ -391,3 +544,17 @@ def solve_more(kept: KeptSolver, keys: list[tuple[str, str]], n_background: int,
         if lab is not None:
             inv[i, lab] = 1.0
     return U, inv
+
+
+def kept_reach(kept: KeptSolver, keys: list[tuple[str, str]], n_background: int,
+               lookup: _Lookup, methods: list[tuple[str, ...]], U: np.ndarray) -> np.ndarray:
+    """(len(keys), len(methods)) bool as :attr:`Solved.reach`: the background activities
+    ``keys[:n_background]`` by the pattern of ``kept``'s matrices, the elementary flows after
+    them by their factor (``U``)."""
+    out = U != 0
+    for i, k in enumerate(keys[:n_background]):
+        col = kept.activity.get(lookup.ids[k])
+        for j, m in enumerate(methods):
+            if col is not None and m in kept.reaching:
+                out[i, j] = bool(kept.reaching[m][col])
+    return out

@@ -85,7 +85,9 @@ class ExchangesTab:
                          _text_item(_shorten(p.label, 70), p.label)]
                         + [_num_item(getattr(p, f), delta=True) for f, _ in PARTS]
                         + [_num_item(p.total, delta=True), _num_item(p.distance_km),
-                           _num_item(p.break_even_km), _text_item(_report_verdict(p))])
+                           _num_item(p.break_even_km),
+                           # no data, one side without data, below precision: in words
+                           _text_item(p.note or _report_verdict(p), p.note)])
         self.ex_table.sortByColumn(-1, Qt.AscendingOrder)  # keep the scenario's order
         _fill(self.ex_table, rows)
         self.ex_table.setColumnWidth(1, min(self.ex_table.columnWidth(1), 280))
@@ -106,7 +108,12 @@ class ExchangesTab:
                 "lists every exchange.")
         else:
             self.ex_note.setText("")
-        self.ex_note.setVisible(others is not None)
+        one_sided = [p for p in parts if p.note and "side has no data" in p.note]
+        if one_sided:
+            self.ex_note.setText((self.ex_note.text() + "\n").lstrip() + "; ".join(
+                f"{self.exchange_label(p)}: {p.note}" for p in one_sided[:5]) + (
+                f"; and {len(one_sided) - 5} more" if len(one_sided) > 5 else ""))
+        self.ex_note.setVisible(others is not None or bool(one_sided))
         bars = shown + ([others] if others else [])
         self.ex_chart.set_min_height(150 + 30 * len(bars))
         self._exchange_rows = bars

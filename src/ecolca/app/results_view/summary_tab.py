@@ -53,8 +53,10 @@ class SummaryTab:
             first = _num_item(m.linear)
             if m.coverage is not None and m.coverage.status == "partial":
                 name.setToolTip(f"{method_label(m.method)}\nCoverage {m.coverage.label()}")
-            rows.append([name, _text_item(m.unit), first, _num_item(m.symbiotic),
-                         _num_item(m.delta, delta=True), pct])
+            delta = _num_item(m.delta, delta=True)
+            if m.delta_note:  # below precision, or one side of some exchanges without data
+                delta.setToolTip(f"Δ {m.delta_note}")
+            rows.append([name, _text_item(m.unit), first, _num_item(m.symbiotic), delta, pct])
         return rows
 
     @staticmethod
@@ -132,9 +134,11 @@ class SummaryTab:
 
     def _summary_text(self) -> str:
         r = self._results
+        notes = "".join(f"<br>⚠ {_html(_short_method(m.method, 60))}: Δ {_html(m.delta_note)}"
+                        for m in r.impacts if m.covered and m.delta_note)
         return (f"<b>{_html(r.scenario_name)}</b> · reference year {r.reference_year} · all "
                 "impacts per year for the whole park · Δ = S − L (negative, green: the symbiosis "
-                "lowers the impact; positive, red: it raises it)")
+                "lowers the impact; positive, red: it raises it)" + notes)
 
     @staticmethod
     def _place_bars(bars, texts, rel, top) -> None:

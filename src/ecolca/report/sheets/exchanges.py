@@ -52,6 +52,11 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             v = verdicts.get((tot < 0, tot == 0, neg))
             if v is None:
                 v = verdicts[(tot < 0, tot == 0, neg)] = _verdict(tot, cols["be"][i])
+            note = cols["note"][i]
+            if note:  # no data, one side without data, or below precision: said in words
+                v = note
+                if note.startswith("not covered"):
+                    a = b = c = d = tot = None
             rows.append([cols["id"][i], cols["label"][i], a, b, c, d, tot, cols["km"][i], be,
                          v, None])
         # a report for another audience (ecolca.confidential): the exchanges it does not show
@@ -85,13 +90,15 @@ def _columns(res, m) -> dict[str, list]:
         out = {k: t.parts[k][:, j].tolist() for k in ExchangeTable.PARTS}
         out["total"] = t.totals()[:, j].tolist() if len(t.ids) else []
         out.update(id=t.ids, label=t.labels, km=t.distance_km, be=t.break_even_km[:, j].tolist(),
-                   reason=[r[j] for r in t.break_even_reason])
+                   reason=[r[j] for r in t.break_even_reason],
+                   note=[t.note(i, j) for i in range(len(t.ids))])
         return out
     parts = res.exchange_parts(m)
     out = {k: [getattr(p, k) for p in parts] for k in PARTS}
     out.update(id=[p.exchange_id for p in parts], label=[p.label for p in parts],
                km=[p.distance_km for p in parts], be=[p.break_even_km for p in parts],
-               reason=[p.break_even_reason for p in parts])
+               reason=[p.break_even_reason for p in parts],
+               note=[getattr(p, "note", None) for p in parts])
     return out
 
 

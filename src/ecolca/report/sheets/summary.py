@@ -58,6 +58,9 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     sh.table(cols, rows, repeat=False)
     if res.impacts and res.impacts[0].pct_note:
         sh.paragraph("Δ % " + res.impacts[0].pct_note + ".", font=st.NOTE_FONT)
+    for r in res.impacts:  # below numerical precision; exchanges with one side without data
+        if r.covered and r.delta_note:
+            sh.paragraph(f"{method_label(r.method)}: Δ {r.delta_note}.", font=st.WARN_FONT)
     for r in res.impacts:
         if r.covered and r.symbiotic < 0 <= r.linear:
             sh.paragraph(f"{method_label(r.method)}: S < 0 because the avoided supplies and fates "
