@@ -166,3 +166,30 @@ def test_plain_bw2data_logs_on_stdout_with_colour_and_ecolca_keeps_it_off(tmp_pa
     out, err = _stdout_of_bw2data_import(tmp_path, "import ecolca; ",
                                          {"ECOLCA_QUIET_BRIGHTWAY": "1", "ECOLCA_VERBOSE": "1"})
     assert out == "" and "Using environment variable BRIGHTWAY2_DIR" in err and "\x1b[" not in err
+
+
+def test_cache_folder_follows_each_systems_layout(monkeypatch, tmp_path):
+    """No POSIX-only path: without a Brightway folder named, the cache goes where platformdirs
+    puts an application's cache on Windows, macOS and Linux (the same code, each layout)."""
+    import ntpath
+
+    import platformdirs.windows
+    from platformdirs.macos import MacOS
+    from platformdirs.unix import Unix
+
+    from ecolca.bwcompat import cache_root
+
+    monkeypatch.setenv("LOCALAPPDATA", r"C:\Users\ana\AppData\Local")
+    monkeypatch.setattr(platformdirs.windows, "get_win_folder",
+                        platformdirs.windows.get_win_folder_from_env_vars)
+    monkeypatch.setattr(platformdirs.windows.os, "path", ntpath)  # Windows' path rules
+    win = str(cache_root({}, platformdirs.windows.Windows("ecolca", appauthor=False)))
+    monkeypatch.undo()
+    assert win == r"C:\Users\ana\AppData\Local\ecolca\Cache"
+    monkeypatch.setenv("HOME", "/Users/ana")
+    assert str(cache_root({}, MacOS("ecolca"))) == "/Users/ana/Library/Caches/ecolca"
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", "/home/ana")
+    assert str(cache_root({}, Unix("ecolca"))) == "/home/ana/.cache/ecolca"
+    # a Brightway folder named: the cache is inside it, whatever the system
+    assert cache_root({"BRIGHTWAY2_DIR": str(tmp_path)}) == tmp_path / "ecolca-cache"

@@ -143,16 +143,19 @@ def worker_init() -> None:
 #     `cluster` extra) for its optional dask-array support, which Brightway never uses: pint is
 #     run with dask hidden, and dask stays importable for everything else (`--dask`).
 
-def cache_root() -> Path | None:
+def cache_root(environ=None, dirs=None) -> Path | None:
     """ecolca's cache folder, found without importing bw2data: ``ecolca-cache`` in the Brightway
     folder when ``BRIGHTWAY_DIR``/``BRIGHTWAY2_DIR`` names it, else the user's cache folder for
-    ecolca; None when neither can be found (no cache then)."""
-    base = os.environ.get("BRIGHTWAY2_DIR")
+    ecolca as platformdirs gives it on this system (``dirs``: a platformdirs object, for tests of
+    the Windows and macOS layouts); None when neither can be found (no cache then)."""
+    base = (os.environ if environ is None else environ).get("BRIGHTWAY2_DIR")
     if not base:
         try:
-            import platformdirs
+            if dirs is None:
+                import platformdirs
 
-            return Path(platformdirs.user_cache_dir("ecolca"))
+                dirs = platformdirs.PlatformDirs("ecolca", appauthor=False)
+            return Path(dirs.user_cache_dir)
         except Exception:  # noqa: BLE001 - no cache is fine
             return None
     return Path(base) / "ecolca-cache"
