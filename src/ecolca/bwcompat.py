@@ -99,6 +99,8 @@ def brightway_stdout():
 
 class _FeedbackFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        if os.environ.get("ECOLCA_QUIET_BRIGHTWAY") != "1":
+            return True  # not under the CLI (a library user, a notebook): bw2data's own way
         if verbose():
             try:
                 sys.stderr.write(f"brightway: {record.getMessage()}\n")
@@ -107,9 +109,14 @@ class _FeedbackFilter(logging.Filter):
         return False  # bw2data's own handler (on stdout) never sees it
 
 
+QUIET_VARIABLES = ("ECOLCA_QUIET_BRIGHTWAY", "BRIGHTWAY_NO_STRUCTLOG", "TQDM_DISABLE",
+                   "ECOLCA_VERBOSE")
+
+
 def quiet_brightway(environ=os.environ) -> None:
     """Keep Brightway's log lines and bars off stdout in this process and the ones it starts.
-    Must run before bw2data is imported to catch its import-time line."""
+    Must run before bw2data is imported to catch its import-time line. It sets the variables of
+    :data:`QUIET_VARIABLES`; ``cli.main`` restores them when it returns."""
     environ["ECOLCA_QUIET_BRIGHTWAY"] = "1"
     environ["BRIGHTWAY_NO_STRUCTLOG"] = "1"
     if not verbose():

@@ -47,7 +47,10 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="ecolca", description="Comparative LCA of industrial symbiosis: the linear "
                 "park (virgin inputs, residues disposed of) against the symbiotic one (residues "
-                "replace inputs), on Brightway 2.5.")
+                "replace inputs), on Brightway 2.5.",
+                epilog="A scenario argument may name a bundled example (ecolca examples). The "
+                "docs/*.md pages named in the help are installed with ecolca: ecolca docs lists "
+                "them.")
     p.add_argument("--version", action="version", version=f"ecolca {__version__}")
     p.add_argument("--verbose", action="store_true", help="also show Brightway's own log lines "
                    "and progress bars (on stderr)")
@@ -905,6 +908,20 @@ def main(argv: list[str] | None = None) -> int:
     a = parser.parse_args(argv)
     if not a.command:  # no arguments: the desktop app
         a = parser.parse_args((["--verbose"] if a.verbose else []) + ["open"])
+    from ecolca import bwcompat
+
+    saved = {k: os.environ.get(k) for k in bwcompat.QUIET_VARIABLES}
+    try:
+        return _main(a)
+    finally:  # main() called in a process that goes on (tests, scripts): its environment back
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _main(a) -> int:
     from ecolca import bwcompat
 
     if a.verbose:  # read by ecolca.bwcompat, here and in worker processes
