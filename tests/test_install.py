@@ -69,6 +69,21 @@ def test_each_command_with_stdout_piped_prints_only_its_data(args, kind, bw_proj
             "progress on stdout"
 
 
+def test_import_with_stdout_piped_prints_only_its_summary(bw_project, bw_dir):
+    import bw2data as bd
+
+    name = "t-piped-import"
+    try:
+        r = run_cli("import", "ecospold2", str(ROOT / "tests" / "data" / "bw2io" / "ecospold2"),
+                    "--name", name, "--allow-unlinked", "--replace",
+                    env={"BRIGHTWAY2_DIR": str(bw_dir)})
+        text = _clean_stdout(r, "import")
+        assert text.startswith(f"Database '{name}'") and "[" not in text.splitlines()[0][:2]
+    finally:
+        if name in bd.databases:
+            del bd.databases[name]
+
+
 def test_verbose_shows_brightways_log_on_stderr_without_colour(bw_project, bw_dir):
     r = run_cli("--verbose", "validate", "gypsum-ash",
                 env={"BRIGHTWAY2_DIR": str(bw_dir), "NO_COLOR": "1"})
