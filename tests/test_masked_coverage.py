@@ -143,9 +143,10 @@ def test_named_exchanges_keep_their_one_sided_notes_in_the_park_outputs(kalundbo
 
 def test_pooled_row_says_a_member_is_one_sided_without_naming_it(kalundborg, tmp_path,
                                                                  monkeypatch, capsys):
-    """Asnæs confidential: the six exchanges are one row; for water use three of them count
-    only their added side. The row says so in words, the park Δ note says it of the pooled row,
-    and no exchange is named."""
+    """Asnæs confidential: the six exchanges are one row; for water use the steam and heat
+    exchanges have no data on their avoided side, the gypsum and ash exchanges none on their
+    added side. The row says so in words, the park Δ note says it of the pooled row, and no
+    exchange is named."""
     sc, res = kalundborg
     park = _conf(sc, "asnaes")
     doc = json.loads(_run(park, res, "park", tmp_path, monkeypatch, capsys, "--json"))
