@@ -149,7 +149,8 @@ def _which(state: dict) -> str:
 
 
 def _leftovers() -> list[str]:
-    """``ecolca-import-*`` names in the registry or the rows, and a journal file."""
+    """``ecolca-import-*`` names in the registry, the rows or the processed files, and a
+    journal file."""
     import bw2data as bd
     from bw2data.backends import ActivityDataset as AD
     from bw2data.backends import ExchangeDataset as ED
@@ -160,6 +161,7 @@ def _leftovers() -> list[str]:
               if n.startswith("ecolca-import-")}
     names |= {n for (n,) in ED.select(ED.output_database).distinct().tuples()
               if n.startswith("ecolca-import-")}
+    names |= {f.name for f in (_project_dir() / "processed").glob("ecolca-import-*")}
     journal = _project_dir() / "ecolca-import-journal.json"
     return sorted(names) + ([journal.name] if journal.exists() else [])
 

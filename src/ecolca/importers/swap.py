@@ -71,6 +71,7 @@ def kill_point(step: str) -> None:
         return
     where, _, how = want.partition(":")
     if where == step:
+        del os.environ[KILL_ENV]  # once: the recovery that a SIGINT runs passes here again
         os.kill(os.getpid(), signal.SIGINT if how.upper() in ("INT", "SIGINT") else
                 signal.SIGKILL)
         time.sleep(1.0)  # SIGINT: the KeyboardInterrupt arrives here
@@ -386,7 +387,7 @@ def write_database(name: str, data: dict, meta: dict, replace: bool = False,
             say(f"Writing {len(tmp_data):,} activities", 0.75)
             t0 = time.perf_counter()
             db = bd.Database(tmp)
-            db.register(**meta)
+            db.register(write_empty=False, **meta)  # write_empty: a processed file, a VACUUM
             kill_point("registered")
             db.write(tmp_data, process=False, searchable=False, check_typos=False)
             kill_point("written")
@@ -433,6 +434,7 @@ def _finish(name: str, tmp: str) -> None:
     bd.databases.data.pop(tmp, None)
     bd.databases.flush(signal=False)
     kill_point("registry")
+    _forget_files(tmp)
     _delete_params(name)
     _forget_files(name)  # a stale search index of the old rows; the processed file is rewritten
     bd.Database(name).process()
@@ -509,6 +511,11 @@ def recover(locked: bool = False, report=None) -> list[str]:
         _drop(db)
         freed = True
         done.append(f"dropped '{db}', left by an interrupted import")
+    with contextlib.suppress(OSError):  # processed files of temporary databases no longer there
+        keep = {bd.Database(d).filename_processed() for d in bd.databases}
+        for f in (_project_dir() / "processed").glob("ecolca-import-*"):
+            if f.name not in keep:
+                f.unlink()
     if freed:
         compact()
     for line in done:
