@@ -271,3 +271,33 @@ def test_recovery_leaves_a_live_import_alone(bw_project, books):
         lock.release()
     assert recover() == [f"dropped '{tmp}', left by an interrupted import"]
     assert _leftovers() == []
+
+
+def test_leftovers_of_the_previous_code(bw_project):
+    """What ecolca before the journal left (issue #19: ``ecolca-import-replaced-<token>`` and
+    ``ecolca-import-tmp-<token>``, no database under the name): the temporary database is dropped;
+    the replaced one, whose name nobody recorded, is kept with a message until a database carries
+    its token (its import finished), then dropped."""
+    import bw2data as bd
+
+    from ecolca.importers.common import BACKUP_PREFIX, TEMP_PREFIX
+
+    def one(db: str) -> None:
+        bd.Database(db).write({(db, "x"): {"name": "x", "unit": "kilogram", "exchanges": [
+            {"input": (db, "x"), "amount": 1.0, "type": "production"}]}})
+
+    backup, tmp = f"{BACKUP_PREFIX}abc123", f"{TEMP_PREFIX}abc123"
+    one(backup)
+    one(tmp)
+    said = _next_command()
+    assert f"dropped '{tmp}', left by an interrupted import" in said
+    assert f"'{backup}' holds the data of a database whose replacement was interrupted" in said
+    kept = _leftovers()  # its rows, its registry entry and its processed file
+    assert backup in kept and all(x.startswith(backup) for x in kept), kept
+    one("t-swap-legacy")
+    md = bd.databases["t-swap-legacy"]
+    md["ecolca_import_token"] = "abc123"
+    bd.databases["t-swap-legacy"] = md
+    assert f"dropped '{backup}', left by an interrupted import" in _next_command()
+    assert _leftovers() == []
+    del bd.databases["t-swap-legacy"]
