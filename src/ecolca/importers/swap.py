@@ -492,14 +492,16 @@ def recover(locked: bool = False, report=None) -> list[str]:
     journal = _read_journal()
     if journal is not None:
         name, tmp = journal.get("name"), journal.get("tmp")
-        if name and tmp and _count(tmp) == 0 and _count(name) > 0:
+        if name and tmp and _count(tmp) == 0 and _count(name) == journal.get("activities"):
             _finish(name, tmp)  # the rows moved: the new database is complete, finish the swap
             done.append(f"completed the interrupted import of '{name}' (the new data is in place)")
         else:
-            if tmp:
+            # the journal goes first: killed after it, the temporary database is a plain
+            # leftover (dropped below, next time), never taken for a finished swap
+            _remove_journal()
+            if tmp and (tmp in bd.databases or _count(tmp)):
                 _drop(tmp)
                 freed = True
-            _remove_journal()
             if name:
                 old = name in bd.databases
                 done.append(f"undid the interrupted import of '{name}' ("
