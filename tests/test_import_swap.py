@@ -62,11 +62,17 @@ def _workbook(folder: Path, v: dict) -> Path:
 
 @pytest.fixture(scope="module")
 def books(_bw_project_built, tmp_path_factory):
+    """The two workbooks; at the end, the session's project without NAME (other tests list
+    every database of the project)."""
     import bw2data as bd
 
     bd.projects.set_current(PROJECT)
     folder = tmp_path_factory.mktemp("swap-books")
-    return {"old": _workbook(folder, OLD), "new": _workbook(folder, NEW)}
+    yield {"old": _workbook(folder, OLD), "new": _workbook(folder, NEW)}
+    bd.projects.set_current(PROJECT)
+    bd.databases.load()
+    if NAME in bd.databases:
+        del bd.databases[NAME]
 
 
 def _env(extra: dict | None = None) -> dict:
