@@ -4,7 +4,8 @@ Formats: ``olca-jsonld`` (openLCA JSON-LD, e.g. US LCI), ``ecospold2`` (ecoinven
 ``excel`` (Brightway's Excel layout), ``simapro-csv`` (SimaPro CSV export). Each reader returns
 ``{(name, code): dataset}`` and an :class:`~ecolca.importers.common.ImportSummary`;
 :func:`import_database` checks the links, refuses what would give wrong numbers silently, and
-writes through a temporary database (see ``docs/backgrounds.md``). No Qt here.
+writes through a temporary database and a journaled swap (:mod:`ecolca.importers.swap`,
+``docs/backgrounds.md``). No Qt here.
 """
 
 from __future__ import annotations
@@ -84,9 +85,6 @@ def import_database(fmt: str, path: str | Path, name: str | None = None,
         summary.write_csv(unlinked_csv)
     refuse_unlinked_production(summary)
     refuse_if_unlinked(summary, allow_unlinked, cause)
-    import bw2data as bd
-
-    summary.replaced = name in bd.databases
     meta = dict(meta)
     meta.update(extra_meta or {})
     meta.setdefault("ecolca_import_unlinked", {
@@ -95,7 +93,8 @@ def import_database(fmt: str, path: str | Path, name: str | None = None,
         + summary.count("co-product input")
         + summary.count("producer in another unit"),
         "set_aside": summary.count("set aside (co-product)") + summary.count("set aside (waste)")})
-    write_database(name, data, meta, replace=replace, progress=say, cancelled=cancelled)
+    summary.replaced = write_database(name, data, meta, replace=replace, progress=say,
+                                      cancelled=cancelled)
     summary.seconds = time.perf_counter() - t0
     say(f"Imported '{name}'", 1.0)
     return summary

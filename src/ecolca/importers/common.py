@@ -1,6 +1,7 @@
 """What every importer shares: checks of the input path (hostile files), the linking of
-elementary flows to biosphere3, the refusal rules, and the write into a temporary database that is
-renamed at the end, so that an error, a cancel or Ctrl-C never leaves a half-written database.
+elementary flows to biosphere3, the refusal rules. The write into a temporary database and the
+swap that puts it under its name (an error, a cancel, Ctrl-C or a kill never leaves a half-written
+database) are in :mod:`ecolca.importers.swap`.
 
 No Qt here: the command line and the app's worker both call :func:`write_database`.
 """
@@ -10,8 +11,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import time
-import uuid
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -408,74 +407,19 @@ def refuse_unlinked_production(summary: ImportSummary) -> None:
 
 
 def write_database(name: str, data: dict, meta: dict, replace: bool = False,
-                   progress: Progress | None = None, cancelled: CancelCheck | None = None) -> None:
-    """Write ``data`` (``{(name, code): dataset}``, exchanges linked to ``name`` or other
-    databases) as database ``name``: first into a temporary database, renamed at the end. On any
-    error, cancel or KeyboardInterrupt the temporary database is deleted and the project is as
-    before (an existing ``name`` is replaced only when the new one is complete)."""
-    import bw2data as bd
+                   progress: Progress | None = None, cancelled: CancelCheck | None = None) -> bool:
+    """See :func:`ecolca.importers.swap.write_database` (the write, the journaled swap, the lock
+    and the recovery live there)."""
+    from ecolca.importers import swap
 
-    from ecolca.lca import Cancelled
-
-    say = progress or (lambda m, f: None)
-    is_cancelled = cancelled or (lambda: False)
-    token = uuid.uuid4().hex[:12]
-    tmp = f"{TEMP_PREFIX}{token}"
-    meta = dict(meta, ecolca_import_token=token)
-    relabel = {name: tmp}
-    tmp_data = {}
-    for (db, code), ds in data.items():
-        ds = dict(ds)
-        ds["exchanges"] = [dict(e, input=(relabel.get(e["input"][0], e["input"][0]), e["input"][1]))
-                           if "input" in e else e for e in ds.get("exchanges", [])]
-        for e in ds["exchanges"]:
-            if "output" in e:
-                e["output"] = (tmp, e["output"][1])
-        ds["database"] = tmp
-        tmp_data[(tmp, code)] = ds
-    backup = None
-    try:
-        if is_cancelled():
-            raise Cancelled("import cancelled")
-        say(f"Writing {len(tmp_data):,} activities", 0.75)
-        t0 = time.perf_counter()
-        db = bd.Database(tmp)
-        db.register(**meta)
-        db.write(tmp_data, process=False, searchable=False, check_typos=False)
-        if is_cancelled():
-            raise Cancelled("import cancelled")
-        say(f"Written in {time.perf_counter() - t0:.1f} s; renaming to '{name}'", 0.9)
-        from ecolca import bwcompat
-
-        if name in bd.databases:
-            if not replace:
-                raise ImportError_(f"database '{name}' already exists in the project; choose "
-                                   "another --name or pass --replace")
-            backup = f"{BACKUP_PREFIX}{token}"
-            bwcompat.rename_database(name, backup)  # kept until the new one is complete
-        bwcompat.rename_database(tmp, name)
-        md = bd.databases[name]
-        md.update(meta)
-        bd.databases[name] = md
-        bd.databases.flush()
-        if backup is not None:
-            del bd.databases[backup]
-    except BaseException:
-        for leftover in (tmp,) + ((name,) if name in bd.databases and
-                                  bd.databases[name].get("ecolca_import_token") == token else ()):
-            if leftover in bd.databases:
-                del bd.databases[leftover]
-        if backup is not None and backup in bd.databases and name not in bd.databases:
-            from ecolca import bwcompat
-
-            bwcompat.rename_database(backup, name)  # the replaced database comes back
-        raise
+    return swap.write_database(name, data, meta, replace=replace, progress=progress,
+                               cancelled=cancelled)
 
 
 def leftover_temporary_databases() -> list[str]:
-    import bw2data as bd
+    from ecolca.importers import swap
 
-    return [d for d in bd.databases if d.startswith((TEMP_PREFIX, BACKUP_PREFIX))]
+    return swap.leftover_temporary_databases()
 
 
 def drop_unlinked(data: dict, summary: ImportSummary) -> dict:
