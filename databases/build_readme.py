@@ -15,6 +15,7 @@ tests/test_uslci_readme.py checks the US LCI sanity rows from the rendered table
 
 import csv
 import os
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -39,6 +40,15 @@ TOP_UNLINKED = 20
 def _read_csv(path: Path) -> list[dict]:
     with open(path, newline="", encoding="utf-8") as f:
         return [{k: (v or "").strip() for k, v in r.items() if k} for r in csv.DictReader(f)]
+
+
+def _tech_by_name(notes: list[str]) -> str:
+    """The reader's count of inputs linked by product name and unit, from its note."""
+    for n in notes:
+        m = re.search(r"([\d,]+) by product name and unit", n)
+        if m:
+            return m.group(1)
+    raise SystemExit("uslci: the reader's 'Technosphere links' note is missing")
 
 
 def uslci_summary():
@@ -136,7 +146,7 @@ def render_uslci(meta, summary, scores, acts, methods, sanity, sources) -> str:
         f"{bio_total:,} ({summary.biosphere / bio_total:.0%}) |",
         f"| biosphere exchanges linked by name (bw2io migrations, exact name, synonym) / by "
         f"mapping / by proxy (`mappings/fedefl--biosphere3.csv`) | "
-        f"{summary.linked_by.get('exact', 0):,} / {summary.linked_by.get('mapping', 0):,} / "
+        f"{summary.linked_by.get('exact match', 0):,} / {summary.linked_by.get('mapping', 0):,} / "
         f"{summary.linked_by.get('proxy', 0):,} |",
         f"| biosphere exchanges kept as US LCI flows in `{summary.companion}`: no biosphere3 "
         f"flow for the substance (listed in the mapping, basis `none`) | {summary.kept:,} |",
@@ -146,7 +156,7 @@ def render_uslci(meta, summary, scores, acts, methods, sanity, sources) -> str:
         f"| inputs cut off: product made in the data only as a co-product (set aside) | "
         f"{summary.count('co-product input'):,} |",
         f"| technosphere inputs linked by name and unit (another flow of that name makes it) | "
-        f"{summary.linked_by.get('tech_name', 0):,} |",
+        f"{_tech_by_name(summary.notes)} |",
         f"| co-products set aside (whole burden on the reference product) | "
         f"{summary.count('set aside (co-product)'):,} |",
         f"| waste outputs set aside (no treatment process in the data) | "
