@@ -16,7 +16,12 @@ A row is written only when its basis is one of (in this order, first that holds)
 * ``synonym``: a FEDEFL synonym of the flowable is the biosphere3 name, or the flowable is one
   biosphere3 synonym of exactly one flow;
 * ``CAS``: the flowable's CAS number (FEDEFL) is the biosphere3 flow's CAS number (one flow);
-* ``proxy``: a hand-reviewed row of :data:`PROXIES` (each with its reason and source).
+* ``synonym (ecoinvent 2 name …)``: a resource whose US LCI name is a biosphere3 name with
+  ecoinvent 2's ", in ground" appended; ``exact name (kg to m3)``: water emitted, FEDEFL's kg
+  read as biosphere3's m3 (1,000 kg per m3);
+* ``proxy``: a hand-reviewed row of :data:`PROXIES` or :data:`NAMED_PROXIES` (each with its
+  reason and source; a molar-mass factor cites the atomic weights);
+* last, randonneur_data's SimaPro mapping once more with ", in ground" dropped from the name.
 
 The biosphere3 compartment comes from the FEDEFL context (:data:`CONTEXTS`); when the flow is not
 in that sub-compartment, its parent compartment is taken and the basis says so. A FEDEFL match
