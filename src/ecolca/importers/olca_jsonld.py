@@ -20,7 +20,10 @@ How the data become a Brightway database (``docs/backgrounds.md`` says the same 
 * elementary flows are linked to biosphere3 by bw2io's migrations (categories and names from
   ecoinvent 2 to 3), then by name, synonym and compartment, then by top-level compartment, then
   by the reviewed mapping ``databases/mappings/fedefl--biosphere3.csv`` (:mod:`.flowmap`).
-  Resources are positive when taken from nature, emissions positive when released.
+  Resources are positive when taken from nature, emissions positive when released. A flow the
+  mapping lists with basis ``none`` (biosphere3 has no such flow) is kept: it links to a node of
+  the companion database ``<name>-biosphere`` (:func:`companion_database`), which
+  ``import_database`` writes before the database itself (``common.write_companion``).
 """
 
 from __future__ import annotations
