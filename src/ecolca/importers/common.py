@@ -32,6 +32,9 @@ MAX_UNLINKED_BIOSPHERE_SHARE = 0.05
 TEMP_PREFIX = "ecolca-import-tmp-"
 # --replace: the database being replaced waits under this name until the new one is complete
 BACKUP_PREFIX = "ecolca-import-replaced-"
+# metadata key a reader fills with the companion biosphere database (its name and nodes) that
+# keeps the elementary flows biosphere3 has no flow for; import_database takes it out and writes it
+COMPANION_KEY = "ecolca_companion_biosphere"
 
 
 class ImportError_(EcolcaError):
@@ -78,6 +81,10 @@ class ImportSummary:
     # elementary-flow exchanges linked, by how: "exact match", "mapping", "proxy" (each reader
     # fills it; empty when a reader does not tell)
     linked_by: dict[str, int] = field(default_factory=dict)
+    # elementary-flow exchanges kept as the source's own flows in a companion biosphere
+    # database (no biosphere3 counterpart), and that database's name
+    kept: int = 0
+    companion: str = ""
 
     def count(self, reason: str, kind: str | None = None) -> int:
         return sum(1 for r in self.rows if r.reason == reason and (kind is None or r.kind == kind))
@@ -92,7 +99,7 @@ class ImportSummary:
 
     @property
     def exchanges(self) -> int:
-        return self.technosphere + self.biosphere + self.production
+        return self.technosphere + self.biosphere + self.kept + self.production
 
     def lines(self) -> list[str]:
         """The summary a person reads at the end of an import."""
@@ -101,8 +108,11 @@ class ImportSummary:
             f"Database '{self.database}' ({self.format}, from {self.source}): "
             f"{self.activities:,} activities, {self.exchanges:,} exchanges "
             f"({self.production:,} production, {self.technosphere:,} technosphere, "
-            f"{self.biosphere:,} biosphere) in {self.seconds:.1f} s",
+            f"{self.biosphere + self.kept:,} biosphere) in {self.seconds:.1f} s",
             f"Biosphere: {self.biosphere:,} of {bio_total:,} exchanges linked to biosphere3"
+            + (f"; {self.kept:,} kept as the source's own flows in '{self.companion}' (no "
+               "biosphere3 counterpart: no installed method characterises them)"
+               if self.kept else "")
             + (f"; {self.unlinked_biosphere:,} unlinked, left out (they score 0)"
                if self.unlinked_biosphere else ""),
         ]
@@ -416,21 +426,68 @@ def write_database(name: str, data: dict, meta: dict, replace: bool = False,
                                cancelled=cancelled)
 
 
+def write_companion(companion: dict, progress: Progress | None = None) -> bool:
+    """Write the companion biosphere database (``{"name": …, "flows": {code: node}}``) before the
+    database that links to it. Its nodes are only added or updated, never removed: a database
+    already linking to it (the one ``--replace`` replaces, or that stays when the import fails)
+    keeps every node it points to, with the same ids. Returns True when the database is new (the
+    caller removes it if the import then fails)."""
+    import bw2data as bd
+    from bw2data.backends import ActivityDataset as AD
+
+    name = companion["name"]
+    nodes = companion["flows"]
+    say = progress or (lambda m, f: None)
+    say(f"Writing {len(nodes):,} elementary flows without biosphere3 counterpart to '{name}'",
+        0.7)
+    if name not in bd.databases:
+        db = bd.Database(name)
+        db.register(type="biosphere", ecolca_companion=True,
+                    description="Elementary flows of an imported database that biosphere3 has "
+                                "no flow for (one node per source flow, its UUID as code)")
+        db.write({(name, code): dict(node, database=name) for code, node in nodes.items()},
+                 searchable=False, check_typos=False)
+        return True
+    if not bd.databases[name].get("ecolca_companion"):
+        raise ImportError_(f"database '{name}' exists and is not an ecolca companion biosphere "
+                           "database; rename or delete it, or import under another --name")
+    have = {c for (c,) in AD.select(AD.code).where(AD.database == name).tuples()}
+    db = bd.Database(name)
+    for code, node in nodes.items():
+        if code in have:
+            act = db.get(code)
+            fields = {k: v for k, v in node.items() if k != "exchanges"}
+            if any(act.get(k) != v for k, v in fields.items()):
+                for k, v in fields.items():
+                    act[k] = v
+                act.save()
+        else:
+            db.new_node(code=code, **{k: v for k, v in node.items() if k != "exchanges"}).save()
+    db.process()
+    return False
+
+
 def leftover_temporary_databases() -> list[str]:
     from ecolca.importers import swap
 
     return swap.leftover_temporary_databases()
 
 
-def drop_unlinked(data: dict, summary: ImportSummary) -> dict:
+def drop_unlinked(data: dict, summary: ImportSummary, companion: dict | None = None) -> dict:
     """Remove exchanges without a valid ``input`` (recording them in ``summary``) and count the
-    rest; technosphere links to databases that are not in the project count as unlinked."""
+    rest; technosphere links to databases that are not in the project count as unlinked.
+    ``companion`` (``{"name": …, "flows": {code: node}}``, written with the data) holds the
+    elementary flows without a biosphere3 counterpart: exchanges to it count as ``kept``."""
     import bw2data as bd
 
     from bw2data.backends import ActivityDataset as AD
 
     own = {k[0] for k in data}
     codes: dict[str, set[str]] = {db: {k[1] for k in data if k[0] == db} for db in own}
+    kept_db = companion["name"] if companion else None
+    if companion:
+        codes[kept_db] = set(companion["flows"])
+        summary.companion = kept_db
 
     def exists(key) -> bool:
         db, code = key
@@ -451,6 +508,8 @@ def drop_unlinked(data: dict, summary: ImportSummary) -> dict:
                 kept.append(e)
                 if kind == "production":
                     summary.production += 1
+                elif kind == "biosphere" and inp[0] == kept_db:
+                    summary.kept += 1
                 elif kind == "biosphere":
                     summary.biosphere += 1
                 else:
