@@ -1,0 +1,308 @@
+#!/usr/bin/env python
+"""Write the run figures of docs/validation.md from runs of the bundled examples (issue #18, 8).
+
+Every figure of the document that comes from an ecolca run (L, S, Δ, Δ %, per-exchange parts, q,
+inventory totals, shares) sits between marker comments::
+
+    <!-- generated: NAME -->…<!-- end generated -->
+
+(a table on its own lines, or one figure inside a sentence or a table cell). This script runs the
+examples through ecolca's public functions (``ecolca.examples.load``, ``ecolca.lca.compare``) in a
+Brightway project that ``ecolca setup`` made, and rewrites only what lies between the markers; the
+prose and the published reference figures are left alone. ``tests/test_validation_doc.py`` runs
+the same generation and fails when the committed document differs. Regenerate with::
+
+    BRIGHTWAY_DIR=… PYTHONPATH=src .venv/bin/python tools/build_validation.py [--project ecolca]
+    (add --check to only compare: exit status 1 and a diff when the document is stale)
+
+The US LCI side-by-side table is made by ``benchmarks/rebase_validation.py`` (it needs the real
+US LCI); it is not between markers and not checked here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "validation.md"
+COMMAND = "PYTHONPATH=src .venv/bin/python tools/build_validation.py"
+EXAMPLES = ("kalundborg", "kawasaki", "phoenix", "gypsum-ash")
+
+GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
+ACID = ("EF v3.1", "acidification", "accumulated exceedance (AE)")
+PM = ("EF v3.1", "particulate matter formation", "impact on human health")
+WATER_EF = ("EF v3.1", "water use", "user deprivation potential (deprivation-weighted water consumption)")
+WCP = ("ReCiPe 2016 v1.03, midpoint (H)", "water use", "water consumption potential (WCP)")
+EUTRO = ("EF v3.1", "eutrophication: freshwater",
+         "fraction of nutrients reaching freshwater end compartment (P)")
+WITHDRAWAL = "Water withdrawal (natural resource, in water)"
+CO2_FOSSIL = "Carbon dioxide, fossil (to air)"
+
+MARKER = re.compile(r"<!-- generated: ([A-Za-z0-9_.-]+) -->(.*?)<!-- end generated -->", re.S)
+
+MINUS = "\u2212"
+SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+# ---- formatting ------------------------------------------------------------------------------
+
+def _sign(s: str, x: float, plus: bool) -> str:
+    s = s.replace("-", MINUS)
+    return ("+" + s) if plus and x > 0 else s
+
+
+def fixed(x: float, digits: int = 1, plus: bool = False) -> str:
+    """x with ``digits`` decimals and thousands separators; −0.0 prints as 0.0."""
+    s = f"{x:,.{digits}f}"
+    if float(s.replace(",", "")) == 0:
+        s = s.lstrip("-")
+    return _sign(s, x, plus)
+
+
+def sig(x: float, n: int = 4, plus: bool = False) -> str:
+    """n significant digits: 12,345 below 10⁵, else 1.234 × 10⁵; 0 as 0."""
+    if x == 0:
+        return "0"
+    a = abs(x)
+    if 1e-3 <= a < 1e5:
+        s = f"{x:,.{n}g}" if a >= 10 ** (n - 1) else f"{float(f'{x:.{n}g}'):,}"
+        if "e" in s:
+            s = f"{x:,.0f}"
+        return _sign(s, x, plus)
+    m, e = f"{x:.{n - 1}e}".split("e")
+    return _sign(f"{m} × 10{str(int(e)).translate(SUP)}", x, plus)
+
+
+def kt(x_kg: float, plus: bool = False) -> str:
+    return fixed(x_kg / 1e6, 1, plus)
+
+
+def pct(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return fixed(x, 2 if abs(x) < 1 else 1, plus=True) + " %"
+
+
+# ---- runs ------------------------------------------------------------------------------------
+
+def run_examples(project: str, names=EXAMPLES) -> dict:
+    """name -> (Scenario, Results) of ``lca.compare`` with the example's own methods."""
+    from ecolca import examples, lca
+
+    out = {}
+    for n in names:
+        sc = examples.load(n)
+        out[n] = (sc, lca.compare(sc, project=project))
+    return out
+
+
+def _residue(sc, e):
+    site = next(s for s in sc.sites if s.id == e.from_site)
+    return site.flow(e.from_flow)
+
+
+def _inventory(r, label):
+    return next(v for v in r.inventory if v.label == label)
+
+
+def _delta_text(imp) -> str:
+    if not imp.covered:
+        return "not covered"
+    if imp.below_precision:
+        return "0 (below numerical precision)"
+    return sig(imp.delta, plus=True)
+
+
+def _pct_text(imp) -> str:
+    if not imp.covered:
+        return "—"
+    if imp.pct_note:
+        return "n/m"
+    return pct(imp.delta_pct)
+
+
+def methods_table(r) -> str:
+    rows = ["| method | unit | L | S | Δ = S − L | Δ % | coverage |", "|---|---|--:|--:|--:|--:|---|"]
+    for imp in r.impacts:
+        cov = imp.coverage.status if imp.coverage else "—"
+        lin, sym = ("0", "0") if not imp.covered else (sig(imp.linear), sig(imp.symbiotic))
+        rows.append(f"| {' / '.join(imp.method[1:])} ({imp.method[0]}) | {imp.unit} | {lin} | "
+                    f"{sym} | {_delta_text(imp)} | {_pct_text(imp)} | {cov} |")
+    return "\n".join(rows)
+
+
+def exchanges_table(sc, r, method=GWP) -> str:
+    """Per exchange, ``method`` (kg CO2-eq shown in kt): q, r, the four parts, Δₑ, Δₑ per unit q."""
+    rows = ["| exchange | q / yr | r | avoided fate | avoided supply | transport | processing | "
+            "Δₑ | per unit q (kg CO2-eq) | q |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
+    by_id = {e.id: e for e in sc.exchanges}
+    parts = r.exchange_parts(method)
+    assumed = set(r.assumed_exchanges)
+    for p in parts:
+        e = by_id[p.exchange_id]
+        unit = _residue(sc, e).unit
+        rows.append(
+            f"| `{p.exchange_id}` | {fixed(e.amount, 0)} {unit} | {sig(e.substitution_ratio, 5)} | "
+            f"{kt(p.avoided_fate, True)} | {kt(p.avoided_supply, True)} | {kt(p.transport, True)} | "
+            f"{kt(p.processing, True)} | **{kt(p.total, True)}** | {sig(p.total / e.amount, 3)} | "
+            f"{'assumed' if p.exchange_id in assumed else 'sourced'} |")
+    imp = r.impact(method)
+    rows.append(f"| **park** (Σₑ Δₑ = S − L = {kt(imp.symbiotic)} − {kt(imp.linear)}) | | | "
+                f"{kt(sum(p.avoided_fate for p in parts), True)} | "
+                f"{kt(sum(p.avoided_supply for p in parts), True)} | "
+                f"{kt(sum(p.transport for p in parts), True)} | "
+                f"{kt(sum(p.processing for p in parts), True)} | **{kt(imp.delta, True)}** | | |")
+    return "\n".join(rows)
+
+
+def inventory_table(r) -> str:
+    rows = ["| elementary flow (whole system) | unit | L | S | Δ |", "|---|---|--:|--:|--:|"]
+    for v in r.inventory:
+        if v.linear == 0 and v.symbiotic == 0:
+            continue
+        rows.append(f"| {v.label} | {v.unit} | {sig(v.linear)} | {sig(v.symbiotic)} | "
+                    f"{sig(v.delta, plus=True)} |")
+    return "\n".join(rows)
+
+
+def headline_table(res) -> str:
+    rows = ["| example | L GWP100 (kt CO2-eq/yr) | S | **Δ GWP100** | Δ % | Δ water withdrawal (m³/yr) | "
+            "share of Σ\\|Δₑ\\| (GWP100) on assumed amounts q |",
+            "|---|--:|--:|--:|--:|--:|--:|"]
+    for n in ("kalundborg", "kawasaki", "phoenix"):
+        sc, r = res[n]
+        imp = r.impact(GWP)
+        share = r.assumed_share(GWP)
+        rows.append(f"| {sc.name} | {kt(imp.linear)} | {kt(imp.symbiotic)} | **{kt(imp.delta, True)}** | "
+                    f"{_pct_text(imp)} | {sig(_inventory(r, WITHDRAWAL).delta, plus=True)} | "
+                    f"{'—' if share is None else fixed(100 * share, 0) + ' %'} |")
+    return "\n".join(rows)
+
+
+def water_table(res) -> str:
+    rows = ["| example | category | L | S | Δ | Δ % |", "|---|---|--:|--:|--:|--:|"]
+    for n in ("kalundborg", "kawasaki", "gypsum-ash", "phoenix"):
+        sc, r = res[n]
+        for m, label in ((WATER_EF, "EF water use (m³ world-eq)"), (WCP, "ReCiPe WCP (m³)"),
+                         (EUTRO, "EF freshwater eutrophication (kg P-eq)")):
+            if m not in r.methods:
+                continue
+            imp = r.impact(m)
+            if not imp.covered:
+                rows.append(f"| {n} | {label} | not covered | | | |")
+                continue
+            rows.append(f"| {n} | {label} | {sig(imp.linear)} | {sig(imp.symbiotic)} | "
+                        f"**{_delta_text(imp)}** | {_pct_text(imp)} |")
+    return "\n".join(rows)
+
+
+def blocks(res) -> dict[str, str]:
+    """NAME -> the text between its markers. Tables are on their own lines (a newline each side)."""
+    out: dict[str, str] = {"headline": headline_table(res), "water-after": water_table(res)}
+    for n, (sc, r) in res.items():
+        out[f"{n}-methods"] = methods_table(r)
+        out[f"{n}-exchanges"] = exchanges_table(sc, r)
+        out[f"{n}-inventory"] = inventory_table(r)
+    out = {k: f"\n{v}\n" for k, v in out.items()}
+
+    def part(n, ex):
+        return next(p for p in res[n][1].exchange_parts(GWP) if p.exchange_id == ex)
+
+    # figures quoted inside sentences and table cells
+    k, kr = res["kalundborg"]
+    g = kr.impact(GWP)
+    steam = [part("kalundborg", "steam-to-refinery"), part("kalundborg", "steam-to-novo")]
+    ash = part("kalundborg", "ash-to-cement")
+    out["kal-gwp"] = f"{kt(g.delta)} kt CO2-eq"
+    out["kal-co2"] = f"{kt(_inventory(kr, CO2_FOSSIL).delta)} kt"
+    out["kal-steam"] = (f"{kt(steam[0].total + steam[1].total)} kt (`steam-to-refinery` "
+                        f"{kt(steam[0].total)} + `steam-to-novo` {kt(steam[1].total)})")
+    out["kal-ash-share"] = f"{fixed(100 * ash.total / g.delta, 0)} %"
+    out["kal-no-ash"] = f"{kt(g.delta - ash.total)} kt"
+    out["kal-assumed"] = f"{fixed(100 * kr.assumed_share(GWP), 0)} %"
+
+    w, wr = res["kawasaki"]
+    g = wr.impact(GWP)
+    slag = part("kawasaki", "slag-to-cement")
+    bf = part("kawasaki", "plastics-to-blast-furnace")
+    bf_q = next(e.amount for e in w.exchanges if e.id == bf.exchange_id)
+    out["kaw-gwp"] = f"{kt(g.delta)} kt CO2-eq/yr"
+    out["kaw-no-slag"] = f"{kt(g.delta - slag.total)} kt"
+    out["kaw-bf-per-t"] = f"{fixed(bf.total / bf_q / 1000, 2)} t CO2-eq per t plastic"
+    out["kaw-diverted"] = f"{fixed(sum(e.amount for e in w.exchanges), 0)} t/yr"
+    out["kaw-assumed"] = f"{fixed(100 * wr.assumed_share(GWP), 0)} %"
+
+    p, pr = res["phoenix"]
+    out["pho-acid"] = pct(pr.impact(ACID).delta_pct)
+    out["pho-pm"] = pct(pr.impact(PM).delta_pct)
+    out["pho-rng"] = f"{kt(part('phoenix', 'biogas-to-rng').total)} kt CO2-eq/yr"
+    eff = part("phoenix", "effluent-to-palo-verde")
+    out["pho-effluent"] = (f"{kt(eff.total, True)} kt CO2-eq/yr (avoided groundwater "
+                           f"{kt(eff.avoided_supply)} kt, pumping/treatment {kt(eff.processing, True)} kt)")
+    g = pr.impact(GWP)
+    out["pho-gwp"] = (f"L {fixed(g.linear / 1e6, 2)} kt, S {fixed(g.symbiotic / 1e6, 2)} kt, "
+                      f"Δ = {fixed(g.delta / 1e6, 2)} kt CO2-eq/yr ({pct(g.delta_pct)})")
+    # every exchange's amount q, as the model tables quote it
+    for n, (sc, r) in res.items():
+        for e in sc.exchanges:
+            out[f"q.{n}.{e.id}"] = f"{fixed(e.amount, 0)} {_residue(sc, e).unit}"
+    out["kaw-kpr"] = f"{kt(part('kawasaki', 'plastics-to-ammonia').total)} kt"
+    return out
+
+
+# ---- the document ----------------------------------------------------------------------------
+
+def generated(text: str) -> dict[str, str]:
+    """NAME -> the text between its markers in ``text``."""
+    return {m.group(1): m.group(2) for m in MARKER.finditer(text)}
+
+
+def fill(text: str, new: dict[str, str]) -> str:
+    """``text`` with every marked block replaced by ``new``; a marker without a figure is an error."""
+    unknown = sorted(set(generated(text)) - set(new))
+    if unknown:
+        raise ValueError(f"docs/validation.md: no generator for the marker(s) {', '.join(unknown)}")
+    return MARKER.sub(lambda m: f"<!-- generated: {m.group(1)} -->{new[m.group(1)]}"
+                                f"<!-- end generated -->", text)
+
+
+def diff(old: str, new: str) -> str:
+    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
+                                        "docs/validation.md (committed)",
+                                        "docs/validation.md (from the run)"))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--project", default=None, help="Brightway project (default: ecolca's)")
+    ap.add_argument("--doc", type=Path, default=DOC)
+    ap.add_argument("--check", action="store_true",
+                    help="do not write; exit 1 with a diff when the document is stale")
+    a = ap.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "src"))
+    import ecolca  # noqa: F401  (before bw2data: BRIGHTWAY_DIR)
+
+    text = a.doc.read_text(encoding="utf-8")
+    new = fill(text, blocks(run_examples(a.project)))
+    if a.check:
+        if new != text:
+            print(diff(text, new))
+            print(f"{a.doc} is stale; regenerate with: {COMMAND}", file=sys.stderr)
+            return 1
+        return 0
+    if new != text:
+        tmp = a.doc.with_suffix(".md.tmp")
+        tmp.write_text(new, encoding="utf-8")
+        tmp.replace(a.doc)
+    print(f"{a.doc}: {len(generated(new))} generated blocks"
+          f"{' (unchanged)' if new == text else ' rewritten'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
