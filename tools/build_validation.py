@@ -170,6 +170,13 @@ def inventory_table(r) -> str:
     return "\n".join(rows)
 
 
+def _withdrawal(r) -> str:
+    w = _inventory(r, WITHDRAWAL)
+    if w.linear == 0 and w.symbiotic == 0:
+        return "none in either park"
+    return sig(w.delta, plus=True)
+
+
 def headline_table(res) -> str:
     rows = ["| example | L GWP100 (kt CO2-eq/yr) | S | **Δ GWP100** | Δ % | Δ water withdrawal (m³/yr) | "
             "share of Σ\\|Δₑ\\| (GWP100) on assumed amounts q |",
@@ -179,7 +186,7 @@ def headline_table(res) -> str:
         imp = r.impact(GWP)
         share = r.assumed_share(GWP)
         rows.append(f"| {sc.name} | {kt(imp.linear)} | {kt(imp.symbiotic)} | **{kt(imp.delta, True)}** | "
-                    f"{_pct_text(imp)} | {sig(_inventory(r, WITHDRAWAL).delta, plus=True)} | "
+                    f"{_pct_text(imp)} | {_withdrawal(r)} | "
                     f"{'—' if share is None else fixed(100 * share, 0) + ' %'} |")
     return "\n".join(rows)
 
