@@ -89,15 +89,108 @@ def pct(x: float | None) -> str:
 
 # ---- runs ------------------------------------------------------------------------------------
 
-def run_examples(project: str, names=EXAMPLES) -> dict:
-    """name -> (Scenario, Results) of ``lca.compare`` with the example's own methods."""
+def run_examples(project: str | None, names=EXAMPLES) -> dict:
+    """name -> (Scenario, Results) of ``lca.compare`` with the example's own methods, and
+    "kalundborg-variants" -> the sensitivity variants' Results."""
     from ecolca import examples, lca
 
     out = {}
     for n in names:
         sc = examples.load(n)
         out[n] = (sc, lca.compare(sc, project=project))
+    out["kalundborg-variants"] = run_variants(project, out["kalundborg"][0], KALUNDBORG_VARIANTS)
     return out
+
+
+# ---- one-at-a-time variants (the sensitivity tables) ------------------------------------------
+# Each variant is a list of edits of a copy of the example; each is run with GWP100 only.
+
+def _act(site, flow, code):
+    def edit(sc):
+        from ecolca.model import ActivityRef
+
+        sc.site(site).flow(flow).activity = ActivityRef("ecolca-open", code)
+    return edit
+
+
+def _scale(ex, k):
+    """Exchange ``ex`` × k, with the residue it takes and the supply it replaces (so that both
+    still cover it and the linear park grows by what the symbiotic one exchanges)."""
+    def edit(sc):
+        e = sc.exchange(ex)
+        d = e.amount * (k - 1)
+        e.amount += d
+        sc.site(e.from_site).flow(e.from_flow).amount += d
+        sc.site(e.to_site).flow(e.to_flow).amount += d * e.substitution_ratio
+    return edit
+
+
+def _amount(ex, q):
+    return lambda sc: _scale(ex, q / sc.exchange(ex).amount)(sc)
+
+
+def _ratio(ex, r):
+    return lambda sc: setattr(sc.exchange(ex), "substitution_ratio", r)
+
+
+def _drop(ex):
+    return lambda sc: setattr(sc, "exchanges", [e for e in sc.exchanges if e.id != ex])
+
+
+def _distance(site, flow, km):
+    def edit(sc):
+        sc.site(site).flow(flow).transport[0].distance = km
+    return edit
+
+
+KALUNDBORG_VARIANTS = [
+    # (label, [(key, edits), …]): one row, one or two variants ("a / b")
+    ("steam replaces **coal**-boiler heat (refinery, Novo)",
+     [("coal", [_act("refinery", "heat", "heat-hard-coal"), _act("novo", "heat", "heat-hard-coal")])]),
+    ("district heat replaces **wood-chip** heat", [("wood", [_act("municipality", "heat", "heat-wood-chips")])]),
+    ("steam replaces **oil**-boiler heat",
+     [("oil", [_act("refinery", "heat", "heat-heavy-fuel-oil"),
+               _act("novo", "heat", "heat-heavy-fuel-oil")])]),
+    ("Novo steam × 0.5 / × 1.5", [("novo-0.5", [_scale("steam-to-novo", 0.5)]),
+                                 ("novo-1.5", [_scale("steam-to-novo", 1.5)])]),
+    ("fly ash ratio r = 0.7", [("ash-r", [_ratio("ash-to-cement", 0.7)])]),
+    ("fly ash 100,000 t / 170,000 t", [("ash-100k", [_amount("ash-to-cement", 100_000)]),
+                                       ("ash-170k", [_amount("ash-to-cement", 170_000)])]),
+    ("district heat replaces gas-boiler heat", [("dh-gas", [_act("municipality", "heat", "heat-natural-gas")])]),
+    ("refinery steam 50,000 t / 200,000 t", [("ref-50k", [_amount("steam-to-refinery", 50_000)]),
+                                             ("ref-200k", [_amount("steam-to-refinery", 200_000)])]),
+    ("district heat r = 0.9", [("dh-r", [_ratio("heat-to-town", 0.9)])]),
+    ("gypsum 150,000 t (2010 figure)", [("gyp-150k", [_amount("gypsum-to-gyproc", 150_000)])]),
+    ("natural gypsum shipped 3,500 km", [("gyp-3500", [_distance("gyproc", "gypsum", 3500)])]),
+    ("fly-ash exchange left out", [("no-ash", [_drop("ash-to-cement")])]),
+]
+
+
+def run_variants(project: str | None, base, variants) -> dict:
+    """key -> Results (GWP100 only) of each variant of ``base`` (a Scenario, left unchanged)."""
+    import copy
+
+    from ecolca import lca
+
+    out = {}
+    for _, keyed in variants:
+        for key, edits in keyed:
+            sc = copy.deepcopy(base)
+            for edit in edits:
+                edit(sc)
+            out[key] = lca.compare(sc, project=project, methods=[GWP])
+    return out
+
+
+def sensitivity_table(base_r, runs, variants) -> str:
+    b = base_r.impact(GWP).delta
+    rows = ["| change | Δ GWP100 (kt CO2-eq/yr) | vs base |", "|---|--:|--:|",
+            f"| base | {kt(b)} | — |"]
+    for label, keyed in variants:
+        ds = [runs[k].impact(GWP).delta for k, _ in keyed]
+        rows.append(f"| {label} | {' / '.join(kt(d) for d in ds)} | "
+                    f"{' / '.join(kt(d - b, True) for d in ds)} |")
+    return "\n".join(rows)
 
 
 def _residue(sc, e):
@@ -210,7 +303,11 @@ def water_table(res) -> str:
 
 def blocks(res) -> dict[str, str]:
     """NAME -> the text between its markers. Tables are on their own lines (a newline each side)."""
-    out: dict[str, str] = {"headline": headline_table(res), "water-after": water_table(res)}
+    res = dict(res)
+    variants = res.pop("kalundborg-variants")
+    out: dict[str, str] = {"headline": headline_table(res), "water-after": water_table(res),
+                           "kalundborg-sensitivity": sensitivity_table(res["kalundborg"][1], variants,
+                                                                       KALUNDBORG_VARIANTS)}
     for n, (sc, r) in res.items():
         out[f"{n}-methods"] = methods_table(r)
         out[f"{n}-exchanges"] = exchanges_table(sc, r)
@@ -232,6 +329,16 @@ def blocks(res) -> dict[str, str]:
     out["kal-ash-share"] = f"{fixed(100 * ash.total / g.delta, 0)} %"
     out["kal-no-ash"] = f"{kt(g.delta - ash.total)} kt"
     out["kal-assumed"] = f"{fixed(100 * kr.assumed_share(GWP), 0)} %"
+
+    def steam_of(key):
+        return sum(p.total for p in variants[key].exchange_parts(GWP) if p.exchange_id.startswith("steam-"))
+
+    out["kal-steam-oil-coal"] = f"{kt(steam_of('oil'))} / {kt(steam_of('coal'))} kt"
+    base = kr.impact(GWP).delta
+    out["kal-gyp-150k"] = f"{kt(variants['gyp-150k'].impact(GWP).delta - base, True)} kt"
+    lo = sum(min(0.0, variants[k].impact(GWP).delta - base) for k in ("novo-1.5", "ref-200k"))
+    hi = sum(max(0.0, variants[k].impact(GWP).delta - base) for k in ("novo-0.5", "ref-50k"))
+    out["kal-steam-range"] = f"{kt(lo)} / {kt(hi, True)} kt"
 
     w, wr = res["kawasaki"]
     g = wr.impact(GWP)
