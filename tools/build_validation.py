@@ -98,7 +98,8 @@ def run_examples(project: str | None, names=EXAMPLES) -> dict:
     for n in names:
         sc = examples.load(n)
         out[n] = (sc, lca.compare(sc, project=project))
-    out["kalundborg-variants"] = run_variants(project, out["kalundborg"][0], KALUNDBORG_VARIANTS)
+    for n, variants in VARIANTS.items():
+        out[f"{n}-variants"] = run_variants(project, out[n][0], variants)
     return out
 
 
@@ -130,7 +131,16 @@ def _amount(ex, q):
 
 
 def _ratio(ex, r):
-    return lambda sc: setattr(sc.exchange(ex), "substitution_ratio", r)
+    """Substitution ratio of ``ex`` set to r; the supply it replaces grows if it no longer covers
+    the exchanges (an equal amount in both parks, so Δ does not see it)."""
+    def edit(sc):
+        e = sc.exchange(ex)
+        e.substitution_ratio = r
+        supply = sc.site(e.to_site).flow(e.to_flow)
+        need = sum(x.amount * x.substitution_ratio for x in sc.exchanges
+                   if (x.to_site, x.to_flow) == (e.to_site, e.to_flow))
+        supply.amount = max(supply.amount, need)
+    return edit
 
 
 def _drop(ex):
@@ -141,6 +151,62 @@ def _distance(site, flow, km):
     def edit(sc):
         sc.site(site).flow(flow).transport[0].distance = km
     return edit
+
+
+def _fate(site, flow, code):
+    def edit(sc):
+        from ecolca.model import ActivityRef
+
+        sc.site(site).flow(flow).fate = ActivityRef("ecolca-open", code)
+    return edit
+
+
+def _processing(ex, code, amount=None, activity=None):
+    """Processing input ``code`` of exchange ``ex``: left out (both None), its amount per unit
+    set, or its activity replaced."""
+    def edit(sc):
+        from ecolca.model import ActivityRef
+
+        e = sc.exchange(ex)
+        item = next(x for x in e.processing if x.activity.code == code)
+        if amount is None and activity is None:
+            e.processing = [x for x in e.processing if x is not item]
+        if amount is not None:
+            item.amount_per_unit = amount
+        if activity is not None:
+            item.activity = ActivityRef("ecolca-open", activity)
+    return edit
+
+
+KAWASAKI_VARIANTS = [
+    ("linear plastic fate = landfill (inert proxy: plastic has no DOC, so no methane)",
+     [("landfill", [_fate("collection", "plastics", "waste-landfill-inert")])]),
+    ("linear plastic fate = `waste-incineration-municipal` (mixed-MSW proxy)",
+     [("msw", [_fate("collection", "plastics", "waste-incineration-municipal")])]),
+    ("KPR plastic carbon not charged (wrong, shown for scale)",
+     [("no-carbon", [_processing("plastics-to-ammonia", "kaw-plastic-carbon-release")])]),
+    ("slag q = 100,000 / 300,000 t", [("slag-100k", [_amount("slag-to-cement", 100_000)]),
+                                       ("slag-300k", [_amount("slag-to-cement", 300_000)])]),
+    ("without the slag exchange", [("no-slag", [_drop("slag-to-cement")])]),
+    ("both plastic amounts × 0.7", [("plastics-0.7", [_scale("plastics-to-blast-furnace", 0.7),
+                                                      _scale("plastics-to-ammonia", 0.7)])]),
+    ("slag r = 0.8", [("slag-r", [_ratio("slag-to-cement", 0.8)])]),
+    ("KPR r = 0.8 t NH3/t", [("kpr-r", [_ratio("plastics-to-ammonia", 0.8)])]),
+    ("blast-furnace r = 0.922 / 1.168 (IPCC carbon range)",
+     [("bf-r-lo", [_ratio("plastics-to-blast-furnace", 0.922)]),
+      ("bf-r-hi", [_ratio("plastics-to-blast-furnace", 1.168)])]),
+]
+
+PHOENIX_VARIANTS = [
+    ("reuse energy 0 (pure substitution, no pumping)",
+     [("e0", [_processing("effluent-to-palo-verde", "elec-grid-us-aznm", amount=0.0)])]),
+    ("reuse energy 2.5 kWh/m³ (high end, Hoff 2011)",
+     [("e2.5", [_processing("effluent-to-palo-verde", "elec-grid-us-aznm", amount=2.5)])]),
+    ("reuse electricity on the US-average grid (`elec-grid-us`)",
+     [("us-grid", [_processing("effluent-to-palo-verde", "elec-grid-us-aznm", activity="elec-grid-us")])]),
+    ("effluent 79.6 Mm³ (40,000 gpm all year)", [("e-79.6", [_amount("effluent-to-palo-verde", 79.6e6)])]),
+    ("RNG quantity read as LHV (r = 0.805 instead of 0.7245)", [("rng-lhv", [_ratio("biogas-to-rng", 0.805)])]),
+]
 
 
 KALUNDBORG_VARIANTS = [
@@ -166,6 +232,10 @@ KALUNDBORG_VARIANTS = [
 ]
 
 
+VARIANTS = {"kalundborg": KALUNDBORG_VARIANTS, "kawasaki": KAWASAKI_VARIANTS,
+            "phoenix": PHOENIX_VARIANTS}
+
+
 def run_variants(project: str | None, base, variants) -> dict:
     """key -> Results (GWP100 only) of each variant of ``base`` (a Scenario, left unchanged)."""
     import copy
@@ -182,13 +252,22 @@ def run_variants(project: str | None, base, variants) -> dict:
     return out
 
 
-def sensitivity_table(base_r, runs, variants) -> str:
+def sensitivity_table(base_r, runs, variants, exchanges=()) -> str:
+    """Park Δ GWP100 of each variant and its change from the base, kt CO2-eq/yr; with
+    ``exchanges``, those exchanges' Δₑ first ("—" where the variant leaves one out)."""
+    def ex(r, i):
+        p = next((p for p in r.exchange_parts(GWP) if p.exchange_id == i), None)
+        return "—" if p is None else kt(p.total, True)
+
     b = base_r.impact(GWP).delta
-    rows = ["| change | Δ GWP100 (kt CO2-eq/yr) | vs base |", "|---|--:|--:|",
-            f"| base | {kt(b)} | — |"]
+    head = "".join(f" `{i}` |" for i in exchanges)
+    rows = [f"| change |{head} park Δ | vs base |", "|---|" + "--:|" * (len(exchanges) + 2),
+            f"| base |{''.join(f' {ex(base_r, i)} |' for i in exchanges)} {kt(b)} | — |"]
     for label, keyed in variants:
-        ds = [runs[k].impact(GWP).delta for k, _ in keyed]
-        rows.append(f"| {label} | {' / '.join(kt(d) for d in ds)} | "
+        rs = [runs[k] for k, _ in keyed]
+        cells = "".join(f" {' / '.join(ex(r, i) for r in rs)} |" for i in exchanges)
+        ds = [r.impact(GWP).delta for r in rs]
+        rows.append(f"| {label} |{cells} {' / '.join(kt(d) for d in ds)} | "
                     f"{' / '.join(kt(d - b, True) for d in ds)} |")
     return "\n".join(rows)
 
@@ -304,10 +383,12 @@ def water_table(res) -> str:
 def blocks(res) -> dict[str, str]:
     """NAME -> the text between its markers. Tables are on their own lines (a newline each side)."""
     res = dict(res)
-    variants = res.pop("kalundborg-variants")
-    out: dict[str, str] = {"headline": headline_table(res), "water-after": water_table(res),
-                           "kalundborg-sensitivity": sensitivity_table(res["kalundborg"][1], variants,
-                                                                       KALUNDBORG_VARIANTS)}
+    runs = {n: res.pop(f"{n}-variants") for n in VARIANTS}
+    variants = runs["kalundborg"]
+    out: dict[str, str] = {"headline": headline_table(res), "water-after": water_table(res)}
+    for n, vs in VARIANTS.items():
+        out[f"{n}-sensitivity"] = sensitivity_table(res[n][1], runs[n], vs,
+                                                    [e.id for e in res[n][0].exchanges] if n != "kalundborg" else ())
     for n, (sc, r) in res.items():
         out[f"{n}-methods"] = methods_table(r)
         out[f"{n}-exchanges"] = exchanges_table(sc, r)
@@ -358,6 +439,11 @@ def blocks(res) -> dict[str, str]:
     eff = part("phoenix", "effluent-to-palo-verde")
     out["pho-effluent"] = (f"{kt(eff.total, True)} kt CO2-eq/yr (avoided groundwater "
                            f"{kt(eff.avoided_supply)} kt, pumping/treatment {kt(eff.processing, True)} kt)")
+    # reuse energy at which the effluent exchange breaks even (its processing is linear in it)
+    kwh = next(x.amount_per_unit for x in next(e for e in p.exchanges if e.id == eff.exchange_id
+                                                ).processing if x.activity.code == "elec-grid-us-aznm")
+    gain = eff.avoided_fate + eff.avoided_supply + eff.transport
+    out["pho-break-even"] = f"{fixed(-gain / eff.processing * kwh, 2)} kWh/m³"
     g = pr.impact(GWP)
     out["pho-gwp"] = (f"L {fixed(g.linear / 1e6, 2)} kt, S {fixed(g.symbiotic / 1e6, 2)} kt, "
                       f"Δ = {fixed(g.delta / 1e6, 2)} kt CO2-eq/yr ({pct(g.delta_pct)})")
