@@ -411,6 +411,17 @@ def blocks(res) -> dict[str, str]:
     out["kal-no-ash"] = f"{kt(g.delta - ash.total)} kt"
     out["kal-assumed"] = f"{fixed(100 * kr.assumed_share(GWP), 0)} %"
 
+    # Kalundborg's water use (EF v3.1) by exchange part, × 10⁶ m³ world-eq
+    wp = {x.exchange_id: x for x in kr.exchange_parts(WATER_EF)}
+    power = [wp[i].processing for i in ("steam-to-refinery", "steam-to-novo", "heat-to-town")]
+    m6 = lambda x, plus=True: fixed(x / 1e6, 2, plus)  # noqa: E731
+    out["kal-water-cooling"] = f"{sig(wp['cooling-water-to-asnaes'].total, plus=True)} m³ world-eq"
+    out["kal-water-parts"] = (
+        f"{m6(sum(power))} × 10⁶ m³ world-eq: refinery steam {m6(power[0])}, Novo steam "
+        f"{m6(power[1])}, district heat {m6(power[2])}), less the avoided clinker's and gypsum's "
+        f"electricity ({m6(wp['ash-to-cement'].avoided_supply, False)} and "
+        f"{m6(wp['gypsum-to-gyproc'].avoided_supply, False)} × 10⁶)")
+
     def steam_of(key):
         return sum(p.total for p in variants[key].exchange_parts(GWP) if p.exchange_id.startswith("steam-"))
 
