@@ -23,17 +23,24 @@ DOC = ROOT / "docs" / "validation.md"
 
 
 @pytest.fixture(scope="module")
-def blocks(_bw_project_built):
-    return build.blocks(build.run_examples(PROJECT))
+def runs(_bw_project_built):
+    return build.run_examples(PROJECT)
+
+
+@pytest.fixture(scope="module")
+def blocks(runs):
+    return build.blocks(runs)
 
 
 def _stale(text: str, blocks) -> str:
-    """'' when every generated block of ``text`` equals the run's, else a diff and the command."""
-    new = build.fill(text, blocks)
+    """'' when every generated block of ``text`` equals the run's, else a diff and the command.
+    The US LCI block is compared only by the test that has the real US LCI."""
+    new = build.fill(text, blocks, keep=("uslci-side-by-side",))
     if new == text:
         return ""
     return (f"docs/validation.md differs from what the examples give now; regenerate it with\n"
-            f"    BRIGHTWAY_DIR=… {build.COMMAND}\n(after `ecolca setup`) and review the prose "
+            f"    BRIGHTWAY_DIR=… {build.COMMAND} [--uslci DATABASE]\n(after `ecolca setup`; "
+            f"--uslci with the real US LCI imported, for its table) and review the prose "
             f"around the changed figures.\n{build.diff(text, new)}")
 
 
@@ -51,7 +58,8 @@ def test_validation_doc_figures_match_a_run(blocks):
 
 def test_every_marker_has_a_generator_and_every_generator_is_used(blocks):
     found = set(build.generated(DOC.read_text(encoding="utf-8")))
-    assert found <= set(blocks), f"markers without a generator: {sorted(found - set(blocks))}"
+    missing = found - set(blocks) - {"uslci-side-by-side"}  # made only with the real US LCI
+    assert not missing, f"markers without a generator: {sorted(missing)}"
     unused = {n for n in set(blocks) - found if not n.startswith("q.")
               and not n.startswith("gypsum-ash-")}
     assert not unused, f"generated blocks that docs/validation.md does not show: {sorted(unused)}"
@@ -74,3 +82,17 @@ def test_a_doc_with_an_old_figure_fails_with_a_diff_and_the_command(blocks):
     i = re.compile(r"\| (\d)").search(text, text.index(marker)).start(1)  # first figure of the table
     wrong = "1" if text[i] != "1" else "2"
     assert _stale(text[:i] + wrong + text[i + 1:], blocks)
+
+
+def test_validation_doc_uslci_table_matches_a_run(runs, uslci_project):
+    """The side-by-side table of ecolca-open and the US LCI rebase (gypsum-ash, Kalundborg), from
+    the real shipped US LCI of the session's US LCI project (the ``uslci_project`` fixture)."""
+    from conftest import USLCI_PROJECT
+
+    db, _, _ = uslci_project
+    text = DOC.read_text(encoding="utf-8")
+    assert "uslci-side-by-side" in build.generated(text)
+    new = build.fill(text, build.blocks(runs, build.run_uslci(USLCI_PROJECT, db)))
+    assert new == text, ("docs/validation.md's US LCI table differs from the run; regenerate it with\n"
+                         f"    BRIGHTWAY_DIR=… {build.COMMAND} --uslci DATABASE\n"
+                         f"{build.diff(text, new)}")

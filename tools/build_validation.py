@@ -380,8 +380,9 @@ def water_table(res) -> str:
     return "\n".join(rows)
 
 
-def blocks(res) -> dict[str, str]:
-    """NAME -> the text between its markers. Tables are on their own lines (a newline each side)."""
+def blocks(res, uslci: dict | None = None) -> dict[str, str]:
+    """NAME -> the text between its markers. Tables are on their own lines (a newline each side).
+    ``uslci`` (:func:`run_uslci`): also the US LCI block; without it that block is not made."""
     res = dict(res)
     runs = {n: res.pop(f"{n}-variants") for n in VARIANTS}
     variants = runs["kalundborg"]
@@ -393,6 +394,8 @@ def blocks(res) -> dict[str, str]:
         out[f"{n}-methods"] = methods_table(r)
         out[f"{n}-exchanges"] = exchanges_table(sc, r)
         out[f"{n}-inventory"] = inventory_table(r)
+    if uslci is not None:
+        out["uslci-side-by-side"] = uslci_table(res, uslci)
     out = {k: f"\n{v}\n" for k, v in out.items()}
 
     def part(n, ex):
@@ -466,6 +469,49 @@ def blocks(res) -> dict[str, str]:
     return out
 
 
+# ---- US LCI (needs the real US LCI imported into a project) ----------------------------------
+
+MAPPING = ROOT / "databases" / "mappings" / "ecolca-open--uslci.csv"
+USLCI_EXAMPLES = ("gypsum-ash", "kalundborg")
+
+
+def run_uslci(project: str, database: str, names=USLCI_EXAMPLES) -> dict:
+    """name -> Results of the example rebased onto US LCI (database ``database`` of ``project``)
+    through the shipped mapping, with the example's own methods."""
+    from ecolca import examples
+    from ecolca.lca import compare
+    from ecolca.rebase import parse_mapping, rebase
+
+    mapping = parse_mapping(MAPPING.read_text(encoding="utf-8").replace(",uslci,", f",{database},"),
+                            MAPPING.name)
+    return {n: compare(rebase(examples.load(n), mapping).scenario, project=project) for n in names}
+
+
+def uslci_table(res, uslci) -> str:
+    """Δ per method on ecolca-open and on the US LCI rebase, and their ratio."""
+    def cell(imp):
+        return "not covered" if not imp.covered else _delta_text(imp)
+
+    names = [n for n in USLCI_EXAMPLES if n in uslci]
+    head = "".join(f" {n} Δ open | Δ US LCI | ratio |" for n in names)
+    rows = [f"| method (unit) |{head}", "|---|" + "--:|--:|--:|" * len(names)]
+    methods = list(dict.fromkeys(m for n in names for m in res[n][1].methods))
+    for m in methods:
+        cells = ""
+        unit = ""
+        for n in names:
+            if m not in res[n][1].methods:
+                cells += " — | — | |"
+                continue
+            a, b = res[n][1].impact(m), uslci[n].impact(m)
+            unit = a.unit
+            ratio = (fixed(b.delta / a.delta, 2) if a.covered and b.covered and a.delta
+                     and not (a.below_precision or b.below_precision) else "")
+            cells += f" {cell(a)} | {cell(b)} | {ratio} |"
+        rows.append(f"| {' / '.join(m[1:])} ({m[0]}; {unit}) |{cells}")
+    return "\n".join(rows)
+
+
 # ---- the document ----------------------------------------------------------------------------
 
 def generated(text: str) -> dict[str, str]:
@@ -473,13 +519,14 @@ def generated(text: str) -> dict[str, str]:
     return {m.group(1): m.group(2) for m in MARKER.finditer(text)}
 
 
-def fill(text: str, new: dict[str, str]) -> str:
-    """``text`` with every marked block replaced by ``new``; a marker without a figure is an error."""
-    unknown = sorted(set(generated(text)) - set(new))
+def fill(text: str, new: dict[str, str], keep: tuple[str, ...] = ()) -> str:
+    """``text`` with every marked block replaced by ``new``; a marker without a figure is an error,
+    except those in ``keep``, which are left as they are (the US LCI block without US LCI)."""
+    unknown = sorted(set(generated(text)) - set(new) - set(keep))
     if unknown:
         raise ValueError(f"docs/validation.md: no generator for the marker(s) {', '.join(unknown)}")
-    return MARKER.sub(lambda m: f"<!-- generated: {m.group(1)} -->{new[m.group(1)]}"
-                                f"<!-- end generated -->", text)
+    return MARKER.sub(lambda m: m.group(0) if m.group(1) not in new else
+                      f"<!-- generated: {m.group(1)} -->{new[m.group(1)]}<!-- end generated -->", text)
 
 
 def diff(old: str, new: str) -> str:
@@ -494,12 +541,17 @@ def main(argv=None) -> int:
     ap.add_argument("--doc", type=Path, default=DOC)
     ap.add_argument("--check", action="store_true",
                     help="do not write; exit 1 with a diff when the document is stale")
+    ap.add_argument("--uslci", metavar="DATABASE", default=None,
+                    help="also the US LCI side-by-side table, from this database of the project "
+                         "(the real US LCI imported, e.g. uslci); without it that table is kept")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
     import ecolca  # noqa: F401  (before bw2data: BRIGHTWAY_DIR)
 
     text = a.doc.read_text(encoding="utf-8")
-    new = fill(text, blocks(run_examples(a.project)))
+    res = run_examples(a.project)
+    uslci = run_uslci(a.project, a.uslci) if a.uslci else None
+    new = fill(text, blocks(res, uslci), keep=("uslci-side-by-side",))
     if a.check:
         if new != text:
             print(diff(text, new))
