@@ -15,8 +15,10 @@ the same generation and fails when the committed document differs. Regenerate wi
     BRIGHTWAY_DIR=… PYTHONPATH=src .venv/bin/python tools/build_validation.py [--project ecolca]
     (add --check to only compare: exit status 1 and a diff when the document is stale)
 
-The US LCI side-by-side table is made by ``benchmarks/rebase_validation.py`` (it needs the real
-US LCI); it is not between markers and not checked here.
+``--uslci DATABASE`` also writes the US LCI side-by-side table (the two examples rebased through
+the shipped mapping onto DATABASE, the real US LCI imported into the project); without it that
+block is left as it is. The sensitivity tables are edited copies of the examples defined here
+(``*_VARIANTS``), each run with GWP100 only.
 """
 
 from __future__ import annotations
