@@ -39,7 +39,7 @@ def test_workaround_writes_methods_with_real_factors(bw_project):
 
 def test_brightway_dir_is_honoured_and_created(tmp_path):
     target = tmp_path / "new" / "bw"
-    code = ("import ecolca, bw2data, os; "
+    code = ("from ecolca import bwcompat; bwcompat.configure(); import bw2data; "
             "print(bw2data.projects._base_data_dir)")
     env = dict(os.environ, BRIGHTWAY_DIR=str(target))
     env.pop("BRIGHTWAY2_DIR", None)  # only the documented variable: ecolca passes it on
@@ -78,7 +78,8 @@ def test_lean_multilca_gives_bw2calc_scores(bw_project):
 _IMPORT_PROBE = """
 import json, os, sys
 if os.environ.get("PROBE_ECOLCA") == "1":
-    import ecolca
+    from ecolca import bwcompat
+    bwcompat.configure()
 import bw2data
 from bw2parameters import PintWrapper
 kg = str(PintWrapper.to_unit("kg"))
