@@ -163,7 +163,7 @@ def test_unknown_keys_raise_key_error_naming_them(comparison):
         comparison.evaluate(colour="red")
 
 
-def test_what_if_reuses_the_solve_and_matches_a_full_run(comparison, monkeypatch):
+def test_what_if_reuses_the_solve_and_matches_a_full_run(comparison, monkeypatch, tmp_path):
     """with_exchange evaluates on the run's unit scores (no Brightway solve: the solver is
     not called) and gives the numbers a full comparison of the changed scenario gives."""
     import ecolca
@@ -185,6 +185,8 @@ def test_what_if_reuses_the_solve_and_matches_a_full_run(comparison, monkeypatch
     assert not w.impacts["delta"].equals(comparison.impacts["delta"])
     with pytest.raises(ecolca.ScenarioError, match="amount"):
         comparison.with_exchange(ex.id, amount=1e12)
+    assert "no new Brightway calculation" in json.loads(w.to_json())["metadata"]["live"]
+    assert w.to_excel(tmp_path / "what-if.xlsx").stat().st_size > 0
 
 
 def test_load_save_and_errors(tmp_path):

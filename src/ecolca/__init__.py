@@ -17,7 +17,7 @@ nothing in the process: no import hook, no warnings filter, no environment varia
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING as _TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know it)
 
 __version__ = "0.1.0"
 
@@ -47,7 +47,7 @@ _SUBMODULES = {"examples", "suggest", "rebase"}
 
 __all__ = ["__version__", *_PUBLIC, "suggest", "rebase"]
 
-if _TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ loads them
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ loads them
     from ecolca import examples
     from ecolca.api import (Comparison, compare, import_database, load, rebase, save, suggest,
                             using_project)  # (at run time: callable modules, see _SUBMODULES)

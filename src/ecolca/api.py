@@ -403,9 +403,14 @@ class Comparison:
                 ev = ev.extend(tables[0], lookup)
                 table = tables[0]
             res = _evaluate(sc, ev, table)
-        res.metadata = {"project": self.project,
-                        "what_if": "evaluated on the unit scores of a run (no Brightway solve; "
-                                   "docs/engine.md, 'Live results in the app')"}
+        # as the app's live results: the run's metadata, saying these figures are not its own
+        base = self.results.metadata
+        res.metadata = dict(base)
+        res.metadata["live"] = (
+            "a what-if evaluated from Python on the unit scores of the run of "
+            f"{base.get('calculated', '?')} (no new Brightway calculation; docs/engine.md, "
+            "'Live results in the app')")
+        res.metadata["monte_carlo"] = "not run"
         return Comparison(res, sc, self.project, ev, what_if=True)
 
     def with_exchange(self, exchange: str, **fields: Any) -> "Comparison":
