@@ -230,6 +230,29 @@ def test_suggest_and_rebase_are_callable_and_still_modules(bw_project):
         bd.projects.set_current(PROJECT)
 
 
+def test_rebase_and_import_database_raise_typed_errors_and_restore_the_project(bw_project,
+                                                                              tmp_path):
+    import bw2data as bd
+
+    import ecolca
+
+    bd.projects.set_current("someone-elses")
+    try:
+        with pytest.raises(ecolca.ImportFailed, match="missing.zip"):
+            ecolca.import_database(tmp_path / "missing.zip", "olca-jsonld", project=PROJECT)
+        assert bd.projects.current == "someone-elses"
+        mapping = ROOT / "databases" / "mappings" / "ecolca-open--uslci.csv"
+        try:  # the session project has no US LCI: the targets cannot be found
+            moved = ecolca.rebase("gypsum-ash", mapping, project=PROJECT)
+        except ecolca.EcolcaError as exc:
+            assert str(exc)
+        else:
+            assert moved.scenario is not None
+        assert bd.projects.current == "someone-elses"
+    finally:
+        bd.projects.set_current(PROJECT)
+
+
 def test_docs_api_md_shows_every_public_name():
     import ecolca
 
