@@ -15,6 +15,7 @@ tests/test_uslci_readme.py checks the US LCI sanity rows from the rendered table
 
 import csv
 import os
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -41,17 +42,31 @@ def _read_csv(path: Path) -> list[dict]:
         return [{k: (v or "").strip() for k, v in r.items() if k} for r in csv.DictReader(f)]
 
 
+def _tech_by_name(notes: list[str]) -> str:
+    """The reader's count of inputs linked by product name and unit, from its note."""
+    for n in notes:
+        m = re.search(r"([\d,]+) by product name and unit", n)
+        if m:
+            return m.group(1)
+    raise SystemExit("uslci: the reader's 'Technosphere links' note is missing")
+
+
 def uslci_summary():
     """The importer's summary of the shipped zip (read and linked again, about 5 s; nothing is
     written), checked against what `shipped.install` recorded in the project."""
     import bw2data as bd
 
     from ecolca.importers import read_source, shipped
-    from ecolca.importers.common import drop_unlinked
+    from ecolca.importers.common import COMPANION_KEY, drop_unlinked
 
     meta = shipped.describe("uslci")
-    data, summary, _, _ = read_source(meta["format"], meta["path"], meta["name"])
-    drop_unlinked(data, summary)
+    data, summary, read_meta, _ = read_source(meta["format"], meta["path"], meta["name"])
+    companion = read_meta.pop(COMPANION_KEY, None)
+    drop_unlinked(data, summary, companion)
+    # the exchanges kept as US LCI flows in the companion database: (flow, compartment, flow id)
+    summary.kept_rows = [(e["name"], "::".join(e.get("categories") or ()), e["input"][1])
+                         for ds in data.values() for e in ds["exchanges"]
+                         if companion and tuple(e.get("input") or ())[:1] == (companion["name"],)]
     recorded = bd.databases[meta["name"]].get("ecolca_import_unlinked", {})
     again = {"biosphere": summary.unlinked_biosphere, "technosphere": summary.unlinked_technosphere,
              "cut_off": summary.count("cut-off") + summary.count("no producer")
@@ -126,22 +141,22 @@ def render_uslci(meta, summary, scores, acts, methods, sanity, sources) -> str:
         "|---|---:|",
         f"| activities | {summary.activities:,} |",
         f"| exchanges written | {summary.exchanges:,} ({summary.production:,} production, "
-        f"{summary.technosphere:,} technosphere, {summary.biosphere:,} biosphere) |",
+        f"{summary.technosphere:,} technosphere, {summary.biosphere + summary.kept:,} biosphere) |",
         f"| biosphere exchanges linked to biosphere3 / in the source | {summary.biosphere:,} / "
         f"{bio_total:,} ({summary.biosphere / bio_total:.0%}) |",
         f"| biosphere exchanges linked by name (bw2io migrations, exact name, synonym) / by "
         f"mapping / by proxy (`mappings/fedefl--biosphere3.csv`) | "
-        f"{summary.linked_by.get('exact', 0):,} / {summary.linked_by.get('mapping', 0):,} / "
+        f"{summary.linked_by.get('exact match', 0):,} / {summary.linked_by.get('mapping', 0):,} / "
         f"{summary.linked_by.get('proxy', 0):,} |",
-        f"| biosphere exchanges left out: no biosphere3 flow for the substance (listed in the "
-        f"mapping, basis `none`) | {summary.count('no biosphere3 flow'):,} |",
+        f"| biosphere exchanges kept as US LCI flows in `{summary.companion}`: no biosphere3 "
+        f"flow for the substance (listed in the mapping, basis `none`) | {summary.kept:,} |",
         f"| biosphere exchanges unlinked, left out (score 0) | {summary.unlinked_biosphere:,} |",
         f"| technosphere exchanges unlinked | {summary.unlinked_technosphere:,} |",
         f"| inputs cut off: `CUTOFF` flows | {summary.count('cut-off'):,} |",
         f"| inputs cut off: product made in the data only as a co-product (set aside) | "
         f"{summary.count('co-product input'):,} |",
         f"| technosphere inputs linked by name and unit (another flow of that name makes it) | "
-        f"{summary.linked_by.get('tech_name', 0):,} |",
+        f"{_tech_by_name(summary.notes)} |",
         f"| co-products set aside (whole burden on the reference product) | "
         f"{summary.count('set aside (co-product)'):,} |",
         f"| waste outputs set aside (no treatment process in the data) | "
@@ -178,12 +193,12 @@ def render_uslci(meta, summary, scores, acts, methods, sanity, sources) -> str:
         miss = sum(1 for r in unlinked if r.flow.lower() in cf_names)
         lines.append(f"| {_md(' / '.join(m))} | {_md(bd.methods[m].get('unit', ''))} | {nz} / {n} "
                      f"| {miss:,} |")
-    left = [r for r in summary.rows if r.reason == "no biosphere3 flow"]
-    flows = Counter((r.flow, r.context) for r in left + unlinked)
+    left = summary.kept_rows + [(r.flow, r.context, r.flow_id) for r in unlinked]
+    flows = Counter((f, c) for f, c, _ in left)
     lines += [
         "",
-        f"**Elementary flows left out** ({len({r.flow_id or (r.flow, r.context) for r in left + unlinked}):,} "
-        f"distinct flows, {len(left) + len(unlinked):,} exchanges; the {TOP_UNLINKED} most "
+        f"**Elementary flows without biosphere3 counterpart** ({len({i for _, _, i in left}):,} "
+        f"distinct flows, {len(left):,} exchanges; the {TOP_UNLINKED} most "
         "frequent). US LCI FY17 uses its own elementary-flow list (names and compartments of the "
         "ecoinvent 2 era and NETL-specific flows). The import links them by bw2io's 2→3 "
         "migrations, name, synonym and compartment, then through the reviewed mapping "
@@ -191,9 +206,11 @@ def render_uslci(meta, summary, scores, acts, methods, sanity, sources) -> str:
         "`mappings/README.md`). What is left has no biosphere3 (ecoinvent 3.9) flow at all: "
         "single organics biosphere3 does not list (`Biphenyl`, `Decane`, …), group flows "
         "(`Metals, unspecified`, `Organic substances, unspecified`), ions and metals in "
-        "compartments biosphere3 does not list for them. No installed method has a factor for "
-        "them, so leaving them out changes no result; list them with `ecolca import olca-jsonld "
-        "databases/uslci/uslci-fy17-olca1.5-jsonld.zip --unlinked FILE`.",
+        "compartments biosphere3 does not list for them (`mappings/README.md`, 'What stays "
+        "none', gives the reason per group). They are kept, as the nodes of the companion "
+        f"database `{summary.companion}` (one per US LCI flow, its UUID as code), so every "
+        "elementary exchange of the zip is in the database; no installed method has a factor "
+        "for them, so they change no result.",
         "",
         "| flow | compartment | exchanges |",
         "|---|---|---:|",

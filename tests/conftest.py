@@ -136,21 +136,28 @@ USLCI_PROJECT = "ecolca-tests-uslci"
 
 
 @pytest.fixture(scope="session")
-def _uslci_built(bw_dir):
+def _uslci_built(_bw_project_built):
     """The shipped US LCI zip imported once per session, with no flag (the default refusal rules
     apply), as database ``uslci-shipped`` of its own project (biosphere3, default methods,
-    ecolca-open): other tests' JSON-LD imports must not find its producers. About 25 s for the
-    project and 20 s for the import on an idle machine."""
+    ecolca-open, copied from the session's): other tests' JSON-LD imports must not find its
+    producers. About 20 s for the import on an idle machine."""
     import time
 
     import bw2data as bd
 
     from ecolca.importers import import_database
-    from ecolca.project import setup
 
     if not USLCI_ZIP.is_file():
         pytest.skip("databases/uslci zip not present")
-    setup(USLCI_PROJECT)
+    # a copy of the session's project (what `setup` builds is checked in test_setup.py): seconds,
+    # where a second setup takes 25-55 s
+    bd.projects.set_current(PROJECT)
+    if USLCI_PROJECT not in bd.projects:
+        bd.projects.copy_project(USLCI_PROJECT, switch=False)
+    # only what `setup` made: a database another test imported must not offer its producers
+    bd.projects.set_current(USLCI_PROJECT)
+    for name in [n for n in bd.databases if n not in ("biosphere3", "ecolca-open")]:
+        del bd.databases[name]
     t0 = time.perf_counter()
     summary = import_database("olca-jsonld", USLCI_ZIP, "uslci-shipped", project=USLCI_PROJECT,
                               replace=True)

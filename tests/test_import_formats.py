@@ -72,7 +72,10 @@ def test_jsonld_trimmed_counts_and_hand_checked_score(bw_project, trimmed_jsonld
         "processes/c2a7ddaa-164e-3a05-b063-221f68080142.json"))
     n_bio = sum(1 for e in doc["exchanges"] if e["flow"]["flowType"] == "ELEMENTARY_FLOW")
     assert s.biosphere_total == n_bio
-    assert s.biosphere + s.unlinked_biosphere + s.count("no biosphere3 flow") == n_bio
+    assert s.biosphere + s.unlinked_biosphere + s.kept == n_bio
+    # every elementary exchange of the file is written (biosphere3 or the companion database)
+    written = [e for e in act.biosphere()]
+    assert len(written) == s.biosphere + s.kept
     # no product input has a producer in a one-process file (nor in this project): each is a
     # CUTOFF flow, the input of a co-product, or unlinked (written only with --allow-unlinked)
     n_tech_in = sum(1 for e in doc["exchanges"] if e["input"] and
@@ -186,8 +189,8 @@ def test_duplicate_name_refused_then_replace(bw_project, trimmed_jsonld):
 def test_interrupt_leaves_nothing(bw_project, trimmed_jsonld, monkeypatch, where):
     import bw2data as bd
 
-    from ecolca import bwcompat
     from ecolca.importers import import_database as _imp
+    from ecolca.importers import swap
     import_database = functools.partial(_imp, project=PROJECT)
     from ecolca.importers.common import leftover_temporary_databases
 
@@ -202,7 +205,7 @@ def test_interrupt_leaves_nothing(bw_project, trimmed_jsonld, monkeypatch, where
     else:
         def boom(old, new):
             raise KeyboardInterrupt
-        monkeypatch.setattr(bwcompat, "rename_database", boom)
+        monkeypatch.setattr(swap, "_move_rows", boom)
     with pytest.raises(KeyboardInterrupt):
         import_database("olca-jsonld", trimmed_jsonld, "t-int", allow_unlinked=True)
     assert _dbs() == before and not leftover_temporary_databases()
@@ -226,33 +229,38 @@ def test_cancel_callback_leaves_nothing(bw_project, trimmed_jsonld):
     assert _dbs() == before
 
 
-def test_replace_that_fails_at_the_end_keeps_the_old_database(bw_project, trimmed_jsonld,
-                                                              monkeypatch):
-    """--replace: the database being replaced waits under a backup name until the new one is
-    complete; a failure in the last step (here, processing the renamed database) brings it back
-    with its data, and leaves no temporary or backup database."""
+def test_replace_that_fails_after_the_swap_is_finished_by_the_next_command(
+        bw_project, trimmed_jsonld, monkeypatch):
+    """--replace: once the one transaction that moves the rows committed, the new database is
+    the one under the name; a failure after it (here, processing the new database) leaves the
+    journal, and the next command (the recovery in ``project.activate``) finishes the swap and
+    leaves no temporary database. Kills at every step: tests/test_import_swap.py."""
     import bw2data as bd
 
-    from ecolca import bwcompat
     from ecolca.importers import import_database as _imp
+    from ecolca.importers import swap
     from ecolca.importers.common import leftover_temporary_databases
     import_database = functools.partial(_imp, project=PROJECT)
 
     import_database("olca-jsonld", trimmed_jsonld, "t-repl", allow_unlinked=True)
     codes = sorted(a["code"] for a in bd.Database("t-repl"))
-    real = bwcompat.rename_database
+    real = bd.backends.SQLiteBackend.process
 
-    def fails_into_target(old, new):
-        real(old, new)
-        if new == "t-repl" and old.startswith("ecolca-import-tmp-"):
+    def fails(self, *a, **k):
+        if self.name == "t-repl":
             raise OSError("disk full while processing the new database")
-    monkeypatch.setattr(bwcompat, "rename_database", fails_into_target)
+        return real(self, *a, **k)
+    monkeypatch.setattr(bd.backends.SQLiteBackend, "process", fails)
     try:
         with pytest.raises(OSError):
             import_database("olca-jsonld", trimmed_jsonld, "t-repl", allow_unlinked=True,
                             replace=True)
-        monkeypatch.setattr(bwcompat, "rename_database", real)
+        assert bd.databases["t-repl"].get("dirty")  # bw2data processes it before any use
+        monkeypatch.setattr(bd.backends.SQLiteBackend, "process", real)
+        assert swap.recover(report=lambda line: None) == [
+            "completed the interrupted import of 't-repl' (the new data is in place)"]
         assert "t-repl" in bd.databases and not leftover_temporary_databases()
+        assert not bd.databases["t-repl"].get("dirty")
         assert sorted(a["code"] for a in bd.Database("t-repl")) == codes
     finally:
         if "t-repl" in bd.databases:

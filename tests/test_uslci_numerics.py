@@ -1,5 +1,5 @@
-"""Issue #18 on the real US LCI (the shipped zip, imported once for this module into a project of
-its own in the session's Brightway folder): a scenario rebased onto it runs, and no figure it
+"""Issue #18 on the real US LCI (the shipped zip, imported once per session by conftest's
+``uslci_project``): a scenario rebased onto it runs, and no figure it
 shows is rounding noise. Where the solve gives supplies of about 1e-20 to processes outside a
 demand's supply chain (LU round-off), coverage and scores are read from the matrices' pattern."""
 
@@ -13,24 +13,26 @@ import pytest
 from conftest import ROOT, run_cli
 from ecolca import examples
 
-USLCI_PROJECT = "ecolca-tests-uslci-numerics"
+from conftest import USLCI_PROJECT
+
 EUTRO = ["EF v3.1", "eutrophication: freshwater",
          "fraction of nutrients reaching freshwater end compartment (P)"]
 ENV = {"ECOLCA_PROJECT": USLCI_PROJECT}
 
 
 @pytest.fixture(scope="module")
-def rebased(_bw_project_built, tmp_path_factory):
-    """gypsum-ash and Kalundborg rebased onto uslci with the shipped mapping."""
-    from ecolca.project import setup
-
-    setup(USLCI_PROJECT, backgrounds=["uslci"])
+def rebased(_uslci_built, tmp_path_factory):
+    """gypsum-ash and Kalundborg rebased onto the session's US LCI with the shipped mapping."""
+    db = _uslci_built[0]
     folder = tmp_path_factory.mktemp("uslci-numerics")
+    mapping = folder / "ecolca-open--uslci.csv"
+    mapping.write_text((ROOT / "databases" / "mappings" / "ecolca-open--uslci.csv").read_text(
+        encoding="utf-8").replace(",uslci,", f",{db},"), encoding="utf-8")
     out = {}
     for name in ("gypsum-ash", "kalundborg"):
         path = folder / f"{name}-uslci.ecolca.json"
         r = run_cli("rebase", str(examples.path(name)), "--mapping",
-                    str(ROOT / "databases" / "mappings" / "ecolca-open--uslci.csv"),
+                    str(mapping),
                     "-o", str(path), env=ENV)
         assert r.returncode == 0, r.stderr
         out[name] = path

@@ -16,7 +16,12 @@ A row is written only when its basis is one of (in this order, first that holds)
 * ``synonym``: a FEDEFL synonym of the flowable is the biosphere3 name, or the flowable is one
   biosphere3 synonym of exactly one flow;
 * ``CAS``: the flowable's CAS number (FEDEFL) is the biosphere3 flow's CAS number (one flow);
-* ``proxy``: a hand-reviewed row of :data:`PROXIES` (each with its reason and source).
+* ``synonym (ecoinvent 2 name …)``: a resource whose US LCI name is a biosphere3 name with
+  ecoinvent 2's ", in ground" appended; ``exact name (kg to m3)``: water emitted, FEDEFL's kg
+  read as biosphere3's m3 (1,000 kg per m3);
+* ``proxy``: a hand-reviewed row of :data:`PROXIES` or :data:`NAMED_PROXIES` (each with its
+  reason and source; a molar-mass factor cites the atomic weights);
+* last, randonneur_data's SimaPro mapping once more with ", in ground" dropped from the name.
 
 The biosphere3 compartment comes from the FEDEFL context (:data:`CONTEXTS`); when the flow is not
 in that sub-compartment, its parent compartment is taken and the basis says so. A FEDEFL match
@@ -127,6 +132,37 @@ PROXIES: dict[str, tuple[str, str]] = {
         "flow; where a process also reports PM2.5 that mass is counted twice in the coarse "
         "fraction, which the EF 3.1 and ReCiPe particulate-matter methods characterise far "
         "less than PM2.5 (ecoinvent's own 2-to-3 change split PM10 the same way)"),
+}
+
+# Proxies by the FEDEFL flowable and the US LCI flow's name (the FEDEFL flowable alone is too
+# wide): (flowable, US LCI name prefix) → (biosphere3 name, factor, reason). Listed in
+# databases/mappings/README.md.
+MOLAR = ("IUPAC 2021 standard atomic weights (H 1.008, N 14.007, O 15.999, Ti 47.867)")
+NAMED_PROXIES: dict[tuple[str, str], tuple[str, float, str]] = {
+    ("Ammonia", "ammonia"): (
+        "Ammonium", 18.039 / 17.031,
+        "ammonia released to water is read as ammonium, the form it takes in water at "
+        "neutral pH, in the same moles (nitrogen kept): kg NH4+ = kg NH3 x 18.039 / 17.031 "
+        "(" + MOLAR + "); biosphere3 has no ammonia emission to water"),
+    ("Calcium carbonate", "calcium carbonate"): (
+        "Calcite", 1.0,
+        "calcium carbonate in ground is the mineral calcite (CaCO3), ecoinvent's resource for "
+        "it; the same mass"),
+    ("Limestone", "limestone"): (
+        "Calcite", 1.0,
+        "limestone is a rock made mostly of calcite (CaCO3); ecoinvent 3 states limestone "
+        "extraction as calcite; the same mass (the rock's other minerals are counted as "
+        "calcite)"),
+    ("Land use", "occupation, arable"): (
+        "Occupation, arable land, unspecified use", None,
+        "US LCI's arable occupation by tillage practice (conventional, reduced, conservation) "
+        "read as ecoinvent 3.9's arable occupation of unspecified use (ecoinvent 3.9 keeps the "
+        "tillage flows only as '(obsolete)', in m2, which no installed method characterises); "
+        "FEDEFL's factor (1 m2*a per m2*a; US LCI's 'm2' flows are occupations, FEDEFL maps "
+        "them to m2*a)"),
+    ("Land use", "occupational, arable"): (
+        "Occupation, arable land, unspecified use", None,
+        "as 'Occupation, arable, ...' (US LCI's misspelt name of the same flow)"),
 }
 
 
@@ -298,7 +334,7 @@ def main(fedefl: Path) -> None:
                 return same[0], True
         return None, False
 
-    def via_randonneur(info):
+    def via_randonneur(info, bare=False):
         from ecolca.importers.olca_jsonld import compartments
 
         cats = compartments(info["categories"])
@@ -312,6 +348,11 @@ def main(fedefl: Path) -> None:
         # manual matches are not used for resources: they map e.g. 'Energy, from coal' to
         # biomass energy; fossil and other resources go through FEDEFL below
         manual = rmanual.get(_norm(name)) if cats[0] in ("air", "water", "soil") else None
+        if bare:  # last resort: the name without ecoinvent 2's ", in ground"
+            stripped = re.sub(r", in ground$", "", name)
+            if cats[0] not in ("resource", "natural resource") or stripped == name:
+                return None
+            name, manual = stripped, None
         for n, how in ((name, None), (manual, name)):
             if not n:
                 continue
@@ -330,6 +371,12 @@ def main(fedefl: Path) -> None:
     def _one(fid, info, rows, missing):
         hit = via_randonneur(info)
         if hit:
+            randonneur_row(fid, info, rows, hit)
+            return
+        _fedefl(fid, info, rows, missing)
+
+    def randonneur_row(fid, info, rows, hit):
+        if hit:
             b, basis, src = hit
             rows.append({
                 "uslci_flow_uuid": fid, "uslci_name": info["name"],
@@ -339,7 +386,8 @@ def main(fedefl: Path) -> None:
                 "biosphere3_name": b["name"], "biosphere3_categories": "::".join(b["categories"]),
                 "biosphere3_unit": b["unit"], "biosphere3_code": b["code"], "factor": "1.0",
                 "basis": basis, "source": src, "note": "", "exchanges": uses[fid]})
-            return
+
+    def _fedefl(fid, info, rows, missing):
         rs = mapping.get(fid)
         if not rs:
             missing[("no FEDEFL row", info["name"])] += uses[fid]
@@ -404,6 +452,33 @@ def main(fedefl: Path) -> None:
                 if fed_unit == "kg":
                     factor = fcf / 1000.0
                     unit_note = f"FEDEFL {fcf:g} kg per {r['SourceUnit']} / 1,000 kg per m3"
+        if found is None and cats[0] == "natural resource":
+            # the ecoinvent 2 name of the biosphere3 flow (", in ground" dropped in ecoinvent 3)
+            bare = re.sub(r", in ground$", "", info["name"].strip())
+            b, _ = pick(by_name.get(_norm(bare), []), ("natural resource", "in ground"))
+            if bare != info["name"].strip() and b and _same_unit(src_unit, b["unit"]):
+                found, factor = b, 1.0
+                basis = "synonym (ecoinvent 2 name of the biosphere3 flow, ', in ground' dropped)"
+                unit_note = f"amount kept in {src_unit}"
+        if found is None and flowable == "Water" and ctx.startswith("emission/") and \
+                fed_unit == "kg":
+            b, parent = pick(by_name.get("water", []), cats)
+            if b and b["unit"] == "cubic meter":
+                found, factor = b, fcf / 1000.0
+                basis = "exact name (kg to m3)" + (" (other compartment: " + "::".join(
+                    b["categories"]) + ")" if parent else "")
+                unit_note = f"FEDEFL {fcf:g} kg per {r['SourceUnit']} / 1,000 kg per m3"
+        for (fl, prefix), (target, pfactor, reason) in NAMED_PROXIES.items():
+            if found is not None or fl != flowable or not _norm(info["name"]).startswith(prefix):
+                continue
+            b, parent = pick(by_name.get(_norm(target), []), cats)
+            if b:
+                found, note = b, reason
+                basis = "proxy" + (" (other compartment: " + "::".join(b["categories"]) + ")"
+                                   if parent else "")
+                if pfactor is not None:
+                    factor = fcf * pfactor
+                    unit_note = f"FEDEFL factor {fcf:g} x {pfactor:g} (see note)"
         proxy = PROXIES.get(flowable)
         if found is None and proxy:
             b, parent = pick(by_name.get(_norm(proxy[0]), []), cats)
@@ -411,6 +486,10 @@ def main(fedefl: Path) -> None:
                 found, basis, note = b, "proxy" + (" (other compartment: " + "::".join(b["categories"]) + ")" if parent else ""), \
                     proxy[1]
         if found is None:
+            hit = via_randonneur(info, bare=True)
+            if hit:
+                randonneur_row(fid, info, rows, hit)
+                return
             missing[(flowable, ctx, r["TargetUnit"])] += uses[fid]
             return
         if factor is not None:
@@ -419,6 +498,10 @@ def main(fedefl: Path) -> None:
             factor, unit_note = fcf, f"FEDEFL factor {fcf:g} {fed_unit} per {r['SourceUnit']}"
         elif _same_unit(src_unit, found["unit"]):
             factor, unit_note = 1.0, f"amount kept in {src_unit}, biosphere3's unit"
+        elif flowable == "Water" and fed_unit == "kg" and found["unit"] == "cubic meter":
+            factor = fcf / 1000.0  # water emitted: FEDEFL kg, biosphere3 m3
+            unit_note = f"FEDEFL {fcf:g} kg per {r['SourceUnit']} / 1,000 kg per m3"
+            basis += " (kg to m3)"
         else:
             missing[("unit", flowable, src_unit, fed_unit, found["unit"])] += uses[fid]
             return

@@ -10,6 +10,12 @@
 * bw2data 4.8 reads its data folder from ``BRIGHTWAY2_DIR`` only, and refuses one that does not
   exist yet. ecolca documents ``BRIGHTWAY_DIR`` (the Brightway 2.5 spelling): when it is set,
   :func:`configure_environment` creates it and passes it on as ``BRIGHTWAY2_DIR``.
+* Brightway writes to **stdout**: bw2data logs "Using environment variable BRIGHTWAY2_DIR ..."
+  (with colour codes, through structlog's PrintLogger, whatever ``NO_COLOR`` says) in every
+  process that imports it, bw2io prints "Applying strategy ..." and draws tqdm bars. On the
+  command line that breaks ``--json`` (worker processes print before the document). The CLI calls
+  :func:`quiet_brightway`; worker processes inherit it through the environment
+  (:func:`worker_init`). ``tests/test_bwcompat.py`` shows each of these on plain Brightway.
 
 None of this happens when a module is imported: ``import ecolca`` leaves the process as it was
 (``tests/test_api.py::test_import_ecolca_changes_nothing_in_the_process``). :func:`configure`
@@ -22,6 +28,7 @@ workarounds hold wherever ecolca's engine runs.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import warnings
@@ -63,7 +70,8 @@ def configure() -> Path | None:
 
 
 def configure_environment() -> Path | None:
-    """Apply ``BRIGHTWAY_DIR`` (if set) as bw2data's data folder; return it.
+    """Keep Brightway quiet when the CLI asked for it (ECOLCA_QUIET_BRIGHTWAY, inherited);
+    apply ``BRIGHTWAY_DIR`` (if set) as bw2data's data folder; return it.
 
     A folder that cannot be created (the path is a file, a parent is not writable) is recorded in
     :data:`ENVIRONMENT_ERROR` instead of raising at import; :func:`check_environment` raises it as
@@ -71,6 +79,8 @@ def configure_environment() -> Path | None:
     then, so bw2data never falls back to the user's default folder."""
     global ENVIRONMENT_ERROR
     ENVIRONMENT_ERROR = None
+    if os.environ.get("ECOLCA_QUIET_BRIGHTWAY") == "1":
+        quiet_brightway()
     value = os.environ.get("BRIGHTWAY_DIR")
     if not value:
         return None
@@ -85,6 +95,73 @@ def configure_environment() -> Path | None:
                              f"{exc.strerror or exc}" + (f" ('{exc.filename}')" if exc.filename
                                                          and str(exc.filename) != str(folder) else ""))
     return folder
+
+
+# ---- Brightway's output -------------------------------------------------------------------
+# ECOLCA_QUIET_BRIGHTWAY=1 (set by the CLI, inherited by worker processes): bw2data's feedback
+# logger is the plain `logging` one (BRIGHTWAY_NO_STRUCTLOG, a bw2data switch: no colour codes)
+# and a filter on it drops every record, or copies it to stderr with ECOLCA_VERBOSE=1; tqdm bars
+# are off unless verbose (TQDM_DISABLE, read by tqdm itself); what Brightway prints on stdout is
+# dropped, or sent to stderr when verbose (:func:`brightway_stdout`).
+BRIGHTWAY_LOGGER = "brightway-stdout-feedback"  # bw2data.logs' name for its feedback logger
+
+
+def verbose() -> bool:
+    return os.environ.get("ECOLCA_VERBOSE") == "1"
+
+
+class _Discard:
+    """A text stream that keeps nothing."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def brightway_stdout():
+    """Where Brightway's prints go while ecolca runs a command: stderr when verbose, else away."""
+    return sys.stderr if verbose() else _Discard()
+
+
+class _FeedbackFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if os.environ.get("ECOLCA_QUIET_BRIGHTWAY") != "1":
+            return True  # not under the CLI (a library user, a notebook): bw2data's own way
+        if verbose():
+            try:
+                sys.stderr.write(f"brightway: {record.getMessage()}\n")
+            except Exception:  # noqa: BLE001 - a log line never stops a run
+                pass
+        return False  # bw2data's own handler (on stdout) never sees it
+
+
+QUIET_VARIABLES = ("ECOLCA_QUIET_BRIGHTWAY", "BRIGHTWAY_NO_STRUCTLOG", "TQDM_DISABLE",
+                   "ECOLCA_VERBOSE")
+
+
+def quiet_brightway(environ=os.environ) -> None:
+    """Keep Brightway's log lines and bars off stdout in this process and the ones it starts.
+    Must run before bw2data is imported to catch its import-time line. It sets the variables of
+    :data:`QUIET_VARIABLES`; ``cli.main`` restores them when it returns."""
+    environ["ECOLCA_QUIET_BRIGHTWAY"] = "1"
+    environ["BRIGHTWAY_NO_STRUCTLOG"] = "1"
+    if not verbose():
+        environ["TQDM_DISABLE"] = "1"
+    logger = logging.getLogger(BRIGHTWAY_LOGGER)
+    if not any(isinstance(f, _FeedbackFilter) for f in logger.filters):
+        logger.addFilter(_FeedbackFilter())
+
+
+def worker_init() -> None:
+    """First thing in a Monte Carlo worker process: nothing it prints reaches stdout."""
+    if os.environ.get("ECOLCA_QUIET_BRIGHTWAY") == "1":
+        quiet_brightway()
+    sys.stdout = brightway_stdout()
 
 
 # ---- bw2data's import cost ---------------------------------------------------------------
@@ -104,16 +181,19 @@ def configure_environment() -> Path | None:
 #     `cluster` extra) for its optional dask-array support, which Brightway never uses: pint is
 #     run with dask hidden, and dask stays importable for everything else (`--dask`).
 
-def cache_root() -> Path | None:
+def cache_root(environ=None, dirs=None) -> Path | None:
     """ecolca's cache folder, found without importing bw2data: ``ecolca-cache`` in the Brightway
     folder when ``BRIGHTWAY_DIR``/``BRIGHTWAY2_DIR`` names it, else the user's cache folder for
-    ecolca; None when neither can be found (no cache then)."""
-    base = os.environ.get("BRIGHTWAY2_DIR")
+    ecolca as platformdirs gives it on this system (``dirs``: a platformdirs object, for tests of
+    the Windows and macOS layouts); None when neither can be found (no cache then)."""
+    base = (os.environ if environ is None else environ).get("BRIGHTWAY2_DIR")
     if not base:
         try:
-            import platformdirs
+            if dirs is None:
+                import platformdirs
 
-            return Path(platformdirs.user_cache_dir("ecolca"))
+                dirs = platformdirs.PlatformDirs("ecolca", appauthor=False)
+            return Path(dirs.user_cache_dir)
         except Exception:  # noqa: BLE001 - no cache is fine
             return None
     return Path(base) / "ecolca-cache"

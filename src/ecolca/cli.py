@@ -1,5 +1,12 @@
-"""Command line: ``ecolca setup | run | suggest | validate | examples | example | open``; ``ecolca`` alone
-opens the desktop app.
+"""Command line; ``ecolca`` alone opens the desktop app. Commands (``ecolca --help`` lists the same;
+tests/test_cli.py::test_docstring_and_help_list_every_command checks it):
+
+``setup``, ``import``, ``run``, ``disclose``, ``export-shared``, ``validate``, ``open``, ``methods``,
+``suggest``, ``examples``, ``example``, ``rebase``, ``mapping suggest``, ``docs``, ``completion``.
+
+A scenario argument is a file or the name of a bundled example (``ecolca examples``).
+Results go to stdout, everything else (progress, notes, Brightway's log) to stderr; ``--verbose``
+shows Brightway's own log lines, hidden otherwise.
 
 Exit codes: 0 done, 1 invalid input (the message names the item and field), 2 usage.
 A user's mistake never prints a traceback.
@@ -22,9 +29,9 @@ from ecolca.errors import EcolcaError, ScenarioError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
-# Results go to the real stdout; while a command runs, sys.stdout points at stderr so that the
-# log lines Brightway prints (e.g. bw2data's "Using environment variable ...") never mix with
-# results or JSON a script reads.
+# Results go to the real stdout; while a command runs, sys.stdout points elsewhere (stderr with
+# --verbose, else nowhere: ecolca.bwcompat.brightway_stdout) so that the lines Brightway prints
+# (bw2io's "Applying strategy ...") never mix with results or JSON a script reads.
 _STDOUT = sys.stdout
 
 
@@ -88,8 +95,13 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="ecolca", description="Comparative LCA of industrial symbiosis: the linear "
                 "park (virgin inputs, residues disposed of) against the symbiotic one (residues "
-                "replace inputs), on Brightway 2.5.")
+                "replace inputs), on Brightway 2.5.",
+                epilog="A scenario argument may name a bundled example (ecolca examples). The "
+                "docs/*.md pages named in the help are installed with ecolca: ecolca docs lists "
+                "them.")
     p.add_argument("--version", action="version", version=f"ecolca {__version__}")
+    p.add_argument("--verbose", action="store_true", help="also show Brightway's own log lines "
+                   "and progress bars (on stderr)")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     s = sub.add_parser("setup", help="create or update the Brightway project (offline)")
@@ -213,14 +225,67 @@ def _parser() -> argparse.ArgumentParser:
     ms.add_argument("--project", help="Brightway project name")
     ms.add_argument("--force", action="store_true", help="overwrite an existing output file")
 
+    dc = sub.add_parser("docs", help="list the documentation installed with ecolca, or print "
+                        "the path of one page (docs/*.md)")
+    dc.add_argument("page", nargs="?", help="page name, e.g. json-output")
+    dc.add_argument("--open", action="store_true", help="open the page (or the folder) with the "
+                    "system's viewer")
+    cp = sub.add_parser("completion", help="print a shell completion script: "
+                        "eval \"$(ecolca completion bash)\" in ~/.bashrc")
+    cp.add_argument("shell", choices=["bash", "zsh"])
     return p
 
 
+class _Progress:
+    """Progress on stderr, never on stdout, nothing when ``quiet``; the fraction never goes back.
+    On a terminal: one tqdm bar. Otherwise (a pipe, a log file): a line per step, and for a
+    counter "k/N" (iterations, methods) a line per tenth of N, so 10,000 Monte Carlo iterations
+    print about 11 lines, not 10,000 (tests/test_install.py checks it)."""
+
+    _COUNTER = re.compile(r"(\d[\d,]*)/(\d[\d,]*|auto)\s*$")
+
+    def __init__(self, quiet: bool, stream=None):
+        self.quiet, self.stream = quiet, stream or sys.stderr
+        self.frac, self.bar, self.last = 0.0, None, None
+        try:
+            self.tty = self.stream.isatty() and os.environ.get("TERM") != "dumb"
+        except (AttributeError, ValueError):
+            self.tty = False
+
+    def __call__(self, msg: str, frac: float) -> None:
+        if self.quiet:
+            return
+        self.frac = frac = max(self.frac, min(1.0, float(frac)))
+        if self.tty:
+            self._draw(msg, frac)
+            return
+        m = self._COUNTER.search(msg)
+        if m:  # the same counter: a line per tenth (per 1,000 when the end is open: auto)
+            k, n = int(m.group(1).replace(",", "")), m.group(2).replace(",", "")
+            step = k // 1000 if n == "auto" else (10 * k // int(n) if int(n) else 10)
+            key = (msg[:m.start()], step)
+            if key == self.last:
+                return
+            self.last = key
+        else:
+            self.last = None
+        print(f"[{frac * 100:3.0f}%] {msg}", file=self.stream, flush=True)
+
+    def _draw(self, msg: str, frac: float) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(total=100, file=self.stream, disable=False, leave=False,
+                            bar_format="{percentage:3.0f}%|{bar:24}| {desc}")
+        self.bar.set_description_str(msg, refresh=False)
+        self.bar.update(round(frac * 100, 2) - self.bar.n)
+        if frac >= 1.0:
+            self.bar.close()
+            self.bar = None
+
+
 def _progress(quiet: bool):
-    def say(msg: str, frac: float) -> None:
-        if not quiet:
-            print(f"[{frac * 100:3.0f}%] {msg}", file=sys.stderr, flush=True)
-    return say
+    return _Progress(quiet)
 
 
 def _parse_method(text: str) -> tuple[str, ...]:
@@ -846,11 +911,64 @@ def cmd_export_shared(a) -> int:
 # ---- end issue #12 ----
 
 
+def cmd_docs(a) -> int:
+    from ecolca.resources import docs_dir
+
+    folder = docs_dir()
+    if a.page:
+        name = a.page[:-3] if a.page.endswith(".md") else a.page
+        target = folder / f"{name}.md"
+        if not target.is_file():
+            pages = ", ".join(sorted(p.stem for p in folder.glob("*.md")))
+            raise EcolcaError(f"no documentation page '{a.page}'; pages: {pages}")
+        out(str(target))
+    else:
+        target = folder
+        for page in sorted(folder.glob("*.md")):
+            first = next((ln.lstrip("# ").strip() for ln in page.read_text(encoding="utf-8")
+                          .splitlines() if ln.startswith("#")), "")
+            out(f"{page.stem:22s} {first}")
+        print(f"(in {folder})", file=sys.stderr)
+    if a.open:
+        import webbrowser
+
+        if not webbrowser.open(target.as_uri()):
+            raise EcolcaError(f"no viewer could open {target}")
+    return EXIT_OK
+
+
+def cmd_completion(a) -> int:
+    from ecolca import completion, examples
+
+    make = completion.bash if a.shell == "bash" else completion.zsh
+    _STDOUT.write(make(_parser(), list(examples.available())))
+    return EXIT_OK
+
+
+# commands whose positional ``scenario`` may name a bundled example, as ``ecolca open`` does
+_SCENARIO_COMMANDS = {"run", "validate", "suggest", "disclose", "export-shared", "rebase", "mapping"}
+
+
+def _resolve_example(a) -> None:
+    """``ecolca run gypsum-ash``: a scenario argument that is not an existing file but names a
+    bundled example is read from the example's file (a file of that name wins)."""
+    if a.command not in _SCENARIO_COMMANDS or not getattr(a, "scenario", None):
+        return
+    if os.path.exists(a.scenario):
+        return
+    from ecolca import examples
+
+    found = examples.available().get(a.scenario)
+    if found is not None:
+        a.scenario = str(found)
+
+
 COMMANDS = {"setup": cmd_setup, "run": cmd_run, "validate": cmd_validate, "methods": cmd_methods,
             "suggest": cmd_suggest,
             "disclose": cmd_disclose, "export-shared": cmd_export_shared,
             "examples": cmd_examples, "example": cmd_example, "open": cmd_open,
-            "import": cmd_import, "rebase": cmd_rebase, "mapping": cmd_mapping}
+            "import": cmd_import, "rebase": cmd_rebase, "mapping": cmd_mapping,
+            "docs": cmd_docs, "completion": cmd_completion}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -862,9 +980,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     a = parser.parse_args(argv)
     if not a.command:  # no arguments: the desktop app
-        a = parser.parse_args(["open"])
+        a = parser.parse_args((["--verbose"] if a.verbose else []) + ["open"])
+
+    saved = {k: os.environ.get(k) for k in bwcompat.QUIET_VARIABLES}
     try:
-        with contextlib.redirect_stdout(sys.stderr):
+        return _main(a)
+    finally:  # main() called in a process that goes on (tests, scripts): its environment back
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _main(a) -> int:
+    from ecolca import bwcompat
+
+    if a.verbose:  # read by ecolca.bwcompat, here and in worker processes
+        os.environ["ECOLCA_VERBOSE"] = "1"
+    bwcompat.quiet_brightway()
+    try:
+        _resolve_example(a)
+        with contextlib.redirect_stdout(bwcompat.brightway_stdout()):
             if a.command in ("setup", "run", "open", "methods", "import", "rebase", "mapping",
                              "suggest", "disclose") or (
                     a.command == "validate" and not a.no_project):

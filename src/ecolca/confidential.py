@@ -65,6 +65,24 @@ COMPLEMENT_REASON = ("suppressed with one more {what} so that no figure can be d
                      "subtraction (the park total minus the {what}s shown would otherwise be the "
                      "confidential {of}'s figure)")
 
+# the row of exchanges with confidential partners, in words, without naming any of them: some
+# count one side only, or have no data (ecolca.lca.coverage, docs/confidentiality.md)
+POOLED = "for some of the exchanges pooled here, "
+# (the words of ecolca.lca.coverage.SIDE_MISSING, which this module does not import: it is plain
+# data, no Brightway)
+POOLED_SIDE_MISSING = {
+    "avoided": POOLED + "the avoided side has no data for this category: their saving is not "
+               "counted",
+    "added": POOLED + "the added side (transport, processing) has no data for this category: "
+             "their burden is not counted",
+    "both": POOLED + "the avoided side has no data for this category (their saving is not "
+            "counted), for others the added side (their burden is not counted)",
+}
+POOLED_NOT_COVERED = ("not covered: no process of the supply chains of the exchanges pooled "
+                      "here has a flow this category characterises")
+POOLED_MEMBER_NOT_COVERED = (POOLED + "no process of their supply chains has a flow this "
+                             "category characterises: they count 0")
+
 # words of a company name that say what, not who: never masked on their own
 _GENERIC = {
     "and", "the", "of", "for", "plant", "plants", "power", "station", "works", "company",
@@ -588,6 +606,15 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
         e = sc.exchange(h["id"])
         if e is not None and h["id"] not in touching:
             _withhold_exchange(e, audience)
+    # the exchanges whose covered side alone sets the sign of their Δ_e (issue #18), by the ids
+    # shown: those with a confidential partner and those pooled with them as the group's row
+    # (PARTNERS_ID), said once per side and never by member
+    grouped = touching | {h["id"] for h in hidden_ex}
+    for r in res.impacts:
+        if r.one_sided:
+            shown = [(PARTNERS_ID if ids.get(lab, lab) in grouped else ids.get(lab, lab), side)
+                     for lab, side in r.one_sided]
+            r.one_sided = list(dict.fromkeys(shown))
     if isinstance(res.exchanges, MaskedExchangeTable) and res.exchanges.pooled_assumed:
         res.assumed_exchanges = [i for i in res.assumed_exchanges if i not in touching] + \
             [PARTNERS_ID]
@@ -842,8 +869,19 @@ def _mask_exchanges(table: ExchangeTable, original: Scenario, masked: Scenario,
         gone: list[int] = []
     else:
         gone = t_rows + extra
+    cover = _masked_exchange_coverage(getattr(table, "coverage", None), keep, t_rows,
+                                      len(table.ids), n_m)
+    if cover is not None and override:
+        # the group's Δ_e at most PRECISION_RTOL of its members' Σ|contributions|: noise, 0
+        from ecolca.lca.solve import PRECISION_RTOL
+
+        i = len(out_ids) - 1
+        v = override[i]
+        cover.below_precision[i] = (v != 0) & (np.abs(v) <= PRECISION_RTOL * cover.scale[i])
+        override[i] = np.where(cover.below_precision[i], 0.0, v)
     t = MaskedExchangeTable(out_ids, out_labels, table.methods, table.units, parts, km, be,
                             reason, ratio)
+    t.coverage = cover
     t.hidden = {k: table.parts[k][gone].sum(axis=0) if gone else np.zeros(n_m)
                 for k in table.PARTS}
     t.total_override = override
@@ -852,6 +890,83 @@ def _mask_exchanges(table: ExchangeTable, original: Scenario, masked: Scenario,
     t.hidden_assumed = bool(gone) and (pooled_assumed or any(new_ids[i] in assumed
                                                              for i in extra))
     return t, hidden_rows, n_open
+
+
+class PooledCoverage:
+    """The coverage of a masked exchange table (issue #18 in a park or public output), with the
+    interface of :class:`ecolca.lca.coverage.ExchangeCoverage` that the tables and --json use: a
+    named exchange's rows are its own; the row of the exchanges with confidential partners
+    (``pooled``, its index) is covered where one of them is, and says in words, without naming
+    any, that some of them count one side only or have no data (:data:`POOLED_SIDE_MISSING`)."""
+
+    def __init__(self, part_has, part_covered, one_sided, not_covered, below_precision, scale,
+                 own_notes, pooled: int | None, member_missing: np.ndarray):
+        self.part_has, self.part_covered = part_has, part_covered
+        self.one_sided, self.not_covered = one_sided, not_covered
+        self.below_precision, self.scale = below_precision, scale
+        self._own = own_notes          # (named rows, methods): their notes from the run
+        self.pooled, self.member_missing = pooled, member_missing
+
+    def part_missing(self, part: str) -> np.ndarray:
+        return self.part_has[part][:, None] & ~self.part_covered[part]
+
+    def note(self, i: int, j: int) -> str | None:
+        if i != self.pooled:
+            return self._own[i][j]
+        if self.not_covered[i, j]:
+            return POOLED_NOT_COVERED
+        side = self.one_sided[i, j]
+        if side is not None:
+            return POOLED_SIDE_MISSING[side]
+        if self.below_precision[i, j]:
+            return "below numerical precision"
+        if self.member_missing[j]:
+            return POOLED_MEMBER_NOT_COVERED
+        return None
+
+
+def _masked_exchange_coverage(cov, keep: list[int], group: list[int], n_e: int, n_m: int):
+    """The coverage of the rows a masked exchange table shows: ``keep`` (named exchanges, their
+    own), then, with :data:`MIN_AGGREGATE` or more exchanges in ``group``, their pooled row.
+    None when the run's table carries none."""
+    if cov is None or len(cov.scale) != n_e:
+        return None
+    pooled = len(group) >= MIN_AGGREGATE
+    g = np.array(group, dtype=int)
+
+    def rows(a: np.ndarray, pool) -> np.ndarray:
+        out = a[keep]
+        return np.concatenate([out, pool(a[g])[None]]) if pooled else out
+
+    def any_(a):
+        return a.any(axis=0)
+
+    part_has = {p: rows(v, any_) for p, v in cov.part_has.items()}
+    part_cov = {p: rows(v, any_) for p, v in cov.part_covered.items()}
+    has = np.zeros(len(keep) + pooled, dtype=bool)
+    covd = np.zeros((len(keep) + pooled, n_m), dtype=bool)
+    for p in part_has:
+        has |= part_has[p]
+        covd |= part_cov[p]
+    scale = rows(cov.scale, lambda a: a.sum(axis=0))
+    one = cov.one_sided[keep]
+    member_missing = np.zeros(n_m, dtype=bool)
+    below = cov.below_precision[keep]
+    not_cov = cov.not_covered[keep]
+    if pooled:
+        grp = cov.one_sided[g]
+        av, ad = (grp == "avoided").any(axis=0), (grp == "added").any(axis=0)
+        side = np.full((1, n_m), None, dtype=object)
+        side[0, av] = "avoided"
+        side[0, ad] = "added"
+        side[0, av & ad] = "both"
+        one = np.concatenate([one, side])
+        member_missing = cov.not_covered[g].any(axis=0)
+        not_cov = np.concatenate([not_cov, (has[-1] & ~covd[-1])[None]])
+        below = np.concatenate([below, np.zeros((1, n_m), dtype=bool)])  # set by the caller
+    own = [[cov.note(i, j) for j in range(n_m)] for i in keep]
+    return PooledCoverage(part_has, part_cov, one, not_cov, below, scale, own,
+                          len(keep) if pooled else None, member_missing)
 
 
 def _site_cells(table: SiteTable, rows: list[int]) -> np.ndarray:
@@ -911,7 +1026,15 @@ def _mask_sites(table: SiteTable, conf: set[str], suppressed: str | None):
         lin = np.vstack([lin, table.linear[gone].sum(axis=0, keepdims=True)])
         sym = {k: np.vstack([sym[k], v[gone].sum(axis=0, keepdims=True)])
                for k, v in table.symbiotic.items()}
-    return SiteTable(ids, names, table.methods, table.units, lin, sym), hidden, n_open, blanked
+    out = SiteTable(ids, names, table.methods, table.units, lin, sym)
+    cov = getattr(table, "covered", None)
+    if cov is not None and len(cov) == len(table.site_ids):
+        # a named site's coverage is its own; the "other sites" row is covered where one of the
+        # confidential sites is (docs/confidentiality.md)
+        out.covered = cov[keep]
+        if not suppressed and gone:
+            out.covered = np.vstack([out.covered, cov[gone].any(axis=0, keepdims=True)])
+    return out, hidden, n_open, blanked
 
 
 class SuppressedEconomics(SiteEconomics):

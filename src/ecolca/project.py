@@ -39,7 +39,21 @@ def activate(name: str | None = None, create: bool = False) -> str:
     if bd.projects.current != name:
         bd.projects.set_current(name)
         bwcompat.load_multifunctional_if_used()
+    recover_interrupted_import(name)
     return name
+
+
+def recover_interrupted_import(name: str) -> None:
+    """Before anything reads the project: finish or undo an import that a killed process left
+    half-swapped, and drop its temporary databases (:func:`ecolca.importers.swap.recover`; a
+    quick check when there is nothing to do)."""
+    from ecolca.importers import swap
+
+    try:
+        swap.recover()
+    except Exception as exc:  # noqa: BLE001  (disk full, permissions: said, not a traceback)
+        raise SetupError(f"project '{name}': an interrupted import could not be finished or "
+                         f"undone ({type(exc).__name__}: {exc})") from exc
 
 
 @dataclass
@@ -92,6 +106,7 @@ def setup(name: str | None = None, all_methods: bool = False,
     if name not in bd.projects:
         report.steps.append(f"created project '{name}'")
     bd.projects.set_current(name)
+    recover_interrupted_import(name)
 
     if "biosphere3" not in bd.databases:
         say("Installing biosphere3 (elementary flows, from bw2io's bundled data)", 0.05)

@@ -1,4 +1,4 @@
-"""Finds the resource folders kept outside ``src/`` (``databases/``, ``ui/``).
+"""Finds the resource folders kept outside ``src/`` (``databases/``, ``ui/``, ``docs/``).
 
 In an installed wheel they are packaged as ``ecolca/_resources/<name>``; in a checkout (editable
 install or ``PYTHONPATH=src``) they are the top-level folders of the repository.
@@ -12,7 +12,7 @@ _PKG = Path(__file__).resolve().parent
 
 
 def resource_dir(name: str) -> Path:
-    """The folder ``name`` (``"databases"`` or ``"ui"``); raises FileNotFoundError if absent."""
+    """The folder ``name`` (``"databases"``, ``"ui"`` or ``"docs"``); raises FileNotFoundError if absent."""
     for candidate in (_PKG / "_resources" / name, _PKG.parent.parent / name):
         if candidate.is_dir():
             return candidate
@@ -32,3 +32,8 @@ def ui_dir() -> Path:
 
 def examples_dir() -> Path:
     return _PKG / "examples"
+
+
+def docs_dir() -> Path:
+    """The user documentation (``docs/*.md``), shipped in the wheel: ``ecolca docs`` lists it."""
+    return resource_dir("docs")

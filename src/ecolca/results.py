@@ -105,14 +105,25 @@ class MethodResult:
             return "below numerical precision"
         if not self.one_sided:
             return None
+        from ecolca.confidential import PARTNERS_ID
         from ecolca.lca.coverage import SIDE_MISSING
 
         by_side: dict[str, list[str]] = {}
         for label, side in self.one_sided:
             by_side.setdefault(side, []).append(label)
-        return "; ".join(
-            f"{len(v)} exchange{'s' if len(v) > 1 else ''} ({', '.join(v[:3])}"
-            f"{', …' if len(v) > 3 else ''}): {SIDE_MISSING[k]}" for k, v in by_side.items())
+
+        def who(v: list[str]) -> str:
+            # a park or public output names the row of exchanges with confidential partners,
+            # never its members (ecolca.confidential)
+            named = [x for x in v if x != PARTNERS_ID]
+            group = (f"some of the exchanges with confidential partners ({PARTNERS_ID})"
+                     if len(named) < len(v) else "")
+            if not named:
+                return group
+            return (f"{len(named)} exchange{'s' if len(named) > 1 else ''} "
+                    f"({', '.join(named[:3])}{', …' if len(named) > 3 else ''})"
+                    + (f" and {group}" if group else ""))
+        return "; ".join(f"{who(v)}: {SIDE_MISSING[k]}" for k, v in by_side.items())
 
     @property
     def delta_pct(self) -> float | None:

@@ -4,7 +4,8 @@ Formats: ``olca-jsonld`` (openLCA JSON-LD, e.g. US LCI), ``ecospold2`` (ecoinven
 ``excel`` (Brightway's Excel layout), ``simapro-csv`` (SimaPro CSV export). Each reader returns
 ``{(name, code): dataset}`` and an :class:`~ecolca.importers.common.ImportSummary`;
 :func:`import_database` checks the links, refuses what would give wrong numbers silently, and
-writes through a temporary database (see ``docs/backgrounds.md``). No Qt here.
+writes through a temporary database and a journaled swap (:mod:`ecolca.importers.swap`,
+``docs/backgrounds.md``). No Qt here.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import time
 from pathlib import Path
 
 from ecolca.importers.common import (
-    CancelCheck, ImportError_, ImportSummary, Progress, UnlinkedError, check_target,
-    drop_unlinked, refuse_if_unlinked, refuse_unlinked_production, refuse_zero_production,
-    write_database,
+    COMPANION_KEY, CancelCheck, ImportError_, ImportSummary, Progress, UnlinkedError,
+    check_target, drop_unlinked, refuse_if_unlinked, refuse_unlinked_production,
+    refuse_zero_production, write_companion, write_database,
 )
 
 FORMATS = {
@@ -76,7 +77,11 @@ def import_database(fmt: str, path: str | Path, name: str | None = None,
     t0 = time.perf_counter()
     data, summary, meta, cause = read_source(fmt, path, name, progress=say, cancelled=cancelled)
     refuse_zero_production(data, str(path))
-    data = drop_unlinked(data, summary)
+    companion = meta.pop(COMPANION_KEY, None)
+    if companion and companion["name"] in (name, "biosphere3"):
+        raise ImportError_(f"--name '{name}': its companion biosphere database would be "
+                           f"'{companion['name']}'; choose another name")
+    data = drop_unlinked(data, summary, companion)
     if not data:
         raise ImportError_(f"'{path}': no activities found")
     summary.seconds = time.perf_counter() - t0
@@ -84,9 +89,6 @@ def import_database(fmt: str, path: str | Path, name: str | None = None,
         summary.write_csv(unlinked_csv)
     refuse_unlinked_production(summary)
     refuse_if_unlinked(summary, allow_unlinked, cause)
-    import bw2data as bd
-
-    summary.replaced = name in bd.databases
     meta = dict(meta)
     meta.update(extra_meta or {})
     meta.setdefault("ecolca_import_unlinked", {
@@ -95,7 +97,14 @@ def import_database(fmt: str, path: str | Path, name: str | None = None,
         + summary.count("co-product input")
         + summary.count("producer in another unit"),
         "set_aside": summary.count("set aside (co-product)") + summary.count("set aside (waste)")})
-    write_database(name, data, meta, replace=replace, progress=say, cancelled=cancelled)
+    created = write_companion(companion, say) if companion else False
+    try:
+        summary.replaced = write_database(name, data, meta, replace=replace, progress=say,
+                                          cancelled=cancelled)
+    except BaseException:
+        if created and companion["name"] in bd.databases:
+            del bd.databases[companion["name"]]  # new with this import: nothing else uses it
+        raise
     summary.seconds = time.perf_counter() - t0
     say(f"Imported '{name}'", 1.0)
     return summary

@@ -1,6 +1,7 @@
 """What every importer shares: checks of the input path (hostile files), the linking of
-elementary flows to biosphere3, the refusal rules, and the write into a temporary database that is
-renamed at the end, so that an error, a cancel or Ctrl-C never leaves a half-written database.
+elementary flows to biosphere3, the refusal rules. The write into a temporary database and the
+swap that puts it under its name (an error, a cancel, Ctrl-C or a kill never leaves a half-written
+database) are in :mod:`ecolca.importers.swap`.
 
 No Qt here: the command line and the app's worker both call :func:`write_database`.
 """
@@ -10,8 +11,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import time
-import uuid
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,6 +32,9 @@ MAX_UNLINKED_BIOSPHERE_SHARE = 0.05
 TEMP_PREFIX = "ecolca-import-tmp-"
 # --replace: the database being replaced waits under this name until the new one is complete
 BACKUP_PREFIX = "ecolca-import-replaced-"
+# metadata key a reader fills with the companion biosphere database (its name and nodes) that
+# keeps the elementary flows biosphere3 has no flow for; import_database takes it out and writes it
+COMPANION_KEY = "ecolca_companion_biosphere"
 
 
 class ImportFailed(EcolcaError):
@@ -83,6 +85,10 @@ class ImportSummary:
     # elementary-flow exchanges linked, by how: "exact match", "mapping", "proxy" (each reader
     # fills it; empty when a reader does not tell)
     linked_by: dict[str, int] = field(default_factory=dict)
+    # elementary-flow exchanges kept as the source's own flows in a companion biosphere
+    # database (no biosphere3 counterpart), and that database's name
+    kept: int = 0
+    companion: str = ""
 
     def count(self, reason: str, kind: str | None = None) -> int:
         return sum(1 for r in self.rows if r.reason == reason and (kind is None or r.kind == kind))
@@ -97,7 +103,7 @@ class ImportSummary:
 
     @property
     def exchanges(self) -> int:
-        return self.technosphere + self.biosphere + self.production
+        return self.technosphere + self.biosphere + self.kept + self.production
 
     def lines(self) -> list[str]:
         """The summary a person reads at the end of an import."""
@@ -106,8 +112,11 @@ class ImportSummary:
             f"Database '{self.database}' ({self.format}, from {self.source}): "
             f"{self.activities:,} activities, {self.exchanges:,} exchanges "
             f"({self.production:,} production, {self.technosphere:,} technosphere, "
-            f"{self.biosphere:,} biosphere) in {self.seconds:.1f} s",
+            f"{self.biosphere + self.kept:,} biosphere) in {self.seconds:.1f} s",
             f"Biosphere: {self.biosphere:,} of {bio_total:,} exchanges linked to biosphere3"
+            + (f"; {self.kept:,} kept as the source's own flows in '{self.companion}' (no "
+               "biosphere3 counterpart: no installed method characterises them)"
+               if self.kept else "")
             + (f"; {self.unlinked_biosphere:,} unlinked, left out (they score 0)"
                if self.unlinked_biosphere else ""),
         ]
@@ -412,85 +421,77 @@ def refuse_unlinked_production(summary: ImportSummary) -> None:
 
 
 def write_database(name: str, data: dict, meta: dict, replace: bool = False,
-                   progress: Progress | None = None, cancelled: CancelCheck | None = None) -> None:
-    """Write ``data`` (``{(name, code): dataset}``, exchanges linked to ``name`` or other
-    databases) as database ``name``: first into a temporary database, renamed at the end. On any
-    error, cancel or KeyboardInterrupt the temporary database is deleted and the project is as
-    before (an existing ``name`` is replaced only when the new one is complete)."""
+                   progress: Progress | None = None, cancelled: CancelCheck | None = None) -> bool:
+    """See :func:`ecolca.importers.swap.write_database` (the write, the journaled swap, the lock
+    and the recovery live there)."""
+    from ecolca.importers import swap
+
+    return swap.write_database(name, data, meta, replace=replace, progress=progress,
+                               cancelled=cancelled)
+
+
+def write_companion(companion: dict, progress: Progress | None = None) -> bool:
+    """Write the companion biosphere database (``{"name": …, "flows": {code: node}}``) before the
+    database that links to it. Its nodes are only added or updated, never removed: a database
+    already linking to it (the one ``--replace`` replaces, or that stays when the import fails)
+    keeps every node it points to, with the same ids. Returns True when the database is new (the
+    caller removes it if the import then fails)."""
     import bw2data as bd
+    from bw2data.backends import ActivityDataset as AD
 
-    from ecolca.lca import Cancelled
-
+    name = companion["name"]
+    nodes = companion["flows"]
     say = progress or (lambda m, f: None)
-    is_cancelled = cancelled or (lambda: False)
-    token = uuid.uuid4().hex[:12]
-    tmp = f"{TEMP_PREFIX}{token}"
-    meta = dict(meta, ecolca_import_token=token)
-    relabel = {name: tmp}
-    tmp_data = {}
-    for (db, code), ds in data.items():
-        ds = dict(ds)
-        ds["exchanges"] = [dict(e, input=(relabel.get(e["input"][0], e["input"][0]), e["input"][1]))
-                           if "input" in e else e for e in ds.get("exchanges", [])]
-        for e in ds["exchanges"]:
-            if "output" in e:
-                e["output"] = (tmp, e["output"][1])
-        ds["database"] = tmp
-        tmp_data[(tmp, code)] = ds
-    backup = None
-    try:
-        if is_cancelled():
-            raise Cancelled("import cancelled")
-        say(f"Writing {len(tmp_data):,} activities", 0.75)
-        t0 = time.perf_counter()
-        db = bd.Database(tmp)
-        db.register(**meta)
-        db.write(tmp_data, process=False, searchable=False, check_typos=False)
-        if is_cancelled():
-            raise Cancelled("import cancelled")
-        say(f"Written in {time.perf_counter() - t0:.1f} s; renaming to '{name}'", 0.9)
-        from ecolca import bwcompat
-
-        if name in bd.databases:
-            if not replace:
-                raise ImportError_(f"database '{name}' already exists in the project; choose "
-                                   "another --name or pass --replace")
-            backup = f"{BACKUP_PREFIX}{token}"
-            bwcompat.rename_database(name, backup)  # kept until the new one is complete
-        bwcompat.rename_database(tmp, name)
-        md = bd.databases[name]
-        md.update(meta)
-        bd.databases[name] = md
-        bd.databases.flush()
-        if backup is not None:
-            del bd.databases[backup]
-    except BaseException:
-        for leftover in (tmp,) + ((name,) if name in bd.databases and
-                                  bd.databases[name].get("ecolca_import_token") == token else ()):
-            if leftover in bd.databases:
-                del bd.databases[leftover]
-        if backup is not None and backup in bd.databases and name not in bd.databases:
-            from ecolca import bwcompat
-
-            bwcompat.rename_database(backup, name)  # the replaced database comes back
-        raise
+    say(f"Writing {len(nodes):,} elementary flows without biosphere3 counterpart to '{name}'",
+        0.7)
+    if name not in bd.databases:
+        db = bd.Database(name)
+        db.register(type="biosphere", ecolca_companion=True,
+                    description="Elementary flows of an imported database that biosphere3 has "
+                                "no flow for (one node per source flow, its UUID as code)")
+        db.write({(name, code): dict(node, database=name) for code, node in nodes.items()},
+                 searchable=False, check_typos=False)
+        return True
+    if not bd.databases[name].get("ecolca_companion"):
+        raise ImportError_(f"database '{name}' exists and is not an ecolca companion biosphere "
+                           "database; rename or delete it, or import under another --name")
+    have = {c for (c,) in AD.select(AD.code).where(AD.database == name).tuples()}
+    db = bd.Database(name)
+    for code, node in nodes.items():
+        if code in have:
+            act = db.get(code)
+            fields = {k: v for k, v in node.items() if k != "exchanges"}
+            if any(act.get(k) != v for k, v in fields.items()):
+                for k, v in fields.items():
+                    act[k] = v
+                act.save()
+        else:
+            db.new_node(code=code, **{k: v for k, v in node.items() if k != "exchanges"}).save()
+    db.process()
+    return False
 
 
 def leftover_temporary_databases() -> list[str]:
-    import bw2data as bd
+    from ecolca.importers import swap
 
-    return [d for d in bd.databases if d.startswith((TEMP_PREFIX, BACKUP_PREFIX))]
+    return swap.leftover_temporary_databases()
 
 
-def drop_unlinked(data: dict, summary: ImportSummary) -> dict:
+def drop_unlinked(data: dict, summary: ImportSummary, companion: dict | None = None) -> dict:
     """Remove exchanges without a valid ``input`` (recording them in ``summary``) and count the
-    rest; technosphere links to databases that are not in the project count as unlinked."""
+    rest; technosphere links to databases that are not in the project count as unlinked.
+    ``companion`` (``{"name": …, "flows": {code: node}}``, written with the data) holds the
+    elementary flows without a biosphere3 counterpart: exchanges to it count as ``kept``."""
     import bw2data as bd
 
     from bw2data.backends import ActivityDataset as AD
 
     own = {k[0] for k in data}
     codes: dict[str, set[str]] = {db: {k[1] for k in data if k[0] == db} for db in own}
+    kept_db = companion["name"] if companion else None
+    if companion:
+        codes[kept_db] = set(companion["flows"])
+        summary.companion = kept_db
 
     def exists(key) -> bool:
         db, code = key
@@ -511,6 +512,8 @@ def drop_unlinked(data: dict, summary: ImportSummary) -> dict:
                 kept.append(e)
                 if kind == "production":
                     summary.production += 1
+                elif kind == "biosphere" and inp[0] == kept_db:
+                    summary.kept += 1
                 elif kind == "biosphere":
                     summary.biosphere += 1
                 else:

@@ -20,7 +20,10 @@ How the data become a Brightway database (``docs/backgrounds.md`` says the same 
 * elementary flows are linked to biosphere3 by bw2io's migrations (categories and names from
   ecoinvent 2 to 3), then by name, synonym and compartment, then by top-level compartment, then
   by the reviewed mapping ``databases/mappings/fedefl--biosphere3.csv`` (:mod:`.flowmap`).
-  Resources are positive when taken from nature, emissions positive when released.
+  Resources are positive when taken from nature, emissions positive when released. A flow the
+  mapping lists with basis ``none`` (biosphere3 has no such flow) is kept: it links to a node of
+  the companion database ``<name>-biosphere`` (:func:`companion_database`), which
+  ``import_database`` writes before the database itself (``common.write_companion``).
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from ecolca.importers.common import (
-    BiosphereIndex, CancelCheck, ImportError_, ImportSummary, Progress, Unlinked, check_path,
-    ensure_migrations, open_zip,
+    COMPANION_KEY, BiosphereIndex, CancelCheck, ImportError_, ImportSummary, Progress, Unlinked,
+    check_path, ensure_migrations, open_zip,
 )
 
 FORMAT = "olca-jsonld"
@@ -212,6 +215,9 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
 
     linked_by: Counter = Counter()
     data: dict = {}
+    # elementary flows biosphere3 has no flow for: one node each in the companion database
+    companion_name = companion_database(name)
+    companion: dict[str, dict] = {}
     for pid, (m, doc) in sorted(processes.items()):
         ref = refs[pid]
         loc = (doc.get("location") or {})
@@ -235,11 +241,19 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
                 top = (info["categories"][:1] or [""])[0].lower()
                 is_resource = top in RESOURCE_TOP or (cats[:1] == ("natural resource",))
                 signed = amount if is_input == is_resource else -amount
-                if how == "none":  # biosphere3 has no such flow (fedefl--biosphere3.csv)
-                    summary.biosphere_total += 1
-                    summary.rows.append(Unlinked(pname, pid, info["name"], "biosphere", signed,
-                                                 unit, "/".join(info["categories"]),
-                                                 flowmap.NO_COUNTERPART, fid))
+                if how == "none":  # biosphere3 has no such flow (fedefl--biosphere3.csv):
+                    # kept, as a node of the companion database (the US LCI flow itself)
+                    kind = "natural resource" if is_resource else "emission"
+                    companion.setdefault(fid, {
+                        "name": info["name"], "categories": cats, "unit": unit, "type": kind,
+                        "CAS number": str(info.get("cas") or ""),
+                        "comment": "US LCI elementary flow without a biosphere3 counterpart "
+                                   f"(databases/mappings/{flowmap.FILE}, basis 'none'); no "
+                                   "installed method characterises it",
+                        "exchanges": []})
+                    exchanges.append({"type": "biosphere", "amount": signed, "unit": unit,
+                                      "flow": fid, "name": info["name"], "categories": cats,
+                                      "input": (companion_name, fid)})
                     continue
                 exc = {"type": "biosphere", "amount": signed * factor, "unit": bio_unit, "flow": fid,
                        "name": bio_name or info["name"], "categories": cats}
@@ -309,7 +323,15 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
     summary.seconds = time.perf_counter() - t0
     meta = {"format": "openLCA JSON-LD (olca-schema 1)", "ecolca_import_format": FORMAT,
             "ecolca_import_source": p.name}
+    if companion:  # taken out of the metadata and written by import_database
+        meta[COMPANION_KEY] = {"name": companion_name, "flows": companion}
     return data, summary, meta
+
+
+def companion_database(name: str) -> str:
+    """The biosphere database that keeps ``name``'s elementary flows without a biosphere3
+    counterpart (one node per source flow, its UUID as code)."""
+    return f"{name}-biosphere"
 
 
 class _Providers:

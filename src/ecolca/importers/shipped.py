@@ -72,4 +72,5 @@ def install(name: str, progress=None) -> str | None:
                     "description": meta["description"]})
     return (f"{'replaced' if old else 'installed'} {meta['name']} ({summary.activities} "
             f"activities, {summary.biosphere:,} of {summary.biosphere_total:,} biosphere "
-            "exchanges linked)")
+            "exchanges linked to biosphere3"
+            + (f", {summary.kept:,} kept in '{summary.companion}'" if summary.kept else "") + ")")

@@ -197,7 +197,11 @@ def run(sc: Scenario, table: TermTable, scores: np.ndarray, node_ids: list[int],
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+        from ecolca.bwcompat import worker_init
+
+        # worker_init: nothing a worker (Brightway) prints reaches stdout (`run --json`)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                                   initializer=worker_init)
         how = f"{workers} local processes"
     lin_parts, sym_parts, par_parts = [], [], []
     done = 0
