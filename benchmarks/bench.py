@@ -435,7 +435,8 @@ def main(argv=None) -> int:
         # 0. imports (not part of any target; `ecolca setup` pays them once per process)
         rss0 = maxrss_bytes()
         t0 = time.perf_counter()
-        import ecolca  # noqa: F401  (first: it creates the BRIGHTWAY_DIR folder bw2data needs)
+        from ecolca import bwcompat
+        bwcompat.configure()  # first: it creates the BRIGHTWAY_DIR folder bw2data needs
         from ecolca import examples, project
 
         import bw2calc  # noqa: F401

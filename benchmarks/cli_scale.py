@@ -278,7 +278,8 @@ def main(argv=None) -> int:
         code_dir, code_label = freeze_code(a.code)
         raw["code"] = code_label
         print(f"code: {code_label}", flush=True)
-        import ecolca  # noqa: F401  (creates BRIGHTWAY_DIR and sets BRIGHTWAY2_DIR)
+        from ecolca import bwcompat
+        bwcompat.configure()  # creates BRIGHTWAY_DIR and sets BRIGHTWAY2_DIR
         if code_dir:
             assert os.path.realpath(ecolca.__file__).startswith(os.path.realpath(code_dir)), \
                 f"ecolca imported from {ecolca.__file__}, not from the frozen copy"

@@ -19,7 +19,8 @@ folder = tempfile.mkdtemp(prefix="ecolca-bench-import-")
 os.environ["BRIGHTWAY_DIR"] = folder
 os.environ["BRIGHTWAY2_DIR"] = folder
 
-import ecolca  # noqa: E402,F401  (before bw2data)
+from ecolca import bwcompat  # noqa: E402
+bwcompat.configure()  # before bw2data
 from ecolca.importers import import_database  # noqa: E402
 from ecolca.project import setup  # noqa: E402
 

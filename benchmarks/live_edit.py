@@ -176,7 +176,8 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", action="store_true")
     a = ap.parse_args(argv)
     try:
-        import ecolca  # noqa: F401  (first: it creates the Brightway folder)
+        from ecolca import bwcompat
+        bwcompat.configure()  # first: it creates the Brightway folder
         from ecolca import examples, project, scenario_file
 
         from PySide6.QtCore import QSettings

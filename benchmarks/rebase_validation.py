@@ -30,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-import ecolca  # noqa: E402,F401  (before bw2data: BRIGHTWAY_DIR)
+from ecolca import bwcompat  # noqa: E402
+bwcompat.configure()  # before bw2data: BRIGHTWAY_DIR
 
 
 def fmt(x: float | None) -> str:

@@ -46,7 +46,8 @@ def main(argv=None) -> int:
                                                     "'generated'); may repeat")
     a = ap.parse_args(argv)
     try:
-        import ecolca  # noqa: F401
+        from ecolca import bwcompat
+        bwcompat.configure()
         from ecolca import examples, lca, project
         from ecolca.report import write_report
 

@@ -430,7 +430,8 @@ def child(a) -> int:
     warnings.filterwarnings("ignore")
     out: dict = {"structure": a.structure, "solver_expected": a.solver}
     t0 = time.perf_counter()
-    import ecolca  # noqa: F401
+    from ecolca import bwcompat
+    bwcompat.configure()
     import bw2calc as bc
     import bw2data as bd
     import numpy as np
@@ -616,7 +617,8 @@ def parent(a) -> int:
         import warnings
 
         warnings.filterwarnings("ignore")
-        import ecolca  # noqa: F401  (creates BRIGHTWAY_DIR, passes it to bw2data)
+        from ecolca import bwcompat
+        bwcompat.configure()  # creates BRIGHTWAY_DIR, passes it to bw2data
         import bw2data as bd
 
         from ecolca import examples, project, scenario_file

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _BW_DIR = Path(tempfile.mkdtemp(prefix="ecolca-test-bw-"))
 
 # before anything imports ecolca or bw2data; bw2data 4.8 itself reads BRIGHTWAY2_DIR, which
-# ecolca derives from BRIGHTWAY_DIR on import: set both so a test importing bw2data first is safe
+# ecolca derives from BRIGHTWAY_DIR (bwcompat.configure): set both so a test importing bw2data first
+# is safe
 os.environ["BRIGHTWAY_DIR"] = str(_BW_DIR)
 os.environ["BRIGHTWAY2_DIR"] = str(_BW_DIR)
 os.environ.pop("ECOLCA_PROJECT", None)

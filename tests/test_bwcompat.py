@@ -43,7 +43,7 @@ def test_workaround_writes_methods_with_real_factors(bw_project):
 
 def test_brightway_dir_is_honoured_and_created(tmp_path):
     target = tmp_path / "new" / "bw"
-    code = ("import ecolca, bw2data, os; "
+    code = ("from ecolca import bwcompat; bwcompat.configure(); import bw2data; "
             "print(bw2data.projects._base_data_dir)")
     env = dict(os.environ, BRIGHTWAY_DIR=str(target))
     env.pop("BRIGHTWAY2_DIR", None)  # only the documented variable: ecolca passes it on
@@ -82,7 +82,8 @@ def test_lean_multilca_gives_bw2calc_scores(bw_project):
 _IMPORT_PROBE = """
 import json, os, sys
 if os.environ.get("PROBE_ECOLCA") == "1":
-    import ecolca
+    from ecolca import bwcompat
+    bwcompat.configure()
 import bw2data
 from bw2parameters import PintWrapper
 kg = str(PintWrapper.to_unit("kg"))
@@ -153,6 +154,10 @@ def _stdout_of_bw2data_import(tmp_path, first: str, env_extra: dict) -> tuple[st
     return r.stdout, r.stderr
 
 
+# what the CLI, the app, the API and a worker process do before bw2data (`import ecolca` does not)
+_CONFIGURED = "from ecolca import bwcompat; bwcompat.configure(); "
+
+
 def test_plain_bw2data_logs_on_stdout_with_colour_and_ecolca_keeps_it_off(tmp_path):
     """The problem: importing bw2data with BRIGHTWAY2_DIR set prints its folder line on stdout,
     with colour codes although NO_COLOR is set; every Monte Carlo worker process did it before
@@ -160,10 +165,10 @@ def test_plain_bw2data_logs_on_stdout_with_colour_and_ecolca_keeps_it_off(tmp_pa
     stdout, and with ECOLCA_VERBOSE the line goes to stderr, uncoloured."""
     out, _ = _stdout_of_bw2data_import(tmp_path, "", {})
     assert "Using environment variable BRIGHTWAY2_DIR" in out and "\x1b[" in out
-    out, err = _stdout_of_bw2data_import(tmp_path, "import ecolca; ",
+    out, err = _stdout_of_bw2data_import(tmp_path, _CONFIGURED,
                                          {"ECOLCA_QUIET_BRIGHTWAY": "1"})
     assert out == "" and "Using environment variable" not in err
-    out, err = _stdout_of_bw2data_import(tmp_path, "import ecolca; ",
+    out, err = _stdout_of_bw2data_import(tmp_path, _CONFIGURED,
                                          {"ECOLCA_QUIET_BRIGHTWAY": "1", "ECOLCA_VERBOSE": "1"})
     assert out == "" and "Using environment variable BRIGHTWAY2_DIR" in err and "\x1b[" not in err
 

@@ -1,13 +1,75 @@
 """ecolca: comparative life-cycle assessment of industrial symbiosis.
 
-The model (:mod:`ecolca.model`, :mod:`ecolca.scenario_file`, :mod:`ecolca.validation`) and the LCA
-code (:mod:`ecolca.lca`, :mod:`ecolca.setup`) import no Qt; the desktop app is a view over them.
+The public API, for notebooks and scripts (docs/api.md)::
+
+    import ecolca
+
+    sc = ecolca.load("gypsum-ash")            # a file, or a bundled example
+    c = ecolca.compare(sc)                    # never leaves your Brightway project switched
+    c.impacts                                 # pandas DataFrame: method, unit, linear, symbiotic, delta …
+    c.with_exchange("gypsum", amount=30000)   # a what-if on the same solve
+
+The names below are loaded on first use (``ecolca.api``), so ``import ecolca`` is cheap and changes
+nothing in the process: no import hook, no warnings filter, no environment variable. The model
+(:mod:`ecolca.model`, :mod:`ecolca.scenario_file`, :mod:`ecolca.validation`) and the LCA code
+(:mod:`ecolca.lca`, :mod:`ecolca.setup`) import no Qt; the desktop app is a view over them.
 """
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know it)
 
 __version__ = "0.1.0"
 
-from ecolca.bwcompat import configure_environment as _configure_environment  # noqa: E402
-from ecolca.bwcompat import lighten_brightway_imports as _lighten  # noqa: E402
+# name -> module it comes from (loaded by __getattr__ on first use)
+_PUBLIC = {
+    "load": "ecolca.api",
+    "save": "ecolca.api",
+    "compare": "ecolca.api",
+    "import_database": "ecolca.api",
+    "using_project": "ecolca.api",
+    "Comparison": "ecolca.api",
+    "Scenario": "ecolca.model",
+    "EcolcaError": "ecolca.errors",
+    "ScenarioError": "ecolca.errors",
+    "SetupError": "ecolca.errors",
+    "ReportError": "ecolca.errors",
+    "UnitError": "ecolca.errors",
+    "Problem": "ecolca.errors",
+    "MappingError": "ecolca.rebase",
+    "ImportFailed": "ecolca.importers.common",
+    "UnlinkedError": "ecolca.importers.common",
+}
 
-_configure_environment()
-_lighten()
+# submodules reachable as attributes without an import of their own; ``suggest`` and ``rebase``
+# are modules that can be called as the API's functions (ecolca.api._CallableModule)
+_SUBMODULES = {"examples", "suggest", "rebase"}
+
+__all__ = ["__version__", *_PUBLIC, "suggest", "rebase"]
+
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ loads them
+    from ecolca import examples
+    from ecolca.api import (Comparison, compare, import_database, load, rebase, save, suggest,
+                            using_project)  # (at run time: callable modules, see _SUBMODULES)
+    from ecolca.errors import (EcolcaError, Problem, ReportError, ScenarioError, SetupError,
+                               UnitError)
+    from ecolca.importers.common import ImportFailed, UnlinkedError
+    from ecolca.model import Scenario
+    from ecolca.rebase import MappingError
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _SUBMODULES:
+        return importlib.import_module(f"ecolca.{name}")
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ecolca' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({"__version__", *_PUBLIC, *_SUBMODULES})

@@ -9,14 +9,20 @@
 * bw2calc warns on import when pypardiso is absent; ecolca treats pypardiso as an optional extra.
 * bw2data 4.8 reads its data folder from ``BRIGHTWAY2_DIR`` only, and refuses one that does not
   exist yet. ecolca documents ``BRIGHTWAY_DIR`` (the Brightway 2.5 spelling): when it is set,
-  :func:`configure_environment` creates it and passes it on as ``BRIGHTWAY2_DIR``. It runs when
-  the ``ecolca`` package is imported, before anything imports bw2data.
+  :func:`configure_environment` creates it and passes it on as ``BRIGHTWAY2_DIR``.
 * Brightway writes to **stdout**: bw2data logs "Using environment variable BRIGHTWAY2_DIR ..."
   (with colour codes, through structlog's PrintLogger, whatever ``NO_COLOR`` says) in every
   process that imports it, bw2io prints "Applying strategy ..." and draws tqdm bars. On the
   command line that breaks ``--json`` (worker processes print before the document). The CLI calls
   :func:`quiet_brightway`; worker processes inherit it through the environment
   (:func:`worker_init`). ``tests/test_bwcompat.py`` shows each of these on plain Brightway.
+
+None of this happens when a module is imported: ``import ecolca`` leaves the process as it was
+(``tests/test_api.py::test_import_ecolca_changes_nothing_in_the_process``). :func:`configure`
+applies all of it; the CLI (:func:`ecolca.cli.main`) and the app call it first thing, the public
+API (:mod:`ecolca.api`) on its first call that touches Brightway, and
+:func:`check_environment` (run by :func:`ecolca.project.activate` and ``setup``) too, so the
+workarounds hold wherever ecolca's engine runs.
 """
 
 from __future__ import annotations
@@ -30,13 +36,37 @@ import zipfile
 from pathlib import Path
 from typing import Callable, Iterable
 
-warnings.filterwarnings("ignore", message=r"[\s\S]*pypardiso", category=UserWarning)
-
 LCIA_FILE = "lcia_39_ecoinvent.zip"
 
 
 # why the Brightway folder cannot be used (set at import, raised by check_environment)
 ENVIRONMENT_ERROR: str | None = None
+
+
+# the BRIGHTWAY_DIR value configure() last applied (None: not yet, or unset)
+_CONFIGURED: tuple[bool, str | None] = (False, None)
+
+
+def configure() -> Path | None:
+    """Set the process up for ecolca's engine; idempotent and cheap after the first call.
+
+    * ``BRIGHTWAY_DIR`` is created and passed on as ``BRIGHTWAY2_DIR``
+      (:func:`configure_environment`; again whenever ``BRIGHTWAY_DIR`` has changed);
+    * bw2calc's warning about the optional pypardiso is silenced (one ``warnings`` filter);
+    * bw2data's import is made lighter (:func:`lighten_brightway_imports`, a ``sys.meta_path``
+      finder), only when bw2data is not imported yet.
+
+    Returns the Brightway folder set by ``BRIGHTWAY_DIR`` (None when it is not set). Must run
+    before bw2data is first imported for the folder to apply to it."""
+    global _CONFIGURED
+    value = os.environ.get("BRIGHTWAY_DIR")
+    if _CONFIGURED == (True, value):
+        return Path(value).expanduser().absolute() if value else None
+    folder = configure_environment()
+    warnings.filterwarnings("ignore", message=r"[\s\S]*pypardiso", category=UserWarning)
+    lighten_brightway_imports()
+    _CONFIGURED = (True, value)
+    return folder
 
 
 def configure_environment() -> Path | None:
@@ -48,6 +78,7 @@ def configure_environment() -> Path | None:
     a user error before anything touches Brightway. ``BRIGHTWAY2_DIR`` is set to the path even
     then, so bw2data never falls back to the user's default folder."""
     global ENVIRONMENT_ERROR
+    ENVIRONMENT_ERROR = None
     if os.environ.get("ECOLCA_QUIET_BRIGHTWAY") == "1":
         quiet_brightway()
     value = os.environ.get("BRIGHTWAY_DIR")
@@ -140,7 +171,7 @@ def worker_init() -> None:
 # paid by every `ecolca run` although neither is used unless a project holds a multifunctional
 # database or parameters are evaluated. tests/test_bwcompat.py shows both and checks the remedy.
 #
-# Remedy, installed at `import ecolca` (set ECOLCA_EAGER_BRIGHTWAY=1 to switch it off):
+# Remedy, installed by `configure()` (set ECOLCA_EAGER_BRIGHTWAY=1 to switch it off):
 # (a) `multifunctional` is imported lazily (importlib.util.LazyLoader): it runs on first use,
 #     and its backend and node-class entries point to small functions that load it first.
 #     `project.activate` loads it at once when the project has a multifunctional database.
@@ -301,7 +332,9 @@ def load_multifunctional_if_used() -> None:
 
 
 def check_environment() -> None:
-    """Raise :class:`ecolca.errors.SetupError` when the Brightway folder cannot be used."""
+    """:func:`configure` the process, then raise :class:`ecolca.errors.SetupError` when the
+    Brightway folder cannot be used."""
+    configure()
     if ENVIRONMENT_ERROR:
         from ecolca.errors import SetupError
 

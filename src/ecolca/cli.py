@@ -973,12 +973,14 @@ COMMANDS = {"setup": cmd_setup, "run": cmd_run, "validate": cmd_validate, "metho
 
 def main(argv: list[str] | None = None) -> int:
     global _STDOUT
+    from ecolca import bwcompat
+
+    bwcompat.configure()  # BRIGHTWAY_DIR, bw2data's lighter import: `import ecolca` does not
     _STDOUT = _Stdout(sys.stdout)
     parser = _parser()
     a = parser.parse_args(argv)
     if not a.command:  # no arguments: the desktop app
         a = parser.parse_args((["--verbose"] if a.verbose else []) + ["open"])
-    from ecolca import bwcompat
 
     saved = {k: os.environ.get(k) for k in bwcompat.QUIET_VARIABLES}
     try:

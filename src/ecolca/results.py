@@ -561,7 +561,13 @@ class Results:
 
     # ---- look-ups -----------------------------------------------------------------------
     def impact(self, method: tuple[str, ...]) -> MethodResult:
-        return next(r for r in self.impacts if r.method == tuple(method))
+        """The result of ``method``; KeyError naming it when these results have none."""
+        key = tuple(method)
+        for r in self.impacts:
+            if r.method == key:
+                return r
+        raise KeyError(f"no result for method {method_label(key)!r} (these results have "
+                       f"{len(self.impacts)} method(s))")
 
     def exchange_parts(self, method: tuple[str, ...]) -> list[ExchangeParts]:
         if isinstance(self.exchanges, ExchangeTable):

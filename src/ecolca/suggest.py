@@ -820,3 +820,9 @@ def format_text(s: Suggestions, fmt=lambda x: f"{x:.4g}") -> list[str]:
         for w in c.warnings:
             lines.append(f"   warning: {w}")
     return lines
+
+
+# `ecolca.suggest(...)` calls the public API (ecolca.api.suggest): this module is callable
+from ecolca.api import _callable_module  # noqa: E402
+
+_callable_module(__name__)

@@ -7,6 +7,9 @@ from pathlib import Path
 
 
 def run_app(path: str | None = None, project: str | None = None, argv: list[str] | None = None) -> int:
+    from ecolca import bwcompat
+
+    bwcompat.configure()  # before anything imports bw2data (`import ecolca` sets nothing up)
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 

@@ -66,7 +66,7 @@ def import_database(fmt: str, path: str | Path, name: str | None = None,
                     extra_meta: dict | None = None) -> ImportSummary:
     """Import ``path`` as database ``name`` of ``project``; returns the summary.
 
-    Raises :class:`ImportError_` (a user error: the project is unchanged) or
+    Raises :class:`ImportFailed` (a user error: the project is unchanged) or
     :class:`UnlinkedError` (refused; its ``.summary`` holds the unlinked exchanges)."""
     from ecolca.project import activate
 

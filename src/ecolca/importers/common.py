@@ -37,11 +37,15 @@ BACKUP_PREFIX = "ecolca-import-replaced-"
 COMPANION_KEY = "ecolca_companion_biosphere"
 
 
-class ImportError_(EcolcaError):
+class ImportFailed(EcolcaError):
     """An input file cannot be imported (the message names the file and the item)."""
 
 
-class UnlinkedError(ImportError_):
+# the old name (it read like the builtin ImportError); deprecated, kept for existing code
+ImportError_ = ImportFailed
+
+
+class UnlinkedError(ImportFailed):
     """The import would leave exchanges unlinked; carries the summary for --unlinked."""
 
     def __init__(self, message: str, summary: "ImportSummary"):

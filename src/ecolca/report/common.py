@@ -53,14 +53,14 @@ class Context:
         """The magnitude of a method's results (max |L|, |S|): a value far below it is noise."""
         try:
             r = self.results.impact(method)
-        except StopIteration:
+        except KeyError:
             return 0.0
         return max(abs(finite(r.linear) or 0.0), abs(finite(r.symbiotic) or 0.0))
 
     def covered(self, method: tuple[str, ...]) -> bool:
         try:
             return self.results.impact(method).covered
-        except StopIteration:
+        except KeyError:
             return True
 
     @property
@@ -244,7 +244,7 @@ def humanize(key: str) -> str:
 def safe(fn):
     try:
         v = fn()
-    except (TypeError, ValueError, ZeroDivisionError, StopIteration):
+    except (TypeError, ValueError, ZeroDivisionError, KeyError, StopIteration):
         return None
     return finite(v)
 
