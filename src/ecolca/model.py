@@ -12,14 +12,74 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from ecolca import units
+
+# The fixed choices of the model (docs/glossary.md). Each field that takes one of them is checked
+# by :func:`choice_message`, which both the file reader (ecolca.scenario_file) and
+# :func:`ecolca.validation.validate` (what the app and Python callers run) call: one list, one
+# message, whichever way a scenario was made.
 FLOW_KINDS = ("product", "supply", "residue", "emission")
-EXCHANGE_KINDS = ("material", "energy", "water", "by-product")
+# what a flow or an exchange carries: a flow's ``category``, an exchange's ``kind``
+CATEGORIES = ("material", "energy", "water", "by-product")
+EXCHANGE_KINDS = CATEGORIES
 UNCERTAINTY_TYPES = ("none", "lognormal", "triangular", "uniform", "normal")
+# who pays an exchange's transport or processing: its receiver or its supplier (giving site)
 PAYERS = ("receiver", "supplier")
 ATTRIBUTION_KEYS = ("physical", "50/50", "economic", "receiver", "supplier")
 INVENTORY_SCOPES = ("complete", "partial")
 CALIBRATION_LEVELS = ("illustrative", "partly calibrated", "calibrated")
 AMOUNT_BASES = ("sourced", "assumed")
+
+# field (as problems name it) -> its choices
+CHOICES: dict[str, tuple[str, ...]] = {
+    "attribution_key": ATTRIBUTION_KEYS,
+    "calibration": CALIBRATION_LEVELS,
+    "inventory": INVENTORY_SCOPES,
+    "kind": FLOW_KINDS,  # of a flow
+    "category": CATEGORIES,  # of a flow
+    "exchange.kind": EXCHANGE_KINDS,
+    "amount_basis": AMOUNT_BASES,
+    "economics.transport_paid_by": PAYERS,
+    "economics.processing_paid_by": PAYERS,
+    "uncertainty.type": UNCERTAINTY_TYPES,
+}
+
+
+def choice_message(field: str, value: Any) -> str | None:
+    """Why ``value`` is refused for ``field`` (a key of :data:`CHOICES`), or None when it is one
+    of the field's choices. Case and spacing count: "Physical" is refused, never read as
+    "physical", so that every part of ecolca reads a value the same way."""
+    choices = CHOICES[field]
+    if isinstance(value, str) and value in choices:
+        return None
+    shown = repr(value) if not isinstance(value, str) else f"'{value[:40]}'"
+    hint = ""
+    if isinstance(value, str):
+        near = [c for c in choices if c.casefold() == value.strip().casefold()]
+        if near:
+            hint = f" (did you mean '{near[0]}'?)"
+    return f"must be one of {', '.join(repr(c) for c in choices)}, got {shown}{hint}"
+
+
+def supplier_pays(paid_by: str) -> bool:
+    """True when ``paid_by`` (an exchange's ``transport_paid_by`` or ``processing_paid_by``)
+    names the supplier, False for the receiver. The economics, the physical attribution key and
+    the disclosure all ask this one function, so that they cannot book a cost to different
+    partners; any other value raises ValueError (validate() refuses it before a run)."""
+    if paid_by == "supplier":
+        return True
+    if paid_by == "receiver":
+        return False
+    raise ValueError(f"paid_by {choice_message('economics.transport_paid_by', paid_by)}")
+
+
+def default_category(kind: str, unit: str) -> str:
+    """The category a new flow starts with: "energy" for a flow in an energy unit (MJ, kWh),
+    else "material" (the file format's default). Water cannot be told from a unit (m3 is also
+    gas), so the author sets it."""
+    if isinstance(unit, str) and units.is_known(unit) and units.dimension(unit) == "energy":
+        return "energy"
+    return "material"
 
 DEFAULT_METHODS: list[tuple[str, ...]] = [
     ("IPCC 2021", "climate change", "global warming potential (GWP100)"),
