@@ -65,7 +65,7 @@ class ExchangeForm(QWidget):
         f1.addRow("", self.supply_need)
         f1.addRow("Amount q per year", amount_row)
         f1.addRow("Substitution ratio r", self.ratio)
-        f1.addRow("Kind", self.kind)
+        f1.addRow("Category", self.kind)
         self._link_form = f1
         self.show_balance(False)
         lay.addWidget(link)
