@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Literal, get_args
 
 from ecolca import units
 
@@ -18,17 +18,28 @@ from ecolca import units
 # by :func:`choice_message`, which both the file reader (ecolca.scenario_file) and
 # :func:`ecolca.validation.validate` (what the app and Python callers run) call: one list, one
 # message, whichever way a scenario was made.
-FLOW_KINDS = ("product", "supply", "residue", "emission")
+# The Literal types annotate the fields (for type checkers and readers); the tuples are the same
+# lists at run time, in the order the app shows them.
+FlowKind = Literal["product", "supply", "residue", "emission"]
 # what a flow or an exchange carries: a flow's ``category``, an exchange's ``kind``
-CATEGORIES = ("material", "energy", "water", "by-product")
-EXCHANGE_KINDS = CATEGORIES
-UNCERTAINTY_TYPES = ("none", "lognormal", "triangular", "uniform", "normal")
+Category = Literal["material", "energy", "water", "by-product"]
+UncertaintyType = Literal["none", "lognormal", "triangular", "uniform", "normal"]
 # who pays an exchange's transport or processing: its receiver or its supplier (giving site)
-PAYERS = ("receiver", "supplier")
-ATTRIBUTION_KEYS = ("physical", "50/50", "economic", "receiver", "supplier")
-INVENTORY_SCOPES = ("complete", "partial")
-CALIBRATION_LEVELS = ("illustrative", "partly calibrated", "calibrated")
-AMOUNT_BASES = ("sourced", "assumed")
+Payer = Literal["receiver", "supplier"]
+AttributionKey = Literal["physical", "50/50", "economic", "receiver", "supplier"]
+InventoryScope = Literal["complete", "partial"]
+CalibrationLevel = Literal["illustrative", "partly calibrated", "calibrated"]
+AmountBasis = Literal["sourced", "assumed"]
+
+FLOW_KINDS: tuple[str, ...] = get_args(FlowKind)
+CATEGORIES: tuple[str, ...] = get_args(Category)
+EXCHANGE_KINDS = CATEGORIES
+UNCERTAINTY_TYPES: tuple[str, ...] = get_args(UncertaintyType)
+PAYERS: tuple[str, ...] = get_args(Payer)
+ATTRIBUTION_KEYS: tuple[str, ...] = get_args(AttributionKey)
+INVENTORY_SCOPES: tuple[str, ...] = get_args(InventoryScope)
+CALIBRATION_LEVELS: tuple[str, ...] = get_args(CalibrationLevel)
+AMOUNT_BASES: tuple[str, ...] = get_args(AmountBasis)
 
 # field (as problems name it) -> its choices
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -118,7 +129,7 @@ def new_id(prefix: str = "") -> str:
 class Uncertainty:
     """A distribution around an amount; ``gsd`` is the geometric standard deviation (σg)."""
 
-    type: str = "none"
+    type: UncertaintyType = "none"
     gsd: float | None = None
     minimum: float | None = None
     maximum: float | None = None
@@ -176,7 +187,7 @@ class Flow:
     """
 
     id: str
-    kind: str
+    kind: FlowKind
     name: str
     amount: float
     unit: str
@@ -186,7 +197,7 @@ class Flow:
     price: float | None = None
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
     transport: list[Transport] = field(default_factory=list)
-    category: str = "material"
+    category: Category = "material"
     comment: str = ""
     source: str = ""
 
@@ -201,7 +212,7 @@ class Site:
     description: str = ""
     # "complete": the site's flows are its whole operation; "partial": only the part that the
     # exchanges touch (then Δ % of the park is not meaningful, and reads "n/m")
-    inventory: str = "complete"
+    inventory: InventoryScope = "complete"
     x: float = 0.0
     y: float = 0.0
     # geographic position in decimal degrees (WGS 84), optional: the synergy finder's distances
@@ -239,8 +250,8 @@ class ExchangeEconomics:
     price: float = 0.0
     transport_cost: float = 0.0
     processing_cost: float = 0.0
-    transport_paid_by: str = "receiver"
-    processing_paid_by: str = "receiver"
+    transport_paid_by: Payer = "receiver"
+    processing_paid_by: Payer = "receiver"
 
 
 @dataclass
@@ -258,7 +269,7 @@ class Exchange:
     to_flow: str
     amount: float
     substitution_ratio: float = 1.0
-    kind: str = "by-product"
+    kind: Category = "by-product"
     transport: list[Transport] = field(default_factory=list)
     processing: list[Processing] = field(default_factory=list)
     economics: ExchangeEconomics = field(default_factory=ExchangeEconomics)
@@ -269,7 +280,7 @@ class Exchange:
     # where the exchanged amount q comes from: "sourced" (a publication, a measurement) or
     # "assumed" (an estimate of the modeller); the report states the share of Δ that rests on
     # assumed amounts
-    amount_basis: str = "sourced"
+    amount_basis: AmountBasis = "sourced"
 
 
 @dataclass
@@ -283,7 +294,7 @@ class Scenario:
     currency: str = "EUR"
     background_database: str = "ecolca-open"
     methods: list[tuple[str, ...]] = field(default_factory=lambda: list(DEFAULT_METHODS))
-    attribution_key: str = "physical"
+    attribution_key: AttributionKey = "physical"
     monte_carlo_iterations: int = 0
     monte_carlo_seed: int = 42
     sites: list[Site] = field(default_factory=list)
@@ -292,7 +303,7 @@ class Scenario:
     assumptions: list[str] = field(default_factory=list)
     # how far the scenario's quantities rest on sources: "illustrative" (an example, not a basis
     # for decisions), "partly calibrated" (key quantities sourced, others assumed), "calibrated"
-    calibration: str = "calibrated"
+    calibration: CalibrationLevel = "calibrated"
     # free text the author has read and cleared for a park or public output, by audience:
     # {"park": ["name", "flow names"], …} (ecolca.confidential.CLEARABLE; docs/file-format.md)
     cleared_text: dict[str, list[str]] = field(default_factory=dict)
