@@ -1438,3 +1438,27 @@ def test_a_flows_category_is_edited_in_the_table_undone_and_files_it_in_the_disc
     window.doc.undo_stack.undo()
     f = window.doc.scenario.site("plasterboard").flows[new]
     assert (f.unit, f.category) == ("t", "material")
+
+
+def test_an_exchange_edit_keeps_its_amount_basis_which_is_editable(window, qtbot, example_path):
+    """The exchange form rebuilt the exchange without its amount basis: any edit of an
+    "assumed" exchange in the app turned it "sourced", which the report's share of Δ resting on
+    assumed amounts then missed. It is kept, and editable (undoable)."""
+    window.open_path(example_path, as_new=True)
+    window.doc.edit("assume", lambda sc: setattr(sc.exchange("ash-to-cement"), "amount_basis",
+                                                 "assumed"))
+    window.scene.select_only(exchange_id="ash-to-cement")
+    form = window.properties.exchange_panel.form
+    assert form.basis.currentData() == "assumed"
+    form.amount.setFocus()
+    form.amount.selectAll()
+    qtbot.keyClicks(form.amount, "100000")
+    qtbot.keyClick(form.amount, Qt.Key_Return)
+    e = window.doc.scenario.exchange("ash-to-cement")
+    assert e.amount == 100_000 and e.amount_basis == "assumed"
+    form.basis.setCurrentIndex(form.basis.findData("sourced"))
+    assert window.doc.scenario.exchange("ash-to-cement").amount_basis == "sourced"
+    assert "Edit amount basis of exchange" in window.act_undo.text()
+    window.doc.undo_stack.undo()
+    assert window.doc.scenario.exchange("ash-to-cement").amount_basis == "assumed"
+    assert form.basis.currentData() == "assumed"
