@@ -160,3 +160,15 @@ def test_the_file_reader_and_validate_give_one_message(example):
     sc = copy.deepcopy(example)
     sc.attribution_key = "Physical"
     assert read == [p.message for p in _problem(sc, "attribution_key")]
+
+
+def test_a_new_flows_category_follows_its_unit():
+    """What the app gives a flow it creates (flows table, a supply typed in the exchange form):
+    energy in an energy unit, else material (water cannot be told from m3, also gas)."""
+    from ecolca.model import default_category
+
+    assert default_category("supply", "MWh") == "energy"
+    assert default_category("supply", "GJ") == "energy"
+    assert default_category("supply", "t") == "material"
+    assert default_category("supply", "m3") == "material"
+    assert default_category("supply", "no such unit") == "material"

@@ -10,7 +10,8 @@ from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
-from ecolca.model import AMOUNT_BASES, EXCHANGE_KINDS, PAYERS, Exchange, Flow, Processing, Scenario, Transport
+from ecolca.model import (AMOUNT_BASES, EXCHANGE_KINDS, PAYERS, Exchange, Flow, Processing,
+                          Scenario, Transport, default_category)
 from ecolca.app.panels import common
 from ecolca.app.panels.common import Catalog, fmt_number, number_problem, parse_number
 from ecolca.app.panels.dialogs import TransportDialog
@@ -262,13 +263,15 @@ def apply_exchange(sc: Scenario, e: Exchange, typed_residue: str, typed_supply: 
     unit = "t"
     if typed_residue:
         fid = _free_id(a, "residue")
-        a.flows.append(Flow(fid, "residue", typed_residue, e.amount, unit))
+        a.flows.append(Flow(fid, "residue", typed_residue, e.amount, unit,
+                            category=default_category("residue", unit)))
         e.from_flow = fid
     if typed_supply:
         fid = _free_id(b, "supply")
         residue = a.flow(e.from_flow)
+        s_unit = residue.unit if residue else unit
         b.flows.append(Flow(fid, "supply", typed_supply, e.substitution_ratio * e.amount,
-                            residue.unit if residue else unit))
+                            s_unit, category=default_category("supply", s_unit)))
         e.to_flow = fid
     old = sc.exchange(e.id)
     if old is None:
