@@ -659,3 +659,15 @@ def test_no_prices_is_said_not_shown_as_zero(results, scenario, tmp_path):
     ws = wb["Impacts"]
     hdr, cols = _header_map(ws, "Method")
     assert ws.cell(hdr + 1, cols["Cost per avoided unit [EUR/unit]"]).value == "not computed"
+
+
+def test_input_flows_show_each_flows_category(results, scenario, tmp_path):
+    """Issue #21: the category files a supply on the Disclosure sheet; Input flows shows it
+    (docs/glossary.md), so a reader can see why a supply is purchased energy or material."""
+    scenario.site("fish").flow("gas").category = "energy"
+    ws = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "r.xlsx"))[
+        "Input flows"]
+    hdr, cols = _header_map(ws, "Site id")
+    cats = {ws.cell(r, cols["Flow id"]).value: ws.cell(r, cols["Category"]).value
+            for r in range(hdr + 1, ws.max_row + 1) if ws.cell(r, cols["Flow id"]).value}
+    assert cats["gas"] == "energy" and cats["coal"] == "material"

@@ -468,3 +468,21 @@ def test_spent_grain_and_co2_on_ecolca_open_find_no_feed_and_say_why(bw_project)
     assert len(grain) == 1 and "no supply in the park" in grain[0] and "no ecolca-open activity" in grain[0]
     text = "\n".join(format_text(s))
     assert "not proposed:" in text and "row spent-grain-corn" in text and "Pharma plant" in text
+
+
+def test_a_table_row_with_an_exchange_kind_not_in_the_model_is_refused(tmp_path):
+    """Issue #21: the table's exchange_kind becomes the candidates' Exchange.kind, which
+    validate() checks; a row outside the model's choices is refused when the table is read,
+    with the model's message, never a candidate that fails later."""
+    from ecolca.errors import EcolcaError
+    from ecolca.suggest import load_table
+
+    rows = _table_rows()
+    p = tmp_path / "bad.csv"
+    with open(p, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerow(dict(rows[0], exchange_kind="Material"))
+    with pytest.raises(EcolcaError, match=r"row 'fly-ash-clinker', field 'exchange_kind': must "
+                                          r"be one of .*did you mean 'material'"):
+        load_table(str(p))

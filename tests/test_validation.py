@@ -83,3 +83,92 @@ def test_a_site_without_flows_and_a_product_of_zero_are_warnings(example):
     assert "product of amount 0" in zero.message
     # a residue of 0 is not a slip worth a warning of its own
     assert not any("amount 0" in p.message for p in problems if "product" not in p.message)
+
+
+# ---- fixed-choice fields (issue #21): validate() checks them, not only the file reader ----------
+
+def _problem(sc, fld):
+    return [p for p in errors(validate(sc)) if p.field == fld]
+
+
+def test_an_attribution_key_set_from_python_is_checked(example):
+    """Issue #21: "Physical" from Python gave 0 per-site rows and no error."""
+    sc = copy.deepcopy(example)
+    sc.attribution_key = "Physical"
+    [p] = _problem(sc, "attribution_key")
+    assert p.item == "scenario" and p.path == ("attribution_key",)
+    assert "'physical'" in p.message and "got 'Physical'" in p.message
+    assert "did you mean 'physical'" in p.message
+
+
+def test_a_misspelt_payer_is_refused_and_never_billed_to_either_partner(example):
+    """Issue #21: "recevier" made the economics bill the receiver and the disclosure book the
+    supplier; now validate() refuses it and both ask model.supplier_pays, which raises."""
+    import pytest
+
+    from ecolca.lca.economics import _economics
+
+    sc = copy.deepcopy(example)
+    e = sc.exchanges[0]
+    e.economics.transport_paid_by = "recevier"
+    [p] = _problem(sc, "economics.transport_paid_by")
+    assert p.path == ("exchanges", 0, "economics", "transport_paid_by")
+    assert f"exchange '{e.id}'" in p.item and "got 'recevier'" in p.message
+    with pytest.raises(ValueError, match="recevier"):
+        _economics(sc)
+    e.economics.transport_paid_by = "receiver"
+    e.economics.processing_paid_by = "Supplier"
+    assert _problem(sc, "economics.processing_paid_by")
+
+
+def test_a_flow_kind_and_category_set_from_python_are_checked(example):
+    sc = copy.deepcopy(example)
+    f = sc.sites[0].flows[0]
+    f.kind, f.category = "Supply", "electricity"
+    [kind] = _problem(sc, "kind")
+    [cat] = _problem(sc, "category")
+    assert kind.path == ("sites", 0, "flows", 0, "kind") and "got 'Supply'" in kind.message
+    assert cat.path == ("sites", 0, "flows", 0, "category")
+    assert f"flow '{f.name}'" in cat.item and "'energy'" in cat.message
+
+
+def test_an_exchange_kind_set_from_python_is_checked_also_per_item(example):
+    """The app's per-edit check (validate_item) runs the same rules."""
+    from ecolca.validation_item import validate_item
+
+    sc = copy.deepcopy(example)
+    e = sc.exchanges[1]
+    e.kind = "heat"
+    [p] = _problem(sc, "kind")
+    assert p.path == ("exchanges", 1, "kind") and "'by-product'" in p.message
+    assert any(q.field == "kind" for q in validate_item(sc, "exchange", e.id))
+    sc.sites[1].inventory = "whole"
+    sc.calibration = "rough"
+    assert _problem(sc, "inventory") and _problem(sc, "calibration")
+
+
+def test_the_file_reader_and_validate_give_one_message(example):
+    from ecolca import scenario_file
+    from ecolca.errors import ScenarioError
+
+    doc = scenario_file.to_dict(example)
+    doc["attribution_key"] = "Physical"
+    try:
+        scenario_file.from_dict(doc)
+    except ScenarioError as exc:
+        read = [p.message for p in exc.problems if p.field == "attribution_key"]
+    sc = copy.deepcopy(example)
+    sc.attribution_key = "Physical"
+    assert read == [p.message for p in _problem(sc, "attribution_key")]
+
+
+def test_a_new_flows_category_follows_its_unit():
+    """What the app gives a flow it creates (flows table, a supply typed in the exchange form):
+    energy in an energy unit, else material (water cannot be told from m3, also gas)."""
+    from ecolca.model import default_category
+
+    assert default_category("supply", "MWh") == "energy"
+    assert default_category("supply", "GJ") == "energy"
+    assert default_category("supply", "t") == "material"
+    assert default_category("supply", "m3") == "material"
+    assert default_category("supply", "no such unit") == "material"

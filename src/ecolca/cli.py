@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ecolca import __version__
 from ecolca.errors import EcolcaError, ScenarioError
+from ecolca.model import ATTRIBUTION_KEYS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -142,7 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--sensitivity", type=_rows_arg, default=_DEFAULT, metavar="N|all",
                    help="list the N parameters that move Δ most, per method (default 3 in the "
                         "summary, 50 in --json; 0: none; all: every one)")
-    r.add_argument("--key", choices=["physical", "50/50", "economic", "receiver", "supplier"],
+    r.add_argument("--key", choices=list(ATTRIBUTION_KEYS),
                    help="attribution key for per-site figures (default: the scenario's)")
 
     # ---- disclosure and confidential sites (issue #12) ----
@@ -154,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     ds.add_argument("scenario", help="scenario file (*.ecolca.json)")
     ds.add_argument("--site", required=True, metavar="ID", help="the site's id")
     ds.add_argument("--key", required=True,
-                    choices=["physical", "50/50", "economic", "receiver", "supplier"],
+                    choices=list(ATTRIBUTION_KEYS),
                     help="the attribution key of the attributed benefit")
     ds.add_argument("--report", metavar="OUT.xlsx", help="also write it as an Excel sheet")
     ds.add_argument("--json", action="store_true", help="print it as JSON on stdout")

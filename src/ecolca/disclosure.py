@@ -40,7 +40,7 @@ from typing import Any, Callable
 
 from ecolca import units
 from ecolca.errors import EcolcaError, UnitError
-from ecolca.model import ATTRIBUTION_KEYS, Scenario
+from ecolca.model import ATTRIBUTION_KEYS, Scenario, supplier_pays
 from ecolca.results import Results, method_label
 
 INVENTORY_KEY = "physical"
@@ -241,13 +241,13 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
                 f"{b.name if b else e.to_site}: {fb.name if fb else e.to_flow}", e.kind,
                 fate_name, _hazard(fate_name if fate else None)))
         for p in e.processing:
-            payer = e.to_site if e.economics.processing_paid_by == "receiver" else e.from_site
+            payer = e.from_site if supplier_pays(e.economics.processing_paid_by) else e.to_site
             if payer == site_id:
                 bought.append(FlowChange("bought for an exchange (processing)",
                                          p.name or f"{p.activity.database}:{p.activity.code}",
                                          p.unit, 0.0, p.amount_per_unit * e.amount,
                                          f"exchange {e.id}"))
-        t_payer = e.to_site if e.economics.transport_paid_by == "receiver" else e.from_site
+        t_payer = e.from_site if supplier_pays(e.economics.transport_paid_by) else e.to_site
         if t_payer == site_id and e.transport:
             t = _tonnes(e.amount, q_unit)
             km = sum(x.distance for x in e.transport)

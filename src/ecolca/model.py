@@ -10,16 +10,87 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Literal, get_args
 
-FLOW_KINDS = ("product", "supply", "residue", "emission")
-EXCHANGE_KINDS = ("material", "energy", "water", "by-product")
-UNCERTAINTY_TYPES = ("none", "lognormal", "triangular", "uniform", "normal")
-PAYERS = ("receiver", "supplier")
-ATTRIBUTION_KEYS = ("physical", "50/50", "economic", "receiver", "supplier")
-INVENTORY_SCOPES = ("complete", "partial")
-CALIBRATION_LEVELS = ("illustrative", "partly calibrated", "calibrated")
-AMOUNT_BASES = ("sourced", "assumed")
+from ecolca import units
+
+# The fixed choices of the model (docs/glossary.md). Each field that takes one of them is checked
+# by :func:`choice_message`, which both the file reader (ecolca.scenario_file) and
+# :func:`ecolca.validation.validate` (what the app and Python callers run) call: one list, one
+# message, whichever way a scenario was made.
+# The Literal types annotate the fields (for type checkers and readers); the tuples are the same
+# lists at run time, in the order the app shows them.
+FlowKind = Literal["product", "supply", "residue", "emission"]
+# what a flow or an exchange carries: a flow's ``category``, an exchange's ``kind``
+Category = Literal["material", "energy", "water", "by-product"]
+UncertaintyType = Literal["none", "lognormal", "triangular", "uniform", "normal"]
+# who pays an exchange's transport or processing: its receiver or its supplier (giving site)
+Payer = Literal["receiver", "supplier"]
+AttributionKey = Literal["physical", "50/50", "economic", "receiver", "supplier"]
+InventoryScope = Literal["complete", "partial"]
+CalibrationLevel = Literal["illustrative", "partly calibrated", "calibrated"]
+AmountBasis = Literal["sourced", "assumed"]
+
+FLOW_KINDS: tuple[str, ...] = get_args(FlowKind)
+CATEGORIES: tuple[str, ...] = get_args(Category)
+EXCHANGE_KINDS = CATEGORIES
+UNCERTAINTY_TYPES: tuple[str, ...] = get_args(UncertaintyType)
+PAYERS: tuple[str, ...] = get_args(Payer)
+ATTRIBUTION_KEYS: tuple[str, ...] = get_args(AttributionKey)
+INVENTORY_SCOPES: tuple[str, ...] = get_args(InventoryScope)
+CALIBRATION_LEVELS: tuple[str, ...] = get_args(CalibrationLevel)
+AMOUNT_BASES: tuple[str, ...] = get_args(AmountBasis)
+
+# field (as problems name it) -> its choices
+CHOICES: dict[str, tuple[str, ...]] = {
+    "attribution_key": ATTRIBUTION_KEYS,
+    "calibration": CALIBRATION_LEVELS,
+    "inventory": INVENTORY_SCOPES,
+    "kind": FLOW_KINDS,  # of a flow
+    "category": CATEGORIES,  # of a flow
+    "exchange.kind": EXCHANGE_KINDS,
+    "amount_basis": AMOUNT_BASES,
+    "economics.transport_paid_by": PAYERS,
+    "economics.processing_paid_by": PAYERS,
+    "uncertainty.type": UNCERTAINTY_TYPES,
+}
+
+
+def choice_message(field: str, value: Any) -> str | None:
+    """Why ``value`` is refused for ``field`` (a key of :data:`CHOICES`), or None when it is one
+    of the field's choices. Case and spacing count: "Physical" is refused, never read as
+    "physical", so that every part of ecolca reads a value the same way."""
+    choices = CHOICES[field]
+    if isinstance(value, str) and value in choices:
+        return None
+    shown = repr(value) if not isinstance(value, str) else f"'{value[:40]}'"
+    hint = ""
+    if isinstance(value, str):
+        near = [c for c in choices if c.casefold() == value.strip().casefold()]
+        if near:
+            hint = f" (did you mean '{near[0]}'?)"
+    return f"must be one of {', '.join(repr(c) for c in choices)}, got {shown}{hint}"
+
+
+def supplier_pays(paid_by: str) -> bool:
+    """True when ``paid_by`` (an exchange's ``transport_paid_by`` or ``processing_paid_by``)
+    names the supplier, False for the receiver. The economics, the physical attribution key and
+    the disclosure all ask this one function, so that they cannot book a cost to different
+    partners; any other value raises ValueError (validate() refuses it before a run)."""
+    if paid_by == "supplier":
+        return True
+    if paid_by == "receiver":
+        return False
+    raise ValueError(f"paid_by {choice_message('economics.transport_paid_by', paid_by)}")
+
+
+def default_category(kind: str, unit: str) -> str:
+    """The category a new flow starts with: "energy" for a flow in an energy unit (MJ, kWh),
+    else "material" (the file format's default). Water cannot be told from a unit (m3 is also
+    gas), so the author sets it."""
+    if isinstance(unit, str) and units.is_known(unit) and units.dimension(unit) == "energy":
+        return "energy"
+    return "material"
 
 DEFAULT_METHODS: list[tuple[str, ...]] = [
     ("IPCC 2021", "climate change", "global warming potential (GWP100)"),
@@ -58,7 +129,7 @@ def new_id(prefix: str = "") -> str:
 class Uncertainty:
     """A distribution around an amount; ``gsd`` is the geometric standard deviation (σg)."""
 
-    type: str = "none"
+    type: UncertaintyType = "none"
     gsd: float | None = None
     minimum: float | None = None
     maximum: float | None = None
@@ -116,7 +187,7 @@ class Flow:
     """
 
     id: str
-    kind: str
+    kind: FlowKind
     name: str
     amount: float
     unit: str
@@ -126,7 +197,7 @@ class Flow:
     price: float | None = None
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
     transport: list[Transport] = field(default_factory=list)
-    category: str = "material"
+    category: Category = "material"
     comment: str = ""
     source: str = ""
 
@@ -141,7 +212,7 @@ class Site:
     description: str = ""
     # "complete": the site's flows are its whole operation; "partial": only the part that the
     # exchanges touch (then Δ % of the park is not meaningful, and reads "n/m")
-    inventory: str = "complete"
+    inventory: InventoryScope = "complete"
     x: float = 0.0
     y: float = 0.0
     # geographic position in decimal degrees (WGS 84), optional: the synergy finder's distances
@@ -179,8 +250,8 @@ class ExchangeEconomics:
     price: float = 0.0
     transport_cost: float = 0.0
     processing_cost: float = 0.0
-    transport_paid_by: str = "receiver"
-    processing_paid_by: str = "receiver"
+    transport_paid_by: Payer = "receiver"
+    processing_paid_by: Payer = "receiver"
 
 
 @dataclass
@@ -198,7 +269,7 @@ class Exchange:
     to_flow: str
     amount: float
     substitution_ratio: float = 1.0
-    kind: str = "by-product"
+    kind: Category = "by-product"
     transport: list[Transport] = field(default_factory=list)
     processing: list[Processing] = field(default_factory=list)
     economics: ExchangeEconomics = field(default_factory=ExchangeEconomics)
@@ -209,7 +280,7 @@ class Exchange:
     # where the exchanged amount q comes from: "sourced" (a publication, a measurement) or
     # "assumed" (an estimate of the modeller); the report states the share of Δ that rests on
     # assumed amounts
-    amount_basis: str = "sourced"
+    amount_basis: AmountBasis = "sourced"
 
 
 @dataclass
@@ -223,7 +294,7 @@ class Scenario:
     currency: str = "EUR"
     background_database: str = "ecolca-open"
     methods: list[tuple[str, ...]] = field(default_factory=lambda: list(DEFAULT_METHODS))
-    attribution_key: str = "physical"
+    attribution_key: AttributionKey = "physical"
     monte_carlo_iterations: int = 0
     monte_carlo_seed: int = 42
     sites: list[Site] = field(default_factory=list)
@@ -232,7 +303,7 @@ class Scenario:
     assumptions: list[str] = field(default_factory=list)
     # how far the scenario's quantities rest on sources: "illustrative" (an example, not a basis
     # for decisions), "partly calibrated" (key quantities sourced, others assumed), "calibrated"
-    calibration: str = "calibrated"
+    calibration: CalibrationLevel = "calibrated"
     # free text the author has read and cleared for a park or public output, by audience:
     # {"park": ["name", "flow names"], …} (ecolca.confidential.CLEARABLE; docs/file-format.md)
     cleared_text: dict[str, list[str]] = field(default_factory=dict)

@@ -34,6 +34,7 @@ from ecolca.model import (
     Flow,
     Processing,
     Scenario,
+    choice_message,
     Site,
     Transport,
     Uncertainty,
@@ -309,9 +310,8 @@ class _Reader:
         value = self.obj(value, f"{item}, {key}", path + (key,))
         p = path + (key,)
         u = Uncertainty(type=self.text(value, "type", item, p, default="none") or "none")
-        if u.type not in ("none", "lognormal", "triangular", "uniform", "normal"):
-            self.problem(item, f"{key}.type",
-                         "must be none, lognormal, triangular, uniform or normal", p + ("type",))
+        if (msg := choice_message("uncertainty.type", u.type)):
+            self.problem(item, f"{key}.type", printable(msg, 200), p + ("type",))
             return Uncertainty()
         u.gsd = self.number(value, "gsd", item, p, required=u.type == "lognormal")
         if u.gsd is not None and u.gsd < 1:
@@ -503,11 +503,8 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
                     continue
                 sc.methods.append(tuple(m))
     sc.attribution_key = r.text(doc, "attribution_key", "scenario", (), default="physical") or "physical"
-    from ecolca.model import (AMOUNT_BASES, ATTRIBUTION_KEYS, CALIBRATION_LEVELS, EXCHANGE_KINDS,
-                              FLOW_KINDS, INVENTORY_SCOPES, PAYERS)
-    if sc.attribution_key not in ATTRIBUTION_KEYS:
-        r.problem("scenario", "attribution_key", f"must be one of {', '.join(ATTRIBUTION_KEYS)}",
-                  ("attribution_key",))
+    if (msg := choice_message("attribution_key", sc.attribution_key)):
+        r.problem("scenario", "attribution_key", msg, ("attribution_key",))
     mc = r.obj(doc.get("monte_carlo", {}) or {}, "scenario, monte_carlo", ("monte_carlo",))
     it = mc.get("iterations", 0)
     if r.whole(it, "scenario", "monte_carlo.iterations", ("monte_carlo", "iterations"), 0,
@@ -519,9 +516,8 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
         sc.monte_carlo_seed = seed
     if "calibration" in doc:
         sc.calibration = r.text(doc, "calibration", "scenario", (), default="calibrated")
-        if sc.calibration not in CALIBRATION_LEVELS:
-            r.problem("scenario", "calibration", "must be one of " + ", ".join(
-                f"'{c}'" for c in CALIBRATION_LEVELS), ("calibration",))
+        if (msg := choice_message("calibration", sc.calibration)):
+            r.problem("scenario", "calibration", msg, ("calibration",))
     else:  # files before December 2026: "illustrative": true | false
         sc.calibration = "illustrative" if r.boolean(doc, "illustrative", "scenario", ()) \
             else "calibrated"
@@ -549,9 +545,9 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
         site.description = r.text(sd, "description", item, path, multiline=True)
         site.confidential = r.boolean(sd, "confidential", item, path)
         site.inventory = r.text(sd, "inventory", item, path, default="complete") or "complete"
-        if site.inventory not in INVENTORY_SCOPES:
-            r.problem(item, "inventory", "must be 'complete' (the site's whole operation) or "
-                      "'partial' (only the part the exchanges touch)", path + ("inventory",))
+        if (msg := choice_message("inventory", site.inventory)):
+            r.problem(item, "inventory", msg + " ('complete': the site's whole operation; "
+                      "'partial': only the part the exchanges touch)", path + ("inventory",))
         pos = r.obj(sd.get("position", {}) or {}, item, path + ("position",))
         site.x = r.number(pos, "x", item, path + ("position",), default=0.0)
         site.y = r.number(pos, "y", item, path + ("position",), default=0.0)
@@ -579,9 +575,8 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
                           fpath + ("id",))
             flow_ids.add(fid)
             kind = r.text(fd, "kind", fitem, fpath, required=True)
-            if kind and kind not in FLOW_KINDS:
-                r.problem(fitem, "kind", f"must be one of {', '.join(FLOW_KINDS)}, got "
-                          f"'{printable(kind, 40)}'", fpath + ("kind",))
+            if kind and (msg := choice_message("kind", kind)):
+                r.problem(fitem, "kind", printable(msg, 200), fpath + ("kind",))
             flow = Flow(
                 id=fid, kind=kind,
                 name=r.text(fd, "name", fitem, fpath, required=True, max_len=MAX_NAME),
@@ -597,9 +592,8 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
                 comment=r.text(fd, "comment", fitem, fpath, multiline=True),
                 source=r.text(fd, "source", fitem, fpath, multiline=True),
             )
-            if flow.category not in EXCHANGE_KINDS:
-                r.problem(fitem, "category", f"must be one of {', '.join(EXCHANGE_KINDS)}",
-                          fpath + ("category",))
+            if (msg := choice_message("category", flow.category)):
+                r.problem(fitem, "category", printable(msg, 200), fpath + ("category",))
             site.flows.append(flow)
         sc.sites.append(site)
 
@@ -629,10 +623,10 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
             ratio_uncertainty=r.uncertainty(ed, "ratio_uncertainty", item, path),
             amount_basis=r.text(ed, "amount_basis", item, path, default="sourced") or "sourced",
         )
-        if ex.amount_basis not in AMOUNT_BASES:
-            r.problem(item, "amount_basis", "must be 'sourced' or 'assumed'", path + ("amount_basis",))
-        if ex.kind not in EXCHANGE_KINDS:
-            r.problem(item, "kind", f"must be one of {', '.join(EXCHANGE_KINDS)}", path + ("kind",))
+        if (msg := choice_message("amount_basis", ex.amount_basis)):
+            r.problem(item, "amount_basis", printable(msg, 200), path + ("amount_basis",))
+        if (msg := choice_message("exchange.kind", ex.kind)):
+            r.problem(item, "kind", printable(msg, 200), path + ("kind",))
         ex.transport = r.transports(ed, item, path)
         for k, pd_ in enumerate(r.list(ed, "processing", item, path)):
             ppath = path + ("processing", k)
@@ -657,9 +651,8 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
             processing_paid_by=r.text(econ, "processing_paid_by", item, epath, default="receiver"),
         )
         for key in ("transport_paid_by", "processing_paid_by"):
-            if getattr(ex.economics, key) not in PAYERS:
-                r.problem(item, f"economics.{key}", "must be 'receiver' or 'supplier'",
-                          epath + (key,))
+            if (msg := choice_message(f"economics.{key}", getattr(ex.economics, key))):
+                r.problem(item, f"economics.{key}", printable(msg, 200), epath + (key,))
         sc.exchanges.append(ex)
     return sc
 

@@ -32,7 +32,7 @@ import numpy as np
 from ecolca import units
 from ecolca.errors import EcolcaError, UnitError
 from ecolca.model import (ActivityRef, Exchange, ExchangeEconomics, Flow, Processing, Scenario,
-                          Site, Transport, Uncertainty)
+                          Site, Transport, Uncertainty, choice_message)
 
 OPEN_DB = "ecolca-open"
 LORRY = "transport-lorry"
@@ -169,6 +169,8 @@ def load_table(path: str | None = None) -> tuple[Row, ...]:
             if not lo <= ratio <= hi or ratio <= 0:
                 raise EcolcaError(f"compatibility table, row '{rid}', field 'ratio': {ratio:g} must "
                                   f"be > 0 and within ratio_low..ratio_high ({lo:g}..{hi:g})")
+            if d["exchange_kind"] and (msg := choice_message("exchange.kind", d["exchange_kind"])):
+                raise EcolcaError(f"compatibility table, row '{rid}', field 'exchange_kind': {msg}")
             pc = d["processing_code"].strip()
             if pc and not units.is_known(d["processing_unit"]):
                 raise EcolcaError(f"compatibility table, row '{rid}', field 'processing_unit': "

@@ -12,7 +12,7 @@ import math
 
 from ecolca import units
 from ecolca.errors import Problem
-from ecolca.model import Scenario
+from ecolca.model import Scenario, Uncertainty, choice_message
 
 # relative tolerance for balance checks: amounts typed from publications are rounded
 _TOL = 1e-9
@@ -80,8 +80,20 @@ def validate(sc: Scenario) -> list[Problem]:
         out.append(Problem(item=item() if callable(item) else item, field=fld, message=msg,
                            path=path, severity=severity))
 
+    def choice(item, fld: str, value, path: tuple, key: str | None = None) -> None:
+        # a fixed-choice field (model.CHOICES): the same list and message as the file reader
+        msg = choice_message(key or fld, value)
+        if msg:
+            add(item, fld, msg, path)
+
+    def uncertainty(item, fld: str, u, path: tuple) -> None:
+        if isinstance(u, Uncertainty):
+            choice(item, f"{fld}.type", u.type, path + (fld, "type"), "uncertainty.type")
+
     if not sc.name.strip():
         add("scenario", "name", "is empty", ("name",))
+    choice("scenario", "attribution_key", sc.attribution_key, ("attribution_key",))
+    choice("scenario", "calibration", sc.calibration, ("calibration",))
     if not sc.sites:
         add("scenario", "sites", "the scenario has no sites", ("sites",))
     if not sc.methods:
@@ -107,12 +119,16 @@ def validate(sc: Scenario) -> list[Problem]:
     for si, site in enumerate(sc.sites):
         item = f"site '{site.name}'"
         spath = ("sites", si)
+        choice(item, "inventory", site.inventory, spath + ("inventory",))
         if not site.flows:
             add(item, "flows", "the site has no flows, so it changes neither L nor S: give it "
                 "its products, supplies, residues and emissions", spath + ("flows",), "warning")
         for fi, f in enumerate(site.flows):
             fitem = f"{item}, flow '{f.name}'"
             fpath = spath + ("flows", fi)
+            choice(fitem, "kind", f.kind, fpath + ("kind",))
+            choice(fitem, "category", f.category, fpath + ("category",))
+            uncertainty(fitem, "uncertainty", f.uncertainty, fpath)
             if not (isinstance(f.amount, (int, float)) and math.isfinite(f.amount)) or f.amount < 0:
                 add(fitem, "amount", f"must be a finite number ≥ 0, got {f.amount!r}",
                     fpath + ("amount",))
@@ -159,6 +175,13 @@ def validate(sc: Scenario) -> list[Problem]:
     for ei, e in enumerate(sc.exchanges):
         item = lambda e=e: f"exchange '{e.id}' ({sc.exchange_label(e)})"  # noqa: E731
         epath = ("exchanges", ei)
+        choice(item, "kind", e.kind, epath + ("kind",), "exchange.kind")
+        choice(item, "amount_basis", e.amount_basis, epath + ("amount_basis",))
+        for fld in ("transport_paid_by", "processing_paid_by"):
+            choice(item, f"economics.{fld}", getattr(e.economics, fld),
+                   epath + ("economics", fld))
+        for fld in ("amount_uncertainty", "ratio_uncertainty"):
+            uncertainty(item, fld, getattr(e, fld), epath)
         a = sites.get(e.from_site)
         b = sites.get(e.to_site)
         if a is None:

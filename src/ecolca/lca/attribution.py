@@ -7,7 +7,7 @@ import numpy as np
 
 from ecolca.lca.economics import _economic_weight
 from ecolca.lca.terms import sum_rows
-from ecolca.model import ATTRIBUTION_KEYS, Scenario
+from ecolca.model import ATTRIBUTION_KEYS, Scenario, supplier_pays
 
 
 def site_symbiotic(sc: Scenario, site_lin: np.ndarray, parts: dict[str, np.ndarray],
@@ -20,8 +20,8 @@ def site_symbiotic(sc: Scenario, site_lin: np.ndarray, parts: dict[str, np.ndarr
     total = fate + sup + tr + pr
     from_idx = np.array([sidx[e.from_site] for e in sc.exchanges], dtype=int)
     to_idx = np.array([sidx[e.to_site] for e in sc.exchanges], dtype=int)
-    t_sup = np.array([e.economics.transport_paid_by == "supplier" for e in sc.exchanges], dtype=bool)
-    p_sup = np.array([e.economics.processing_paid_by == "supplier" for e in sc.exchanges], dtype=bool)
+    t_sup = np.array([supplier_pays(e.economics.transport_paid_by) for e in sc.exchanges], dtype=bool)
+    p_sup = np.array([supplier_pays(e.economics.processing_paid_by) for e in sc.exchanges], dtype=bool)
     w_sup = np.array([_economic_weight(*gains[e.id]) for e in sc.exchanges], dtype=float)
     out: dict[str, np.ndarray] = {}
     for key in ATTRIBUTION_KEYS:

@@ -3,7 +3,7 @@ and the economic attribution key (methodology-notes §3)."""
 
 from __future__ import annotations
 
-from ecolca.model import Scenario
+from ecolca.model import Scenario, supplier_pays
 from ecolca.results import SiteEconomics
 
 
@@ -48,11 +48,11 @@ def _economics(sc: Scenario) -> tuple[list[SiteEconomics], dict[str, tuple[float
         gb -= e.amount * ec.price
         tc = e.amount * ec.transport_cost
         pc = e.amount * ec.processing_cost
-        if ec.transport_paid_by == "supplier":
+        if supplier_pays(ec.transport_paid_by):
             ga -= tc
         else:
             gb -= tc
-        if ec.processing_paid_by == "supplier":
+        if supplier_pays(ec.processing_paid_by):
             ga -= pc
         else:
             gb -= pc

@@ -10,7 +10,8 @@ from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
-from ecolca.model import EXCHANGE_KINDS, PAYERS, Exchange, Flow, Processing, Scenario, Transport
+from ecolca.model import (AMOUNT_BASES, EXCHANGE_KINDS, PAYERS, Exchange, Flow, Processing,
+                          Scenario, Transport, default_category)
 from ecolca.app.panels import common
 from ecolca.app.panels.common import Catalog, fmt_number, number_problem, parse_number
 from ecolca.app.panels.dialogs import TransportDialog
@@ -54,6 +55,12 @@ class ExchangeForm(QWidget):
                               "content, moisture; 1 t FGD gypsum ≈ 1 t natural gypsum)")
         self.kind = QComboBox()
         self.kind.addItems(list(EXCHANGE_KINDS))
+        self.basis = QComboBox()
+        for b, text in zip(AMOUNT_BASES, ("sourced: a publication or a measurement",
+                                          "assumed: the modeller's estimate")):
+            self.basis.addItem(text, b)
+        self.basis.setToolTip("Where q comes from; the report states the share of Δ that rests "
+                              "on assumed amounts")
         amount_row = QHBoxLayout()
         amount_row.addWidget(self.amount, 1)
         amount_row.addWidget(self.amount_unit)
@@ -65,7 +72,8 @@ class ExchangeForm(QWidget):
         f1.addRow("", self.supply_need)
         f1.addRow("Amount q per year", amount_row)
         f1.addRow("Substitution ratio r", self.ratio)
-        f1.addRow("Kind", self.kind)
+        f1.addRow("Category", self.kind)
+        f1.addRow("Amount basis", self.basis)
         self._link_form = f1
         self.show_balance(False)
         lay.addWidget(link)
@@ -151,6 +159,7 @@ class ExchangeForm(QWidget):
         self.amount.setText(fmt_number(e.amount))
         self.ratio.setText(fmt_number(e.substitution_ratio))
         self.kind.setCurrentText(e.kind)
+        self.basis.setCurrentIndex(max(0, self.basis.findData(e.amount_basis)))
         self.transport = [Transport(t.mode, t.distance, t.uncertainty, t.label) for t in e.transport]
         self.processing = [Processing(p.activity, p.amount_per_unit, p.unit, p.name,
                                       p.conversion_factor, p.uncertainty) for p in e.processing]
@@ -234,7 +243,8 @@ class ExchangeForm(QWidget):
             amount=num(self.amount, "amount"), substitution_ratio=num(self.ratio, "substitution ratio", 1.0),
             kind=self.kind.currentText(), transport=self.transport, processing=self.processing,
             amount_uncertainty=base.amount_uncertainty, ratio_uncertainty=base.ratio_uncertainty,
-            description=self.description.text(), source=self.source.text())
+            description=self.description.text(), source=self.source.text(),
+            amount_basis=self.basis.currentData() or base.amount_basis)
         e.economics.price = num(self.price, "price")
         e.economics.transport_cost = num(self.transport_cost, "transport cost")
         e.economics.processing_cost = num(self.processing_cost, "processing cost")
@@ -253,13 +263,15 @@ def apply_exchange(sc: Scenario, e: Exchange, typed_residue: str, typed_supply: 
     unit = "t"
     if typed_residue:
         fid = _free_id(a, "residue")
-        a.flows.append(Flow(fid, "residue", typed_residue, e.amount, unit))
+        a.flows.append(Flow(fid, "residue", typed_residue, e.amount, unit,
+                            category=default_category("residue", unit)))
         e.from_flow = fid
     if typed_supply:
         fid = _free_id(b, "supply")
         residue = a.flow(e.from_flow)
+        s_unit = residue.unit if residue else unit
         b.flows.append(Flow(fid, "supply", typed_supply, e.substitution_ratio * e.amount,
-                            residue.unit if residue else unit))
+                            s_unit, category=default_category("supply", s_unit)))
         e.to_flow = fid
     old = sc.exchange(e.id)
     if old is None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLay
                                QHeaderView, QLabel, QLineEdit, QMenu, QMessageBox, QPushButton,
                                QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
-from ecolca.model import FLOW_KINDS, Flow, Scenario
+from ecolca.model import CATEGORIES, FLOW_KINDS, Flow, Scenario, default_category
 from ecolca.scenario_file import MAX_NAME
 
 from ecolca.app.document import Document
@@ -31,14 +31,23 @@ CONFIDENTIAL_TIP = (
     "audience in the scenario file. Park totals are unchanged. "
     "What is and is not protected: docs/confidentiality.md. Internal reports show everything.")
 
+# what a flow's category changes (ecolca.disclosure; docs/glossary.md)
+CATEGORY_TIP = ("Category: what the flow carries (material, energy, water, by-product). A supply "
+                "is filed under purchased material, energy or water in a site's disclosure, and "
+                "a material or by-product supply counts in its secondary-material share. A new "
+                "flow starts as energy in an energy unit (MJ, kWh), else material; changing the "
+                "unit moves a category that was still the unit's default.")
+
+
 class SitePanel(QWidget):
     """Name, sector, location, confidential flag and the flows table of one site."""
 
     FLOW_COLUMNS = ["Kind", "Name", "Amount", "Unit", "Background activity / fate / flow",
-                    "Price", "Uncertainty", "Transport"]
+                    "Price", "Uncertainty", "Transport", "Category"]
     # (first width, widest a column grows to its content) per column, in pixels
+    COMBO_COLUMNS = {0: ("kind", FLOW_KINDS), 8: ("category", CATEGORIES)}
     COLUMN_WIDTHS = ((96, 96), (150, 200), (100, 130), (52, 90), (230, 300), (70, 110),
-                     (110, 170), (90, 200))
+                     (110, 170), (90, 200), (100, 100))
 
     def __init__(self, doc_getter: Callable[[], Document], catalog: Catalog, parent=None):
         super().__init__(parent)
@@ -126,8 +135,8 @@ class SitePanel(QWidget):
         """Columns as wide as their content, within bounds (the user's widths then stay until
         another site is shown); a long name wraps and shows whole in its tooltip."""
         for c, (low, high) in enumerate(self.COLUMN_WIDTHS):
-            if c == 0:
-                continue  # the kind combo box
+            if c in self.COMBO_COLUMNS:
+                continue  # the kind and category combo boxes
             self.flows.resizeColumnToContents(c)
             self.flows.setColumnWidth(c, min(max(self.flows.columnWidth(c), low), high))
 
@@ -157,15 +166,19 @@ class SitePanel(QWidget):
         self._loading = False
 
     def _set_flow_row(self, r: int, f: Flow) -> None:
-        kind = self.flows.cellWidget(r, 0)
-        if not isinstance(kind, QComboBox):
-            kind = QComboBox()
-            kind.addItems(list(FLOW_KINDS))
-            kind.currentTextChanged.connect(lambda text, w=kind: self._kind_changed(w, text))
-            self.flows.setCellWidget(r, 0, kind)
-        kind.blockSignals(True)
-        kind.setCurrentText(f.kind)
-        kind.blockSignals(False)
+        for c, (field, choices) in self.COMBO_COLUMNS.items():
+            box = self.flows.cellWidget(r, c)
+            if not isinstance(box, QComboBox):
+                box = QComboBox()
+                box.addItems(list(choices))
+                box.currentTextChanged.connect(
+                    lambda text, w=box, c=c: self._choice_changed(w, c, text))
+                if field == "category":
+                    box.setToolTip(CATEGORY_TIP)
+                self.flows.setCellWidget(r, c, box)
+            box.blockSignals(True)
+            box.setCurrentText(getattr(f, field))
+            box.blockSignals(False)
         ref = f.fate if f.kind == "residue" else f.activity
         if f.kind == "product":
             act = "— (defines the functional unit)"
@@ -177,7 +190,7 @@ class SitePanel(QWidget):
                  describe_uncertainty(f.uncertainty),
                  "; ".join(f"{t.mode.code} {t.distance:g} km" for t in f.transport) or "—"]
         for c, text in enumerate(cells):
-            if c == 0:
+            if c in self.COMBO_COLUMNS:
                 continue
             item = self.flows.item(r, c)
             if item is None:  # set a new item once; re-setting an owned one makes Qt warn
@@ -205,20 +218,22 @@ class SitePanel(QWidget):
                         lambda sc: setattr(sc.site(sid), field, value), merge_key=f"site:{sid}:{field}",
                         touched=("site", sid))
 
-    def _flow_index_of(self, widget) -> int:
+    def _flow_index_of(self, widget, column: int = 0) -> int:
         for r in range(self.flows.rowCount()):
-            if self.flows.cellWidget(r, 0) is widget:
+            if self.flows.cellWidget(r, column) is widget:
                 return r
         return -1
 
-    def _kind_changed(self, widget, text: str) -> None:
-        r = self._flow_index_of(widget)
+    def _choice_changed(self, widget, column: int, text: str) -> None:
+        """The kind or category combo box of a row: one undoable edit."""
+        r = self._flow_index_of(widget, column)
         site = self.site()
         if self._loading or site is None or r < 0:
             return
+        field = self.COMBO_COLUMNS[column][0]
         sid, fid = site.id, site.flows[r].id
-        self.doc().edit(f"Change kind of flow '{site.flows[r].name}' to {text}",
-                        lambda sc: setattr(sc.site(sid).flow(fid), "kind", text),
+        self.doc().edit(f"Change {field} of flow '{site.flows[r].name}' to {text}",
+                        lambda sc: setattr(sc.site(sid).flow(fid), field, text),
                         touched=("site", sid))
 
     def _flow_cell_changed(self, r: int, c: int) -> None:
@@ -244,9 +259,20 @@ class SitePanel(QWidget):
         if getattr(f, field) == value:
             return
         sid, fid = site.id, f.id
-        self.doc().edit(f"Edit {field} of flow '{f.name}'",
-                        lambda sc: setattr(sc.site(sid).flow(fid), field, value),
-                        touched=("site", sid))
+        label, category = f"Edit {field} of flow '{f.name}'", None
+        if field == "unit" and f.category == default_category(f.kind, f.unit) \
+                and default_category(f.kind, value) != f.category:
+            # a category still at the old unit's default follows the unit (MWh: energy)
+            category = default_category(f.kind, value)
+            label += f" (category → {category})"
+
+        def apply(sc: Scenario) -> None:
+            flow = sc.site(sid).flow(fid)
+            setattr(flow, field, value)
+            if category is not None:
+                flow.category = category
+
+        self.doc().edit(label, apply, touched=("site", sid))
 
     def _flow_cell_double_clicked(self, r: int, c: int) -> None:
         site = self.site()
@@ -258,7 +284,7 @@ class SitePanel(QWidget):
             current = f.fate if f.kind == "residue" else f.activity
             ref = common.pick_activity(self, self.catalog, biosphere=f.kind == "emission",
                                 unit_hint=f.unit, current=current, search=f.name,
-                                title={"supply": f"Supplier of '{f.name}'",
+                                title={"supply": f"Background activity of '{f.name}'",
                                        "residue": f"Fate of '{f.name}'",
                                        "emission": f"Elementary flow of '{f.name}'"}[f.kind])
             if ref is not None:
@@ -296,7 +322,8 @@ class SitePanel(QWidget):
         while fid in existing:
             n += 1
             fid = f"{kind}-{n}"
-        flow = Flow(fid, kind, f"new {kind}", 0.0, "t" if kind != "emission" else "kg")
+        unit = "t" if kind != "emission" else "kg"
+        flow = Flow(fid, kind, f"new {kind}", 0.0, unit, category=default_category(kind, unit))
         self.doc().edit(f"Add {kind} to site '{site.name}'", lambda sc: sc.site(sid).flows.append(flow))
         self.flows.selectRow(len(self.site().flows) - 1)
         self.flows.editItem(self.flows.item(len(self.site().flows) - 1, 1))
