@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     if not exe.is_file():
         print(f"build_bundle: PyInstaller finished but {exe} is missing", file=sys.stderr)
         return 1
-    size = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file())
+    size = sum(f.stat().st_size for f in bundle.rglob("*")  # symlinks once, as du
+               if f.is_file() and not f.is_symlink())
     print(f"bundle: {bundle} ({size / 1e6:.0f} MB); venv + install {t1 - t0:.0f} s, "
           f"PyInstaller {t2 - t1:.0f} s")
     return 0
