@@ -131,6 +131,37 @@ def crash_autosave(path: Path, **meta) -> Path:
     return path
 
 
+BARE_PROJECT = "ecolca-tests-bare"
+
+
+@pytest.fixture(scope="session")
+def _bare_built(_bw_project_built):
+    """A copy of the session's project with only what `setup` made (biosphere3, the methods,
+    ecolca-open), made once: an openLCA JSON-LD import links inputs to producers in the project's
+    other databases, so a test that expects an input to have no producer must not see the
+    databases other tests imported into the session's project (US LCI among them)."""
+    import bw2data as bd
+
+    bd.projects.set_current(PROJECT)
+    if BARE_PROJECT not in bd.projects:
+        bd.projects.copy_project(BARE_PROJECT, switch=False)
+    bd.projects.set_current(BARE_PROJECT)
+    for name in [n for n in bd.databases if n not in ("biosphere3", "ecolca-open")]:
+        del bd.databases[name]
+    bd.projects.set_current(PROJECT)
+    return BARE_PROJECT
+
+
+@pytest.fixture()
+def bare_project(_bare_built):
+    """The bare project (:func:`_bare_built`), made current for the test."""
+    import bw2data as bd
+
+    bd.projects.set_current(BARE_PROJECT)
+    yield BARE_PROJECT
+    bd.projects.set_current(PROJECT)
+
+
 USLCI_ZIP = ROOT / "databases" / "uslci" / "uslci-fy17-olca1.5-jsonld.zip"
 USLCI_PROJECT = "ecolca-tests-uslci"
 

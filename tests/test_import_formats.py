@@ -57,11 +57,11 @@ def trimmed_jsonld(tmp_path) -> Path:
     return out
 
 
-def test_jsonld_trimmed_counts_and_hand_checked_score(bw_project, trimmed_jsonld):
+def test_jsonld_trimmed_counts_and_hand_checked_score(bare_project, trimmed_jsonld):
     import bw2data as bd
 
     from ecolca.importers import import_database as _imp
-    import_database = functools.partial(_imp, project=PROJECT)
+    import_database = functools.partial(_imp, project=bare_project)
 
     s = import_database("olca-jsonld", trimmed_jsonld, "t-jsonld", allow_unlinked=True,
                         replace=True)
@@ -92,10 +92,10 @@ def test_jsonld_trimmed_counts_and_hand_checked_score(bw_project, trimmed_jsonld
     assert expected > 0.9 * co2[0]["amount"]  # CO2 dominates a diesel truck's GWP
 
 
-def test_jsonld_refused_without_allow_unlinked(bw_project, trimmed_jsonld, tmp_path):
+def test_jsonld_refused_without_allow_unlinked(bare_project, trimmed_jsonld, tmp_path):
     from ecolca.importers import UnlinkedError
     from ecolca.importers import import_database as _imp
-    import_database = functools.partial(_imp, project=PROJECT)
+    import_database = functools.partial(_imp, project=bare_project)
 
     before = _dbs()
     # refused: the truck's inputs have no producer in a one-process file (issue #18: as in the
