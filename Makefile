@@ -10,7 +10,7 @@ EXAMPLE ?= gypsum-ash
 help:
 	@echo "make demo    - install, set up the Brightway project, run the '$(EXAMPLE)' example, write reports/$(EXAMPLE).xlsx"
 	@echo "make run     - install, set up the Brightway project and open the desktop app with the '$(EXAMPLE)' example"
-	@echo "make test    - install and run the test suite (temporary Brightway folder, Qt offscreen)"
+	@echo "make test    - install, check the layer contracts (lint-imports) and run the test suite (temporary Brightway folder, Qt offscreen)"
 	@echo "make screenshot - render the main window with the example and its results to docs/screenshot.png"
 	@echo "make bench   - time setup, foreground, comparison and report (benchmarks/)"
 	@echo "make report-pdf - convert reports/$(EXAMPLE).xlsx to PDF with LibreOffice (if installed)"
@@ -36,6 +36,7 @@ screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ecolca.app.screenshot docs/screenshot.png --example $(EXAMPLE) --select power --size 1280x800
 
 test: $(STAMP)
+	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -717,7 +717,7 @@ def cmd_examples(a) -> int:
 
 def cmd_example(a) -> int:
     from ecolca import examples
-    from ecolca.scenario_file import atomic_write_bytes
+    from ecolca.atomic import atomic_write_bytes
 
     src = examples.path(a.name)
     dest = Path(a.output)

@@ -30,6 +30,11 @@ class EcolcaError(Exception):
     exit_code = 1
 
 
+class Cancelled(EcolcaError):
+    """The user cancelled a running calculation or import (raised by the LCA code and the
+    importers alike, so it lives here, below both)."""
+
+
 class ScenarioError(EcolcaError):
     """A scenario cannot be read or is invalid; carries every problem found."""
 

@@ -868,7 +868,7 @@ def cli_suggest(a, out) -> int:
     if dest is None:
         out(text, end="")
     else:
-        from ecolca.scenario_file import atomic_write_bytes
+        from ecolca.atomic import atomic_write_bytes
 
         atomic_write_bytes(dest, text.encode("utf-8"))
         n = len({(r["from_database"], r["from_code"]) for r in rows})

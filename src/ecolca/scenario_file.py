@@ -21,11 +21,11 @@ import math
 import os
 import re
 import stat
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
+from ecolca.atomic import atomic_write_bytes  # noqa: F401 (its home was here; kept importable)
 from ecolca.errors import Problem, ScenarioError
 from ecolca.model import (
     ActivityRef,
@@ -843,33 +843,6 @@ def decode(raw: bytes, path: str | os.PathLike) -> str:
 
 def dumps(scenario: Scenario) -> str:
     return json.dumps(to_dict(scenario), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, so a
-    crash or a full disk never leaves a half-written file (the old one stays intact)."""
-    p = Path(path)
-    folder = p.parent if str(p.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if p.exists():
-            try:
-                os.chmod(tmp, p.stat().st_mode & 0o777)
-            except OSError:
-                pass
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def save(scenario: Scenario, path: str | os.PathLike) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 
 from ecolca import scenario_file
+from ecolca.atomic import atomic_write_bytes
 from ecolca.errors import ScenarioError
 from ecolca.model import Scenario
 
@@ -155,7 +156,7 @@ def write(path: Path, scenario: Scenario, original: Path | None, disk: dict | No
     now = time.time()
     meta = {"original": str(original) if original else None, "title": scenario.name,
             "saved": now, "alive": now, "disk": disk, **identity()}
-    scenario_file.atomic_write_bytes(meta_path(path), json.dumps(meta).encode("utf-8"))
+    atomic_write_bytes(meta_path(path), json.dumps(meta).encode("utf-8"))
     scenario_file.save(scenario, path)
 
 
@@ -167,7 +168,7 @@ def claim(path: Path) -> None:
     meta = read_meta(path)
     meta.update(identity(), alive=time.time())
     try:
-        scenario_file.atomic_write_bytes(meta_path(path), json.dumps(meta).encode("utf-8"))
+        atomic_write_bytes(meta_path(path), json.dumps(meta).encode("utf-8"))
     except OSError:
         pass
 

@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ecolca import scenario_file
+from ecolca.atomic import atomic_write_bytes
 from ecolca.model import Scenario
 
 _MERGE_IDS: dict[str, int] = {}
@@ -182,7 +183,7 @@ class Document(QObject):
         if target is None:
             raise ValueError("no file name")
         data = scenario_file.dumps(self.scenario).encode("utf-8")  # before anything is written
-        scenario_file.atomic_write_bytes(target, data)
+        atomic_write_bytes(target, data)
         self.disk = fingerprint(target, data)
         self.path = target
         self.undo_stack.setClean()

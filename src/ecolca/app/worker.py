@@ -52,7 +52,7 @@ class Job(QObject):
 
     @Slot()
     def _run(self) -> None:
-        from ecolca.lca import Cancelled
+        from ecolca.errors import Cancelled
 
         try:
             result = self._fn(lambda m, f: self.progress.emit(m, float(f)), self._cancel.is_set)

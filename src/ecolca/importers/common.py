@@ -155,7 +155,7 @@ class ImportSummary:
 
     def write_csv(self, path: str | Path) -> int:
         """Every exchange not written, one per row; returns the number of rows."""
-        from ecolca.scenario_file import atomic_write_bytes
+        from ecolca.atomic import atomic_write_bytes
         import io
 
         buf = io.StringIO()

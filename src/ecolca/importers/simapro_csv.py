@@ -36,7 +36,7 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
     from bw2io.importers import SimaProBlockCSVImporter
 
     from ecolca import bwcompat
-    from ecolca.lca import Cancelled
+    from ecolca.errors import Cancelled
 
     say = progress or (lambda m, f: None)
     p = check_path(path, "file", "a SimaPro CSV export (.csv)")

@@ -156,7 +156,7 @@ def import_lock(name: str, progress: Progress | None = None,
                 cancelled: CancelCheck | None = None):
     """Hold the project's import lock for writing ``name``: wait while another process holds it
     (saying which database it writes), up to :func:`wait_seconds`, then refuse."""
-    from ecolca.lca import Cancelled
+    from ecolca.errors import Cancelled
 
     lock = ImportLock()
     deadline = time.monotonic() + wait_seconds()
@@ -368,7 +368,7 @@ def write_database(name: str, data: dict, meta: dict, replace: bool = False,
     import bw2data as bd
 
     from ecolca.importers.common import check_target
-    from ecolca.lca import Cancelled
+    from ecolca.errors import Cancelled
 
     say = progress or (lambda m, f: None)
     is_cancelled = cancelled or (lambda: False)

@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from ecolca.errors import EcolcaError
+from ecolca.errors import Cancelled, EcolcaError  # noqa: F401 (Cancelled: its home was here)
 from ecolca.lca.terms import TermTable
 from ecolca.model import Scenario
 
@@ -33,10 +33,6 @@ AUTO_SE_PROBABILITY = 0.005
 AUTO_SE_MEAN_RELATIVE = 0.01
 AUTO_MIN = 200
 AUTO_MAX = 20_000
-
-
-class Cancelled(EcolcaError):
-    """The user cancelled a running calculation."""
 
 
 def _sample(rng: np.random.Generator, value: float, u, n: int) -> np.ndarray:

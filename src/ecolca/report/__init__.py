@@ -46,7 +46,7 @@ from ecolca.report.layout import Book, Sheet
 from ecolca.report.sheets import SHEETS
 from ecolca.report.styles import clean_text
 from ecolca.results import Results, method_label  # noqa: F401
-from ecolca.scenario_file import atomic_write_bytes
+from ecolca.atomic import atomic_write_bytes
 
 __all__ = ["write_report", "render", "build_workbook", "SHEET_NAMES", "KEY_LABELS", "LINEAR_DEFINITION",
            "SYMBIOTIC_DEFINITION"]
