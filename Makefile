@@ -37,7 +37,9 @@ screenshot: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	# two worker processes (pytest-xdist), each with its own temporary Brightway folder: 6-7 min
+	# on 2 cores where one process took 12
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n 2
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
