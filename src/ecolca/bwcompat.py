@@ -447,22 +447,14 @@ def scores_multilca(keep_inventories: Iterable[str] = ()):
     return ScoresMultiLCA
 
 
-def rename_database(old: str, new: str) -> None:
-    """Rename database ``old`` to ``new`` in one SQLite transaction, keeping node ids.
-
-    bw2data 4.8's ``Database.rename`` loads the whole database and writes it again under the new
-    name (``tests/test_import_bwcompat.py`` shows it calls ``write``): an import that writes into
-    a temporary database would pay for its write twice. This moves the rows instead (activity
-    and exchange rows, including the ``database``/``input``/``output`` stored in their data),
-    moves the metadata and processes the renamed database. ``new`` must not exist; nothing
-    outside ``old`` may link into it (true of a database just written by an import)."""
-    import bw2data as bd
+def move_rows(old: str, new: str) -> None:
+    """Move the activity and exchange rows of database ``old`` to the name ``new``, node ids
+    kept, with the ``database``/``input``/``output`` stored in each row's data rewritten too.
+    Call it inside ``sqlite3_lci_db.transaction()``; rows already under ``new`` are the caller's
+    to delete first. Nothing outside ``old`` may link into it (true of an import's write)."""
     from bw2data.backends import ActivityDataset as AD
     from bw2data.backends import ExchangeDataset as ED
-    from bw2data.backends import sqlite3_lci_db
 
-    if new in bd.databases:
-        raise ValueError(f"database '{new}' exists")
     acts = list(AD.select().where(AD.database == old).dicts())
     excs = list(ED.select().where(ED.output_database == old).dicts())
     for a in acts:
@@ -476,13 +468,30 @@ def rename_database(old: str, new: str) -> None:
             e["input_database"] = new
             data["input"] = (new, e["input_code"])
         e["data"] = data
+    ED.delete().where(ED.output_database == old).execute()
+    AD.delete().where(AD.database == old).execute()
+    for i in range(0, len(acts), 500):
+        AD.insert_many(acts[i:i + 500]).execute()
+    for i in range(0, len(excs), 500):
+        ED.insert_many(excs[i:i + 500]).execute()
+
+
+def rename_database(old: str, new: str) -> None:
+    """Rename database ``old`` to ``new`` in one SQLite transaction, keeping node ids.
+
+    bw2data 4.8's ``Database.rename`` loads the whole database and writes it again under the new
+    name (``tests/test_import_bwcompat.py`` shows it calls ``write``): an import that writes into
+    a temporary database would pay for its write twice. This moves the rows instead (activity
+    and exchange rows, including the ``database``/``input``/``output`` stored in their data),
+    moves the metadata and processes the renamed database. ``new`` must not exist; nothing
+    outside ``old`` may link into it (true of a database just written by an import)."""
+    import bw2data as bd
+    from bw2data.backends import sqlite3_lci_db
+
+    if new in bd.databases:
+        raise ValueError(f"database '{new}' exists")
     with sqlite3_lci_db.transaction():
-        ED.delete().where(ED.output_database == old).execute()
-        AD.delete().where(AD.database == old).execute()
-        for i in range(0, len(acts), 500):
-            AD.insert_many(acts[i:i + 500]).execute()
-        for i in range(0, len(excs), 500):
-            ED.insert_many(excs[i:i + 500]).execute()
+        move_rows(old, new)
     meta = dict(bd.databases[old])
     bd.databases[new] = meta
     del bd.databases[old]  # nothing left under the old name: removes its metadata and files

@@ -312,32 +312,15 @@ def _forget_files(db: str) -> None:
 def _move_rows(old: str, new: str) -> None:
     """ONE SQLite transaction: delete the rows of ``new`` (the database replaced) and move the
     rows of ``old`` (the temporary database) to ``new``, node ids kept, the name inside each
-    row's data too. Nothing outside ``old`` links into ``old`` (true of an import's write)."""
-    from bw2data.backends import ActivityDataset as AD
-    from bw2data.backends import ExchangeDataset as ED
+    row's data too (:func:`ecolca.bwcompat.move_rows`). Nothing outside ``old`` links into
+    ``old`` (true of an import's write)."""
     from bw2data.backends import sqlite3_lci_db
 
-    acts = list(AD.select().where(AD.database == old).dicts())
-    excs = list(ED.select().where(ED.output_database == old).dicts())
-    for a in acts:
-        a["database"] = new
-        a["data"] = dict(a["data"], database=new)
-    for e in excs:
-        e["output_database"] = new
-        data = dict(e["data"])
-        data["output"] = (new, e["output_code"])
-        if e["input_database"] == old:
-            e["input_database"] = new
-            data["input"] = (new, e["input_code"])
-        e["data"] = data
+    from ecolca.bwcompat import move_rows
+
     with sqlite3_lci_db.transaction():
         _delete_rows(new)
-        ED.delete().where(ED.output_database == old).execute()
-        AD.delete().where(AD.database == old).execute()
-        for i in range(0, len(acts), 500):
-            AD.insert_many(acts[i:i + 500]).execute()
-        for i in range(0, len(excs), 500):
-            ED.insert_many(excs[i:i + 500]).execute()
+        move_rows(old, new)
         kill_point("in-transaction")
     _forget_ids()
 
