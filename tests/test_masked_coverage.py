@@ -13,7 +13,8 @@ import pytest
 
 from conftest import PROJECT
 from ecolca import confidential, examples, lca, scenario_file
-from test_numerics import AVOIDED_MISSING, EUTRO, WATER, _per_method_numbers
+from test_numerics import (AVOIDED_MISSING, EUTRO, WATER, _per_method_numbers,
+                           assert_method_rows_null)
 
 # steam-to-novo, steam-to-refinery and heat-to-town: Asnæs's steam and heat avoid boilers without
 # water data (tests/test_numerics.py::test_kalundborg_water_use_names_its_one_sided_exchanges)
@@ -58,17 +59,7 @@ def _walk_no_zero_for_not_covered(doc: dict) -> None:
     for path, arr in arrays:
         assert arr[j] is None, (path, arr)
 
-    def walk(node, path=""):
-        if isinstance(node, dict):
-            if node.get("method") == list(EUTRO):
-                for k in ("linear", "symbiotic", "delta"):
-                    assert node.get(k) is None, (path, k, node.get(k))
-            for k, v in node.items():
-                walk(v, f"{path}.{k}")
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                walk(v, f"{path}[{i}]")
-    walk(doc)
+    assert_method_rows_null(doc, EUTRO)
     for e in doc["exchanges"]:
         if e.get("suppressed"):
             continue

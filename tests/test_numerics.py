@@ -147,6 +147,20 @@ def test_consistency_check_is_relative_and_says_what_helps(kalundborg):
 
 
 # ---- --json: null, never 0.0, for "not covered" ----------------------------------------------
+def assert_method_rows_null(node, method, path=""):
+    """Every object of the document that names ``method`` has null linear, symbiotic and
+    delta (a category not covered is null, never 0.0)."""
+    if isinstance(node, dict):
+        if node.get("method") == list(method):
+            for k in ("linear", "symbiotic", "delta"):
+                assert node.get(k) is None, (path, k, node.get(k))
+        for k, v in node.items():
+            assert_method_rows_null(v, method, f"{path}.{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            assert_method_rows_null(v, method, f"{path}[{i}]")
+
+
 def _per_method_numbers(node, n, path=""):
     """Every list of ``n`` numbers-or-null in ``node`` (the per-method arrays), with its path."""
     if isinstance(node, dict):
@@ -177,17 +191,7 @@ def test_json_never_writes_zero_for_not_covered(bw_project):
     for path, arr in arrays:
         assert arr[j] is None, (path, arr)
 
-    def walk(node, path=""):
-        if isinstance(node, dict):
-            if node.get("method") == list(EUTRO):
-                for k in ("linear", "symbiotic", "delta"):
-                    assert node.get(k) is None, (path, k, node.get(k))
-            for k, v in node.items():
-                walk(v, f"{path}.{k}")
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                walk(v, f"{path}[{i}]")
-    walk(doc)
+    assert_method_rows_null(doc, EUTRO)
     imp = doc["impacts"][j]
     assert imp["cost_per_avoided_unit"] is None and imp["cost_per_avoided_unit_note"]
     # every exchange and site figure that is 0.0 where a category is partial has its reason
