@@ -134,6 +134,20 @@ def crash_autosave(path: Path, **meta) -> Path:
 BARE_PROJECT = "ecolca-tests-bare"
 
 
+def _bare_copy(name: str) -> None:
+    """Make ``name`` a copy of the session's project (what `setup` builds is checked in
+    test_setup.py: seconds, where a second setup takes 25-55 s) holding only what `setup` made,
+    so that no database another test imported offers its producers; ``name`` is left current."""
+    import bw2data as bd
+
+    bd.projects.set_current(PROJECT)
+    if name not in bd.projects:
+        bd.projects.copy_project(name, switch=False)
+    bd.projects.set_current(name)
+    for db in [n for n in bd.databases if n not in ("biosphere3", "ecolca-open")]:
+        del bd.databases[db]
+
+
 @pytest.fixture(scope="session")
 def _bare_built(_bw_project_built):
     """A copy of the session's project with only what `setup` made (biosphere3, the methods,
@@ -142,12 +156,7 @@ def _bare_built(_bw_project_built):
     databases other tests imported into the session's project (US LCI among them)."""
     import bw2data as bd
 
-    bd.projects.set_current(PROJECT)
-    if BARE_PROJECT not in bd.projects:
-        bd.projects.copy_project(BARE_PROJECT, switch=False)
-    bd.projects.set_current(BARE_PROJECT)
-    for name in [n for n in bd.databases if n not in ("biosphere3", "ecolca-open")]:
-        del bd.databases[name]
+    _bare_copy(BARE_PROJECT)
     bd.projects.set_current(PROJECT)
     return BARE_PROJECT
 
@@ -180,15 +189,7 @@ def _uslci_built(_bw_project_built):
 
     if not USLCI_ZIP.is_file():
         pytest.skip("databases/uslci zip not present")
-    # a copy of the session's project (what `setup` builds is checked in test_setup.py): seconds,
-    # where a second setup takes 25-55 s
-    bd.projects.set_current(PROJECT)
-    if USLCI_PROJECT not in bd.projects:
-        bd.projects.copy_project(USLCI_PROJECT, switch=False)
-    # only what `setup` made: a database another test imported must not offer its producers
-    bd.projects.set_current(USLCI_PROJECT)
-    for name in [n for n in bd.databases if n not in ("biosphere3", "ecolca-open")]:
-        del bd.databases[name]
+    _bare_copy(USLCI_PROJECT)
     t0 = time.perf_counter()
     summary = import_database("olca-jsonld", USLCI_ZIP, "uslci-shipped", project=USLCI_PROJECT,
                               replace=True)
