@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from conftest import PROJECT, open_main_window
 
-from ecolca import examples as _examples  # every example, also ones added later
+from ecolca.core import examples as _examples  # every example, also ones added later
 
 # any Qt warning printed while a test edits, draws or runs fails it (issue #9); the offscreen
 # platform's notices of what it cannot do (size hints, raise, keyboard grab) are not about ecolca
@@ -244,7 +244,7 @@ def test_export_report_and_read_it_back(window, qtbot, bw_project, example_path,
 
 
 def test_run_errors_show_a_dialog_not_a_crash(window, qtbot, bw_project, example_path):
-    from ecolca.model import ActivityRef
+    from ecolca.core.model import ActivityRef
 
     window.open_path(example_path, as_new=True)
     window.doc.edit("break", lambda sc: setattr(sc.site("plasterboard").flow("gypsum"), "activity",
@@ -366,7 +366,7 @@ def test_the_autosave_folder_is_per_brightway_folder(monkeypatch, tmp_path):
 
 
 def test_examples_menu_shortcuts_and_tooltips(window):
-    from ecolca import examples
+    from ecolca.core import examples
 
     titles = [a.text() for a in window.examples_menu.actions()]
     assert len(titles) == len(examples.available())
@@ -405,7 +405,7 @@ def test_a_new_user_builds_runs_and_exports_a_park_from_scratch(window, qtbot, b
     """Issue #3's definition of done: draw three sites, give them flows, link them, run, read
     where the saving comes from, export the report, all through the app's widgets."""
     from ecolca.app import panels
-    from ecolca.model import ActivityRef
+    from ecolca.core.model import ActivityRef
 
     picks = []
     monkeypatch.setattr(panels.common, "pick_activity", lambda *a, **k: picks.pop(0))
@@ -468,7 +468,7 @@ def test_a_new_user_builds_runs_and_exports_a_park_from_scratch(window, qtbot, b
 
 
 def test_scenario_panel_shows_the_story_and_edits_are_undoable(window, qtbot):
-    from ecolca import examples
+    from ecolca.core import examples
 
     window.open_path(examples.path("phoenix"), as_new=True)
     window.scene.clearSelection()
@@ -495,13 +495,13 @@ def test_first_start_offers_set_up_in_the_background(qtbot, tmp_path, monkeypatc
     """No Brightway project yet: the app asks, then sets it up in a worker thread with a
     progress bar, while the window keeps responding.
 
-    The set-up the worker runs is ``ecolca.project.setup``; here it copies the session's project
+    The set-up the worker runs is ``ecolca.importers.setup.setup``; here it copies the session's project
     (which the real ``setup`` built, tests/conftest.py) instead of building it again, about 50 s
     that the 10-minute suite cannot spare. What ``setup`` itself writes is checked in
     tests/test_setup.py; this test checks the app around it."""
     import bw2data as bd
 
-    from ecolca import project as project_mod
+    from ecolca.brightway import project as project_mod
     from ecolca.app.mainwindow import MainWindow
 
     def quick_setup(name, progress=None, **_):
@@ -536,7 +536,7 @@ def test_first_start_offers_set_up_in_the_background(qtbot, tmp_path, monkeypatc
         timer.stop()
         assert len(ticks) > 5  # the event loop kept turning during set-up
         assert name in bd.projects
-        from ecolca.project import is_ready
+        from ecolca.brightway.project import is_ready
 
         assert is_ready(name)
     finally:
@@ -561,7 +561,7 @@ def _select(window, sel) -> None:
 def test_window_fits_1280x800_with_any_example_and_panel(window, name):
     """Nothing in the window (long names, the exchange form, the key labels) may force it past
     a 1280×800 screen."""
-    from ecolca import examples
+    from ecolca.core import examples
 
     window.open_path(examples.path(name), as_new=True)
     sc = window.doc.scenario
@@ -575,7 +575,7 @@ def test_names_typed_in_the_app_are_names_the_file_format_reopens(window, qtbot,
                                                                   tmp_path):
     """Issue #13: the loader refuses names over 200 characters and control characters; the app
     must never save what it cannot open again."""
-    from ecolca import scenario_file
+    from ecolca.core import scenario_file
 
     window.open_path(example_path, as_new=True)
     window.scene.select_only(site_id="plasterboard")
@@ -777,7 +777,7 @@ def test_nothing_is_cut_in_the_properties_at_1366x768(window, qtbot):
     """Medium 6: the flows table ran below the fold (its horizontal scroll bar with it, so
     Price, Uncertainty and Transport could not be reached); the transport and processing text
     of an exchange was cut to one line."""
-    from ecolca import examples
+    from ecolca.core import examples
 
     window.resize(1366, 768)
     window.open_path(examples.path("kalundborg"), as_new=True)
@@ -822,7 +822,7 @@ def test_nothing_is_cut_in_the_results_and_problems_at_1366x768(window, qtbot, b
     to one line, the Sites chart's subtitle ran past its edge."""
     from PySide6.QtCore import QRect
 
-    from ecolca import examples
+    from ecolca.core import examples
 
     window.resize(1366, 768)
     window.open_path(examples.path("kalundborg"), as_new=True)
@@ -939,7 +939,7 @@ def test_window_remembers_its_geometry_docks_and_splitter(qtbot, tmp_path, monke
 def test_window_fits_1366x768_with_any_example_and_panel(window, name):
     """As the 1280×800 test, for a 1366×768 laptop: the window's least size leaves room for a
     task bar (40 px) and a title bar (30 px), and at that size every panel is there to use."""
-    from ecolca import examples
+    from ecolca.core import examples
 
     window.open_path(examples.path(name), as_new=True)
     sc = window.doc.scenario
@@ -960,7 +960,8 @@ def test_window_fits_1366x768_with_any_example_and_panel(window, name):
 def example_results(_bw_project_built):
     """Each example's results with 100 Monte Carlo iterations (foreground only), computed
     once for the module and on first use: a few seconds for all four."""
-    from ecolca import examples, lca
+    from ecolca.core import examples
+    from ecolca import lca
 
     cache: dict = {}
 
@@ -988,9 +989,9 @@ def test_results_numbers_are_in_view_at_1280x800_and_1366x768(window, bw_project
     and the Uncertainty table's statistics columns too (the table had half the width for
     eight columns): with each example's results shown, no horizontal scroll bar and every
     number column wholly in view; the method names are there in full (tooltips)."""
-    from ecolca import examples
+    from ecolca.core import examples
     from ecolca.app.results_view import exchange_labels
-    from ecolca.results import method_label
+    from ecolca.lca.results import method_label
 
     window.open_path(examples.path(name), as_new=True)
     res = example_results(name)
@@ -1028,7 +1029,7 @@ def test_summary_numbers_stay_in_view_with_the_suggestions_panel_open(window, bw
     """With the Suggestions panel opened (F6) at 1366×768, the Summary's Δ % column went behind
     a horizontal scroll bar again: the panel took 640 px. It now leaves the results the room
     their numbers need."""
-    from ecolca import examples
+    from ecolca.core import examples
     from ecolca.app.panels.suggestions_panel import SuggestionsPanel
     from ecolca.app.results_view import exchange_labels
 
@@ -1049,8 +1050,8 @@ def test_summary_numbers_stay_in_view_with_the_suggestions_panel_open(window, bw
 def test_arrows_between_the_same_two_sites_bend_apart(window, qtbot):
     """Medium 8: Asnæs → refinery (steam) and refinery → Asnæs (cooling water) lay on top of
     each other, labels included."""
-    from ecolca import examples
-    from ecolca.model import Exchange, Flow
+    from ecolca.core import examples
+    from ecolca.core.model import Exchange, Flow
 
     def assert_apart(ids):
         items = [window.scene.exchanges[i] for i in ids]
@@ -1173,7 +1174,7 @@ def test_undo_back_to_the_computed_state_clears_the_stale_banner(window, qtbot, 
     assert not rv.is_stale() and not rv.banner.isVisible()
     assert window.results_revision == window.doc.revision  # export does not call it outdated
     # an edit that needs new unit scores (a background activity not in the run) goes stale
-    from ecolca.model import ActivityRef
+    from ecolca.core.model import ActivityRef
     window.doc.edit("new activity", lambda sc: setattr(
         sc.exchange("ash-to-cement").transport[0], "mode", ActivityRef("ecolca-open", "transport-rail")))
     assert rv.is_stale() and rv.banner.isVisible()
@@ -1396,7 +1397,7 @@ def test_a_flows_category_is_edited_in_the_table_undone_and_files_it_in_the_disc
     purchased electricity drawn in the app was filed under purchased material."""
     from types import SimpleNamespace
 
-    from ecolca.disclosure import disclose
+    from ecolca.park.disclosure import disclose
 
     def placed(flow_name):
         res = SimpleNamespace(attribution_key="physical", methods=[], metadata={},

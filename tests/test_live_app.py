@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from conftest import open_main_window
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore(r"^This plugin does not support")]
@@ -42,7 +42,8 @@ def _rel(a: float, b: float) -> float:
 
 def test_typing_q_in_the_exchange_panel_checks_and_redraws_only_that_exchange(window, qtbot,
                                                                                monkeypatch):
-    from ecolca import lca, validation, validation_item
+    from ecolca import lca
+    from ecolca.core import validation, validation_item
     from ecolca.app.results_view import format_delta
 
     rv = window.results_view
@@ -102,7 +103,7 @@ def test_a_new_background_activity_updates_the_summary_without_a_run(window, qtb
     from ecolca import lca
     from ecolca.app.results_view import format_delta
     from ecolca.lca import solve
-    from ecolca.model import ActivityRef
+    from ecolca.core.model import ActivityRef
 
     rv = window.results_view
     sc = window.doc.scenario

@@ -1,7 +1,7 @@
 import copy
 
-from ecolca.model import ActivityRef, Exchange, Flow, Scenario, Site, Transport
-from ecolca.validation import errors, validate
+from ecolca.core.model import ActivityRef, Exchange, Flow, Scenario, Site, Transport
+from ecolca.core.validation import errors, validate
 
 
 def _msgs(sc):
@@ -134,7 +134,7 @@ def test_a_flow_kind_and_category_set_from_python_are_checked(example):
 
 def test_an_exchange_kind_set_from_python_is_checked_also_per_item(example):
     """The app's per-edit check (validate_item) runs the same rules."""
-    from ecolca.validation_item import validate_item
+    from ecolca.core.validation_item import validate_item
 
     sc = copy.deepcopy(example)
     e = sc.exchanges[1]
@@ -148,8 +148,8 @@ def test_an_exchange_kind_set_from_python_is_checked_also_per_item(example):
 
 
 def test_the_file_reader_and_validate_give_one_message(example):
-    from ecolca import scenario_file
-    from ecolca.errors import ScenarioError
+    from ecolca.core import scenario_file
+    from ecolca.core.errors import ScenarioError
 
     doc = scenario_file.to_dict(example)
     doc["attribution_key"] = "Physical"
@@ -165,7 +165,7 @@ def test_the_file_reader_and_validate_give_one_message(example):
 def test_a_new_flows_category_follows_its_unit():
     """What the app gives a flow it creates (flows table, a supply typed in the exchange form):
     energy in an energy unit, else material (water cannot be told from m3, also gas)."""
-    from ecolca.model import default_category
+    from ecolca.core.model import default_category
 
     assert default_category("supply", "MWh") == "energy"
     assert default_category("supply", "GJ") == "energy"

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, ROOT
-from ecolca import examples, lca, scenario_file, units
-from ecolca.validation import validate
+from ecolca.core import examples, scenario_file, units
+from ecolca import lca
+from ecolca.core.validation import validate
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
 CED = ("Cumulative Energy Demand (CED)", "energy resources: non-renewable", "energy content (HHV)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
-from ecolca.model import Scenario
+from ecolca.core.model import Scenario
 from ecolca.app.canvas_items import ExchangeItem, SiteItem
 
 

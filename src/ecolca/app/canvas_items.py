@@ -11,7 +11,7 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QPainter, QPainterPath, QPaint
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsObject, QGraphicsPathItem,
                                QGraphicsSimpleTextItem)
 
-from ecolca.model import Exchange, Scenario, Site
+from ecolca.core.model import Exchange, Scenario, Site
 
 
 

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QStyle, QStyledItemDelegate,
                                QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from ecolca.errors import Problem
-from ecolca.validation import validate
+from ecolca.core.errors import Problem
+from ecolca.core.validation import validate
 
 
 class _WrapDelegate(QStyledItemDelegate):

@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 
 from ecolca import __version__
-from ecolca.errors import EcolcaError, ScenarioError
+from ecolca.core.errors import EcolcaError, ScenarioError
 from ecolca.lca import attribution, coverage, sensitivity, uncertainty
 from ecolca.lca.economics import _economics
 from ecolca.lca.evaluation import Evaluation  # noqa: F401  (ecolca.lca.Evaluation)
@@ -29,8 +29,8 @@ from ecolca.lca.solve import (INVENTORY_LABELS, INVENTORY_UNITS, PRECISION_RTOL,
                               method_units, reach_of, solve)
 from ecolca.lca.terms import TermTable, parameter_values, structure
 from ecolca.lca.uncertainty import Cancelled
-from ecolca.model import Scenario
-from ecolca.results import (
+from ecolca.core.model import Scenario
+from ecolca.lca.results import (
     ElementaryFlow,
     ExchangeTable,
     InventoryTotal,
@@ -42,8 +42,8 @@ from ecolca.results import (
     SiteTable,
     UncertaintyResult,
 )
-from ecolca.validation import errors as _errors
-from ecolca.validation import validate, warning_records
+from ecolca.core.validation import errors as _errors
+from ecolca.core.validation import validate, warning_records
 
 Progress = Callable[[str, float], None]
 
@@ -255,7 +255,7 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     """
     import bw2data as bd
 
-    from ecolca.project import activate
+    from ecolca.brightway.project import activate
 
     say = progress or (lambda m, f: None)
     stop = cancelled or (lambda: False)

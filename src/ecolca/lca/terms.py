@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ecolca import units
-from ecolca.errors import Problem
-from ecolca.model import Scenario, Uncertainty
+from ecolca.core import units
+from ecolca.core.errors import Problem
+from ecolca.core.model import Scenario, Uncertainty
 
 PARTS = ("site", "avoided_fate", "avoided_supply", "transport", "processing")
 EXCHANGE_PARTS = PARTS[1:]
@@ -126,7 +126,7 @@ class TermTable:
     def problems(self, amounts: np.ndarray | None = None) -> list[Problem]:
         """Amounts Brightway cannot store once converted to the background node's unit (float32:
         beyond ±3.4e38 they become infinite, and every result with them)."""
-        from ecolca.validation import FLOAT32_MAX
+        from ecolca.core.validation import FLOAT32_MAX
 
         a = self.amounts() if amounts is None else amounts
         bad = np.nonzero(~(np.isfinite(a) & (np.abs(a) <= FLOAT32_MAX)))[0]

@@ -22,9 +22,9 @@ from typing import Callable
 
 import numpy as np
 
-from ecolca.errors import Cancelled, EcolcaError  # noqa: F401 (Cancelled: its home was here)
+from ecolca.core.errors import Cancelled, EcolcaError  # noqa: F401 (Cancelled: its home was here)
 from ecolca.lca.terms import TermTable
-from ecolca.model import Scenario
+from ecolca.core.model import Scenario
 
 CHUNK = 100
 # --iterations auto: stop when, for every method, the standard error of P(Δ<0) and of the mean Δ
@@ -116,8 +116,8 @@ def background_chunk(bw_dir: str | None, project: str, node_ids: list[int],
     if bw_dir:
         os.environ["BRIGHTWAY_DIR"] = bw_dir
         os.environ["BRIGHTWAY2_DIR"] = bw_dir
-    from ecolca import bwcompat
-    from ecolca.project import activate
+    from ecolca.brightway import bwcompat
+    from ecolca.brightway.project import activate
 
     activate(project)
     import bw2data as bd
@@ -193,7 +193,7 @@ def run(sc: Scenario, table: TermTable, scores: np.ndarray, node_ids: list[int],
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        from ecolca.bwcompat import worker_init
+        from ecolca.brightway.bwcompat import worker_init
 
         # worker_init: nothing a worker (Brightway) prints reaches stdout (`run --json`)
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),

@@ -1,4 +1,4 @@
-"""The Suggestions panel: the synergy finder (:mod:`ecolca.suggest`, docs/suggest.md) for the
+"""The Suggestions panel: the synergy finder (:mod:`ecolca.park.suggest`, docs/suggest.md) for the
 open scenario, ranked by the chosen method, and Accept, which adds the proposed exchange to
 the document as one undo step.
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 from ecolca.app.document import Document
 from ecolca.app.panels.common import number_problem, parse_number
 from ecolca.app.problems import _WrapDelegate  # rows as tall as their wrapped text
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 COLUMNS = ("#", "Exchange", "Δ per year", "Break-even", "Saves/yr")
 _SAVING, _BURDEN = QColor("#1a7f37"), QColor("#b42318")
@@ -66,7 +66,7 @@ class SuggestionsPanel(QWidget):
         self.project = project
         self._run_job = run_job
         self._busy = busy
-        self.result = None          # the last ecolca.suggest.Suggestions
+        self.result = None          # the last ecolca.park.suggest.Suggestions
         self._computed_for = None   # (document, revision) the result belongs to
         self._methods: list[tuple[str, ...]] = []
         lay = QVBoxLayout(self)
@@ -203,7 +203,7 @@ class SuggestionsPanel(QWidget):
         stamp = (doc, doc.revision)
 
         def run(progress, cancelled):
-            from ecolca.suggest import suggest
+            from ecolca.park.suggest import suggest
 
             progress("Finding candidate exchanges (synergy finder)", 0.1)
             out = suggest(sc, top=top, method=method, distance_km=km, project=project)

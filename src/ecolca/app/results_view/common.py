@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem)
 
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 
 STALE_TEXT = ("Results are out of date: the scenario changed after this run. "

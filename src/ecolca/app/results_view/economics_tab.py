@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 from ecolca.app.results_view.common import _fill, _make_table, _note, _num_item, _text_item
 
 

@@ -12,7 +12,7 @@ from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (_axis_formatter,
                                             _chart_label, _fill, _make_table, _method_combo,
                                             _note, _num_item, _text_item, format_pct)
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 TORNADO_BARS = 12
 

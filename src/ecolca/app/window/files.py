@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ecolca import scenario_file
-from ecolca.errors import ScenarioError
+from ecolca.core import scenario_file
+from ecolca.core.errors import ScenarioError
 
 from ecolca.app.document import Document
 

@@ -62,7 +62,7 @@ class WindowLayout:
     def _update_status(self, check_project: bool | None = None) -> None:
         """The status bar's project, background and methods; says so when the project is
         missing (checked from the first turn of the event loop on)."""
-        from ecolca.project import project_name
+        from ecolca.brightway.project import project_name
 
         if check_project:
             self._project_checked = True

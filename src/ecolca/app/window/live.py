@@ -9,7 +9,7 @@ import dataclasses
 import numpy as np
 from PySide6.QtCore import QTimer
 
-from ecolca.errors import EcolcaError
+from ecolca.core.errors import EcolcaError
 
 
 class WindowLive:
@@ -23,7 +23,7 @@ class WindowLive:
 
         An edit that named its item (``Document.touched``: the exchange panel, a site's flows)
         right after current results costs what it touched: that item's checks
-        (:func:`ecolca.validation_item.validate_item`; the whole scenario's follow in the
+        (:func:`ecolca.core.validation_item.validate_item`; the whole scenario's follow in the
         Problems panel when the user pauses, and mark the results stale if they find an error),
         and its entry of the term table's structure instead of the whole structure.
 
@@ -85,9 +85,9 @@ class WindowLive:
         item's checks now fail; None when this shortcut does not apply (the full checks
         decide)."""
         from ecolca.lca.terms import parameter_values, structure
-        from ecolca.model import Scenario
-        from ecolca.validation import errors
-        from ecolca.validation_item import validate_item
+        from ecolca.core.model import Scenario
+        from ecolca.core.validation import errors
+        from ecolca.core.validation_item import validate_item
 
         t, base = self.doc.touched, getattr(self, "_live_base", None)
         if (t is None or base is None or t[1] != self.doc.state or t[0] != self._results_state
@@ -130,7 +130,7 @@ class WindowLive:
         or needs what the last run did not solve (a new background activity or method)."""
         from ecolca.lca.project_check import terms_of
         from ecolca.lca.terms import parameter_values, structure
-        from ecolca.validation import errors, validate
+        from ecolca.core.validation import errors, validate
 
         if [tuple(m) for m in sc.methods] != ev.methods or errors(validate(sc)):
             return None
@@ -205,7 +205,7 @@ class WindowLive:
         :func:`ecolca.lca.evaluate` computes them; None when a figure is not finite or the
         table's nodes are not the run's (the full path says why or rescores)."""
         from ecolca.lca.run import _pct_note
-        from ecolca.results import MethodResult
+        from ecolca.lca.results import MethodResult
 
         if table.keys != ev.keys:
             return None

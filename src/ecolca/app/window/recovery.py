@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 
-from ecolca import scenario_file
+from ecolca.core import scenario_file
 from ecolca.app import autosaves
 from ecolca.app.autosaves import Autosave, recovery_dir
 from ecolca.app.document import Document

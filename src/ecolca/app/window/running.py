@@ -9,8 +9,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ecolca import scenario_file
-from ecolca.errors import EcolcaError
+from ecolca.core import scenario_file
+from ecolca.core.errors import EcolcaError
 
 
 class WindowRunning:
@@ -67,7 +67,7 @@ class WindowRunning:
     def run_comparison(self) -> None:
         from ecolca import lca
         from ecolca.app.worker import comparison_job
-        from ecolca.validation import errors
+        from ecolca.core.validation import errors
 
         if self.job is not None:
             return
@@ -112,7 +112,7 @@ class WindowRunning:
 
         def failed_problems(msg, details) -> None:
             if "Problems panel" in msg:
-                from ecolca.errors import Problem
+                from ecolca.core.errors import Problem
 
                 self.problems.set_extra([Problem(item=line.split(":")[0], field="", message=line)
                                          for line in details.splitlines()
@@ -158,7 +158,7 @@ class WindowRunning:
         default: an internal report names them); None when cancelled."""
         from PySide6.QtWidgets import QInputDialog
 
-        from ecolca.confidential import AUDIENCE_LABELS, confidential_sites
+        from ecolca.park.confidential import AUDIENCE_LABELS, confidential_sites
 
         n = len(confidential_sites(self.doc.scenario))
         if not n:
@@ -204,9 +204,9 @@ class WindowRunning:
                                project=self.project, recompute=live), written, "The report")
 
     def choose_methods(self) -> None:
-        from ecolca import catalog
+        from ecolca.brightway import catalog
         from ecolca.app.method_picker import MethodPickerDialog
-        from ecolca.project import activate
+        from ecolca.brightway.project import activate
 
         try:
             activate(self.project)
@@ -225,8 +225,8 @@ class WindowRunning:
 
     # ---- project set-up ---------------------------------------------------------------------------
     def _load_catalog(self, biosphere: bool):
-        from ecolca import catalog
-        from ecolca.project import activate
+        from ecolca.brightway import catalog
+        from ecolca.brightway.project import activate
 
         activate(self.project)
         if biosphere:
@@ -234,7 +234,7 @@ class WindowRunning:
         return catalog.load_activities()
 
     def _offer_setup_if_needed(self) -> None:
-        from ecolca.project import is_ready, project_name
+        from ecolca.brightway.project import is_ready, project_name
 
         try:
             ready = is_ready(self.project)

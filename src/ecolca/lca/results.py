@@ -13,13 +13,34 @@ from typing import Any
 
 import numpy as np
 
-from ecolca.model import ATTRIBUTION_KEYS
+from ecolca.core.model import ATTRIBUTION_KEYS
 
 
 def method_label(method: tuple[str, ...]) -> str:
     """A short readable label: ``IPCC 2021 | climate change | GWP100``."""
     return " | ".join(method)
 
+
+# a unit score whose magnitude is at most this share of the sum of the absolute contributions it
+# adds up (Σ_p |c_p·b_p|·|s_p| over the processes of its supply chain) is cancellation noise of
+# the float64 solve and sums, and is 0 ("below numerical precision"). float64 sums carry a
+# relative error of about n·1.1e-16 (n terms, 1e6 at most here: 1.1e-10); 1e-9 keeps a margin of
+# 10 over that and stays 60 times below the precision of the float32 amounts Brightway stores
+# (2^-24 ≈ 6e-8), so no figure the data can resolve is ever hidden.
+PRECISION_RTOL = 1e-9
+
+# one side of an exchange, or a site, with no data for a category (ecolca.lca.coverage)
+SITE_NOT_COVERED = ("not covered: no process of this site's supply chains has a flow this "
+                    "category characterises")
+SIDE_MISSING = {
+    "avoided": "the avoided side has no data for this category: its saving is not counted",
+    "added": "the added side (transport, processing) has no data for this category: its burden "
+             "is not counted",
+}
+
+# the one id that stands for the confidential partners of a site in a shared output
+# (ecolca.park.confidential)
+PARTNERS_ID = "confidential-partners"
 
 @dataclass
 class Coverage:
@@ -84,8 +105,6 @@ class MethodResult:
     def noise(self, x: float) -> bool:
         """True when ``x``, a figure of this category, is below numerical precision: at most
         PRECISION_RTOL of the sum of the absolute contributions (ecolca.lca.solve)."""
-        from ecolca.lca.solve import PRECISION_RTOL
-
         return x != 0 and abs(x) <= PRECISION_RTOL * self.scale
 
     @property
@@ -105,8 +124,6 @@ class MethodResult:
             return "below numerical precision"
         if not self.one_sided:
             return None
-        from ecolca.confidential import PARTNERS_ID
-        from ecolca.lca.coverage import SIDE_MISSING
 
         by_side: dict[str, list[str]] = {}
         for label, side in self.one_sided:
@@ -114,7 +131,7 @@ class MethodResult:
 
         def who(v: list[str]) -> str:
             # a park or public output names the row of exchanges with confidential partners,
-            # never its members (ecolca.confidential)
+            # never its members (ecolca.park.confidential)
             named = [x for x in v if x != PARTNERS_ID]
             group = (f"some of the exchanges with confidential partners ({PARTNERS_ID})"
                      if len(named) < len(v) else "")
@@ -333,7 +350,7 @@ class ExchangeTable(_RowTable):
     def totals(self) -> np.ndarray:
         """Δ_e per exchange and method (exchanges, methods). A report for another audience
         shows a group of exchanges by its Δ_e only: its parts are NaN and its Δ_e is kept in
-        ``total_override`` (ecolca.confidential)."""
+        ``total_override`` (ecolca.park.confidential)."""
         tot = sum(self.parts[p] for p in self.PARTS) if len(self.ids) else \
             np.zeros((0, len(self.methods)))
         cov = self.coverage
@@ -556,7 +573,7 @@ class Results:
     # from a full run only (compare), not from a live re-evaluation: empty = not computed
     elementary_flows: list[ElementaryFlow] = field(default_factory=list)
     contributions: list[MethodContributions] = field(default_factory=list)
-    # the scenario's validation warnings (ecolca.validation.warning_records): a full run only
+    # the scenario's validation warnings (ecolca.core.validation.warning_records): a full run only
     warnings: list[dict] = field(default_factory=list)
 
     # ---- look-ups -----------------------------------------------------------------------
@@ -606,7 +623,7 @@ class Results:
             if j is None or not len(t.ids):
                 return None
             tot = np.abs(t.totals()[:, j])
-            # exchanges a shared report does not show (ecolca.confidential): one group
+            # exchanges a shared report does not show (ecolca.park.confidential): one group
             hidden = getattr(t, "hidden", None)
             h = abs(float(sum(hidden[p][j] for p in t.PARTS))) if hidden else 0.0
             s = float(tot.sum()) + h
@@ -732,8 +749,6 @@ class Results:
             if cov is not None and not cov[i].all():
                 # a site whose own flows have no data: null, never 0.0 (its symbiotic figure
                 # stays a number where an exchange's share moves one to it)
-                from ecolca.lca.coverage import SITE_NOT_COVERED
-
                 notes = [None if cov[i, j] else SITE_NOT_COVERED for j in range(len(lin))]
                 lin = [v if cov[i, j] else None for j, v in enumerate(lin)]
                 sym = {k: [v if cov[i, j] or v != 0 else None for j, v in enumerate(vs)]
@@ -743,7 +758,7 @@ class Results:
         yield from self._suppressed("suppressed_sites")
 
     def _suppressed(self, which: str):
-        """Rows a report for another audience does not show (:mod:`ecolca.confidential`): id,
+        """Rows a report for another audience does not show (:mod:`ecolca.park.confidential`): id,
         name and why, with null figures."""
         aud = self.metadata.get("audience")
         for h in (aud.get(which) or []) if isinstance(aud, dict) else []:
@@ -797,7 +812,7 @@ class Results:
     def _warnings_json(self) -> list[dict[str, Any]]:
         """The validation warnings as this output's audience may see them (masked results carry
         ``metadata["audience"]``: a warning about a confidential site keeps only its field)."""
-        from ecolca.validation import disclosed_warnings
+        from ecolca.core.validation import disclosed_warnings
 
         audience = (self.metadata.get("audience") or {}).get("audience", "internal")
         return [{k: w[k] for k in ("item", "field", "message", "path")}
@@ -866,7 +881,7 @@ class Results:
                      "delta": None if e.missing_prices else e.delta,
                      "missing_prices": e.missing_prices}
                     if not getattr(e, "suppressed", "") else
-                    # counted in the total, never shown (ecolca.confidential)
+                    # counted in the total, never shown (ecolca.park.confidential)
                     {"site": e.site_id, "name": e.site_name, "linear_cost": None,
                      "symbiotic_cost": None, "delta": None,
                      "missing_prices": e.missing_prices, "suppressed": e.suppressed}

@@ -10,7 +10,7 @@
    another database, the activity's name matches the row's supply pattern). The supply side is
    never matched on the user's text.
 3. **Candidates**: q = min(residue left, supply left / r), where "left" deducts what existing
-   exchanges already take. Each candidate is built as an :class:`~ecolca.model.Exchange` on a
+   exchanges already take. Each candidate is built as an :class:`~ecolca.core.model.Exchange` on a
    copy of the scenario (with only the candidates as exchanges), compiled to the term table and
    evaluated with the unit scores kept by earlier runs (:func:`ecolca.lca.cache.lookup`): no
    solve. Missing scores are solved once, for just those activities, and the output says so.
@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ecolca import units
-from ecolca.errors import EcolcaError, UnitError
-from ecolca.model import (ActivityRef, Exchange, ExchangeEconomics, Flow, Processing, Scenario,
+from ecolca.core import units
+from ecolca.core.errors import EcolcaError, UnitError
+from ecolca.core.model import (ActivityRef, Exchange, ExchangeEconomics, Flow, Processing, Scenario,
                           Site, Transport, Uncertainty, choice_message)
 
 OPEN_DB = "ecolca-open"
@@ -122,7 +122,7 @@ def receiver_text(site: Site) -> str:
 
 
 def table_path():
-    from ecolca.resources import databases_dir
+    from ecolca.core.resources import databases_dir
 
     return databases_dir() / "compatibility.csv"
 
@@ -563,7 +563,7 @@ def suggest(sc: Scenario, top: int | None = 10, method: tuple[str, ...] | None =
     first), at most ``top`` of them (None: all)."""
     import bw2data as bd
 
-    from ecolca.project import activate
+    from ecolca.brightway.project import activate
 
     t0 = time.perf_counter()
     if top is not None and top < 1:
@@ -767,7 +767,7 @@ def _candidate_json(s: Suggestions, c: Candidate) -> dict:
 
 def _exchange_dict(e: Exchange) -> dict:
     """The candidate as it would be written into the scenario file's "exchanges"."""
-    from ecolca.scenario_file import dumps
+    from ecolca.core.scenario_file import dumps
 
     sc = Scenario(name="x", exchanges=[e])
     import json
@@ -823,8 +823,3 @@ def format_text(s: Suggestions, fmt=lambda x: f"{x:.4g}") -> list[str]:
             lines.append(f"   warning: {w}")
     return lines
 
-
-# `ecolca.suggest(...)` calls the public API (ecolca.api.suggest): this module is callable
-from ecolca.api import _callable_module  # noqa: E402
-
-_callable_module(__name__)

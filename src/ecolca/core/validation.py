@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 
-from ecolca import units
-from ecolca.errors import Problem
-from ecolca.model import Scenario, Uncertainty, choice_message
+from ecolca.core import units
+from ecolca.core.errors import Problem
+from ecolca.core.model import Scenario, Uncertainty, choice_message
 
 # relative tolerance for balance checks: amounts typed from publications are rounded
 _TOL = 1e-9
