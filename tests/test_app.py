@@ -501,7 +501,7 @@ def test_first_start_offers_set_up_in_the_background(qtbot, tmp_path, monkeypatc
     tests/test_setup.py; this test checks the app around it."""
     import bw2data as bd
 
-    from ecolca.brightway import project as project_mod
+    from ecolca.importers import setup as project_mod
     from ecolca.app.mainwindow import MainWindow
 
     def quick_setup(name, progress=None, **_):

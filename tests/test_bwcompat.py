@@ -43,7 +43,7 @@ def test_workaround_writes_methods_with_real_factors(bw_project):
 
 def test_brightway_dir_is_honoured_and_created(tmp_path):
     target = tmp_path / "new" / "bw"
-    code = ("from ecolca import bwcompat; bwcompat.configure(); import bw2data; "
+    code = ("from ecolca.brightway import bwcompat; bwcompat.configure(); import bw2data; "
             "print(bw2data.projects._base_data_dir)")
     env = dict(os.environ, BRIGHTWAY_DIR=str(target))
     env.pop("BRIGHTWAY2_DIR", None)  # only the documented variable: ecolca passes it on
@@ -155,7 +155,7 @@ def _stdout_of_bw2data_import(tmp_path, first: str, env_extra: dict) -> tuple[st
 
 
 # what the CLI, the app, the API and a worker process do before bw2data (`import ecolca` does not)
-_CONFIGURED = "from ecolca import bwcompat; bwcompat.configure(); "
+_CONFIGURED = "from ecolca.brightway import bwcompat; bwcompat.configure(); "
 
 
 def test_plain_bw2data_logs_on_stdout_with_colour_and_ecolca_keeps_it_off(tmp_path):
