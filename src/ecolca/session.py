@@ -238,15 +238,11 @@ class Session:
             return NONE
         if self._results_revision != revision:
             self._reason = None  # a new edit: the standard wording unless a check says why
-        if self._results_revision != revision and self._results_state is not None \
-                and self._state == self._results_state:
-            self._results_revision = revision  # back to the scenario the results are of
-            self._reason = None
-        elif self._results_revision != revision:
-            outcome = self._live(touched, quick, running)
-            if outcome == "scores":
+            if self._results_state is not None and self._state == self._results_state:
+                self._results_revision = revision  # back to the scenario the results are of
+            elif self._live(touched, quick, running) == "scores":
                 self._changed()
-                return outcome
+                return "scores"
         self._changed()
         return self.status
 
@@ -268,8 +264,8 @@ class Session:
             return STALE
         if table is None:
             table = self._checked_table(sc, ev)
-            if table in (None, "scores"):
-                return table or STALE
+            if table is None or isinstance(table, str):
+                return table or STALE  # "scores": new background activities
         res = _live.quick_results(self._results, sc, ev, table) if quick else None
         due = None
         if res is not None:
