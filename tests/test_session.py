@@ -105,6 +105,20 @@ def test_opening_a_file_forgets_results_unit_scores_and_what_was_due():
     assert seen["results"] == [(None, None)] and len(seen["scenario"]) == 2
 
 
+def test_live_results_are_of_the_current_revision_and_due_until_finished():
+    s = Session("park", revision=0, state="a")
+    seen = _recorded(s)
+    s.results_arrived(_results(), 0, state="a")
+    s.edited(1, "b")
+    live = _results(live="re-evaluated")
+    s.live_results(live, table=None, complete=False)
+    assert s.status == LIVE and s.is_current and s.results_revision == 1 and s.live_due
+    assert seen["results"][-1] == (live, "live")
+    assert seen["stale"] == [(True, None), (False, None)]
+    s.edited(2, "c")  # the next edit before the rest was evaluated: nothing due any more
+    assert not s.finish_live() and s.status == STALE
+
+
 def test_cleared_fires_once_and_only_when_there_were_results():
     s = Session("park")
     seen = _recorded(s)

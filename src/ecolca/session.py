@@ -14,7 +14,8 @@ A :class:`Session` holds what the desktop app's results depend on (the pattern o
   (results of an earlier revision; :attr:`Session.stale_message` says why).
 
 Every change is a method: :meth:`~Session.replace_scenario`, :meth:`~Session.run_started`,
-:meth:`~Session.results_arrived`, :meth:`~Session.edited`, :meth:`~Session.finish_live`,
+:meth:`~Session.results_arrived`, :meth:`~Session.edited` (which calls
+:meth:`~Session.live_results` after an edit of numbers), :meth:`~Session.finish_live`,
 :meth:`~Session.problems_found`, :meth:`~Session.unit_scores_arrived`,
 :meth:`~Session.invalidate`, :meth:`~Session.cleared`. Three events (plain callback lists) say
 what changed, each once per change: ``events.scenario(scenario)`` when the scenario is replaced,
@@ -267,20 +268,25 @@ class Session:
             if table is None or isinstance(table, str):
                 return table or STALE  # "scores": new background activities
         res = _live.quick_results(self._results, sc, ev, table) if quick else None
-        due = None
-        if res is not None:
-            due = (self._revision, table)
-        else:
+        due = res is not None
+        if not due:
             try:
                 res = evaluate(sc, ev, table)
             except (EcolcaError, KeyError, ValueError):
                 return STALE
         res.metadata = _live.live_metadata(getattr(self._run_results, "metadata", None) or {})
-        self._results, self._results_revision = res, self._revision
-        self._results_state, self._live_table = self._state, table
-        self._live_due, self._reason = due, None
-        self._changed("live", results_changed=True)
+        self.live_results(res, table, complete=not due)
         return LIVE
+
+    def live_results(self, results: Any, table: Any, *, complete: bool = True) -> None:
+        """Results of the current revision evaluated live on the run's unit scores from term
+        table ``table`` (the base of the next live update); ``complete`` False: L and S only,
+        :meth:`finish_live` evaluates the rest."""
+        self._results, self._results_revision = results, self._revision
+        self._results_state, self._live_table = self._state, table
+        self._live_due = None if complete else (self._revision, table)
+        self._reason = None
+        self._changed("live", results_changed=True)
 
     def _touched_table(self, sc, touched):
         """The term table after an edit of one item's numbers right after the results shown;
