@@ -213,7 +213,7 @@ def test_import_failed_is_the_new_name_of_import_error_():
 
 
 def test_suggest_and_rebase_are_the_api_functions_and_the_modules_live_in_park(bw_project):
-    """``ecolca.suggest`` / ``ecolca.rebase`` are the API's functions; the tools' modules are
+    """``ecolca.park.suggest`` / ``ecolca.park.rebase`` are the API's functions; the tools' modules are
     ``ecolca.park.suggest`` / ``ecolca.park.rebase`` (once they shared the name, and the modules
     were made callable by swapping their class)."""
     import types
@@ -225,8 +225,8 @@ def test_suggest_and_rebase_are_the_api_functions_and_the_modules_live_in_park(b
     from ecolca.park import rebase as rebase_module
     from ecolca.park import suggest as suggest_module
 
-    assert ecolca.suggest is api.suggest and ecolca.rebase is api.rebase
-    assert isinstance(ecolca.suggest, types.FunctionType)
+    assert ecolca.park.suggest is api.suggest and ecolca.park.rebase is api.rebase
+    assert isinstance(ecolca.park.suggest, types.FunctionType)
     assert type(suggest_module) is types.ModuleType and type(rebase_module) is types.ModuleType
     bd.projects.set_current("someone-elses")
     try:

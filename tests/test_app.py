@@ -217,8 +217,8 @@ def test_run_keeps_the_event_loop_turning_and_results_go_stale(window, qtbot, bw
         == [format_delta(m.delta) for m in shown]
     bars = rv.chart_figure("Summary").axes[0].patches
     assert [b.get_width() for b in bars] == pytest.approx([m.relative for m in shown], rel=1e-12)
-    qtbot.waitUntil(lambda: window._live_due is None)
-    full = lca.evaluate(window.doc.scenario, window._evaluation)
+    qtbot.waitUntil(lambda: not window.session.live_due)
+    full = lca.evaluate(window.doc.scenario, window.session.evaluation)
     assert quick == [(m.linear, m.symbiotic) for m in full.impacts]  # exactly
     assert window.results.exchanges.parts["transport"] == pytest.approx(
         full.exchanges.parts["transport"], rel=1e-12)
@@ -1180,6 +1180,26 @@ def test_undo_back_to_the_computed_state_clears_the_stale_banner(window, qtbot, 
     assert rv.is_stale() and rv.banner.isVisible()
 
 
+def test_a_run_of_a_file_closed_meanwhile_is_not_shown_over_the_next(window, qtbot, bw_project,
+                                                                     example_path):
+    """Opening another file while the comparison runs: the run's results are of the first park
+    and are not shown. The window's scattered state showed them over the second park, as
+    current when both documents were at the same revision (0: just opened), and the report was
+    then written of the first park's figures under the second one's name. The session drops
+    results of a replaced scenario (tests/test_session.py)."""
+    from ecolca.core import examples
+
+    window.open_path(example_path, as_new=True)
+    with qtbot.waitSignal(window.runFinished, timeout=180_000) as blocker:
+        window.run_comparison()
+        assert window.job is not None
+        window.open_path(examples.path("kalundborg"), as_new=True)
+        assert window.doc.revision == 0
+    assert blocker.args == [False]
+    assert window.results is None and window.results_view.results() is None
+    assert window.session.status == "none"
+
+
 def test_file_dialogs_start_beside_the_current_file(window, qtbot, monkeypatch, tmp_path):
     from PySide6.QtWidgets import QFileDialog
 
@@ -1196,10 +1216,11 @@ def test_file_dialogs_start_beside_the_current_file(window, qtbot, monkeypatch, 
                         lambda parent, title, start, *a: asked.append(start) or ("", ""))
     window.act_open.trigger()
     assert asked[-1] == str(folder)
-    window.results, window.results_revision = object(), window.doc.revision
+    from ecolca.session import ReportPlan
+
+    monkeypatch.setattr(window.session, "report_plan", lambda: ReportPlan(object(), True, False))
     window.act_export.trigger()
     assert asked[-1] == str(folder / "harbour.xlsx")
-    window.results = None
 
 
 def test_a_decimal_comma_gets_a_hint(window, qtbot, monkeypatch, example_path):

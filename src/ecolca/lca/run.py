@@ -61,7 +61,9 @@ FLOAT32_EPS = float(np.finfo(np.float32).eps)
 CONSISTENCY_TOLERANCE = 100 * FLOAT32_EPS
 
 
-def _pct_note(sc: Scenario) -> str | None:
+def pct_note(sc: Scenario) -> str | None:
+    """The note that Δ % is not meaningful (n/m) when sites declare only part of their
+    inventory; None otherwise."""
     partial = [s.name for s in sc.sites if s.inventory == "partial"]
     if not partial:
         return None
@@ -92,7 +94,7 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
     methods, munits = ev.methods, ev.units
     a = table.amounts()
     lin, sym = table.totals(a, U)
-    note = _pct_note(sc)
+    note = pct_note(sc)
     cov = ev.solved.coverage
     impacts = [MethodResult(m, munits[j], float(lin[j]), float(sym[j]), cov.get(m), note)
                for j, m in enumerate(methods)]

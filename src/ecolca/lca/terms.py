@@ -108,6 +108,20 @@ class TermTable:
         t.__dict__["_values"] = v
         return t
 
+    def params_of(self, kind: str, item_id: str) -> list[int]:
+        """Indices of the parameters of one site (``kind`` "site") or exchange ("exchange"), in
+        the table's order: :func:`parameter_values` of that item alone gives their values. The
+        map is made once per table and kept by :meth:`with_values` (same parameters, same
+        order)."""
+        where = self.__dict__.get("_item_params")
+        if where is None:
+            where = {}
+            for k, p in enumerate(self.params):
+                where.setdefault(("exchange", p.exchange) if p.exchange else ("site", p.site),
+                                 []).append(k)
+            self.__dict__["_item_params"] = where
+        return where.get((kind, item_id), [])
+
     def used_params(self) -> np.ndarray:
         """Indices of the parameters that at least one term depends on."""
         used = np.unique(self.p[self.p >= 0])

@@ -62,7 +62,7 @@ class WindowRunning:
         job, self.job = self.job, None
         if job is not None:
             job.wait(5000)
-        self.runFinished.emit(self.results is not None and self.results_revision == self.doc.revision)
+        self.runFinished.emit(self.session.is_current)
 
     def run_comparison(self) -> None:
         from ecolca import lca
@@ -82,26 +82,18 @@ class WindowRunning:
             return
         from ecolca.app.labels import exchange_labels
 
-        revision, state = self.doc.revision, self.doc.state
+        ticket = self.session.run_started()  # the scenario (and revision) this run is of
         labels = exchange_labels(self.doc.scenario)
         kept: list = []
         job = comparison_job(self.doc.scenario, self.project, kept)
 
         def got(results) -> None:
-            self.results = results
-            self.results_revision = revision
-            self._results_state = state
-            self._live_due = None
-            before = self._evaluation
-            self._evaluation = kept[0] if kept else None
-            if self._evaluation is not None and before is not None \
-                    and self._evaluation.solver is None and before.solver is not None:
-                # the background's factorisation, reused while its databases are unchanged
-                self._evaluation.solver = before.solver
-            self._live_base = (state, self._evaluation.table) if kept else None
-            self._run_results = results
-            self.results_view.set_results(results, labels)
-            self._check_results_current()
+            self._run_labels = labels
+            if not self.session.results_arrived(results, ticket, kept[0] if kept else None):
+                self.statusBar().showMessage("The comparison finished, but another scenario "
+                                             "is open now: its results are not shown", 10000)
+                return
+            self._check_results_current()  # edited during the run: stale, or current again
             imp = results.impacts[0]
             pct = "" if imp.delta_pct is None else f" ({imp.delta_pct:+.1f} %)"
             from ecolca.app.results_view import format_delta
@@ -131,11 +123,11 @@ class WindowRunning:
             self.statusBar().showMessage("Cancelling…")
 
     def export_report(self) -> None:
-        self._finish_live()
-        if self.results is None:
+        plan = self.session.report_plan()
+        if plan.results is None:
             QMessageBox.information(self, "No results", "Run the comparison first (F5).")
             return
-        if self.results_revision != self.doc.revision:
+        if not plan.current:
             answer = QMessageBox.question(self, "Results are out of date",
                                           "The scenario changed after the last run. Export the "
                                           "report of the last results anyway?")
@@ -189,7 +181,10 @@ class WindowRunning:
                          audience: str = "internal") -> None:
         from ecolca.app.worker import report_job
 
-        self._finish_live()
+        plan = self.session.report_plan()  # after the live evaluation still due, if any
+        if plan.results is None:
+            self.error("No results to write: run the comparison first (F5).")
+            return
         self.settings.setValue("last_report_dir", str(path.parent))
 
         def written(out) -> None:
@@ -199,9 +194,10 @@ class WindowRunning:
                                                  f"Report written to\n{out}\n\nOpen it now?") == QMessageBox.Yes:
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(out)))
 
-        live = "live" in (self.results.metadata or {})  # a report is never of live figures
-        self._start(report_job(self.results, self.doc.scenario, path, audience,
-                               project=self.project, recompute=live), written, "The report")
+        # a report is never of live figures: those are calculated again first
+        self._start(report_job(plan.results, self.doc.scenario, path, audience,
+                               project=self.project, recompute=plan.recompute), written,
+                    "The report")
 
     def choose_methods(self) -> None:
         from ecolca.brightway import catalog
