@@ -75,11 +75,11 @@ def _with_heat_flows(sc):
 
     power = sc.site("power")
     power.flows.append(Flow(id="steam", kind="supply", name="steam", amount=1000, unit="t",
-                            activity=__import__("ecolca.core.model").model.ActivityRef(
+                            activity=__import__("ecolca.core.model").core.model.ActivityRef(
                                 "ecolca-open", "heat-natural-gas"),
                             conversion_factor=2693.19))
     power.flows.append(Flow(id="oilheat", kind="supply", name="oil heat", amount=5, unit="GJ",
-                            activity=__import__("ecolca.core.model").model.ActivityRef(
+                            activity=__import__("ecolca.core.model").core.model.ActivityRef(
                                 "ecolca-open", "heat-heavy-fuel-oil")))
     return sc
 
