@@ -823,7 +823,10 @@ def _iterations_sheet_note(res) -> None:
 
     runs = [u.iterations for u in res.uncertainty
             if getattr(u, "delta_samples", None) is not None]
-    if not runs:
+    if not runs and res.monte_carlo_note():
+        print(f"--iterations-sheet: {res.monte_carlo_note()}, so the report has no iterations "
+              "sheet", file=sys.stderr)
+    elif not runs:
         print("--iterations-sheet: no Monte Carlo was run (use --iterations N), so the report "
               "has no iterations sheet", file=sys.stderr)
     elif max(runs) > iterations.MAX_ROWS:
