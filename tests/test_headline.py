@@ -173,6 +173,9 @@ def test_nothing_to_sample_says_so_and_shows_no_interval(nodist_project, iterati
                                                         "characterization": 0}
     assert mc["clamped_draws"] == 0 and mc["stopped"] == "nothing sampled"
     assert "nothing was sampled" in mc["note"]
+    if iterations == "auto":
+        assert "--iterations auto stopped before its first draw because nothing varies" in \
+            mc["note"]
     assert res.uncertainty == []  # no interval, no P(Δ<0) = 1.00 of identical draws
     doc = res.to_json_dict()
     assert doc["uncertainty"] == []

@@ -420,6 +420,8 @@ def _monte_carlo_metadata(draws, requested, seed) -> dict:
         out["note"] = ("nothing was sampled: no parameter of the scenario has a distribution, "
                        + ("and the background was not sampled" if bg is None else
                           "and no entry of the background's matrices has one")
+                       + ("; --iterations auto stopped before its first draw because nothing "
+                          "varies" if requested == "auto" else "")
                        + "; no interval is shown")
     else:
         out["note"] = (f"sampled {draws.foreground_distributions:,} distribution(s) of the "
