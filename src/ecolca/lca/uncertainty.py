@@ -165,8 +165,8 @@ def background_distributions(bw_dir: str | None, project: str, node_ids: list[in
     (stats_arrays uncertainty type 2 or more; 0 "undefined" and 1 "no uncertainty" are fixed),
     counted from the matrices bw2calc builds for ``node_ids`` and ``methods`` (the same data as
     :func:`background_chunk`, no solve): {"technosphere": n, "biosphere": n,
-    "characterization": n}. The shipped US LCI has none: its background draws would all be the
-    deterministic scores."""
+    "characterization": n}. US LCI as ``ecolca import`` brings it in has none: its background
+    draws would all be the deterministic scores."""
     if bw_dir:
         os.environ["BRIGHTWAY_DIR"] = bw_dir
         os.environ["BRIGHTWAY2_DIR"] = bw_dir
