@@ -117,7 +117,11 @@ def test_gypsum_ash_suggestion_checked_by_hand(bw_project):
     power = sc.site("power")
     ash = power.flow("fly-ash")
     q_expected = ash.amount - sum(e.amount for e in sc.exchanges if e.from_flow == "fly-ash")
-    assert c.q == pytest.approx(q_expected) and c.r == 1.0 and c.distance_km == 40.0
+    # the row's 1.0 is the top of its range 0.4–1.0: the finder proposes the middle, 0.7
+    # (issue #20.1; docs/suggest.md, "The proposed ratio"), and the range as its distribution
+    assert c.q == pytest.approx(q_expected) and c.r == pytest.approx(0.7) and c.distance_km == 40.0
+    u = c.exchange.ratio_uncertainty
+    assert (u.type, u.minimum, u.maximum) == ("triangular", pytest.approx(0.4), pytest.approx(1.0))
     m = [tuple(x) for x in sc.methods]
     U, found = cache.lookup([LANDFILL, LORRY, CLINKER], m)
     assert found.all()
@@ -125,7 +129,7 @@ def test_gypsum_ash_suggestion_checked_by_hand(bw_project):
     for j in range(len(m)):
         c_fill, c_lorry, c_clinker = U[0, j], U[1, j], U[2, j]
         fate = -q_expected * (1000 * c_fill + haul * c_lorry)       # t -> kg; t·km
-        supply = -1.0 * q_expected * 1000 * c_clinker
+        supply = -0.7 * q_expected * 1000 * c_clinker
         transport = q_expected * 40.0 * c_lorry
         by_hand = fate + supply + transport
         assert c.delta[j] == pytest.approx(by_hand, rel=1e-9, abs=1e-9)
@@ -137,7 +141,8 @@ def test_gypsum_ash_suggestion_checked_by_hand(bw_project):
             assert c.break_even_km[j] == pytest.approx(-(fate + supply) / (q_expected * c_lorry), rel=1e-9)
     # money: avoided disposal fee + avoided clinker purchase, per year
     clinker = sc.site("cement").flow("clinker")
-    assert c.money_per_year == pytest.approx(q_expected * ash.price + q_expected * clinker.price)
+    assert c.money_per_year == pytest.approx(q_expected * ash.price
+                                             + 0.7 * q_expected * clinker.price)
 
 
 def test_candidate_delta_equals_a_full_run_with_the_candidate_accepted(bw_project):
@@ -179,7 +184,9 @@ def test_kalundborg_without_its_exchanges_rediscovers_gypsum_and_fly_ash(bw_proj
         assert c.row.source and c.row.source_locator
         assert c.delta[0] < 0
     gyp = next(c for c in s.candidates if c.residue.id == "fgd-gypsum")
-    assert "Aalborg Portland" in gyp.row.source and gyp.r == 1.0 and gyp.q == 100_000
+    # the row's 1.0 is the bottom of its range 1.0–1.2: the middle, 1.1, is proposed
+    assert "Aalborg Portland" in gyp.row.source and gyp.r == pytest.approx(1.1)
+    assert gyp.q == pytest.approx(min(100_000, gyp.need / 1.1))
     assert not s.solved_missing
     # with its exchanges, every match is taken: the finder says so (it used to say that nothing
     # matches)
@@ -489,3 +496,20 @@ def test_a_table_row_with_an_exchange_kind_not_in_the_model_is_refused(tmp_path)
     with pytest.raises(EcolcaError, match=r"row 'fly-ash-clinker', field 'exchange_kind': must "
                                           r"be one of .*did you mean 'material'"):
         load_table(str(p))
+
+
+def test_the_finder_proposes_the_mode_of_its_range_and_shows_the_range():
+    """Issue #20.1: the finder proposed r = 1.0 of 0.4–1.0 (fly ash → clinker), the top of its
+    range, so an accepted suggestion's deterministic Δ sat at the edge of its Monte Carlo draws.
+    A row whose ratio sits at an end of its range is proposed at the middle (the mode of a
+    triangular over the range); a ratio inside its range is the row's mode and is kept."""
+    from ecolca.park.suggest import load_table
+
+    rows = {r.id: r for r in load_table()}
+    ash = rows["fly-ash-clinker"]
+    assert (ash.ratio_low, ash.ratio, ash.ratio_high) == (0.4, 1.0, 1.0)
+    assert ash.proposed == pytest.approx(0.7)
+    assert "r = 0.7, the middle of the row's range 0.4–1" in ash.proposed_words()
+    inside = rows["plastics-coking-coal"]
+    assert inside.ratio_low < inside.ratio < inside.ratio_high
+    assert inside.proposed == inside.ratio and "the mode of its range" in inside.proposed_words()

@@ -296,8 +296,11 @@ class Comparison:
     def uncertainty(self) -> "pd.DataFrame":
         """One row per method × quantity (``linear``, ``symbiotic``, ``delta``) of the paired
         Monte Carlo run: ``mean``, ``median``, ``p2.5``, ``p97.5``, ``iterations``, ``seed`` and
-        ``probability_delta_negative`` (on the ``delta`` rows). Empty when ``iterations`` was 0;
-        NaN for a category the background does not cover."""
+        ``probability_delta_negative``, ``deterministic`` (the run's Δ) and ``outside_interval``
+        ("below" | "above" | None: the deterministic Δ against the 2.5–97.5 % interval) on the
+        ``delta`` rows. Empty when ``iterations`` was 0 or nothing was sampled
+        (``results.metadata["monte_carlo"]["note"]`` says so); NaN for a category the
+        background does not cover."""
         import pandas as pd
 
         from ecolca.lca.results import STAT_KEYS, method_label
@@ -312,10 +315,15 @@ class Comparison:
                 row.update({k: (stats.get(k, nan) if ok else nan) for k in STAT_KEYS})
                 row.update(iterations=u.iterations, seed=u.seed,
                            probability_delta_negative=(u.probability_delta_negative
-                                                       if ok and which == "delta" else nan))
+                                                       if ok and which == "delta" else nan),
+                           # the run's own Δ beside the draws (issue #20.1)
+                           deterministic=(u.deterministic if ok and which == "delta"
+                                          and u.deterministic is not None else nan),
+                           outside_interval=(u.outside if ok and which == "delta" else None))
                 rows.append(row)
         return pd.DataFrame(rows, columns=["method", "unit", "quantity", *STAT_KEYS,
-                                           "iterations", "seed", "probability_delta_negative"])
+                                           "iterations", "seed", "probability_delta_negative",
+                                           "deterministic", "outside_interval"])
 
     # ---- output --------------------------------------------------------------------------
     def _for(self, audience: str) -> "Results":

@@ -357,24 +357,40 @@ def _print_summary(res, top: int = 3) -> None:
     else:
         out(f"Cost per year ({res.currency}): linear {_fmt(res.total_cost('linear'))}, symbiotic "
             f"{_fmt(res.total_cost('symbiotic'))}, Δ {_fmt(res.total_cost('delta'))}")
-    if res.uncertainty:
+    mc = res.metadata.get("monte_carlo")
+    if res.monte_carlo_note():  # asked for, nothing to sample: no interval at all
+        out(f"Monte Carlo: {res.monte_carlo_note()}")
+    elif res.uncertainty:
         u0 = res.uncertainty[0]
-        out(f"Monte Carlo: {u0.iterations:,} paired iterations, seed {u0.seed}")
-        urows = [("Method", "Unit", "mean Δ", "2.5 %", "97.5 %", "P(Δ<0)")]
+        out(f"Monte Carlo: {u0.iterations:,} paired iterations, seed {u0.seed}"
+            + (f"; {mc['note']}" if isinstance(mc, dict) and mc.get("note") else ""))
+        if isinstance(mc, dict) and mc.get("stopped") in ("converged", "nothing varies",
+                                                          "maximum"):
+            out(f"  stopped: {mc['stopped_note']}")
+        # the deterministic Δ beside the median and the 95 % interval of the draws
+        urows = [("Method", "Unit", "Δ (deterministic)", "median Δ", "2.5 %", "97.5 %",
+                  "P(Δ<0)", "")]
         for u in res.uncertainty:
             if not res.impact(u.method).covered:
-                urows.append((" | ".join(u.method), u.unit, "not covered", "", "", ""))
+                urows.append((" | ".join(u.method), u.unit, "not covered", "", "", "", "", ""))
                 continue
             d = u.delta
             sc_ = max(abs(u.linear["mean"]), abs(u.symbiotic["mean"]))
-            urows.append((" | ".join(u.method), u.unit, _fmt(d["mean"], sc_), _fmt(d["p2.5"], sc_),
-                          _fmt(d["p97.5"], sc_), f"{u.probability_delta_negative:.2f}"))
-        uw = [max(len(r[i]) for r in urows) for i in range(6)]
+            flag = f"outside ({u.outside})" if u.outside else ""
+            urows.append((" | ".join(u.method), u.unit,
+                          _fmt(u.deterministic, sc_) if u.deterministic is not None else "—",
+                          _fmt(d["median"], sc_), _fmt(d["p2.5"], sc_), _fmt(d["p97.5"], sc_),
+                          f"{u.probability_delta_negative:.2f}", flag))
+        uw = [max(len(r[i]) for r in urows) for i in range(8)]
         for j, r in enumerate(urows):
             out("  ".join([r[0].ljust(uw[0]), r[1].ljust(uw[1])]
-                          + [c.rjust(uw[i]) for i, c in enumerate(r[2:], start=2)]))
+                          + [c.rjust(uw[i]) for i, c in enumerate(r[2:7], start=2)]
+                          + [r[7]]).rstrip())
             if j == 0:
-                out("  ".join("-" * w for w in uw))
+                out("  ".join("-" * w for w in uw[:7]))
+        for u in res.uncertainty:  # in words: outside the interval, and why
+            if u.outside and res.impact(u.method).covered:
+                out(f"note: {' | '.join(u.method)}: {u.headline(_fmt)}")
     _print_sensitivity(res, top, out)
 
 
@@ -774,7 +790,10 @@ def _iterations_sheet_note(res) -> None:
 
     runs = [u.iterations for u in res.uncertainty
             if getattr(u, "delta_samples", None) is not None]
-    if not runs:
+    if not runs and res.monte_carlo_note():
+        print(f"--iterations-sheet: {res.monte_carlo_note()}, so the report has no iterations "
+              "sheet", file=sys.stderr)
+    elif not runs:
         print("--iterations-sheet: no Monte Carlo was run (use --iterations N), so the report "
               "has no iterations sheet", file=sys.stderr)
     elif max(runs) > iterations.MAX_ROWS:

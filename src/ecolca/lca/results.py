@@ -16,6 +16,19 @@ import numpy as np
 from ecolca.core.model import ATTRIBUTION_KEYS
 
 
+def significant(x: float, digits: int = 4) -> str:
+    """``x`` to ``digits`` significant figures with grouped digits and a true minus sign,
+    never E-notation: -287,300,000; 0.7081; 0."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    if x == 0:
+        return "0"
+    mag = math.floor(math.log10(abs(x)))
+    dec = max(digits - 1 - mag, 0)
+    text = f"{round(x, digits - 1 - mag):,.{dec}f}"
+    return text.replace("-", "−")
+
+
 def method_label(method: tuple[str, ...]) -> str:
     """A short readable label: ``IPCC 2021 | climate change | GWP100``."""
     return " | ".join(method)
@@ -388,6 +401,9 @@ class ExchangeTable(_RowTable):
 
 
 STAT_KEYS = ("mean", "median", "p2.5", "p97.5")
+# what --json gives of each parameter that puts the deterministic Δ outside the interval
+CAUSE_KEYS = ("parameter", "item", "field", "value", "distribution", "minimum", "maximum", "end",
+              "mean_of_draws", "delta_shift")
 
 
 @dataclass
@@ -407,6 +423,41 @@ class UncertaintyResult:
     symbiotic_samples: np.ndarray | None = field(default=None, repr=False, compare=False)
     delta_samples: np.ndarray | None = field(default=None, repr=False, compare=False)
     standard_error: dict[str, float] = field(default_factory=dict)  # of the mean Δ and P(Δ<0)
+    # the deterministic Δ beside the draws (issue #20.1): "below" or "above" when it lies
+    # outside the 2.5–97.5 % interval of Δ, None inside; the parameters whose point value at an
+    # end of their own range put it there (lca.uncertainty.causes_for), and the draws in which
+    # an exchanged amount was cut to the drawn residue or supply
+    deterministic: float | None = None
+    outside: str | None = None
+    causes: list[dict] = field(default_factory=list)
+    clamped: int = 0
+
+    def headline(self, fmt=None) -> str:
+        """The deterministic Δ beside the Monte Carlo median and 95 % interval, in words; when it
+        lies outside the interval, which parameters put it there. ``fmt`` formats a number
+        (default: 4 significant figures with grouped digits, never E-notation)."""
+        fmt = fmt or significant
+        d = self.delta
+        if self.deterministic is None:
+            return (f"Monte Carlo median Δ {fmt(d['median'])}, 95 % interval {fmt(d['p2.5'])} … "
+                    f"{fmt(d['p97.5'])}")
+        where = (f"inside the Monte Carlo 95 % interval {fmt(d['p2.5'])} … {fmt(d['p97.5'])}"
+                 if self.outside is None else
+                 f"outside the Monte Carlo 95 % interval {fmt(d['p2.5'])} … {fmt(d['p97.5'])} "
+                 f"({self.outside} it)")
+        text = (f"Deterministic Δ {fmt(self.deterministic)} lies {where}; Monte Carlo median "
+                f"{fmt(d['median'])} ({self.iterations:,} draws)")
+        if self.outside is None:
+            return text + "."
+        why = [c["parameter"] for c in self.causes]
+        if self.clamped:
+            why.append(f"in {self.clamped:,} of {self.iterations:,} draws an exchanged amount "
+                       "was cut to the drawn residue or supply (the deterministic result has "
+                       "none cut)")
+        if not why:
+            return text + ": no parameter sits at an end of its range; the background's " \
+                "distributions and the products of drawn numbers move the draws."
+        return text + ", because " + "; ".join(why) + "."
 
 
 # one-at-a-time rows per method in the JSON output unless asked otherwise (`--sensitivity`)
@@ -676,6 +727,30 @@ class Results:
             return f"costs not computed: {self.cost_reason() or 'a cost is not a number'}"
         return "the symbiosis avoids nothing in this category"
 
+    def monte_carlo_note(self) -> str | None:
+        """Why there is no Monte Carlo interval although Monte Carlo was asked for (nothing
+        was sampled), else None."""
+        mc = self.metadata.get("monte_carlo")
+        if isinstance(mc, dict) and mc.get("sampled") is False:
+            return mc.get("note") or "nothing was sampled"
+        return None
+
+    def uncertainty_of(self, method) -> UncertaintyResult | None:
+        return next((u for u in self.uncertainty if u.method == tuple(method)), None)
+
+    def _monte_carlo_json(self, r: MethodResult) -> dict[str, Any]:
+        """Beside an impact's deterministic Δ: the Monte Carlo median and 95 % interval of Δ and
+        whether Δ lies outside it (null, with the reason, when there are none)."""
+        u = self.uncertainty_of(r.method)
+        if u is None or not r.covered:
+            why = ("not covered" if not r.covered else self.monte_carlo_note()
+                   or "Monte Carlo not run")
+            return {"delta_monte_carlo": None, "delta_monte_carlo_note": why}
+        return {"delta_monte_carlo": {"median": u.delta["median"], "p2.5": u.delta["p2.5"],
+                                      "p97.5": u.delta["p97.5"],
+                                      "deterministic_outside_interval": u.outside},
+                "delta_monte_carlo_note": u.headline()}
+
     def _covered(self, method) -> bool:
         r = next((r for r in self.impacts if r.method == tuple(method)), None)
         return r is None or r.covered
@@ -863,7 +938,8 @@ class Results:
                  "cost_per_avoided_unit": num(self.cost_per_avoided(r.method, cost_delta)),
                  "cost_per_avoided_unit_note": None if num(self.cost_per_avoided(
                      r.method, cost_delta)) is not None else self._cost_note(r, cost_delta),
-                 "cost_per_avoided_unit_unit": f"{self.currency}/{r.unit}"}
+                 "cost_per_avoided_unit_unit": f"{self.currency}/{r.unit}",
+                 **self._monte_carlo_json(r)}
                 for r in self.impacts
             ],
             "exchanges": self._exchanges_json(num) if rows else [],
@@ -900,7 +976,11 @@ class Results:
             "uncertainty": [
                 {"method": list(u.method), "unit": u.unit, "iterations": u.iterations,
                  "seed": u.seed, "linear": u.linear, "symbiotic": u.symbiotic, "delta": u.delta,
-                 "probability_delta_negative": u.probability_delta_negative}
+                 "probability_delta_negative": u.probability_delta_negative,
+                 "deterministic_delta": u.deterministic,
+                 "deterministic_outside_interval": u.outside,
+                 "outside_because": [{k: c[k] for k in CAUSE_KEYS} for c in u.causes],
+                 "headline": u.headline()}
                 if self._covered(u.method) else
                 # a category the background cannot see: no statistics, never draws of 0.0
                 {"method": list(u.method), "unit": u.unit, "iterations": u.iterations,

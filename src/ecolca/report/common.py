@@ -122,6 +122,8 @@ def monte_carlo_run(results: Results) -> tuple[int, int | None]:
 
 def monte_carlo_text(results: Results) -> str:
     n, seed = monte_carlo_run(results)
+    if results.monte_carlo_note():  # asked for, nothing to sample (issue #20.1)
+        return results.monte_carlo_note()
     if not n:
         return "not run"
     return f"{n:,} paired iterations, seed {seed}"
