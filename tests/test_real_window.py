@@ -48,9 +48,16 @@ def display():
     os.close(w)
     with os.fdopen(r) as f:
         number = f.readline().strip()
-    if not number:
+    deadline = time.monotonic() + 60
+    while number:  # answering: xdotool can read the screen
+        r = subprocess.run(["xdotool", "getdisplaygeometry"], env=dict(os.environ,
+                           DISPLAY=f":{number}"), capture_output=True, text=True, timeout=30)
+        if r.returncode == 0 or xvfb.poll() is not None or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    if not number or xvfb.poll() is not None or r.returncode != 0:
         xvfb.kill()
-        pytest.fail("Xvfb did not start")
+        pytest.fail(f"Xvfb did not start (display {number!r})")
     yield f":{number}"
     xvfb.terminate()
     xvfb.wait(timeout=30)
@@ -84,7 +91,6 @@ class App:
                                           "open", str(path)], env=env, stdout=out, stderr=out,
                                          cwd=tmp)
         self.win = self._find_window()
-        self.xdo("windowmove", "--sync", self.win, "0", "0")
         self.xdo("windowfocus", "--sync", self.win)
 
     # ---- the window --------------------------------------------------------------------------
@@ -103,6 +109,11 @@ class App:
                 return found[0]
             time.sleep(0.2)
         pytest.fail(f"no ecolca window within {timeout:.0f} s:\n{self.said()}")
+
+    def focus(self) -> None:
+        """Keyboard focus back on the main window, as a window manager gives it when a dialog
+        closes (Xvfb runs none)."""
+        self.xdo("windowfocus", "--sync", self.win)
 
     def said(self) -> str:
         return self.log.read_text(errors="replace")[-4000:]
@@ -216,3 +227,62 @@ def test_tab_in_the_flows_table_commits_and_moves_to_the_next_cell(open_app, tmp
     new = site["flows"][before]
     assert (new["name"], new["amount"]) == ("electricity", 1_000_000), new
     assert s["flows"]["current"] == [before, 3]         # on to Unit
+
+
+def test_clicking_an_arrows_label_selects_its_exchange(open_app, tmp_path):
+    """Defect 2: only the thin line of an arrow took a click; its label (what a person aims
+    at: "fly ash / 120 k t/yr") selected nothing."""
+    app = open_app(_example_copy(tmp_path))
+    s = app.wait_for(lambda s: len(s["canvas"]["labels"]) == 3, "the canvas shows the arrows")
+    for eid, rect in s["canvas"]["labels"].items():
+        app.click_rect(rect)
+        s = app.state()
+        assert s["selected_exchanges"] == [eid], (eid, rect, s["selected_exchanges"])
+        assert s["selected_sites"] == []
+
+
+def _without_exchanges(tmp_path: Path, name: str, project: str) -> Path:
+    """The example without its exchanges (the finder has something to propose), its unit
+    scores in the project's cache as one `ecolca run` leaves them."""
+    from ecolca import examples, scenario_file
+    from ecolca.lca import compare
+
+    sc = examples.load("gypsum-ash")
+    compare(sc, project=project)
+    sc.exchanges = []
+    path = tmp_path / name
+    scenario_file.save(sc, path)
+    return path
+
+
+def _suggested(s) -> bool:
+    return bool(s["suggestions"] and s["suggestions"]["rows"] and not s["suggestions"]["running"])
+
+
+def test_suggestions_go_when_another_file_is_opened_or_a_new_one_started(open_app, tmp_path,
+                                                                          bw_project):
+    """Defect 4: after File ▸ Open the Suggestions panel still listed the previous file's
+    suggestions (greyed); they belong to another park and go, on Open and on New."""
+    first = _without_exchanges(tmp_path, "first.ecolca.json", bw_project)
+    second = _without_exchanges(tmp_path, "second.ecolca.json", bw_project)  # the same park
+    app = open_app(first)
+    app.wait_for(lambda s: s["title"].startswith("Power station"), "the file open")
+    app.key("F6")                                        # View ▸ Suggest exchanges…
+    s = app.wait_for(_suggested, "the finder's suggestions", timeout=180)
+    assert any("fly ash" in r for r in s["suggestions"]["rows"])
+    app.key("ctrl+o")
+    app.wait_for(lambda s: s["modal"] == "QFileDialog", "the Open dialog")
+    app.type(str(second))
+    app.key("Return")
+    s = app.wait_for(lambda s: "second.ecolca.json" in s["title"] and not s["modal"],
+                     "the second file open")
+    assert s["suggestions"]["rows"] == [], s["suggestions"]
+    assert s["suggestions"]["details"] == ""
+    assert s["suggestions"]["status"].startswith("Click Suggest"), s["suggestions"]["status"]
+    app.focus()
+    app.key("F6")
+    app.wait_for(_suggested, "the second file's suggestions", timeout=180)
+    app.key("ctrl+n")
+    s = app.wait_for(lambda s: not s["scenario"]["sites"], "a new, empty park")
+    assert s["suggestions"]["rows"] == [], s["suggestions"]
+    assert s["suggestions"]["status"].startswith("Click Suggest"), s["suggestions"]["status"]

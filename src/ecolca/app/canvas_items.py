@@ -213,15 +213,35 @@ class ExchangeItem(QGraphicsPathItem):
         self.label_side = side
         reach = abs(side.x()) * br.width() / 2 + abs(side.y()) * br.height() / 2 + 3
         centre = lab + side * reach
+        self.prepareGeometryChange()  # the label is part of the arrow's shape
         self.label.setPos(centre.x() - br.width() / 2, centre.y() - br.height() / 2)
 
+    def move_label(self, dx: float, dy: float) -> None:
+        """Move the label (clear of another arrow's), the part of the arrow a click takes
+        with it."""
+        self.prepareGeometryChange()
+        self.label.moveBy(dx, dy)
+
+    def _label_rect(self) -> QRectF:
+        return self.label.mapRectToParent(self.label.boundingRect())
+
     def shape(self) -> QPainterPath:
+        """The line, 10 px wide, and its label: a click on either selects the exchange (the
+        label is what a person aims at; alone the line was the only target)."""
         stroker = QPainterPathStroker()
         stroker.setWidth(10)
-        return stroker.createStroke(self.path())
+        line = stroker.createStroke(self.path())
+        if not self.label.text():
+            return line
+        label = QPainterPath()
+        label.addRect(self._label_rect())
+        return line.united(label)
 
     def boundingRect(self) -> QRectF:  # noqa: N802
-        return super().boundingRect().united(self._head.boundingRect()).adjusted(-6, -6, 6, 6)
+        rect = super().boundingRect().united(self._head.boundingRect())
+        if self.label.text():
+            rect = rect.united(self._label_rect())
+        return rect.adjusted(-6, -6, 6, 6)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.Antialiasing)
