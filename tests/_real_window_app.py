@@ -53,7 +53,12 @@ def state(w) -> dict:
            "selected_sites": w.scene.selected_site_ids(),
            "selected_exchanges": w.scene.selected_exchange_ids()}
     sb = w.statusBar()
-    out["status"] = {"message": sb.currentMessage(), "bar": _rect(sb),
+    shown = sb.shown_message() if hasattr(sb, "shown_message") else sb.currentMessage()
+    visible = [x for x in (w.progress, w.cancel_button, w.project_label) if x.isVisible()]
+    out["status"] = {"message": sb.currentMessage(), "bar": _rect(sb), "shown": shown,
+                     "shown_width": sb.fontMetrics().horizontalAdvance(shown),
+                     "room": (min(x.x() for x in visible) if visible else sb.width()) - 6,
+                     "tip": sb.toolTip(),
                      "permanent": [_rect(x) for x in (w.progress, w.cancel_button, w.project_label)
                                    if x.isVisible()],
                      "widgets": [{"rect": _rect(x), "text": x.text(), "tip": x.toolTip()}
@@ -97,6 +102,9 @@ def state(w) -> dict:
     out["popup"] = None if popup is None or not hasattr(popup, "actionGeometry") else {
         a.text(): _local_rect(popup, popup.actionGeometry(a)) for a in popup.actions() if a.text()}
     out["results"] = w.results is not None
+    t = w.results_view.sens_table
+    out["sensitivity"] = [[t.model().index(r, 0).data(), t.model().index(r, 0).data(3)]
+                          for r in range(t.rowCount())]  # (text, tooltip) of each parameter
     out["modal"] = type(QApplication.activeModalWidget()).__name__ \
         if QApplication.activeModalWidget() else None
     return out
