@@ -300,10 +300,12 @@ def test_a_long_status_message_is_elided_beside_the_project_never_under_it(open_
     s = app.wait_for(lambda s: s["status"]["message"].startswith("Done:"), "the run",
                      timeout=300)
     st = s["status"]
-    assert "Δ = " in st["message"] and s["window"][2] == 1024
+    assert st["message"].startswith("Done: Δ = ") and s["window"][2] == 1024
     assert st["shown_width"] <= st["room"] - 2, st          # left of the project text
     if st["shown"] != st["message"]:                        # cut: "…" and the whole as tooltip
         assert st["shown"].endswith("…") and st["tip"] == st["message"], st
+        head = st["message"].split(" in ", 1)[0]           # "Done: Δ = -1,234 kg CO2-Eq (…)"
+        assert st["shown"].startswith(head), st             # the number whole, the method cut
     else:
         assert st["tip"] == "", st
 

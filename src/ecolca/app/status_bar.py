@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QStatusBar
+from PySide6.QtWidgets import QStatusBar, QStyle, QStyleOption
 
 LEFT, GAP = 6, 8  # px: the message's left margin, and its distance to the permanent widgets
 
@@ -53,6 +53,13 @@ class ElidingStatusBar(QStatusBar):
             return
         self._update_tip()  # the permanent widgets may have moved since the message came
         p = QPainter(self)
+        for w in self._permanent:  # their frames, as QStatusBar draws them
+            if w.isVisible():
+                opt = QStyleOption()
+                opt.initFrom(self)
+                opt.rect = w.geometry().adjusted(-2, -1, 2, 1)
+                opt.state = QStyle.State_None
+                self.style().drawPrimitive(QStyle.PE_FrameStatusBarItem, opt, p, w)
         p.setPen(self.palette().windowText().color())
         p.drawText(self.message_rect(), Qt.AlignLeading | Qt.AlignVCenter | Qt.TextSingleLine,
                    self.shown_message())
