@@ -156,6 +156,7 @@ class ExchangeItem(QGraphicsPathItem):
         self.bend = 0.0
         self.label_side = QPointF(0.0, -1.0)  # the way the label sits from the curve
         self._head = QPolygonF()
+        self._shape: QPainterPath | None = None  # line and label, as shape() last made it
         self.sig = None  # what it shows, as ParkScene.sync last drew it
         self.ends: tuple[SiteItem, SiteItem] | None = None
 
@@ -184,6 +185,7 @@ class ExchangeItem(QGraphicsPathItem):
         self.route(a, b)
 
     def route(self, a: SiteItem, b: SiteItem) -> None:
+        self._shape = None
         ra = a.sceneBoundingRect().adjusted(2, 2, -HANDLE_R - 2, -2)
         rb = b.sceneBoundingRect().adjusted(2, 2, -HANDLE_R - 2, -2)
         ca, cb = ra.center(), rb.center()
@@ -215,12 +217,14 @@ class ExchangeItem(QGraphicsPathItem):
         centre = lab + side * reach
         self.prepareGeometryChange()  # the label is part of the arrow's shape
         self.label.setPos(centre.x() - br.width() / 2, centre.y() - br.height() / 2)
+        self._shape = None
 
     def move_label(self, dx: float, dy: float) -> None:
         """Move the label (clear of another arrow's), the part of the arrow a click takes
         with it."""
         self.prepareGeometryChange()
         self.label.moveBy(dx, dy)
+        self._shape = None
 
     def _label_rect(self) -> QRectF:
         return self.label.mapRectToParent(self.label.boundingRect())
@@ -228,14 +232,15 @@ class ExchangeItem(QGraphicsPathItem):
     def shape(self) -> QPainterPath:
         """The line, 10 px wide, and its label: a click on either selects the exchange (the
         label is what a person aims at; alone the line was the only target)."""
-        stroker = QPainterPathStroker()
-        stroker.setWidth(10)
-        line = stroker.createStroke(self.path())
-        if not self.label.text():
-            return line
-        label = QPainterPath()
-        label.addRect(self._label_rect())
-        return line.united(label)
+        if self._shape is None:  # made once per route (hit tests and rubber bands ask often)
+            stroker = QPainterPathStroker()
+            stroker.setWidth(10)
+            self._shape = stroker.createStroke(self.path())
+            if self.label.text():
+                label = QPainterPath()
+                label.addRect(self._label_rect())
+                self._shape = self._shape.united(label)
+        return self._shape
 
     def boundingRect(self) -> QRectF:  # noqa: N802
         rect = super().boundingRect().united(self._head.boundingRect())
