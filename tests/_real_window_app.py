@@ -48,7 +48,8 @@ def state(w) -> dict:
 
     sc = w.doc.scenario
     focus = QApplication.focusWidget()
-    out = {"title": w.windowTitle(), "window": _rect(w), "focus": type(focus).__name__ if focus else None,
+    out = {"title": w.windowTitle(), "window": _rect(w),
+           "focus": type(focus).__name__ if focus else None,
            "scenario": scenario_file.to_dict(sc),
            "selected_sites": w.scene.selected_site_ids(),
            "selected_exchanges": w.scene.selected_exchange_ids()}
@@ -102,6 +103,7 @@ def state(w) -> dict:
     out["popup"] = None if popup is None or not hasattr(popup, "actionGeometry") else {
         a.text(): _local_rect(popup, popup.actionGeometry(a)) for a in popup.actions() if a.text()}
     out["results"] = w.results is not None
+    out["summary"] = w.results_view.summary_info.text()
     t = w.results_view.sens_table
     out["sensitivity"] = [[t.model().index(r, 0).data(), t.model().index(r, 0).data(3)]
                           for r in range(t.rowCount())]  # (text, tooltip) of each parameter

@@ -311,9 +311,9 @@ def test_a_long_status_message_is_elided_beside_the_project_never_under_it(open_
 
 
 def test_exchanges_are_named_never_by_the_id_the_app_made(open_app, tmp_path):
-    """Defect 3: the Problems panel and the Sensitivity tab named an exchange drawn in the app
-    by its id and a field by its key ("exchange 'ex-39f48f9a': substitution_ratio"); they read
-    "exchange fly ash → Cement plant, substitution ratio"."""
+    """Defect 3: the Problems panel, the Sensitivity tab and the Summary's notes named an
+    exchange drawn in the app by its id and a field by its key ("exchange 'ex-39f48f9a':
+    substitution_ratio"); they read "exchange fly ash → Cement plant, substitution ratio"."""
     from ecolca import examples, scenario_file
 
     sc = examples.load("gypsum-ash")
@@ -335,3 +335,6 @@ def test_exchanges_are_named_never_by_the_id_the_app_made(open_app, tmp_path):
     shown = [text for row in s["sensitivity"] for text in row]
     assert not [t for t in shown if "ex-39f48f9" in t or "_" in t], shown
     assert "exchange fly ash → Cement plant, substitution ratio" in shown, shown
+    # the Summary's note on a category where one side of some exchanges has no data
+    assert "has no data for this category" in s["summary"], s["summary"]
+    assert "ex-39f48f9" not in s["summary"] and "FGD gypsum → Plasterboard plant" in s["summary"]

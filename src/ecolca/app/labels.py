@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["exchange_labels", "exchange_label", "short_from_label", "field_name",
-           "item_name", "parameter_name"]
+           "item_name", "parameter_name", "delta_note"]
 
 # the labels of the last scenario asked for, under what they are made of (see _signature)
 _LAST: list = [None, None]
@@ -126,3 +126,14 @@ def item_name(item: str, labels: dict[str, str]) -> str:
 def parameter_name(item: str, field: str, labels: dict[str, str]) -> str:
     """A parameter of the results (a sensitivity row) as a person reads it."""
     return f"{item_name(item, labels)}, {field_name(field)}"
+
+
+def delta_note(impact, labels: dict[str, str]) -> str | None:
+    """``impact.delta_note`` (why Δ is not a plain result) with the exchanges it lists named by
+    ``labels`` instead of their ids."""
+    if not impact.one_sided:
+        return impact.delta_note
+    import dataclasses
+
+    named = [(labels.get(x, x), side) for x, side in impact.one_sided]
+    return dataclasses.replace(impact, one_sided=named).delta_note
