@@ -72,7 +72,7 @@ class App:
 
         self.tmp = tmp
         self.probe_dir = tmp / "probe"
-        self.probe_dir.mkdir()
+        self.probe_dir.mkdir(parents=True)
         home = tmp / "home"
         home.mkdir()
         src = str(Path(ecolca.__file__).resolve().parents[1])  # the ecolca this session tests
@@ -133,6 +133,7 @@ class App:
                 pytest.fail(f"the app did not answer the probe within {timeout:.0f} s")
             time.sleep(0.05)
         data = json.loads(answer.read_text(encoding="utf-8"))
+        answer.unlink()
         assert "error" not in data, data.get("traceback")
         return data
 
@@ -186,8 +187,6 @@ def open_app(display, tmp_path, _bw_project_built, request):
         apps.append(app)
         return app
 
-    (tmp_path / "app0").mkdir()
-    (tmp_path / "app1").mkdir()
     yield start
     for app in apps:
         app.shot(request.node.name)
