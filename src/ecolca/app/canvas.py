@@ -201,7 +201,7 @@ class ParkScene(QGraphicsScene):
                     if not any(rect.intersects(p) for p in placed):
                         break
                     step = item.label_side * 6.0
-                    item.label.moveBy(step.x(), step.y())
+                    item.move_label(step.x(), step.y())
                     rect = item.label.sceneBoundingRect()
                 placed.append(rect)
 

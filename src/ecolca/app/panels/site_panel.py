@@ -325,8 +325,11 @@ class SitePanel(QWidget):
         unit = "t" if kind != "emission" else "kg"
         flow = Flow(fid, kind, f"new {kind}", 0.0, unit, category=default_category(kind, unit))
         self.doc().edit(f"Add {kind} to site '{site.name}'", lambda sc: sc.site(sid).flows.append(flow))
-        self.flows.selectRow(len(self.site().flows) - 1)
-        self.flows.editItem(self.flows.item(len(self.site().flows) - 1, 1))
+        # the cursor on the Name cell it opens (selectRow alone left it on Kind, so Tab from the
+        # name went to Name again and the next thing typed replaced it: issue #20)
+        row = len(self.site().flows) - 1
+        self.flows.setCurrentCell(row, 1)
+        self.flows.editItem(self.flows.item(row, 1))
 
     def _remove_selected_flow(self) -> None:
         site = self.site()
@@ -348,5 +351,5 @@ class SitePanel(QWidget):
 
     def select_flow(self, index: int) -> None:
         if 0 <= index < self.flows.rowCount():
-            self.flows.selectRow(index)
+            self.flows.setCurrentCell(index, 1)  # the row, with the cursor on its Name
             self.flows.setFocus()

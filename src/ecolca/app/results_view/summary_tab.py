@@ -7,6 +7,7 @@ import math
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
+from ecolca.app.labels import delta_note
 from ecolca.lca.results import method_label, significant
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (_SYMBIOTIC_COLOR, _WORSE_COLOR, _fill, _html,
@@ -54,7 +55,8 @@ class SummaryTab:
             if m.coverage is not None and m.coverage.status == "partial":
                 name.setToolTip(f"{method_label(m.method)}\nCoverage {m.coverage.label()}")
             delta = _num_item(m.delta, delta=True)
-            tips = [f"Δ {m.delta_note}"] if m.delta_note else []  # below precision, one side …
+            # below precision, or one side of some exchanges without data (named in words)
+            tips = [f"Δ {delta_note(m, self._exchange_labels)}"] if m.delta_note else []
             u = self._results.uncertainty_of(m.method)
             if u is not None and u.deterministic is not None:
                 tips.append(u.headline())  # beside the Monte Carlo median and interval
@@ -138,7 +140,8 @@ class SummaryTab:
 
     def _summary_text(self) -> str:
         r = self._results
-        notes = "".join(f"<br>⚠ {_html(_short_method(m.method, 60))}: Δ {_html(m.delta_note)}"
+        notes = "".join(f"<br>⚠ {_html(_short_method(m.method, 60))}: Δ "
+                        f"{_html(delta_note(m, self._exchange_labels))}"  # exchanges by name
                         for m in r.impacts if m.covered and m.delta_note)
         return (f"<b>{_html(r.scenario_name)}</b> · reference year {r.reference_year} · all "
                 "impacts per year for the whole park · Δ = S − L (negative, green: the symbiosis "

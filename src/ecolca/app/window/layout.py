@@ -45,6 +45,9 @@ class WindowLayout:
     """The status bar of :class:`~ecolca.app.mainwindow.MainWindow` (a mixin of the window)."""
 
     def _build_status_bar(self) -> None:
+        from ecolca.app.status_bar import ElidingStatusBar
+
+        self.setStatusBar(ElidingStatusBar())  # a long message ends in "…", whole in its tooltip
         sb = self.statusBar()
         self.project_label = QLabel()
         self.progress = QProgressBar()

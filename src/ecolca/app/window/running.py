@@ -98,9 +98,10 @@ class WindowRunning:
             pct = "" if imp.delta_pct is None else f" ({imp.delta_pct:+.1f} %)"
             from ecolca.app.results_view import format_delta
 
-            # as the tables write it ("-112,762,524"), not "-1.128e+08"
-            self.statusBar().showMessage(f"Done: {' | '.join(imp.method)}: Δ = "
-                                         f"{format_delta(imp.delta)} {imp.unit}{pct}", 10000)
+            # as the tables write it ("-112,762,524"), not "-1.128e+08"; Δ first, so that a
+            # message cut to the status bar's room ("…") loses the method's name, not the number
+            self.statusBar().showMessage(f"Done: Δ = {format_delta(imp.delta)} {imp.unit}{pct} "
+                                         f"in {' | '.join(imp.method)}", 10000)
 
         def failed_problems(msg, details) -> None:
             if "Problems panel" in msg:
