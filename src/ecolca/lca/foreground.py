@@ -101,6 +101,9 @@ def _drop_renamed_foregrounds(sc: Scenario, name: str) -> None:
             try:
                 with contextlib.suppress(Exception):
                     del bd.databases[db]
+                from ecolca.lca import foreground_update
+
+                foreground_update.forget(db)  # its activities' digests go with it
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
