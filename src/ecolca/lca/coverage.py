@@ -46,8 +46,15 @@ class ExchangeCoverage:
     site_has: np.ndarray                   # (n_sites,) bool: the site has non-zero terms
 
     def part_missing(self, part: str) -> np.ndarray:
-        """(n_e, n_m) bool: the part has terms and no data (its 0 is not a result)."""
-        return self.part_has[part][:, None] & ~self.part_covered[part]
+        """(n_e, n_m) bool: the part has terms and no data (its 0 is not a result). Made once
+        per part: the JSON writer asks for it per exchange (9,000 × 4 arrays of 9,000 × 20 at
+        3,000 sites, quadratic: 12.9 s of a profiled run)."""
+        memo = self.__dict__.setdefault("_missing", {})
+        out = memo.get(part)
+        if out is None:
+            out = memo[part] = self.part_has[part][:, None] & ~self.part_covered[part]
+            out.setflags(write=False)
+        return out
 
     def note(self, i: int, j: int) -> str | None:
         """Why exchange ``i``'s Δ_e for method ``j`` is not a plain result, in words."""

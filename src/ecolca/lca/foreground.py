@@ -28,6 +28,9 @@ class Foreground:
     seconds: float
     # why an unchanged scenario's database was written again (changed outside ecolca), or None
     rewritten: str | None = None
+    # activities written or deleted in place (lca/foreground_update.py); None: the whole
+    # database was written; 0: nothing was written (the scenario's foreground is unchanged)
+    written: int | None = 0
 
 
 @contextlib.contextmanager
@@ -98,6 +101,9 @@ def _drop_renamed_foregrounds(sc: Scenario, name: str) -> None:
             try:
                 with contextlib.suppress(Exception):
                     del bd.databases[db]
+                from ecolca.lca import foreground_update
+
+                foreground_update.forget(db)  # its activities' digests go with it
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
@@ -130,13 +136,17 @@ def build_foreground(sc: Scenario, lookup: _Lookup | None = None,
                 md.pop("ecolca_digest", None)
                 bd.databases[name] = md
                 bd.databases.flush()
+        written = 0
         if name not in bd.databases or bd.databases[name].get("ecolca_digest") != digest:
-            _write_foreground(sc, name, _foreground_data(sc, name, table or terms_of(sc, lookup)),
-                              digest)
+            # as ecolca left it (no edit outside ecolca since): only what changed is written
+            current = name in bd.databases and rewritten is None and \
+                _changed_outside(name) is None
+            written = _write_foreground(sc, name, _foreground_data(
+                sc, name, table or terms_of(sc, lookup)), digest, current)
     # plain SQL: peewee's row objects cost 0.5 s for the 12,000 nodes of a 3,000-site park
     ids = dict(AD._meta.database.execute_sql(
         f"SELECT code, id FROM {AD._meta.table_name} WHERE database = ?", (name,)).fetchall())
-    return Foreground(name, ids, time.perf_counter() - t0, rewritten)
+    return Foreground(name, ids, time.perf_counter() - t0, rewritten, written)
 
 
 def _fingerprint(name: str) -> list:
@@ -245,30 +255,47 @@ def _foreground_data(sc: Scenario, name: str, table: TermTable) -> dict:
     return data
 
 
-def _write_foreground(sc: Scenario, name: str, data: dict, digest: str) -> None:
+def _write_foreground(sc: Scenario, name: str, data: dict, digest: str,
+                      current: bool = False) -> int | None:
+    """Write ``data`` as database ``name``: only the activities that changed since ecolca last
+    wrote it when it can tell which (lca/foreground_update.py; ``current``: the database is as
+    ecolca left it), else all of it. Returns the number of activities written in place, or None
+    when the whole database was written."""
     import bw2data as bd
 
+    from ecolca.lca import foreground_update as upd
+
     db = bd.Database(name)
-    if name not in bd.databases or bd.databases[name].get("ecolca_digest") != digest:
-        registered = name not in bd.databases
-        try:
-            if registered:
-                db.register(description=f"ecolca foreground of scenario '{sc.name}'",
-                            ecolca_foreground=True)
-            db.write(data, searchable=False)
+    if name in bd.databases and bd.databases[name].get("ecolca_digest") == digest:
+        return 0
+    now = upd.activity_digests(data)  # before bw2data's write adds to the records
+    before = upd.kept(name, current) if not bd.projects.dataset.is_sourced else None
+    registered = name not in bd.databases
+    upd.forget(name)
+    written = None
+    try:
+        if registered:
+            db.register(description=f"ecolca foreground of scenario '{sc.name}'",
+                        ecolca_foreground=True)
+        else:
+            # no digest while it is being written: a failure half-way rewrites it whole next time
             md = bd.databases[name]
-            md.update(ecolca_digest=digest, ecolca=__version__, ecolca_foreground=True,
-                      ecolca_fingerprint=_fingerprint(name))
-            bd.databases[name] = md
-            bd.databases.flush()
-        except BaseException:
-            if registered and name in bd.databases:
-                with contextlib.suppress(Exception):
-                    del bd.databases[name]
-            elif name in bd.databases:  # an old foreground half rewritten: never reuse it
-                with contextlib.suppress(Exception):
-                    md = bd.databases[name]
-                    md.pop("ecolca_digest", None)
-                    bd.databases[name] = md
-                    bd.databases.flush()
-            raise
+            if md.pop("ecolca_digest", None) is not None:
+                bd.databases[name] = md
+                bd.databases.flush()
+        if before is not None:
+            written = upd.update(name, data, now, before)
+        else:
+            db.write(data, searchable=False)
+        md = bd.databases[name]
+        md.update(ecolca_digest=digest, ecolca=__version__, ecolca_foreground=True,
+                  ecolca_fingerprint=_fingerprint(name))
+        bd.databases[name] = md
+        bd.databases.flush()
+    except BaseException:
+        if registered and name in bd.databases:
+            with contextlib.suppress(Exception):
+                del bd.databases[name]
+        raise
+    upd.keep(name, digest, now)
+    return written

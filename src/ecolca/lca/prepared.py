@@ -262,10 +262,20 @@ class _Pickler(pickle.Pickler):
         if d is None:
             return NotImplemented
         names = tuple(d)
-        names = self._names.setdefault(names, names)  # one tuple of names per layout
+        layout = self._names.get(names)
+        if layout is None:  # one tuple of names per layout, and where its indexes are
+            layout = self._names[names] = (names, [i for i, k in enumerate(names)
+                                                   if k.endswith("_index")])
+        names, at = layout
+        values = tuple(d.values())
         # the id -> item indexes of model objects (ecolca.core.model._find) are rebuilt on first use
-        return _rebuild, (cls, names, tuple({} if k.endswith("_index") and isinstance(v, dict)
-                                            else v for k, v in d.items()))
+        if at and any(isinstance(values[i], dict) for i in at):
+            values = list(values)
+            for i in at:
+                if isinstance(values[i], dict):
+                    values[i] = {}
+            values = tuple(values)
+        return _rebuild, (cls, names, values)
 
 
 def store(key: str, pre: Prepared) -> None:

@@ -283,6 +283,7 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     with foreground_lock(sc):
         fg = build_foreground(sc, lookup, table, digest)
         timings["foreground"] = fg.seconds
+        timings["foreground_written"] = fg.written  # None: whole; n: activities in place
         if fg.rewritten:
             say("The foreground database was changed outside ecolca: written again", 0.2)
             warnings = warnings + [{"item": "the scenario's foreground database", "field": "",

@@ -234,13 +234,18 @@ def _foreground_scores(mlca, pattern: Pattern, cf: np.ndarray, size: np.ndarray,
     table)."""
     from scipy import sparse
 
-    g = np.asarray(sparse.csc_matrix(mlca.biosphere_matrix).T @ cf).ravel()
+    memo = mlca.__dict__.setdefault("_ecolca_fg", {})  # per solve, not per method
+    if "BT" not in memo:
+        memo["BT"] = sparse.csr_matrix(sparse.csc_matrix(mlca.biosphere_matrix).T)
+        for c in ("linear", "symbiotic"):
+            seeds = np.zeros(pattern.n, dtype=bool)
+            seeds[mlca.dicts.activity[fg_ids[f"park:{c}"]]] = True
+            memo[c] = np.where(pattern.chain(seeds), mlca.supply_arrays[c], 0.0)
+    g = np.asarray(memo["BT"] @ cf).ravel()
     out = {}
     for c in ("linear", "symbiotic"):
-        seeds = np.zeros(pattern.n, dtype=bool)
-        seeds[mlca.dicts.activity[fg_ids[f"park:{c}"]]] = True
-        chain = pattern.chain(seeds)
-        s = np.where(chain, mlca.supply_arrays[c], 0.0)
+        # the supply array within the configuration's chain (the same for every method)
+        s = memo[c]
         out[c] = float(g @ s)
         out[f"{c}_magnitude"] = float(size @ np.abs(s))
     return out
