@@ -326,9 +326,16 @@ class Sheet:
         kinds = [k for _, k in columns]
         letters = [get_column_letter(c) for c in range(col, col + width)]
         auto = [k == "auto" for k in kinds]
-        auto_sid: dict[bool, dict[str, int]] = {False: {}, True: {}}  # total? -> format -> id
+        pre = [f'<c r="{x}' for x in letters]  # a cell's XML up to its row number
+        # total row? -> what follows the row number: of a number by format, of an empty cell
+        # by column, of a text by column and text (with the list of its rows)
+        auto_tail: dict[bool, dict[str, str]] = {False: {}, True: {}}
+        empty_tail: dict[bool, list[str | None]] = {False: [None] * width,
+                                                     True: [None] * width}
+        text_tail: dict[bool, list[dict[str, tuple[str, list[int]]]]] = {
+            False: [{} for _ in range(width)], True: [{} for _ in range(width)]}
         nums: list[list[float]] = [[] for _ in range(width)]  # the fast path's numbers
-        tcache: dict[tuple[int, str, bool], tuple[str, list[int]]] = {}
+        num_add = [x.append for x in nums]
         num = self._num
         # a number's width in column characters, as _measure computes it (figures, slack, pad)
         digit_w = st.DIGIT_PX * NUM_SLACK / st.PX_PER_CHAR
@@ -362,35 +369,50 @@ class Sheet:
             n = len(values)
             if n != width:
                 values = list(values[:width]) + [None] * (width - n)
-            fsid = auto_sid[total]
+            ftail = auto_tail[total]
+            ttail = text_tail[total]
+            etail = empty_tail[total]
+            rs = str(r)
             for j, x in enumerate(values):
                 if type(x) is float and auto[j] and x - x == 0:  # finite: the fast path
                     a = x if x >= 0 else -x  # st.auto_format, inline
-                    if a == 0:
-                        fmt = "0"
-                    elif a >= 1e10 or a < 1e-2:
-                        fmt = "0.00E+00"
-                    elif a >= 1000:
-                        fmt = "#,##0"
+                    if a >= 1000:
+                        fmt = "0.00E+00" if a >= 1e10 else "#,##0"
                     elif a >= 1:
                         fmt = "#,##0.00"
-                    else:
+                    elif a >= 1e-2:
                         fmt = "0.0000"
-                    sid = fsid.get(fmt)
-                    if sid is None:
-                        sid = fsid[fmt] = book.style(font, fill, True, "top", fmt, False)
-                    add(f'<c r="{letters[j]}{r}" s="{sid}"><v>{x!r}</v></c>')
-                    nums[j].append(x)  # the widest number is measured once, after the loop
+                    elif a == 0:
+                        fmt = "0"
+                    else:
+                        fmt = "0.00E+00"
+                    tail = ftail.get(fmt)
+                    if tail is None:
+                        sid = book.style(font, fill, True, "top", fmt, False)
+                        tail = ftail[fmt] = f'" s="{sid}"><v>'
+                    add(f'{pre[j]}{rs}{tail}{x!r}</v></c>')
+                    num_add[j](x)  # the widest number is measured once, after the loop
                     continue
-                c = col + j
+                if x is None:  # an empty cell still carries the table's border
+                    tail = etail[j]
+                    if tail is None:
+                        text_col = kinds[j] in ("text", "wrap")
+                        key = (None, total, False, text_col)
+                        sid = looks.get(key)
+                        if sid is None:
+                            sid = looks[key] = book.style(font, fill, True, "wrap", None, False)
+                        tail = etail[j] = f'" s="{sid}"/>'
+                    add(f'{pre[j]}{rs}{tail}')
+                    continue
                 if type(x) is str:  # text: written and measured once per table, column, look
-                    ent = tcache.get((c, x, total))
+                    ent = ttail[j].get(x)
                     if ent is None:
-                        ent = tcache[(c, x, total)] = self._table_text(c, x, total, font, fill,
-                                                                       looks)
-                    add(f'<c r="{letters[j]}{r}{ent[0]}')
+                        ent = ttail[j][x] = self._table_text(col + j, x, total, font, fill,
+                                                             looks)
+                    add(f'{pre[j]}{rs}{ent[0]}')
                     ent[1].append(r)  # its rows: the row height is worked out once per text
                     continue
+                c = col + j
                 kind = kinds[j]
                 v, fmt, shown = st.encode(x, kind)
                 text = fmt is None
