@@ -16,10 +16,11 @@ find them). Then ``--repeat`` pairs, alternated (json, report, json, report, …
   stdout, the report streamed to OUT.xlsx).
 
 Each is a fresh interpreter started through ``cli_scale.py``'s launcher (fork, exec, ``wait4``):
-wall time from fork to reap, and ``ru_maxrss`` of that child alone (the launcher's forked process
-is small when it execs, so the high-water mark is the command's own). Printed per size: medians of
-each, the ratios report/json of the medians (time) and of the largest peaks (memory), the report's
-size, and PASS/FAIL against the targets: report ≤ 2 × json in time and ≤ 2 × json in peak memory
+wall time from fork to reap, the child's CPU time (user + system, from the same ``wait4``), and
+``ru_maxrss`` of that child alone (the launcher's forked process is small when it execs, so the
+high-water mark is the command's own). Printed per size: medians of each, the ratios report/json
+of the medians (wall time, and CPU time for context on a shared machine) and of the largest peaks
+(memory), the report's size, and PASS/FAIL (on wall time and memory) against the targets: report ≤ 2 × json in time and ≤ 2 × json in peak memory
 at 1,000 and 3,000 sites (100 sites is shown, not judged: start-up dominates both there).
 
 The largest report is then opened with LibreOffice headless (``soffice --headless --convert-to
@@ -55,6 +56,25 @@ MiB = 1024 * 1024
 TARGET_TIME = 2.0
 TARGET_MEMORY = 2.0
 JUDGED = 1000  # sizes from this many sites on are judged against the targets
+
+
+# cli_scale.py's launcher, which also writes the child's CPU time (user + system, from the same
+# wait4 rusage): on a shared machine the wall time of both commands stretches with the load, and
+# the CPU time shows what each needed
+LAUNCHER = cs.LAUNCHER.replace(
+    '"maxrss_kib": ru.ru_maxrss,', '"maxrss_kib": ru.ru_maxrss, "cpu": ru.ru_utime + ru.ru_stime,')
+assert LAUNCHER != cs.LAUNCHER
+
+
+def run_child(cmd: list[str], env: dict, stdout_path: str, stderr_path: str) -> dict:
+    """cli_scale.run_child, with the child's CPU seconds (``cpu``) as well."""
+    r = cs.run_child(cmd, env, stdout_path, stderr_path)
+    try:
+        with open(os.path.join(cs._TMP, "launcher-out.json"), encoding="utf-8") as fh:
+            r["cpu"] = json.load(fh).get("cpu")
+    except (OSError, ValueError):
+        r["cpu"] = None
+    return r
 
 
 def soffice_convert(xlsx: str, timeout: float, fmt: str = "csv") -> dict:
@@ -126,7 +146,7 @@ def main(argv=None) -> int:
         print(f"  setup('{cs.PROJECT}'): {time.perf_counter() - t0:.1f} s", flush=True)
         methods = cs.bench.pick_methods(cs.N_METHODS)
         with open(os.path.join(cs._TMP, "launcher.py"), "w", encoding="utf-8") as fh:
-            fh.write(cs.LAUNCHER)
+            fh.write(LAUNCHER)
         env = dict(os.environ, BRIGHTWAY_DIR=cs.BW_DIR, BRIGHTWAY2_DIR=cs.BW_DIR)
         err = os.path.join(cs._TMP, "stderr.txt")
         rows, largest = [], None
@@ -146,20 +166,21 @@ def main(argv=None) -> int:
             out_json = os.path.join(cs._TMP, f"run-{n}.json")
             xlsx = os.path.join(cs._TMP, f"report-{n}.xlsx")
             rec = {"sites": n, "exchanges": n_ex, "json": [], "report": [], "errors": []}
-            first = cs.run_child(base + ["--json"], env, out_json, err)
+            first = run_child(base + ["--json"], env, out_json, err)
             print(f"\n[{n} sites, {n_ex} exchanges] first run (not measured): "
                   f"{cs.show(first['wall'], '.2f')} s", flush=True)
 
             def one(kind: str, i: int) -> None:
                 if kind == "json":
-                    r = cs.run_child(base + ["--json"], env, out_json, err)
+                    r = run_child(base + ["--json"], env, out_json, err)
                 else:
-                    r = cs.run_child(base + ["--report", xlsx], env, os.devnull, err)
+                    r = run_child(base + ["--report", xlsx], env, os.devnull, err)
                     r["xlsx_bytes"] = os.path.getsize(xlsx) if os.path.exists(xlsx) else None
                 if r["rc"] != 0:
                     rec["errors"].append(f"{kind} {i}: exit {r['rc']}\n{cs.tail(err)}")
                 rec[kind].append(r)
-                print(f"  {kind:<6} {i}: {cs.show(r['wall'], '.2f')} s, peak "
+                print(f"  {kind:<6} {i}: {cs.show(r['wall'], '.2f')} s (CPU "
+                      f"{cs.show(r['cpu'], '.2f')} s), peak "
                       f"{cs.show(r['peak'], '.0f', MiB)} MiB"
                       + (f", xlsx {r['xlsx_bytes'] / MiB:.1f} MiB" if r.get("xlsx_bytes") else "")
                       + (f", EXIT {r['rc']}" if r["rc"] else ""), flush=True)
@@ -175,7 +196,10 @@ def main(argv=None) -> int:
             rec["json_peak"] = max(ok(rec["json"], "peak") or [float("nan")])
             rec["report_peak"] = max(ok(rec["report"], "peak") or [float("nan")])
             rec["xlsx_bytes"] = (ok(rec["report"], "xlsx_bytes") or [None])[-1]
+            rec["json_cpu"] = statistics.median(ok(rec["json"], "cpu") or [float("nan")])
+            rec["report_cpu"] = statistics.median(ok(rec["report"], "cpu") or [float("nan")])
             rec["time_ratio"] = rec["report_s"] / rec["json_s"]
+            rec["cpu_ratio"] = rec["report_cpu"] / rec["json_cpu"]
             rec["memory_ratio"] = rec["report_peak"] / rec["json_peak"]
             raw["runs"].append(rec)
             rows.append(rec)
@@ -184,9 +208,9 @@ def main(argv=None) -> int:
             if os.path.exists(out_json):
                 os.remove(out_json)
 
-        print("\n{:>6} {:>6} {:>9} {:>10} {:>7} {:>10} {:>12} {:>7} {:>9}  {}".format(
-            "sites", "exch.", "json [s]", "report [s]", "time ×", "json [MiB]", "report [MiB]",
-            "mem. ×", "xlsx MiB", "verdict"))
+        print("\n{:>6} {:>6} {:>9} {:>10} {:>7} {:>6} {:>10} {:>12} {:>7} {:>9}  {}".format(
+            "sites", "exch.", "json [s]", "report [s]", "time ×", "CPU ×", "json [MiB]",
+            "report [MiB]", "mem. ×", "xlsx MiB", "verdict (time, memory)"))
         all_ok = True
         for r in rows:
             judged = r["sites"] >= JUDGED
@@ -197,7 +221,7 @@ def main(argv=None) -> int:
                 all_ok &= ok_t and ok_m
             xs = r["xlsx_bytes"]
             print(f"{r['sites']:>6} {r['exchanges']:>6} {r['json_s']:>9.2f} {r['report_s']:>10.2f} "
-                  f"{r['time_ratio']:>7.2f} {r['json_peak'] / MiB:>10.0f} "
+                  f"{r['time_ratio']:>7.2f} {r['cpu_ratio']:>6.2f} {r['json_peak'] / MiB:>10.0f} "
                   f"{r['report_peak'] / MiB:>12.0f} {r['memory_ratio']:>7.2f} "
                   f"{(xs or 0) / MiB:>9.1f}  {verdict}")
         print(f"\ntargets (≥ {JUDGED:,} sites): report ≤ {TARGET_TIME:g} × json time, ≤ "

@@ -29,7 +29,9 @@ from __future__ import annotations
 import gc
 import io
 import os
+import queue
 import re
+import threading
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
@@ -157,6 +159,45 @@ def _insert_before(data: bytes | str, end: str, what: str) -> str:
     return text[:i] + what + text[i:]
 
 
+class _Deflater:
+    """``write`` run on a second thread: zlib deflates (and computes the CRC) without holding
+    Python's lock, so a sheet's XML is compressed on the other core while its next rows are
+    made. A bounded queue keeps a few pieces in flight; an error in ``write`` is raised again in
+    the caller when the block ends."""
+
+    def __init__(self, write, depth: int = 8):
+        self._write, self._q = write, queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="ecolca-report-deflate",
+                                        daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            data = self._q.get()
+            if data is None:
+                return
+            if self._error is None:
+                try:
+                    self._write(data)
+                except BaseException as exc:  # raised again in the caller (__exit__)
+                    self._error = exc
+
+    def put(self, data: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._q.put(data)
+
+    def __enter__(self):
+        self._thread.start()
+        return self.put
+
+    def __exit__(self, *exc) -> None:
+        self._q.put(None)
+        self._thread.join()
+        if self._error is not None and exc[0] is None:
+            raise self._error
+
+
 class _Writer(ExcelWriter):
     """openpyxl's writer for everything but the worksheet parts, which
     :meth:`stream_worksheet` writes as each sheet is finished."""
@@ -176,7 +217,8 @@ class _Writer(ExcelWriter):
         head = _DIMENSION.sub(lambda _: f'<dimension ref="{sh.dimension()}"/>', head, count=1)
         with self._archive.open(ws.path[1:], "w") as part:
             part.write(head.encode("utf-8"))
-            sh.write_xml(part.write)
+            with _Deflater(part.write) as write:
+                sh.write_xml(write)
             part.write(tail.encode("utf-8"))
 
     def write_worksheet(self, ws):
