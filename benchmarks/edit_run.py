@@ -112,10 +112,11 @@ def main(argv=None) -> int:
         import bw2data as bd
 
         from ecolca.brightway import project
+        from ecolca.importers import setup as setup_mod
         from ecolca.core import scenario_file
         assert os.path.realpath(str(bd.projects._base_data_dir)).startswith(os.path.realpath(tmp))
         t0 = time.perf_counter()
-        project.setup(cs.PROJECT)
+        setup_mod.setup(cs.PROJECT)
         bd.projects.set_current(cs.PROJECT)
         print(f"  setup: {time.perf_counter() - t0:.1f} s", flush=True)
         methods = bench.pick_methods(cs.N_METHODS)

@@ -537,6 +537,17 @@ class Sensitivity:
             cache[n] = [r for r in rows if r.swing > tol]
         return list(cache[n])
 
+    def n_moving(self) -> int:
+        """How many rows :meth:`moving_rows` has in all; counted from the swings when they are
+        at hand, without building a row (the report shows the largest few of thousands)."""
+        swings = getattr(self._make, "swings", None) if self._rows is None else None
+        if swings is None:
+            return len(self.moving_rows())
+        sw = swings()
+        if not len(sw):
+            return 0
+        return int((sw > self._tolerance(float(sw.max()))).sum())
+
     def __repr__(self) -> str:
         return f"Sensitivity({self.method!r}, delta={self.delta!r})"
 

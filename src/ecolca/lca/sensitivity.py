@@ -101,15 +101,26 @@ def one_at_a_time(table: TermTable, scores: np.ndarray, methods, units) -> list[
         return cache["r"]
 
     def maker(j):
+        def ends():
+            lo, hi, basis = ranges()
+            sl = slope(j)[used]
+            d_lo = delta[j] + sl * (lo - v[used])
+            d_hi = delta[j] + sl * (hi - v[used])
+            return lo, hi, basis, d_lo, d_hi
+
+        def swings() -> np.ndarray:
+            """Every parameter's swing of Δ, as an array (no row is built)."""
+            if not used_list:
+                return np.zeros(0)
+            _, _, _, d_lo, d_hi = ends()
+            return np.abs(d_hi - d_lo)
+
         def make(limit: int | None = None) -> list[SensitivityRow]:
             """The ``limit`` rows of largest swing (all when None), largest first: the swings
             are computed as arrays, and only the rows asked for are built."""
             if not used_list:
                 return []
-            lo, hi, basis = ranges()
-            sl = slope(j)[used]
-            d_lo = delta[j] + sl * (lo - v[used])
-            d_hi = delta[j] + sl * (hi - v[used])
+            lo, hi, basis, d_lo, d_hi = ends()
             swing = np.abs(d_hi - d_lo)
             if limit is not None and limit < len(swing):
                 pick = np.argpartition(-swing, limit)[:limit]
@@ -123,6 +134,7 @@ def one_at_a_time(table: TermTable, scores: np.ndarray, methods, units) -> list[
                                            float(hi[c]), basis[c], float(d_lo[c]),
                                            float(d_hi[c])))
             return rows
+        make.swings = swings  # Sensitivity.n_moving counts from these
         return make
 
     return [Sensitivity(tuple(m), units[j], float(delta[j]), make_rows=maker(j),

@@ -216,6 +216,8 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
     diverted: list[Diverted] = []
     secondary_t, not_counted = 0.0, []
     for e in sc.exchanges:
+        if e.from_site != site_id and e.to_site != site_id:
+            continue  # every figure below is of an exchange the site supplies or receives
         a, b = sc.site(e.from_site), sc.site(e.to_site)
         fa = a.flow(e.from_flow) if a else None
         fb = b.flow(e.to_flow) if b else None

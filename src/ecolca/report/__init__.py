@@ -11,10 +11,17 @@ Rules kept everywhere: numbers are stored as numbers (``None`` and non-finite va
 cells; rounding noise as 0), units sit in headers or in a Unit column, user text is never
 interpreted as a formula (one function, :func:`ecolca.report.styles.put`, writes every cell),
 every font is named and every column measured in it, a printed page's repeated header belongs
-to its rows (:mod:`ecolca.report.layout`), and the file is produced in memory and written
-atomically, so a failed write leaves no partial file and the previous report intact. Cell text is
-written once per workbook as shared strings (``xl/sharedStrings.xml``), and the package is
-deflated once, as openpyxl writes it (:class:`_Package`).
+to its rows (:mod:`ecolca.report.layout`), and the file is written atomically, so a failed
+write leaves no partial file and the previous report intact. Cell text is written once per
+workbook as shared strings (``xl/sharedStrings.xml``), and the package is deflated once, as it is
+written (:class:`_Package`).
+
+Streaming (docs/performance.md, "The report at scale"): each sheet is written, laid out (its
+widths and row heights need all of its cells) and then streamed row by row into the package in
+the temporary file before the next sheet begins; its cells are freed as they are written. The
+memory held is therefore the largest single sheet plus the text of all cells, never the whole
+workbook, and openpyxl's per-cell objects are never made (its writer supplies the rest of each
+worksheet part: columns, panes, merges, page breaks, print settings, drawings).
 """
 
 from __future__ import annotations
@@ -22,9 +29,12 @@ from __future__ import annotations
 import gc
 import io
 import os
+import queue
 import re
+import threading
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 import openpyxl
 from openpyxl import Workbook
@@ -46,7 +56,7 @@ from ecolca.report.layout import Book, Sheet
 from ecolca.report.sheets import SHEETS
 from ecolca.report.styles import clean_text
 from ecolca.lca.results import Results, method_label  # noqa: F401
-from ecolca.core.atomic import atomic_write_bytes
+from ecolca.core.atomic import atomic_writer
 
 __all__ = ["write_report", "render", "build_workbook", "SHEET_NAMES", "KEY_LABELS", "LINEAR_DEFINITION",
            "SYMBIOTIC_DEFINITION"]
@@ -56,11 +66,13 @@ SHEET_NAMES = tuple(m.NAME for m in SHEETS)
 
 
 def render(results: Results, scenario: Scenario, audience: str = "internal",
-           only: set[str] | None = None, iterations_sheet: bool = False) -> bytes:
+           only: set[str] | None = None, iterations_sheet: bool = False,
+           out: BinaryIO | None = None) -> bytes | None:
     """The report as the bytes of an .xlsx file. ``audience``: "internal" (everything), "park"
     or "public" (confidential sites masked: :mod:`ecolca.park.confidential`). ``only``: the names of
     the sheets to write (default: every sheet that applies). ``iterations_sheet``: add the raw
-    Monte Carlo draws, one row per iteration (sheet "Monte Carlo iterations")."""
+    Monte Carlo draws, one row per iteration (sheet "Monte Carlo iterations"). ``out``: a
+    binary file to stream the package into (then None is returned)."""
     from ecolca.park.confidential import mask
 
     masked = mask(results, scenario, audience)
@@ -70,41 +82,46 @@ def render(results: Results, scenario: Scenario, audience: str = "internal",
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _render(results, scenario, only, iterations_sheet)
+        return _render(results, scenario, only, iterations_sheet, out)
     finally:
         if enabled:
             gc.enable()
 
 
 def _render(results: Results, scenario: Scenario, only: set[str] | None = None,
-            iterations_sheet: bool = False) -> bytes:
+            iterations_sheet: bool = False, out: BinaryIO | None = None) -> bytes | None:
+    """Write the package to ``out`` (a binary file; None: return its bytes). Each sheet is
+    written, laid out and streamed into the package before the next one is started, and its
+    cells are freed then: the memory held is one sheet's cells and the text of all cells."""
+    buf = io.BytesIO() if out is None else out
     wb = Workbook()
     book = Book(wb)
     ctx = Context(results, scenario, iterations_sheet=iterations_sheet)
-    sheets: list[Sheet] = []
-    for mod in SHEETS:
-        if only is not None and mod.NAME not in only:
-            continue
-        applies = getattr(mod, "applies", None)
-        if applies is not None and not applies(ctx):
-            continue
-        ws = wb.active if not sheets else wb.create_sheet()
-        sh = Sheet(ws, mod.NAME, max_text=getattr(mod, "MAX_TEXT", 45), book=book)
-        mod.write(sh, ctx)
-        sheets.append(sh)
-    for sh in sheets:
-        sh.finish()
-    book.close()
-    wb.properties.title = f"ecolca report: {clean_text(results.scenario_name)}"[:255]
-    wb.properties.creator = f"ecolca {__version__}"
-    buf = io.BytesIO()
-    with _Package(buf, [sh.sheet_xml() for sh in sheets], book.shared_strings_xml()) as zf:
-        _Writer(wb, zf).save()
-    return buf.getvalue()
+    with _Package(buf, book) as zf:
+        writer = _Writer(wb, zf)
+        n = 0
+        for mod in SHEETS:
+            if only is not None and mod.NAME not in only:
+                continue
+            applies = getattr(mod, "applies", None)
+            if applies is not None and not applies(ctx):
+                continue
+            ws = wb.active if not n else wb.create_sheet()
+            sh = Sheet(ws, mod.NAME, max_text=getattr(mod, "MAX_TEXT", 45), book=book)
+            mod.write(sh, ctx)
+            sh.finish()
+            n += 1
+            ws._id = n  # its part's number: the position in the workbook, as openpyxl numbers
+            writer.stream_worksheet(ws, sh)
+            del sh
+        book.close()
+        wb.properties.title = f"ecolca report: {clean_text(results.scenario_name)}"[:255]
+        wb.properties.creator = f"ecolca {__version__}"
+        writer.write_data()
+    return buf.getvalue() if out is None else None
 
 
-_SHEET_PART = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
-_SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)
+_SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
 _SST_PART = "xl/sharedStrings.xml"
 _SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
@@ -113,29 +130,24 @@ _SST_REL = ('<Relationship Type="http://schemas.openxmlformats.org/officeDocumen
 
 
 class _Package(zipfile.ZipFile):
-    """The .xlsx package, deflated once as openpyxl writes it: each worksheet part gets the
-    cells of its sheet's own XML (``sheets``: (``<sheetData>``, dimension) in workbook order),
-    and the shared strings of the cells are added as ``xl/sharedStrings.xml`` (part, content
-    type and the workbook's relationship)."""
+    """The .xlsx package, deflated once as it is written: worksheet parts are streamed in by
+    :meth:`_Writer.stream_worksheet`; the shared strings of all cells are added as
+    ``xl/sharedStrings.xml`` (part, content type and the workbook's relationship) when openpyxl
+    writes the content types, after every sheet."""
 
-    def __init__(self, buf: io.BytesIO, sheets: list[tuple[str, str]], strings: bytes):
+    def __init__(self, buf: BinaryIO, book: Book):
         super().__init__(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1)
-        self._sheets, self._strings = sheets, strings
+        self._book = book
 
     def writestr(self, name, data, *args, **kwargs):
         fn = name.filename if isinstance(name, zipfile.ZipInfo) else name
-        m = _SHEET_PART.fullmatch(fn)
-        if m:
-            cells, dim = self._sheets[int(m.group(1)) - 1]
-            text = data.decode("utf-8") if isinstance(data, bytes) else data
-            text = _SHEET_DATA.sub(lambda _: cells, text, count=1)
-            data = _DIMENSION.sub(lambda _: f'<dimension ref="{dim}"/>', text, count=1)
-        elif fn == "xl/_rels/workbook.xml.rels":
+        if fn == "xl/_rels/workbook.xml.rels":
             data = _insert_before(data, "</Relationships>", _SST_REL)
         elif fn == "[Content_Types].xml":
             data = _insert_before(data, "</Types>",
                                   f'<Override PartName="/{_SST_PART}" ContentType="{_SST_TYPE}"/>')
-            super().writestr(_SST_PART, self._strings, *args, **kwargs)
+            with self.open(_SST_PART, "w") as part:
+                self._book.write_shared_strings(part.write)
         if isinstance(data, str):
             data = data.encode("utf-8")
         return super().writestr(name, data, *args, **kwargs)
@@ -147,19 +159,70 @@ def _insert_before(data: bytes | str, end: str, what: str) -> str:
     return text[:i] + what + text[i:]
 
 
-class _Writer(ExcelWriter):
-    """openpyxl's writer, with each worksheet serialised in memory (no temporary file) and
-    handed to :class:`_Package`, which puts the cells in."""
+class _Deflater:
+    """``write`` run on a second thread: zlib deflates (and computes the CRC) without holding
+    Python's lock, so a sheet's XML is compressed on the other core while its next rows are
+    made. A bounded queue keeps a few pieces in flight; an error in ``write`` is raised again in
+    the caller when the block ends."""
 
-    def write_worksheet(self, ws):
+    def __init__(self, write, depth: int = 8):
+        self._write, self._q = write, queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="ecolca-report-deflate",
+                                        daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            data = self._q.get()
+            if data is None:
+                return
+            if self._error is None:
+                try:
+                    self._write(data)
+                except BaseException as exc:  # raised again in the caller (__exit__)
+                    self._error = exc
+
+    def put(self, data: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._q.put(data)
+
+    def __enter__(self):
+        self._thread.start()
+        return self.put
+
+    def __exit__(self, *exc) -> None:
+        self._q.put(None)
+        self._thread.join()
+        if self._error is not None and exc[0] is None:
+            raise self._error
+
+
+class _Writer(ExcelWriter):
+    """openpyxl's writer for everything but the worksheet parts, which
+    :meth:`stream_worksheet` writes as each sheet is finished."""
+
+    def stream_worksheet(self, ws, sh: Sheet) -> None:
+        """Write ``ws``'s part into the package: openpyxl's XML of the worksheet without cells
+        (columns, panes, merges, breaks, print settings, the drawing), with ``sh``'s rows
+        streamed in place of its empty ``<sheetData/>``."""
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
         writer = WorksheetWriter(ws, out=io.BytesIO())
         writer.write()
         ws._rels = writer._rels
-        self._archive.writestr(ws.path[1:], writer.read())
-        self.manifest.append(ws)
+        text = writer.read().decode("utf-8")
+        head, tail = _SHEET_DATA.split(text, 1)
+        head = _DIMENSION.sub(lambda _: f'<dimension ref="{sh.dimension()}"/>', head, count=1)
+        with self._archive.open(ws.path[1:], "w") as part:
+            part.write(head.encode("utf-8"))
+            with _Deflater(part.write) as write:
+                sh.write_xml(write)
+            part.write(tail.encode("utf-8"))
+
+    def write_worksheet(self, ws):
+        self.manifest.append(ws)  # its part is in the package already (stream_worksheet)
 
 
 def build_workbook(results: Results, scenario: Scenario, audience: str = "internal") -> Workbook:
@@ -172,7 +235,8 @@ def write_report(results: Results, scenario: Scenario, path: str | os.PathLike,
                  iterations_sheet: bool = False) -> Path:
     """Write the Excel report to ``path`` and return it.
 
-    The workbook is built in memory and written atomically: on any failure a
+    The workbook is streamed into a temporary file in the same folder, sheet by sheet, and
+    renamed onto ``path`` when complete (atomic): on any failure a
     :class:`ReportError` naming the path is raised, no partial file is left, and an existing
     report at ``path`` stays intact. A symbolic link at ``path`` is written through: its target
     gets the new report and the link stays a link. ``audience``, ``only`` and
@@ -189,13 +253,13 @@ def write_report(results: Results, scenario: Scenario, path: str | os.PathLike,
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ReportError(f"cannot write the report {p}: folder {folder} is not writable")
     try:
-        data = render(results, scenario, audience, only, iterations_sheet)
+        # streamed into a temporary file beside the report, renamed onto it when complete
+        with atomic_writer(p) as out:
+            render(results, scenario, audience, only, iterations_sheet, out=out)
     except ReportError:
         raise
-    except Exception as exc:  # a bug or odd data: still never a partial file
-        raise ReportError(f"cannot build the report {p}: {exc}") from exc
-    try:
-        atomic_write_bytes(p, data)
     except OSError as exc:
         raise ReportError(f"cannot write the report {p}: {exc.strerror or exc}") from exc
+    except Exception as exc:  # a bug or odd data: still never a partial file
+        raise ReportError(f"cannot build the report {p}: {exc}") from exc
     return p

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -79,7 +80,8 @@ class Book:
         sid = self._ids.get(key)
         if sid is None:
             if self._scratch is None:
-                self._scratch = self.wb.create_sheet("_styles")
+                # a worksheet of the workbook's styles that is not one of its sheets
+                self._scratch = Worksheet(self.wb, "_styles")
             c = self._scratch.cell(row=1, column=1)
             c.font = font or st.BODY_FONT
             if fill is not None:
@@ -102,24 +104,38 @@ class Book:
             i = self.strings[text] = len(self.strings)
         return i
 
-    def shared_strings_xml(self) -> bytes:
-        """``xl/sharedStrings.xml``: every text cell of the report, each once."""
+    def write_shared_strings(self, write, chunk: int = 1 << 16) -> None:
+        """Write ``xl/sharedStrings.xml`` (every text cell of the report, each once) as UTF-8
+        through ``write``, in pieces of about ``chunk`` characters."""
         out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                f'count="{len(self.strings)}" uniqueCount="{len(self.strings)}">']
         add = out.append
+        size = 0
         for v in self.strings:  # dicts keep insertion order: the index order
             sp = ' xml:space="preserve"' if (v != v.strip() or "\n" in v) else ""
-            add(f"<si><t{sp}>{escape(v)}</t></si>")
+            x = f"<si><t{sp}>{escape(v)}</t></si>"
+            add(x)
+            size += len(x)
+            if size >= chunk:
+                write("".join(out).encode("utf-8"))
+                out.clear()
+                size = 0
         add("</sst>")
-        return "".join(out).encode("utf-8")
+        write("".join(out).encode("utf-8"))
+
+    def shared_strings_xml(self) -> bytes:
+        """``xl/sharedStrings.xml`` as one piece (see :meth:`write_shared_strings`)."""
+        parts: list[bytes] = []
+        self.write_shared_strings(parts.append)
+        return b"".join(parts)
 
     def close(self) -> None:
-        if self._scratch is not None:
-            self.wb.remove(self._scratch)
-            self._scratch = None
+        self._scratch = None
 
 
+# one cell's XML in a row's chunk: <c r=".." s=".."/> or <c r=".." ...>…</c>
+_CELL = re.compile(r"<c [^>]*/>|<c [^>]*>.*?</c>")
 _LETTERS = [""] + [get_column_letter(c) for c in range(1, 200)]
 
 
@@ -165,7 +181,7 @@ def _wrap_lines(text: str, width: float, size: float, bold: bool) -> int:
 
 class Sheet:
     """One worksheet being written: ``row`` is the next free row. Cells are kept here and
-    written as XML by :meth:`sheet_xml`; the openpyxl worksheet ``ws`` carries the rest
+    written as XML by :meth:`write_xml`; the openpyxl worksheet ``ws`` carries the rest
     (column widths, merges, print settings, charts)."""
 
     def __init__(self, ws: Worksheet, title: str, max_text: float = 45,
@@ -191,6 +207,7 @@ class Sheet:
         self._repeat: list[bool] = []
         self._blocks: list[tuple[int, int, bool]] = []   # start, end, break before
         self.max_col = 1
+        self._xml_cols = 1  # the last column with a cell (the worksheet's dimension)
         self._styles: dict = {}
         self.scale = 1.0
         # True: print at full size on as many pages across as the columns need (a wide data
@@ -234,10 +251,12 @@ class Sheet:
         quote = text and v.startswith(st.FORMULA_LEAD)
         sid = self.book.style(font, fill, border, align, fmt, quote)
         line = self.cells.setdefault(row, {})
-        for c0 in [c for c, x in line.items() if type(x) is list and c <= col < c + len(x)]:
-            for j, x in enumerate(line.pop(c0)):  # a table row's chunk: back to cells
+        for c0 in [c for c, x in line.items() if type(x) is tuple and c <= col < c + x[1]]:
+            for j, x in enumerate(_CELL.findall(line.pop(c0)[0])):  # a table row: back to cells
                 line[c0 + j] = x
         line[col] = _cell_xml(col, row, v, sid, self.book)
+        if col > self._xml_cols:
+            self._xml_cols = col
         if measure:
             self._measure(row, col, shown, "text" if text else "num", font)
         return v, fmt
@@ -307,9 +326,16 @@ class Sheet:
         kinds = [k for _, k in columns]
         letters = [get_column_letter(c) for c in range(col, col + width)]
         auto = [k == "auto" for k in kinds]
-        auto_sid: dict[bool, dict[str, int]] = {False: {}, True: {}}  # total? -> format -> id
+        pre = [f'<c r="{x}' for x in letters]  # a cell's XML up to its row number
+        # total row? -> what follows the row number: of a number by format, of an empty cell
+        # by column, of a text by column and text (with the list of its rows)
+        auto_tail: dict[bool, dict[str, str]] = {False: {}, True: {}}
+        empty_tail: dict[bool, list[str | None]] = {False: [None] * width,
+                                                     True: [None] * width}
+        text_tail: dict[bool, list[dict[str, tuple[str, list[int]]]]] = {
+            False: [{} for _ in range(width)], True: [{} for _ in range(width)]}
         nums: list[list[float]] = [[] for _ in range(width)]  # the fast path's numbers
-        tcache: dict[tuple[int, str, bool], tuple[str, list[int]]] = {}
+        num_add = [x.append for x in nums]
         num = self._num
         # a number's width in column characters, as _measure computes it (figures, slack, pad)
         digit_w = st.DIGIT_PX * NUM_SLACK / st.PX_PER_CHAR
@@ -329,8 +355,9 @@ class Sheet:
             total = bool(total_rows and i in total_rows)
             font = st.BOLD_FONT if total else None
             fill = st.TOTAL_FILL if total else None
-            # the row's cells, one per column in order: kept as one chunk under the first
-            # column (see sheet_xml); a cell written into it later splits it (see put)
+            # the row's cells, one per column in order: kept as one chunk (its XML, its width)
+            # under the first column (see write_xml); a cell written into it later splits it
+            # (see put)
             parts: list[str] = []
             add = parts.append
             line = cells.get(r)
@@ -339,39 +366,53 @@ class Sheet:
             elif any(col <= c < col + width for c in line):
                 for c in [c for c in line if col <= c < col + width]:
                     del line[c]
-            line[col] = parts
             n = len(values)
             if n != width:
                 values = list(values[:width]) + [None] * (width - n)
-            fsid = auto_sid[total]
+            ftail = auto_tail[total]
+            ttail = text_tail[total]
+            etail = empty_tail[total]
+            rs = str(r)
             for j, x in enumerate(values):
                 if type(x) is float and auto[j] and x - x == 0:  # finite: the fast path
                     a = x if x >= 0 else -x  # st.auto_format, inline
-                    if a == 0:
-                        fmt = "0"
-                    elif a >= 1e10 or a < 1e-2:
-                        fmt = "0.00E+00"
-                    elif a >= 1000:
-                        fmt = "#,##0"
+                    if a >= 1000:
+                        fmt = "0.00E+00" if a >= 1e10 else "#,##0"
                     elif a >= 1:
                         fmt = "#,##0.00"
-                    else:
+                    elif a >= 1e-2:
                         fmt = "0.0000"
-                    sid = fsid.get(fmt)
-                    if sid is None:
-                        sid = fsid[fmt] = book.style(font, fill, True, "top", fmt, False)
-                    add(f'<c r="{letters[j]}{r}" s="{sid}"><v>{x!r}</v></c>')
-                    nums[j].append(x)  # the widest number is measured once, after the loop
+                    elif a == 0:
+                        fmt = "0"
+                    else:
+                        fmt = "0.00E+00"
+                    tail = ftail.get(fmt)
+                    if tail is None:
+                        sid = book.style(font, fill, True, "top", fmt, False)
+                        tail = ftail[fmt] = f'" s="{sid}"><v>'
+                    add(f'{pre[j]}{rs}{tail}{x!r}</v></c>')
+                    num_add[j](x)  # the widest number is measured once, after the loop
                     continue
-                c = col + j
+                if x is None:  # an empty cell still carries the table's border
+                    tail = etail[j]
+                    if tail is None:
+                        text_col = kinds[j] in ("text", "wrap")
+                        key = (None, total, False, text_col)
+                        sid = looks.get(key)
+                        if sid is None:
+                            sid = looks[key] = book.style(font, fill, True, "wrap", None, False)
+                        tail = etail[j] = f'" s="{sid}"/>'
+                    add(f'{pre[j]}{rs}{tail}')
+                    continue
                 if type(x) is str:  # text: written and measured once per table, column, look
-                    ent = tcache.get((c, x, total))
+                    ent = ttail[j].get(x)
                     if ent is None:
-                        ent = tcache[(c, x, total)] = self._table_text(c, x, total, font, fill,
-                                                                       looks)
-                    add(f'<c r="{letters[j]}{r}{ent[0]}')
+                        ent = ttail[j][x] = self._table_text(col + j, x, total, font, fill,
+                                                             looks)
+                    add(f'{pre[j]}{rs}{ent[0]}')
                     ent[1].append(r)  # its rows: the row height is worked out once per text
                     continue
+                c = col + j
                 kind = kinds[j]
                 v, fmt, shown = st.encode(x, kind)
                 text = fmt is None
@@ -386,6 +427,7 @@ class Sheet:
                 add(_cell_xml(c, r, v, sid, book))
                 if v is not None:
                     measure(r, c, shown, "text" if text else "num", font)
+            line[col] = ("".join(parts), width)  # one string per row: a cell's object costs more
             r += 1
         if block is not None:  # a block per subheading: heading and rows on one page
             self._blocks.append((block, r - 1, False))
@@ -396,6 +438,8 @@ class Sheet:
             w = _widest_auto(xs) * digit_w + pad_w
             if w > num.get(c, 0.0):
                 num[c] = w
+        if col + width - 1 > self._xml_cols:
+            self._xml_cols = col + width - 1
         first, last = hdr + 1, r - 1
         self.tables.append((hdr, first, last))
         self._repeat.append(repeat)
@@ -585,23 +629,47 @@ class Sheet:
             fill += h
 
     # ---- the cells as XML ---------------------------------------------------------------
-    def sheet_xml(self) -> tuple[str, str]:
-        """(``<sheetData>`` element, dimension reference) of this sheet's cells and rows."""
+    def dimension(self) -> str:
+        """The reference of the cells' bounding box (the worksheet's ``<dimension>``)."""
+        last = max(max(self.cells, default=1), max(self.heights, default=1))
+        return f"A1:{get_column_letter(self._xml_cols)}{last}"
+
+    def write_xml(self, write, chunk: int = 1 << 16) -> None:
+        """Write this sheet's ``<sheetData>`` element (its rows and cells) as UTF-8 through
+        ``write`` in pieces of about ``chunk`` characters, and free the cells as they go: the
+        whole sheet is never one string in memory."""
         rows = sorted(set(self.cells) | set(self.heights))
-        max_col = max((max(c + len(x) - 1 if type(x) is list else c for c, x in line.items())
-                       for line in self.cells.values() if line), default=1)
-        out = ["<sheetData>"]
+        cells, heights = self.cells, self.heights
+        out: list[str] = ["<sheetData>"]
         add = out.append
-        heights = self.heights
+        size = 0
         for r in rows:
             h = heights.get(r)
-            add(f'<row r="{r}" ht="{h:g}" customHeight="1">' if h else f'<row r="{r}">')
-            line = self.cells.get(r)
-            if line:
-                for c in sorted(line) if len(line) > 1 else line:
-                    x = line[c]
-                    add("".join(x) if type(x) is list else x)
+            head = f'<row r="{r}" ht="{h:g}" customHeight="1">' if h else f'<row r="{r}">'
+            line = cells.pop(r, None)
+            if not line:
+                body = ""
+            elif len(line) == 1:  # most rows: one table row's chunk
+                for x in line.values():
+                    body = x[0] if type(x) is tuple else x
+            else:
+                body = "".join(x[0] if type(x) is tuple else x
+                               for _, x in sorted(line.items()))
+            add(head)
+            add(body)
             add("</row>")
+            size += len(body) + 40
+            if size >= chunk:
+                write("".join(out).encode("utf-8"))
+                out.clear()
+                size = 0
         add("</sheetData>")
-        last = max(rows, default=1)
-        return "".join(out), f"A1:{get_column_letter(max_col)}{last}"
+        write("".join(out).encode("utf-8"))
+
+    def sheet_xml(self) -> tuple[str, str]:
+        """(``<sheetData>`` element, dimension reference) as strings (for tests; the report
+        streams :meth:`write_xml`)."""
+        dim = self.dimension()
+        parts: list[bytes] = []
+        self.write_xml(parts.append)
+        return b"".join(parts).decode("utf-8"), dim

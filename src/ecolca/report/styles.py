@@ -14,6 +14,7 @@ import math
 import numbers
 import re
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from openpyxl.cell.cell import Cell
@@ -63,7 +64,7 @@ WRAP_PAD_PX = 5.0          # what a wrapped cell keeps free of text, both sides 
 def text_px(text: str, size: float = BODY_SIZE, bold: bool = False) -> float:
     """Width of ``text`` on one line, in pixels at 96 dpi."""
     table = _metrics.BOLD if bold else _metrics.REGULAR
-    units = sum(table.get(ch, _metrics.DEFAULT) for ch in text)
+    units = sum(map(table.get, text, repeat(_metrics.DEFAULT)))  # whole units: exact sums
     return units / _metrics.UNITS_PER_EM * size * 96 / 72
 
 

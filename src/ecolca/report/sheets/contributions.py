@@ -39,9 +39,10 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
              f"A process's contribution is its own elementary flows, characterised, times the "
              f"amount of it that L or S needs (the supply chain of Brightway's solve of the "
              f"foreground database). Per method, the {top} processes contributing most (largest "
-             "of |L|, |S|) are named and the others summed; the contributions add up to the "
-             "total, which equals L and S on the Impacts sheet within the run-time consistency "
-             "check (Methods & data). A negative contribution is a credit. Δ = S − L."
+             "of |L|, |S|) are named and the others summed. The total is L and S of the Impacts "
+             "sheet; the rest row also holds the small difference of Brightway's solve (amounts "
+             "stored as float32, within the run-time consistency check of Methods & data), so "
+             "the rows add up to it. A negative contribution is a credit. Δ = S − L."
              + (" Left out, not covered by the background (no result, not 0): "
                 + "; ".join(left_out) + "." if left_out else ""))
     rows: list[list] = []
@@ -51,23 +52,33 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         if not ctx.covered(c.method):
             continue
         scale = max(abs(c.linear), abs(c.symbiotic))
+        imp_l, imp_s = ctx.memo.impact(c.method).linear, ctx.memo.impact(c.method).symbiotic
         subheads.add(len(rows))
         rows.append([f"{method_label(c.method)} [{c.unit}/year]"])
         for i, p in enumerate(c.processes, start=1):
             name, db = process_label(p, site_names)
             lin, sym, d = st.denoise([p.linear, p.symbiotic, p.delta], scale)
-            rows.append([i, name, db, p.location, lin, sym, d, _share(lin, c.linear),
-                         _share(sym, c.symbiotic)])
-        if c.rest_count:
-            lin, sym = st.denoise([c.rest_linear, c.rest_symbiotic], scale)
-            d = st.denoise([c.rest_symbiotic - c.rest_linear], scale)[0]
-            rows.append([None, f"rest: {c.rest_count} other process(es)", None, None, lin, sym,
-                         d, _share(lin, c.linear), _share(sym, c.symbiotic)])
+            rows.append([i, name, db, p.location, lin, sym, d, _share(lin, imp_l),
+                         _share(sym, imp_s)])
+        # the total is the Impacts sheet's L and S (one source for every total, issue #20):
+        # Brightway's solve, which the processes come from, holds amounts as float32 and differs
+        # from it in the 8th digit; that difference is shown with the rest, so the rows add up
+        imp = ctx.memo.impact(c.method)
+        tot_l, tot_s, tot_d = st.denoise([imp.linear, imp.symbiotic, imp.delta])
+        rest_l = imp.linear - sum(p.linear for p in c.processes)
+        rest_s = imp.symbiotic - sum(p.symbiotic for p in c.processes)
+        lin, sym = st.denoise([rest_l, rest_s], scale)
+        if c.rest_count or lin or sym:
+            d = st.denoise([rest_s - rest_l], scale)[0]
+            drift = abs(c.linear - imp.linear) + abs(c.symbiotic - imp.symbiotic)
+            why = ("the rounding of Brightway's float32 amounts" if drift <= 1e-5 * scale
+                   else "the difference of Brightway's solve from the Impacts sheet")
+            rows.append([None, (f"rest: {c.rest_count} other process(es), and {why}"
+                                if c.rest_count else f"rest: {why}"),
+                         None, None, lin, sym, d, _share(lin, tot_l), _share(sym, tot_s)])
         totals.add(len(rows))
-        lin, sym = st.denoise([c.linear, c.symbiotic], scale)
-        rows.append([None, "Total", None, None, lin, sym,
-                     st.denoise([c.symbiotic - c.linear], scale)[0],
-                     100.0 if c.linear else None, 100.0 if c.symbiotic else None])
+        rows.append([None, "Total", None, None, tot_l, tot_s, tot_d,
+                     100.0 if tot_l else None, 100.0 if tot_s else None])
     sh.table([("Rank", "int"), ("Process", "wrap"), ("Database", "wrap"), ("Location", "text"),
               ("Linear (L) [unit/year]", "auto"), ("Symbiotic (S) [unit/year]", "auto"),
               ("Δ = S − L [unit/year]", "auto"), ("Share of L [%]", "pct"),

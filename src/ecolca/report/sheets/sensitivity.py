@@ -26,7 +26,9 @@ def _fmt(x: float) -> str:
 
 
 def _shown(ctx: cm.Context):
-    return [s for s in ctx.results.sensitivity if ctx.covered(s.method) and s.moving_rows()]
+    # the few rows shown are built; the others are only counted (Sensitivity.n_moving)
+    return [s for s in ctx.results.sensitivity if ctx.covered(s.method)
+            and s.moving_rows(MAX_ROWS)]
 
 
 def applies(ctx: cm.Context) -> bool:
@@ -38,13 +40,13 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     first_s = shown[0]
     labels = dict(zip(ctx.results.methods, cm.short_labels(ctx.results.methods)))
     label = labels.get(first_s.method, method_label(first_s.method))
-    moving = first_s.moving_rows()
-    bars = moving[:MAX_BARS]
+    bars = first_s.moving_rows(MAX_ROWS)[:MAX_BARS]
+    n_moving = first_s.n_moving()
     sh.title(f"Sensitivity of Δ: {label} [{first_s.unit}/year]",
              "One at a time: each parameter moved to the 2.5 and 97.5 % quantiles of its "
              "distribution, or ±10 % where it has none, the others at their values. Bars: change "
              f"of Δ from {_fmt(first_s.delta)} at each end"
-             + (f"; the {len(bars)} largest swings of {len(moving)}" if len(bars) < len(moving) else "")
+             + (f"; the {len(bars)} largest swings of {n_moving}" if len(bars) < n_moving else "")
              + ". All methods: tables below.")
     chart = BarChart()
     sh.chart(chart, width_cm=26, height_cm=max(8.0, 3.5 + 0.7 * len(bars)), new_page=False)
@@ -74,12 +76,12 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
 
     for s in shown:
         shares = {g.parameter: g.s1 for g in s.global_shares}
-        moving = s.moving_rows()
-        rows = moving[:MAX_ROWS]
-        still = len(s.rows) - len(moving)
+        rows = s.moving_rows(MAX_ROWS)
+        n_moving = s.n_moving()
+        still = s.n_parameters - n_moving
         sh.section(f"{labels.get(s.method, method_label(s.method))} [{s.unit}/year]: "
                    f"Δ = {_fmt(s.delta)}"
-                   + (f"; the {len(rows)} largest swings of {len(moving)}" if len(rows) < len(moving) else ""))
+                   + (f"; the {len(rows)} largest swings of {n_moving}" if len(rows) < n_moving else ""))
         sc_ = max(abs(s.delta), 1e-300)
         sh.table(
             [("Parameter", "wrap"), ("Value", "auto"), ("Low", "auto"), ("High", "auto"),
