@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 from PySide6.QtCore import QTimer
 
 from ecolca.errors import EcolcaError
@@ -119,6 +118,8 @@ class WindowLive:
         idx, vals = where.get((kind, item_id), []), parameter_values(one)
         if len(idx) != len(vals):
             return table.with_values(parameter_values(sc))
+        import numpy as np  # loaded with the first run (on a worker), not at start-up
+
         values = np.array(table.values)
         values[idx] = vals
         out = table.with_values(values)
@@ -204,6 +205,8 @@ class WindowLive:
         """L and S of every method of ``sc`` from ``table`` (its term table) as
         :func:`ecolca.lca.evaluate` computes them; None when a figure is not finite or the
         table's nodes are not the run's (the full path says why or rescores)."""
+        import numpy as np
+
         from ecolca.lca.run import _pct_note
         from ecolca.results import MethodResult
 
