@@ -9,7 +9,7 @@ import threading
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from ecolca.errors import EcolcaError, ScenarioError
 
@@ -35,7 +35,10 @@ class Job(QObject):
         self.thread = QThread(parent)
         self.moveToThread(self.thread)
         self.thread.started.connect(self._run)
-        self.done.connect(self.thread.quit)
+        # quit from the worker thread itself: a queued quit would wait for the GUI thread's event
+        # loop, which has ended when the app quits with a job running (then wait() would time
+        # out and Python would delete a running QThread: "Destroyed while thread is still running")
+        self.done.connect(self.thread.quit, Qt.DirectConnection)
 
     def start(self) -> None:
         self.thread.start()
@@ -138,4 +141,62 @@ def unit_scores_job(scenario, project: str | None, evaluation) -> Job:
             raise _ScenarioError(problems, sc.name)
         return evaluation.extend(tables[0], lookup, progress)
 
+    return Job(run)
+
+
+def project_check_job(project: str | None, readiness: bool = False) -> Job:
+    """Whether the Brightway project exists, and with ``readiness`` whether it is ready
+    (:func:`ecolca.project.is_ready`: what ``ecolca setup`` would do is nothing): ``(exists,
+    ready)``, ``ready`` None when not asked. Brightway loads slowly (bw2data, pandas: 1–2 s), so
+    the window asks this on a worker thread once it is up; an unreadable Brightway folder counts
+    as a missing project (the status bar and the set-up prompt say so)."""
+
+    def run(progress, cancelled):
+        from ecolca.project import is_ready, project_name
+
+        try:
+            import bw2data as bd
+
+            exists = project_name(project) in bd.projects
+        except Exception:  # noqa: BLE001 (an unreadable Brightway folder: say it is missing)
+            exists = False
+        ready = None
+        if readiness:
+            try:
+                ready = exists and is_ready(project)
+            except Exception:  # noqa: BLE001
+                ready = False
+        return exists, ready
+
+    return Job(run)
+
+
+# what the first run and its results load (bw2calc, SciPy, matplotlib: 1–2 s), loaded on a
+# worker thread after the project check, so that pressing Run does not freeze the window first
+WARM_MODULES = ("bw2calc", "ecolca.lca", "matplotlib.figure", "matplotlib.ticker",
+                "ecolca.app.results_view.canvas")
+
+
+_WARMING: list = []  # the process's warm-up job, once started
+
+
+def warm_up_job(modules=WARM_MODULES) -> Job | None:
+    """Import ``modules`` (a failure is left for the command that needs the module to report);
+    None when a warm-up has already been started in this process (by another window)."""
+    if _WARMING:
+        return None
+
+    def run(progress, cancelled):
+        import importlib
+
+        for name in modules:
+            if cancelled():
+                return None
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001
+                pass
+        return None
+
+    _WARMING.append(True)
     return Job(run)
