@@ -4,8 +4,8 @@ Off unless that variable is set (then :func:`ecolca.app.main.run_app` calls :fun
 It waits for the first paint of the watched widget (the park's canvas) with the park drawn, then
 for the event loop's first idle moment after it (``QAbstractEventDispatcher.aboutToBlock``: no
 event left to process, the window responds). It records that moment (``time.monotonic()``, one
-clock for every process on Linux, so the benchmark compares it with its own clock at the fork)
-and the process's RSS then; a 5 ms heartbeat timer on the GUI thread measures the longest stall
+clock for every process on Linux, so the benchmark compares it with its own clock at the fork),
+the CPU time the process has used until then and its RSS then; a 5 ms heartbeat timer on the GUI thread measures the longest stall
 during the ``ECOLCA_STARTUP_PROBE_SECONDS`` (default 3) after the first paint; a ``sys.meta_path``
 finder notes which thread first imported each heavy package. Then it writes FILE (JSON) and quits.
 
@@ -90,6 +90,7 @@ def install(app, widget, path: str, drawn=lambda: True, imports: _ImportWatch | 
     def idle() -> None:
         if rec["t_painted"] is not None and rec["t_idle"] is None:
             rec["t_idle"] = time.monotonic()
+            rec["cpu_idle"] = time.process_time()  # CPU of the process so far (all threads)
             rec["rss_idle"] = _rss_bytes()
 
     def finish() -> None:
