@@ -148,3 +148,19 @@ def test_a_missing_project_is_said_after_the_check_on_a_worker(qtbot, tmp_path, 
         w.doc.undo_stack.setClean()
         w.close()
         w.deleteLater()
+
+
+def test_a_job_ends_its_thread_without_the_gui_event_loop(qtbot):
+    """A worker's thread quits when its work is done even if the GUI thread does not turn its
+    event loop (the app quitting while the project check runs): the quit was queued to the GUI
+    thread, so wait() timed out and Python deleted a running QThread (the process aborted)."""
+    import time
+
+    from ecolca.app.worker import Job
+
+    job = Job(lambda progress, cancelled: time.sleep(0.2) or 1)
+    job.start()
+    t0 = time.monotonic()
+    assert job.wait(5000)  # no event processed meanwhile
+    assert time.monotonic() - t0 < 4
+    assert job.thread.isFinished()
