@@ -4,7 +4,7 @@ status bar's project text (a mixin of :class:`~ecolca.app.mainwindow.MainWindow`
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractEventDispatcher, QEvent, QObject, Qt
+from PySide6.QtCore import QAbstractEventDispatcher, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QProgressBar, QPushButton,
                                QScrollArea, QSplitter, QWidget)
 
@@ -43,13 +43,15 @@ def add_dock(window: QMainWindow, title: str, name: str, content: QWidget,
 
 class WhenDrawn(QObject):
     """Calls ``fn`` when the event loop is first idle after ``widget`` has been painted (or
-    first idle, if the widget is not shown then)."""
+    first idle, if the widget is not shown then), and at the latest after ``latest_ms`` (a
+    window started minimized paints nothing)."""
 
-    def __init__(self, widget: QWidget, fn):
+    def __init__(self, widget: QWidget, fn, latest_ms: int = 3000):
         super().__init__(widget)  # deleted with the widget: never called after it
         self._widget, self._fn, self._painted = widget, fn, False
         widget.installEventFilter(self)
         QAbstractEventDispatcher.instance().aboutToBlock.connect(self._idle)
+        QTimer.singleShot(latest_ms, self, self._fire)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Paint:
@@ -57,7 +59,11 @@ class WhenDrawn(QObject):
         return False
 
     def _idle(self) -> None:
-        if self._fn is None or not (self._painted or not self._widget.isVisible()):
+        if self._painted or not self._widget.isVisible():
+            self._fire()
+
+    def _fire(self) -> None:
+        if self._fn is None:
             return
         QAbstractEventDispatcher.instance().aboutToBlock.disconnect(self._idle)
         self._widget.removeEventFilter(self)
