@@ -8,6 +8,7 @@ import contextlib
 import copy
 import gc
 import importlib
+import sys
 import threading
 import traceback
 from typing import Any, Callable
@@ -147,19 +148,28 @@ def unit_scores_job(scenario, project: str | None, evaluation) -> Job:
     return Job(run)
 
 
-@contextlib.contextmanager
-def _loading_modules():
-    """Imports on a worker thread without pauses of the GUI thread. The cyclic garbage collector
-    holds the GIL for a whole pass: loading bw2data, pandas, SciPy (about 200,000 new objects)
-    made it run full passes of 30–110 ms CPU on the worker (five in the 3 s after the window
-    appeared, measured with ``gc.callbacks``), each a freeze of the window. It is off while they
-    load; the objects then alive (the modules, the window) live as long as the process and are
-    moved out of its scans for good (``gc.freeze``), so no later pass walks them again. The price:
-    the few thousand cyclic objects the imports left as garbage (2,141 in one count) are kept."""
+def _load_modules(names, cancelled: Callable[[], bool] = lambda: False) -> None:
+    """Import ``names`` on a worker thread without pauses of the GUI thread (a failure is left
+    for the command that needs the module to report). The cyclic garbage collector holds the GIL
+    for a whole pass: loading bw2data, pandas, SciPy (about 200,000 new objects) made it run full
+    passes of 30–110 ms CPU on the worker (five in the 3 s after the window appeared, measured
+    with ``gc.callbacks``), each a freeze of the window. It is off while they load; the objects
+    then alive (the modules, the window) live as long as the process and are moved out of its
+    scans for good (``gc.freeze``), so no later pass walks them again. The price: the few
+    thousand cyclic objects left as garbage by then (2,141 in one count) are kept. Nothing is
+    done when every module is already loaded (a second window), so this happens once or twice
+    per process."""
+    new = [n for n in names if n not in sys.modules]
+    if not new:
+        return
     collecting = gc.isenabled()
     gc.disable()
     try:
-        yield
+        for name in new:
+            if cancelled():
+                return
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
     finally:
         gc.freeze()
         if collecting:
@@ -181,11 +191,9 @@ def project_check_job(project: str | None, readiness: bool = False) -> Job:
         from ecolca.project import is_ready, project_name
 
         # loaded (and frozen out of the collector's scans) first: switching projects makes
-        # bw2data call gc.collect() twice, which walked every object just imported (60–90 ms)
-        with _loading_modules():
-            for name in CHECK_MODULES:
-                with contextlib.suppress(Exception):  # said below, as a missing project
-                    importlib.import_module(name)
+        # bw2data call gc.collect() twice, which walked every object just imported (60–90 ms);
+        # an import that fails is said below, as a missing project
+        _load_modules(CHECK_MODULES)
         try:
             import bw2data as bd
 
@@ -219,15 +227,7 @@ def warm_up_job(modules=WARM_MODULES) -> Job | None:
         return None
 
     def run(progress, cancelled):
-        with _loading_modules():
-            for name in modules:
-                if cancelled():
-                    return None
-                try:
-                    importlib.import_module(name)
-                except Exception:  # noqa: BLE001
-                    pass
-        return None
+        _load_modules(modules, cancelled)
 
     _WARMING.append(True)
     return Job(run)
