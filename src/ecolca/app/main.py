@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+PROBE_ENV = "ECOLCA_STARTUP_PROBE"  # a file: measure the cold start and quit (app/startup_probe.py)
+
 
 def run_app(path: str | None = None, project: str | None = None, argv: list[str] | None = None) -> int:
+    probe = os.environ.get(PROBE_ENV)
+    if probe:
+        from ecolca.app import startup_probe
+
+        imports = startup_probe.watch_imports()
     from ecolca.brightway import bwcompat
 
     bwcompat.configure()  # before anything imports bw2data (`import ecolca` sets nothing up)
@@ -37,4 +45,11 @@ def run_app(path: str | None = None, project: str | None = None, argv: list[str]
                 win.open_path(examples.path(path), as_new=True)
             else:
                 win.error(f"Cannot open {path}: no such file or bundled example")
-    return app.exec()
+    if probe:
+        startup_probe.install(app, win.view, probe, imports=imports,
+                              drawn=lambda: bool(win.scene.items()) or not path)
+    code = app.exec()
+    for w in QApplication.topLevelWidgets():  # quit without closing (the probe): no worker
+        if isinstance(w, MainWindow):  # thread may be running when Python deletes the window
+            w._wait_for_project_jobs()
+    return code

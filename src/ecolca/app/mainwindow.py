@@ -66,10 +66,9 @@ class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, Wind
         self._autosave.timeout.connect(self.autosave)
         self._autosave.start()
         self.restore_window()
-        # whether the Brightway project exists: once the window is up (bw2data loads slowly)
-        QTimer.singleShot(0, self, lambda: self._update_status(check_project=True))
-        if ask_setup:
-            QTimer.singleShot(0, self, self._offer_setup_if_needed)
+        # whether the Brightway project exists (and is ready, else set-up is offered): asked on a
+        # worker thread once the window is drawn and idle (bw2data loads slowly; window/layout.py)
+        self._check_project_when_idle(offer_setup=ask_setup)
 
 
     # ---- construction --------------------------------------------------------------------

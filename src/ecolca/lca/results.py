@@ -9,9 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from collections.abc import Sequence
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from ecolca.core.model import ATTRIBUTION_KEYS
 
@@ -27,6 +25,20 @@ def significant(x: float, digits: int = 4) -> str:
     dec = max(digits - 1 - mag, 0)
     text = f"{round(x, digits - 1 - mag):,.{dec}f}"
     return text.replace("-", "−")
+
+if TYPE_CHECKING:  # NumPy is loaded where arrays are made (the desktop app starts without it)
+    import numpy as np
+
+
+# the attribution keys in words, as the app's key picker and the report's sheets say them
+KEY_LABELS = {
+    "physical": "physical (each site's own flows; transport/processing to the payer)",
+    "50/50": "50/50 per exchange",
+    "economic": "by each partner's economic gain (in proportion when both gain, all to the one "
+                "that gains, else 50/50; a missing price counts as 0)",
+    "receiver": "all to the receiver (cut-off: residue arrives burden-free)",
+    "supplier": "all to the supplier (avoided-burden credit)",
+}
 
 
 def method_label(method: tuple[str, ...]) -> str:
@@ -205,6 +217,23 @@ class ExchangeParts:
         return self.total < 0
 
 
+def verdict(p: ExchangeParts) -> str:
+    """Whether exchange ``p`` pays off, in the words of the app's Exchanges tab and the report."""
+    if p.total < 0:
+        v = "pays off"
+    elif p.total == 0:
+        v = "neutral"
+    else:
+        v = "does not pay off"
+    try:
+        be = None if isinstance(p.break_even_km, bool) else float(p.break_even_km)
+    except (TypeError, ValueError):
+        be = None
+    if be is not None and math.isfinite(be) and be < 0:
+        v += "; never at any distance"
+    return v
+
+
 @dataclass
 class SiteResult:
     """One site's impact under L and S for one method, under an attribution key."""
@@ -347,6 +376,8 @@ class ExchangeTable(_RowTable):
                  units: list[str], parts: dict[str, np.ndarray], distance_km: list[float],
                  break_even_km: np.ndarray, break_even_reason: list[list[str | None]],
                  break_even_ratio: np.ndarray | None = None):
+        import numpy as np
+
         self.ids, self.labels, self.methods, self.units = ids, labels, methods, units
         # r* at which the exchange's Δ_e is 0 (nan where the avoided supply has no impact)
         self.break_even_ratio = (np.full((len(ids), len(methods)), np.nan)
@@ -364,6 +395,8 @@ class ExchangeTable(_RowTable):
         """Δ_e per exchange and method (exchanges, methods). A report for another audience
         shows a group of exchanges by its Δ_e only: its parts are NaN and its Δ_e is kept in
         ``total_override`` (ecolca.park.confidential)."""
+        import numpy as np
+
         tot = sum(self.parts[p] for p in self.PARTS) if len(self.ids) else \
             np.zeros((0, len(self.methods)))
         cov = self.coverage
@@ -681,6 +714,8 @@ class Results:
         exchanges or contributions)."""
         t = self.exchanges
         if isinstance(t, ExchangeTable):  # arrays: no row objects (a large park has thousands)
+            import numpy as np
+
             j = t._m.get(tuple(method))
             if j is None or not len(t.ids):
                 return None

@@ -10,7 +10,8 @@ from typing import Any
 
 from ecolca.core.model import Scenario, Uncertainty
 from ecolca.report.styles import finite
-from ecolca.lca.results import Results, cost_totals, method_label
+# KEY_LABELS and verdict live with the results: the app shares their wording without the report
+from ecolca.lca.results import KEY_LABELS, Results, cost_totals, method_label, verdict  # noqa: F401
 
 LINEAR_DEFINITION = (
     "Linear (L): every site buys all its supplies from the market and sends every residue to "
@@ -21,15 +22,6 @@ SYMBIOTIC_DEFINITION = (
     "residue sent to its fate falls by q, the receiver's purchased supply falls by r·q, and "
     "transport and processing are added."
 )
-
-KEY_LABELS = {
-    "physical": "physical (each site's own flows; transport/processing to the payer)",
-    "50/50": "50/50 per exchange",
-    "economic": "by each partner's economic gain (in proportion when both gain, all to the one "
-                "that gains, else 50/50; a missing price counts as 0)",
-    "receiver": "all to the receiver (cut-off: residue arrives burden-free)",
-    "supplier": "all to the supplier (avoided-burden credit)",
-}
 
 NOT_COMPUTED = "not computed"
 NOT_IN_RUN = "not computed in this run"
@@ -194,19 +186,6 @@ def product_amount(amount: float, unit: str) -> tuple[Any, str]:
     if finite(amount) == 1 and (unit or "").strip().lower() in PLACEHOLDER_UNITS:
         return "not quantified (declared as 1 item)", ""
     return amount, unit
-
-
-def verdict(p) -> str:
-    if p.total < 0:
-        v = "pays off"
-    elif p.total == 0:
-        v = "neutral"
-    else:
-        v = "does not pay off"
-    be = finite(p.break_even_km)
-    if be is not None and be < 0:
-        v += "; never at any distance"
-    return v
 
 
 def flatten(key: str, value: Any) -> list[tuple[str, Any]]:

@@ -7,13 +7,9 @@ import textwrap
 from pathlib import Path
 from typing import Any, Sequence
 
-from matplotlib.figure import Figure
-from matplotlib.text import Text
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QColor, QPainter
 from PySide6.QtWidgets import QFileDialog, QFrame, QScrollArea, QToolBar, QVBoxLayout, QWidget
-
-from ecolca.app.results_view.canvas import _Canvas
 
 
 
@@ -24,18 +20,15 @@ class _Chart(QWidget):
     def __init__(self, name: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.name = name
-        self.figure = Figure(figsize=(7, 4), dpi=100, layout="constrained")
-        self.canvas = _Canvas(self.figure)
-        self.canvas.setMinimumHeight(220)
+        self._figure = None  # the figure and its canvas are made when first used (_make):
+        self._canvas = None  # matplotlib loads with the first results, not at start-up
+        self._min_height = 220
         self.scroll = QScrollArea()  # tall charts (many bars) scroll instead of squeezing labels
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.NoFrame)
-        self.scroll.setWidget(self.canvas)
         self.export_action = QAction("Export chart…", self)
         self.export_action.setToolTip("Save this chart as PNG or SVG")
         self.export_action.triggered.connect(self._export_dialog)
-        self.canvas.setContextMenuPolicy(Qt.ActionsContextMenu)
-        self.canvas.addAction(self.export_action)
         bar = QToolBar()
         bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
         bar.addAction(self.export_action)
@@ -48,20 +41,48 @@ class _Chart(QWidget):
         self._titles: list[tuple[Any, str, float]] = []  # (axes, full title, font size)
         self._row_tips: list[tuple[Any, list[str]]] = []  # (axes, tooltip of each bar row)
         self._checking = False
-        self.canvas.mpl_connect("resize_event", lambda _e: self._fit_titles())
-        self.canvas.mpl_connect("draw_event", self._check_titles)
-        self.canvas.mpl_connect("draw_event", self._keep_background)
         self._animated: list[Any] = []  # artists a live update changes in place (blitted)
         self._rows: list[tuple] | None = None  # (bar, value text) rows of those (set_animated)
         self._row_looks: list[tuple] | None = None  # how each row was last drawn
         self.rows_updated: int | None = None  # rows the last live update repainted
         self._background = None  # the figure without them, as last drawn
         self._exporting = False
-        self.canvas.mpl_connect("motion_notify_event", self._hover)
-        self.canvas.mpl_connect("figure_leave_event", lambda _e: self.canvas.setToolTip(""))
+
+    @property
+    def figure(self):
+        """The matplotlib figure (made, with its canvas, on first use)."""
+        if self._figure is None:
+            self._make()
+        return self._figure
+
+    @property
+    def canvas(self):
+        """The figure's Qt canvas (:class:`_Canvas`, made on first use)."""
+        if self._canvas is None:
+            self._make()
+        return self._canvas
+
+    def _make(self) -> None:
+        from matplotlib.figure import Figure
+
+        from ecolca.app.results_view.canvas import _Canvas
+
+        self._figure = Figure(figsize=(7, 4), dpi=100, layout="constrained")
+        self._canvas = canvas = _Canvas(self._figure)
+        canvas.setMinimumHeight(self._min_height)
+        self.scroll.setWidget(canvas)
+        canvas.setContextMenuPolicy(Qt.ActionsContextMenu)
+        canvas.addAction(self.export_action)
+        canvas.mpl_connect("resize_event", lambda _e: self._fit_titles())
+        canvas.mpl_connect("draw_event", self._check_titles)
+        canvas.mpl_connect("draw_event", self._keep_background)
+        canvas.mpl_connect("motion_notify_event", self._hover)
+        canvas.mpl_connect("figure_leave_event", lambda _e: canvas.setToolTip(""))
 
     def set_min_height(self, px: int, floor: int = 220) -> None:
-        self.canvas.setMinimumHeight(max(floor, int(px)))
+        self._min_height = max(floor, int(px))
+        if self._canvas is not None:
+            self._canvas.setMinimumHeight(self._min_height)
 
     def clear(self) -> None:
         """Clear the figure, its titles and its row tooltips (before drawing anew)."""
@@ -172,6 +193,8 @@ class _Chart(QWidget):
             self._animated = []
             self.canvas.overlay = list(artists)
         else:
+            from matplotlib.text import Text
+
             self._animated = [a for a in artists if not isinstance(a, Text)]
             self.canvas.overlay = [a for a in artists if isinstance(a, Text)]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
 from typing import Any, Sequence
 
-from matplotlib.ticker import EngFormatter
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel, QTableWidget,
@@ -127,16 +127,22 @@ def _chart_label(text: str, width: int = 32) -> str:
     return f"{_shorten(residue, width)}\n→ {_shorten(receiver, width - 2)}"
 
 
-def _axis_formatter() -> EngFormatter:
+def _axis_formatter():
     """Axis ticks with SI prefixes (k, M, G, m, µ): −100 M reads better than −1e+08."""
+    from matplotlib.ticker import EngFormatter  # with the first chart: not at start-up
+
     return EngFormatter(sep=" ")
 
 
-_ENG = EngFormatter(sep=" ", places=1)
+@functools.cache
+def _eng_formatter():
+    from matplotlib.ticker import EngFormatter  # with the first chart: not at start-up
+
+    return EngFormatter(sep=" ", places=1)
 
 
 def _eng(v: float) -> str:
-    return _ENG.format_eng(v) if v else "0"
+    return _eng_formatter().format_eng(v) if v else "0"
 
 
 # ---- table items --------------------------------------------------------------------------

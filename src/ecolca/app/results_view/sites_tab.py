@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ecolca.report import KEY_LABELS
+from ecolca.lca.results import KEY_LABELS
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (KEYS_NOTE, _LINEAR_COLOR, _SYMBIOTIC_COLOR,
                                             _axis_formatter, _eng, _fill, _finish_bar_chart,

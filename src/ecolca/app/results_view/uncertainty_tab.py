@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
@@ -199,6 +197,8 @@ class UncertaintyTab:
         u = next((x for x in r.uncertainty if tuple(x.method) == tuple(m)), None)
         if u is None:
             return
+        import numpy as np  # with the first results, not at start-up
+
         chart = self.unc_chart
         fig = chart.figure
         chart.clear()

@@ -11,8 +11,8 @@ Sign convention everywhere: Δ = S − L; negative (green) means the symbiosis l
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
@@ -26,6 +26,9 @@ from ecolca.app.results_view.sites_tab import SitesTab
 from ecolca.app.results_view.summary_tab import SummaryTab
 from ecolca.app.results_view.sensitivity_tab import SensitivityTab
 from ecolca.app.results_view.uncertainty_tab import UncertaintyTab
+
+if TYPE_CHECKING:  # matplotlib loads with the first chart drawn (results_view/chart.py)
+    from matplotlib.figure import Figure
 
 
 class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab,

@@ -4,7 +4,7 @@ status bar's project text (a mixin of :class:`~ecolca.app.mainwindow.MainWindow`
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractEventDispatcher, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QProgressBar, QPushButton,
                                QScrollArea, QSplitter, QWidget)
 
@@ -41,6 +41,37 @@ def add_dock(window: QMainWindow, title: str, name: str, content: QWidget,
     return dock
 
 
+class WhenDrawn(QObject):
+    """Calls ``fn`` when the event loop is first idle after ``widget`` has been painted (or
+    first idle, if the widget is not shown then), and at the latest after ``latest_ms`` (a
+    window started minimized paints nothing)."""
+
+    def __init__(self, widget: QWidget, fn, latest_ms: int = 3000):
+        super().__init__(widget)  # deleted with the widget: never called after it
+        self._widget, self._fn, self._painted = widget, fn, False
+        widget.installEventFilter(self)
+        QAbstractEventDispatcher.instance().aboutToBlock.connect(self._idle)
+        QTimer.singleShot(latest_ms, self, self._fire)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Paint:
+            self._painted = True
+        return False
+
+    def _idle(self) -> None:
+        if self._painted or not self._widget.isVisible():
+            self._fire()
+
+    def _fire(self) -> None:
+        if self._fn is None:
+            return
+        QAbstractEventDispatcher.instance().aboutToBlock.disconnect(self._idle)
+        self._widget.removeEventFilter(self)
+        fn, self._fn = self._fn, None
+        self.deleteLater()
+        fn()
+
+
 class WindowLayout:
     """The status bar of :class:`~ecolca.app.mainwindow.MainWindow` (a mixin of the window)."""
 
@@ -62,17 +93,16 @@ class WindowLayout:
         sb.addPermanentWidget(self.cancel_button)
         sb.addPermanentWidget(self.project_label)
 
-    def _update_status(self, check_project: bool | None = None) -> None:
+    def _update_status(self, check_project: bool = False) -> None:
         """The status bar's project, background and methods; says so when the project is
-        missing (checked from the first turn of the event loop on)."""
+        missing (as the last check found it; ``check_project``: check again, on a worker)."""
         from ecolca.brightway.project import project_name
 
         if check_project:
-            self._project_checked = True
+            self._check_project()
         sc = self.doc.scenario
         name = project_name(self.project)
-        missing = getattr(self, "_project_checked", False) and not self._project_exists(name)
-        if missing:
+        if getattr(self, "_project_missing", False):
             self.project_label.setText(f"<span style='color:#B03A2E; font-weight:bold'>Brightway "
                                        f"project '{name}' is missing</span>: Run ▸ Set up "
                                        "Brightway project…")
@@ -84,11 +114,52 @@ class WindowLayout:
                                        f"{len(sc.methods)} LCIA method(s)")
             self.project_label.setToolTip("")
 
-    @staticmethod
-    def _project_exists(name: str) -> bool:
-        try:
-            import bw2data as bd
+    # ---- the project check, on a worker thread (bw2data takes 1–2 s to load) ------------------
+    def _check_project_when_idle(self, offer_setup: bool = False) -> None:
+        """:meth:`_check_project` once the park is drawn and the event loop idle: its worker's
+        imports would otherwise compete with the first paint."""
+        WhenDrawn(self.view.viewport(), lambda: self._check_project(offer_setup=offer_setup))
 
-            return name in bd.projects
-        except Exception:  # noqa: BLE001 (an unreadable Brightway folder: say it is missing)
-            return False
+    def _check_project(self, offer_setup: bool = False) -> None:
+        """Ask on a worker thread whether the Brightway project exists (with ``offer_setup``:
+        whether it is ready, else offer to set it up); the status bar says what was found. The
+        first check is followed by loading what a run needs, on a worker too."""
+        from ecolca.app.worker import project_check_job
+
+        if getattr(self, "_project_job", None) is not None:  # asked again: once this one ends
+            self._project_again = bool(getattr(self, "_project_again", None)) or offer_setup
+            return
+        job = project_check_job(self.project, readiness=offer_setup)
+        self._project_job, self._project_again = job, None
+        job.succeeded.connect(self._project_found)
+        job.done.connect(self._project_check_done)
+        job.start()
+
+    def _project_found(self, found: tuple) -> None:
+        exists, ready = found
+        self._project_missing = not exists
+        self._update_status()
+        if ready is False:
+            self._offer_setup()
+
+    def _project_check_done(self) -> None:
+        from ecolca.app.worker import warm_up_job
+
+        job, self._project_job = self._project_job, None
+        if job is not None:
+            job.wait(5000)
+        again, self._project_again = self._project_again, None
+        if again is not None:
+            self._check_project(offer_setup=again)
+        elif getattr(self, "_warm_job", None) is None:
+            self._warm_job = warm_up_job()
+            if self._warm_job is not None:
+                self._warm_job.start()
+
+    def _wait_for_project_jobs(self) -> None:
+        """Before the window closes: no worker thread of its own may outlive it."""
+        for name in ("_project_job", "_warm_job"):
+            job = getattr(self, name, None)
+            if job is not None:
+                job.cancel()
+                job.wait(10000)

@@ -230,14 +230,12 @@ class WindowRunning:
             return catalog.load_activities(["biosphere3"], biosphere=True)
         return catalog.load_activities()
 
-    def _offer_setup_if_needed(self) -> None:
-        from ecolca.brightway.project import is_ready, project_name
+    def _offer_setup(self) -> None:
+        """The project is missing or not ready (found by the check on a worker thread,
+        :meth:`_check_project`): offer to set it up."""
+        from ecolca.brightway.project import project_name
 
-        try:
-            ready = is_ready(self.project)
-        except Exception:  # noqa: BLE001
-            ready = False
-        if ready:
+        if self.job is not None:  # set-up (or a run) already under way
             return
         answer = QMessageBox.question(
             self, "Set up Brightway",
@@ -257,6 +255,6 @@ class WindowRunning:
             self.catalog.invalidate()
             self.statusBar().showMessage(
                 "Brightway project ready: " + ("; ".join(report.steps) or "up to date"), 8000)
-            self._update_status()
+            self._update_status(check_project=True)
 
         self._start(setup_job(self.project), ready, "Set-up")
