@@ -227,13 +227,24 @@ def test_exchange_parts_have_four_distinct_colours(view):
     assert len(set(PART_COLORS.values())) == 4
 
 
+def double_click(qtbot, table, row: int, col: int) -> None:
+    """A real double-click on the table's viewport, at the centre of the cell's rectangle."""
+    index = table.model().index(row, col)
+    table.scrollTo(index)
+    pos = table.visualRect(index).center()
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=pos)
+    qtbot.mouseDClick(table.viewport(), Qt.LeftButton, pos=pos)
+
+
 def test_double_click_emits_exchange_and_site_ids(view, qtbot):
     view.set_results(make_results())
+    view.show_tab("Exchanges")
     with qtbot.waitSignal(view.exchangeActivated, timeout=1000) as sig:
-        view.ex_table.itemDoubleClicked.emit(view.ex_table.item(1, 3))
+        double_click(qtbot, view.ex_table, 1, 3)
     assert sig.args == ["ex2"]
+    view.show_tab("Sites")
     with qtbot.waitSignal(view.siteActivated, timeout=1000) as sig:
-        view.site_table.itemDoubleClicked.emit(view.site_table.item(1, 2))
+        double_click(qtbot, view.site_table, 1, 2)
     assert sig.args == ["board"]
 
 

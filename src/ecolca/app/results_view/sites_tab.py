@@ -4,15 +4,14 @@ from __future__ import annotations
 
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSplitter, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from ecolca.report import KEY_LABELS
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (KEYS_NOTE, _LINEAR_COLOR, _SYMBIOTIC_COLOR,
-                                            _axis_formatter, _eng, _fill, _finish_bar_chart,
-                                            _make_table, _method_combo, _note, _num_item,
-                                            _pct_text, _text_item, _wrap2)
+                                            _axis_formatter, _eng, _finish_bar_chart, _method_combo,
+                                            _note, _pct_text, _wrap2)
+from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 
 
 class SitesTab:
@@ -49,8 +48,8 @@ class SitesTab:
             ["Site", "Linear (L)\n[unit/year]", "Symbiotic (S)\n[unit/year]",
              "Δ = S − L\n[unit/year]"], stretch=0)
         self.site_table.MIN_TEXT_COLUMN = 160
-        self.site_table.itemDoubleClicked.connect(
-            lambda it: self._site_double_clicked(self.site_table, it))
+        self.site_table.doubleClicked.connect(
+            lambda index: self._site_double_clicked(self.site_table, index))
         self.site_chart = _Chart("Sites")
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.site_table)
@@ -111,7 +110,7 @@ class SitesTab:
         _finish_bar_chart(fig, ax, 2, None if sites else "No per-site figures under this key")
         self.site_chart.redraw()
 
-    def _site_double_clicked(self, table: QTableWidget, item: QTableWidgetItem) -> None:
-        first = table.item(item.row(), 0)
+    def _site_double_clicked(self, table, index) -> None:
+        first = table.item(index.row(), 0)
         if first is not None and first.data(Qt.UserRole):
             self.siteActivated.emit(str(first.data(Qt.UserRole)))

@@ -9,9 +9,10 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from ecolca.results import method_label
 from ecolca.app.results_view.chart import _Chart
-from ecolca.app.results_view.common import (_SYMBIOTIC_COLOR, _WORSE_COLOR, _fill, _html,
-                                            _make_table, _note, _num_item, _refill,
-                                            _short_method, _text_item)
+from ecolca.app.results_view.common import (_SYMBIOTIC_COLOR, _WORSE_COLOR, _html, _note,
+                                            _short_method)
+from ecolca.app.results_view.table import (_fill, _make_table, _num_item, _refill, _text_item,
+                                           set_cells)
 
 
 class SummaryTab:
@@ -88,9 +89,8 @@ class SummaryTab:
     def _summary_numbers(self, st) -> bool:
         """The number cells of the Summary's table set in place, only those whose value
         changed (a live update: the methods, units and notes are those already shown, see
-        :meth:`_summary_key`); each as :func:`_num_item` makes it. The model's signals are held
-        while the cells change and the table repainted once. False when the table is not the
-        one drawn for ``st``."""
+        :meth:`_summary_key`); each as :func:`_num_item` makes it, one ``dataChanged`` for
+        them all. False when the table is not the one drawn for ``st``."""
         t = self.summary_table
         r = self._results
         if t.isSortingEnabled() or t.rowCount() != len(r.impacts) or st.get("table") is not t:
@@ -111,25 +111,9 @@ class SummaryTab:
             return True
         if any(t.item(i, j) is None for i, j, *_ in todo):
             return False
-        model = t.model()
-        refit = False
-        fm = t.fontMetrics()
-        model.blockSignals(True)
-        try:
-            for i, j, v, kw, raw in todo:
-                old, new = t.item(i, j), _num_item(v, **kw)
-                if old.text() != new.text():
-                    old.setText(new.text())
-                    refit |= fm.horizontalAdvance(new.text()) + 12 > t.columnWidth(j)
-                old.setToolTip(new.toolTip())
-                old.setData(Qt.UserRole, new.data(Qt.UserRole))
-                old.setForeground(new.foreground())
-                shown[(i, j)] = raw
-        finally:
-            model.blockSignals(False)
-        if refit:
-            t.fit_columns()
-        t.viewport().update()
+        set_cells(t, [(i, j, _num_item(v, **kw)) for i, j, v, kw, _raw in todo])
+        for i, j, _v, _kw, raw in todo:
+            shown[(i, j)] = raw
         return True
 
     def _summary_text(self) -> str:
