@@ -23,6 +23,7 @@ KEYS_NOTE = ("Per-site figures under different attribution keys must never be su
              "ISO-consistent result; a split between partners is a labelled view.")
 
 TOP_EXCHANGES = 25  # the exchange chart shows this many bars by |Δ_e|, the rest as "others"
+TOP_SITES = 25  # the site chart shows this many sites by |Δ|, the rest summed as "other sites"
 
 # Okabe-Ito: distinct for the common colour-vision deficiencies
 PARTS = (("avoided_fate", "Avoided fate"), ("avoided_supply", "Avoided supply"),

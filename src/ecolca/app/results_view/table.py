@@ -154,19 +154,25 @@ class _Table(QTableView):
         self.grow_rows = grow_rows
         self._content_width = 0
         self.setTextElideMode(Qt.ElideMiddle)
+        self.before_read = None  # fills the table (its tab) before it is read, when set
 
     # ---- the read API of a QTableWidget, through the model ----
+    def _read(self) -> RowsModel:
+        if self.before_read is not None:
+            self.before_read()
+        return self.model()
+
     def rowCount(self) -> int:  # noqa: N802
-        return self.model().rowCount()
+        return self._read().rowCount()
 
     def columnCount(self) -> int:  # noqa: N802
         return self.model().columnCount()
 
     def item(self, i: int, j: int) -> Cell | None:
-        return self.model().cell(i, j)
+        return self._read().cell(i, j)
 
     def horizontalHeaderItem(self, j: int) -> _Header:  # noqa: N802
-        return _Header(self.model(), j)
+        return _Header(self._read(), j)
 
     def setHorizontalHeaderLabels(self, labels: Sequence[str]) -> None:  # noqa: N802
         self.model().set_headers(labels)
@@ -237,14 +243,15 @@ class _Table(QTableView):
         room = self.viewport().width() - others
         width = max(min(self._content_width, self.min_stretch), room)
         h.resizeSection(self.stretch, width)
-        if not self.grow_rows or self.rowCount() > self.GROW_ROWS:
+        n = self.model().rowCount()
+        if not self.grow_rows or n > self.GROW_ROWS:
             return
         wrap = width < self._content_width
         if wrap != self.wordWrap() or wrap:
             self.setWordWrap(wrap)
             self.resizeRowsToContents()
             if not wrap:
-                for i in range(self.rowCount()):
+                for i in range(n):
                     self.setRowHeight(i, self.verticalHeader().defaultSectionSize())
 
     def resizeEvent(self, event) -> None:  # noqa: N802
@@ -292,7 +299,7 @@ def _refill(t: _Table, rows: list[list[Cell]]) -> bool:
     and colours (``dataChanged``), not the model's shape; columns are fitted again only when a
     text has outgrown its column. False (nothing done) when the shape differs."""
     model = t.model()
-    if (t.isSortingEnabled() or t.rowCount() != len(rows)
+    if (t.isSortingEnabled() or model.rowCount() != len(rows)
             or any(len(row) != t.columnCount() for row in rows)):
         return False
     fm = t.fontMetrics()
