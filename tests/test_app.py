@@ -711,6 +711,37 @@ def _hover(canvas, pos: QPoint) -> None:
                                                Qt.NoButton, Qt.NoModifier))
 
 
+def test_double_clicking_a_results_row_selects_that_exchange_or_site(window, qtbot, bw_project,
+                                                                    example_path):
+    """The Exchanges and Sites tabs said "Double-click a row to select the exchange" and
+    nothing happened: the view's signals were connected to nothing (issue #23)."""
+    window.open_path(example_path, as_new=True)
+    _run(window, qtbot)
+    rv = window.results_view
+
+    def double_click(table, row):
+        index = table.model().index(row, 1)
+        table.scrollTo(index)
+        pos = table.visualRect(index).center()
+        qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=pos)
+        qtbot.mouseDClick(table.viewport(), Qt.LeftButton, pos=pos)
+
+    rv.show_tab("Exchanges")
+    t = rv.ex_table
+    row = t.rowCount() - 1
+    wanted = t.model().index(row, 0).data(Qt.UserRole)
+    assert window.scene.selected_exchange_ids() != [wanted]
+    double_click(t, row)
+    assert window.scene.selected_exchange_ids() == [wanted]
+    assert window.properties.exchange_panel.isVisible()
+    rv.show_tab("Sites")
+    t = rv.site_table
+    wanted = t.model().index(1, 0).data(Qt.UserRole)
+    double_click(t, 1)
+    assert window.scene.selected_site_ids() == [wanted] and not window.scene.selected_exchange_ids()
+    assert window.properties.site_panel.isVisible()
+
+
 def test_exchanges_are_named_by_residue_and_receiver_not_by_id(window, qtbot, bw_project,
                                                                example_path):
     """Medium 4: charts, tables, undo steps and problems named exchanges by their ids."""

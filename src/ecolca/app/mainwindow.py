@@ -81,6 +81,9 @@ class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, Wind
         self.view = ParkView(self.scene)
         self.results_view = ResultsView()
         self.results_view.before_render = self._finish_live
+        self.results_view.exchangeActivated.connect(
+            lambda i: self.select_from_results(exchange_id=i))
+        self.results_view.siteActivated.connect(lambda i: self.select_from_results(site_id=i))
         self.splitter = central_splitter(self.view, self.results_view)
         self.setCentralWidget(self.splitter)
         self.properties = PropertiesPanel(lambda: self.doc, self.catalog)
