@@ -106,7 +106,7 @@ class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, Wind
 
 
     # ---- document ------------------------------------------------------------------------------
-    def _attach(self, doc: Document) -> None:
+    def _attach(self, doc: Document, problems: list | None = None) -> None:
         old = self.doc
         if old is not doc:
             old.changed.disconnect(self._doc_changed)
@@ -121,7 +121,7 @@ class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, Wind
         self.scene.sync(doc.scenario)
         self._scene_state = doc.state
         self.properties.show_selection(None, None)
-        self.problems.validate_now(doc.scenario)
+        self.problems.validate_now(doc.scenario, problems)  # problems: found on a worker
         self.results = None
         self._results_state = None
         self._evaluation = None

@@ -65,6 +65,7 @@ class _Chart(QWidget):
 
     def clear(self) -> None:
         """Clear the figure, its titles and its row tooltips (before drawing anew)."""
+        self.canvas.wait_drawn()
         self.figure.clear()
         self._animated = []
         self._rows = None
@@ -137,6 +138,8 @@ class _Chart(QWidget):
             self._checking = False
 
     def _hover(self, event) -> None:
+        if self.canvas.is_drawing():
+            return
         tip = ""
         for ax, tips in self._row_tips:
             if event.inaxes is ax and event.ydata is not None:
@@ -202,7 +205,8 @@ class _Chart(QWidget):
         blit (a repaint of the canvas), or with rows (see :meth:`set_animated`) repaint the
         strips of the rows that changed (nothing when none did); a full draw when the figure
         was not drawn yet."""
-        if getattr(self.canvas, "_draw_pending", False) or not self.canvas.isVisible():
+        if getattr(self.canvas, "_draw_pending", False) or not self.canvas.isVisible() \
+                or self.canvas.is_drawing():
             self.redraw()
             return
         if self._rows:
@@ -248,6 +252,7 @@ class _Chart(QWidget):
         fmt = p.suffix.lower().lstrip(".")
         if fmt not in ("png", "svg"):
             raise ValueError(f"cannot export a chart as {p.name!r}: use .png or .svg")
+        self.canvas.wait_drawn()
         self._exporting = True
         moving = list(self._animated) + list(self.canvas.overlay)
         for a in moving:  # savefig leaves animated artists out

@@ -179,16 +179,23 @@ class _Table(QTableView):
 
     # ---- widths ----
     def _measured_rows(self, j: int) -> list[int]:
+        """The rows whose cell in column ``j`` may be the widest: all of a short table; else the
+        first rows, and the longest texts (a number's text is longest for the largest and the
+        smallest magnitudes: those are found on the raw values, without formatting them)."""
         rows = self.model().rows
         n = len(rows)
         if n <= self.MEASURED_ROWS:
             return list(range(n))
-        half = self.MEASURED_ROWS // 2
-
-        def length(i):
-            c = rows[i][j] if j < len(rows[i]) else None
-            return len(c.text()) if c is not None else 0
-        return sorted(set(range(half)) | set(heapq.nlargest(half, range(n), key=length)))
+        part = self.MEASURED_ROWS // 4
+        cells = [r[j] if j < len(r) else None for r in rows]
+        nums = [i for i, c in enumerate(cells) if c is not None and c.fmt is not None
+                and isinstance(c.key, float) and c.key != 0.0]
+        texts = [i for i, c in enumerate(cells) if c is not None and c.fmt is None]
+        picked = set(range(part))
+        picked |= set(heapq.nlargest(part, nums, key=lambda i: abs(cells[i].key)))
+        picked |= set(heapq.nsmallest(part, nums, key=lambda i: abs(cells[i].key)))
+        picked |= set(heapq.nlargest(part, texts, key=lambda i: len(cells[i].text())))
+        return sorted(picked)
 
     def content_width(self, j: int) -> int:
         """What column ``j`` needs to show its header and every cell it alone holds (a cell
