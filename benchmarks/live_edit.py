@@ -195,6 +195,43 @@ class Heartbeat:
         self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
         self.timer.start()
 
+    def start_sampler(self) -> None:
+        """Where the GUI thread is while it stalls: a thread looks at its stack every 10 ms
+        when the last tick is over 50 ms old, and counts the ecolca and matplotlib functions
+        on it (``blame``: per action label, from ``self.label``)."""
+        import collections
+        import threading
+
+        gui = threading.get_ident()
+        self.label = ""
+        self.blame: dict[str, collections.Counter] = collections.defaultdict(
+            collections.Counter)
+        self._run = True
+
+        def sample():
+            while self._run:
+                time.sleep(0.01)
+                if not self.ticks or time.perf_counter() - self.ticks[-1] < 0.05:
+                    continue
+                frame = sys._current_frames().get(gui)
+                seen = set()
+                while frame is not None:
+                    code = frame.f_code
+                    path = code.co_filename
+                    if ("ecolca" in path or "matplotlib" in path) and "live_edit" not in path:
+                        where = f"{path.split('site-packages/')[-1].split('src/')[-1]}:" \
+                                f"{code.co_name}"
+                        if where not in seen:
+                            seen.add(where)
+                            self.blame[self.label][where] += 1
+                    frame = frame.f_back
+
+        threading.Thread(target=sample, daemon=True).start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self._run = False
+
     def longest(self, t0: float, t1: float = float("inf"), after: float | None = None) -> float:
         """The longest gap (ms) between ticks whose end lies in (t0, t1]; a gap starting before
         ``t0`` counts from ``t0``. ``after``: only gaps that end after it."""
@@ -231,12 +268,14 @@ def spin(app, ms: float, until=None, max_ms: float = 600_000) -> None:
     timer.stop()
 
 
-def stall_park(app, win, path: str) -> list[tuple[str, float]]:
+def stall_park(app, win, path: str, profile: bool = False) -> list[tuple[str, float]]:
     """The longest GUI-thread stall of each action a user takes on a big park; each action is
     posted to the event loop (as a click is) and the loop then runs until the app is idle."""
     from PySide6.QtCore import QTimer
 
     hb = Heartbeat()
+    if profile:
+        hb.start_sampler()
     out: list[tuple[str, float]] = []
     rv = win.results_view
 
@@ -245,6 +284,7 @@ def stall_park(app, win, path: str) -> list[tuple[str, float]]:
                                            for c in rv._charts.values())
 
     def act(label: str, fn, settle_ms: float = 600, until=idle) -> None:
+        hb.label = label
         t0 = time.perf_counter()
         QTimer.singleShot(0, fn)
         spin(app, settle_ms, until)
@@ -264,6 +304,7 @@ def stall_park(app, win, path: str) -> list[tuple[str, float]]:
         return orig(*args, **kw)
 
     rv.set_results = arrived
+    hb.label = "starting a run / results arriving"
     t0 = time.perf_counter()
     QTimer.singleShot(0, win.run_comparison)
     spin(app, 100, lambda: idle() and "results" in marks)
@@ -294,7 +335,11 @@ def stall_park(app, win, path: str) -> list[tuple[str, float]]:
             panel._commit()
 
         act(f"a live edit, {tab} tab shown", edit, settle_ms=800)
-    hb.timer.stop()
+    hb.stop()
+    if profile:  # the functions the GUI thread was in while it stalled (10 ms samples)
+        for label, counter in hb.blame.items():
+            print(f"\n  stalled in, {label}: " + "; ".join(
+                f"{w} {n * 10} ms" for w, n in counter.most_common(8)), flush=True)
     return out
 
 
@@ -307,6 +352,8 @@ def main(argv=None) -> int:
     ap.add_argument("--stall-sites", type=int, default=1000,
                     help="sites of the generated park of the stall measure (0: none)")
     ap.add_argument("--stall-only", action="store_true", help="only the stall measure")
+    ap.add_argument("--stall-profile", action="store_true",
+                    help="print where the GUI thread was while it stalled (sampled)")
     a = ap.parse_args(argv)
     try:
         from ecolca import bwcompat
@@ -368,7 +415,7 @@ def main(argv=None) -> int:
             print(f"\nlongest GUI-thread stall, {len(big.sites)} sites, {len(big.exchanges)} "
                   f"exchanges, 20 methods (5 ms heartbeat; load {os.getloadavg()[0]:.2f}):",
                   flush=True)
-            stalls = stall_park(app, win, big_path)
+            stalls = stall_park(app, win, big_path, a.stall_profile)
             worst = max(v for _l, v in stalls)
             bad = [f"{lab} {v:.0f} ms" for lab, v in stalls if v > STALL_MS]
             print(f"{'PASS' if not bad else 'FAIL'} no stall > {STALL_MS:.0f} ms (longest "

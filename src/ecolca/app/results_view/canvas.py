@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import traceback
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.backends.qt_compat import _isdeleted
 from matplotlib.colors import to_hex, to_rgba
@@ -50,9 +49,16 @@ class _Canvas(FigureCanvasQTAgg):
             t.join()
             self._draw_finished()
 
+    def _agg_draw(self) -> None:
+        """FigureCanvasAgg.draw without its call up the classes (FigureCanvasQT.draw asks Qt
+        for a repaint, which only the GUI thread may do)."""
+        self.renderer = self.get_renderer()
+        self.renderer.clear()
+        self.figure.draw(self.renderer)
+
     def draw(self) -> None:
         if threading.current_thread() is self._thread:  # a draw_event handler redrawing
-            FigureCanvasAgg.draw(self)
+            self._agg_draw()
             return
         self.wait_drawn()
         super().draw()
@@ -81,7 +87,7 @@ class _Canvas(FigureCanvasQTAgg):
 
     def _draw_in_thread(self) -> None:
         try:
-            FigureCanvasAgg.draw(self)
+            self._agg_draw()
         except Exception:  # noqa: BLE001 (as matplotlib's _draw_idle: never fatal)
             traceback.print_exc()
         finally:
