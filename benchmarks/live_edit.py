@@ -327,8 +327,9 @@ def stall_park(app, win, path: str, profile: bool = False) -> list[tuple[str, fl
         act(f"opening the {tab} tab", lambda tab=tab: rv.show_tab(tab))
     base = ex.amount
     for k, tab in enumerate(tabs):
+        hb.label = f"showing the {tab} tab again, before its edit"
         rv.show_tab(tab)
-        spin(app, 300)
+        spin(app, 300, idle)
 
         def edit(k=k):
             panel.form.amount.setText(f"{base * (0.6 + 0.05 * k):.6g}")

@@ -8,6 +8,7 @@ stays on screen meanwhile. ``draw()`` (export, tests) still draws at once."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import traceback
 
@@ -16,7 +17,9 @@ from matplotlib.backends.qt_compat import _isdeleted
 from matplotlib.colors import to_hex, to_rgba
 from matplotlib.text import Text
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter, QResizeEvent
+
+SWITCH_INTERVAL = 0.0005  # s (sys.setswitchinterval)
 
 
 class _Canvas(FigureCanvasQTAgg):
@@ -36,7 +39,13 @@ class _Canvas(FigureCanvasQTAgg):
         self._thread: threading.Thread | None = None  # drawing the figure, when not None
         self._again = False  # a draw was asked for while one ran
         self._image: QImage | None = None  # what was on screen when the running draw began
+        self._resize_due = False  # the widget was resized while the figure drew
         self._drawn.connect(self._draw_finished)
+        # the GUI thread waits at most this long for the interpreter lock held by a thread
+        # drawing a chart (or running a comparison): Python's default, 5 ms, made every call a
+        # table view makes to its model wait, 0.5–2 s for one repaint of a table
+        if sys.getswitchinterval() > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
 
     # ---- drawing on a thread ----
     def is_drawing(self) -> bool:
@@ -103,13 +112,18 @@ class _Canvas(FigureCanvasQTAgg):
         t.join()
         self._thread = None
         self._image = None
+        if self._resize_due:  # the figure takes the widget's size now, and draws again
+            self._resize_due = False
+            FigureCanvasQTAgg.resizeEvent(self, QResizeEvent(self.size(), self.size()))
         self.update()
         if self._again:
             self._again = False
             self.draw_idle()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
-        self.wait_drawn()  # the figure's size changes
+        if self._thread is not None:  # the figure is resized when its draw has ended
+            self._resize_due = True
+            return
         super().resizeEvent(event)
 
     def _font(self, text):
