@@ -16,10 +16,11 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.backends.qt_compat import _isdeleted
 from matplotlib.colors import to_hex, to_rgba
 from matplotlib.text import Text
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QResizeEvent
 
 SWITCH_INTERVAL = 0.0005  # s (sys.setswitchinterval)
+DRAW_DELAY_MS = 40
 
 
 class _Canvas(FigureCanvasQTAgg):
@@ -72,6 +73,24 @@ class _Canvas(FigureCanvasQTAgg):
         self.wait_drawn()
         super().draw()
 
+    def draw_idle(self) -> None:
+        """A draw, on the drawing thread, once the GUI thread has laid out what asked for it
+        (``DRAW_DELAY_MS``: a table filled with the chart, resized, repainted) rather than
+        while it does (they would take turns at the interpreter lock)."""
+        if not self.THREADED:
+            super().draw_idle()
+        elif not self._draw_pending:
+            self._draw_pending = True
+            QTimer.singleShot(DRAW_DELAY_MS, self._draw_idle)
+
+    def _snapshot(self) -> None:
+        """Keep the last image drawn, shown until the next draw has ended."""
+        if self._image is None and hasattr(self, "renderer"):
+            buf = self.buffer_rgba()
+            self._image = QImage(bytes(buf), buf.shape[1], buf.shape[0],
+                                 QImage.Format.Format_RGBA8888)
+            self._image.setDevicePixelRatio(self.device_pixel_ratio)
+
     def _draw_idle(self) -> None:
         with self._idle_draw_cntx():
             if not self._draw_pending:
@@ -85,11 +104,7 @@ class _Canvas(FigureCanvasQTAgg):
             if not self.THREADED:
                 FigureCanvasQTAgg.draw(self)
                 return
-            if hasattr(self, "renderer"):  # shown while the new one draws
-                buf = self.buffer_rgba()
-                self._image = QImage(bytes(buf), buf.shape[1], buf.shape[0],
-                                     QImage.Format.Format_RGBA8888)
-                self._image.setDevicePixelRatio(self.device_pixel_ratio)
+            self._snapshot()  # shown while the new one draws
             self._thread = threading.Thread(target=self._draw_in_thread, name="chart draw",
                                             daemon=True)
             self._thread.start()
@@ -143,8 +158,8 @@ class _Canvas(FigureCanvasQTAgg):
         return font
 
     def paintEvent(self, event) -> None:  # noqa: N802
-        self._draw_idle()  # starts a draw that is due, on the drawing thread
-        if self._thread is not None:  # the last image until the new one is drawn
+        if self.THREADED and (self._thread is not None or self._draw_pending):
+            self._snapshot()  # the last image until the new one is drawn
             if self._image is not None:
                 painter = QPainter(self)
                 painter.eraseRect(event.rect())
