@@ -41,6 +41,7 @@ class _Canvas(FigureCanvasQTAgg):
         self._again = False  # a draw was asked for while one ran
         self._image: QImage | None = None  # what was on screen when the running draw began
         self._resize_due = False  # the widget was resized while the figure drew
+        self._here = False  # the draw due is to be made on the GUI thread (draw_idle)
         self._drawn.connect(self._draw_finished)
         # the GUI thread waits at most this long for the interpreter lock held by a thread
         # drawing a chart (or running a comparison): Python's default, 5 ms, made every call a
@@ -73,15 +74,17 @@ class _Canvas(FigureCanvasQTAgg):
         self.wait_drawn()
         super().draw()
 
-    def draw_idle(self) -> None:
+    def draw_idle(self, here: bool = False) -> None:
         """A draw, on the drawing thread, once the GUI thread has laid out what asked for it
         (``DRAW_DELAY_MS``: a table filled with the chart, resized, repainted) rather than
-        while it does (they would take turns at the interpreter lock)."""
-        if not self.THREADED:
-            super().draw_idle()
-        elif not self._draw_pending:
+        while it does (they would take turns at the interpreter lock). ``here``: on the GUI
+        thread, on the next turn of its event loop (a live update of the Summary, whose edit →
+        repaint is timed by benchmarks/live_edit.py: drawn at once, not after the next draw)."""
+        self._here |= here
+        if not self._draw_pending:
             self._draw_pending = True
-            QTimer.singleShot(DRAW_DELAY_MS, self._draw_idle)
+            QTimer.singleShot(0 if self._here or not self.THREADED else DRAW_DELAY_MS,
+                              self._draw_idle)
 
     def _snapshot(self) -> None:
         """Keep the last image drawn, shown until the next draw has ended."""
@@ -98,11 +101,13 @@ class _Canvas(FigureCanvasQTAgg):
             self._draw_pending = False
             if _isdeleted(self) or self.height() <= 0 or self.width() <= 0:
                 return
+            if not self.THREADED or self._here:
+                self._here = False
+                self.wait_drawn()
+                FigureCanvasQTAgg.draw(self)
+                return
             if self._thread is not None:
                 self._again = True
-                return
-            if not self.THREADED:
-                FigureCanvasQTAgg.draw(self)
                 return
             self._snapshot()  # shown while the new one draws
             self._thread = threading.Thread(target=self._draw_in_thread, name="chart draw",
@@ -158,7 +163,7 @@ class _Canvas(FigureCanvasQTAgg):
         return font
 
     def paintEvent(self, event) -> None:  # noqa: N802
-        if self.THREADED and (self._thread is not None or self._draw_pending):
+        if self.THREADED and not self._here and (self._thread is not None or self._draw_pending):
             self._snapshot()  # the last image until the new one is drawn
             if self._image is not None:
                 painter = QPainter(self)

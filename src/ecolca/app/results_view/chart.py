@@ -207,17 +207,17 @@ class _Chart(QWidget):
         was not drawn yet."""
         if getattr(self.canvas, "_draw_pending", False) or not self.canvas.isVisible() \
                 or self.canvas.is_drawing():
-            self.redraw()
+            self.redraw(here=True)
             return
         if self._rows:
             if self._row_looks is None or len(self._row_looks) != len(self._rows) \
                     or not hasattr(self.canvas, "renderer"):
-                self.redraw()
+                self.redraw(here=True)
             else:
                 self._update_rows()
             return
         if self._background is None:
-            self.redraw()
+            self.redraw(here=True)
             return
         self.canvas.restore_region(self._background)
         for a in self._animated:
@@ -244,8 +244,10 @@ class _Chart(QWidget):
             top = int((height - hi) / ratio)
             self.canvas.repaint(0, top, self.canvas.width(), int((height - lo) / ratio) - top + 1)
 
-    def redraw(self) -> None:
-        self.canvas.draw_idle()  # draws when shown; never blocks a hidden tab
+    def redraw(self, here: bool = False) -> None:
+        """Draw the figure when shown (never blocks a hidden tab), on the drawing thread;
+        ``here``: on the GUI thread (see :meth:`_Canvas.draw_idle`)."""
+        self.canvas.draw_idle(here)
 
     def export(self, path: str | Path) -> Path:
         p = Path(path)

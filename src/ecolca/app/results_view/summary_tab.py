@@ -181,7 +181,7 @@ class SummaryTab:
                 self._summary_note_only = True
             self._summary_live = {"key": self._summary_key(r.impacts), "bars": [], "texts": [],
                                   "top": 100.0, "room": math.inf, "table": self.summary_table}
-            self.summary_chart.redraw()
+            self.summary_chart.redraw(here=live)
             return
         if self._summary_note_only:
             total = sum(self.summary_split.sizes()) or 630
@@ -214,4 +214,4 @@ class SummaryTab:
         fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
-        self.summary_chart.redraw()
+        self.summary_chart.redraw(here=live)
