@@ -133,8 +133,8 @@ def pick_methods(n: int = 20) -> list[tuple[str, ...]]:
 
 def generate_park(methods, n_sites: int = 100, n_exchanges: int = 300, seed: int = 20240601):
     """A deterministic, valid park: n_sites sites, n_exchanges exchanges (with cycles)."""
-    from ecolca import units
-    from ecolca.model import (ActivityRef, Exchange, ExchangeEconomics, Flow, Processing,
+    from ecolca.core import units
+    from ecolca.core.model import (ActivityRef, Exchange, ExchangeEconomics, Flow, Processing,
                               Scenario, Site, Transport)
 
     rng = random.Random(seed)
@@ -339,7 +339,7 @@ def check_against_naive(results, naive: dict, rtol: float = 1e-6) -> tuple[bool,
 
 def bench_park(tag: str, sc, repeat: int, out_dir: str, naive: bool) -> dict:
     from ecolca import lca, report
-    from ecolca.validation import errors, validate
+    from ecolca.core.validation import errors, validate
 
     info = {}
     problems = validate(sc)
@@ -435,9 +435,11 @@ def main(argv=None) -> int:
         # 0. imports (not part of any target; `ecolca setup` pays them once per process)
         rss0 = maxrss_bytes()
         t0 = time.perf_counter()
-        from ecolca import bwcompat
+        from ecolca.brightway import bwcompat
         bwcompat.configure()  # first: it creates the BRIGHTWAY_DIR folder bw2data needs
-        from ecolca import examples, project
+        from ecolca.core import examples
+        from ecolca.brightway import project
+        from ecolca.importers import setup as setup_mod
 
         import bw2calc  # noqa: F401
         import bw2data as bd
@@ -453,7 +455,7 @@ def main(argv=None) -> int:
         gc.collect()
         rss0 = maxrss_bytes()
         t0 = time.perf_counter()
-        rep = project.setup(PROJECT)
+        rep = setup_mod.setup(PROJECT)
         t_first = time.perf_counter() - t0
         print(f"  first setup(): {t_first:.3f} s — " + "; ".join(rep.steps), flush=True)
         row1 = Row("setup-first", "1. first setup() (fresh project)", t_first, 1, None,
@@ -462,7 +464,7 @@ def main(argv=None) -> int:
         if not a.quick:
             gc.collect()
             tracemalloc.start()
-            project.setup(PROJECT + "-mem")
+            setup_mod.setup(PROJECT + "-mem")
             row1.py_peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             bd.projects.set_current(PROJECT)
@@ -473,7 +475,7 @@ def main(argv=None) -> int:
 
         # 2. repeated setup (nothing to do)
         rep2, _ = measure("setup-repeat", "2. repeat setup() (nothing to do)",
-                          lambda: project.setup(PROJECT), a.repeat)
+                          lambda: setup_mod.setup(PROJECT), a.repeat)
         assert not rep2.changed, rep2.steps
 
         # 2b. the CLI, as a subprocess on the set-up project

@@ -278,13 +278,15 @@ def main(argv=None) -> int:
         code_dir, code_label = freeze_code(a.code)
         raw["code"] = code_label
         print(f"code: {code_label}", flush=True)
-        from ecolca import bwcompat
+        from ecolca.brightway import bwcompat
         bwcompat.configure()  # creates BRIGHTWAY_DIR and sets BRIGHTWAY2_DIR
         if code_dir:
             assert os.path.realpath(ecolca.__file__).startswith(os.path.realpath(code_dir)), \
                 f"ecolca imported from {ecolca.__file__}, not from the frozen copy"
         from ecolca import lca as ecolca_lca
-        from ecolca import project, scenario_file
+        from ecolca.brightway import project
+        from ecolca.importers import setup as setup_mod
+        from ecolca.core import scenario_file
 
         import bw2data as bd
         import bw2calc
@@ -293,7 +295,7 @@ def main(argv=None) -> int:
             f"Brightway folder is {bd.projects._base_data_dir}, not the temporary one"
 
         t0 = time.perf_counter()
-        project.setup(PROJECT)
+        setup_mod.setup(PROJECT)
         bd.projects.set_current(PROJECT)
         print(f"  setup('{PROJECT}'): {time.perf_counter() - t0:.1f} s", flush=True)
         methods = bench.pick_methods(N_METHODS)

@@ -53,10 +53,13 @@ def main(argv=None) -> int:
     ap.add_argument("--iterations", type=int, default=1000)
     ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args(argv)
-    from ecolca import examples, lca, project
+    from ecolca.core import examples
+    from ecolca import lca
+    from ecolca.brightway import project
+    from ecolca.importers import setup as setup_mod
 
     try:
-        project.setup(PROJECT)
+        setup_mod.setup(PROJECT)
         print("live re-evaluation after an edit of q (lca.evaluate, best of 5):")
         parks = [(n, examples.load(n)) for n in sorted(examples.available())]
         import bench

@@ -19,10 +19,10 @@ folder = tempfile.mkdtemp(prefix="ecolca-bench-import-")
 os.environ["BRIGHTWAY_DIR"] = folder
 os.environ["BRIGHTWAY2_DIR"] = folder
 
-from ecolca import bwcompat  # noqa: E402
+from ecolca.brightway import bwcompat  # noqa: E402
 bwcompat.configure()  # before bw2data
 from ecolca.importers import import_database  # noqa: E402
-from ecolca.project import setup  # noqa: E402
+from ecolca.importers.setup import setup  # noqa: E402
 
 try:
     setup("bench")

@@ -357,15 +357,17 @@ def main(argv=None) -> int:
                     help="print where the GUI thread was while it stalled (sampled)")
     a = ap.parse_args(argv)
     try:
-        from ecolca import bwcompat
+        from ecolca.brightway import bwcompat
         bwcompat.configure()  # first: it creates the Brightway folder
-        from ecolca import examples, project, scenario_file
+        from ecolca.core import examples, scenario_file
+        from ecolca.brightway import project
+        from ecolca.importers import setup as setup_mod
 
         from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QApplication, QMessageBox
 
         print(f"live edit benchmark — Brightway folder {BW_DIR} (removed at the end)", flush=True)
-        project.setup(PROJECT)
+        setup_mod.setup(PROJECT)
         import bw2data as bd
 
         bd.projects.set_current(PROJECT)

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from ecolca import bwcompat  # noqa: E402
+from ecolca.brightway import bwcompat  # noqa: E402
 bwcompat.configure()  # before bw2data: BRIGHTWAY_DIR
 
 
@@ -77,7 +77,7 @@ def run(sc, methods, project):
     """method -> (MethodResult or an error text, [ExchangeParts]). A method whose run is refused
     (e.g. the run-time check Σ parts = Δ on a result that is rounding noise) is run alone, so
     that the others still print, and its row says why."""
-    from ecolca.errors import EcolcaError
+    from ecolca.core.errors import EcolcaError
     from ecolca.lca import compare
 
     try:
@@ -97,8 +97,8 @@ def run(sc, methods, project):
 
 
 def section(name: str, mapping, methods_arg, project: str | None) -> list[str]:
-    from ecolca import examples
-    from ecolca.rebase import rebase
+    from ecolca.core import examples
+    from ecolca.park.rebase import rebase
 
     sc = examples.load(name)
     reb = rebase(sc, mapping)
@@ -144,7 +144,7 @@ def section(name: str, mapping, methods_arg, project: str | None) -> list[str]:
     # per moved activity: one unit of the source against what replaces it
     pairs = {}
     for mv in reb.moved:
-        from ecolca import units
+        from ecolca.core import units
         step = mv.row.unit_factor if mv.row.unit_factor is not None else \
             units.factor(mv.from_unit, mv.to_unit) if mv.from_unit != mv.to_unit else 1.0
         pairs[mv.use.ref.key] = (mv, step)
@@ -179,8 +179,8 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     import bw2data as bd
 
-    from ecolca.project import activate
-    from ecolca.rebase import read_mapping
+    from ecolca.brightway.project import activate
+    from ecolca.park.rebase import read_mapping
 
     activate(a.project)
     mapping = read_mapping(a.mapping)

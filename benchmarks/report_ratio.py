@@ -46,15 +46,18 @@ def main(argv=None) -> int:
                                                     "'generated'); may repeat")
     a = ap.parse_args(argv)
     try:
-        from ecolca import bwcompat
+        from ecolca.brightway import bwcompat
         bwcompat.configure()
-        from ecolca import examples, lca, project
+        from ecolca.core import examples
+        from ecolca import lca
+        from ecolca.brightway import project
+        from ecolca.importers import setup as setup_mod
         from ecolca.report import write_report
 
         print(f"report/compare ratio — temporary Brightway folder (removed at the end); "
               f"best of {a.repeat}", flush=True)
         t0 = time.perf_counter()
-        project.setup(bench.PROJECT)
+        setup_mod.setup(bench.PROJECT)
         print(f"  setup: {time.perf_counter() - t0:.1f} s", flush=True)
         cases = [(name, (lambda n=name: examples.load(n))) for name in examples.available()]
         cases.append(("generated", lambda: bench.generate_park(bench.pick_methods(20))[0]))

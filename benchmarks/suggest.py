@@ -36,7 +36,7 @@ KINDS = [  # (residue name, unit, fate code): names the compatibility table matc
 
 
 def make_park(methods, n_sites: int):
-    from ecolca.model import ActivityRef
+    from ecolca.core.model import ActivityRef
 
     sc, _ = bench.generate_park(methods, n_sites=n_sites, n_exchanges=3 * n_sites)
     rng = random.Random(7)
@@ -63,7 +63,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
 
-    from ecolca.project import setup
+    from ecolca.importers.setup import setup
 
     t0 = time.perf_counter()
     setup(bench.PROJECT)
@@ -71,7 +71,7 @@ def main() -> int:
     import bw2calc
 
     from ecolca.lca import compare
-    from ecolca.suggest import suggest
+    from ecolca.park.suggest import suggest
 
     methods = bench.pick_methods(9)
     sc = make_park(methods, a.sites)

@@ -9,7 +9,7 @@ structures of the technosphere (issues #10 point 7 and #11 point 4).
 
 Everything happens in a throw-away Brightway folder (``BRIGHTWAY_DIR`` and ``BRIGHTWAY2_DIR`` are
 set to a temporary directory before ecolca or bw2data is imported; it is removed at the end).
-``ecolca.project.setup("bench")`` installs biosphere3, the default LCIA methods and
+``ecolca.importers.setup.setup("bench")`` installs biosphere3, the default LCIA methods and
 ``ecolca-open`` there.
 
 The synthetic background (seeded: the same ``--seed`` gives the same databases)
@@ -430,15 +430,16 @@ def child(a) -> int:
     warnings.filterwarnings("ignore")
     out: dict = {"structure": a.structure, "solver_expected": a.solver}
     t0 = time.perf_counter()
-    from ecolca import bwcompat
+    from ecolca.brightway import bwcompat
     bwcompat.configure()
     import bw2calc as bc
     import bw2data as bd
     import numpy as np
     from scipy import sparse
 
-    from ecolca import lca, scenario_file
-    from ecolca.project import activate
+    from ecolca import lca
+    from ecolca.core import scenario_file
+    from ecolca.brightway.project import activate
 
     out["imports_s"] = time.perf_counter() - t0
     out["pypardiso"] = bool(bc.PYPARDISO)
@@ -617,11 +618,13 @@ def parent(a) -> int:
         import warnings
 
         warnings.filterwarnings("ignore")
-        from ecolca import bwcompat
+        from ecolca.brightway import bwcompat
         bwcompat.configure()  # creates BRIGHTWAY_DIR, passes it to bw2data
         import bw2data as bd
 
-        from ecolca import examples, project, scenario_file
+        from ecolca.core import examples, scenario_file
+        from ecolca.brightway import project
+        from ecolca.importers import setup as setup_mod
 
         assert os.path.realpath(str(bd.projects._base_data_dir)).startswith(os.path.realpath(tmp))
         print(f"ecoinvent-scale synthetic background — temporary Brightway folder {bw_dir} "
@@ -635,7 +638,7 @@ def parent(a) -> int:
             print("  pypardiso is not installed (pip install 'ecolca[fast]'): PARDISO cases skipped")
             solvers = [s for s in solvers if s != "pardiso"]
         t0 = time.perf_counter()
-        project.setup(PROJECT)
+        setup_mod.setup(PROJECT)
         print(f"  setup('{PROJECT}'): {time.perf_counter() - t0:.1f} s", flush=True)
 
         ex_doc = scenario_file.to_dict(examples.load("gypsum-ash"))

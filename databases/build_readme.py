@@ -24,8 +24,8 @@ from pathlib import Path
 os.environ["BRIGHTWAY_DIR"] = tempfile.mkdtemp(prefix="ecolca-dbreadme-")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from ecolca import background  # noqa: E402
-from ecolca.project import setup  # noqa: E402
+from ecolca.brightway import background  # noqa: E402
+from ecolca.importers.setup import setup  # noqa: E402
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
 HERE = Path(__file__).resolve().parent
@@ -289,7 +289,7 @@ if __name__ == "__main__":
 
     import bw2data as bd
 
-    from ecolca import bwcompat
+    from ecolca.brightway import bwcompat
 
     setup("dbreadme", backgrounds=["uslci"])
     meta, summary = uslci_summary()

@@ -7,7 +7,8 @@ import sys
 
 OUT = sys.stdout
 with contextlib.redirect_stdout(sys.stderr):  # Brightway's log lines go to stdout
-    from ecolca import lca, scenario_file
+    from ecolca import lca
+    from ecolca.core import scenario_file
 
 path, project, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")

@@ -49,7 +49,7 @@ def _never_the_users_brightway_folder():
 def _bw_project_built(bw_dir):
     import bw2data as bd
 
-    from ecolca.project import setup
+    from ecolca.importers.setup import setup
 
     assert Path(bd.projects._base_data_dir).resolve() == bw_dir.resolve(), \
         "tests must never touch the user's Brightway folder"
@@ -69,14 +69,14 @@ def bw_project(_bw_project_built):
 
 @pytest.fixture()
 def example_path() -> Path:
-    from ecolca import examples
+    from ecolca.core import examples
 
     return examples.path("gypsum-ash")
 
 
 @pytest.fixture()
 def example():
-    from ecolca import examples
+    from ecolca.core import examples
 
     return examples.load("gypsum-ash")
 

@@ -3,7 +3,7 @@
 
 import pytest
 
-from ecolca import background
+from ecolca.brightway import background
 
 ACID = ("EF v3.1", "acidification", "accumulated exceedance (AE)")
 EUTR_FW = ("EF v3.1", "eutrophication: freshwater",

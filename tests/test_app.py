@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from conftest import PROJECT, open_main_window
 
-from ecolca import examples as _examples  # every example, also ones added later
+from ecolca.core import examples as _examples  # every example, also ones added later
 
 # any Qt warning printed while a test edits, draws or runs fails it (issue #9); the offscreen
 # platform's notices of what it cannot do (size hints, raise, keyboard grab) are not about ecolca
@@ -217,8 +217,8 @@ def test_run_keeps_the_event_loop_turning_and_results_go_stale(window, qtbot, bw
         == [format_delta(m.delta) for m in shown]
     bars = rv.chart_figure("Summary").axes[0].patches
     assert [b.get_width() for b in bars] == pytest.approx([m.relative for m in shown], rel=1e-12)
-    qtbot.waitUntil(lambda: window._live_due is None)
-    full = lca.evaluate(window.doc.scenario, window._evaluation)
+    qtbot.waitUntil(lambda: not window.session.live_due)
+    full = lca.evaluate(window.doc.scenario, window.session.evaluation)
     assert quick == [(m.linear, m.symbiotic) for m in full.impacts]  # exactly
     assert window.results.exchanges.parts["transport"] == pytest.approx(
         full.exchanges.parts["transport"], rel=1e-12)
@@ -244,7 +244,7 @@ def test_export_report_and_read_it_back(window, qtbot, bw_project, example_path,
 
 
 def test_run_errors_show_a_dialog_not_a_crash(window, qtbot, bw_project, example_path):
-    from ecolca.model import ActivityRef
+    from ecolca.core.model import ActivityRef
 
     window.open_path(example_path, as_new=True)
     window.doc.edit("break", lambda sc: setattr(sc.site("plasterboard").flow("gypsum"), "activity",
@@ -301,9 +301,9 @@ def test_a_big_file_is_read_and_checked_on_a_worker_thread(window, qtbot, monkey
     thread). A file of WORKER_BYTES or more is read, parsed and validated on a worker."""
     import threading
 
-    from ecolca import scenario_file
+    from ecolca.core import scenario_file
     from ecolca.app.window import files
-    from ecolca.validation import validate
+    from ecolca.core.validation import validate
 
     name = scenario_file.load(example_path).name
     monkeypatch.setattr(files, "WORKER_BYTES", 1)  # every file counts as big
@@ -403,7 +403,7 @@ def test_the_autosave_folder_is_per_brightway_folder(monkeypatch, tmp_path):
 
 
 def test_examples_menu_shortcuts_and_tooltips(window):
-    from ecolca import examples
+    from ecolca.core import examples
 
     titles = [a.text() for a in window.examples_menu.actions()]
     assert len(titles) == len(examples.available())
@@ -442,7 +442,7 @@ def test_a_new_user_builds_runs_and_exports_a_park_from_scratch(window, qtbot, b
     """Issue #3's definition of done: draw three sites, give them flows, link them, run, read
     where the saving comes from, export the report, all through the app's widgets."""
     from ecolca.app import panels
-    from ecolca.model import ActivityRef
+    from ecolca.core.model import ActivityRef
 
     picks = []
     monkeypatch.setattr(panels.common, "pick_activity", lambda *a, **k: picks.pop(0))
@@ -505,7 +505,7 @@ def test_a_new_user_builds_runs_and_exports_a_park_from_scratch(window, qtbot, b
 
 
 def test_scenario_panel_shows_the_story_and_edits_are_undoable(window, qtbot):
-    from ecolca import examples
+    from ecolca.core import examples
 
     window.open_path(examples.path("phoenix"), as_new=True)
     window.scene.clearSelection()
@@ -532,13 +532,13 @@ def test_first_start_offers_set_up_in_the_background(qtbot, tmp_path, monkeypatc
     """No Brightway project yet: the app asks, then sets it up in a worker thread with a
     progress bar, while the window keeps responding.
 
-    The set-up the worker runs is ``ecolca.project.setup``; here it copies the session's project
+    The set-up the worker runs is ``ecolca.importers.setup.setup``; here it copies the session's project
     (which the real ``setup`` built, tests/conftest.py) instead of building it again, about 50 s
     that the 10-minute suite cannot spare. What ``setup`` itself writes is checked in
     tests/test_setup.py; this test checks the app around it."""
     import bw2data as bd
 
-    from ecolca import project as project_mod
+    from ecolca.importers import setup as project_mod
     from ecolca.app.mainwindow import MainWindow
 
     def quick_setup(name, progress=None, **_):
@@ -573,7 +573,7 @@ def test_first_start_offers_set_up_in_the_background(qtbot, tmp_path, monkeypatc
         timer.stop()
         assert len(ticks) > 5  # the event loop kept turning during set-up
         assert name in bd.projects
-        from ecolca.project import is_ready
+        from ecolca.brightway.project import is_ready
 
         assert is_ready(name)
     finally:
@@ -598,7 +598,7 @@ def _select(window, sel) -> None:
 def test_window_fits_1280x800_with_any_example_and_panel(window, name):
     """Nothing in the window (long names, the exchange form, the key labels) may force it past
     a 1280×800 screen."""
-    from ecolca import examples
+    from ecolca.core import examples
 
     window.open_path(examples.path(name), as_new=True)
     sc = window.doc.scenario
@@ -612,7 +612,7 @@ def test_names_typed_in_the_app_are_names_the_file_format_reopens(window, qtbot,
                                                                   tmp_path):
     """Issue #13: the loader refuses names over 200 characters and control characters; the app
     must never save what it cannot open again."""
-    from ecolca import scenario_file
+    from ecolca.core import scenario_file
 
     window.open_path(example_path, as_new=True)
     window.scene.select_only(site_id="plasterboard")
@@ -845,7 +845,7 @@ def test_nothing_is_cut_in_the_properties_at_1366x768(window, qtbot):
     """Medium 6: the flows table ran below the fold (its horizontal scroll bar with it, so
     Price, Uncertainty and Transport could not be reached); the transport and processing text
     of an exchange was cut to one line."""
-    from ecolca import examples
+    from ecolca.core import examples
 
     window.resize(1366, 768)
     window.open_path(examples.path("kalundborg"), as_new=True)
@@ -890,7 +890,7 @@ def test_nothing_is_cut_in_the_results_and_problems_at_1366x768(window, qtbot, b
     to one line, the Sites chart's subtitle ran past its edge."""
     from PySide6.QtCore import QRect
 
-    from ecolca import examples
+    from ecolca.core import examples
 
     window.resize(1366, 768)
     window.open_path(examples.path("kalundborg"), as_new=True)
@@ -1007,7 +1007,7 @@ def test_window_remembers_its_geometry_docks_and_splitter(qtbot, tmp_path, monke
 def test_window_fits_1366x768_with_any_example_and_panel(window, name):
     """As the 1280×800 test, for a 1366×768 laptop: the window's least size leaves room for a
     task bar (40 px) and a title bar (30 px), and at that size every panel is there to use."""
-    from ecolca import examples
+    from ecolca.core import examples
 
     window.open_path(examples.path(name), as_new=True)
     sc = window.doc.scenario
@@ -1028,7 +1028,8 @@ def test_window_fits_1366x768_with_any_example_and_panel(window, name):
 def example_results(_bw_project_built):
     """Each example's results with 100 Monte Carlo iterations (foreground only), computed
     once for the module and on first use: a few seconds for all four."""
-    from ecolca import examples, lca
+    from ecolca.core import examples
+    from ecolca import lca
 
     cache: dict = {}
 
@@ -1056,9 +1057,9 @@ def test_results_numbers_are_in_view_at_1280x800_and_1366x768(window, bw_project
     and the Uncertainty table's statistics columns too (the table had half the width for
     eight columns): with each example's results shown, no horizontal scroll bar and every
     number column wholly in view; the method names are there in full (tooltips)."""
-    from ecolca import examples
+    from ecolca.core import examples
     from ecolca.app.results_view import exchange_labels
-    from ecolca.results import method_label
+    from ecolca.lca.results import method_label
 
     window.open_path(examples.path(name), as_new=True)
     res = example_results(name)
@@ -1096,7 +1097,7 @@ def test_summary_numbers_stay_in_view_with_the_suggestions_panel_open(window, bw
     """With the Suggestions panel opened (F6) at 1366×768, the Summary's Δ % column went behind
     a horizontal scroll bar again: the panel took 640 px. It now leaves the results the room
     their numbers need."""
-    from ecolca import examples
+    from ecolca.core import examples
     from ecolca.app.panels.suggestions_panel import SuggestionsPanel
     from ecolca.app.results_view import exchange_labels
 
@@ -1117,8 +1118,8 @@ def test_summary_numbers_stay_in_view_with_the_suggestions_panel_open(window, bw
 def test_arrows_between_the_same_two_sites_bend_apart(window, qtbot):
     """Medium 8: Asnæs → refinery (steam) and refinery → Asnæs (cooling water) lay on top of
     each other, labels included."""
-    from ecolca import examples
-    from ecolca.model import Exchange, Flow
+    from ecolca.core import examples
+    from ecolca.core.model import Exchange, Flow
 
     def assert_apart(ids):
         items = [window.scene.exchanges[i] for i in ids]
@@ -1241,10 +1242,30 @@ def test_undo_back_to_the_computed_state_clears_the_stale_banner(window, qtbot, 
     assert not rv.is_stale() and not rv.banner.isVisible()
     assert window.results_revision == window.doc.revision  # export does not call it outdated
     # an edit that needs new unit scores (a background activity not in the run) goes stale
-    from ecolca.model import ActivityRef
+    from ecolca.core.model import ActivityRef
     window.doc.edit("new activity", lambda sc: setattr(
         sc.exchange("ash-to-cement").transport[0], "mode", ActivityRef("ecolca-open", "transport-rail")))
     assert rv.is_stale() and rv.banner.isVisible()
+
+
+def test_a_run_of_a_file_closed_meanwhile_is_not_shown_over_the_next(window, qtbot, bw_project,
+                                                                     example_path):
+    """Opening another file while the comparison runs: the run's results are of the first park
+    and are not shown. The window's scattered state showed them over the second park, as
+    current when both documents were at the same revision (0: just opened), and the report was
+    then written of the first park's figures under the second one's name. The session drops
+    results of a replaced scenario (tests/test_session.py)."""
+    from ecolca.core import examples
+
+    window.open_path(example_path, as_new=True)
+    with qtbot.waitSignal(window.runFinished, timeout=180_000) as blocker:
+        window.run_comparison()
+        assert window.job is not None
+        window.open_path(examples.path("kalundborg"), as_new=True)
+        assert window.doc.revision == 0
+    assert blocker.args == [False]
+    assert window.results is None and window.results_view.results() is None
+    assert window.session.status == "none"
 
 
 def test_file_dialogs_start_beside_the_current_file(window, qtbot, monkeypatch, tmp_path):
@@ -1263,10 +1284,11 @@ def test_file_dialogs_start_beside_the_current_file(window, qtbot, monkeypatch, 
                         lambda parent, title, start, *a: asked.append(start) or ("", ""))
     window.act_open.trigger()
     assert asked[-1] == str(folder)
-    window.results, window.results_revision = object(), window.doc.revision
+    from ecolca.session import ReportPlan
+
+    monkeypatch.setattr(window.session, "report_plan", lambda: ReportPlan(object(), True, False))
     window.act_export.trigger()
     assert asked[-1] == str(folder / "harbour.xlsx")
-    window.results = None
 
 
 def test_a_decimal_comma_gets_a_hint(window, qtbot, monkeypatch, example_path):
@@ -1464,7 +1486,7 @@ def test_a_flows_category_is_edited_in_the_table_undone_and_files_it_in_the_disc
     purchased electricity drawn in the app was filed under purchased material."""
     from types import SimpleNamespace
 
-    from ecolca.disclosure import disclose
+    from ecolca.park.disclosure import disclose
 
     def placed(flow_name):
         res = SimpleNamespace(attribution_key="physical", methods=[], metadata={},

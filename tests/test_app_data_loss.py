@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from conftest import PROJECT, crash_autosave, open_main_window
 
-from ecolca import scenario_file
+from ecolca.core import scenario_file
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore(r"^This plugin does not support")]

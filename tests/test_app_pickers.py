@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (  # noqa: E402
 
 from ecolca.app.method_picker import MethodPickerDialog  # noqa: E402
 from ecolca.app.pickers import ActivityPickerDialog  # noqa: E402
-from ecolca.catalog import ActivityRow  # noqa: E402
-from ecolca.model import DEFAULT_METHODS, ActivityRef  # noqa: E402
+from ecolca.brightway.catalog import ActivityRow  # noqa: E402
+from ecolca.core.model import DEFAULT_METHODS, ActivityRef  # noqa: E402
 
 ROWS = [
     ActivityRow("ei", "a1", "market for steel, low-alloyed", "steel, low-alloyed", "GLO", "kilogram", "process"),

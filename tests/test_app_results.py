@@ -24,7 +24,7 @@ from ecolca.app.results_view import (  # noqa: E402
     format_number,
 )
 from ecolca.report import KEY_LABELS  # noqa: E402
-from ecolca.results import (  # noqa: E402
+from ecolca.lca.results import (  # noqa: E402
     ExchangeParts,
     InventoryTotal,
     MethodResult,
@@ -504,7 +504,7 @@ def test_every_chart_has_an_export_action(view):
 
 def test_uncovered_category_reads_not_covered_and_has_no_chart(view):
     """Issue #7: a category the background cannot see is not a zero."""
-    from ecolca.results import Coverage
+    from ecolca.lca.results import Coverage
 
     res = make_results()
     r = res.impacts[-1]

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from ecolca import background
+from ecolca.brightway import background
 
 # the coverage the product promises (issue #2 §4); a code may be absent only when database.json
 # lists it under "left_out" with the reason (no invented numbers)

@@ -1,4 +1,4 @@
-"""The Brightway rough edges ecolca works around (ecolca/bwcompat.py), shown to exist."""
+"""The Brightway rough edges ecolca works around (ecolca/brightway/bwcompat.py), shown to exist."""
 
 import os
 import subprocess
@@ -10,7 +10,7 @@ import pytest
 
 def test_upstream_bw2setup_fails_with_bw2data_48(bw_dir):
     """bw2io.bw2setup() stops on bw2data 4.8 with the elementary-flow identifier error. If this
-    test starts failing, upstream fixed it and ecolca.bwcompat.write_default_methods can go."""
+    test starts failing, upstream fixed it and ecolca.brightway.bwcompat.write_default_methods can go."""
     import importlib.metadata
 
     if importlib.metadata.version("bw2data") != "4.8":  # 4.7 (constraints-bw2data47.txt)
@@ -43,7 +43,7 @@ def test_workaround_writes_methods_with_real_factors(bw_project):
 
 def test_brightway_dir_is_honoured_and_created(tmp_path):
     target = tmp_path / "new" / "bw"
-    code = ("from ecolca import bwcompat; bwcompat.configure(); import bw2data; "
+    code = ("from ecolca.brightway import bwcompat; bwcompat.configure(); import bw2data; "
             "print(bw2data.projects._base_data_dir)")
     env = dict(os.environ, BRIGHTWAY_DIR=str(target))
     env.pop("BRIGHTWAY2_DIR", None)  # only the documented variable: ecolca passes it on
@@ -61,7 +61,7 @@ def test_lean_multilca_gives_bw2calc_scores(bw_project):
     import bw2calc as bc
     import bw2data as bd
 
-    from ecolca.bwcompat import scores_multilca
+    from ecolca.brightway.bwcompat import scores_multilca
 
     acts = list(bd.Database("ecolca-open"))[:12]
     demands = {a["code"]: {a.id: 1.0} for a in acts}
@@ -82,7 +82,7 @@ def test_lean_multilca_gives_bw2calc_scores(bw_project):
 _IMPORT_PROBE = """
 import json, os, sys
 if os.environ.get("PROBE_ECOLCA") == "1":
-    from ecolca import bwcompat
+    from ecolca.brightway import bwcompat
     bwcompat.configure()
 import bw2data
 from bw2parameters import PintWrapper
@@ -155,7 +155,7 @@ def _stdout_of_bw2data_import(tmp_path, first: str, env_extra: dict) -> tuple[st
 
 
 # what the CLI, the app, the API and a worker process do before bw2data (`import ecolca` does not)
-_CONFIGURED = "from ecolca import bwcompat; bwcompat.configure(); "
+_CONFIGURED = "from ecolca.brightway import bwcompat; bwcompat.configure(); "
 
 
 def test_plain_bw2data_logs_on_stdout_with_colour_and_ecolca_keeps_it_off(tmp_path):
@@ -182,7 +182,7 @@ def test_cache_folder_follows_each_systems_layout(monkeypatch, tmp_path):
     from platformdirs.macos import MacOS
     from platformdirs.unix import Unix
 
-    from ecolca.bwcompat import cache_root
+    from ecolca.brightway.bwcompat import cache_root
 
     monkeypatch.setenv("LOCALAPPDATA", r"C:\Users\ana\AppData\Local")
     monkeypatch.setattr(platformdirs.windows, "get_win_folder",

@@ -207,7 +207,7 @@ def test_missing_prices_make_costs_not_computed_in_cli_and_json(tmp_path, bw_pro
 
 
 def test_cost_totals_print_rounding_noise_as_zero():
-    from ecolca.results import SiteEconomics, cost_totals
+    from ecolca.lca.results import SiteEconomics, cost_totals
 
     sites = [SiteEconomics("a", "A", 0.0, -16_091_455.0252),
              SiteEconomics("b", "B", 0.0, 15_491_465.4), SiteEconomics("c", "C", 0.0, 599_989.6252)]

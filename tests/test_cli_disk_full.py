@@ -22,7 +22,8 @@ def _disk_full(*_a, **_k):
 @pytest.mark.parametrize("command", ["example", "export-shared"])
 def test_a_full_disk_on_output_files_names_the_file(command, tmp_path, monkeypatch, capsys,
                                                     example):
-    from ecolca import cli, scenario_file
+    from ecolca import cli
+    from ecolca.core import scenario_file
 
     src = tmp_path / "park.ecolca.json"
     example.sites[0].confidential = True  # export-shared needs a site to mask

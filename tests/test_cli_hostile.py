@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from ecolca import scenario_file
-from ecolca.model import Flow
+from ecolca.core import scenario_file
+from ecolca.core.model import Flow
 
 
 def _save(sc, tmp_path: Path, name: str = "s.ecolca.json") -> Path:
@@ -97,8 +97,8 @@ def test_brightway_dir_that_is_a_file(example_path, tmp_path):
 def test_brightway_dir_not_writable(monkeypatch, tmp_path):
     """As root (CI) a chmod does not stop writes, so os.access is made to say 'no'; as another
     user the folder is made read-only for real."""
-    from ecolca import bwcompat
-    from ecolca.errors import SetupError
+    from ecolca.brightway import bwcompat
+    from ecolca.core.errors import SetupError
 
     ro = tmp_path / "ro"
     ro.mkdir()

@@ -16,8 +16,10 @@ import openpyxl
 import pytest
 
 from conftest import PROJECT
-from ecolca import confidential, examples, lca, scenario_file
-from ecolca.model import ATTRIBUTION_KEYS
+from ecolca.park import confidential
+from ecolca.core import examples, scenario_file
+from ecolca import lca
+from ecolca.core.model import ATTRIBUTION_KEYS
 from ecolca.report import render
 
 # one site per bundled example, each with exchanges in both directions where the park has them
@@ -119,7 +121,7 @@ def _secret_numbers(sc, res, site_id: str) -> list[float]:
 
 def _flow_amounts(sc, site_id: str) -> list[float]:
     """Every flow amount of the site as declared and in the units a report writes it."""
-    from ecolca import units
+    from ecolca.core import units
     from ecolca.report.common import product_amount
 
     out = []
@@ -214,7 +216,7 @@ def test_no_confidential_figure_by_subtraction(reports, name):
     minus the sum of the per-site figures shown (Sites, all keys; Sites; Economics) is not the
     confidential site's figure, and no figure shown is; the same for the exchanges (the Σ row
     minus the rows shown is not a part of Δ_e of an exchange with the confidential site)."""
-    from ecolca.results import method_label
+    from ecolca.lca.results import method_label
 
     sc, res, _, park = reports[name]
     sid = CONF[name]

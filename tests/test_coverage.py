@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from conftest import PROJECT, run_cli
-from ecolca import examples, lca, scenario_file
+from ecolca.core import examples, scenario_file
+from ecolca import lca
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
 WATER = ("EF v3.1", "water use", "user deprivation potential (deprivation-weighted water consumption)")
@@ -108,7 +109,7 @@ def test_cli_prints_n_m_with_its_reason(bw_project, tmp_path):
 
 
 def test_inventory_scope_is_validated_by_the_loader(example, tmp_path):
-    from ecolca.errors import ScenarioError
+    from ecolca.core.errors import ScenarioError
 
     doc = scenario_file.to_dict(example)
     doc["sites"][0]["inventory"] = "some"

@@ -11,10 +11,11 @@ import openpyxl
 import pytest
 
 from conftest import PROJECT
-from ecolca import examples, lca, scenario_file
-from ecolca.disclosure import INVENTORY_KEY, disclose, format_text, to_json
-from ecolca.errors import EcolcaError
-from ecolca.model import ATTRIBUTION_KEYS
+from ecolca.core import examples, scenario_file
+from ecolca import lca
+from ecolca.park.disclosure import INVENTORY_KEY, disclose, format_text, to_json
+from ecolca.core.errors import EcolcaError
+from ecolca.core.model import ATTRIBUTION_KEYS
 from ecolca.report import render
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")

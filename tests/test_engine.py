@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecolca import examples, lca, units
-from ecolca.model import Uncertainty
+from ecolca.core import examples, units
+from ecolca import lca
+from ecolca.core.model import Uncertainty
 
 from conftest import PROJECT
 
@@ -476,9 +477,9 @@ def test_a_park_that_reaches_no_elementary_flow_is_refused_clearly(bw_project):
     whose activities exchange no elementary flow. Both now get a sentence that says why."""
     import bw2data as bd
 
-    from ecolca.errors import EcolcaError, ScenarioError
-    from ecolca.model import ActivityRef, Flow, Scenario, Site
-    from ecolca.validation import errors, validate
+    from ecolca.core.errors import EcolcaError, ScenarioError
+    from ecolca.core.model import ActivityRef, Flow, Scenario, Site
+    from ecolca.core.validation import errors, validate
 
     sc = Scenario(name="only products", id="only-products", methods=[GWP])
     sc.sites = [Site(id="a", name="A", flows=[

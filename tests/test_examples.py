@@ -9,8 +9,9 @@ import json
 import openpyxl
 import pytest
 
-from ecolca import examples, lca, scenario_file
-from ecolca.validation import errors, validate
+from ecolca.core import examples, scenario_file
+from ecolca import lca
+from ecolca.core.validation import errors, validate
 
 from conftest import PROJECT, run_cli
 

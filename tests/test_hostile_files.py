@@ -12,8 +12,8 @@ import threading
 
 import pytest
 
-from ecolca import scenario_file
-from ecolca.errors import ScenarioError
+from ecolca.core import scenario_file
+from ecolca.core.errors import ScenarioError
 
 from conftest import run_cli
 
@@ -346,7 +346,7 @@ def test_a_method_listed_twice_is_refused(example, bw_project):
     """A method listed twice gave every one of its rows twice; the file reader and validation
     (a scenario built in the app, or ``--method`` given twice) refuse it, naming the entry."""
     from ecolca import lca
-    from ecolca.validation import errors, validate
+    from ecolca.core.validation import errors, validate
 
     doc = _doc(example)
     doc["methods"] = [doc["methods"][0], doc["methods"][1], doc["methods"][0]]

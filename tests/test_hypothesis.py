@@ -7,9 +7,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ecolca import scenario_file
-from ecolca.errors import ScenarioError
-from ecolca.validation import validate
+from ecolca.core import scenario_file
+from ecolca.core.errors import ScenarioError
+from ecolca.core.validation import validate
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
@@ -21,7 +21,7 @@ json_values = st.recursive(
 
 
 def _base():
-    from ecolca import examples
+    from ecolca.core import examples
 
     return scenario_file.to_dict(examples.load("gypsum-ash"))
 

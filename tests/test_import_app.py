@@ -59,7 +59,7 @@ def _run(qtbot, job):
 def test_import_job_progress_and_picker(qtbot, bw_project, small_zip):
     import bw2data as bd
 
-    from ecolca import catalog
+    from ecolca.brightway import catalog
     from ecolca.app.import_dialog import import_job
 
     values = {"fmt": "olca-jsonld", "path": str(small_zip), "name": "t-app", "replace": True,

@@ -1,4 +1,4 @@
-"""The upstream behaviours that ecolca.bwcompat works around for imports, shown so that we notice
+"""The upstream behaviours that ecolca.brightway.bwcompat works around for imports, shown so that we notice
 when they change; and the shipped US LCI's sanity checks."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ def test_upstream_rename_rewrites_the_database(bw_project, monkeypatch):
     which moves the rows in one transaction)."""
     import bw2data as bd
 
-    from ecolca import bwcompat
+    from ecolca.brightway import bwcompat
 
     bd.Database("t-ren").write({("t-ren", "a"): {"name": "a", "unit": "kilogram", "exchanges": [
         {"input": ("t-ren", "a"), "amount": 1.0, "type": "production"}]}})
@@ -44,7 +44,7 @@ def test_upstream_simapro_logs_outside_brightway_folder():
     import bw_simapro_csv.main as spm
 
     assert "bw_simapro_csv" in str(spm.user_log_dir("bw_simapro_csv", "pylca"))
-    from ecolca import bwcompat
+    from ecolca.brightway import bwcompat
 
     with bwcompat.simapro_logs_in() as target:
         assert spm.user_log_dir("bw_simapro_csv", "pylca") == str(target)
@@ -73,7 +73,7 @@ def test_shipped_uslci_setup_and_sanity(bw_project):
     import bw2calc as bc
     import bw2data as bd
 
-    from ecolca.project import setup
+    from ecolca.importers.setup import setup
 
     rep = setup(PROJECT, backgrounds=["uslci"])
     assert any("uslci" in s for s in rep.steps)

@@ -147,7 +147,7 @@ def test_ecospold2_unknown_flow_id_names_newer_release(bw_project, tmp_path):
 def test_excel_round_trip_of_ecolca_open(bw_project, tmp_path):
     from bw2io.export import write_lci_excel
 
-    from ecolca.background import unit_scores
+    from ecolca.brightway.background import unit_scores
     from ecolca.importers import import_database as _imp
     import_database = functools.partial(_imp, project=PROJECT)
 
@@ -190,7 +190,7 @@ def test_interrupt_leaves_nothing(bw_project, trimmed_jsonld, monkeypatch, where
     import bw2data as bd
 
     from ecolca.importers import import_database as _imp
-    from ecolca.importers import swap
+    from ecolca.brightway import swap
     import_database = functools.partial(_imp, project=PROJECT)
     from ecolca.importers.common import leftover_temporary_databases
 
@@ -238,7 +238,7 @@ def test_replace_that_fails_after_the_swap_is_finished_by_the_next_command(
     import bw2data as bd
 
     from ecolca.importers import import_database as _imp
-    from ecolca.importers import swap
+    from ecolca.brightway import swap
     from ecolca.importers.common import leftover_temporary_databases
     import_database = functools.partial(_imp, project=PROJECT)
 

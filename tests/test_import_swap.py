@@ -3,7 +3,7 @@ write and swap, at a random moment of the write, and run twice at once: the name
 the complete old or the complete new database (activities, exchanges and an LCA score), and
 after the next ecolca command no ``ecolca-import-*`` database, row or journal remains (issue #19,
 points 4 and 7). The kills are real subprocesses; ``$ECOLCA_TEST_KILL_AT`` (test-only, see
-``ecolca.importers.swap``) makes them deterministic."""
+``ecolca.brightway.swap``) makes them deterministic."""
 
 from __future__ import annotations
 
@@ -243,7 +243,7 @@ def test_two_imports_of_one_name_at_once(bw_project, books):
 
 
 def test_second_import_is_refused_with_a_message_after_waiting(bw_project, books):
-    from ecolca.importers.swap import ImportLock
+    from ecolca.brightway.swap import ImportLock
 
     _start_with_old(books)
     lock = ImportLock(_project_dir())
@@ -264,7 +264,7 @@ def test_recovery_leaves_a_live_import_alone(bw_project, books):
     for a leftover."""
     import bw2data as bd
 
-    from ecolca.importers.swap import ImportLock, TEMP_PREFIX, recover
+    from ecolca.brightway.swap import ImportLock, TEMP_PREFIX, recover
 
     tmp = f"{TEMP_PREFIX}live"
     bd.Database(tmp).register()

@@ -5,8 +5,8 @@ import copy
 import pytest
 
 from ecolca import lca
-from ecolca.errors import ScenarioError
-from ecolca.model import ATTRIBUTION_KEYS, ActivityRef, Exchange, Flow, Scenario, Site
+from ecolca.core.errors import ScenarioError
+from ecolca.core.model import ATTRIBUTION_KEYS, ActivityRef, Exchange, Flow, Scenario, Site
 
 from conftest import PROJECT
 
@@ -15,7 +15,7 @@ GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
 
 @pytest.fixture(scope="module")
 def results(_bw_project_built):
-    from ecolca import examples
+    from ecolca.core import examples
 
     return lca.compare(examples.load("gypsum-ash"), project=PROJECT)
 
@@ -51,7 +51,7 @@ def test_gypsum_and_ash_substitution_lower_climate_impact(results):
 
 
 def test_break_even_distance_zeroes_the_exchange(bw_project, results):
-    from ecolca import examples
+    from ecolca.core import examples
 
     p = next(x for x in results.exchange_parts(GWP) if x.exchange_id == "gypsum-to-boards")
     assert p.break_even_km > p.distance_km
@@ -228,8 +228,8 @@ def test_foreground_follows_a_reinstalled_background(bw_project, example):
     still computes: its cached foreground is rewritten against the new ids."""
     import bw2data as bd
 
-    from ecolca import background
-    from ecolca.project import setup
+    from ecolca.brightway import background
+    from ecolca.importers.setup import setup
 
     first = lca.compare(example, project=PROJECT, methods=[GWP])
     md = bd.databases[background.BUNDLED_NAME]

@@ -34,12 +34,13 @@ import openpyxl
 import pytest
 
 from conftest import PROJECT
-from ecolca import confidential, examples, scenario_file
+from ecolca.park import confidential
+from ecolca.core import examples, scenario_file
 from ecolca.lca import compare as _compare   # before any test replaces ecolca.lca.compare
-from ecolca.model import ActivityRef, Exchange, ExchangeEconomics, Flow, Processing, Scenario, \
+from ecolca.core.model import ActivityRef, Exchange, ExchangeEconomics, Flow, Processing, Scenario, \
     Site, Transport
 from ecolca.report import render
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 EXAMPLES = ("gypsum-ash", "kalundborg", "kawasaki", "phoenix")
 CASES = [(name, s.id) for name in EXAMPLES for s in examples.load(name).sites]

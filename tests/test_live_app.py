@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from conftest import open_main_window
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
               pytest.mark.qt_log_ignore(r"^This plugin does not support")]
@@ -42,7 +42,8 @@ def _rel(a: float, b: float) -> float:
 
 def test_typing_q_in_the_exchange_panel_checks_and_redraws_only_that_exchange(window, qtbot,
                                                                                monkeypatch):
-    from ecolca import lca, validation, validation_item
+    from ecolca import lca
+    from ecolca.core import validation, validation_item
     from ecolca.app.results_view import format_delta
 
     rv = window.results_view
@@ -68,8 +69,8 @@ def test_typing_q_in_the_exchange_panel_checks_and_redraws_only_that_exchange(wi
     assert updated == ["ash-to-cement"]
     assert "100 k t/yr" in window.scene.exchanges["ash-to-cement"].label.text()
     # the same numbers as an evaluation of the whole scenario, exactly
-    qtbot.waitUntil(lambda: window._live_due is None)
-    full = lca.evaluate(window.doc.scenario, window._evaluation)
+    qtbot.waitUntil(lambda: not window.session.live_due)
+    full = lca.evaluate(window.doc.scenario, window.session.evaluation)
     assert [(m.linear, m.symbiotic) for m in window.results.impacts] == \
         [(m.linear, m.symbiotic) for m in full.impacts]
     t = rv.summary_table
@@ -102,7 +103,7 @@ def test_a_new_background_activity_updates_the_summary_without_a_run(window, qtb
     from ecolca import lca
     from ecolca.app.results_view import format_delta
     from ecolca.lca import solve
-    from ecolca.model import ActivityRef
+    from ecolca.core.model import ActivityRef
 
     rv = window.results_view
     sc = window.doc.scenario
@@ -119,7 +120,7 @@ def test_a_new_background_activity_updates_the_summary_without_a_run(window, qtb
             window.doc.edit("supplier", lambda s: setattr(
                 s.site("plasterboard").flow("gypsum"), "activity",
                 ActivityRef(gypsum.activity.database, code)), touched=("site", "plasterboard"))
-        qtbot.waitUntil(lambda: window._live_due is None)
+        qtbot.waitUntil(lambda: not window.session.live_due)
 
     point_supply_at(candidates[0])
     # no run: the new activity's unit scores were solved on a worker thread (one factorisation
@@ -127,7 +128,7 @@ def test_a_new_background_activity_updates_the_summary_without_a_run(window, qtb
     assert runs == [] and window.job is None
     assert solve.FACTORISATIONS[0] == factorised + 1
     assert not rv.is_stale() and "live" in window.results.metadata
-    assert (gypsum.activity.database, candidates[0]) in window._evaluation.keys
+    assert (gypsum.activity.database, candidates[0]) in window.session.evaluation.keys
     full = lca.compare(copy.deepcopy(window.doc.scenario), project=bw_project)
     for live, ref in zip(window.results.impacts, full.impacts):
         assert _rel(live.linear, ref.linear) <= 1e-9 and _rel(live.symbiotic, ref.symbiotic) <= 1e-9
@@ -139,11 +140,11 @@ def test_a_new_background_activity_updates_the_summary_without_a_run(window, qtb
         assert np.allclose(ex.parts[part], full.exchanges.parts[part], rtol=1e-9, atol=0)
 
     # a second change of the background: the kept factorisation is reused, not redone
-    kept = window._evaluation.solver
+    kept = window.session.evaluation.solver
     solved_before = kept.solves
     point_supply_at(candidates[1])
     assert solve.FACTORISATIONS[0] == factorised + 1
-    assert window._evaluation.solver is kept and kept.solves == solved_before + 1
+    assert window.session.evaluation.solver is kept and kept.solves == solved_before + 1
     assert not rv.is_stale() and runs == []
     full = lca.compare(copy.deepcopy(window.doc.scenario), project=bw_project)
     for live, ref in zip(window.results.impacts, full.impacts):
@@ -165,7 +166,7 @@ def test_a_report_exported_after_a_live_edit_is_a_whole_calculation(window, qtbo
     panel = window.properties.exchange_panel
     panel.form.amount.setText("100000")
     panel._commit()
-    qtbot.waitUntil(lambda: window._live_due is None)
+    qtbot.waitUntil(lambda: not window.session.live_due)
     assert "live" in window.results.metadata
     gwp = window.results.impacts[0]
     # no contributions of the edited park on screen: the run's ones, or none after the full

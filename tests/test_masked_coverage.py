@@ -1,4 +1,4 @@
-"""Issue #18 in a park or public output (ecolca.confidential.mask): the masked tables carry
+"""Issue #18 in a park or public output (ecolca.park.confidential.mask): the masked tables carry
 coverage. Named exchanges and sites keep their own notes and nulls; the row of exchanges with
 confidential partners and the "other sites" row carry a pooled coverage (covered when a member
 is), and a one-sided member is said in words for the pooled row without naming it."""
@@ -12,7 +12,9 @@ import openpyxl
 import pytest
 
 from conftest import PROJECT
-from ecolca import confidential, examples, lca, scenario_file
+from ecolca.park import confidential
+from ecolca.core import examples, scenario_file
+from ecolca import lca
 from test_numerics import (AVOIDED_MISSING, EUTRO, WATER, _per_method_numbers,
                            assert_method_rows_null)
 

@@ -84,7 +84,7 @@ def test_background_draws_give_the_default_solves_scores_to_1e_9(bw_project):
     distributions, the same seed, SciPy's default solve, on every activity of ecolca-open."""
     import bw2data as bd
 
-    from ecolca import bwcompat
+    from ecolca.brightway import bwcompat
 
     ids = sorted(a.id for a in bd.Database("ecolca-open"))
     methods = [GWP, ACID]

@@ -12,7 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from conftest import PROJECT, run_cli
-from ecolca import examples, lca
+from ecolca.core import examples
+from ecolca import lca
 
 WATER = ("EF v3.1", "water use", "user deprivation potential (deprivation-weighted water consumption)")
 EUTRO = ("EF v3.1", "eutrophication: freshwater",
@@ -100,7 +101,7 @@ def test_kalundborg_water_use_names_its_one_sided_exchanges(kalundborg, bw_proje
 # ---- precision ------------------------------------------------------------------------------
 def test_a_delta_below_numerical_precision_is_zero_with_no_pct():
     from ecolca.lca import coverage
-    from ecolca.results import MethodResult
+    from ecolca.lca.results import MethodResult
 
     r = MethodResult(EUTRO, "kg P-Eq", 2.5e6, 2.5e6 * (1 + 1e-13))
     cover = dataclasses.make_dataclass("C", ["one_sided"])(np.full((0, 1), None, dtype=object))
@@ -127,7 +128,7 @@ def test_consistency_check_is_relative_and_says_what_helps(kalundborg):
     """A category whose figures are all tiny is checked at its own scale (no floor in the
     method's unit that waves a 1 % disagreement through), and a failure never says only "run
     again"."""
-    from ecolca.errors import EcolcaError
+    from ecolca.core.errors import EcolcaError
     from ecolca.lca.run import _consistency, evaluate
 
     res, ev = kalundborg

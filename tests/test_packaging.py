@@ -36,7 +36,7 @@ def test_installed_wheel_finds_its_resources(wheel, tmp_path):
     r = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index",
                         "--target", str(target), str(wheel)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    code = ("import ecolca.resources as r, ecolca.background as b, ecolca.examples as e; "
+    code = ("import ecolca.core.resources as r, ecolca.brightway.background as b, ecolca.core.examples as e; "
             "print(r.databases_dir()); print(r.ui_dir()); print(len(b.read().processes)); "
             "print(sorted(e.available())); "
             "from PySide6.QtWidgets import QApplication; app = QApplication([]); "

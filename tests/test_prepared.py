@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from conftest import PROJECT, run_cli
-from ecolca import cli, examples, lca, scenario_file
+from ecolca import cli, lca
+from ecolca.core import examples, scenario_file
 from ecolca.lca import prepared
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from ecolca import examples, scenario_file
-from ecolca.errors import ScenarioError
-from ecolca.rebase import (MappingError, parse_mapping, read_mapping, rebase, suggest, rows_csv,
+from ecolca.core import examples, scenario_file
+from ecolca.core.errors import ScenarioError
+from ecolca.park.rebase import (MappingError, parse_mapping, read_mapping, rebase, suggest, rows_csv,
                            uses)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,15 +71,15 @@ def shipped_file(tmp_path) -> Path:
 def _with_heat_flows(sc):
     """gypsum-ash plus three flows whose units need conversions: 1,000 t of steam (2,693.19 MJ of
     heat per t, across dimensions), 5 GJ of oil-boiler heat (same dimension as MJ), a residue."""
-    from ecolca.model import Flow
+    from ecolca.core.model import Flow
 
     power = sc.site("power")
     power.flows.append(Flow(id="steam", kind="supply", name="steam", amount=1000, unit="t",
-                            activity=__import__("ecolca.model").model.ActivityRef(
+                            activity=__import__("ecolca.core.model").core.model.ActivityRef(
                                 "ecolca-open", "heat-natural-gas"),
                             conversion_factor=2693.19))
     power.flows.append(Flow(id="oilheat", kind="supply", name="oil heat", amount=5, unit="GJ",
-                            activity=__import__("ecolca.model").model.ActivityRef(
+                            activity=__import__("ecolca.core.model").core.model.ActivityRef(
                                 "ecolca-open", "heat-heavy-fuel-oil")))
     return sc
 
@@ -174,7 +174,7 @@ def test_composed_conversion_disagreeing_with_the_exact_one_is_a_warning():
     """A flow in kg linked to an MJ activity (48 MJ/kg) mapped onto a kg activity: the exact
     kg → kg conversion applies; a unit_factor of 0.02 kg/MJ (0.96, not 1) gets a warning, and
     1/48 none."""
-    from ecolca.model import ActivityRef, Flow
+    from ecolca.core.model import ActivityRef, Flow
 
     nodes = {("a", "heat"): {"name": "heat", "unit": "megajoule"},
              ("b", "gas"): {"name": "gas", "unit": "kilogram"}}

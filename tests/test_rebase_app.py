@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from conftest import PROJECT
 from test_rebase import STUB, _stub, shipped_text, stub  # noqa: F401 (fixtures)
 
-from ecolca import examples, scenario_file
+from ecolca.core import examples, scenario_file
 
 
 @pytest.fixture()

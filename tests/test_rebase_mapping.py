@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ecolca import examples, units
-from ecolca.rebase import COLUMNS, MappingError, parse_mapping, read_mapping, uses
+from ecolca.core import examples, units
+from ecolca.park.rebase import COLUMNS, MappingError, parse_mapping, read_mapping, uses
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "databases" / "mappings" / "ecolca-open--uslci.csv"

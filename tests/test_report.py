@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from ecolca import report as report_mod
-from ecolca.errors import ReportError
-from ecolca.model import (
+from ecolca.core.errors import ReportError
+from ecolca.core.model import (
     ActivityRef,
     Exchange,
     ExchangeEconomics,
@@ -23,7 +23,7 @@ from ecolca.model import (
     Uncertainty,
 )
 from ecolca.report import write_report
-from ecolca.results import (
+from ecolca.lca.results import (
     ExchangeParts,
     InventoryTotal,
     MethodResult,

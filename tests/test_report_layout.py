@@ -15,10 +15,10 @@ import openpyxl
 import pytest
 
 from ecolca import report as report_mod
-from ecolca.model import ActivityRef, Flow
+from ecolca.core.model import ActivityRef, Flow
 from ecolca.report import common, layout, styles
 from ecolca.report import write_report
-from ecolca.results import ExchangeParts, InventoryTotal, ProductRow
+from ecolca.lca.results import ExchangeParts, InventoryTotal, ProductRow
 from test_report import GWP, _find, _header_map, book, results, scenario  # noqa: F401
 
 BIO_CODE = "349b29d1-3e58-4c66-98b9-9d1a076efd2e"

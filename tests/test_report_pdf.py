@@ -18,9 +18,9 @@ import numpy as np
 import openpyxl
 import pytest
 
-from ecolca.model import Flow, Site
+from ecolca.core.model import Flow, Site
 from ecolca.report import write_report
-from ecolca.results import ProductRow, SiteEconomics, SiteResult
+from ecolca.lca.results import ProductRow, SiteEconomics, SiteResult
 from test_report import GWP, HTOX, results, scenario  # noqa: F401
 
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")

@@ -3,8 +3,8 @@ import os
 
 import pytest
 
-from ecolca import scenario_file
-from ecolca.errors import ScenarioError
+from ecolca.core import scenario_file
+from ecolca.core.errors import ScenarioError
 
 
 def _doc(example):
@@ -126,7 +126,7 @@ def test_not_utf8_or_missing_file(tmp_path):
 def test_negative_amounts_load_and_are_named_by_validation(example):
     """A work-in-progress file with a negative amount opens (the app shows the problem); the
     calculation refuses it (validation error naming the item and field)."""
-    from ecolca.validation import errors, validate
+    from ecolca.core.validation import errors, validate
 
     doc = _doc(example)
     doc["sites"][0]["flows"][1]["amount"] = -5

@@ -1,6 +1,7 @@
 
-from ecolca import background
-from ecolca.project import is_ready, setup
+from ecolca.brightway import background
+from ecolca.brightway.project import is_ready
+from ecolca.importers.setup import setup
 
 from conftest import PROJECT
 
@@ -51,7 +52,7 @@ def test_a_changed_bundled_database_replaces_the_installed_one(bw_project):
 
 
 def test_project_name_from_environment(monkeypatch):
-    from ecolca.project import project_name
+    from ecolca.brightway.project import project_name
 
     monkeypatch.setenv("ECOLCA_PROJECT", "from-env")
     assert project_name() == "from-env"

@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from ecolca.resources import databases_dir
+from ecolca.core.resources import databases_dir
 
 LORRY = ("ecolca-open", "transport-lorry")
 LANDFILL = ("ecolca-open", "waste-landfill-inert")
@@ -23,7 +23,7 @@ def _table_rows():
 
 
 def test_every_row_of_the_compatibility_table_has_a_source_and_a_ratio_in_its_range():
-    from ecolca.suggest import load_table
+    from ecolca.park.suggest import load_table
 
     rows = _table_rows()
     assert len(rows) >= 10
@@ -62,8 +62,8 @@ def test_every_supply_code_of_the_table_is_an_ecolca_open_activity():
 
 
 def test_matching_needs_the_background_activity_not_only_the_name():
-    from ecolca.model import ActivityRef, Flow
-    from ecolca.suggest import load_table
+    from ecolca.core.model import ActivityRef, Flow
+    from ecolca.park.suggest import load_table
 
     row = {r.id: r for r in load_table()}["fgd-gypsum-natural"]
     gyp = Flow("g", "supply", "natural gypsum", 1.0, "t", activity=ActivityRef("ecolca-open", "mat-gypsum-natural"))
@@ -77,8 +77,8 @@ def test_matching_needs_the_background_activity_not_only_the_name():
 
 
 def test_great_circle_distance_and_circuity():
-    from ecolca.model import Site
-    from ecolca.suggest import CIRCUITY, distance, great_circle_km
+    from ecolca.core.model import Site
+    from ecolca.park.suggest import CIRCUITY, distance, great_circle_km
 
     # one degree of latitude on the mean-radius sphere: 2πR/360
     assert great_circle_km(0, 0, 1, 0) == pytest.approx(2 * math.pi * 6371.0088 / 360, rel=1e-12)
@@ -104,9 +104,9 @@ def test_gypsum_ash_suggestion_checked_by_hand(bw_project):
     here from the unit scores the cache holds: Δ = −q·(1000·c(landfill) + 25·c(lorry))
     − r·q·1000·c(clinker) + q·d·c(lorry) + q·Σa·c(processing), the last term 0 (the row
     has no processing)."""
-    from ecolca import examples
+    from ecolca.core import examples
     from ecolca.lca import cache
-    from ecolca.suggest import suggest
+    from ecolca.park.suggest import suggest
 
     sc = examples.load("gypsum-ash")
     _fill_cache(sc, bw_project)
@@ -117,7 +117,11 @@ def test_gypsum_ash_suggestion_checked_by_hand(bw_project):
     power = sc.site("power")
     ash = power.flow("fly-ash")
     q_expected = ash.amount - sum(e.amount for e in sc.exchanges if e.from_flow == "fly-ash")
-    assert c.q == pytest.approx(q_expected) and c.r == 1.0 and c.distance_km == 40.0
+    # the row's 1.0 is the top of its range 0.4–1.0: the finder proposes the middle, 0.7
+    # (issue #20.1; docs/suggest.md, "The proposed ratio"), and the range as its distribution
+    assert c.q == pytest.approx(q_expected) and c.r == pytest.approx(0.7) and c.distance_km == 40.0
+    u = c.exchange.ratio_uncertainty
+    assert (u.type, u.minimum, u.maximum) == ("triangular", pytest.approx(0.4), pytest.approx(1.0))
     m = [tuple(x) for x in sc.methods]
     U, found = cache.lookup([LANDFILL, LORRY, CLINKER], m)
     assert found.all()
@@ -125,7 +129,7 @@ def test_gypsum_ash_suggestion_checked_by_hand(bw_project):
     for j in range(len(m)):
         c_fill, c_lorry, c_clinker = U[0, j], U[1, j], U[2, j]
         fate = -q_expected * (1000 * c_fill + haul * c_lorry)       # t -> kg; t·km
-        supply = -1.0 * q_expected * 1000 * c_clinker
+        supply = -0.7 * q_expected * 1000 * c_clinker
         transport = q_expected * 40.0 * c_lorry
         by_hand = fate + supply + transport
         assert c.delta[j] == pytest.approx(by_hand, rel=1e-9, abs=1e-9)
@@ -137,15 +141,16 @@ def test_gypsum_ash_suggestion_checked_by_hand(bw_project):
             assert c.break_even_km[j] == pytest.approx(-(fate + supply) / (q_expected * c_lorry), rel=1e-9)
     # money: avoided disposal fee + avoided clinker purchase, per year
     clinker = sc.site("cement").flow("clinker")
-    assert c.money_per_year == pytest.approx(q_expected * ash.price + q_expected * clinker.price)
+    assert c.money_per_year == pytest.approx(q_expected * ash.price
+                                             + 0.7 * q_expected * clinker.price)
 
 
 def test_candidate_delta_equals_a_full_run_with_the_candidate_accepted(bw_project):
     """Accepting a candidate (adding its exchange) changes the park's Δ by exactly the
     candidate's Δ, by the engine's own `compare`."""
-    from ecolca import examples
+    from ecolca.core import examples
     from ecolca.lca import compare
-    from ecolca.suggest import suggest
+    from ecolca.park.suggest import suggest
 
     sc = examples.load("gypsum-ash")
     before = compare(sc, project=bw_project)
@@ -158,7 +163,7 @@ def test_candidate_delta_equals_a_full_run_with_the_candidate_accepted(bw_projec
 
 
 def _kalundborg_without_exchanges():
-    from ecolca import examples
+    from ecolca.core import examples
 
     sc = examples.load("kalundborg")
     sc.exchanges = []
@@ -166,8 +171,8 @@ def _kalundborg_without_exchanges():
 
 
 def test_kalundborg_without_its_exchanges_rediscovers_gypsum_and_fly_ash(bw_project):
-    from ecolca import examples
-    from ecolca.suggest import suggest
+    from ecolca.core import examples
+    from ecolca.park.suggest import suggest
 
     _fill_cache(examples.load("kalundborg"), bw_project)
     sc = _kalundborg_without_exchanges()
@@ -179,7 +184,9 @@ def test_kalundborg_without_its_exchanges_rediscovers_gypsum_and_fly_ash(bw_proj
         assert c.row.source and c.row.source_locator
         assert c.delta[0] < 0
     gyp = next(c for c in s.candidates if c.residue.id == "fgd-gypsum")
-    assert "Aalborg Portland" in gyp.row.source and gyp.r == 1.0 and gyp.q == 100_000
+    # the row's 1.0 is the bottom of its range 1.0–1.2: the middle, 1.1, is proposed
+    assert "Aalborg Portland" in gyp.row.source and gyp.r == pytest.approx(1.1)
+    assert gyp.q == pytest.approx(min(100_000, gyp.need / 1.1))
     assert not s.solved_missing
     # with its exchanges, every match is taken: the finder says so (it used to say that nothing
     # matches)
@@ -190,7 +197,8 @@ def test_kalundborg_without_its_exchanges_rediscovers_gypsum_and_fly_ash(bw_proj
 
 
 def test_cli_suggest_json_on_kalundborg(bw_project, tmp_path, capsys):
-    from ecolca import cli, examples, scenario_file
+    from ecolca import cli
+    from ecolca.core import examples, scenario_file
 
     _fill_cache(examples.load("kalundborg"), bw_project)
     p = tmp_path / "k.ecolca.json"
@@ -213,7 +221,8 @@ def test_cli_suggest_json_on_kalundborg(bw_project, tmp_path, capsys):
 
 
 def test_cli_text_output_names_row_and_source(bw_project, tmp_path, capsys):
-    from ecolca import cli, examples
+    from ecolca import cli
+    from ecolca.core import examples
 
     _fill_cache(examples.load("gypsum-ash"), bw_project)
     assert cli.main(["suggest", str(examples.path("gypsum-ash")), "--project", bw_project]) == 0
@@ -222,7 +231,8 @@ def test_cli_text_output_names_row_and_source(bw_project, tmp_path, capsys):
 
 
 def test_bad_input_gives_clear_messages(bw_project, tmp_path, capsys):
-    from ecolca import cli, examples, scenario_file
+    from ecolca import cli
+    from ecolca.core import examples, scenario_file
 
     path = str(examples.path("gypsum-ash"))
     assert cli.main(["suggest", path, "--method", "IPCC 2021|no such thing", "--project", bw_project]) == 1
@@ -243,8 +253,8 @@ def test_bad_input_gives_clear_messages(bw_project, tmp_path, capsys):
 
 
 def test_site_coordinates_round_trip_and_are_validated(tmp_path):
-    from ecolca import examples, scenario_file
-    from ecolca.errors import ScenarioError
+    from ecolca.core import examples, scenario_file
+    from ecolca.core.errors import ScenarioError
 
     sc = examples.load("gypsum-ash")
     sc.sites[0].latitude, sc.sites[0].longitude = 55.6606, 11.0867
@@ -265,8 +275,8 @@ def test_site_coordinates_round_trip_and_are_validated(tmp_path):
 
 
 def test_every_example_gets_suggestions_or_says_why(bw_project):
-    from ecolca import examples
-    from ecolca.suggest import suggest
+    from ecolca.core import examples
+    from ecolca.park.suggest import suggest
 
     for name in examples.available():
         sc = examples.load(name)
@@ -319,8 +329,8 @@ def uslci_like(bw_project):
 def _rows_park(corn_db: str | None):
     """A brewery, a hydrogen plant, a beef farm buying corn, a greenhouse and a pharmaceutical
     plant both buying natural gas (ecolca-open)."""
-    from ecolca import examples
-    from ecolca.model import ActivityRef, Flow, Site
+    from ecolca.core import examples
+    from ecolca.core.model import ActivityRef, Flow, Site
 
     sc = examples.load("gypsum-ash")
     sc.exchanges = []
@@ -345,7 +355,7 @@ def _rows_park(corn_db: str | None):
 
 
 def test_spent_grain_and_co2_rows_load_with_their_basis():
-    from ecolca.suggest import load_table
+    from ecolca.park.suggest import load_table
 
     t = {r.id: r for r in load_table()}
     g, c = t["spent-grain-corn"], t["co2-greenhouse-gas"]
@@ -375,8 +385,8 @@ def test_spent_grain_and_co2_rows_load_with_their_basis():
     ("market for maize silage", False),
 ])
 def test_spent_grain_row_matches_corn_grain_activities_by_name(name, matches):
-    from ecolca.model import ActivityRef, Flow
-    from ecolca.suggest import load_table
+    from ecolca.core.model import ActivityRef, Flow
+    from ecolca.park.suggest import load_table
 
     row = {r.id: r for r in load_table()}["spent-grain-corn"]
     f = Flow("c", "supply", "anything", 1.0, "t", activity=ActivityRef("other-db", "x"))
@@ -389,8 +399,8 @@ def test_spent_grain_row_matches_corn_grain_activities_by_name(name, matches):
 
 
 def test_receiver_condition_only_a_greenhouse_gets_co2():
-    from ecolca.model import Site
-    from ecolca.suggest import load_table
+    from ecolca.core.model import Site
+    from ecolca.park.suggest import load_table
 
     row = {r.id: r for r in load_table()}["co2-greenhouse-gas"]
     assert row.receiver_matches(Site("g", "G", sector="Greenhouse horticulture"))
@@ -404,8 +414,8 @@ def test_receiver_condition_only_a_greenhouse_gets_co2():
 
 
 def test_receiver_sector_pattern_column_is_optional_and_checked(tmp_path):
-    from ecolca.errors import EcolcaError
-    from ecolca.suggest import load_table
+    from ecolca.core.errors import EcolcaError
+    from ecolca.park.suggest import load_table
 
     rows = _table_rows()
     base = [c for c in rows[0] if c != "receiver_sector_pattern"]
@@ -430,7 +440,7 @@ def test_receiver_sector_pattern_column_is_optional_and_checked(tmp_path):
 def test_spent_grain_and_co2_candidates_on_a_us_lci_like_background(uslci_like, bw_project):
     """Spent grain → the feedlot's corn (a US LCI-named activity), CO2 → the greenhouse's gas;
     the pharmaceutical plant's boiler gas gets no CO2 and the output says why."""
-    from ecolca.suggest import suggest, to_json
+    from ecolca.park.suggest import suggest, to_json
 
     sc = _rows_park(uslci_like)
     s = suggest(sc, top=None, distance_km=20.0, project=bw_project)
@@ -459,7 +469,7 @@ def test_spent_grain_and_co2_on_ecolca_open_find_no_feed_and_say_why(bw_project)
     """ecolca-open has no feed activity: the spent grain gets no candidate, and the skipped
     list says the park has no supply the row replaces. The CO2 still reaches the greenhouse
     (fuel-natural-gas is in ecolca-open) but never the pharmaceutical boilers."""
-    from ecolca.suggest import format_text, suggest
+    from ecolca.park.suggest import format_text, suggest
 
     sc = _rows_park(None)
     s = suggest(sc, top=None, distance_km=20.0, project=bw_project)
@@ -474,8 +484,8 @@ def test_a_table_row_with_an_exchange_kind_not_in_the_model_is_refused(tmp_path)
     """Issue #21: the table's exchange_kind becomes the candidates' Exchange.kind, which
     validate() checks; a row outside the model's choices is refused when the table is read,
     with the model's message, never a candidate that fails later."""
-    from ecolca.errors import EcolcaError
-    from ecolca.suggest import load_table
+    from ecolca.core.errors import EcolcaError
+    from ecolca.park.suggest import load_table
 
     rows = _table_rows()
     p = tmp_path / "bad.csv"
@@ -486,3 +496,20 @@ def test_a_table_row_with_an_exchange_kind_not_in_the_model_is_refused(tmp_path)
     with pytest.raises(EcolcaError, match=r"row 'fly-ash-clinker', field 'exchange_kind': must "
                                           r"be one of .*did you mean 'material'"):
         load_table(str(p))
+
+
+def test_the_finder_proposes_the_mode_of_its_range_and_shows_the_range():
+    """Issue #20.1: the finder proposed r = 1.0 of 0.4–1.0 (fly ash → clinker), the top of its
+    range, so an accepted suggestion's deterministic Δ sat at the edge of its Monte Carlo draws.
+    A row whose ratio sits at an end of its range is proposed at the middle (the mode of a
+    triangular over the range); a ratio inside its range is the row's mode and is kept."""
+    from ecolca.park.suggest import load_table
+
+    rows = {r.id: r for r in load_table()}
+    ash = rows["fly-ash-clinker"]
+    assert (ash.ratio_low, ash.ratio, ash.ratio_high) == (0.4, 1.0, 1.0)
+    assert ash.proposed == pytest.approx(0.7)
+    assert "r = 0.7, the middle of the row's range 0.4–1" in ash.proposed_words()
+    inside = rows["plastics-coking-coal"]
+    assert inside.ratio_low < inside.ratio < inside.ratio_high
+    assert inside.proposed == inside.ratio and "the mode of its range" in inside.proposed_words()

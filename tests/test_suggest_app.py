@@ -29,7 +29,7 @@ def window(qtbot, tmp_path, monkeypatch):
 
 def _without_exchanges(name, tmp_path, project):
     """The example with its exchanges removed, saved; its unit scores in the cache."""
-    from ecolca import examples, scenario_file
+    from ecolca.core import examples, scenario_file
     from ecolca.lca import compare
 
     sc = examples.load(name)
@@ -47,7 +47,7 @@ def _click_row(qtbot, tree, row: int) -> None:
 
 
 def test_suggest_accept_and_undo_in_the_app(window, qtbot, bw_project, tmp_path):
-    from ecolca.suggest import _exchange_dict, suggest
+    from ecolca.park.suggest import _exchange_dict, suggest
 
     path, sc = _without_exchanges("gypsum-ash", tmp_path, bw_project)
     window.open_path(path)
@@ -102,7 +102,7 @@ def test_suggest_accept_and_undo_in_the_app(window, qtbot, bw_project, tmp_path)
 
 
 def test_a_bad_distance_is_named_and_nothing_runs(window, qtbot, bw_project, tmp_path):
-    from ecolca import examples
+    from ecolca.core import examples
 
     window.open_path(examples.path("gypsum-ash"))
     with qtbot.waitSignal(window.runFinished, timeout=120_000):

@@ -2,8 +2,8 @@ import math
 
 import pytest
 
-from ecolca import units
-from ecolca.errors import UnitError
+from ecolca.core import units
+from ecolca.core.errors import UnitError
 
 
 @pytest.mark.parametrize("a,b,expected", [

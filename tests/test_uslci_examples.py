@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ecolca import examples
+from ecolca.core import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "databases" / "mappings" / "ecolca-open--uslci.csv"
@@ -18,8 +18,8 @@ CED = ("Cumulative Energy Demand (CED)", "energy resources: non-renewable", "ene
 @pytest.mark.parametrize("name", sorted(examples.available()))
 def test_example_rebased_onto_uslci_runs_in_the_default_methods(uslci_project, name):
     from ecolca.lca.run import compare
-    from ecolca.model import DEFAULT_METHODS
-    from ecolca.rebase import parse_mapping, rebase
+    from ecolca.core.model import DEFAULT_METHODS
+    from ecolca.park.rebase import parse_mapping, rebase
 
     db, _, _ = uslci_project
     mapping = parse_mapping(SHIPPED.read_text(encoding="utf-8").replace(",uslci,", f",{db},"),

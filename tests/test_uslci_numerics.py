@@ -11,7 +11,7 @@ import re
 import pytest
 
 from conftest import ROOT, run_cli
-from ecolca import examples
+from ecolca.core import examples
 
 from conftest import USLCI_PROJECT
 

@@ -1,7 +1,7 @@
 import copy
 
-from ecolca.model import ActivityRef, Exchange, Flow, Scenario, Site, Transport
-from ecolca.validation import errors, validate
+from ecolca.core.model import ActivityRef, Exchange, Flow, Scenario, Site, Transport
+from ecolca.core.validation import errors, validate
 
 
 def _msgs(sc):
@@ -134,7 +134,7 @@ def test_a_flow_kind_and_category_set_from_python_are_checked(example):
 
 def test_an_exchange_kind_set_from_python_is_checked_also_per_item(example):
     """The app's per-edit check (validate_item) runs the same rules."""
-    from ecolca.validation_item import validate_item
+    from ecolca.core.validation_item import validate_item
 
     sc = copy.deepcopy(example)
     e = sc.exchanges[1]
@@ -148,8 +148,8 @@ def test_an_exchange_kind_set_from_python_is_checked_also_per_item(example):
 
 
 def test_the_file_reader_and_validate_give_one_message(example):
-    from ecolca import scenario_file
-    from ecolca.errors import ScenarioError
+    from ecolca.core import scenario_file
+    from ecolca.core.errors import ScenarioError
 
     doc = scenario_file.to_dict(example)
     doc["attribution_key"] = "Physical"
@@ -165,10 +165,41 @@ def test_the_file_reader_and_validate_give_one_message(example):
 def test_a_new_flows_category_follows_its_unit():
     """What the app gives a flow it creates (flows table, a supply typed in the exchange form):
     energy in an energy unit, else material (water cannot be told from m3, also gas)."""
-    from ecolca.model import default_category
+    from ecolca.core.model import default_category
 
     assert default_category("supply", "MWh") == "energy"
     assert default_category("supply", "GJ") == "energy"
     assert default_category("supply", "t") == "material"
     assert default_category("supply", "m3") == "material"
     assert default_category("supply", "no such unit") == "material"
+
+
+def test_a_point_value_at_an_end_of_its_own_range_is_warned_in_words(example):
+    """Issue #20.1: a point value at an end of its own distribution (r = 1 of triangular
+    0.7–1) makes the deterministic Δ sit at the edge of, or outside, the Monte Carlo interval:
+    a warning naming the item and the field in words; a value in the middle is not warned."""
+    from ecolca.core.model import Uncertainty
+
+    sc = copy.deepcopy(example)
+    for x in sc.exchanges:  # the example's own ends (r = 1 of 0.9–1) are not this test's
+        x.amount_uncertainty = x.ratio_uncertainty = Uncertainty()
+    e = sc.exchanges[0]
+    e.substitution_ratio = 1.0
+    e.ratio_uncertainty = Uncertainty(type="triangular", minimum=0.7, maximum=1.0)
+    e.amount_uncertainty = Uncertainty(type="uniform", minimum=0.5 * e.amount,
+                                       maximum=1.5 * e.amount)  # the middle: no warning
+    ws = [p for p in validate(sc) if p.severity == "warning" and "of its range" in p.message]
+    assert len(ws) == 1, [p.message for p in ws]
+    w = ws[0]
+    assert w.field == "substitution_ratio" and sc.exchange_label(e) in w.item
+    assert "the substitution ratio r = 1 is the top of its range 0.7–1" in w.message
+    assert "average 0.9" in w.message  # the triangular's mean (0.7 + 1 + 1) / 3
+    assert w.path == ("exchanges", 0, "ratio_uncertainty")
+    e.ratio_uncertainty = Uncertainty(type="triangular", minimum=0.7, maximum=1.1)
+    assert not [p for p in validate(sc) if "of its range" in p.message]
+    # a flow amount at the bottom of a uniform range
+    f = next(f for s in sc.sites for f in s.flows if f.kind == "residue")
+    f.uncertainty = Uncertainty(type="uniform", minimum=f.amount, maximum=2 * f.amount)
+    ws = [p for p in validate(sc) if "of its range" in p.message]
+    assert len(ws) == 1 and ws[0].field == "amount" and f"flow '{f.name}'" in ws[0].item
+    assert "the amount = " in ws[0].message and "is the bottom of its range" in ws[0].message

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, ROOT
-from ecolca import examples, lca, scenario_file, units
-from ecolca.validation import validate
+from ecolca.core import examples, scenario_file, units
+from ecolca import lca
+from ecolca.core.validation import validate
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
 CED = ("Cumulative Energy Demand (CED)", "energy resources: non-renewable", "energy content (HHV)")
@@ -60,7 +61,11 @@ def _identity(r):
 def test_kalundborg_validates_with_three_intended_warnings():
     ws = _warnings("kalundborg")
     assert not [p for p in validate(examples.load("kalundborg")) if p.severity == "error"]
-    assert len(ws) == 3 and all(p.field == "fate" for p in ws)
+    fates = [p for p in ws if p.field == "fate"]
+    # the other warnings: the three r = 1 at the top of their triangular ranges (issue #20.1)
+    ends = sorted(p.item.split("'")[1] for p in ws if "is the top of its range" in p.message)
+    assert len(fates) == 3 and ends == ["ash-to-cement", "gypsum-to-gyproc", "heat-to-town"]
+    assert len(ws) == 6
 
 
 def test_kalundborg_identity(res):
@@ -276,7 +281,10 @@ def test_phoenix_validates_with_one_warning_and_is_illustrative():
     """The biogas is flared with no burden (fate null: warned); the effluent has a fate (its
     phosphorus reaches the river), so it is not warned."""
     ws = _warnings("phoenix")
-    assert len(ws) == 1 and ws[0].field == "fate"
+    fates = [p for p in ws if p.field == "fate"]
+    assert len(fates) == 1
+    # the others: point values at an end of their own ranges (issue #20.1)
+    assert all("of its range" in p.message for p in ws if p.field != "fate")
     assert examples.load("phoenix").illustrative
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import PROJECT
-from ecolca import background, examples, lca, units
+from ecolca.brightway import background
+from ecolca.core import examples, units
+from ecolca import lca
 
 EF_WATER = ("EF v3.1", "water use", "user deprivation potential (deprivation-weighted water consumption)")
 WCP = ("ReCiPe 2016 v1.03, midpoint (H)", "water use", "water consumption potential (WCP)")

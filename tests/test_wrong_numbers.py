@@ -16,10 +16,11 @@ import sys
 import pytest
 
 from conftest import PROJECT, ROOT, _BW_DIR, run_cli
-from ecolca import lca, scenario_file
-from ecolca.errors import EcolcaError, ScenarioError
-from ecolca.model import ActivityRef, Exchange, Flow, Scenario, Site, Uncertainty, Transport
-from ecolca.validation import validate
+from ecolca import lca
+from ecolca.core import scenario_file
+from ecolca.core.errors import EcolcaError, ScenarioError
+from ecolca.core.model import ActivityRef, Exchange, Flow, Scenario, Site, Uncertainty, Transport
+from ecolca.core.validation import validate
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
 WATER = ("EF v3.1", "water use", "user deprivation potential (deprivation-weighted water consumption)")
@@ -159,7 +160,7 @@ def test_json_text_is_strict_with_orjson_and_with_the_standard_library(monkeypat
     DEL/C1 controls escaped, C0 controls escaped as JSON requires)."""
     import numpy as np
 
-    from ecolca.cli import _json_text
+    from ecolca.core.jsontext import json_text as _json_text
 
     x = {"v": [1.5, float("nan"), float("inf"), -float("inf"), -0.0, 1e-05, np.float64(2.5)],
          "name": "a\x9b[2Jb\x07c\x7f", "n": 12}

@@ -7,7 +7,7 @@ inventory totals, shares) sits between marker comments::
     <!-- generated: NAME -->…<!-- end generated -->
 
 (a table on its own lines, or one figure inside a sentence or a table cell). This script runs the
-examples through ecolca's public functions (``ecolca.examples.load``, ``ecolca.lca.compare``) in a
+examples through ecolca's public functions (``ecolca.core.examples.load``, ``ecolca.lca.compare``) in a
 Brightway project that ``ecolca setup`` made, and rewrites only what lies between the markers; the
 prose and the published reference figures are left alone. ``tests/test_validation_doc.py`` runs
 the same generation and fails when the committed document differs. Regenerate with::
@@ -94,7 +94,8 @@ def pct(x: float | None) -> str:
 def run_examples(project: str | None, names=EXAMPLES) -> dict:
     """name -> (Scenario, Results) of ``lca.compare`` with the example's own methods, and
     "kalundborg-variants" -> the sensitivity variants' Results."""
-    from ecolca import examples, lca
+    from ecolca.core import examples
+    from ecolca import lca
 
     out = {}
     for n in names:
@@ -110,7 +111,7 @@ def run_examples(project: str | None, names=EXAMPLES) -> dict:
 
 def _act(site, flow, code):
     def edit(sc):
-        from ecolca.model import ActivityRef
+        from ecolca.core.model import ActivityRef
 
         sc.site(site).flow(flow).activity = ActivityRef("ecolca-open", code)
     return edit
@@ -157,7 +158,7 @@ def _distance(site, flow, km):
 
 def _fate(site, flow, code):
     def edit(sc):
-        from ecolca.model import ActivityRef
+        from ecolca.core.model import ActivityRef
 
         sc.site(site).flow(flow).fate = ActivityRef("ecolca-open", code)
     return edit
@@ -167,7 +168,7 @@ def _processing(ex, code, amount=None, activity=None):
     """Processing input ``code`` of exchange ``ex``: left out (both None), its amount per unit
     set, or its activity replaced."""
     def edit(sc):
-        from ecolca.model import ActivityRef
+        from ecolca.core.model import ActivityRef
 
         e = sc.exchange(ex)
         item = next(x for x in e.processing if x.activity.code == code)
@@ -480,9 +481,9 @@ USLCI_EXAMPLES = ("gypsum-ash", "kalundborg")
 def run_uslci(project: str, database: str, names=USLCI_EXAMPLES) -> dict:
     """name -> Results of the example rebased onto US LCI (database ``database`` of ``project``)
     through the shipped mapping, with the example's own methods."""
-    from ecolca import examples
+    from ecolca.core import examples
     from ecolca.lca import compare
-    from ecolca.rebase import parse_mapping, rebase
+    from ecolca.park.rebase import parse_mapping, rebase
 
     mapping = parse_mapping(MAPPING.read_text(encoding="utf-8").replace(",uslci,", f",{database},"),
                             MAPPING.name)

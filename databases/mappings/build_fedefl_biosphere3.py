@@ -214,7 +214,7 @@ def _cas(s: str) -> str:
 def load_biosphere() -> list[dict]:
     import bw2data as bd
 
-    from ecolca.project import activate
+    from ecolca.brightway.project import activate
 
     activate(None)
     return [{"code": a["code"], "name": a["name"], "categories": tuple(a.get("categories") or ()),

@@ -11,8 +11,8 @@ The public API, for notebooks and scripts (docs/api.md)::
 
 The names below are loaded on first use (``ecolca.api``), so ``import ecolca`` is cheap and changes
 nothing in the process: no import hook, no warnings filter, no environment variable. The model
-(:mod:`ecolca.model`, :mod:`ecolca.scenario_file`, :mod:`ecolca.validation`) and the LCA code
-(:mod:`ecolca.lca`, :mod:`ecolca.setup`) import no Qt; the desktop app is a view over them.
+(:mod:`ecolca.core.model`, :mod:`ecolca.core.scenario_file`, :mod:`ecolca.core.validation`) and the LCA code
+(:mod:`ecolca.lca`, :mod:`ecolca.park`, :mod:`ecolca.importers`) import no Qt; the desktop app is a view over them.
 """
 
 from __future__ import annotations
@@ -29,40 +29,41 @@ _PUBLIC = {
     "import_database": "ecolca.api",
     "using_project": "ecolca.api",
     "Comparison": "ecolca.api",
-    "Scenario": "ecolca.model",
-    "EcolcaError": "ecolca.errors",
-    "ScenarioError": "ecolca.errors",
-    "SetupError": "ecolca.errors",
-    "ReportError": "ecolca.errors",
-    "UnitError": "ecolca.errors",
-    "Problem": "ecolca.errors",
-    "MappingError": "ecolca.rebase",
+    "Scenario": "ecolca.core.model",
+    "EcolcaError": "ecolca.core.errors",
+    "ScenarioError": "ecolca.core.errors",
+    "SetupError": "ecolca.core.errors",
+    "ReportError": "ecolca.core.errors",
+    "UnitError": "ecolca.core.errors",
+    "Problem": "ecolca.core.errors",
+    "suggest": "ecolca.api",
+    "rebase": "ecolca.api",
+    "MappingError": "ecolca.park.rebase",
     "ImportFailed": "ecolca.importers.common",
     "UnlinkedError": "ecolca.importers.common",
 }
 
-# submodules reachable as attributes without an import of their own; ``suggest`` and ``rebase``
-# are modules that can be called as the API's functions (ecolca.api._CallableModule)
-_SUBMODULES = {"examples", "suggest", "rebase"}
+# submodules reachable as attributes without an import of their own
+_SUBMODULES = {"examples": "ecolca.core.examples"}
 
-__all__ = ["__version__", *_PUBLIC, "suggest", "rebase"]
+__all__ = ["__version__", *_PUBLIC]
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ loads them
-    from ecolca import examples
+    from ecolca.core import examples
     from ecolca.api import (Comparison, compare, import_database, load, rebase, save, suggest,
-                            using_project)  # (at run time: callable modules, see _SUBMODULES)
-    from ecolca.errors import (EcolcaError, Problem, ReportError, ScenarioError, SetupError,
+                            using_project)
+    from ecolca.core.errors import (EcolcaError, Problem, ReportError, ScenarioError, SetupError,
                                UnitError)
     from ecolca.importers.common import ImportFailed, UnlinkedError
-    from ecolca.model import Scenario
-    from ecolca.rebase import MappingError
+    from ecolca.core.model import Scenario
+    from ecolca.park.rebase import MappingError
 
 
 def __getattr__(name: str):
     import importlib
 
     if name in _SUBMODULES:
-        return importlib.import_module(f"ecolca.{name}")
+        return importlib.import_module(_SUBMODULES[name])
     module = _PUBLIC.get(name)
     if module is None:
         raise AttributeError(f"module 'ecolca' has no attribute '{name}'")

@@ -13,22 +13,20 @@ import contextlib
 import copy
 import dataclasses
 import os
-import sys
-import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from ecolca.errors import ScenarioError
-from ecolca.model import Scenario
+from ecolca.core.errors import ScenarioError
+from ecolca.core.model import Scenario
 
 if TYPE_CHECKING:  # pandas and the engine load on first use, not at `import ecolca`
     import pandas as pd
 
     from ecolca.importers.common import ImportSummary
     from ecolca.lca.evaluation import Evaluation
-    from ecolca.rebase import Mapping, RebaseResult
-    from ecolca.results import Results
-    from ecolca.suggest import Suggestions
+    from ecolca.park.rebase import Mapping, RebaseResult
+    from ecolca.lca.results import Results
+    from ecolca.park.suggest import Suggestions
 
 __all__ = ["Comparison", "compare", "import_database", "load", "rebase", "save", "suggest",
            "using_project"]
@@ -37,39 +35,22 @@ Method = Sequence[str]
 PathLike = str | os.PathLike
 
 
-# ---- ecolca.suggest and ecolca.rebase --------------------------------------------------------
-class _CallableModule(types.ModuleType):
-    """``ecolca.suggest`` and ``ecolca.rebase`` are modules (the engine's) and the API's
-    functions of the same name: calling the module calls :func:`suggest` / :func:`rebase`
-    below. (Python sets a submodule as its package's attribute when it is imported, so a plain
-    function of that name would be replaced by the module.)"""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return globals()[self.__name__.rsplit(".", 1)[1]](*args, **kwargs)
-
-
-def _callable_module(name: str) -> None:
-    """Make module ``name`` (``ecolca.suggest`` or ``ecolca.rebase``) callable as the API's
-    function of that name; run at the end of that module."""
-    sys.modules[name].__class__ = _CallableModule
-
-
 # ---- the Brightway project ---------------------------------------------------------------
 @contextlib.contextmanager
 def using_project(project: str | None = None) -> Iterator[str]:
     """Run the block with ``project`` (default: ``$ECOLCA_PROJECT``, else ``ecolca``) as the
     current Brightway project, then make the caller's current project current again, whether
     the block ends or raises. Applies ecolca's Brightway set-up first
-    (:func:`ecolca.bwcompat.configure`). Raises :class:`ecolca.SetupError` when the project does
+    (:func:`ecolca.brightway.bwcompat.configure`). Raises :class:`ecolca.SetupError` when the project does
     not exist (run ``ecolca setup``)."""
-    from ecolca import bwcompat
+    from ecolca.brightway import bwcompat
 
     bwcompat.configure()
     bwcompat.check_environment()
     import bw2data as bd
 
-    from ecolca.errors import SetupError
-    from ecolca.project import activate
+    from ecolca.core.errors import SetupError
+    from ecolca.brightway.project import activate
 
     wanted = os.environ.get("BRIGHTWAY_DIR")
     used = Path(bd.projects._base_data_dir)
@@ -90,12 +71,12 @@ def using_project(project: str | None = None) -> Iterator[str]:
 # ---- scenario files ----------------------------------------------------------------------
 def load(path_or_example: PathLike | Scenario) -> Scenario:
     """A scenario from a ``.ecolca.json`` file, or the bundled example of that name
-    (``ecolca.examples.available()`` lists them). A :class:`Scenario` is returned as it is.
+    (``ecolca.core.examples.available()`` lists them). A :class:`Scenario` is returned as it is.
     Raises :class:`ecolca.ScenarioError` listing every problem of an invalid file, or naming
     the path when it is neither a file nor an example."""
     if isinstance(path_or_example, Scenario):
         return path_or_example
-    from ecolca import examples, scenario_file
+    from ecolca.core import examples, scenario_file
 
     text = os.fspath(path_or_example)
     p = Path(text).expanduser()
@@ -110,7 +91,7 @@ def load(path_or_example: PathLike | Scenario) -> Scenario:
 def save(scenario: Scenario, path: PathLike) -> Path:
     """Write ``scenario`` to ``path`` (a ``.ecolca.json`` file), atomically: a failed save leaves
     no partial file and an existing file intact. Returns the path."""
-    from ecolca import scenario_file
+    from ecolca.core import scenario_file
 
     scenario_file.save(scenario, path)
     return Path(path)
@@ -161,7 +142,7 @@ class Comparison:
     """The results of :func:`compare` (or of a what-if on them).
 
     The tables are pandas DataFrames built on each access from :attr:`results` (the engine's
-    :class:`ecolca.results.Results`, also used by the CLI, the app and the report)."""
+    :class:`ecolca.lca.results.Results`, also used by the CLI, the app and the report)."""
 
     def __init__(self, results: "Results", scenario: Scenario, project: str,
                  evaluation: "Evaluation | None" = None, what_if: bool = False):
@@ -189,7 +170,7 @@ class Comparison:
         coverage "not covered"."""
         import pandas as pd
 
-        from ecolca.results import method_label
+        from ecolca.lca.results import method_label
 
         nan = float("nan")
         rows = []
@@ -220,7 +201,7 @@ class Comparison:
         ``break_even_km`` (NaN with ``break_even_reason`` when there is none) and ``note``."""
         import pandas as pd
 
-        from ecolca.results import method_label
+        from ecolca.lca.results import method_label
 
         nan = float("nan")
         rows = []
@@ -239,11 +220,11 @@ class Comparison:
 
     def sites(self, key: str | None = None) -> "pd.DataFrame":
         """One row per method × site under attribution ``key`` (default: the scenario's;
-        ``ecolca.results.ATTRIBUTION_KEYS`` lists them): ``linear``, ``symbiotic``,
+        ``ecolca.lca.results.ATTRIBUTION_KEYS`` lists them): ``linear``, ``symbiotic``,
         ``delta``. ValueError naming the key when it is not one of them."""
         import pandas as pd
 
-        from ecolca.results import ATTRIBUTION_KEYS, method_label
+        from ecolca.lca.results import ATTRIBUTION_KEYS, method_label
 
         key = key or self.results.attribution_key
         if key not in ATTRIBUTION_KEYS:
@@ -291,7 +272,7 @@ class Comparison:
         come from a full run's Brightway solve only."""
         import pandas as pd
 
-        from ecolca.results import method_label
+        from ecolca.lca.results import method_label
 
         cols = ["method", "unit", "process", "database", "location", "site", "linear",
                 "symbiotic", "delta"]
@@ -315,11 +296,14 @@ class Comparison:
     def uncertainty(self) -> "pd.DataFrame":
         """One row per method × quantity (``linear``, ``symbiotic``, ``delta``) of the paired
         Monte Carlo run: ``mean``, ``median``, ``p2.5``, ``p97.5``, ``iterations``, ``seed`` and
-        ``probability_delta_negative`` (on the ``delta`` rows). Empty when ``iterations`` was 0;
-        NaN for a category the background does not cover."""
+        ``probability_delta_negative``, ``deterministic`` (the run's Δ) and ``outside_interval``
+        ("below" | "above" | None: the deterministic Δ against the 2.5–97.5 % interval) on the
+        ``delta`` rows. Empty when ``iterations`` was 0 or nothing was sampled
+        (``results.metadata["monte_carlo"]["note"]`` says so); NaN for a category the
+        background does not cover."""
         import pandas as pd
 
-        from ecolca.results import STAT_KEYS, method_label
+        from ecolca.lca.results import STAT_KEYS, method_label
 
         nan = float("nan")
         rows = []
@@ -331,16 +315,21 @@ class Comparison:
                 row.update({k: (stats.get(k, nan) if ok else nan) for k in STAT_KEYS})
                 row.update(iterations=u.iterations, seed=u.seed,
                            probability_delta_negative=(u.probability_delta_negative
-                                                       if ok and which == "delta" else nan))
+                                                       if ok and which == "delta" else nan),
+                           # the run's own Δ beside the draws (issue #20.1)
+                           deterministic=(u.deterministic if ok and which == "delta"
+                                          and u.deterministic is not None else nan),
+                           outside_interval=(u.outside if ok and which == "delta" else None))
                 rows.append(row)
         return pd.DataFrame(rows, columns=["method", "unit", "quantity", *STAT_KEYS,
-                                           "iterations", "seed", "probability_delta_negative"])
+                                           "iterations", "seed", "probability_delta_negative",
+                                           "deterministic", "outside_interval"])
 
     # ---- output --------------------------------------------------------------------------
     def _for(self, audience: str) -> "Results":
         if audience == "internal":
             return self.results
-        from ecolca import confidential
+        from ecolca.park import confidential
 
         return confidential.mask(self.results, self.scenario, audience).results
 
@@ -349,9 +338,9 @@ class Comparison:
         as a report for ``audience`` may show them (docs/confidentiality.md)."""
         import json
 
-        from ecolca.cli import _json_text
+        from ecolca.core.jsontext import json_text
 
-        text = _json_text(self._for(audience).to_json_dict())
+        text = json_text(self._for(audience).to_json_dict())
         return text if indent is None else json.dumps(json.loads(text), indent=indent,
                                                       ensure_ascii=False)
 
@@ -372,7 +361,7 @@ class Comparison:
         :class:`ecolca.ScenarioError` listing the problems of an invalid scenario; TypeError
         naming an unknown field."""
         from ecolca.lca.run import evaluate as _evaluate
-        from ecolca.validation import errors, validate
+        from ecolca.core.validation import errors, validate
 
         if self._evaluation is None:
             raise ValueError("this comparison keeps no unit scores to evaluate on; call "
@@ -417,7 +406,7 @@ class Comparison:
         """A what-if with fields of exchange ``exchange`` (its id) changed, e.g.
         ``c.with_exchange("gypsum", amount=30000, substitution_ratio=0.9)``; see
         :meth:`evaluate`. KeyError naming the exchange, TypeError naming an unknown field."""
-        from ecolca.model import Exchange
+        from ecolca.core.model import Exchange
 
         sc = copy.deepcopy(self.scenario)
         ex = next((e for e in sc.exchanges if e.id == exchange), None)
@@ -438,9 +427,9 @@ def suggest(scenario: Scenario | PathLike, top: int | None = 10, method: Method 
             distance_km: float | None = None, *, project: str | None = None) -> "Suggestions":
     """Candidate exchanges for ``scenario`` ranked by Δ_e of ``method`` (default: the
     scenario's first), at most ``top`` (None: all); docs/suggest.md. Runs in ``project`` and
-    leaves the caller's current project current. ``ecolca.suggest.to_json`` (the module) gives
+    leaves the caller's current project current. ``ecolca.park.suggest.to_json`` (the module) gives
     its JSON form."""
-    from ecolca import suggest as _suggest_module
+    from ecolca.park import suggest as _suggest_module
 
     sc = load(scenario)
     m = _methods(method)[0] if method is not None else None
@@ -452,11 +441,11 @@ def suggest(scenario: Scenario | PathLike, top: int | None = 10, method: Method 
 def rebase(scenario: Scenario | PathLike, mapping: "Mapping | PathLike", *,
            project: str | None = None) -> "RebaseResult":
     """A copy of ``scenario`` moved onto another background database by ``mapping`` (a
-    :class:`ecolca.rebase.Mapping` or a mapping CSV file); docs/rebase.md. The result's
+    :class:`ecolca.park.rebase.Mapping` or a mapping CSV file); docs/rebase.md. The result's
     ``scenario`` is the rebased scenario, ``lines()`` says what moved. Raises
     :class:`ecolca.MappingError` or :class:`ecolca.ScenarioError` naming rows, items and
     fields; ``scenario`` is never changed."""
-    from ecolca import rebase as _rebase
+    from ecolca.park import rebase as _rebase
 
     sc = load(scenario)
     name = None

@@ -25,13 +25,14 @@ import sys
 from pathlib import Path
 
 from ecolca import __version__
-from ecolca.errors import EcolcaError, ScenarioError
-from ecolca.model import ATTRIBUTION_KEYS
+from ecolca.core.errors import EcolcaError, ScenarioError
+from ecolca.core.jsontext import json_text, strict_json
+from ecolca.core.model import ATTRIBUTION_KEYS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 # Results go to the real stdout; while a command runs, sys.stdout points elsewhere (stderr with
-# --verbose, else nowhere: ecolca.bwcompat.brightway_stdout) so that the lines Brightway prints
+# --verbose, else nowhere: ecolca.brightway.bwcompat.brightway_stdout) so that the lines Brightway prints
 # (bw2io's "Applying strategy ...") never mix with results or JSON a script reads.
 _STDOUT = sys.stdout
 
@@ -356,24 +357,40 @@ def _print_summary(res, top: int = 3) -> None:
     else:
         out(f"Cost per year ({res.currency}): linear {_fmt(res.total_cost('linear'))}, symbiotic "
             f"{_fmt(res.total_cost('symbiotic'))}, Δ {_fmt(res.total_cost('delta'))}")
-    if res.uncertainty:
+    mc = res.metadata.get("monte_carlo")
+    if res.monte_carlo_note():  # asked for, nothing to sample: no interval at all
+        out(f"Monte Carlo: {res.monte_carlo_note()}")
+    elif res.uncertainty:
         u0 = res.uncertainty[0]
-        out(f"Monte Carlo: {u0.iterations:,} paired iterations, seed {u0.seed}")
-        urows = [("Method", "Unit", "mean Δ", "2.5 %", "97.5 %", "P(Δ<0)")]
+        out(f"Monte Carlo: {u0.iterations:,} paired iterations, seed {u0.seed}"
+            + (f"; {mc['note']}" if isinstance(mc, dict) and mc.get("note") else ""))
+        if isinstance(mc, dict) and mc.get("stopped") in ("converged", "nothing varies",
+                                                          "maximum"):
+            out(f"  stopped: {mc['stopped_note']}")
+        # the deterministic Δ beside the median and the 95 % interval of the draws
+        urows = [("Method", "Unit", "Δ (deterministic)", "median Δ", "2.5 %", "97.5 %",
+                  "P(Δ<0)", "")]
         for u in res.uncertainty:
             if not res.impact(u.method).covered:
-                urows.append((" | ".join(u.method), u.unit, "not covered", "", "", ""))
+                urows.append((" | ".join(u.method), u.unit, "not covered", "", "", "", "", ""))
                 continue
             d = u.delta
             sc_ = max(abs(u.linear["mean"]), abs(u.symbiotic["mean"]))
-            urows.append((" | ".join(u.method), u.unit, _fmt(d["mean"], sc_), _fmt(d["p2.5"], sc_),
-                          _fmt(d["p97.5"], sc_), f"{u.probability_delta_negative:.2f}"))
-        uw = [max(len(r[i]) for r in urows) for i in range(6)]
+            flag = f"outside ({u.outside})" if u.outside else ""
+            urows.append((" | ".join(u.method), u.unit,
+                          _fmt(u.deterministic, sc_) if u.deterministic is not None else "—",
+                          _fmt(d["median"], sc_), _fmt(d["p2.5"], sc_), _fmt(d["p97.5"], sc_),
+                          f"{u.probability_delta_negative:.2f}", flag))
+        uw = [max(len(r[i]) for r in urows) for i in range(8)]
         for j, r in enumerate(urows):
             out("  ".join([r[0].ljust(uw[0]), r[1].ljust(uw[1])]
-                          + [c.rjust(uw[i]) for i, c in enumerate(r[2:], start=2)]))
+                          + [c.rjust(uw[i]) for i, c in enumerate(r[2:7], start=2)]
+                          + [r[7]]).rstrip())
             if j == 0:
-                out("  ".join("-" * w for w in uw))
+                out("  ".join("-" * w for w in uw[:7]))
+        for u in res.uncertainty:  # in words: outside the interval, and why
+            if u.outside and res.impact(u.method).covered:
+                out(f"note: {' | '.join(u.method)}: {u.headline(_fmt)}")
     _print_sensitivity(res, top, out)
 
 
@@ -439,44 +456,10 @@ def _print_problems(problems, stream=None, limit: int | None = MAX_PROBLEMS_SHOW
         print(f"… and {len(problems) - len(shown):,} more problem(s) not listed", file=stream or _STDOUT)
 
 
-_JSON_C1_RE = re.compile("[\x7f-\x9f]")
-
-
-def _json_text(x) -> str:
-    """Compact, strict JSON text of ``x``: no NaN or Infinity (null instead), UTF-8 text as is,
-    C0 controls escaped (as JSON requires) and DEL and C1 controls too (e.g. U+009B, a
-    terminal's CSI). Encoded by orjson (about 15 times faster than the standard library on a
-    large park's rows, docs/performance.md); the standard library does what orjson refuses
-    (integers beyond 64 bits, lone surrogates) or when orjson is not installed."""
-    try:
-        import orjson
-
-        text = orjson.dumps(x, option=orjson.OPT_SERIALIZE_NUMPY
-                            | orjson.OPT_NON_STR_KEYS).decode("utf-8")  # NaN, ±inf -> null
-    except (ImportError, TypeError):  # orjson.JSONEncodeError is a TypeError
-        try:
-            text = json.dumps(x, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        except ValueError:  # a NaN or infinity somewhere in x: null, never a bare NaN
-            text = json.dumps(_strict_json(x), ensure_ascii=False, allow_nan=False,
-                              separators=(",", ":"))
-    return _JSON_C1_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) \
-        if _JSON_C1_RE.search(text) else text
-
-
-def _strict_json(x):
-    """JSON-ready data with every non-finite float replaced by null: the output is always strict
-    JSON (no NaN or Infinity, which most parsers reject)."""
-    if isinstance(x, float):
-        return x if math.isfinite(x) else None
-    if isinstance(x, dict):
-        return {k: _strict_json(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_strict_json(v) for v in x]
-    return x
 
 
 def cmd_setup(a) -> int:
-    from ecolca.project import setup
+    from ecolca.importers.setup import setup
 
     rep = setup(a.project, all_methods=a.all_methods, progress=_progress(a.quiet),
                 backgrounds=a.background)
@@ -494,8 +477,8 @@ def cmd_import(a) -> int:
 
 
 def cmd_validate(a) -> int:
-    from ecolca import scenario_file
-    from ecolca.validation import validate
+    from ecolca.core import scenario_file
+    from ecolca.core.validation import validate
 
     sc = scenario_file.load(a.scenario)
     problems = validate(sc)
@@ -503,7 +486,7 @@ def cmd_validate(a) -> int:
         import bw2data as bd
 
         from ecolca.lca import check_against_project
-        from ecolca.project import activate, project_name
+        from ecolca.brightway.project import activate, project_name
 
         name = project_name(a.project)
         if name in bd.projects:
@@ -557,7 +540,7 @@ def cmd_run(a) -> int:
 
 
 def _cmd_run(a) -> int:
-    from ecolca import scenario_file
+    from ecolca.core import scenario_file
 
     if a.workers is not None and not 1 <= a.workers <= 256:
         raise EcolcaError(f"--workers must be a whole number from 1 to 256, got {a.workers}")
@@ -593,16 +576,16 @@ def _cmd_run(a) -> int:
     _audience_notes(sc, a.audience, bool(a.report))
     if a.audience != "internal":
         # the summary and --json show what the report shows, no more (docs/confidentiality.md)
-        from ecolca import confidential
+        from ecolca.park import confidential
 
         res = confidential.mask(res, sc, a.audience).results
     _print_warnings(res)
     if a.json:
         buf: list[str] = []
-        from ecolca.results import SENSITIVITY_ROWS
+        from ecolca.lca.results import SENSITIVITY_ROWS
 
         rows = SENSITIVITY_ROWS if a.sensitivity == _DEFAULT else a.sensitivity
-        for chunk in res.json_chunks(_json_text, rows):  # streamed: never the whole document at once
+        for chunk in res.json_chunks(json_text, rows):  # streamed: never the whole document at once
             buf.append(chunk)
             if len(buf) >= 256:
                 _STDOUT.write("".join(buf))
@@ -618,10 +601,10 @@ def _scenario_for_run(path: str, project: str | None, methods, key: str | None):
     for this file's bytes when one exists and is current (lca/prepared.py), else the file read
     and parsed (and checked by the run). Brightway is started here only when a record exists,
     so that a file never checked before is read and checked first."""
-    from ecolca import scenario_file
-    from ecolca.errors import SetupError
+    from ecolca.core import scenario_file
+    from ecolca.core.errors import SetupError
     from ecolca.lca import prepared
-    from ecolca.project import activate, project_name
+    from ecolca.brightway.project import activate, project_name
 
     raw = scenario_file.read_bytes(path)
     source = prepared.source_key(raw, project_name(project), methods, key)
@@ -646,7 +629,7 @@ def _scenario_for_run(path: str, project: str | None, methods, key: str | None):
 
 
 def _check_writable(path: str, scenario: str | None = None) -> None:
-    from ecolca.errors import ReportError
+    from ecolca.core.errors import ReportError
 
     p = Path(path)
     folder = p.parent if str(p.parent) else Path(".")
@@ -669,7 +652,7 @@ def _check_writable(path: str, scenario: str | None = None) -> None:
 def _installed_methods(project: str | None) -> list[tuple[str, ...]]:
     import bw2data as bd
 
-    from ecolca.project import activate
+    from ecolca.brightway.project import activate
 
     activate(project)
     return sorted(tuple(m) for m in bd.methods)
@@ -707,7 +690,7 @@ def _check_methods(methods: list[tuple[str, ...]], project: str | None) -> None:
 
 
 def cmd_examples(a) -> int:
-    from ecolca import examples
+    from ecolca.core import examples
 
     for name in examples.available():
         title, first = examples.describe(name)
@@ -716,8 +699,8 @@ def cmd_examples(a) -> int:
 
 
 def cmd_example(a) -> int:
-    from ecolca import examples
-    from ecolca.atomic import atomic_write_bytes
+    from ecolca.core import examples
+    from ecolca.core.atomic import atomic_write_bytes
 
     src = examples.path(a.name)
     dest = Path(a.output)
@@ -769,20 +752,20 @@ def cmd_open(a) -> int:
 
 
 def cmd_rebase(a) -> int:
-    from ecolca.rebase import cli_rebase
+    from ecolca.park.rebase import cli_rebase
 
     return cli_rebase(a, out)
 
 
 def cmd_mapping(a) -> int:
-    from ecolca.rebase import cli_suggest
+    from ecolca.park.rebase import cli_suggest
 
     return cli_suggest(a, out)
 
 
 def cmd_suggest(a) -> int:
-    from ecolca import scenario_file
-    from ecolca.suggest import format_text, suggest, to_json
+    from ecolca.core import scenario_file
+    from ecolca.park.suggest import format_text, suggest, to_json
 
     if a.top is not None and a.top < 1:
         raise EcolcaError(f"--top must be a whole number ≥ 1, got {a.top}")
@@ -792,7 +775,7 @@ def cmd_suggest(a) -> int:
         _check_methods([method], a.project)
     res = suggest(sc, top=a.top, method=method, distance_km=a.distance_km, project=a.project)
     if a.json:
-        _STDOUT.write(json.dumps(_strict_json(to_json(res)), ensure_ascii=False,
+        _STDOUT.write(json.dumps(strict_json(to_json(res)), ensure_ascii=False,
                                  allow_nan=False, indent=1) + "\n")
     else:
         for line in format_text(res, _fmt):
@@ -807,7 +790,10 @@ def _iterations_sheet_note(res) -> None:
 
     runs = [u.iterations for u in res.uncertainty
             if getattr(u, "delta_samples", None) is not None]
-    if not runs:
+    if not runs and res.monte_carlo_note():
+        print(f"--iterations-sheet: {res.monte_carlo_note()}, so the report has no iterations "
+              "sheet", file=sys.stderr)
+    elif not runs:
         print("--iterations-sheet: no Monte Carlo was run (use --iterations N), so the report "
               "has no iterations sheet", file=sys.stderr)
     elif max(runs) > iterations.MAX_ROWS:
@@ -833,7 +819,7 @@ def _print_warnings(res) -> None:
 def _audience_notes(sc, audience: str, report: bool = True) -> None:
     """On stderr: what the output for ``audience`` (report, summary, --json) masked, or that an
     internal one names confidential sites."""
-    from ecolca import confidential
+    from ecolca.park import confidential
 
     conf = confidential.confidential_sites(sc)
     if not conf:
@@ -855,8 +841,9 @@ def _audience_notes(sc, audience: str, report: bool = True) -> None:
 
 
 def cmd_disclose(a) -> int:
-    from ecolca import confidential, scenario_file
-    from ecolca.disclosure import disclose, format_text, to_json
+    from ecolca.park import confidential
+    from ecolca.core import scenario_file
+    from ecolca.park.disclosure import disclose, format_text, to_json
 
     if a.report:
         _check_writable(a.report, a.scenario)
@@ -881,7 +868,7 @@ def cmd_disclose(a) -> int:
                                only={"Disclosure", "Confidentiality"})
         print(f"Report written: {written}", file=sys.stderr)
     if a.json:
-        _STDOUT.write(json.dumps(_strict_json(to_json(d)), ensure_ascii=False, allow_nan=False,
+        _STDOUT.write(json.dumps(strict_json(to_json(d)), ensure_ascii=False, allow_nan=False,
                                  indent=1) + "\n")
     else:
         for line in format_text(d, _fmt):
@@ -890,7 +877,8 @@ def cmd_disclose(a) -> int:
 
 
 def cmd_export_shared(a) -> int:
-    from ecolca import confidential, scenario_file
+    from ecolca.park import confidential
+    from ecolca.core import scenario_file
 
     dest = Path(a.output)
     if dest.exists() and not a.force:
@@ -913,7 +901,7 @@ def cmd_export_shared(a) -> int:
 
 
 def cmd_docs(a) -> int:
-    from ecolca.resources import docs_dir
+    from ecolca.core.resources import docs_dir
 
     folder = docs_dir()
     if a.page:
@@ -939,7 +927,8 @@ def cmd_docs(a) -> int:
 
 
 def cmd_completion(a) -> int:
-    from ecolca import completion, examples
+    from ecolca import completion
+    from ecolca.core import examples
 
     make = completion.bash if a.shell == "bash" else completion.zsh
     _STDOUT.write(make(_parser(), list(examples.available())))
@@ -957,7 +946,7 @@ def _resolve_example(a) -> None:
         return
     if os.path.exists(a.scenario):
         return
-    from ecolca import examples
+    from ecolca.core import examples
 
     found = examples.available().get(a.scenario)
     if found is not None:
@@ -974,7 +963,7 @@ COMMANDS = {"setup": cmd_setup, "run": cmd_run, "validate": cmd_validate, "metho
 
 def main(argv: list[str] | None = None) -> int:
     global _STDOUT
-    from ecolca import bwcompat
+    from ecolca.brightway import bwcompat
 
     bwcompat.configure()  # BRIGHTWAY_DIR, bw2data's lighter import: `import ecolca` does not
     _STDOUT = _Stdout(sys.stdout)
@@ -995,9 +984,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(a) -> int:
-    from ecolca import bwcompat
+    from ecolca.brightway import bwcompat
 
-    if a.verbose:  # read by ecolca.bwcompat, here and in worker processes
+    if a.verbose:  # read by ecolca.brightway.bwcompat, here and in worker processes
         os.environ["ECOLCA_VERBOSE"] = "1"
     bwcompat.quiet_brightway()
     try:
@@ -1006,7 +995,7 @@ def _main(a) -> int:
             if a.command in ("setup", "run", "open", "methods", "import", "rebase", "mapping",
                              "suggest", "disclose") or (
                     a.command == "validate" and not a.no_project):
-                from ecolca import bwcompat
+                from ecolca.brightway import bwcompat
 
                 bwcompat.check_environment()
             code = COMMANDS[a.command](a)

@@ -1,7 +1,7 @@
 """Generates src/ecolca/examples/gypsum-ash.ecolca.json (run from the repository root:
 `.venv/bin/python tools/examples/gypsum_ash.py`). Quantities are illustrative; see the file."""
-from ecolca.model import *
-from ecolca import scenario_file
+from ecolca.core.model import *
+from ecolca.core import scenario_file
 B = "ecolca-open"
 def R(code): return ActivityRef(B, code)
 CO2 = None

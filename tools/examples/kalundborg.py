@@ -6,8 +6,8 @@ published figures. Every amount names its source; where no source could be confi
 an assumption and says so (flow `comment`, exchange `description` and the scenario `assumptions`).
 The validation note is docs/validation.md (Kalundborg section).
 """
-from ecolca.model import *
-from ecolca import scenario_file
+from ecolca.core.model import *
+from ecolca.core import scenario_file
 
 B = "ecolca-open"
 

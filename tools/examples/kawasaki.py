@@ -2,8 +2,8 @@
 `.venv/bin/python tools/examples/kawasaki.py`). Built from published figures; every quantity names
 its source, and the one quantity no source gave (granulated slag to the cement plant) is stated as
 an assumption. See docs/validation.md (Kawasaki section) for the comparison with published results."""
-from ecolca.model import *
-from ecolca import scenario_file
+from ecolca.core.model import *
+from ecolca.core import scenario_file
 
 B = "ecolca-open"
 def R(code): return ActivityRef(B, code)

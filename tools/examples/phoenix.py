@@ -8,8 +8,8 @@ background data. Every number below names its source or is listed as an assumpti
 reason; see docs/validation.md (Phoenix section) for the comparison with published figures.
 """
 import math
-from ecolca.model import *
-from ecolca import scenario_file
+from ecolca.core.model import *
+from ecolca.core import scenario_file
 
 B = "ecolca-open"
 # biosphere3 "Water", emission to air (unspecified): water evaporated. In bw2io's ecoinvent-3.9.1

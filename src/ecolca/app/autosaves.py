@@ -21,10 +21,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 
-from ecolca import scenario_file
-from ecolca.atomic import atomic_write_bytes
-from ecolca.errors import ScenarioError
-from ecolca.model import Scenario
+from ecolca.core import scenario_file
+from ecolca.core.atomic import atomic_write_bytes
+from ecolca.core.errors import ScenarioError
+from ecolca.core.model import Scenario
 
 CORRUPT = "corrupt"  # the subfolder where unreadable autosaves are moved
 # an autosave of another host cannot be checked: its instance counts as running while it wrote

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
-from ecolca.model import Scenario
+from ecolca.core.model import Scenario
 from ecolca.app.canvas_items import ExchangeItem, SiteItem
 
 
@@ -201,7 +201,7 @@ class ParkScene(QGraphicsScene):
                     if not any(rect.intersects(p) for p in placed):
                         break
                     step = item.label_side * 6.0
-                    item.label.moveBy(step.x(), step.y())
+                    item.move_label(step.x(), step.y())
                     rect = item.label.sceneBoundingRect()
                 placed.append(rect)
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QPainter, QPainterPath, QPaint
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsObject, QGraphicsPathItem,
                                QGraphicsSimpleTextItem)
 
-from ecolca.model import Exchange, Scenario, Site
+from ecolca.core.model import Exchange, Scenario, Site
 
 
 
@@ -156,6 +156,7 @@ class ExchangeItem(QGraphicsPathItem):
         self.bend = 0.0
         self.label_side = QPointF(0.0, -1.0)  # the way the label sits from the curve
         self._head = QPolygonF()
+        self._shape: QPainterPath | None = None  # line and label, as shape() last made it
         self.sig = None  # what it shows, as ParkScene.sync last drew it
         self.ends: tuple[SiteItem, SiteItem] | None = None
 
@@ -184,6 +185,7 @@ class ExchangeItem(QGraphicsPathItem):
         self.route(a, b)
 
     def route(self, a: SiteItem, b: SiteItem) -> None:
+        self._shape = None
         ra = a.sceneBoundingRect().adjusted(2, 2, -HANDLE_R - 2, -2)
         rb = b.sceneBoundingRect().adjusted(2, 2, -HANDLE_R - 2, -2)
         ca, cb = ra.center(), rb.center()
@@ -213,15 +215,38 @@ class ExchangeItem(QGraphicsPathItem):
         self.label_side = side
         reach = abs(side.x()) * br.width() / 2 + abs(side.y()) * br.height() / 2 + 3
         centre = lab + side * reach
+        self.prepareGeometryChange()  # the label is part of the arrow's shape
         self.label.setPos(centre.x() - br.width() / 2, centre.y() - br.height() / 2)
+        self._shape = None
+
+    def move_label(self, dx: float, dy: float) -> None:
+        """Move the label (clear of another arrow's), the part of the arrow a click takes
+        with it."""
+        self.prepareGeometryChange()
+        self.label.moveBy(dx, dy)
+        self._shape = None
+
+    def _label_rect(self) -> QRectF:
+        return self.label.mapRectToParent(self.label.boundingRect())
 
     def shape(self) -> QPainterPath:
-        stroker = QPainterPathStroker()
-        stroker.setWidth(10)
-        return stroker.createStroke(self.path())
+        """The line, 10 px wide, and its label: a click on either selects the exchange (the
+        label is what a person aims at; alone the line was the only target)."""
+        if self._shape is None:  # made once per route (hit tests and rubber bands ask often)
+            stroker = QPainterPathStroker()
+            stroker.setWidth(10)
+            self._shape = stroker.createStroke(self.path())
+            if self.label.text():
+                label = QPainterPath()
+                label.addRect(self._label_rect())
+                self._shape = self._shape.united(label)
+        return self._shape
 
     def boundingRect(self) -> QRectF:  # noqa: N802
-        return super().boundingRect().united(self._head.boundingRect()).adjusted(-6, -6, 6, 6)
+        rect = super().boundingRect().united(self._head.boundingRect())
+        if self.label.text():
+            rect = rect.united(self._label_rect())
+        return rect.adjusted(-6, -6, 6, 6)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.Antialiasing)

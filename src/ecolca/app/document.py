@@ -25,9 +25,9 @@ from typing import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from ecolca import scenario_file
-from ecolca.atomic import atomic_write_bytes
-from ecolca.model import Scenario
+from ecolca.core import scenario_file
+from ecolca.core.atomic import atomic_write_bytes
+from ecolca.core.model import Scenario
 
 _MERGE_IDS: dict[str, int] = {}
 _STATES = itertools.count(1)
@@ -192,7 +192,7 @@ class Document(QObject):
 
     @classmethod
     def open(cls, path: Path, parent=None) -> "Document":
-        """Load a scenario file; raises :class:`ecolca.errors.ScenarioError` (nothing changes)."""
+        """Load a scenario file; raises :class:`ecolca.core.errors.ScenarioError` (nothing changes)."""
         raw = scenario_file.read_bytes(path)
         doc = cls(scenario_file.load_bytes(raw, path), Path(path), parent)
         doc.disk = fingerprint(path, raw)

@@ -124,8 +124,8 @@ def import_job(values: dict, project: str | None):
 
 def start_import(window) -> None:
     """Ask, then run the import in the main window's job machinery (progress bar, Cancel)."""
-    from ecolca.errors import EcolcaError
-    from ecolca.project import activate
+    from ecolca.core.errors import EcolcaError
+    from ecolca.brightway.project import activate
 
     if window.job is not None:
         return

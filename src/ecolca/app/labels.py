@@ -1,8 +1,14 @@
-"""Short names of exchanges for the app's tables, charts, undo steps and problems."""
+"""Short names of exchanges for the app's tables, charts, undo steps and problems, and the
+readable names of the fields and parameters the engine and validation report by their keys
+("exchange 'ex-39f48f9a': substitution_ratio" reads "exchange fly ash → Cement plant,
+substitution ratio"). Qt-free."""
 
 from __future__ import annotations
 
-__all__ = ["exchange_labels", "exchange_label", "short_from_label"]
+import re
+
+__all__ = ["exchange_labels", "exchange_label", "short_from_label", "field_name",
+           "item_name", "parameter_name", "delta_note"]
 
 # the labels of the last scenario asked for, under what they are made of (see _signature)
 _LAST: list = [None, None]
@@ -74,3 +80,60 @@ def short_from_label(label: str) -> str:
 def exchange_label(scenario, exchange_id: str) -> str:
     """The short name of one exchange of ``scenario`` (its id when it has none)."""
     return exchange_labels(scenario).get(exchange_id, exchange_id)
+
+
+_INDEXED = re.compile(r"(\w+)\[(\d+)\]")
+_PARTS = {"transport": "transport leg", "processing": "processing step", "from": "from",
+          "to": "to", "economics": "economics"}
+
+
+def field_name(field: str) -> str:
+    """A field's key as a person reads it: "substitution_ratio" → "substitution ratio",
+    "transport[1].distance_km" → "transport leg 1, distance (km)"."""
+    words = []
+    for part in field.split("."):
+        m = _INDEXED.fullmatch(part)
+        if m:
+            words.append(f"{_PARTS.get(m[1], m[1].replace('_', ' '))} {m[2]}")
+            continue
+        if part.endswith("_km"):
+            part = part[:-3] + " (km)"
+        words.append(part.replace("_", " "))
+    if words and words[0] in ("from", "to"):  # "from.flow": the flow it starts from
+        return " ".join(words)
+    return ", ".join(w for w in words if w)
+
+
+def _exchange_id(item: str) -> str | None:
+    """The id in an item the engine or validation wrote as "exchange 'ID'" (then, from
+    validation, its ends in parentheses)."""
+    if not item.startswith("exchange '"):
+        return None
+    rest = item[len("exchange '"):]
+    end = rest.find("' (") if rest.endswith(")") else len(rest) - 1
+    return rest[:end] if end > 0 and (rest.endswith(")") or rest.endswith("'")) else None
+
+
+def item_name(item: str, labels: dict[str, str]) -> str:
+    """``item`` with an exchange named by ``labels`` (id → short name, :func:`exchange_labels`)
+    instead of its id; anything else unchanged."""
+    eid = _exchange_id(item)
+    if eid is not None and eid in labels:
+        return f"exchange {labels[eid]}"
+    return item
+
+
+def parameter_name(item: str, field: str, labels: dict[str, str]) -> str:
+    """A parameter of the results (a sensitivity row) as a person reads it."""
+    return f"{item_name(item, labels)}, {field_name(field)}"
+
+
+def delta_note(impact, labels: dict[str, str]) -> str | None:
+    """``impact.delta_note`` (why Δ is not a plain result) with the exchanges it lists named by
+    ``labels`` instead of their ids."""
+    if not impact.one_sided:
+        return impact.delta_note
+    import dataclasses
+
+    named = [(labels.get(x, x), side) for x, side in impact.one_sided]
+    return dataclasses.replace(impact, one_sided=named).delta_note

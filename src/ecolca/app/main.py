@@ -7,14 +7,14 @@ from pathlib import Path
 
 
 def run_app(path: str | None = None, project: str | None = None, argv: list[str] | None = None) -> int:
-    from ecolca import bwcompat
+    from ecolca.brightway import bwcompat
 
     bwcompat.configure()  # before anything imports bw2data (`import ecolca` sets nothing up)
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from ecolca.app.mainwindow import MainWindow
-    from ecolca.resources import ui_dir
+    from ecolca.core.resources import ui_dir
 
     QCoreApplication.setOrganizationName("ecolca")
     QCoreApplication.setApplicationName("ecolca")
@@ -31,7 +31,7 @@ def run_app(path: str | None = None, project: str | None = None, argv: list[str]
         if p.exists():
             win.open_path(p)
         else:
-            from ecolca import examples
+            from ecolca.core import examples
 
             if path in examples.available():
                 win.open_path(examples.path(path), as_new=True)

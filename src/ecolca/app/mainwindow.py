@@ -28,6 +28,7 @@ from ecolca.app.window.messages import WindowMessages
 from ecolca.app.window.live import WindowLive
 from ecolca.app.window.recovery import AUTOSAVE_MS, WindowRecovery, recovery_dir
 from ecolca.app.window.running import WindowRunning
+from ecolca.session import Session
 
 __all__ = ["MainWindow", "icon", "recovery_dir", "available_geometry"]
 
@@ -45,21 +46,19 @@ class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, Wind
         self.settings = settings or QSettings("ecolca", "ecolca")
         self.setWindowIcon(icon("app"))
         self.doc = Document(parent=self)
-        self.results = None
-        self._evaluation = None  # the last run's unit scores, for live results after an edit
-        self._live_base = None  # (document state, term table) of the results shown
+        # the scenario's results, their revision, the run's unit scores and their staleness:
+        # the window only observes it (ecolca/session.py, docs/architecture.md)
+        self.session = Session(self.doc.scenario, self.doc.revision, self.doc.state)
         self._scene_state = None  # the document state the canvas last drew
         self._scores_job = None  # unit scores of new background nodes (window/live.py)
         self._scores_base = None
         self._scores_again = False
-        self._run_results = None
-        self.results_revision = -1
-        self._results_state = None  # the document state (Document.state) the results are of
         self.job = None
         self.suggestions = None  # the Suggestions panel, made when first opened
         self.recovery_id = uuid.uuid4().hex[:12]
         self.catalog = Catalog(self._load_catalog)
         self._build_ui()
+        self._observe(self.session)
         self._build_actions()
         self._attach(self.doc)
         self._autosave = QTimer(self)
@@ -122,10 +121,7 @@ class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, Wind
         self._scene_state = doc.state
         self.properties.show_selection(None, None)
         self.problems.validate_now(doc.scenario, problems)  # problems: found on a worker
-        self.results = None
-        self._results_state = None
-        self._evaluation = None
-        self._live_base = None
+        self.session.replace_scenario(doc.scenario, doc.revision, doc.state)
         self.results_view.set_results(None)
         if self.suggestions is not None:
             self.suggestions.doc_changed()
@@ -146,27 +142,10 @@ class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, Wind
         self._check_results_current()
         self._update_title()
 
-    def _check_results_current(self) -> None:
-        """Results are current while the scenario is the one they were computed from: an edit
-        makes them stale, and undoing back to that scenario makes them current again."""
-        if (self.results is not None and self.doc.revision != self.results_revision
-                and self._results_state is not None
-                and self.doc.state == self._results_state):
-            self.results_revision = self.doc.revision
-        elif self.results is not None and self.doc.revision != self.results_revision \
-                and self._live_update():
-            return  # an edit of numbers: evaluated on the last run's unit scores
-        self.results_view.set_stale(self.results is not None
-                                    and self.doc.revision != self.results_revision)
-
     def _problems_found(self, n_errors: int) -> None:
         """The whole scenario's checks (after the user paused): live results that only the
         edited item's checks let through are marked stale if the scenario has an error."""
-        if n_errors and self.results is not None and self.results_revision == self.doc.revision \
-                and "live" in (self.results.metadata or {}):
-            self.results_revision = -1
-            self.results_view.set_stale(True, "Results are out of date: the scenario has "
-                                        f"{n_errors} problem(s), listed in the Problems panel.")
+        self.session.problems_found(n_errors)
 
     def _update_title(self) -> None:
         where = f" — {self.doc.path.name}" if self.doc.path else ""

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QHeaderVi
                                QLineEdit, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from ecolca.model import DEFAULT_METHODS
+from ecolca.core.model import DEFAULT_METHODS
 from ecolca.app.pickers import SEARCH_DEBOUNCE_MS, ActivityPickerDialog, ActivityTableModel
 
 
@@ -120,7 +120,7 @@ class MethodPickerDialog(QDialog):
         self._update_count()
 
     def set_default(self) -> None:
-        """Check exactly :data:`ecolca.model.DEFAULT_METHODS` that are offered."""
+        """Check exactly :data:`ecolca.core.model.DEFAULT_METHODS` that are offered."""
         self.set_chosen(DEFAULT_METHODS)
 
     @classmethod

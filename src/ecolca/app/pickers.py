@@ -1,7 +1,7 @@
 """The activity picker: choose a background activity from a project's catalogue (the LCIA
 method picker is in :mod:`ecolca.app.method_picker`).
 
-Both dialogs are views over plain rows from :mod:`ecolca.catalog`; they hold no Brightway state,
+Both dialogs are views over plain rows from :mod:`ecolca.brightway.catalog`; they hold no Brightway state,
 so they can be built and tested with synthetic rows.
 """
 
@@ -13,9 +13,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QDial
                                QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QTableView, QVBoxLayout, QWidget)
 
-from ecolca import catalog, units
-from ecolca.catalog import ActivityRow
-from ecolca.model import ActivityRef
+from ecolca.brightway import catalog
+from ecolca.core import units
+from ecolca.brightway.catalog import ActivityRow
+from ecolca.core.model import ActivityRef
 
 
 

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QStyle, QStyledItemDelegate,
                                QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from ecolca.errors import Problem
-from ecolca.validation import validate
+from ecolca.core.errors import Problem
+from ecolca.core.validation import validate
 
 
 class _WrapDelegate(QStyledItemDelegate):
@@ -105,15 +105,18 @@ class ProblemsPanel(QWidget):
         self._revalidate(problems)
 
     def _item_text(self, p: Problem) -> str:
-        """An exchange named by what it moves and where ("fly ash → Cement plant"), not its id."""
+        """An exchange named by what it moves and where ("fly ash → Cement plant"), never its
+        id (an id the app made, "ex-39f48f9a", means nothing to a person)."""
         sc = self._scenario
-        path = p.path or ()
-        if (sc is not None and len(path) >= 2 and path[0] == "exchanges"
-                and isinstance(path[1], int) and path[1] < len(sc.exchanges)):
-            from ecolca.app.labels import exchange_label
+        if sc is None:
+            return p.item
+        from ecolca.app.labels import exchange_label, exchange_labels, item_name
 
+        path = p.path or ()
+        if (len(path) >= 2 and path[0] == "exchanges"
+                and isinstance(path[1], int) and path[1] < len(sc.exchanges)):
             return f"exchange {exchange_label(sc, sc.exchanges[path[1]].id)}"
-        return p.item
+        return item_name(p.item, exchange_labels(sc))  # a run's problem: no path
 
     def _revalidate(self, found: list[Problem] | None = None) -> None:
         if self._scenario is None:
@@ -122,13 +125,17 @@ class ProblemsPanel(QWidget):
         self.tree.clear()
         err_icon = self.style().standardIcon(QStyle.SP_MessageBoxCritical)
         warn_icon = self.style().standardIcon(QStyle.SP_MessageBoxWarning)
+        from ecolca.app.labels import field_name
+
         for p in self.problems:
-            item = QTreeWidgetItem([self._item_text(p), p.field, p.message])
+            what, field = self._item_text(p), field_name(p.field)
+            item = QTreeWidgetItem([what, field, p.message])
             item.setIcon(0, err_icon if p.severity == "error" else warn_icon)
             item.setData(0, Qt.UserRole, p.path)
-            item.setToolTip(0, p.item)
-            item.setToolTip(1, p.field)
-            item.setToolTip(2, str(p))
+            item.setToolTip(0, what)
+            item.setToolTip(1, field)
+            item.setToolTip(2, f"{what}, {field}: {p.message}" if field else
+                            f"{what}: {p.message}")
             self.tree.addTopLevelItem(item)
         n_err = sum(p.severity == "error" for p in self.problems)
         n_warn = len(self.problems) - n_err

@@ -1,7 +1,7 @@
 """File ▸ Rebase onto another background…: choose a mapping table, see what moves and what stays,
 save the rebased scenario as a new file (the current one is never changed) and open it.
 
-The work is :func:`ecolca.rebase.rebase`, the same as ``ecolca rebase``; it reads a few
+The work is :func:`ecolca.park.rebase.rebase`, the same as ``ecolca rebase``; it reads a few
 activities from the project, so it runs in the GUI thread."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFi
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
-from ecolca import scenario_file
-from ecolca.errors import EcolcaError, ScenarioError
-from ecolca.model import Scenario
+from ecolca.core import scenario_file
+from ecolca.core.errors import EcolcaError, ScenarioError
+from ecolca.core.model import Scenario
 
 COLUMNS = ("Where", "Field", "From", "To", "Match", "Conversion or note")
 
@@ -71,7 +71,7 @@ class RebaseDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
         self.resize(1100, 560)
-        from ecolca.rebase import shipped_mappings
+        from ecolca.park.rebase import shipped_mappings
 
         shipped = [p for p in shipped_mappings()
                    if p.name.startswith(f"{scenario.background_database}--")]
@@ -95,8 +95,8 @@ class RebaseDialog(QDialog):
                              + (f"<br>… and {more} more" if more > 0 else ""))
 
     def preview(self) -> None:
-        from ecolca.project import activate
-        from ecolca.rebase import read_mapping, rebase
+        from ecolca.brightway.project import activate
+        from ecolca.park.rebase import read_mapping, rebase
 
         self.result = None
         self.save_button.setEnabled(False)
@@ -151,8 +151,8 @@ class RebaseDialog(QDialog):
 
     def save_as(self) -> None:
         from ecolca.lca import check_against_project
-        from ecolca.rebase import check_output_path
-        from ecolca.validation import validate
+        from ecolca.park.rebase import check_output_path
+        from ecolca.core.validation import validate
 
         if self.result is None:
             return

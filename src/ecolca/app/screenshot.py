@@ -35,9 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
-    from ecolca import examples
-    from ecolca.project import setup
-    from ecolca.resources import ui_dir
+    from ecolca.core import examples
+    from ecolca.importers.setup import setup
+    from ecolca.core.resources import ui_dir
 
     from ecolca.app.mainwindow import MainWindow
 

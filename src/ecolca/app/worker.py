@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ecolca.errors import EcolcaError, ScenarioError
+from ecolca.core.errors import EcolcaError, ScenarioError
 
 
 class Job(QObject):
@@ -52,7 +52,7 @@ class Job(QObject):
 
     @Slot()
     def _run(self) -> None:
-        from ecolca.errors import Cancelled
+        from ecolca.core.errors import Cancelled
 
         try:
             result = self._fn(lambda m, f: self.progress.emit(m, float(f)), self._cancel.is_set)
@@ -122,7 +122,7 @@ def report_job(results, scenario, path, audience: str = "internal", project: str
 
 
 def setup_job(project: str | None) -> Job:
-    from ecolca.project import setup
+    from ecolca.importers.setup import setup
 
     return Job(lambda progress, cancelled: setup(project, progress=progress))
 
@@ -132,14 +132,14 @@ def unit_scores_job(scenario, project: str | None, evaluation) -> Job:
     unit scores of the background activities and elementary flows ``scenario`` uses and it
     lacks (:meth:`~ecolca.lca.Evaluation.extend`): no full run. Raises ScenarioError when the
     scenario does not fit the project (a missing activity, a unit that does not convert)."""
-    from ecolca.errors import ScenarioError as _ScenarioError
+    from ecolca.core.errors import ScenarioError as _ScenarioError
 
     sc = copy.deepcopy(scenario)
 
     def run(progress, cancelled):
         from ecolca.lca.project_check import _Lookup, check_against_project
-        from ecolca.project import activate
-        from ecolca.validation import errors
+        from ecolca.brightway.project import activate
+        from ecolca.core.validation import errors
 
         activate(project)
         progress("Looking up the new background activities", 0.05)

@@ -4,7 +4,7 @@ Formats: ``olca-jsonld`` (openLCA JSON-LD, e.g. US LCI), ``ecospold2`` (ecoinven
 ``excel`` (Brightway's Excel layout), ``simapro-csv`` (SimaPro CSV export). Each reader returns
 ``{(name, code): dataset}`` and an :class:`~ecolca.importers.common.ImportSummary`;
 :func:`import_database` checks the links, refuses what would give wrong numbers silently, and
-writes through a temporary database and a journaled swap (:mod:`ecolca.importers.swap`,
+writes through a temporary database and a journaled swap (:mod:`ecolca.brightway.swap`,
 ``docs/backgrounds.md``). No Qt here.
 """
 
@@ -68,7 +68,7 @@ def import_database(fmt: str, path: str | Path, name: str | None = None,
 
     Raises :class:`ImportFailed` (a user error: the project is unchanged) or
     :class:`UnlinkedError` (refused; its ``.summary`` holds the unlinked exchanges)."""
-    from ecolca.project import activate
+    from ecolca.brightway.project import activate
 
     say = progress or (lambda m, f: None)
     activate(project)

@@ -1,7 +1,7 @@
 """What every importer shares: checks of the input path (hostile files), the linking of
 elementary flows to biosphere3, the refusal rules. The write into a temporary database and the
 swap that puts it under its name (an error, a cancel, Ctrl-C or a kill never leaves a half-written
-database) are in :mod:`ecolca.importers.swap`.
+database) are in :mod:`ecolca.brightway.swap`.
 
 No Qt here: the command line and the app's worker both call :func:`write_database`.
 """
@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
-from ecolca.errors import EcolcaError
+from ecolca.brightway.swap import (  # noqa: F401  (re-exported: the importers use them from here)
+    BACKUP_PREFIX, TEMP_PREFIX, CancelCheck, Progress, check_target,
+)
+from ecolca.core.errors import EcolcaError, ImportError_, ImportFailed  # noqa: F401
 
-Progress = Callable[[str, float], None]
-CancelCheck = Callable[[], bool]
 
 # Limits on archives (a zip bomb is refused before anything is unpacked); environment overrides.
 MAX_UNPACKED_MB_ENV = "ECOLCA_MAX_UNPACKED_MB"
@@ -29,20 +30,9 @@ MAX_RATIO = 100.0  # uncompressed / compressed, for the archive and for any memb
 MAX_MEMBERS = 500_000
 # share of biosphere exchanges that may stay unlinked without --allow-unlinked
 MAX_UNLINKED_BIOSPHERE_SHARE = 0.05
-TEMP_PREFIX = "ecolca-import-tmp-"
-# --replace: the database being replaced waits under this name until the new one is complete
-BACKUP_PREFIX = "ecolca-import-replaced-"
 # metadata key a reader fills with the companion biosphere database (its name and nodes) that
 # keeps the elementary flows biosphere3 has no flow for; import_database takes it out and writes it
 COMPANION_KEY = "ecolca_companion_biosphere"
-
-
-class ImportFailed(EcolcaError):
-    """An input file cannot be imported (the message names the file and the item)."""
-
-
-# the old name (it read like the builtin ImportError); deprecated, kept for existing code
-ImportError_ = ImportFailed
 
 
 class UnlinkedError(ImportFailed):
@@ -155,7 +145,7 @@ class ImportSummary:
 
     def write_csv(self, path: str | Path) -> int:
         """Every exchange not written, one per row; returns the number of rows."""
-        from ecolca.atomic import atomic_write_bytes
+        from ecolca.core.atomic import atomic_write_bytes
         import io
 
         buf = io.StringIO()
@@ -337,20 +327,6 @@ def ensure_migrations(names: Iterable[str], progress: Progress) -> None:
 
 # ---- the write --------------------------------------------------------------------------------------
 
-def check_target(name: str, replace: bool) -> None:
-    import bw2data as bd
-
-    if not name or not name.strip():
-        raise ImportError_("--name: the database name is empty")
-    if name.startswith((TEMP_PREFIX, BACKUP_PREFIX)) or name.startswith("ecolca: "):
-        raise ImportError_(f"--name '{name}': names starting with '{TEMP_PREFIX}', '{BACKUP_PREFIX}' or 'ecolca: ' "
-                           "are reserved for ecolca")
-    if name == "biosphere3":
-        raise ImportError_("--name 'biosphere3' is the project's elementary flows; choose "
-                           "another name")
-    if name in bd.databases and not replace:
-        raise ImportError_(f"database '{name}' already exists in the project; choose another "
-                           "--name or pass --replace")
 
 
 def refuse_if_unlinked(summary: ImportSummary, allow: bool, cause: str = "") -> None:
@@ -422,9 +398,9 @@ def refuse_unlinked_production(summary: ImportSummary) -> None:
 
 def write_database(name: str, data: dict, meta: dict, replace: bool = False,
                    progress: Progress | None = None, cancelled: CancelCheck | None = None) -> bool:
-    """See :func:`ecolca.importers.swap.write_database` (the write, the journaled swap, the lock
+    """See :func:`ecolca.brightway.swap.write_database` (the write, the journaled swap, the lock
     and the recovery live there)."""
-    from ecolca.importers import swap
+    from ecolca.brightway import swap
 
     return swap.write_database(name, data, meta, replace=replace, progress=progress,
                                cancelled=cancelled)
@@ -472,7 +448,7 @@ def write_companion(companion: dict, progress: Progress | None = None) -> bool:
 
 
 def leftover_temporary_databases() -> list[str]:
-    from ecolca.importers import swap
+    from ecolca.brightway import swap
 
     return swap.leftover_temporary_databases()
 

@@ -64,7 +64,7 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
     from lxml import etree
 
     from bw2io.importers import SingleOutputEcospold2Importer
-    from ecolca.errors import Cancelled
+    from ecolca.core.errors import Cancelled
 
     say = progress or (lambda m, f: None)
     p = check_path(path, "file-or-dir", "an ecospold2 folder of .spold files")

@@ -43,7 +43,7 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
     from bw2data.backends import ActivityDataset as AD
 
     from bw2io import ExcelImporter
-    from ecolca.errors import Cancelled
+    from ecolca.core.errors import Cancelled
 
     say = progress or (lambda m, f: None)
     p = check_path(path, "file", "a Brightway Excel workbook (.xlsx)")

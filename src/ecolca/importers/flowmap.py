@@ -37,7 +37,7 @@ class Row:
 
 
 def path() -> Path | None:
-    from ecolca.resources import databases_dir
+    from ecolca.core.resources import databases_dir
 
     try:
         return databases_dir() / "mappings" / FILE

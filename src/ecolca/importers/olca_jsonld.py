@@ -111,7 +111,7 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
          cancelled: CancelCheck | None = None) -> tuple[dict, ImportSummary, dict]:
     """Read a JSON-LD export into ``({(name, code): dataset}, summary, metadata)``; exchanges
     that cannot be linked are in the summary's rows, not in the data."""
-    from ecolca.errors import Cancelled
+    from ecolca.core.errors import Cancelled
 
     say = progress or (lambda m, f: None)
     stop = cancelled or (lambda: False)

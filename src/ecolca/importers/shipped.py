@@ -9,8 +9,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from ecolca.errors import SetupError
-from ecolca.resources import databases_dir
+from ecolca.core.errors import SetupError
+from ecolca.core.resources import databases_dir
 
 SHIPPED = ("uslci",)
 

@@ -2,7 +2,7 @@
 
 Offline: the importer's last strategy asks a server on the internet for unit conversions; it is
 dropped, and ``separate_products=False`` makes one activity per process. bw_simapro_csv writes
-its logs to the user's state folder; :func:`ecolca.bwcompat.simapro_logs_in` sends them into the
+its logs to the user's state folder; :func:`ecolca.brightway.bwcompat.simapro_logs_in` sends them into the
 Brightway folder (``<BRIGHTWAY_DIR>/logs/simapro-csv``). Elementary flows are linked to
 biosphere3 by :mod:`ecolca.importers.simapro_flows` (randonneur_data's SimaPro mappings).
 """
@@ -35,8 +35,8 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
          cancelled: CancelCheck | None = None):
     from bw2io.importers import SimaProBlockCSVImporter
 
-    from ecolca import bwcompat
-    from ecolca.errors import Cancelled
+    from ecolca.brightway import bwcompat
+    from ecolca.core.errors import Cancelled
 
     say = progress or (lambda m, f: None)
     p = check_path(path, "file", "a SimaPro CSV export (.csv)")

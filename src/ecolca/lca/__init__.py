@@ -3,7 +3,8 @@
 
 Modules: ``terms`` (the table), ``project_check`` (the scenario against the project),
 ``foreground`` (the Brightway record of a scenario), ``solve`` (unit scores, coverage),
-``run`` (the comparison and :func:`evaluate`), ``attribution`` (per-site keys), ``economics``,
+``run`` (the comparison and :func:`evaluate`), ``live`` (the app's live results after an
+edit), ``attribution`` (per-site keys), ``economics``,
 ``uncertainty`` (Monte Carlo in chunks, local pool or Dask) and ``sensitivity``.
 """
 

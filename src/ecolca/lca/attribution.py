@@ -7,7 +7,7 @@ import numpy as np
 
 from ecolca.lca.economics import _economic_weight
 from ecolca.lca.terms import sum_rows
-from ecolca.model import ATTRIBUTION_KEYS, Scenario, supplier_pays
+from ecolca.core.model import ATTRIBUTION_KEYS, Scenario, supplier_pays
 
 
 def site_symbiotic(sc: Scenario, site_lin: np.ndarray, parts: dict[str, np.ndarray],

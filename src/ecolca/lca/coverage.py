@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ecolca.lca.solve import PRECISION_RTOL
+from ecolca.lca.results import PRECISION_RTOL, SIDE_MISSING, SITE_NOT_COVERED  # noqa: F401
 from ecolca.lca.terms import EXCHANGE_PARTS, SITE, TermTable, sum_rows
 
 ADDED_PARTS = ("transport", "processing")
@@ -28,13 +28,6 @@ AVOIDED_PARTS = ("avoided_fate", "avoided_supply")
 BELOW_PRECISION = "below numerical precision"
 EXCHANGE_NOT_COVERED = ("not covered: no process of this exchange's supply chains has a flow "
                         "this category characterises")
-SITE_NOT_COVERED = ("not covered: no process of this site's supply chains has a flow this "
-                    "category characterises")
-SIDE_MISSING = {
-    "avoided": "the avoided side has no data for this category: its saving is not counted",
-    "added": "the added side (transport, processing) has no data for this category: its burden "
-             "is not counted",
-}
 LEG_NOT_COVERED = "not covered: the transport has no data for this category"
 
 
@@ -110,7 +103,7 @@ def of_terms(table: TermTable, amounts: np.ndarray, reach: np.ndarray,
 
 def mark_impacts(impacts, cover: ExchangeCoverage, scale: np.ndarray,
                  labels: list[str]) -> None:
-    """Flag, on each :class:`~ecolca.results.MethodResult`, a Δ below numerical precision (of
+    """Flag, on each :class:`~ecolca.lca.results.MethodResult`, a Δ below numerical precision (of
     ``scale``, the sum of the absolute contributions per method) and the one-sided exchanges."""
     for j, r in enumerate(impacts):
         d = r.symbiotic - r.linear

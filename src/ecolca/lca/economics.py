@@ -3,8 +3,8 @@ and the economic attribution key (methodology-notes §3)."""
 
 from __future__ import annotations
 
-from ecolca.model import Scenario, supplier_pays
-from ecolca.results import SiteEconomics
+from ecolca.core.model import Scenario, supplier_pays
+from ecolca.lca.results import SiteEconomics
 
 
 def _economic_weight(gain_supplier: float, gain_receiver: float) -> float:

@@ -13,7 +13,7 @@ import numpy as np
 from ecolca.lca.project_check import _Lookup
 from ecolca.lca.solve import Solved
 from ecolca.lca.terms import TermTable
-from ecolca.model import Scenario
+from ecolca.core.model import Scenario
 
 
 @dataclass

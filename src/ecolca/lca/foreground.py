@@ -18,7 +18,7 @@ from pathlib import Path
 from ecolca import __version__
 from ecolca.lca.project_check import _Lookup, foreground_name, terms_of
 from ecolca.lca.terms import TermTable
-from ecolca.model import Scenario
+from ecolca.core.model import Scenario
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Prepared scenarios kept between runs: what a run derives from a scenario FILE before it
 solves anything (the parsed scenario, its validation and project checks, the background nodes
 it links to, the term table and the foreground digest), stored in
-``<Brightway folder>/ecolca-cache/prepared/`` (:func:`ecolca.bwcompat.cache_root`) under a key of
+``<Brightway folder>/ecolca-cache/prepared/`` (:func:`ecolca.brightway.bwcompat.cache_root`) under a key of
 the file's bytes and the project's name.
 
 A repeated ``ecolca run`` of an unchanged file against unchanged databases and methods then
@@ -72,7 +72,7 @@ def _free_text_bytes(sc) -> int:
 class Prepared:
     """What a run derives from a scenario file before solving (see the module docstring)."""
 
-    scenario: object  # ecolca.model.Scenario
+    scenario: object  # ecolca.core.model.Scenario
     lookup: object  # ecolca.lca.project_check._Lookup
     table: object  # ecolca.lca.terms.TermTable
     digest: str  # the foreground digest (ecolca.lca.foreground.foreground_digest)
@@ -108,10 +108,10 @@ def code_digest() -> str:
 
 
 def _folder(create: bool = True) -> Path | None:
-    """The records' folder, found without importing bw2data (:func:`ecolca.bwcompat.cache_root`),
+    """The records' folder, found without importing bw2data (:func:`ecolca.brightway.bwcompat.cache_root`),
     so that a run can tell whether a record exists before it loads Brightway: a file without a
     record is read and checked first, and its errors come before any Brightway start-up."""
-    from ecolca.bwcompat import cache_root
+    from ecolca.brightway.bwcompat import cache_root
 
     root = cache_root()
     if root is None:
@@ -183,7 +183,7 @@ CHUNK = 250
 def _write_record(fh, key: str, pre: Prepared) -> None:
     import copy
 
-    from ecolca.model import Uncertainty
+    from ecolca.core.model import Uncertainty
 
     sc, table = pre.scenario, pre.table
     head_sc = copy.copy(sc)
@@ -213,7 +213,7 @@ def _write_record(fh, key: str, pre: Prepared) -> None:
 
 
 def _read_record(fh, key: str) -> Prepared | None:
-    from ecolca.model import Uncertainty
+    from ecolca.core.model import Uncertainty
 
     head = pickle.load(fh)
     if not isinstance(head, dict) or head.get("key") != key or \
@@ -263,7 +263,7 @@ class _Pickler(pickle.Pickler):
             return NotImplemented
         names = tuple(d)
         names = self._names.setdefault(names, names)  # one tuple of names per layout
-        # the id -> item indexes of model objects (ecolca.model._find) are rebuilt on first use
+        # the id -> item indexes of model objects (ecolca.core.model._find) are rebuilt on first use
         return _rebuild, (cls, names, tuple({} if k.endswith("_index") and isinstance(v, dict)
                                             else v for k, v in d.items()))
 

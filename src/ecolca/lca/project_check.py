@@ -7,12 +7,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from ecolca import units
-from ecolca.errors import Problem, UnitError
+from ecolca.core import units
+from ecolca.core.errors import Problem, UnitError
 from ecolca.lca.terms import TermTable, compile_terms
-from ecolca.model import ActivityRef, Scenario
-from ecolca.validation import errors as _errors
-from ecolca.validation import validate
+from ecolca.core.model import ActivityRef, Scenario
+from ecolca.core.validation import errors as _errors
+from ecolca.core.validation import validate
 
 FOREGROUND_PREFIX = "ecolca: "
 

@@ -18,7 +18,7 @@ from typing import Callable
 import numpy as np
 
 from ecolca import __version__
-from ecolca.errors import EcolcaError, ScenarioError
+from ecolca.core.errors import EcolcaError, ScenarioError
 from ecolca.lca import attribution, coverage, sensitivity, uncertainty
 from ecolca.lca.economics import _economics
 from ecolca.lca.evaluation import Evaluation  # noqa: F401  (ecolca.lca.Evaluation)
@@ -29,8 +29,8 @@ from ecolca.lca.solve import (INVENTORY_LABELS, INVENTORY_UNITS, PRECISION_RTOL,
                               method_units, reach_of, solve)
 from ecolca.lca.terms import TermTable, parameter_values, structure
 from ecolca.lca.uncertainty import Cancelled
-from ecolca.model import Scenario
-from ecolca.results import (
+from ecolca.core.model import Scenario
+from ecolca.lca.results import (
     ElementaryFlow,
     ExchangeTable,
     InventoryTotal,
@@ -42,8 +42,8 @@ from ecolca.results import (
     SiteTable,
     UncertaintyResult,
 )
-from ecolca.validation import errors as _errors
-from ecolca.validation import validate, warning_records
+from ecolca.core.validation import errors as _errors
+from ecolca.core.validation import validate, warning_records
 
 Progress = Callable[[str, float], None]
 
@@ -61,7 +61,9 @@ FLOAT32_EPS = float(np.finfo(np.float32).eps)
 CONSISTENCY_TOLERANCE = 100 * FLOAT32_EPS
 
 
-def _pct_note(sc: Scenario) -> str | None:
+def pct_note(sc: Scenario) -> str | None:
+    """The note that Δ % is not meaningful (n/m) when sites declare only part of their
+    inventory; None otherwise."""
     partial = [s.name for s in sc.sites if s.inventory == "partial"]
     if not partial:
         return None
@@ -92,7 +94,7 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
     methods, munits = ev.methods, ev.units
     a = table.amounts()
     lin, sym = table.totals(a, U)
-    note = _pct_note(sc)
+    note = pct_note(sc)
     cov = ev.solved.coverage
     impacts = [MethodResult(m, munits[j], float(lin[j]), float(sym[j]), cov.get(m), note)
                for j, m in enumerate(methods)]
@@ -255,7 +257,7 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
     """
     import bw2data as bd
 
-    from ecolca.project import activate
+    from ecolca.brightway.project import activate
 
     say = progress or (lambda m, f: None)
     stop = cancelled or (lambda: False)
@@ -325,16 +327,18 @@ def compare(sc: Scenario, project: str | None = None, methods: list[tuple[str, .
             sc, table, solved.scores, [lookup.ids[k] for k in table.keys[:table.n_background]],
             project, str(bd.projects._base_data_dir), methods, iterations, seed,
             background=background_uncertainty, workers=workers, dask=dask, say=say, stop=stop)
-        results.uncertainty = _uncertainty_results(draws, methods, ev.units, seed)
-        d = draws.symbiotic - draws.linear
-        sensitivity.global_shares(results.sensitivity, table, draws.parameters, d,
-                                  uncertainty.uncertain(table), seed)
+        mc = _monte_carlo_metadata(draws, iterations, seed)
+        if draws.sampled:
+            results.uncertainty = _uncertainty_results(draws, methods, ev.units, seed)
+            _headline(results, sc, table, solved.scores, draws)
+            d = draws.symbiotic - draws.linear
+            sensitivity.global_shares(results.sensitivity, table, draws.parameters, d,
+                                      uncertainty.uncertain(table), seed)
+        else:
+            for x in results.sensitivity:
+                x.global_note = "not estimated: nothing was sampled (" + mc["note"] + ")"
         timings["monte_carlo"] = time.perf_counter() - t0
-        results.metadata["monte_carlo"] = {
-            "iterations": int(d.shape[1]), "seed": seed,
-            "requested": iterations, "chunk": uncertainty.CHUNK, "ran_on": draws.workers,
-            "background_distributions": bool(background_uncertainty),
-            "seeds": "chunk i draws from child i of numpy.random.SeedSequence(seed)"}
+        results.metadata["monte_carlo"] = mc
     if keep is not None:
         keep.append(ev)
     say("Done", 1.0)
@@ -397,6 +401,47 @@ def _breakdown(results: Results, solved: Solved) -> None:
                             [ProcessContribution(**p) for p in c["processes"]], c["rest_count"],
                             c["rest_linear"], c["rest_symbiotic"], c["linear"], c["symbiotic"])
         for c in park["contributions"]]
+
+
+def _monte_carlo_metadata(draws, requested, seed) -> dict:
+    """metadata["monte_carlo"]: what was run and what was sampled, counted from the term
+    table's parameters and the background's matrices, never echoed from an option."""
+    bg = draws.background_distributions
+    n_bg = sum(bg.values()) if bg else 0
+    out = {"iterations": int(draws.linear.shape[1]), "seed": seed, "requested": requested,
+           "chunk": uncertainty.CHUNK, "ran_on": draws.workers,
+           "sampled": draws.sampled,
+           "foreground_distributions": draws.foreground_distributions,
+           "background_distributions": n_bg,
+           "background_distributions_by_matrix": bg,
+           "clamped_draws": draws.clamped, "clamped_to_residue": draws.clamped_residue,
+           "clamped_to_supply": draws.clamped_supply,
+           "stopped": draws.stopped, "stopped_note": uncertainty.STOPPED[draws.stopped],
+           "seeds": "chunk i draws from child i of numpy.random.SeedSequence(seed)"}
+    if not draws.sampled:
+        out["note"] = ("nothing was sampled: no parameter of the scenario has a distribution, "
+                       + ("and the background was not sampled" if bg is None else
+                          "and no entry of the background's matrices has one")
+                       + ("; --iterations auto stopped before its first draw because nothing "
+                          "varies" if requested == "auto" else "")
+                       + "; no interval is shown")
+    else:
+        out["note"] = (f"sampled {draws.foreground_distributions:,} distribution(s) of the "
+                       f"scenario's parameters and {n_bg:,} of the background's matrices"
+                       + ("" if bg is not None else " (the background was not sampled)"))
+    return out
+
+
+def _headline(results: Results, sc: Scenario, table: TermTable, scores, draws) -> None:
+    """Each method's deterministic Δ beside its draws: inside or outside the 95 % interval,
+    and the parameters at an end of their own range that put it there (issue #20.1)."""
+    shifts = uncertainty.at_end_shifts(sc, table, scores)
+    for j, u in enumerate(results.uncertainty):
+        r = results.impacts[j]
+        u.deterministic = r.delta
+        u.clamped = draws.clamped
+        u.outside = uncertainty.outside(r.delta, u.delta) if r.covered else None
+        u.causes = uncertainty.causes_for(shifts, j, u.outside)
 
 
 def _uncertainty_results(draws, methods, units, seed) -> list[UncertaintyResult]:

@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from ecolca.lca.terms import AVOIDED_SUPPLY, Param, TermTable, sum_rows
-from ecolca.results import GlobalShare, Sensitivity, SensitivityRow
+from ecolca.lca.results import GlobalShare, Sensitivity, SensitivityRow
 
 
 def uncertainty_range(p: Param) -> tuple[float, float, str]:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ecolca import bwcompat
+from ecolca.lca.results import PRECISION_RTOL  # noqa: F401  (its home; used here and by the callers of solve)
+from ecolca.brightway import bwcompat
 from ecolca.lca.project_check import _Lookup
 from ecolca.lca.terms import TermTable
 
@@ -39,13 +40,6 @@ INVENTORY_UNITS = ["kilogram"] * len(KEY_FLOWS) + ["cubic meter"]
 # uncovered processes named per category; the rest are counted
 COVERAGE_NAMES = 8
 
-# a unit score whose magnitude is at most this share of the sum of the absolute contributions it
-# adds up (Σ_p |c_p·b_p|·|s_p| over the processes of its supply chain) is cancellation noise of
-# the float64 solve and sums, and is 0 ("below numerical precision"). float64 sums carry a
-# relative error of about n·1.1e-16 (n terms, 1e6 at most here: 1.1e-10); 1e-9 keeps a margin of
-# 10 over that and stays 60 times below the precision of the float32 amounts Brightway stores
-# (2^-24 ≈ 6e-8), so no figure the data can resolve is ever hidden.
-PRECISION_RTOL = 1e-9
 
 
 def _flow_label(name: str, categories: tuple, unit: str) -> int | None:
@@ -177,7 +171,7 @@ def solve(table: TermTable, lookup: _Lookup, methods: list[tuple[str, ...]],
             mlca.lci()
             mlca.lcia()
         except EmptyBiosphere:
-            from ecolca.errors import EcolcaError
+            from ecolca.core.errors import EcolcaError
 
             named = ", ".join(f"{k[0]}:{k[1]}" for k in bg_keys[:5])
             raise EcolcaError(
@@ -377,7 +371,7 @@ def _coverage(mlca, methods, fg_ids: set[int], bg_keys, lookup: _Lookup,
     from bw2data.backends import ActivityDataset as AD
     from scipy import sparse
 
-    from ecolca.results import Coverage
+    from ecolca.lca.results import Coverage
 
     col_of = mlca.dicts.activity
     fg_cols = np.array(sorted(col_of[i] for i in fg_ids if i in col_of), dtype=int)

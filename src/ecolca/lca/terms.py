@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ecolca import units
-from ecolca.errors import Problem
-from ecolca.model import Scenario, Uncertainty
+from ecolca.core import units
+from ecolca.core.errors import Problem
+from ecolca.core.model import Scenario, Uncertainty
 
 PARTS = ("site", "avoided_fate", "avoided_supply", "transport", "processing")
 EXCHANGE_PARTS = PARTS[1:]
@@ -108,6 +108,20 @@ class TermTable:
         t.__dict__["_values"] = v
         return t
 
+    def params_of(self, kind: str, item_id: str) -> list[int]:
+        """Indices of the parameters of one site (``kind`` "site") or exchange ("exchange"), in
+        the table's order: :func:`parameter_values` of that item alone gives their values. The
+        map is made once per table and kept by :meth:`with_values` (same parameters, same
+        order)."""
+        where = self.__dict__.get("_item_params")
+        if where is None:
+            where = {}
+            for k, p in enumerate(self.params):
+                where.setdefault(("exchange", p.exchange) if p.exchange else ("site", p.site),
+                                 []).append(k)
+            self.__dict__["_item_params"] = where
+        return where.get((kind, item_id), [])
+
     def used_params(self) -> np.ndarray:
         """Indices of the parameters that at least one term depends on."""
         used = np.unique(self.p[self.p >= 0])
@@ -126,7 +140,7 @@ class TermTable:
     def problems(self, amounts: np.ndarray | None = None) -> list[Problem]:
         """Amounts Brightway cannot store once converted to the background node's unit (float32:
         beyond ±3.4e38 they become infinite, and every result with them)."""
-        from ecolca.validation import FLOAT32_MAX
+        from ecolca.core.validation import FLOAT32_MAX
 
         a = self.amounts() if amounts is None else amounts
         bad = np.nonzero(~(np.isfinite(a) & (np.abs(a) <= FLOAT32_MAX)))[0]

@@ -1,7 +1,7 @@
 """The Excel report of a comparison (methodology.md §3 results, §5 what every report states).
 
-``write_report(results, scenario, path)`` renders a :class:`~ecolca.results.Results` and the
-:class:`~ecolca.model.Scenario` it was computed from into one ``.xlsx`` workbook, one sheet per
+``write_report(results, scenario, path)`` renders a :class:`~ecolca.lca.results.Results` and the
+:class:`~ecolca.core.model.Scenario` it was computed from into one ``.xlsx`` workbook, one sheet per
 module of :mod:`ecolca.report.sheets` (in their ``ORDER``): Summary, Scenario, the inputs
 (sites, flows, exchanges, exchange terms), Impacts, Exchanges and their chart, Sites under the
 scenario's key and under every key, Economics, Inventory, the Monte Carlo statistics and Δ
@@ -33,8 +33,8 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
 from ecolca import __version__
-from ecolca.errors import ReportError
-from ecolca.model import Scenario
+from ecolca.core.errors import ReportError
+from ecolca.core.model import Scenario
 from ecolca.report.common import (
     KEY_LABELS,
     LINEAR_DEFINITION,
@@ -45,8 +45,8 @@ from ecolca.report.common import verdict as _verdict  # noqa: F401  (the app sha
 from ecolca.report.layout import Book, Sheet
 from ecolca.report.sheets import SHEETS
 from ecolca.report.styles import clean_text
-from ecolca.results import Results, method_label  # noqa: F401
-from ecolca.atomic import atomic_write_bytes
+from ecolca.lca.results import Results, method_label  # noqa: F401
+from ecolca.core.atomic import atomic_write_bytes
 
 __all__ = ["write_report", "render", "build_workbook", "SHEET_NAMES", "KEY_LABELS", "LINEAR_DEFINITION",
            "SYMBIOTIC_DEFINITION"]
@@ -58,10 +58,10 @@ SHEET_NAMES = tuple(m.NAME for m in SHEETS)
 def render(results: Results, scenario: Scenario, audience: str = "internal",
            only: set[str] | None = None, iterations_sheet: bool = False) -> bytes:
     """The report as the bytes of an .xlsx file. ``audience``: "internal" (everything), "park"
-    or "public" (confidential sites masked: :mod:`ecolca.confidential`). ``only``: the names of
+    or "public" (confidential sites masked: :mod:`ecolca.park.confidential`). ``only``: the names of
     the sheets to write (default: every sheet that applies). ``iterations_sheet``: add the raw
     Monte Carlo draws, one row per iteration (sheet "Monte Carlo iterations")."""
-    from ecolca.confidential import mask
+    from ecolca.park.confidential import mask
 
     masked = mask(results, scenario, audience)
     results, scenario = masked.results, masked.scenario

@@ -8,9 +8,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from ecolca.model import Scenario, Uncertainty
+from ecolca.core.model import Scenario, Uncertainty
 from ecolca.report.styles import finite
-from ecolca.results import Results, cost_totals, method_label
+from ecolca.lca.results import Results, cost_totals, method_label
 
 LINEAR_DEFINITION = (
     "Linear (L): every site buys all its supplies from the market and sends every residue to "
@@ -122,6 +122,8 @@ def monte_carlo_run(results: Results) -> tuple[int, int | None]:
 
 def monte_carlo_text(results: Results) -> str:
     n, seed = monte_carlo_run(results)
+    if results.monte_carlo_note():  # asked for, nothing to sample (issue #20.1)
+        return results.monte_carlo_note()
     if not n:
         return "not run"
     return f"{n:,} paired iterations, seed {seed}"
@@ -348,7 +350,7 @@ def _lookup_brightway(refs: set[tuple[str, str]], project: str | None) -> dict:
         return {}
 
 
-# ---- confidential sites (ecolca.confidential) ----------------------------------------------
+# ---- confidential sites (ecolca.park.confidential) ----------------------------------------------
 def is_suppressed(row) -> str:
     """Why a per-site row's figures must not be shown ('' when they may)."""
     return getattr(row, "suppressed", "") or ""
@@ -359,7 +361,7 @@ def suppressed_rows(results: Results, before: list, after: list, blanks: int,
     """In a report for another audience: one row per per-site (``which``:
     "suppressed_exchanges", per-exchange) row whose figures are suppressed, saying why
     (``before`` cells, the id and name, ``after`` cells, then the reason and ``blanks - 1``
-    empty cells); [] otherwise (:mod:`ecolca.confidential`)."""
+    empty cells); [] otherwise (:mod:`ecolca.park.confidential`)."""
     aud = results.metadata.get("audience")
     hidden = aud.get(which) if isinstance(aud, dict) else None
     return [[*before, h["id"], h["name"], *after, h["reason"]] + [None] * (blanks - 1)

@@ -8,7 +8,7 @@ from typing import Callable
 
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from ecolca.model import ActivityRef, Uncertainty
+from ecolca.core.model import ActivityRef, Uncertainty
 
 
 

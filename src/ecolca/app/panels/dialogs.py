@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QHeaderView, QLineEdit, QMessageBox, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
-from ecolca.model import UNCERTAINTY_TYPES, Transport, Uncertainty
+from ecolca.core.model import UNCERTAINTY_TYPES, Transport, Uncertainty
 from ecolca.app.panels import common
 from ecolca.app.panels.common import Catalog, fmt_number, parse_number
 

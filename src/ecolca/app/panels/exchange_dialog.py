@@ -7,7 +7,7 @@ import math
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
-from ecolca.model import Exchange, Scenario, new_id
+from ecolca.core.model import Exchange, Scenario, new_id
 
 from ecolca.app.document import Document
 from ecolca.app.panels.common import Catalog, fmt_number, parse_number

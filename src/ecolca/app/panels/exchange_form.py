@@ -10,7 +10,7 @@ from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
-from ecolca.model import (AMOUNT_BASES, EXCHANGE_KINDS, PAYERS, Exchange, Flow, Processing,
+from ecolca.core.model import (AMOUNT_BASES, EXCHANGE_KINDS, PAYERS, Exchange, Flow, Processing,
                           Scenario, Transport, default_category)
 from ecolca.app.panels import common
 from ecolca.app.panels.common import Catalog, fmt_number, number_problem, parse_number

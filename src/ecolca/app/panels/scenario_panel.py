@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
 
-from ecolca.model import CALIBRATION_LEVELS
-from ecolca.scenario_file import MAX_SCENARIO_NAME
+from ecolca.core.model import CALIBRATION_LEVELS
+from ecolca.core.scenario_file import MAX_SCENARIO_NAME
 
 from ecolca.app.document import Document
 from ecolca.app.panels.common import Catalog, show_start
@@ -81,7 +81,7 @@ class ScenarioPanel(QWidget):
         self.currency = QLineEdit()
         self.currency.setMaximumWidth(80)
         self.key = QComboBox()
-        from ecolca.model import ATTRIBUTION_KEYS
+        from ecolca.core.model import ATTRIBUTION_KEYS
 
         self.key.addItems(list(ATTRIBUTION_KEYS))
         self.key.setToolTip("How per-site figures split each exchange's benefit (a labelled view; "

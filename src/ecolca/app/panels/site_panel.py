@@ -9,8 +9,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLay
                                QHeaderView, QLabel, QLineEdit, QMenu, QMessageBox, QPushButton,
                                QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
-from ecolca.model import CATEGORIES, FLOW_KINDS, Flow, Scenario, default_category
-from ecolca.scenario_file import MAX_NAME
+from ecolca.core.model import CATEGORIES, FLOW_KINDS, Flow, Scenario, default_category
+from ecolca.core.scenario_file import MAX_NAME
 
 from ecolca.app.document import Document
 from ecolca.app.panels import common
@@ -19,7 +19,7 @@ from ecolca.app.panels.common import (Catalog, show_start, describe_uncertainty,
 from ecolca.app.panels.dialogs import TransportDialog, UncertaintyDialog
 
 
-# what the flag does (ecolca.confidential; docs/confidentiality.md)
+# what the flag does (ecolca.park.confidential; docs/confidentiality.md)
 CONFIDENTIAL_TEXT = "Confidential: left out of park and public reports"
 CONFIDENTIAL_TIP = (
     "In a report for the park or the public (Export Excel report asks who it is for), and in "
@@ -31,7 +31,7 @@ CONFIDENTIAL_TIP = (
     "audience in the scenario file. Park totals are unchanged. "
     "What is and is not protected: docs/confidentiality.md. Internal reports show everything.")
 
-# what a flow's category changes (ecolca.disclosure; docs/glossary.md)
+# what a flow's category changes (ecolca.park.disclosure; docs/glossary.md)
 CATEGORY_TIP = ("Category: what the flow carries (material, energy, water, by-product). A supply "
                 "is filed under purchased material, energy or water in a site's disclosure, and "
                 "a material or by-product supply counts in its secondary-material share. A new "
@@ -325,8 +325,11 @@ class SitePanel(QWidget):
         unit = "t" if kind != "emission" else "kg"
         flow = Flow(fid, kind, f"new {kind}", 0.0, unit, category=default_category(kind, unit))
         self.doc().edit(f"Add {kind} to site '{site.name}'", lambda sc: sc.site(sid).flows.append(flow))
-        self.flows.selectRow(len(self.site().flows) - 1)
-        self.flows.editItem(self.flows.item(len(self.site().flows) - 1, 1))
+        # the cursor on the Name cell it opens (selectRow alone left it on Kind, so Tab from the
+        # name went to Name again and the next thing typed replaced it: issue #20)
+        row = len(self.site().flows) - 1
+        self.flows.setCurrentCell(row, 1)
+        self.flows.editItem(self.flows.item(row, 1))
 
     def _remove_selected_flow(self) -> None:
         site = self.site()
@@ -348,5 +351,5 @@ class SitePanel(QWidget):
 
     def select_flow(self, index: int) -> None:
         if 0 <= index < self.flows.rowCount():
-            self.flows.selectRow(index)
+            self.flows.setCurrentCell(index, 1)  # the row, with the cursor on its Name
             self.flows.setFocus()

@@ -1,4 +1,4 @@
-"""The Suggestions panel: the synergy finder (:mod:`ecolca.suggest`, docs/suggest.md) for the
+"""The Suggestions panel: the synergy finder (:mod:`ecolca.park.suggest`, docs/suggest.md) for the
 open scenario, ranked by the chosen method, and Accept, which adds the proposed exchange to
 the document as one undo step.
 
@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 from ecolca.app.document import Document
 from ecolca.app.panels.common import number_problem, parse_number
 from ecolca.app.problems import _WrapDelegate  # rows as tall as their wrapped text
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 COLUMNS = ("#", "Exchange", "Δ per year", "Break-even", "Saves/yr")
 _SAVING, _BURDEN = QColor("#1a7f37"), QColor("#b42318")
+READY = "Click Suggest to find exchanges between the sites of this park."
 
 
 def num(v: float | None) -> str:
@@ -66,7 +67,7 @@ class SuggestionsPanel(QWidget):
         self.project = project
         self._run_job = run_job
         self._busy = busy
-        self.result = None          # the last ecolca.suggest.Suggestions
+        self.result = None          # the last ecolca.park.suggest.Suggestions
         self._computed_for = None   # (document, revision) the result belongs to
         self._methods: list[tuple[str, ...]] = []
         lay = QVBoxLayout(self)
@@ -142,7 +143,7 @@ class SuggestionsPanel(QWidget):
         self.accept_button.clicked.connect(self.accept_selected)
         buttons.addWidget(self.accept_button)
         lay.addLayout(buttons)
-        self._say("Click Suggest to find exchanges between the sites of this park.")
+        self._say(READY)
         self.refresh_methods()
 
     def _say(self, text: str) -> None:
@@ -203,7 +204,7 @@ class SuggestionsPanel(QWidget):
         stamp = (doc, doc.revision)
 
         def run(progress, cancelled):
-            from ecolca.suggest import suggest
+            from ecolca.park.suggest import suggest
 
             progress("Finding candidate exchanges (synergy finder)", 0.1)
             out = suggest(sc, top=top, method=method, distance_km=km, project=project)
@@ -211,6 +212,10 @@ class SuggestionsPanel(QWidget):
             return out
 
         def got(result) -> None:
+            if stamp[0] is not self.doc():  # another file was opened while it ran
+                self.clear()
+                self.computed.emit()
+                return
             self.result, self._computed_for = result, stamp
             self._fill()
             self.computed.emit()
@@ -235,12 +240,24 @@ class SuggestionsPanel(QWidget):
         return self._computed_for is not None and self._computed_for == (doc, doc.revision)
 
     def doc_changed(self) -> None:
-        """The document changed (an edit, undo, another file): the list is out of date."""
+        """The document changed: after an edit or undo the list is out of date (shown greyed,
+        with a note); after Open or New it is another park's, and goes."""
         self.refresh_methods()
-        if self.result is not None and not self.is_current():
+        if self._computed_for is not None and self._computed_for[0] is not self.doc():
+            self.clear()
+        elif self.result is not None and not self.is_current():
             self._say("<b>The scenario changed since these suggestions were "
                                 "found</b>: click Suggest to update them.")
             self.tree.setEnabled(False)
+        self._update_accept()
+
+    def clear(self) -> None:
+        """No suggestions (another file was opened, or a new one started)."""
+        self.result, self._computed_for = None, None
+        self.tree.clear()
+        self.tree.setEnabled(True)
+        self.details.clear()
+        self._say(READY)
         self._update_accept()
 
     def _fill(self) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QLabel
 
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 
 STALE_TEXT = ("Results are out of date: the scenario changed after this run. "

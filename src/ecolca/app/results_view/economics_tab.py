@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from ecolca.results import method_label
-from ecolca.app.results_view.common import (_note)
+from ecolca.lca.results import method_label
+from ecolca.app.results_view.common import _note
 from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 
 

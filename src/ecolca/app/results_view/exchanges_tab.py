@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidg
 
 from ecolca.app.labels import short_from_label as _short_from_label
 from ecolca.report import _verdict as _report_verdict  # one wording for app and report
-from ecolca.results import ExchangeParts
+from ecolca.lca.results import ExchangeParts
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (PARTS, PART_COLORS, TOP_EXCHANGES, _axis_formatter,
                                             _chart_label, _finish_bar_chart, _method_combo, _note,

@@ -12,7 +12,8 @@ from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (_axis_formatter, _chart_label, _method_combo, _note,
                                             format_pct)
 from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
-from ecolca.results import method_label
+from ecolca.app.labels import parameter_name
+from ecolca.lca.results import method_label
 
 TORNADO_BARS = 12
 
@@ -76,8 +77,12 @@ class SensitivityTab:
             return
         rows = s.moving_rows()
         shares = {g.parameter: g.s1 for g in s.global_shares}
+        # exchanges by name, fields in words: never an id the app made ("ex-39f48f9a")
+        names = {x.parameter: parameter_name(x.item, x.field, self._exchange_labels)
+                 for x in rows}
         _fill(self.sens_table, [
-            [_text_item(x.parameter, x.parameter), _num_item(x.value), _num_item(x.low),
+            [_text_item(names[x.parameter], names[x.parameter]), _num_item(x.value),
+             _num_item(x.low),
              _num_item(x.high), _text_item(x.basis, x.basis),
              _num_item(x.delta_low, delta=True), _num_item(x.delta_high, delta=True),
              _text_item(format_pct(100 * max(shares[x.parameter], 0.0))
@@ -101,7 +106,7 @@ class SensitivityTab:
             for end, colour in ((x.delta_low, "#4472C4"), (x.delta_high, "#ED7D31")):
                 ax.barh(i, end - base, left=base, color=colour, height=0.6)
         ax.axvline(base, color="#333333", linewidth=1.0)
-        ax.set_yticks(list(y), [_chart_label(x.parameter, 42) for x in bars], fontsize=8)
+        ax.set_yticks(list(y), [_chart_label(names[x.parameter], 42) for x in bars], fontsize=8)
         ax.xaxis.set_major_formatter(_axis_formatter())
         ax.set_xlabel(f"Δ = S − L [{s.unit}/year]; line: Δ of the run")
         ax.set_title("Δ with each parameter at the low (blue) and the high (orange) end of its "

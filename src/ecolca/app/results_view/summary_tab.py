@@ -7,7 +7,8 @@ import math
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from ecolca.results import method_label
+from ecolca.app.labels import delta_note
+from ecolca.lca.results import method_label, significant
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (_SYMBIOTIC_COLOR, _WORSE_COLOR, _html, _note,
                                             _short_method)
@@ -55,8 +56,13 @@ class SummaryTab:
             if m.coverage is not None and m.coverage.status == "partial":
                 name.setToolTip(f"{method_label(m.method)}\nCoverage {m.coverage.label()}")
             delta = _num_item(m.delta, delta=True)
-            if m.delta_note:  # below precision, or one side of some exchanges without data
-                delta.setToolTip(f"Δ {m.delta_note}")
+            # below precision, or one side of some exchanges without data (named in words)
+            tips = [f"Δ {delta_note(m, self._exchange_labels)}"] if m.delta_note else []
+            u = self._results.uncertainty_of(m.method)
+            if u is not None and u.deterministic is not None:
+                tips.append(u.headline())  # beside the Monte Carlo median and interval
+            if tips:
+                delta.setToolTip("\n".join(tips))
             rows.append([name, _text_item(m.unit), first, _num_item(m.symbiotic), delta, pct])
         return rows
 
@@ -118,11 +124,45 @@ class SummaryTab:
 
     def _summary_text(self) -> str:
         r = self._results
-        notes = "".join(f"<br>⚠ {_html(_short_method(m.method, 60))}: Δ {_html(m.delta_note)}"
+        notes = "".join(f"<br>⚠ {_html(_short_method(m.method, 60))}: Δ "
+                        f"{_html(delta_note(m, self._exchange_labels))}"  # exchanges by name
                         for m in r.impacts if m.covered and m.delta_note)
         return (f"<b>{_html(r.scenario_name)}</b> · reference year {r.reference_year} · all "
                 "impacts per year for the whole park · Δ = S − L (negative, green: the symbiosis "
-                "lowers the impact; positive, red: it raises it)" + notes)
+                "lowers the impact; positive, red: it raises it)" + notes
+                + self._monte_carlo_text())
+
+    def _monte_carlo_text(self) -> str:
+        """The deterministic Δ beside the Monte Carlo median and 95 % interval (issue #20.1):
+        in words for each method whose deterministic Δ lies outside the interval, with the
+        parameters that put it there; a count for the others; or why there is no interval."""
+        r = self._results
+        if r.monte_carlo_note():
+            return f"<br>Monte Carlo: {_html(r.monte_carlo_note())}."
+        shown = [u for u in r.uncertainty if u.deterministic is not None and
+                 r.impact(u.method).covered]
+        if not shown:
+            return ""
+        out = [u for u in shown if u.outside]
+        text = (f"<br>Monte Carlo ({shown[0].iterations:,} draws): the deterministic Δ lies "
+                f"inside the 95 % interval for {len(shown) - len(out)} of {len(shown)} "
+                "methods (median and interval: each Δ cell's tooltip, the Uncertainty tab)")
+        why: list[str] = []
+        for u in out:
+            d = u.delta
+            text += (f"<br>⚠ {_html(_short_method(u.method, 60))}: deterministic Δ "
+                     f"{significant(u.deterministic)} lies <b>outside</b> the 95 % interval "
+                     f"{significant(d['p2.5'])} … {significant(d['p97.5'])} ({u.outside} it; "
+                     f"median {significant(d['median'])})")
+            why += [c["parameter"] for c in u.causes if c["parameter"] not in why]
+        if out:
+            clamped = out[0].clamped
+            if clamped:
+                why.append(f"in {clamped:,} of {out[0].iterations:,} draws an exchanged amount "
+                           "was cut to the drawn residue or supply")
+            text += "<br>Why: " + _html("; ".join(why) or "no parameter sits at an end of its "
+                                        "range") + "."
+        return text
 
     @staticmethod
     def _place_bars(bars, texts, rel, top) -> None:

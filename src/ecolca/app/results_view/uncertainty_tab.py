@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (_BURDEN_TEXT, _SAVING_TEXT, _SYMBIOTIC_COLOR,
                                             _WORSE_COLOR, _axis_formatter, _eng, _method_combo,

@@ -1,6 +1,6 @@
 """The results view: tables and charts of one comparison (methodology.md §3).
 
-:class:`ResultsView` renders a :class:`~ecolca.results.Results` in tabs (Summary, Exchanges,
+:class:`ResultsView` renders a :class:`~ecolca.lca.results.Results` in tabs (Summary, Exchanges,
 Sites, Economics, Inventory and, when there is a Monte Carlo run, Uncertainty). It only reads
 the results; it computes nothing but sums for display. Labels follow the Excel report
 (:mod:`ecolca.report`) so the app and the report say the same thing.
@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
-from ecolca.results import ExchangeParts, Results, method_label
+from ecolca.lca.results import ExchangeParts, Results, method_label
 from ecolca.app.results_view.chart import _Veil
 from ecolca.app.results_view.common import EMPTY_TEXT, STALE_TEXT, _CHART_TABS
 from ecolca.app.results_view.economics_tab import EconomicsTab

@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QToolBar
 
-from ecolca import examples
-from ecolca.errors import EcolcaError, ScenarioError
-from ecolca.resources import ui_dir
+from ecolca.core import examples
+from ecolca.core.errors import EcolcaError, ScenarioError
+from ecolca.core.resources import ui_dir
 
 
 def icon(name: str) -> QIcon:

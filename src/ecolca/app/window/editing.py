@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMessageBox
 
-from ecolca.model import Scenario, Site, new_id
+from ecolca.core.model import Scenario, Site, new_id
 
 from ecolca.app.canvas_items import SITE_H, SITE_W
 from ecolca.app.panels import ExchangeDialog

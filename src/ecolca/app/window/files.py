@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ecolca import scenario_file
-from ecolca.errors import ScenarioError
+from ecolca.core import scenario_file
+from ecolca.core.errors import ScenarioError
 
 from ecolca.app.document import Document
 
@@ -92,7 +92,7 @@ class WindowFiles:
         as it was)."""
         from ecolca.app.document import fingerprint
         from ecolca.app.worker import Job
-        from ecolca.validation import validate
+        from ecolca.core.validation import validate
 
         def read(progress, cancelled):
             progress(f"Opening {path.name}", 0.1)

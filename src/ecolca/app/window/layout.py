@@ -45,6 +45,9 @@ class WindowLayout:
     """The status bar of :class:`~ecolca.app.mainwindow.MainWindow` (a mixin of the window)."""
 
     def _build_status_bar(self) -> None:
+        from ecolca.app.status_bar import ElidingStatusBar
+
+        self.setStatusBar(ElidingStatusBar())  # a long message ends in "…", whole in its tooltip
         sb = self.statusBar()
         self.project_label = QLabel()
         self.progress = QProgressBar()
@@ -62,7 +65,7 @@ class WindowLayout:
     def _update_status(self, check_project: bool | None = None) -> None:
         """The status bar's project, background and methods; says so when the project is
         missing (checked from the first turn of the event loop on)."""
-        from ecolca.project import project_name
+        from ecolca.brightway.project import project_name
 
         if check_project:
             self._project_checked = True

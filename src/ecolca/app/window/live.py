@@ -1,154 +1,80 @@
-"""Live results: an edit of a number re-evaluates the last run's term table on its unit scores
-(no Brightway solve); new background activities get their unit scores on a worker thread
-(docs/engine.md, "Live results in the app")."""
+"""The window's view of its :class:`~ecolca.session.Session`: the results tabs and the banner
+render what the session holds, and the document's changes go to the session, which decides
+whether the results are current, live or stale (docs/architecture.md). What needs Qt stays
+here: the unit scores of new background activities on a worker thread, and the full evaluation
+of a live update on the next turn of the event loop (docs/engine.md, "Live results in the
+app")."""
 
 from __future__ import annotations
 
-import dataclasses
-
-import numpy as np
 from PySide6.QtCore import QTimer
 
-from ecolca.errors import EcolcaError
+from ecolca.session import Session
 
 
 class WindowLive:
-    """Mixin of :class:`ecolca.app.mainwindow.MainWindow`: its live updates after an edit."""
+    """Mixin of the main window: it observes its session (``self.session``)."""
 
-    def _live_update(self) -> bool:
-        """After an edit of numbers (q, r, a distance, an amount, a price…), evaluate the edited
-        scenario on the last run's unit scores (no Brightway solve; docs/engine.md) and show it.
-        False when the edit needs a run: a new background activity or method, or a scenario
-        with errors.
+    def _observe(self, session: Session) -> None:
+        session.events.results.connect(self._results_changed)
+        session.events.stale.connect(self._stale_changed)
 
-        An edit that named its item (``Document.touched``: the exchange panel, a site's flows)
-        right after current results costs what it touched: that item's checks
-        (:func:`ecolca.validation_item.validate_item`; the whole scenario's follow in the
-        Problems panel when the user pauses, and mark the results stale if they find an error),
-        and its entry of the term table's structure instead of the whole structure.
+    # ---- read-only views of the session (no setter: the session owns them) ---------------
+    @property
+    def results(self):
+        """The results shown (the session's)."""
+        return self.session.results
 
-        With the Summary on screen, only L and S are evaluated before it is redrawn (the same
-        term table and unit scores as :func:`ecolca.lca.evaluate`, which gives the same
-        numbers); the full evaluation (exchanges, sites, sensitivity…) follows on the next turn
-        of the event loop (:meth:`_finish_live`), before any other tab or the report reads it."""
-        from ecolca import lca
+    @property
+    def results_revision(self) -> int:
+        """The document revision the results shown are of (-1: none)."""
+        return self.session.results_revision
 
-        ev = getattr(self, "_evaluation", None)
-        if ev is None or self.job is not None:
-            return False
-        sc = self.doc.scenario
-        table = self._touched_table(sc)
-        if table is False:
-            return False
-        if table is None:
-            table = self._checked_table(sc, ev)
-            if table is None:
-                return False
+    # ---- rendering -------------------------------------------------------------------------
+    def _results_changed(self, results, kind: str | None) -> None:
+        if kind == "full":  # the rest of a live update whose Summary is drawn
+            self.results_view.adopt_results(results)
+            return
+        if kind == "live":
+            from ecolca.app.labels import exchange_labels
 
-        quick = self._live_impacts(sc, ev, table) if self.results_view.current_tab() == "Summary" \
-            else None
-        if quick is not None:
-            live = dataclasses.replace(self.results, impacts=quick, metadata={},
-                                       scenario_name=sc.name, reference_year=sc.reference_year)
-            self._live_due = (self.doc.revision, table)
-            QTimer.singleShot(0, self, self._finish_live)
+            # the labels are made of names, which are part of the structure: made once per
+            # structure
+            table, kept = self.session.live_table, getattr(self, "_labels_of", None)
+            if kept is not None and table is not None and kept[0] is table.structure \
+                    and table.structure:
+                labels = kept[1]
+            else:
+                labels = exchange_labels(self.doc.scenario)
+                self._labels_of = (getattr(table, "structure", None), labels)
+            self.results_view.set_results(results, labels, only_visible=True)
+            if self.session.live_due:
+                QTimer.singleShot(0, self, self._finish_live)
+            self.statusBar().showMessage("Results updated live (no Brightway run needed)", 4000)
         else:
-            try:
-                live = lca.evaluate(sc, ev, table)
-            except (EcolcaError, KeyError, ValueError):
-                return False
-            self._live_due = None
-        self._live_metadata(live)
-        self.results = live
-        self.results_revision = self.doc.revision
-        self._results_state = self.doc.state
-        self._live_base = (self.doc.state, table)
-        from ecolca.app.labels import exchange_labels
+            self.results_view.set_results(results, getattr(self, "_run_labels", None)
+                                          if results is not None else None)
+        self._stale_changed(*self.session.banner)  # set_results clears the banner
 
-        # the labels are made of names, which are part of the structure: made once per structure
-        kept = getattr(self, "_labels_of", None)
-        if kept is not None and kept[0] is table.structure and table.structure:
-            labels = kept[1]
-        else:
-            labels = exchange_labels(sc)
-            self._labels_of = (table.structure, labels)
-        self.results_view.set_results(live, labels, only_visible=True)
-        if self._run_results.uncertainty:  # the deterministic results are current; MC is not
-            self.results_view.set_stale(True, "Updated live from the last run's unit scores. The "
-                                        "Monte Carlo results need a new run (F5).")
-        self.statusBar().showMessage("Results updated live (no Brightway run needed)", 4000)
-        return True
+    def _stale_changed(self, stale: bool, message: str | None) -> None:
+        self.results_view.set_stale(stale, message)
 
-    def _touched_table(self, sc):
-        """The term table of ``sc`` after an edit that changed the numbers of one named item
-        (``Document.touched``) of the scenario the current results are of; False when that
-        item's checks now fail; None when this shortcut does not apply (the full checks
-        decide)."""
-        from ecolca.lca.terms import parameter_values, structure
-        from ecolca.model import Scenario
-        from ecolca.validation import errors
-        from ecolca.validation_item import validate_item
+    # ---- the document's changes ------------------------------------------------------------
+    def _check_results_current(self) -> None:
+        """Tell the session the document changed; it marks the results current (an undo back
+        to them), updates them live, or marks them stale. New background activities: their
+        unit scores are computed on a worker thread, and the results updated when they
+        arrive."""
+        outcome = self.session.edited(self.doc.revision, self.doc.state, self.doc.scenario,
+                                      self.doc.touched,
+                                      quick=self.results_view.current_tab() == "Summary",
+                                      running=self.job is not None)
+        if outcome == "scores":
+            self._start_unit_scores(self.doc.scenario, self.session.evaluation)
 
-        t, base = self.doc.touched, getattr(self, "_live_base", None)
-        if (t is None or base is None or t[1] != self.doc.state or t[0] != self._results_state
-                or base[0] != t[0] or not base[1].structure):
-            return None
-        _before, _after, kind, item_id = t
-        if errors(validate_item(sc, kind, item_id)):
-            return False
-        shape = base[1].structure
-        items, j = (sc.sites, 0) if kind == "site" else (sc.exchanges, 1)
-        if len(sc.sites) != len(shape[0]) or len(sc.exchanges) != len(shape[1]):
-            return None
-        i = next((i for i, x in enumerate(items) if x.id == item_id), None)
-        if i is None:
-            return None
-        one = Scenario(name="", sites=[items[i]]) if kind == "site" else \
-            Scenario(name="", exchanges=[items[i]])
-        if structure(one)[j][0] != shape[j][i]:
-            return None  # more than numbers changed (a reference, a unit, a name…)
-        # the item's parameters, in the table's order (parameter_values of the item alone)
-        table = base[1]
-        where = table.__dict__.get("_item_params")
-        if where is None:
-            where = {}
-            for k, p in enumerate(table.params):
-                where.setdefault(("exchange", p.exchange) if p.exchange else ("site", p.site),
-                                 []).append(k)
-            table.__dict__["_item_params"] = where
-        idx, vals = where.get((kind, item_id), []), parameter_values(one)
-        if len(idx) != len(vals):
-            return table.with_values(parameter_values(sc))
-        values = np.array(table.values)
-        values[idx] = vals
-        out = table.with_values(values)
-        out.__dict__["_item_params"] = where
-        return out
-
-    def _checked_table(self, sc, ev):
-        """The term table of ``sc`` after the whole scenario's checks; None when it has errors
-        or needs what the last run did not solve (a new background activity or method)."""
-        from ecolca.lca.project_check import terms_of
-        from ecolca.lca.terms import parameter_values, structure
-        from ecolca.validation import errors, validate
-
-        if [tuple(m) for m in sc.methods] != ev.methods or errors(validate(sc)):
-            return None
-        if not ev.can_evaluate(sc):  # new background nodes: their unit scores, not a run
-            self._start_unit_scores(sc, ev)
-            return None
-        shape = structure(sc)
-        base = getattr(self, "_live_base", None)
-        for t in ((base[1] if base is not None else None), ev.table):
-            if t is not None and t.structure and t.structure == shape:
-                return t.with_values(parameter_values(sc))
-        try:
-            table = terms_of(sc, ev.lookup)
-        except (EcolcaError, KeyError, ValueError):
-            return None
-        if not set(table.keys) <= set(ev.keys):
-            return None
-        return table
+    def _finish_live(self) -> None:
+        """The full evaluation of a live update whose Summary was drawn first."""
+        self.session.finish_live()
 
     def _start_unit_scores(self, sc, ev) -> None:
         """Get the unit scores of the background nodes ``sc`` uses and ``ev`` lacks on a worker
@@ -170,66 +96,20 @@ class WindowLive:
                                      "activities (no full run)…")
 
     def _unit_scores_ready(self, ev) -> None:
-        if self._evaluation is self._scores_base:  # not replaced by a run meanwhile
-            self._evaluation = ev
+        self.session.unit_scores_arrived(ev, self._scores_base)  # unless a run replaced it
 
     def _unit_scores_failed(self, message: str, details: str) -> None:
-        self.results_view.set_stale(True, f"Results are out of date: {message} "
-                                    f"{details.splitlines()[0] if details else ''} Run the "
-                                    "comparison (F5) to see every problem.")
+        self.session.unit_scores_failed(
+            f"Results are out of date: {message} {details.splitlines()[0] if details else ''} "
+            "Run the comparison (F5) to see every problem.")
 
     def _unit_scores_done(self) -> None:
         job, self._scores_job = self._scores_job, None
         if job is not None:
             job.wait(5000)
-        ev = self._evaluation
-        if ev is not None and self.job is None and (self._scores_again or ev is not self._scores_base):
+        ev = self.session.evaluation
+        if ev is not None and self.job is None and (self._scores_again
+                                                    or ev is not self._scores_base):
             self._check_results_current()  # the edit (or the one after it) now evaluates live
         self._scores_again = False
         self.scoresFinished.emit()
-
-    def _live_metadata(self, live) -> None:
-        import datetime as dt
-
-        run = self._run_results
-        live.metadata = dict(run.metadata)
-        live.metadata["live"] = (
-            "re-evaluated in the app after an edit, on the unit scores of the run of "
-            f"{run.metadata.get('calculated', '?')} (no new Brightway calculation), at "
-            f"{dt.datetime.now().astimezone().isoformat(timespec='seconds')}")
-        live.metadata["monte_carlo"] = "not run"
-
-    @staticmethod
-    def _live_impacts(sc, ev, table):
-        """L and S of every method of ``sc`` from ``table`` (its term table) as
-        :func:`ecolca.lca.evaluate` computes them; None when a figure is not finite or the
-        table's nodes are not the run's (the full path says why or rescores)."""
-        from ecolca.lca.run import _pct_note
-        from ecolca.results import MethodResult
-
-        if table.keys != ev.keys:
-            return None
-        lin, sym = table.totals(table.amounts(), ev.solved.scores)
-        if not (np.isfinite(lin).all() and np.isfinite(sym).all()):
-            return None
-        note, cov = _pct_note(sc), ev.solved.coverage
-        return [MethodResult(m, ev.units[j], float(lin[j]), float(sym[j]), cov.get(m), note)
-                for j, m in enumerate(ev.methods)]
-
-    def _finish_live(self) -> None:
-        """The full evaluation of a live update whose Summary was drawn first."""
-        from ecolca import lca
-
-        due, self._live_due = getattr(self, "_live_due", None), None
-        if due is None or due[0] != self.doc.revision or self.results_revision != due[0]:
-            return
-        try:
-            full = lca.evaluate(self.doc.scenario, self._evaluation, due[1])
-        except (EcolcaError, KeyError, ValueError) as exc:
-            self.results_view.set_stale(True, f"Results are out of date: {exc}")
-            self.results_revision = -1
-            self._live_base = None
-            return
-        full.metadata = self.results.metadata
-        self.results = full
-        self.results_view.adopt_results(full)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 
-from ecolca import scenario_file
+from ecolca.core import scenario_file
 from ecolca.app import autosaves
 from ecolca.app.autosaves import Autosave, recovery_dir
 from ecolca.app.document import Document
@@ -90,10 +90,9 @@ class WindowRecovery:
         self._attach(doc)
 
     def _new_window(self, offset: int = 0):
-        """Another main window on the same project and settings, shown beside this one."""
-        from ecolca.app.mainwindow import MainWindow
-
-        win = MainWindow(project=self.project, settings=self.settings, ask_setup=False)
+        """Another main window on the same project and settings, shown beside this one (of this
+        window's own class: window/ never imports mainwindow, which is made of it)."""
+        win = type(self)(project=self.project, settings=self.settings, ask_setup=False)
         win.setAttribute(Qt.WA_DeleteOnClose)
         key = id(win)
         _EXTRA_WINDOWS[key] = win

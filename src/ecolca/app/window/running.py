@@ -9,8 +9,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ecolca import scenario_file
-from ecolca.errors import EcolcaError
+from ecolca.core import scenario_file
+from ecolca.core.errors import EcolcaError
 
 
 class WindowRunning:
@@ -62,12 +62,12 @@ class WindowRunning:
         job, self.job = self.job, None
         if job is not None:
             job.wait(5000)
-        self.runFinished.emit(self.results is not None and self.results_revision == self.doc.revision)
+        self.runFinished.emit(self.session.is_current)
 
     def run_comparison(self) -> None:
         from ecolca import lca
         from ecolca.app.worker import comparison_job
-        from ecolca.validation import errors
+        from ecolca.core.validation import errors
 
         if self.job is not None:
             return
@@ -84,37 +84,30 @@ class WindowRunning:
             return
         from ecolca.app.labels import exchange_labels
 
-        revision, state = self.doc.revision, self.doc.state
+        ticket = self.session.run_started()  # the scenario (and revision) this run is of
         labels = exchange_labels(self.doc.scenario)
         kept: list = []
         job = comparison_job(self.doc.scenario, self.project, kept, snapshot=self.doc._snap())
 
         def got(results) -> None:
-            self.results = results
-            self.results_revision = revision
-            self._results_state = state
-            self._live_due = None
-            before = self._evaluation
-            self._evaluation = kept[0] if kept else None
-            if self._evaluation is not None and before is not None \
-                    and self._evaluation.solver is None and before.solver is not None:
-                # the background's factorisation, reused while its databases are unchanged
-                self._evaluation.solver = before.solver
-            self._live_base = (state, self._evaluation.table) if kept else None
-            self._run_results = results
-            self.results_view.set_results(results, labels)
-            self._check_results_current()
+            self._run_labels = labels
+            if not self.session.results_arrived(results, ticket, kept[0] if kept else None):
+                self.statusBar().showMessage("The comparison finished, but another scenario "
+                                             "is open now: its results are not shown", 10000)
+                return
+            self._check_results_current()  # edited during the run: stale, or current again
             imp = results.impacts[0]
             pct = "" if imp.delta_pct is None else f" ({imp.delta_pct:+.1f} %)"
             from ecolca.app.results_view import format_delta
 
-            # as the tables write it ("-112,762,524"), not "-1.128e+08"
-            self.statusBar().showMessage(f"Done: {' | '.join(imp.method)}: Δ = "
-                                         f"{format_delta(imp.delta)} {imp.unit}{pct}", 10000)
+            # as the tables write it ("-112,762,524"), not "-1.128e+08"; Δ first, so that a
+            # message cut to the status bar's room ("…") loses the method's name, not the number
+            self.statusBar().showMessage(f"Done: Δ = {format_delta(imp.delta)} {imp.unit}{pct} "
+                                         f"in {' | '.join(imp.method)}", 10000)
 
         def failed_problems(msg, details) -> None:
             if "Problems panel" in msg:
-                from ecolca.errors import Problem
+                from ecolca.core.errors import Problem
 
                 self.problems.set_extra([Problem(item=line.split(":")[0], field="", message=line)
                                          for line in details.splitlines()
@@ -133,11 +126,11 @@ class WindowRunning:
             self.statusBar().showMessage("Cancelling…")
 
     def export_report(self) -> None:
-        self._finish_live()
-        if self.results is None:
+        plan = self.session.report_plan()
+        if plan.results is None:
             QMessageBox.information(self, "No results", "Run the comparison first (F5).")
             return
-        if self.results_revision != self.doc.revision:
+        if not plan.current:
             answer = QMessageBox.question(self, "Results are out of date",
                                           "The scenario changed after the last run. Export the "
                                           "report of the last results anyway?")
@@ -160,7 +153,7 @@ class WindowRunning:
         default: an internal report names them); None when cancelled."""
         from PySide6.QtWidgets import QInputDialog
 
-        from ecolca.confidential import AUDIENCE_LABELS, confidential_sites
+        from ecolca.park.confidential import AUDIENCE_LABELS, confidential_sites
 
         n = len(confidential_sites(self.doc.scenario))
         if not n:
@@ -191,7 +184,10 @@ class WindowRunning:
                          audience: str = "internal") -> None:
         from ecolca.app.worker import report_job
 
-        self._finish_live()
+        plan = self.session.report_plan()  # after the live evaluation still due, if any
+        if plan.results is None:
+            self.error("No results to write: run the comparison first (F5).")
+            return
         self.settings.setValue("last_report_dir", str(path.parent))
 
         def written(out) -> None:
@@ -201,14 +197,15 @@ class WindowRunning:
                                                  f"Report written to\n{out}\n\nOpen it now?") == QMessageBox.Yes:
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(out)))
 
-        live = "live" in (self.results.metadata or {})  # a report is never of live figures
-        self._start(report_job(self.results, self.doc.scenario, path, audience,
-                               project=self.project, recompute=live), written, "The report")
+        # a report is never of live figures: those are calculated again first
+        self._start(report_job(plan.results, self.doc.scenario, path, audience,
+                               project=self.project, recompute=plan.recompute), written,
+                    "The report")
 
     def choose_methods(self) -> None:
-        from ecolca import catalog
+        from ecolca.brightway import catalog
         from ecolca.app.method_picker import MethodPickerDialog
-        from ecolca.project import activate
+        from ecolca.brightway.project import activate
 
         try:
             activate(self.project)
@@ -227,8 +224,8 @@ class WindowRunning:
 
     # ---- project set-up ---------------------------------------------------------------------------
     def _load_catalog(self, biosphere: bool):
-        from ecolca import catalog
-        from ecolca.project import activate
+        from ecolca.brightway import catalog
+        from ecolca.brightway.project import activate
 
         activate(self.project)
         if biosphere:
@@ -236,7 +233,7 @@ class WindowRunning:
         return catalog.load_activities()
 
     def _offer_setup_if_needed(self) -> None:
-        from ecolca.project import is_ready, project_name
+        from ecolca.brightway.project import is_ready, project_name
 
         try:
             ready = is_ready(self.project)

@@ -1,5 +1,5 @@
 """Confidentiality: in a report for the park or the public, who is masked, what is aggregated or
-suppressed and why, and which free text was changed (:mod:`ecolca.confidential`)."""
+suppressed and why, and which free text was changed (:mod:`ecolca.park.confidential`)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def applies(ctx: cm.Context) -> bool:
 
 
 def write(sh: Sheet, ctx: cm.Context) -> None:
-    from ecolca.confidential import AUDIENCE_LABELS
+    from ecolca.park.confidential import AUDIENCE_LABELS
 
     aud = _audience(ctx)
     sh.title(f"Audience: {AUDIENCE_LABELS.get(aud.get('audience'), aud.get('audience'))}",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ecolca.report import common as cm
 from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 NAME = "Contributions"
 ORDER = 35

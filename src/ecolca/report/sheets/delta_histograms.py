@@ -13,7 +13,7 @@ from ecolca.report import styles as st
 from ecolca.report.charts import style_bar_chart, text_props
 from ecolca.report.layout import Sheet
 from ecolca.report.sheets.monte_carlo import samples
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 NAME = "Δ histograms"
 ORDER = 81

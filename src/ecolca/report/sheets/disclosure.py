@@ -1,15 +1,15 @@
 """Disclosure: per site, its own inventory change and, apart from it, the park benefit attributed
 to it under the scenario's key; residues diverted from disposal and the share of secondary
-materials in its inputs (:mod:`ecolca.disclosure`; ESRS E5-4, E5-5 paragraph 37(b); avoided
+materials in its inputs (:mod:`ecolca.park.disclosure`; ESRS E5-4, E5-5 paragraph 37(b); avoided
 emissions reported separately, never netted: GHG Protocol Scope 3 Standard section 9.5, p. 108)."""
 
 from __future__ import annotations
 
-from ecolca.disclosure import CITATIONS, WITHHELD, disclose
+from ecolca.park.disclosure import CITATIONS, WITHHELD, disclose
 from ecolca.report import common as cm
 from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 NAME = "Disclosure"
 ORDER = 52
@@ -18,7 +18,7 @@ MAX_SITES = 40   # beyond this the sheet would dwarf the report: `ecolca disclos
 
 
 def _sites(ctx: cm.Context) -> list:
-    from ecolca.confidential import PLACEHOLDER_ID
+    from ecolca.park.confidential import PLACEHOLDER_ID
 
     want = ctx.results.metadata.get("disclosure")
     # a site pooled with a confidential one has its flows withheld (NaN amounts): no block

@@ -32,7 +32,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             ("Missing prices", "wrap")]
     rows = []
     for e in res.economics:
-        if cm.is_suppressed(e):  # counted in the total, never shown (ecolca.confidential)
+        if cm.is_suppressed(e):  # counted in the total, never shown (ecolca.park.confidential)
             rows.append([e.site_id, e.site_name, "suppressed", "suppressed", "suppressed",
                          cm.is_suppressed(e)])
         elif e.missing_prices:

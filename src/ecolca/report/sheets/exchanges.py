@@ -8,7 +8,7 @@ from typing import Any
 from ecolca.report import common as cm
 from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
-from ecolca.results import ExchangeTable, method_label
+from ecolca.lca.results import ExchangeTable, method_label
 
 NAME = "Exchanges"
 ORDER = 40
@@ -59,7 +59,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
                     a = b = c = d = tot = None
             rows.append([cols["id"][i], cols["label"][i], a, b, c, d, tot, cols["km"][i], be,
                          v, None])
-        # a report for another audience (ecolca.confidential): the exchanges it does not show
+        # a report for another audience (ecolca.park.confidential): the exchanges it does not show
         # are in Σ only, and with exchanges with a confidential partner Σ gives Δ_e, not parts
         hidden = getattr(res.exchanges, "hidden", None)
         h = [0.0] * len(PARTS)

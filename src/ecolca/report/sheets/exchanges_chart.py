@@ -18,7 +18,7 @@ COLORS = ["4472C4", "2F8F5B", "ED7D31", "A5A5A5"]
 
 
 def _parts(res, m):
-    # a group of exchanges shown by its Δ_e only (ecolca.confidential) has no parts to chart
+    # a group of exchanges shown by its Δ_e only (ecolca.park.confidential) has no parts to chart
     return [p for p in res.exchange_parts(m) if p.avoided_fate == p.avoided_fate]
 
 

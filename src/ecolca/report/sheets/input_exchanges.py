@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecolca.model import Exchange, Scenario
+from ecolca.core.model import Exchange, Scenario
 from ecolca.report import common as cm
 from ecolca.report.layout import Sheet
 

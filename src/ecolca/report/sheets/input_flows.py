@@ -26,7 +26,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     for s, f in sc.iter_flows():
         if f.amount != f.amount:
             # a report for another audience: a flow of a site pooled with a confidential one
-            # (ecolca.confidential), withheld whole, or a reader could compute its figures
+            # (ecolca.park.confidential), withheld whole, or a reader could compute its figures
             rows.append([s.id, f.id, f.kind, f.name, "withheld", f.unit, f.category,
                          "withheld", None, None, None])
             continue

@@ -16,7 +16,7 @@ import numpy as np
 from ecolca.report import common as cm
 from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 NAME = "Monte Carlo iterations"
 ORDER = 82

@@ -9,7 +9,7 @@ from typing import Any
 from ecolca import __version__
 from ecolca.report import common as cm
 from ecolca.report.layout import Sheet
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 NAME = "Methods & data"
 ORDER = 90

@@ -12,7 +12,7 @@ from ecolca.report import common as cm
 from ecolca.report import styles as st
 from ecolca.report.charts import style_bar_chart
 from ecolca.report.layout import Sheet
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 NAME = "Sensitivity"
 ORDER = 45

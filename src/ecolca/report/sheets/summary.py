@@ -8,7 +8,7 @@ from ecolca.report import common as cm
 from ecolca.report import styles as st
 from ecolca.report.charts import style_bar_chart
 from ecolca.report.layout import Sheet
-from ecolca.results import method_label
+from ecolca.lca.results import method_label
 
 NAME = "Summary"
 ORDER = 10
@@ -88,11 +88,12 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         items.append((f"Cost per avoided unit, {method_label(first)} [{cur}/{imp.unit}]",
                        reason or value))
     n, seed = cm.monte_carlo_run(res)
-    if n and res.uncertainty:
-        u = res.uncertainty[0]
-        items.append(("Monte Carlo", f"{cm.monte_carlo_text(res)}: P(Δ < 0) = "
-                      f"{u.probability_delta_negative:.2f} for {method_label(u.method)} "
-                      "(all methods on the Monte Carlo sheet)"))
+    if res.monte_carlo_note():  # asked for, nothing to sample: no interval
+        items.append(("Monte Carlo", res.monte_carlo_note() + "."))
+    elif n and res.uncertainty:
+        items.append(("Monte Carlo", f"{cm.monte_carlo_text(res)}: the deterministic Δ beside "
+                      "the median and the 95 % interval of the draws below (all statistics on "
+                      "the Monte Carlo sheet)"))
     else:
         items.append(("Monte Carlo", "not run"))
     for label, value in items:
@@ -106,6 +107,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
                  "impact. Details on the Economics sheet.", font=st.NOTE_FONT)
     sh.keep_together(start)
     sh.skip()
+    _headline(sh, res)
     _warnings(sh, res)
 
     charted = [(lab, r) for lab, r in zip(cm.short_labels(res.methods), res.impacts)
@@ -144,6 +146,33 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     chart.x_axis.scaling.orientation = "maxMin"  # first method at the top
     chart.y_axis.scaling.min = 0
     chart.legend.position = "b"
+
+
+def _headline(sh: Sheet, res) -> None:
+    """Per method, the deterministic Δ beside the Monte Carlo median and 95 % interval of Δ;
+    in words where the deterministic Δ lies outside the interval, with the parameters that put
+    it there (issue #20.1)."""
+    shown = [u for u in res.uncertainty if res.impact(u.method).covered]
+    if not shown or res.monte_carlo_note():
+        return
+    start = sh.row
+    sh.section("Δ: deterministic and Monte Carlo")
+    rows = []
+    for u in shown:
+        d = u.delta
+        where = "—" if u.deterministic is None else \
+            "inside" if u.outside is None else f"outside ({u.outside})"
+        rows.append([method_label(u.method), u.unit, u.deterministic, d["median"], d["p2.5"],
+                     d["p97.5"], u.probability_delta_negative, where])
+    sh.table([("Method", "wrap"), ("Unit", "text"), ("Δ deterministic [unit/year]", "auto"),
+              ("Monte Carlo median Δ", "auto"), ("2.5 %", "auto"), ("97.5 %", "auto"),
+              ("P(Δ < 0)", "prob"), ("Deterministic Δ vs the 95 % interval", "wrap")],
+             rows, repeat=False)
+    for u in shown:
+        if u.outside:
+            sh.paragraph(f"{method_label(u.method)}: {u.headline()}", font=st.WARN_FONT)
+    sh.keep_together(start)
+    sh.skip()
 
 
 # warnings listed on the Summary; the rest are counted

@@ -44,9 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ecolca import units
-from ecolca.errors import EcolcaError, Problem, ScenarioError, UnitError
-from ecolca.model import ActivityRef, Scenario
+from ecolca.core import units
+from ecolca.core.errors import EcolcaError, Problem, ScenarioError, UnitError
+from ecolca.core.model import ActivityRef, Scenario
 
 COLUMNS = ("from_database", "from_code", "to_database", "to_code", "match", "unit_factor", "note")
 MATCHES = ("exact", "close", "proxy", "none")
@@ -416,7 +416,7 @@ def rebase(sc: Scenario, mapping: Mapping, nodes: dict[tuple[str, str], dict] | 
 
     ``nodes`` maps (database, code) to the activity's data (``name``, ``unit``, ``location``);
     by default it is read from the current Brightway project."""
-    from ecolca import scenario_file
+    from ecolca.core import scenario_file
 
     new = scenario_file.from_dict(scenario_file.to_dict(sc))  # a deep copy, through the format
     all_uses = list(uses(new))
@@ -811,10 +811,10 @@ def cli_rebase(a, out) -> int:
     """``ecolca rebase SCENARIO --mapping MAP.csv -o NEW [--project P] [--force]``."""
     import sys
 
-    from ecolca import scenario_file
+    from ecolca.core import scenario_file
     from ecolca.lca import check_against_project
-    from ecolca.project import activate
-    from ecolca.validation import validate
+    from ecolca.brightway.project import activate
+    from ecolca.core.validation import validate
 
     dest = check_output_path(a.output, a.scenario, a.force)
     mapping = read_mapping(a.mapping)
@@ -850,8 +850,8 @@ def cli_suggest(a, out) -> int:
     """``ecolca mapping suggest SCENARIO --to DB [-o FILE] [--candidates N] [--project P]``."""
     import bw2data as bd
 
-    from ecolca import scenario_file
-    from ecolca.project import activate
+    from ecolca.core import scenario_file
+    from ecolca.brightway.project import activate
 
     if not 1 <= a.candidates <= 20:
         raise EcolcaError(f"--candidates must be from 1 to 20, got {a.candidates}")
@@ -868,7 +868,7 @@ def cli_suggest(a, out) -> int:
     if dest is None:
         out(text, end="")
     else:
-        from ecolca.atomic import atomic_write_bytes
+        from ecolca.core.atomic import atomic_write_bytes
 
         atomic_write_bytes(dest, text.encode("utf-8"))
         n = len({(r["from_database"], r["from_code"]) for r in rows})
@@ -879,13 +879,8 @@ def cli_suggest(a, out) -> int:
 
 def shipped_mappings() -> list[Path]:
     """The reviewed mapping tables shipped in ``databases/mappings/``."""
-    from ecolca.resources import databases_dir
+    from ecolca.core.resources import databases_dir
 
     folder = databases_dir() / "mappings"
     return sorted(folder.glob("*.csv")) if folder.is_dir() else []
 
-
-# `ecolca.rebase(...)` calls the public API (ecolca.api.rebase): this module is callable
-from ecolca.api import _callable_module  # noqa: E402
-
-_callable_module(__name__)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PKG = Path(__file__).resolve().parent
+_PKG = Path(__file__).resolve().parent.parent  # src/ecolca (this file is in core/)
 
 
 def resource_dir(name: str) -> Path:

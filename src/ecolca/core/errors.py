@@ -58,3 +58,11 @@ class SetupError(EcolcaError):
 
 class ReportError(EcolcaError):
     """The report cannot be written (path not writable, etc.)."""
+
+
+class ImportFailed(EcolcaError):
+    """An input file cannot be imported (the message names the file and the item)."""
+
+
+# the old name (it read like the builtin ImportError); deprecated, kept for existing code
+ImportError_ = ImportFailed

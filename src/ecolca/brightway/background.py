@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ecolca.resources import databases_dir
+from ecolca.core.resources import databases_dir
 
 BUNDLED_NAME = "ecolca-open"
 
@@ -167,7 +167,7 @@ def unit_scores(method: tuple[str, ...], name: str = BUNDLED_NAME) -> dict[str, 
     import bw2calc as bc
     import bw2data as bd
 
-    from ecolca import bwcompat  # noqa: F401
+    from ecolca.brightway import bwcompat  # noqa: F401
 
     nodes = {a["code"]: a.id for a in bd.Database(name)}
     demands = {c: {i: 1.0} for c, i in nodes.items()}

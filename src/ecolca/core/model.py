@@ -12,11 +12,11 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, get_args
 
-from ecolca import units
+from ecolca.core import units
 
 # The fixed choices of the model (docs/glossary.md). Each field that takes one of them is checked
-# by :func:`choice_message`, which both the file reader (ecolca.scenario_file) and
-# :func:`ecolca.validation.validate` (what the app and Python callers run) call: one list, one
+# by :func:`choice_message`, which both the file reader (ecolca.core.scenario_file) and
+# :func:`ecolca.core.validation.validate` (what the app and Python callers run) call: one list, one
 # message, whichever way a scenario was made.
 # The Literal types annotate the fields (for type checkers and readers); the tuples are the same
 # lists at run time, in the order the app shows them.
@@ -124,6 +124,21 @@ def new_id(prefix: str = "") -> str:
     """A short random id, stable once written to a file."""
     return f"{prefix}{uuid.uuid4().hex[:8]}"
 
+
+# the free text an author can clear for an audience (Scenario.cleared_text); cleared text is
+# still searched (ecolca.park.confidential) for a confidential name or amount
+CLEARABLE = {
+    "name": "the scenario's name",
+    "description": "the scenario's description",
+    "sources": "the scenario's sources",
+    "assumptions": "the scenario's assumptions",
+    "site descriptions": "the named sites' descriptions",
+    "flow names": "the named sites' flow names",
+    "flow notes": "the named sites' flow comments, sources and transport labels",
+    "exchange text": "descriptions, sources, transport labels and processing names of the "
+                     "exchanges between named sites",
+    "run notes": "the notes of the run (they quote site and flow names)",
+}
 
 @dataclass
 class Uncertainty:
@@ -305,7 +320,7 @@ class Scenario:
     # for decisions), "partly calibrated" (key quantities sourced, others assumed), "calibrated"
     calibration: CalibrationLevel = "calibrated"
     # free text the author has read and cleared for a park or public output, by audience:
-    # {"park": ["name", "flow names"], …} (ecolca.confidential.CLEARABLE; docs/file-format.md)
+    # {"park": ["name", "flow names"], …} (CLEARABLE above; docs/file-format.md)
     cleared_text: dict[str, list[str]] = field(default_factory=dict)
 
     @property

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 
-from ecolca import units
-from ecolca.errors import Problem
-from ecolca.model import Scenario, Uncertainty, choice_message
+from ecolca.core import units
+from ecolca.core.errors import Problem
+from ecolca.core.model import Scenario, Uncertainty, choice_message
 
 # relative tolerance for balance checks: amounts typed from publications are rounded
 _TOL = 1e-9
@@ -66,6 +66,60 @@ def magnitude_message(amount: float, unit: str) -> str | None:
             f"largest amount Brightway stores ({FLOAT32_MAX:.3g}); check the amount and its unit")
 
 
+# a point value within this share of its distribution's range from one end "sits at that end":
+# outside the central 95 % of a uniform range, where a Monte Carlo run samples it 1 time in 40
+END_SHARE = 0.025
+
+
+def range_end(value: float, u) -> tuple[str, float, float] | None:
+    """Where ``value`` sits in its own bounded distribution ``u`` (uniform or triangular):
+    ("top" | "bottom", minimum, maximum) when it is within :data:`END_SHARE` of the range's width
+    from an end (or beyond it), else None. A lognormal or normal distribution is centred on its
+    value (the median or the mean), so its value never sits at an end."""
+    if getattr(u, "type", "none") not in ("uniform", "triangular"):
+        return None
+    lo, hi = u.minimum, u.maximum
+    if lo is None or hi is None or not (isinstance(value, (int, float)) and math.isfinite(value)) \
+            or not (math.isfinite(lo) and math.isfinite(hi)) or not hi > lo:
+        return None
+    margin = END_SHARE * (hi - lo)
+    if value >= hi - margin:
+        return "top", float(lo), float(hi)
+    if value <= lo + margin:
+        return "bottom", float(lo), float(hi)
+    return None
+
+
+def distribution_mean(value: float, u) -> float:
+    """The mean of the distribution a Monte Carlo run draws ``value`` from (``value`` itself
+    for a distribution centred on it): uniform (a+b)/2, triangular (a+c+b)/3 with the mode c
+    the value kept in its range (as :func:`ecolca.lca.uncertainty._sample` draws it)."""
+    t = getattr(u, "type", "none")
+    if t == "uniform" and u.minimum is not None and u.maximum is not None:
+        return (u.minimum + u.maximum) / 2
+    if t == "triangular" and u.minimum is not None and u.maximum is not None \
+            and u.maximum > u.minimum:
+        return (u.minimum + min(max(value, u.minimum), u.maximum) + u.maximum) / 3
+    return value
+
+
+def end_words(name: str, value: float, end: tuple[str, float, float]) -> str:
+    """'substitution ratio r = 1 is the top of its range 0.7–1'."""
+    where, lo, hi = end
+    if value > hi or value < lo:
+        pos = f"outside its range {lo:,.6g}–{hi:,.6g} ({'above' if value > hi else 'below'})"
+    else:
+        pos = f"the {where} of its range {lo:,.6g}–{hi:,.6g}"
+    return f"{name} = {value:,.6g} is {pos}"
+
+
+def _end_message(name: str, value: float, u, end) -> str:
+    mean = distribution_mean(value, u)
+    return (f"{end_words(name, value, end)} ({u.type}; its Monte Carlo draws average "
+            f"{mean:,.4g}): the deterministic result uses {value:,.6g}, so it can fall outside "
+            "the Monte Carlo interval; if this is not the most likely value, give the most "
+            "likely one (or a range around it)")
+
 def _site_index(sc: Scenario) -> dict:
     return {s.id: (i, s) for i, s in enumerate(sc.sites)}
 
@@ -89,6 +143,12 @@ def validate(sc: Scenario) -> list[Problem]:
     def uncertainty(item, fld: str, u, path: tuple) -> None:
         if isinstance(u, Uncertainty):
             choice(item, f"{fld}.type", u.type, path + (fld, "type"), "uncertainty.type")
+
+    def at_end(item, fld: str, name: str, value, u, path: tuple) -> None:
+        # a point value at an end of its own distribution (range_end): a warning in words
+        end = range_end(value, u) if isinstance(u, Uncertainty) else None
+        if end is not None:
+            add(item, fld, _end_message(name, value, u, end), path, "warning")
 
     if not sc.name.strip():
         add("scenario", "name", "is empty", ("name",))
@@ -129,6 +189,12 @@ def validate(sc: Scenario) -> list[Problem]:
             choice(fitem, "kind", f.kind, fpath + ("kind",))
             choice(fitem, "category", f.category, fpath + ("category",))
             uncertainty(fitem, "uncertainty", f.uncertainty, fpath)
+            at_end(fitem, "amount", "the amount", f.amount, f.uncertainty,
+                   fpath + ("uncertainty",))
+            for k, t in enumerate(f.transport):
+                at_end(fitem, f"transport[{k + 1}].distance_km",
+                       f"the distance of transport leg {k + 1}", t.distance,
+                       t.uncertainty, fpath + ("transport", k, "uncertainty"))
             if not (isinstance(f.amount, (int, float)) and math.isfinite(f.amount)) or f.amount < 0:
                 add(fitem, "amount", f"must be a finite number ≥ 0, got {f.amount!r}",
                     fpath + ("amount",))
@@ -182,6 +248,18 @@ def validate(sc: Scenario) -> list[Problem]:
                    epath + ("economics", fld))
         for fld in ("amount_uncertainty", "ratio_uncertainty"):
             uncertainty(item, fld, getattr(e, fld), epath)
+        at_end(item, "amount", "the exchanged amount q", e.amount, e.amount_uncertainty,
+               epath + ("amount_uncertainty",))
+        at_end(item, "substitution_ratio", "the substitution ratio r", e.substitution_ratio,
+               e.ratio_uncertainty, epath + ("ratio_uncertainty",))
+        for k, t in enumerate(e.transport):
+            at_end(item, f"transport[{k + 1}].distance_km",
+                   f"the distance of transport leg {k + 1}", t.distance, t.uncertainty,
+                   epath + ("transport", k, "uncertainty"))
+        for k, pr in enumerate(e.processing):
+            at_end(item, f"processing[{k + 1}].amount_per_unit",
+                   f"the amount per unit of processing input '{pr.name or k + 1}'",
+                   pr.amount_per_unit, pr.uncertainty, epath + ("processing", k, "uncertainty"))
         a = sites.get(e.from_site)
         b = sites.get(e.to_site)
         if a is None:

@@ -10,7 +10,7 @@
    another database, the activity's name matches the row's supply pattern). The supply side is
    never matched on the user's text.
 3. **Candidates**: q = min(residue left, supply left / r), where "left" deducts what existing
-   exchanges already take. Each candidate is built as an :class:`~ecolca.model.Exchange` on a
+   exchanges already take. Each candidate is built as an :class:`~ecolca.core.model.Exchange` on a
    copy of the scenario (with only the candidates as exchanges), compiled to the term table and
    evaluated with the unit scores kept by earlier runs (:func:`ecolca.lca.cache.lookup`): no
    solve. Missing scores are solved once, for just those activities, and the output says so.
@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ecolca import units
-from ecolca.errors import EcolcaError, UnitError
-from ecolca.model import (ActivityRef, Exchange, ExchangeEconomics, Flow, Processing, Scenario,
+from ecolca.core import units
+from ecolca.core.errors import EcolcaError, UnitError
+from ecolca.core.model import (ActivityRef, Exchange, ExchangeEconomics, Flow, Processing, Scenario,
                           Site, Transport, Uncertainty, choice_message)
 
 OPEN_DB = "ecolca-open"
@@ -92,6 +92,32 @@ class Row:
     # and description when the sector is empty
     receiver_pattern: re.Pattern | None = None
 
+    @property
+    def proposed(self) -> float:
+        """The ratio the finder proposes, in the row's units: the table's ratio when it lies
+        inside its range (the mode of a triangular low–ratio–high), the middle of the range when
+        it sits at an end of it (then the table gives no most likely value inside the range, and
+        its end would put the deterministic Δ at the edge of the Monte Carlo draws:
+        validation.range_end; docs/suggest.md, "The proposed ratio")."""
+        return (self.ratio_low + self.ratio_high) / 2 if self.ratio_at_end else self.ratio
+
+    @property
+    def ratio_at_end(self) -> bool:
+        from ecolca.core.validation import range_end
+
+        return range_end(self.ratio, Uncertainty("triangular", minimum=self.ratio_low,
+                                                 maximum=self.ratio_high)) is not None
+
+    def proposed_words(self) -> str:
+        """Which ratio is proposed and why, in words."""
+        lo, hi = self.ratio_low, self.ratio_high
+        if self.ratio_at_end:
+            return (f"r = {self.proposed:g}, the middle of the row's range {lo:g}–{hi:g} (the mode "
+                    f"of a triangular over it): the table's {self.ratio:g} sits at the "
+                    f"{'top' if self.ratio >= (lo + hi) / 2 else 'bottom'} of the range")
+        return (f"r = {self.proposed:g}, the row's central value, the mode of its range "
+                f"{lo:g}–{hi:g}")
+
     def receiver_matches(self, site: Site) -> bool:
         if self.receiver_pattern is None:
             return True
@@ -122,7 +148,7 @@ def receiver_text(site: Site) -> str:
 
 
 def table_path():
-    from ecolca.resources import databases_dir
+    from ecolca.core.resources import databases_dir
 
     return databases_dir() / "compatibility.csv"
 
@@ -321,10 +347,11 @@ def _activity_names(keys: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
 
 
 def _ratio_in(row: Row, res: Flow, sup: Flow) -> float:
-    """The row's ratio in the scenario's units (supply unit per residue unit)."""
+    """The row's proposed ratio (:attr:`Row.proposed`) in the scenario's units (supply unit per
+    residue unit)."""
     a = units.factor(res.unit, row.residue_unit)
     b = units.factor(sup.unit, row.supply_unit)
-    return row.ratio * a / b
+    return row.proposed * a / b
 
 
 def candidates(sc: Scenario, rows: tuple[Row, ...], user_km: float | None,
@@ -437,11 +464,18 @@ def _candidate(sc, row, a, res, b, sup, q, r, available, need, user_km, open_cod
         assumptions.append(f"processing: {row.processing_amount:g} {row.processing_unit} per "
                            f"{row.residue_unit} of {OPEN_DB}:{code}"
                            + (f" ({why})" if why else "") + f" — {row.processing_name}")
+    assumptions.append("substitution ratio: " + row.proposed_words())
+    # the row's range as the ratio's distribution, its mode the proposed ratio (Monte Carlo
+    # draws over the range the table gives, centred where the proposal is)
+    scale = r / row.proposed
+    ratio_u = Uncertainty("triangular", minimum=row.ratio_low * scale,
+                          maximum=row.ratio_high * scale) \
+        if row.ratio_high > row.ratio_low else Uncertainty()
     ex = Exchange(cid, a.id, res.id, b.id, sup.id, q, r, kind=row.exchange_kind,
                   transport=transport, processing=processing, economics=ExchangeEconomics(),
                   description=f"suggested by the synergy finder: compatibility row '{row.id}'",
                   source=f"{row.source} [{row.source_locator}; {row.source_year}]",
-                  amount_basis="assumed")
+                  amount_basis="assumed", ratio_uncertainty=ratio_u)
     return Candidate(0, cid, row, a, res, b, sup, q, r, available, need, d_km, basis, ex, extends,
                      assumptions=assumptions, warnings=warnings)
 
@@ -520,7 +554,7 @@ def _evaluate(sc: Scenario, cands: list[Candidate], methods: list[tuple[str, ...
         c.not_covered = cover.not_covered[i]
         c.missing = {p: cover.part_missing(p)[i] for p in EXCHANGE_PARTS}
         for attr, ratio in (("delta_low_ratio", c.row.ratio_low), ("delta_high_ratio", c.row.ratio_high)):
-            setattr(c, attr, total[i] - avoided_supply[i] + avoided_supply[i] * ratio / c.row.ratio)
+            setattr(c, attr, total[i] - avoided_supply[i] + avoided_supply[i] * ratio / c.row.proposed)
         leg = table.first_leg[i]
         be = np.full(len(methods), np.nan)
         if leg is not None and table.tonnes[i] > 0:
@@ -563,7 +597,7 @@ def suggest(sc: Scenario, top: int | None = 10, method: tuple[str, ...] | None =
     first), at most ``top`` of them (None: all)."""
     import bw2data as bd
 
-    from ecolca.project import activate
+    from ecolca.brightway.project import activate
 
     t0 = time.perf_counter()
     if top is not None and top < 1:
@@ -736,8 +770,9 @@ def _candidate_json(s: Suggestions, c: Candidate) -> dict:
                    "flow_name": c.supply.name, "unit": c.supply.unit, "need": c.need},
             "amount": c.q,
             "substitution_ratio": c.r,
-            "substitution_ratio_range": [c.r * c.row.ratio_low / c.row.ratio,
-                                         c.r * c.row.ratio_high / c.row.ratio],
+            "substitution_ratio_range": [c.r * c.row.ratio_low / c.row.proposed,
+                                         c.r * c.row.ratio_high / c.row.proposed],
+            "substitution_ratio_basis": c.row.proposed_words(),
             "distance_km": _f(c.distance_km),
             "distance_basis": c.distance_basis,
             "delta": per_method(c.delta),
@@ -767,7 +802,7 @@ def _candidate_json(s: Suggestions, c: Candidate) -> dict:
 
 def _exchange_dict(e: Exchange) -> dict:
     """The candidate as it would be written into the scenario file's "exchanges"."""
-    from ecolca.scenario_file import dumps
+    from ecolca.core.scenario_file import dumps
 
     sc = Scenario(name="x", exchanges=[e])
     import json
@@ -805,7 +840,8 @@ def format_text(s: Suggestions, fmt=lambda x: f"{x:.4g}") -> list[str]:
         lines.append(f"   Δ {fmt(d)} {unit}/yr  (ratio range {c.row.ratio_low:g}–{c.row.ratio_high:g}: "
                      f"{fmt(c.delta_low_ratio[j])} … {fmt(c.delta_high_ratio[j])})")
         lines.append(f"   q {fmt(c.q)} {c.residue.unit}/yr of {fmt(c.available)} left; "
-                     f"r {c.r:.6g} {c.supply.unit}/{c.residue.unit}; replaces {fmt(c.r * c.q)} "
+                     f"r {c.r:.6g} {c.supply.unit}/{c.residue.unit} ({c.row.proposed_words()}); "
+                     f"replaces {fmt(c.r * c.q)} "
                      f"{c.supply.unit} of {fmt(c.need)} left")
         dist = (f"{c.distance_km:.1f} km ({c.distance_basis})" if c.distance_km is not None
                 else c.distance_basis)
@@ -823,8 +859,3 @@ def format_text(s: Suggestions, fmt=lambda x: f"{x:.4g}") -> list[str]:
             lines.append(f"   warning: {w}")
     return lines
 
-
-# `ecolca.suggest(...)` calls the public API (ecolca.api.suggest): this module is callable
-from ecolca.api import _callable_module  # noqa: E402
-
-_callable_module(__name__)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 from functools import lru_cache
 
-from ecolca.errors import UnitError
+from ecolca.core.errors import UnitError
 
 # dimension -> {canonical unit name: factor to the dimension's base unit}; exact by definition
 _DIMENSIONS: dict[str, dict[str, Fraction]] = {

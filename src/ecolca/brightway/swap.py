@@ -17,7 +17,7 @@ its processed matrices in ``processed/<name>.zip``. No single transaction covers
 5. **process**: ``processed/<name>.zip`` is written from the new rows.
 6. the journal is removed, last.
 
-:func:`recover` (called when ecolca opens a project: :func:`ecolca.project.activate` and
+:func:`recover` (called when ecolca opens a project: :func:`ecolca.brightway.project.activate` and
 ``setup``, so by every command, the app, and the import itself) finds a journal left by a killed
 process and completes the swap if step 3 committed (no rows remain under the temporary name),
 else rolls it back (drops the temporary rows; the old rows were never touched), then drops any
@@ -47,9 +47,15 @@ import time
 import uuid
 from pathlib import Path
 
-from ecolca.importers.common import (
-    BACKUP_PREFIX, TEMP_PREFIX, CancelCheck, ImportError_, Progress,
-)
+from typing import Callable
+
+from ecolca.core.errors import ImportError_
+
+Progress = Callable[[str, float], None]
+CancelCheck = Callable[[], bool]
+TEMP_PREFIX = "ecolca-import-tmp-"
+# --replace: the database being replaced waits under this name until the new one is complete
+BACKUP_PREFIX = "ecolca-import-replaced-"
 
 JOURNAL = "ecolca-import-journal.json"
 LOCK = "ecolca-import.lock"
@@ -156,7 +162,7 @@ def import_lock(name: str, progress: Progress | None = None,
                 cancelled: CancelCheck | None = None):
     """Hold the project's import lock for writing ``name``: wait while another process holds it
     (saying which database it writes), up to :func:`wait_seconds`, then refuse."""
-    from ecolca.errors import Cancelled
+    from ecolca.core.errors import Cancelled
 
     lock = ImportLock()
     deadline = time.monotonic() + wait_seconds()
@@ -312,11 +318,11 @@ def _forget_files(db: str) -> None:
 def _move_rows(old: str, new: str) -> None:
     """ONE SQLite transaction: delete the rows of ``new`` (the database replaced) and move the
     rows of ``old`` (the temporary database) to ``new``, node ids kept, the name inside each
-    row's data too (:func:`ecolca.bwcompat.move_rows`). Nothing outside ``old`` links into
+    row's data too (:func:`ecolca.brightway.bwcompat.move_rows`). Nothing outside ``old`` links into
     ``old`` (true of an import's write)."""
     from bw2data.backends import sqlite3_lci_db
 
-    from ecolca.bwcompat import move_rows
+    from ecolca.brightway.bwcompat import move_rows
 
     with sqlite3_lci_db.transaction():
         _delete_rows(new)
@@ -350,8 +356,7 @@ def write_database(name: str, data: dict, meta: dict, replace: bool = False,
     mix, and no temporary database."""
     import bw2data as bd
 
-    from ecolca.importers.common import check_target
-    from ecolca.errors import Cancelled
+    from ecolca.core.errors import Cancelled
 
     say = progress or (lambda m, f: None)
     is_cancelled = cancelled or (lambda: False)
@@ -527,3 +532,19 @@ def _backup_is_superseded(backup: str) -> bool:
 
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr)
+
+
+def check_target(name: str, replace: bool) -> None:
+    import bw2data as bd
+
+    if not name or not name.strip():
+        raise ImportError_("--name: the database name is empty")
+    if name.startswith((TEMP_PREFIX, BACKUP_PREFIX)) or name.startswith("ecolca: "):
+        raise ImportError_(f"--name '{name}': names starting with '{TEMP_PREFIX}', '{BACKUP_PREFIX}' or 'ecolca: ' "
+                           "are reserved for ecolca")
+    if name == "biosphere3":
+        raise ImportError_("--name 'biosphere3' is the project's elementary flows; choose "
+                           "another name")
+    if name in bd.databases and not replace:
+        raise ImportError_(f"database '{name}' already exists in the project; choose another "
+                           "--name or pass --replace")

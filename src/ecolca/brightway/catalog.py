@@ -30,7 +30,7 @@ def load_activities(databases: list[str] | None = None, biosphere: bool = False)
     import bw2data as bd
     from bw2data.backends import ActivityDataset as AD
 
-    from ecolca import bwcompat  # noqa: F401
+    from ecolca.brightway import bwcompat  # noqa: F401
 
     # scenario foregrounds ("ecolca: ...") are results of ecolca, not background to pick from
     names = databases if databases is not None else [

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ecolca import scenario_file
-from ecolca.errors import EcolcaError
-from ecolca.model import Scenario
-from ecolca.resources import examples_dir
+from ecolca.core import scenario_file
+from ecolca.core.errors import EcolcaError
+from ecolca.core.model import Scenario
+from ecolca.core.resources import examples_dir
 
 
 def available() -> dict[str, Path]:

@@ -21,7 +21,7 @@ None of this happens when a module is imported: ``import ecolca`` leaves the pro
 (``tests/test_api.py::test_import_ecolca_changes_nothing_in_the_process``). :func:`configure`
 applies all of it; the CLI (:func:`ecolca.cli.main`) and the app call it first thing, the public
 API (:mod:`ecolca.api`) on its first call that touches Brightway, and
-:func:`check_environment` (run by :func:`ecolca.project.activate` and ``setup``) too, so the
+:func:`check_environment` (run by :func:`ecolca.brightway.project.activate` and ``setup``) too, so the
 workarounds hold wherever ecolca's engine runs.
 """
 
@@ -332,11 +332,11 @@ def load_multifunctional_if_used() -> None:
 
 
 def check_environment() -> None:
-    """:func:`configure` the process, then raise :class:`ecolca.errors.SetupError` when the
+    """:func:`configure` the process, then raise :class:`ecolca.core.errors.SetupError` when the
     Brightway folder cannot be used."""
     configure()
     if ENVIRONMENT_ERROR:
-        from ecolca.errors import SetupError
+        from ecolca.core.errors import SetupError
 
         raise SetupError(ENVIRONMENT_ERROR)
 

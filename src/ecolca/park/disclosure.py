@@ -28,8 +28,8 @@ For one site and one attribution key:
    could not be checked): received residues by weight over all material inputs by weight,
    in L and S. Inputs not in a mass unit are listed as not counted.
 
-Plain data, no Qt and no Brightway: it reads a :class:`~ecolca.model.Scenario` and the
-:class:`~ecolca.results.Results` computed from it.
+Plain data, no Qt and no Brightway: it reads a :class:`~ecolca.core.model.Scenario` and the
+:class:`~ecolca.lca.results.Results` computed from it.
 """
 
 from __future__ import annotations
@@ -38,14 +38,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ecolca import units
-from ecolca.errors import EcolcaError, UnitError
-from ecolca.model import ATTRIBUTION_KEYS, Scenario, supplier_pays
-from ecolca.results import Results, method_label
+from ecolca.core import units
+from ecolca.core.errors import EcolcaError, UnitError
+from ecolca.core.model import ATTRIBUTION_KEYS, Scenario, supplier_pays
+from ecolca.lca.results import Results, method_label
 
 INVENTORY_KEY = "physical"
 # a figure computed from the q or r of an exchange with a confidential partner, in a report for
-# another audience (ecolca.confidential withholds them as NaN)
+# another audience (ecolca.park.confidential withholds them as NaN)
 WITHHELD = "withheld: it would give the amount exchanged with a confidential partner"
 
 KEY_DEFINITIONS = {
@@ -272,7 +272,7 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
                 material_l += t_l
                 material_s += t_s
     # a report for another audience withholds q and r of the exchanges with a confidential
-    # partner (NaN, ecolca.confidential): every figure computed from them is withheld too
+    # partner (NaN, ecolca.park.confidential): every figure computed from them is withheld too
     for f in flows + bought:
         if f.symbiotic != f.symbiotic:
             f.note = "; ".join(x for x in (f.note, WITHHELD) if x)

@@ -13,13 +13,47 @@ from typing import Any
 
 import numpy as np
 
-from ecolca.model import ATTRIBUTION_KEYS
+from ecolca.core.model import ATTRIBUTION_KEYS
+
+
+def significant(x: float, digits: int = 4) -> str:
+    """``x`` to ``digits`` significant figures with grouped digits and a true minus sign,
+    never E-notation: -287,300,000; 0.7081; 0."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    if x == 0:
+        return "0"
+    mag = math.floor(math.log10(abs(x)))
+    dec = max(digits - 1 - mag, 0)
+    text = f"{round(x, digits - 1 - mag):,.{dec}f}"
+    return text.replace("-", "−")
 
 
 def method_label(method: tuple[str, ...]) -> str:
     """A short readable label: ``IPCC 2021 | climate change | GWP100``."""
     return " | ".join(method)
 
+
+# a unit score whose magnitude is at most this share of the sum of the absolute contributions it
+# adds up (Σ_p |c_p·b_p|·|s_p| over the processes of its supply chain) is cancellation noise of
+# the float64 solve and sums, and is 0 ("below numerical precision"). float64 sums carry a
+# relative error of about n·1.1e-16 (n terms, 1e6 at most here: 1.1e-10); 1e-9 keeps a margin of
+# 10 over that and stays 60 times below the precision of the float32 amounts Brightway stores
+# (2^-24 ≈ 6e-8), so no figure the data can resolve is ever hidden.
+PRECISION_RTOL = 1e-9
+
+# one side of an exchange, or a site, with no data for a category (ecolca.lca.coverage)
+SITE_NOT_COVERED = ("not covered: no process of this site's supply chains has a flow this "
+                    "category characterises")
+SIDE_MISSING = {
+    "avoided": "the avoided side has no data for this category: its saving is not counted",
+    "added": "the added side (transport, processing) has no data for this category: its burden "
+             "is not counted",
+}
+
+# the one id that stands for the confidential partners of a site in a shared output
+# (ecolca.park.confidential)
+PARTNERS_ID = "confidential-partners"
 
 @dataclass
 class Coverage:
@@ -84,8 +118,6 @@ class MethodResult:
     def noise(self, x: float) -> bool:
         """True when ``x``, a figure of this category, is below numerical precision: at most
         PRECISION_RTOL of the sum of the absolute contributions (ecolca.lca.solve)."""
-        from ecolca.lca.solve import PRECISION_RTOL
-
         return x != 0 and abs(x) <= PRECISION_RTOL * self.scale
 
     @property
@@ -105,8 +137,6 @@ class MethodResult:
             return "below numerical precision"
         if not self.one_sided:
             return None
-        from ecolca.confidential import PARTNERS_ID
-        from ecolca.lca.coverage import SIDE_MISSING
 
         by_side: dict[str, list[str]] = {}
         for label, side in self.one_sided:
@@ -114,7 +144,7 @@ class MethodResult:
 
         def who(v: list[str]) -> str:
             # a park or public output names the row of exchanges with confidential partners,
-            # never its members (ecolca.confidential)
+            # never its members (ecolca.park.confidential)
             named = [x for x in v if x != PARTNERS_ID]
             group = (f"some of the exchanges with confidential partners ({PARTNERS_ID})"
                      if len(named) < len(v) else "")
@@ -333,7 +363,7 @@ class ExchangeTable(_RowTable):
     def totals(self) -> np.ndarray:
         """Δ_e per exchange and method (exchanges, methods). A report for another audience
         shows a group of exchanges by its Δ_e only: its parts are NaN and its Δ_e is kept in
-        ``total_override`` (ecolca.confidential)."""
+        ``total_override`` (ecolca.park.confidential)."""
         tot = sum(self.parts[p] for p in self.PARTS) if len(self.ids) else \
             np.zeros((0, len(self.methods)))
         cov = self.coverage
@@ -371,6 +401,9 @@ class ExchangeTable(_RowTable):
 
 
 STAT_KEYS = ("mean", "median", "p2.5", "p97.5")
+# what --json gives of each parameter that puts the deterministic Δ outside the interval
+CAUSE_KEYS = ("parameter", "item", "field", "value", "distribution", "minimum", "maximum", "end",
+              "mean_of_draws", "delta_shift")
 
 
 @dataclass
@@ -390,6 +423,41 @@ class UncertaintyResult:
     symbiotic_samples: np.ndarray | None = field(default=None, repr=False, compare=False)
     delta_samples: np.ndarray | None = field(default=None, repr=False, compare=False)
     standard_error: dict[str, float] = field(default_factory=dict)  # of the mean Δ and P(Δ<0)
+    # the deterministic Δ beside the draws (issue #20.1): "below" or "above" when it lies
+    # outside the 2.5–97.5 % interval of Δ, None inside; the parameters whose point value at an
+    # end of their own range put it there (lca.uncertainty.causes_for), and the draws in which
+    # an exchanged amount was cut to the drawn residue or supply
+    deterministic: float | None = None
+    outside: str | None = None
+    causes: list[dict] = field(default_factory=list)
+    clamped: int = 0
+
+    def headline(self, fmt=None) -> str:
+        """The deterministic Δ beside the Monte Carlo median and 95 % interval, in words; when it
+        lies outside the interval, which parameters put it there. ``fmt`` formats a number
+        (default: 4 significant figures with grouped digits, never E-notation)."""
+        fmt = fmt or significant
+        d = self.delta
+        if self.deterministic is None:
+            return (f"Monte Carlo median Δ {fmt(d['median'])}, 95 % interval {fmt(d['p2.5'])} … "
+                    f"{fmt(d['p97.5'])}")
+        where = (f"inside the Monte Carlo 95 % interval {fmt(d['p2.5'])} … {fmt(d['p97.5'])}"
+                 if self.outside is None else
+                 f"outside the Monte Carlo 95 % interval {fmt(d['p2.5'])} … {fmt(d['p97.5'])} "
+                 f"({self.outside} it)")
+        text = (f"Deterministic Δ {fmt(self.deterministic)} lies {where}; Monte Carlo median "
+                f"{fmt(d['median'])} ({self.iterations:,} draws)")
+        if self.outside is None:
+            return text + "."
+        why = [c["parameter"] for c in self.causes]
+        if self.clamped:
+            why.append(f"in {self.clamped:,} of {self.iterations:,} draws an exchanged amount "
+                       "was cut to the drawn residue or supply (the deterministic result has "
+                       "none cut)")
+        if not why:
+            return text + ": no parameter sits at an end of its range; the background's " \
+                "distributions and the products of drawn numbers move the draws."
+        return text + ", because " + "; ".join(why) + "."
 
 
 # one-at-a-time rows per method in the JSON output unless asked otherwise (`--sensitivity`)
@@ -556,7 +624,7 @@ class Results:
     # from a full run only (compare), not from a live re-evaluation: empty = not computed
     elementary_flows: list[ElementaryFlow] = field(default_factory=list)
     contributions: list[MethodContributions] = field(default_factory=list)
-    # the scenario's validation warnings (ecolca.validation.warning_records): a full run only
+    # the scenario's validation warnings (ecolca.core.validation.warning_records): a full run only
     warnings: list[dict] = field(default_factory=list)
 
     # ---- look-ups -----------------------------------------------------------------------
@@ -606,7 +674,7 @@ class Results:
             if j is None or not len(t.ids):
                 return None
             tot = np.abs(t.totals()[:, j])
-            # exchanges a shared report does not show (ecolca.confidential): one group
+            # exchanges a shared report does not show (ecolca.park.confidential): one group
             hidden = getattr(t, "hidden", None)
             h = abs(float(sum(hidden[p][j] for p in t.PARTS))) if hidden else 0.0
             s = float(tot.sum()) + h
@@ -658,6 +726,30 @@ class Results:
         if cost_delta is None:
             return f"costs not computed: {self.cost_reason() or 'a cost is not a number'}"
         return "the symbiosis avoids nothing in this category"
+
+    def monte_carlo_note(self) -> str | None:
+        """Why there is no Monte Carlo interval although Monte Carlo was asked for (nothing
+        was sampled), else None."""
+        mc = self.metadata.get("monte_carlo")
+        if isinstance(mc, dict) and mc.get("sampled") is False:
+            return mc.get("note") or "nothing was sampled"
+        return None
+
+    def uncertainty_of(self, method) -> UncertaintyResult | None:
+        return next((u for u in self.uncertainty if u.method == tuple(method)), None)
+
+    def _monte_carlo_json(self, r: MethodResult) -> dict[str, Any]:
+        """Beside an impact's deterministic Δ: the Monte Carlo median and 95 % interval of Δ and
+        whether Δ lies outside it (null, with the reason, when there are none)."""
+        u = self.uncertainty_of(r.method)
+        if u is None or not r.covered:
+            why = ("not covered" if not r.covered else self.monte_carlo_note()
+                   or "Monte Carlo not run")
+            return {"delta_monte_carlo": None, "delta_monte_carlo_note": why}
+        return {"delta_monte_carlo": {"median": u.delta["median"], "p2.5": u.delta["p2.5"],
+                                      "p97.5": u.delta["p97.5"],
+                                      "deterministic_outside_interval": u.outside},
+                "delta_monte_carlo_note": u.headline()}
 
     def _covered(self, method) -> bool:
         r = next((r for r in self.impacts if r.method == tuple(method)), None)
@@ -732,8 +824,6 @@ class Results:
             if cov is not None and not cov[i].all():
                 # a site whose own flows have no data: null, never 0.0 (its symbiotic figure
                 # stays a number where an exchange's share moves one to it)
-                from ecolca.lca.coverage import SITE_NOT_COVERED
-
                 notes = [None if cov[i, j] else SITE_NOT_COVERED for j in range(len(lin))]
                 lin = [v if cov[i, j] else None for j, v in enumerate(lin)]
                 sym = {k: [v if cov[i, j] or v != 0 else None for j, v in enumerate(vs)]
@@ -743,7 +833,7 @@ class Results:
         yield from self._suppressed("suppressed_sites")
 
     def _suppressed(self, which: str):
-        """Rows a report for another audience does not show (:mod:`ecolca.confidential`): id,
+        """Rows a report for another audience does not show (:mod:`ecolca.park.confidential`): id,
         name and why, with null figures."""
         aud = self.metadata.get("audience")
         for h in (aud.get(which) or []) if isinstance(aud, dict) else []:
@@ -797,7 +887,7 @@ class Results:
     def _warnings_json(self) -> list[dict[str, Any]]:
         """The validation warnings as this output's audience may see them (masked results carry
         ``metadata["audience"]``: a warning about a confidential site keeps only its field)."""
-        from ecolca.validation import disclosed_warnings
+        from ecolca.core.validation import disclosed_warnings
 
         audience = (self.metadata.get("audience") or {}).get("audience", "internal")
         return [{k: w[k] for k in ("item", "field", "message", "path")}
@@ -848,7 +938,8 @@ class Results:
                  "cost_per_avoided_unit": num(self.cost_per_avoided(r.method, cost_delta)),
                  "cost_per_avoided_unit_note": None if num(self.cost_per_avoided(
                      r.method, cost_delta)) is not None else self._cost_note(r, cost_delta),
-                 "cost_per_avoided_unit_unit": f"{self.currency}/{r.unit}"}
+                 "cost_per_avoided_unit_unit": f"{self.currency}/{r.unit}",
+                 **self._monte_carlo_json(r)}
                 for r in self.impacts
             ],
             "exchanges": self._exchanges_json(num) if rows else [],
@@ -866,7 +957,7 @@ class Results:
                      "delta": None if e.missing_prices else e.delta,
                      "missing_prices": e.missing_prices}
                     if not getattr(e, "suppressed", "") else
-                    # counted in the total, never shown (ecolca.confidential)
+                    # counted in the total, never shown (ecolca.park.confidential)
                     {"site": e.site_id, "name": e.site_name, "linear_cost": None,
                      "symbiotic_cost": None, "delta": None,
                      "missing_prices": e.missing_prices, "suppressed": e.suppressed}
@@ -885,7 +976,11 @@ class Results:
             "uncertainty": [
                 {"method": list(u.method), "unit": u.unit, "iterations": u.iterations,
                  "seed": u.seed, "linear": u.linear, "symbiotic": u.symbiotic, "delta": u.delta,
-                 "probability_delta_negative": u.probability_delta_negative}
+                 "probability_delta_negative": u.probability_delta_negative,
+                 "deterministic_delta": u.deterministic,
+                 "deterministic_outside_interval": u.outside,
+                 "outside_because": [{k: c[k] for k in CAUSE_KEYS} for c in u.causes],
+                 "headline": u.headline()}
                 if self._covered(u.method) else
                 # a category the background cannot see: no statistics, never draws of 0.0
                 {"method": list(u.method), "unit": u.unit, "iterations": u.iterations,

@@ -3,7 +3,7 @@
 Layout (``schema_version`` 1) is documented in ``docs/file-format.md``. Reading never raises
 anything but :class:`ScenarioError` on a user's file: every structural problem (not JSON, wrong
 types, missing fields, duplicate ids, non-finite numbers) is collected with the item and field it
-concerns. Semantic checks (signs, balances, units) live in :mod:`ecolca.validation`, so that a
+concerns. Semantic checks (signs, balances, units) live in :mod:`ecolca.core.validation`, so that a
 work-in-progress file with, say, a negative amount still opens in the app, where the problems
 panel names it; ``ecolca run`` refuses it.
 
@@ -25,9 +25,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
-from ecolca.atomic import atomic_write_bytes  # noqa: F401 (its home was here; kept importable)
-from ecolca.errors import Problem, ScenarioError
-from ecolca.model import (
+from ecolca.core.atomic import atomic_write_bytes  # noqa: F401 (its home was here; kept importable)
+from ecolca.core.errors import Problem, ScenarioError
+from ecolca.core.model import (
+    CLEARABLE,
     ActivityRef,
     Exchange,
     ExchangeEconomics,
@@ -852,9 +853,7 @@ def save(scenario: Scenario, path: str | os.PathLike) -> None:
 
 def _read_cleared(r, doc: dict, sc) -> None:
     """``cleared_text``: {"park" | "public": [field, …]}, the free text the author cleared for
-    that audience (ecolca.confidential.CLEARABLE)."""
-    from ecolca.confidential import CLEARABLE
-
+    that audience (ecolca.core.model.CLEARABLE)."""
     d = r.obj(doc["cleared_text"], "scenario, cleared_text", ("cleared_text",))
     for audience, fields in d.items():
         path = ("cleared_text", audience)

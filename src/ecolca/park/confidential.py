@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ecolca.errors import EcolcaError
-from ecolca.model import Exchange, Flow, Scenario, Site, Uncertainty
-from ecolca.results import (ExchangeParts, ExchangeTable, ProductRow, Results, Sensitivity,
+from ecolca.core.errors import EcolcaError
+from ecolca.core.model import CLEARABLE, Exchange, Flow, Scenario, Site, Uncertainty
+from ecolca.lca.results import (PARTNERS_ID, ExchangeParts, ExchangeTable, ProductRow, Results, Sensitivity,
                             SiteEconomics, SiteTable)
 
 AUDIENCES = ("internal", "park", "public")
@@ -54,7 +54,6 @@ WITHHELD = "withheld: the exchange involves a confidential site"
 # fewer confidential sites than this: their aggregate is one site's figure, so it is suppressed
 MIN_AGGREGATE = 2
 # exchanges with a confidential partner: one row (or one suppressed group) in a shared report
-PARTNERS_ID = "confidential-partners"
 # complementary suppression: the sites (exchanges) pooled with a lone confidential one must
 # together be at least this share of its |figure| in every cell where they can be, so that
 # "park total − the figures shown" does not give its figure, not even to within 1 % (the p % rule
@@ -236,7 +235,7 @@ def secret_amounts(sc: Scenario) -> list[float]:
     """The amounts a shared report must not state, as magnitudes: every flow amount of the
     confidential sites (as declared, and in tonnes for a mass), and the q and r·q of their
     exchanges. Whole numbers up to 100 are left out (a "2" or "50" in free text is no amount)."""
-    from ecolca import units
+    from ecolca.core import units
 
     conf = {s.id for s in confidential_sites(sc)}
     vals: list[float] = []
@@ -309,20 +308,6 @@ def mentions(sc: Scenario) -> list[str]:
 
 TEXT_WITHHELD = "withheld: free text is not shared outside the team"
 WITHHELD_FLOW = "withheld flow"
-# the free text an author can clear for an audience (Scenario.cleared_text); cleared text is
-# still searched for a confidential name or amount
-CLEARABLE = {
-    "name": "the scenario's name",
-    "description": "the scenario's description",
-    "sources": "the scenario's sources",
-    "assumptions": "the scenario's assumptions",
-    "site descriptions": "the named sites' descriptions",
-    "flow names": "the named sites' flow names",
-    "flow notes": "the named sites' flow comments, sources and transport labels",
-    "exchange text": "descriptions, sources, transport labels and processing names of the "
-                     "exchanges between named sites",
-    "run notes": "the notes of the run (they quote site and flow names)",
-}
 
 
 def cleared(sc: Scenario, audience: str) -> set[str]:
@@ -571,7 +556,7 @@ def mask(results: Results, scenario: Scenario, audience: str = "park") -> Masked
     # validation warnings (issue #19): their item and message are free text quoting names and
     # amounts, so in a park or public output they keep only their field unless the author
     # cleared the run's notes; one about a confidential or pooled site keeps only its field
-    from ecolca.validation import disclosed_warnings, flag_confidential
+    from ecolca.core.validation import disclosed_warnings, flag_confidential
 
     res.warnings = disclosed_warnings(
         flag_confidential(getattr(results, "warnings", []), scenario, also=pool), audience,

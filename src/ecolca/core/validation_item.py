@@ -1,4 +1,4 @@
-"""The checks of :func:`ecolca.validation.validate` that one site or one exchange takes part in.
+"""The checks of :func:`ecolca.core.validation.validate` that one site or one exchange takes part in.
 
 When a scenario was valid and an edit changed one item only (the app knows which: a field of the
 exchange panel, a cell of a site's flows), only the checks that read that item can fail: its own
@@ -15,9 +15,9 @@ decide (e.g. whether live results can be shown), and show the whole scenario's
 
 from __future__ import annotations
 
-from ecolca.errors import Problem
-from ecolca.model import Scenario
-from ecolca.validation import validate
+from ecolca.core.errors import Problem
+from ecolca.core.model import Scenario
+from ecolca.core.validation import validate
 
 
 def neighbourhood(sc: Scenario, kind: str, item_id: str) -> Scenario | None:

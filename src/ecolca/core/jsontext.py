@@ -1,0 +1,43 @@
+"""The JSON text ecolca writes (``run --json``, ``suggest --json``, the API's ``to_json``): strict
+JSON, never NaN or Infinity (null instead), control characters escaped."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+_C1_RE = re.compile("[\x7f-\x9f]")
+
+
+def json_text(x) -> str:
+    """Compact, strict JSON text of ``x``: no NaN or Infinity (null instead), UTF-8 text as is,
+    C0 controls escaped (as JSON requires) and DEL and C1 controls too (e.g. U+009B, a
+    terminal's CSI). Encoded by orjson (about 15 times faster than the standard library on a
+    large park's rows, docs/performance.md); the standard library does what orjson refuses
+    (integers beyond 64 bits, lone surrogates) or when orjson is not installed."""
+    try:
+        import orjson
+
+        text = orjson.dumps(x, option=orjson.OPT_SERIALIZE_NUMPY
+                            | orjson.OPT_NON_STR_KEYS).decode("utf-8")  # NaN, ±inf -> null
+    except (ImportError, TypeError):  # orjson.JSONEncodeError is a TypeError
+        try:
+            text = json.dumps(x, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        except ValueError:  # a NaN or infinity somewhere in x: null, never a bare NaN
+            text = json.dumps(strict_json(x), ensure_ascii=False, allow_nan=False,
+                              separators=(",", ":"))
+    return _C1_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) \
+        if _C1_RE.search(text) else text
+
+
+def strict_json(x):
+    """JSON-ready data with every non-finite float replaced by null: the output is always strict
+    JSON (no NaN or Infinity, which most parsers reject)."""
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: strict_json(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [strict_json(v) for v in x]
+    return x
