@@ -295,6 +295,43 @@ def test_save_open_and_recent_files(window, qtbot, tmp_path):
     assert window.doc.scenario.sites[0].x == 10.0
 
 
+def test_a_big_file_is_read_and_checked_on_a_worker_thread(window, qtbot, monkeypatch,
+                                                           example_path, tmp_path):
+    """Issue #23: opening a 1,000-site park froze the window (parse and validation on the GUI
+    thread). A file of WORKER_BYTES or more is read, parsed and validated on a worker."""
+    import threading
+
+    from ecolca.core import scenario_file
+    from ecolca.app.window import files
+    from ecolca.core.validation import validate
+
+    name = scenario_file.load(example_path).name
+    monkeypatch.setattr(files, "WORKER_BYTES", 1)  # every file counts as big
+    threads = []
+    load = scenario_file.load_bytes
+    monkeypatch.setattr(scenario_file, "load_bytes", lambda *a, **k: (
+        threads.append(threading.current_thread()), load(*a, **k))[1])
+    window.add_site(0, 0)
+    before = window.doc
+    assert window.open_path(example_path, as_new=True)
+    assert window.doc is before  # the current work stays until the file is ready
+    qtbot.waitUntil(lambda: window.job is None and window.doc is not before, timeout=60_000)
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert window.doc.scenario.name == name
+    assert window.doc.path is None and not window.doc.modified  # as_new: an unsaved copy
+    assert [str(p) for p in window.problems.problems] == \
+        [str(p) for p in validate(window.doc.scenario)]
+    # a broken big file: the same message as one opened at once; the work stays
+    broken = tmp_path / "broken.ecolca.json"
+    broken.write_text("{ not json")
+    current = window.doc
+    assert window.open_path(broken)
+    qtbot.waitUntil(lambda: window.job is None, timeout=60_000)
+    assert "Cannot open broken.ecolca.json" in window._last_error[0]
+    assert "not valid JSON" in window._last_error[1]
+    assert window.doc is current
+
+
 def test_broken_or_too_new_file_leaves_the_work_intact(window, qtbot, tmp_path):
     window.add_site(0, 0)
     before = window.doc.scenario
@@ -709,6 +746,37 @@ def _hover(canvas, pos: QPoint) -> None:
     QApplication.sendEvent(canvas, QMouseEvent(QEvent.MouseMove, QPointF(pos),
                                                QPointF(canvas.mapToGlobal(pos)), Qt.NoButton,
                                                Qt.NoButton, Qt.NoModifier))
+
+
+def test_double_clicking_a_results_row_selects_that_exchange_or_site(window, qtbot, bw_project,
+                                                                    example_path):
+    """The Exchanges and Sites tabs said "Double-click a row to select the exchange" and
+    nothing happened: the view's signals were connected to nothing (issue #23)."""
+    window.open_path(example_path, as_new=True)
+    _run(window, qtbot)
+    rv = window.results_view
+
+    def double_click(table, row):
+        index = table.model().index(row, 1)
+        table.scrollTo(index)
+        pos = table.visualRect(index).center()
+        qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=pos)
+        qtbot.mouseDClick(table.viewport(), Qt.LeftButton, pos=pos)
+
+    rv.show_tab("Exchanges")
+    t = rv.ex_table
+    row = t.rowCount() - 1
+    wanted = t.model().index(row, 0).data(Qt.UserRole)
+    assert window.scene.selected_exchange_ids() != [wanted]
+    double_click(t, row)
+    assert window.scene.selected_exchange_ids() == [wanted]
+    assert window.properties.exchange_panel.isVisible()
+    rv.show_tab("Sites")
+    t = rv.site_table
+    wanted = t.model().index(1, 0).data(Qt.UserRole)
+    double_click(t, 1)
+    assert window.scene.selected_site_ids() == [wanted] and not window.scene.selected_exchange_ids()
+    assert window.properties.site_panel.isVisible()
 
 
 def test_exchanges_are_named_by_residue_and_receiver_not_by_id(window, qtbot, bw_project,

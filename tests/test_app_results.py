@@ -183,6 +183,23 @@ def test_summary_chart_relative_to_linear(view):
     assert all(len(line) <= 32 for lab in labels for line in lab.split("\n"))
 
 
+def test_a_chart_is_drawn_off_the_gui_thread(view, qtbot):
+    """Issue #23: laying out and rasterising a chart froze the window 0.2–1 s per chart."""
+    import threading
+
+    view.set_results(make_results())
+    canvas = view.summary_chart.canvas
+    drawing = getattr(canvas, "is_drawing", lambda: False)
+    qtbot.waitUntil(lambda: not drawing())
+    threads = []
+    canvas.mpl_connect("draw_event", lambda _e: threads.append(threading.current_thread()))
+    view.summary_chart.redraw()
+    qtbot.waitUntil(lambda: bool(threads) and not drawing(), timeout=20_000)
+    assert threads[0] is not threading.main_thread()
+    canvas.draw()  # an explicit draw (export, tests) still draws at once, here
+    assert threads[-1] is threading.main_thread()
+
+
 # ---- Exchanges ----------------------------------------------------------------------------
 def test_exchange_table_and_chart_follow_the_method(view):
     view.set_results(make_results())
@@ -227,13 +244,24 @@ def test_exchange_parts_have_four_distinct_colours(view):
     assert len(set(PART_COLORS.values())) == 4
 
 
+def double_click(qtbot, table, row: int, col: int) -> None:
+    """A real double-click on the table's viewport, at the centre of the cell's rectangle."""
+    index = table.model().index(row, col)
+    table.scrollTo(index)
+    pos = table.visualRect(index).center()
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=pos)
+    qtbot.mouseDClick(table.viewport(), Qt.LeftButton, pos=pos)
+
+
 def test_double_click_emits_exchange_and_site_ids(view, qtbot):
     view.set_results(make_results())
+    view.show_tab("Exchanges")
     with qtbot.waitSignal(view.exchangeActivated, timeout=1000) as sig:
-        view.ex_table.itemDoubleClicked.emit(view.ex_table.item(1, 3))
+        double_click(qtbot, view.ex_table, 1, 3)
     assert sig.args == ["ex2"]
+    view.show_tab("Sites")
     with qtbot.waitSignal(view.siteActivated, timeout=1000) as sig:
-        view.site_table.itemDoubleClicked.emit(view.site_table.item(1, 2))
+        double_click(qtbot, view.site_table, 1, 2)
     assert sig.args == ["board"]
 
 
@@ -284,6 +312,42 @@ def test_site_key_and_method_switch_table_and_chart(view):
     assert cell(t, 0, 3) == "-5.000e-03"
     assert "CTUh/year" in t.horizontalHeaderItem(1).text()
     assert "[CTUh/year]" in view.chart_figure("Sites").axes[0].get_xlabel()
+
+
+def test_many_sites_show_top_25_and_the_rest_summed(view):
+    """Issue #23: a chart of 1,000 sites (34 px a site) took seconds to lay out."""
+    from ecolca.app.results_view.common import TOP_SITES
+
+    res = make_results()
+    for i in range(60):  # small sites of a generated park
+        res.sites.append(SiteResult(f"s{i}", f"Small site {i}", GWP, "kg CO2-Eq", "physical",
+                                    1e3 * (i + 1), 1e3 * (i + 1) - 10.0 * (i % 7)))
+    view.set_results(res)
+    view.show_tab("Sites")
+    sites = res.site_results(GWP, "physical")
+    assert view.site_table.rowCount() == len(sites) == 63  # the table lists every site
+    ax = view.chart_figure("Sites").axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == TOP_SITES + 1
+    assert labels[-1] == f"other sites ({63 - TOP_SITES})"
+    lin = next(c for c in ax.containers if c.get_label() == "Linear (L)")
+    sym = next(c for c in ax.containers if c.get_label() == "Symbiotic (S)")
+    assert sum(p.get_width() for p in lin) == pytest.approx(sum(s.linear for s in sites))
+    assert sum(p.get_width() for p in sym) == pytest.approx(sum(s.symbiotic for s in sites))
+    assert "top 25 of 63 sites" in " ".join(ax.get_title().split())
+
+
+def test_tabs_not_shown_are_rendered_when_first_shown(view):
+    """Issue #23: every tab was rendered when results arrived (13.5–16 s on 1,000 sites)."""
+    view.set_results(make_results())
+    assert view.current_tab() == "Summary"
+    assert view.site_table.model().rowCount() == 0  # not made yet
+    assert not view.site_chart.figure.axes
+    view.show_tab("Sites")
+    assert view.site_table.model().rowCount() == 3
+    assert view.site_chart.figure.axes
+    assert view.ex_table.model().rowCount() == 0
+    assert view.ex_table.rowCount() == 2  # read before shown: filled first
 
 
 def test_sites_tab_warns_never_to_sum_across_keys(view):

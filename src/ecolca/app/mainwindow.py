@@ -79,6 +79,9 @@ class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, Wind
         self.view = ParkView(self.scene)
         self.results_view = ResultsView()
         self.results_view.before_render = self._finish_live
+        self.results_view.exchangeActivated.connect(
+            lambda i: self.select_from_results(exchange_id=i))
+        self.results_view.siteActivated.connect(lambda i: self.select_from_results(site_id=i))
         self.splitter = central_splitter(self.view, self.results_view)
         self.setCentralWidget(self.splitter)
         self.properties = PropertiesPanel(lambda: self.doc, self.catalog)
@@ -101,7 +104,7 @@ class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, Wind
 
 
     # ---- document ------------------------------------------------------------------------------
-    def _attach(self, doc: Document) -> None:
+    def _attach(self, doc: Document, problems: list | None = None) -> None:
         old = self.doc
         if old is not doc:
             old.changed.disconnect(self._doc_changed)
@@ -116,7 +119,7 @@ class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, Wind
         self.scene.sync(doc.scenario)
         self._scene_state = doc.state
         self.properties.show_selection(None, None)
-        self.problems.validate_now(doc.scenario)
+        self.problems.validate_now(doc.scenario, problems)  # problems: found on a worker
         self.session.replace_scenario(doc.scenario, doc.revision, doc.state)
         self.results_view.set_results(None)
         if self.suggestions is not None:

@@ -88,13 +88,21 @@ class ProblemsPanel(QWidget):
 
     def set_extra(self, problems: list[Problem]) -> None:
         """Problems only a run can find (missing background activities, methods)."""
+        if not problems and not self._extra:
+            return  # nothing changes (a validation of a 1,000-site park: about a second)
         self._extra = list(problems)
         self._revalidate()
 
-    def validate_now(self, scenario) -> None:
+    def pending(self) -> bool:
+        """Whether an edit waits to be validated (:meth:`schedule`)."""
+        return self._timer.isActive()
+
+    def validate_now(self, scenario, problems: list[Problem] | None = None) -> None:
+        """Validate ``scenario`` now; ``problems``: its validation, done already (on a
+        worker thread)."""
         self._scenario = scenario
         self._timer.stop()
-        self._revalidate()
+        self._revalidate(problems)
 
     def _item_text(self, p: Problem) -> str:
         """An exchange named by what it moves and where ("fly ash → Cement plant"), never its
@@ -110,10 +118,10 @@ class ProblemsPanel(QWidget):
             return f"exchange {exchange_label(sc, sc.exchanges[path[1]].id)}"
         return item_name(p.item, exchange_labels(sc))  # a run's problem: no path
 
-    def _revalidate(self) -> None:
+    def _revalidate(self, found: list[Problem] | None = None) -> None:
         if self._scenario is None:
             return
-        self.problems = validate(self._scenario) + self._extra
+        self.problems = (validate(self._scenario) if found is None else list(found)) + self._extra
         self.tree.clear()
         err_icon = self.style().standardIcon(QStyle.SP_MessageBoxCritical)
         warn_icon = self.style().standardIcon(QStyle.SP_MessageBoxWarning)

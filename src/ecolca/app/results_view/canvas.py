@@ -1,13 +1,26 @@
 """The figure canvas of a results chart: matplotlib draws the figure, and the bars and value
-labels that change with live results are painted over it with Qt (results_view/chart.py)."""
+labels that change with live results are painted over it with Qt (results_view/chart.py).
+
+A draw the canvas asks for itself (``draw_idle``: new results, a tab shown) runs on a thread of
+its own: laying out and rasterising a chart took 0.2–1 s of the GUI thread (issue #23). The
+figure is not changed while it draws (:meth:`_Canvas.wait_drawn` first); the last image drawn
+stays on screen meanwhile. ``draw()`` (export, tests) still draws at once."""
 
 from __future__ import annotations
 
+import sys
+import threading
+import traceback
+
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.backends.qt_compat import _isdeleted
 from matplotlib.colors import to_hex, to_rgba
 from matplotlib.text import Text
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QResizeEvent
+
+SWITCH_INTERVAL = 0.0005  # s (sys.setswitchinterval)
+DRAW_DELAY_MS = 40
 
 
 class _Canvas(FigureCanvasQTAgg):
@@ -17,10 +30,121 @@ class _Canvas(FigureCanvasQTAgg):
     draws each bar and lays out and rasterises each label's glyphs again (2–6 ms a label on
     this machine); that was most of a live update's cost."""
 
+    _drawn = Signal()  # a draw on the drawing thread ended
+    THREADED = True  # False: draw_idle draws on the GUI thread, as matplotlib does
+
     def __init__(self, figure):
         super().__init__(figure)
         self.overlay: list = []  # matplotlib artists painted here (animated: not by Agg)
         self._fonts: dict = {}
+        self._thread: threading.Thread | None = None  # drawing the figure, when not None
+        self._again = False  # a draw was asked for while one ran
+        self._image: QImage | None = None  # what was on screen when the running draw began
+        self._resize_due = False  # the widget was resized while the figure drew
+        self._here = False  # the draw due is to be made on the GUI thread (draw_idle)
+        self._drawn.connect(self._draw_finished)
+        # the GUI thread waits at most this long for the interpreter lock held by a thread
+        # drawing a chart (or running a comparison): Python's default, 5 ms, made every call a
+        # table view makes to its model wait, 0.5–2 s for one repaint of a table
+        if sys.getswitchinterval() > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
+
+    # ---- drawing on a thread ----
+    def is_drawing(self) -> bool:
+        return self._thread is not None
+
+    def wait_drawn(self) -> None:
+        """Wait for a draw running on the drawing thread (before the figure is changed)."""
+        t = self._thread
+        if t is not None and t is not threading.current_thread():
+            t.join()
+            self._draw_finished()
+
+    def _agg_draw(self) -> None:
+        """FigureCanvasAgg.draw without its call up the classes (FigureCanvasQT.draw asks Qt
+        for a repaint, which only the GUI thread may do)."""
+        self.renderer = self.get_renderer()
+        self.renderer.clear()
+        self.figure.draw(self.renderer)
+
+    def draw(self) -> None:
+        if threading.current_thread() is self._thread:  # a draw_event handler redrawing
+            self._agg_draw()
+            return
+        self.wait_drawn()
+        super().draw()
+
+    def draw_idle(self, here: bool = False) -> None:
+        """A draw, on the drawing thread, once the GUI thread has laid out what asked for it
+        (``DRAW_DELAY_MS``: a table filled with the chart, resized, repainted) rather than
+        while it does (they would take turns at the interpreter lock). ``here``: on the GUI
+        thread, on the next turn of its event loop (a live update of the Summary, whose edit →
+        repaint is timed by benchmarks/live_edit.py: drawn at once, not after the next draw)."""
+        self._here |= here
+        if not self._draw_pending:
+            self._draw_pending = True
+            QTimer.singleShot(0 if self._here or not self.THREADED else DRAW_DELAY_MS,
+                              self._draw_idle)
+
+    def _snapshot(self) -> None:
+        """Keep the last image drawn, shown until the next draw has ended."""
+        if self._image is None and hasattr(self, "renderer"):
+            buf = self.buffer_rgba()
+            self._image = QImage(bytes(buf), buf.shape[1], buf.shape[0],
+                                 QImage.Format.Format_RGBA8888)
+            self._image.setDevicePixelRatio(self.device_pixel_ratio)
+
+    def _draw_idle(self) -> None:
+        with self._idle_draw_cntx():
+            if not self._draw_pending:
+                return
+            self._draw_pending = False
+            if _isdeleted(self) or self.height() <= 0 or self.width() <= 0:
+                return
+            if not self.THREADED or self._here:
+                self._here = False
+                self.wait_drawn()
+                FigureCanvasQTAgg.draw(self)
+                return
+            if self._thread is not None:
+                self._again = True
+                return
+            self._snapshot()  # shown while the new one draws
+            self._thread = threading.Thread(target=self._draw_in_thread, name="chart draw",
+                                            daemon=True)
+            self._thread.start()
+
+    def _draw_in_thread(self) -> None:
+        try:
+            self._agg_draw()
+        except Exception:  # noqa: BLE001 (as matplotlib's _draw_idle: never fatal)
+            traceback.print_exc()
+        finally:
+            try:
+                self._drawn.emit()  # queued to the GUI thread
+            except RuntimeError:  # the canvas was deleted meanwhile
+                pass
+
+    def _draw_finished(self) -> None:
+        t = self._thread
+        if t is None or _isdeleted(self):
+            return
+        t.join()
+        self._thread = None
+        self._image = None
+        if self._resize_due:  # the figure takes the widget's size now, and draws again
+            self._resize_due = False
+            FigureCanvasQTAgg.resizeEvent(self, QResizeEvent(self.size(), self.size()))
+        self.update()
+        if self._again:
+            self._again = False
+            self.draw_idle()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        if self._thread is not None:  # the figure is resized when its draw has ended
+            self._resize_due = True
+            return
+        super().resizeEvent(event)
 
     def _font(self, text):
         from PySide6.QtGui import QFont, QFontMetricsF
@@ -39,6 +163,14 @@ class _Canvas(FigureCanvasQTAgg):
         return font
 
     def paintEvent(self, event) -> None:  # noqa: N802
+        if self.THREADED and not self._here and (self._thread is not None or self._draw_pending):
+            self._snapshot()  # the last image until the new one is drawn
+            if self._image is not None:
+                painter = QPainter(self)
+                painter.eraseRect(event.rect())
+                painter.drawImage(0, 0, self._image)
+                painter.end()
+            return
         super().paintEvent(event)
         if not self.overlay or not hasattr(self, "renderer"):
             return

@@ -86,6 +86,7 @@ class _Chart(QWidget):
 
     def clear(self) -> None:
         """Clear the figure, its titles and its row tooltips (before drawing anew)."""
+        self.canvas.wait_drawn()
         self.figure.clear()
         self._animated = []
         self._rows = None
@@ -158,6 +159,8 @@ class _Chart(QWidget):
             self._checking = False
 
     def _hover(self, event) -> None:
+        if self.canvas.is_drawing():
+            return
         tip = ""
         for ax, tips in self._row_tips:
             if event.inaxes is ax and event.ydata is not None:
@@ -225,18 +228,19 @@ class _Chart(QWidget):
         blit (a repaint of the canvas), or with rows (see :meth:`set_animated`) repaint the
         strips of the rows that changed (nothing when none did); a full draw when the figure
         was not drawn yet."""
-        if getattr(self.canvas, "_draw_pending", False) or not self.canvas.isVisible():
-            self.redraw()
+        if getattr(self.canvas, "_draw_pending", False) or not self.canvas.isVisible() \
+                or self.canvas.is_drawing():
+            self.redraw(here=True)
             return
         if self._rows:
             if self._row_looks is None or len(self._row_looks) != len(self._rows) \
                     or not hasattr(self.canvas, "renderer"):
-                self.redraw()
+                self.redraw(here=True)
             else:
                 self._update_rows()
             return
         if self._background is None:
-            self.redraw()
+            self.redraw(here=True)
             return
         self.canvas.restore_region(self._background)
         for a in self._animated:
@@ -263,14 +267,17 @@ class _Chart(QWidget):
             top = int((height - hi) / ratio)
             self.canvas.repaint(0, top, self.canvas.width(), int((height - lo) / ratio) - top + 1)
 
-    def redraw(self) -> None:
-        self.canvas.draw_idle()  # draws when shown; never blocks a hidden tab
+    def redraw(self, here: bool = False) -> None:
+        """Draw the figure when shown (never blocks a hidden tab), on the drawing thread;
+        ``here``: on the GUI thread (see :meth:`_Canvas.draw_idle`)."""
+        self.canvas.draw_idle(here)
 
     def export(self, path: str | Path) -> Path:
         p = Path(path)
         fmt = p.suffix.lower().lstrip(".")
         if fmt not in ("png", "svg"):
             raise ValueError(f"cannot export a chart as {p.name!r}: use .png or .svg")
+        self.canvas.wait_drawn()
         self._exporting = True
         moving = list(self._animated) + list(self.canvas.overlay)
         for a in moving:  # savefig leaves animated artists out

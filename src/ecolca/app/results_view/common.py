@@ -1,16 +1,16 @@
-"""What the results tabs share: number formats, colours, table items and tables."""
+"""What the results tabs share: number formats, colours, notes and chart finishes (the tables:
+``table``)."""
 
 from __future__ import annotations
 
 import functools
 import math
 import textwrap
-from typing import Any, Sequence
+from typing import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLabel, QTableWidget,
-                               QTableWidgetItem)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QLabel
 
 from ecolca.lca.results import method_label
 
@@ -23,6 +23,7 @@ KEYS_NOTE = ("Per-site figures under different attribution keys must never be su
              "ISO-consistent result; a split between partners is a labelled view.")
 
 TOP_EXCHANGES = 25  # the exchange chart shows this many bars by |Δ_e|, the rest as "others"
+TOP_SITES = 25  # the site chart shows this many sites by |Δ|, the rest summed as "other sites"
 
 # Okabe-Ito: distinct for the common colour-vision deficiencies
 PARTS = (("avoided_fate", "Avoided fate"), ("avoided_supply", "Avoided supply"),
@@ -143,212 +144,6 @@ def _eng_formatter():
 
 def _eng(v: float) -> str:
     return _eng_formatter().format_eng(v) if v else "0"
-
-
-# ---- table items --------------------------------------------------------------------------
-class _Item(QTableWidgetItem):
-    """A cell that sorts by its raw value (Qt.UserRole) when it has one."""
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        a, b = self.data(Qt.UserRole), other.data(Qt.UserRole)
-        if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-            return a < b
-        return super().__lt__(other)
-
-
-def _text_item(text: str, tooltip: str | None = None, key: Any = None) -> QTableWidgetItem:
-    it = _Item(text)
-    it.setFlags(Qt.ItemIsSelectable | Qt.ItemIsEnabled)
-    it.setToolTip(tooltip if tooltip is not None else text)
-    if key is not None:
-        it.setData(Qt.UserRole, key)
-    return it
-
-
-def _num_item(v: float | None, *, delta: bool = False, money: bool = False,
-              pct: bool = False) -> QTableWidgetItem:
-    """A right-aligned number; the raw value sits in Qt.UserRole. Δ cells are coloured: green
-    below 0 (saving), red above 0."""
-    if pct:
-        text = format_pct(v, signed=delta)
-    else:
-        text = format_delta(v, money=money) if delta else format_number(v, money=money)
-    it = _Item(text)
-    it.setFlags(Qt.ItemIsSelectable | Qt.ItemIsEnabled)
-    it.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-    if isinstance(v, (int, float)) and math.isfinite(v):
-        it.setData(Qt.UserRole, float(v))
-        it.setToolTip(repr(float(v)))
-        if delta and v != 0:
-            it.setForeground(QBrush(_SAVING_TEXT if v < 0 else _BURDEN_TEXT))
-    return it
-
-
-class _Table(QTableWidget):
-    """A results table: number columns at their content width (header included), always whole;
-    ``capped`` text columns (a unit) at most their cap, elided in the middle (full text in the
-    tooltip); the ``stretch`` column (names of methods, sites, exchanges) takes the width the
-    others leave: where that is less than its text needs, the text wraps (``grow_rows``: the
-    rows grow to show it whole) and what still does not fit is elided in the middle. A
-    horizontal scroll bar only when the panel is narrower than the stretch column's least
-    width plus the others."""
-
-    MAX_COLUMN = 360  # a number or short text column
-    MAX_TEXT_COLUMN = 520  # the stretch column, on one line
-    MIN_TEXT_COLUMN = 220  # the stretch column never gets narrower (it wraps instead)
-    PAD = 14  # a cell's margins and grid line around its text
-
-    def __init__(self, rows: int, columns: int, stretch: int | None = None,
-                 capped: dict[int, int] | None = None, min_stretch: int | None = None,
-                 min_column: int = 80, grow_rows: bool = True):
-        super().__init__(rows, columns)
-        self.stretch = stretch
-        self.capped = dict(capped or {})
-        self.min_stretch = self.MIN_TEXT_COLUMN if min_stretch is None else min_stretch
-        self.min_column = min_column
-        self.grow_rows = grow_rows
-        self._content_width = 0
-        self.setTextElideMode(Qt.ElideMiddle)
-
-    def content_width(self, j: int) -> int:
-        """What column ``j`` needs to show its header and every cell it alone holds (a cell
-        spanning several columns does not widen the first of them)."""
-        fm = self.fontMetrics()
-        need = self.horizontalHeader().sectionSizeHint(j)
-        for i in range(self.rowCount()):
-            it = self.item(i, j)
-            if it is None or not it.text() or self.columnSpan(i, j) != 1:
-                continue
-            f = it.font()
-            m = fm if f == self.font() else QFontMetrics(f)
-            if self.wordWrap() and self.rowSpan(i, j) > 1:  # a cell over several rows
-                width = max(m.horizontalAdvance(line) for line in it.text().split("\n"))
-            else:
-                width = m.horizontalAdvance(it.text())
-            need = max(need, width + self.PAD)
-        return need
-
-    def ideal_width(self) -> int:
-        """The width at which nothing is wrapped, elided or scrolled (frame and vertical scroll
-        bar included)."""
-        cols = sum(self.columnWidth(j) for j in range(self.columnCount()) if j != self.stretch)
-        if self.stretch is not None:
-            cols += max(self._content_width, self.min_stretch)
-        return cols + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
-
-    def least_width(self) -> int:
-        """The least width without a horizontal scroll bar."""
-        cols = sum(self.columnWidth(j) for j in range(self.columnCount()) if j != self.stretch)
-        if self.stretch is not None:
-            cols += min(self._content_width, self.min_stretch)
-        return cols + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
-
-    def fit_columns(self) -> None:
-        """Size every column to its content; then give the stretch column what the panel has
-        left."""
-        for j in range(self.columnCount()):
-            need = self.content_width(j)
-            if j == self.stretch:
-                self._content_width = min(need, self.MAX_TEXT_COLUMN)
-                continue
-            cap = self.capped.get(j, self.MAX_COLUMN)
-            self.setColumnWidth(j, min(max(need, self.min_column), cap))
-        self._spread()
-
-    def _spread(self) -> None:
-        if self.stretch is None:
-            return
-        h = self.horizontalHeader()
-        others = sum(h.sectionSize(j) for j in range(self.columnCount()) if j != self.stretch)
-        room = self.viewport().width() - others
-        width = max(min(self._content_width, self.min_stretch), room)
-        h.resizeSection(self.stretch, width)
-        if not self.grow_rows:
-            return
-        wrap = width < self._content_width
-        if wrap != self.wordWrap() or wrap:
-            self.setWordWrap(wrap)
-            self.resizeRowsToContents()
-            if not wrap:
-                for i in range(self.rowCount()):
-                    self.setRowHeight(i, self.verticalHeader().defaultSectionSize())
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._spread()
-
-
-def _make_table(headers: Sequence[str], stretch: int | None = None, **fit: Any) -> QTableWidget:
-    """A read-only results table; ``fit``: how its columns share the width (see :class:`_Table`)."""
-    t = _Table(0, len(headers), stretch, **fit)
-    t.setHorizontalHeaderLabels(list(headers))
-    t.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectRows)
-    t.setAlternatingRowColors(True)
-    t.setWordWrap(False)  # one line per row; the full text is in the tooltip
-    t.setHorizontalScrollMode(QAbstractItemView.ScrollPerPixel)
-    t.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
-    t.verticalHeader().setVisible(False)
-    t.verticalHeader().setDefaultSectionSize(24)
-    h = t.horizontalHeader()
-    h.setDefaultAlignment(Qt.AlignCenter | Qt.TextWordWrap)
-    h.setSectionResizeMode(QHeaderView.Interactive)
-    h.setStretchLastSection(False)
-    h.setMinimumHeight(44)  # two-line headers with units
-    return t
-
-
-def _fill(t: QTableWidget, rows: list[list[QTableWidgetItem]], total_rows: set[int] = frozenset()
-          ) -> None:
-    sorting = t.isSortingEnabled()
-    t.setSortingEnabled(False)
-    t.clearContents()
-    t.clearSpans()
-    t.setRowCount(len(rows))
-    bold = QFont()
-    bold.setBold(True)
-    for i, row in enumerate(rows):
-        for j, it in enumerate(row):
-            if i in total_rows:
-                it.setFont(bold)
-                it.setBackground(QBrush(_TOTAL_BG))
-            t.setItem(i, j, it)
-    if isinstance(t, _Table):
-        t.fit_columns()
-    else:
-        for j in range(t.columnCount()):
-            t.resizeColumnToContents(j)
-            t.setColumnWidth(j, min(max(t.columnWidth(j), 80), 360))
-    t.setSortingEnabled(sorting)
-
-
-def _refill(t: QTableWidget, rows: list[list[QTableWidgetItem]]) -> bool:
-    """Put ``rows`` into the items ``t`` already has (same shape, no sorting): a live update
-    changes texts and colours, not the model; columns are fitted again only when a text has
-    outgrown its column. False (nothing done) when the shape differs."""
-    if (t.isSortingEnabled() or t.rowCount() != len(rows)
-            or any(len(row) != t.columnCount() for row in rows)):
-        return False
-    fm = t.fontMetrics()
-    refit = False
-    for i, row in enumerate(rows):
-        for j, new in enumerate(row):
-            old = t.item(i, j)
-            if old is None:
-                return False
-            if old.text() != new.text():
-                old.setText(new.text())
-                refit |= (t.columnSpan(i, j) == 1 and (not isinstance(t, _Table) or j != t.stretch)
-                          and fm.horizontalAdvance(new.text()) + 12 > t.columnWidth(j))
-            old.setToolTip(new.toolTip())
-            old.setData(Qt.UserRole, new.data(Qt.UserRole))
-            old.setForeground(new.foreground())
-    if refit:
-        if isinstance(t, _Table):
-            t.fit_columns()
-        else:
-            t.resizeColumnsToContents()
-    return True
 
 
 def _note(text: str, style: str = "color: #555; font-style: italic;") -> QLabel:

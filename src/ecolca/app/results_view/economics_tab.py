@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ecolca.lca.results import method_label
-from ecolca.app.results_view.common import _fill, _make_table, _note, _num_item, _text_item
+from ecolca.app.results_view.common import _note
+from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 
 
 class EconomicsTab:
@@ -26,8 +27,8 @@ class EconomicsTab:
             "transport and processing costs. Negative Δ = saving."))
         self.econ_table = _make_table(["Site", "Linear cost", "Symbiotic cost", "Δcost",
                                        "Missing prices"], stretch=4)
-        self.econ_table.itemDoubleClicked.connect(
-            lambda it: self._site_double_clicked(self.econ_table, it))
+        self.econ_table.doubleClicked.connect(
+            lambda index: self._site_double_clicked(self.econ_table, index))
         lay.addWidget(self.econ_table, 3)
         self.econ_missing = _note("", "color: #8A1C12; font-weight: bold;")
         lay.addWidget(self.econ_missing)

@@ -5,17 +5,16 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSplitter, QTableWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from ecolca.app.labels import short_from_label as _short_from_label
 from ecolca.lca.results import ExchangeParts
 from ecolca.lca.results import verdict as _report_verdict  # one wording for app and report
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (PARTS, PART_COLORS, TOP_EXCHANGES, _axis_formatter,
-                                            _chart_label, _fill, _finish_bar_chart, _make_table,
-                                            _method_combo, _note, _num_item, _short_method,
-                                            _shorten, _text_item)
+                                            _chart_label, _finish_bar_chart, _method_combo, _note,
+                                            _short_method, _shorten)
+from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 
 
 class ExchangesTab:
@@ -42,7 +41,7 @@ class ExchangesTab:
              "Avoided supply", "Transport", "Processing", "Δ_e", "Distance\n[km]",
              "Break-even\ndistance [km]", "Verdict"], stretch=0)
         self.ex_table.setSortingEnabled(True)
-        self.ex_table.itemDoubleClicked.connect(self._exchange_double_clicked)
+        self.ex_table.doubleClicked.connect(self._exchange_double_clicked)
         chart_box = QWidget()
         cl = QVBoxLayout(chart_box)
         cl.setContentsMargins(0, 0, 0, 0)
@@ -158,7 +157,7 @@ class ExchangesTab:
         _finish_bar_chart(fig, ax, 5, None if bars else "No exchanges in this scenario")
         self.ex_chart.redraw()
 
-    def _exchange_double_clicked(self, item: QTableWidgetItem) -> None:
-        first = self.ex_table.item(item.row(), 0)
+    def _exchange_double_clicked(self, index) -> None:
+        first = self.ex_table.item(index.row(), 0)
         if first is not None and first.data(Qt.UserRole):
             self.exchangeActivated.emit(str(first.data(Qt.UserRole)))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ecolca.app.results_view.common import _fill, _make_table, _note, _num_item, _text_item
+from ecolca.app.results_view.common import (_note)
+from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 
 
 class InventoryTab:

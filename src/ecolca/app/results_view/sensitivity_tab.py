@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from ecolca.app.results_view.chart import _Chart
-from ecolca.app.results_view.common import (_axis_formatter,
-                                            _chart_label, _fill, _make_table, _method_combo,
-                                            _note, _num_item, _text_item, format_pct)
+from ecolca.app.results_view.common import (_axis_formatter, _chart_label, _method_combo, _note,
+                                            format_pct)
+from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 from ecolca.app.labels import parameter_name
 from ecolca.lca.results import method_label
 

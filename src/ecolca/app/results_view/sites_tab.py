@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import math
+from types import SimpleNamespace
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSplitter, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from ecolca.lca.results import KEY_LABELS
 from ecolca.app.results_view.chart import _Chart
-from ecolca.app.results_view.common import (KEYS_NOTE, _LINEAR_COLOR, _SYMBIOTIC_COLOR,
-                                            _axis_formatter, _eng, _fill, _finish_bar_chart,
-                                            _make_table, _method_combo, _note, _num_item,
-                                            _pct_text, _text_item, _wrap2)
+from ecolca.app.results_view.common import (KEYS_NOTE, TOP_SITES, _LINEAR_COLOR,
+                                            _SYMBIOTIC_COLOR,
+                                            _axis_formatter, _eng, _finish_bar_chart, _method_combo,
+                                            _note, _pct_text, _wrap2)
+from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 
 
 class SitesTab:
@@ -49,8 +51,8 @@ class SitesTab:
             ["Site", "Linear (L)\n[unit/year]", "Symbiotic (S)\n[unit/year]",
              "Δ = S − L\n[unit/year]"], stretch=0)
         self.site_table.MIN_TEXT_COLUMN = 160
-        self.site_table.itemDoubleClicked.connect(
-            lambda it: self._site_double_clicked(self.site_table, it))
+        self.site_table.doubleClicked.connect(
+            lambda index: self._site_double_clicked(self.site_table, index))
         self.site_chart = _Chart("Sites")
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.site_table)
@@ -80,22 +82,31 @@ class SitesTab:
              _num_item(s.linear), _num_item(s.symbiotic), _num_item(s.delta, delta=True)]
             for s in sites])
 
+        # the chart: every site, or the TOP_SITES with the largest |Δ| and one bar that sums
+        # the others (a chart of 1,000 sites took seconds to lay out and no one can read it)
+        shown, names = list(sites), [s.site_name for s in sites]
+        if len(sites) > TOP_SITES:
+            ranked = sorted(sites, key=lambda s: abs(s.delta), reverse=True)
+            shown, rest = ranked[:TOP_SITES], ranked[TOP_SITES:]
+            lin, sym = math.fsum(s.linear for s in rest), math.fsum(s.symbiotic for s in rest)
+            shown.append(SimpleNamespace(linear=lin, symbiotic=sym, delta=sym - lin,
+                                         site_name=f"other sites ({len(rest)})"))
+            names = [s.site_name for s in shown]
         fig = self.site_chart.figure
         self.site_chart.clear()
-        self.site_chart.set_min_height(130 + 34 * len(sites))  # two-line names apart
+        self.site_chart.set_min_height(130 + 34 * len(shown))  # two-line names apart
         ax = fig.add_subplot()
-        y = list(range(len(sites)))
+        y = list(range(len(shown)))
         h = 0.38
-        ax.barh([v - h / 2 for v in y], [s.linear for s in sites], height=h,
+        ax.barh([v - h / 2 for v in y], [s.linear for s in shown], height=h,
                 color=_LINEAR_COLOR, label="Linear (L)")
-        ax.barh([v + h / 2 for v in y], [s.symbiotic for s in sites], height=h,
+        ax.barh([v + h / 2 for v in y], [s.symbiotic for s in shown], height=h,
                 color=_SYMBIOTIC_COLOR, label="Symbiotic (S)")
-        ax.set_yticks(y, [_wrap2(s.site_name, 24) for s in sites],
-                      fontsize=8)
-        self.site_chart.set_row_tooltips(ax, [s.site_name for s in sites])
-        ax.set_ylim(len(sites) - 0.5, -0.5)
-        right = max([0.0] + [max(s.linear, s.symbiotic) for s in sites])
-        for yi, s in zip(y, sites):  # Δ next to each pair: small changes stay visible
+        ax.set_yticks(y, [_wrap2(n, 24) for n in names], fontsize=8)
+        self.site_chart.set_row_tooltips(ax, names)
+        ax.set_ylim(len(shown) - 0.5, -0.5)
+        right = max([0.0] + [max(s.linear, s.symbiotic) for s in shown])
+        for yi, s in zip(y, shown):  # Δ next to each pair: small changes stay visible
             pct = f" ({_pct_text(100 * s.delta / abs(s.linear))})" if s.linear else ""
             ax.text(max(s.linear, s.symbiotic, 0.0) + right * 0.02, yi,
                     f"Δ {'+' if s.delta > 0 else ''}{_eng(s.delta)}{pct}", va="center",
@@ -107,11 +118,15 @@ class SitesTab:
         ax.set_xlabel(f"Impact {per_year}")
         ax.xaxis.set_major_formatter(_axis_formatter())
         key_label = KEY_LABELS.get(key, key)
-        self.site_chart.set_title(ax, f"Per site: {': '.join(m[:2])}\nkey: {key_label}", 9)
+        title = f"Per site: {': '.join(m[:2])}\nkey: {key_label}"
+        if len(shown) < len(sites):
+            title += (f"\n(top {TOP_SITES} of {len(sites)} sites by |Δ|, the rest summed; the "
+                      "table lists every site)")
+        self.site_chart.set_title(ax, title, 9)
         _finish_bar_chart(fig, ax, 2, None if sites else "No per-site figures under this key")
         self.site_chart.redraw()
 
-    def _site_double_clicked(self, table: QTableWidget, item: QTableWidgetItem) -> None:
-        first = table.item(item.row(), 0)
+    def _site_double_clicked(self, table, index) -> None:
+        first = table.item(index.row(), 0)
         if first is not None and first.data(Qt.UserRole):
             self.siteActivated.emit(str(first.data(Qt.UserRole)))

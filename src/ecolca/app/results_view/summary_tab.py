@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 from ecolca.app.labels import delta_note
 from ecolca.lca.results import method_label, significant
 from ecolca.app.results_view.chart import _Chart
-from ecolca.app.results_view.common import (_SYMBIOTIC_COLOR, _WORSE_COLOR, _fill, _html,
-                                            _make_table, _note, _num_item, _refill,
-                                            _short_method, _text_item)
+from ecolca.app.results_view.common import (_SYMBIOTIC_COLOR, _WORSE_COLOR, _html, _note,
+                                            _short_method)
+from ecolca.app.results_view.table import (_fill, _make_table, _num_item, _refill, _text_item,
+                                           set_cells)
 
 
 class SummaryTab:
@@ -94,9 +95,8 @@ class SummaryTab:
     def _summary_numbers(self, st) -> bool:
         """The number cells of the Summary's table set in place, only those whose value
         changed (a live update: the methods, units and notes are those already shown, see
-        :meth:`_summary_key`); each as :func:`_num_item` makes it. The model's signals are held
-        while the cells change and the table repainted once. False when the table is not the
-        one drawn for ``st``."""
+        :meth:`_summary_key`); each as :func:`_num_item` makes it, one ``dataChanged`` for
+        them all. False when the table is not the one drawn for ``st``."""
         t = self.summary_table
         r = self._results
         if t.isSortingEnabled() or t.rowCount() != len(r.impacts) or st.get("table") is not t:
@@ -117,25 +117,9 @@ class SummaryTab:
             return True
         if any(t.item(i, j) is None for i, j, *_ in todo):
             return False
-        model = t.model()
-        refit = False
-        fm = t.fontMetrics()
-        model.blockSignals(True)
-        try:
-            for i, j, v, kw, raw in todo:
-                old, new = t.item(i, j), _num_item(v, **kw)
-                if old.text() != new.text():
-                    old.setText(new.text())
-                    refit |= fm.horizontalAdvance(new.text()) + 12 > t.columnWidth(j)
-                old.setToolTip(new.toolTip())
-                old.setData(Qt.UserRole, new.data(Qt.UserRole))
-                old.setForeground(new.foreground())
-                shown[(i, j)] = raw
-        finally:
-            model.blockSignals(False)
-        if refit:
-            t.fit_columns()
-        t.viewport().update()
+        set_cells(t, [(i, j, _num_item(v, **kw)) for i, j, v, kw, _raw in todo])
+        for i, j, _v, _kw, raw in todo:
+            shown[(i, j)] = raw
         return True
 
     def _summary_text(self) -> str:
@@ -237,7 +221,7 @@ class SummaryTab:
                 self._summary_note_only = True
             self._summary_live = {"key": self._summary_key(r.impacts), "bars": [], "texts": [],
                                   "top": 100.0, "room": math.inf, "table": self.summary_table}
-            self.summary_chart.redraw()
+            self.summary_chart.redraw(here=live)
             return
         if self._summary_note_only:
             total = sum(self.summary_split.sizes()) or 630
@@ -270,4 +254,4 @@ class SummaryTab:
         fig.legend(loc="outside lower center", ncol=2, fontsize=8, frameon=False)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
-        self.summary_chart.redraw()
+        self.summary_chart.redraw(here=live)

@@ -10,10 +10,9 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidg
 from ecolca.lca.results import method_label
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (_BURDEN_TEXT, _SAVING_TEXT, _SYMBIOTIC_COLOR,
-                                            _WORSE_COLOR, _axis_formatter, _eng, _fill,
-                                            _make_table, _method_combo, _note, _num_item,
-                                            _short_method, _stat, _text_item, format_eng,
-                                            format_pct)
+                                            _WORSE_COLOR, _axis_formatter, _eng, _method_combo,
+                                            _note, _short_method, _stat, format_eng, format_pct)
+from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 
 
 _UNC_STATS = {"mean": "Mean", "median": "Median", "p2.5": "2.5 %", "p97.5": "97.5 %"}

@@ -75,9 +75,16 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
         self._build_sensitivity()
         self._build_uncertainty()
 
-        self._dirty: set[str] = set()
+        self._dirty: set[str] = set()  # tabs whose content is not that of the results shown
         self.before_render = None  # called before a tab left out of a live update is rendered
         self.tabs.currentChanged.connect(self._tab_changed)
+        for name, tables in (("Summary", [self.summary_table]), ("Exchanges", [self.ex_table]),
+                             ("Sites", [self.site_table]),
+                             ("Economics", [self.econ_table, self.cpa_table]),
+                             ("Inventory", [self.inv_table]), ("Sensitivity", [self.sens_table]),
+                             ("Uncertainty", [self.unc_table])):
+            for t in tables:  # a table read before its tab was shown is filled first
+                t.before_read = lambda name=name: self._ensure(name)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_label)
         self.stack.addWidget(self.tabs)
@@ -100,8 +107,12 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
                 "Uncertainty": self._render_uncertainty}
 
     def _tab_changed(self, index: int) -> None:
-        """A tab left out of a live update is rendered when it is shown."""
-        name = self.tabs.tabText(index)
+        """A tab is rendered when it is first shown after results arrived (or after a live
+        update left it out)."""
+        self._ensure(self.tabs.tabText(index))
+
+    def _ensure(self, name: str) -> None:
+        """Render tab ``name`` now if its content is not that of the results shown."""
         if name in self._dirty and self.before_render is not None:
             self.before_render()
         if name in self._dirty and self._results is not None:
@@ -114,8 +125,9 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
         """Show ``results`` (a fresh run: the stale flag is cleared); ``None`` shows the empty
         state. ``exchange_labels``: the short name of each exchange id ("fly ash → Cement
         plant", see :func:`exchange_labels`); without it they are read from the results'
-        labels. ``only_visible`` (live updates while editing): render the tab on screen now and
-        the others when they are shown; the Uncertainty tab keeps the last run's draws."""
+        labels. The tab on screen is rendered now, the others when they are shown (or their
+        table or chart is read). ``only_visible`` (live updates while editing): the Uncertainty
+        tab keeps the last run's draws."""
         self._results = results
         self._exchange_labels = dict(exchange_labels or {})
         self._stale = False
@@ -137,18 +149,27 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
         self.site_key.blockSignals(True)
         self.site_key.setCurrentIndex(key_i)
         self.site_key.blockSignals(False)
-        self._dirty = set()
-        for render in self._renderers().values():
-            render()
+        self._dirty = set(self._renderers())
+        self._show_optional_tabs(results)
         self.stack.setCurrentWidget(self.tabs)
+        self._ensure(self.current_tab())
         self._update_stale()
+
+    def _show_optional_tabs(self, results: Results) -> None:
+        """Sensitivity when a parameter of a covered category moves Δ; Uncertainty after a run
+        with Monte Carlo iterations."""
+        sens = any(results.impact(s.method).covered for s in results.sensitivity)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.sens_page), sens)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.unc_page), bool(results.uncertainty))
 
     def _render_live(self) -> None:
         """Render the tab on screen now, the others when they are shown; the Uncertainty tab
         keeps the last run's draws. The Summary updates its table and chart in place."""
         renderers = self._renderers()
         current = self.current_tab()
-        self._dirty = {n for n in renderers if n not in (current, "Uncertainty")}
+        # the Uncertainty tab keeps the last run's draws (still to render if never shown)
+        self._dirty = {n for n in renderers if n not in (current, "Uncertainty")} | (
+            self._dirty & {"Uncertainty"})
         if current == "Summary":
             self._render_summary(live=True)
         elif current in renderers and current != "Uncertainty":
@@ -177,6 +198,7 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
         follows the extension (.png or .svg). Returns the path."""
         if self._results is None:
             raise ValueError("no results to export")
+        self._ensure(tab_name)
         chart = self._charts.get(tab_name)
         if tab_name == "Uncertainty" and not self._results.uncertainty:
             chart = None
@@ -186,6 +208,7 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
 
     def chart_figure(self, tab_name: str) -> Figure:
         """The matplotlib figure of a tab's chart (for tests and export)."""
+        self._ensure(tab_name)
         return self._charts[tab_name].figure
 
     def tab_names(self) -> list[str]:

@@ -39,6 +39,17 @@ class WindowEditing:
         self.properties_dock.raise_()
         self.properties.setFocus()
 
+    def select_from_results(self, site_id: str | None = None,
+                            exchange_id: str | None = None) -> None:
+        """A row of the results (Exchanges, Sites, Economics) double-clicked: select that
+        exchange or site on the park view, centred, and show it in the side panel."""
+        self.scene.select_only(site_id=site_id, exchange_id=exchange_id)
+        item = self.scene.sites.get(site_id) if site_id else self.scene.exchanges.get(exchange_id)
+        if item is not None:
+            self.view.centerOn(item)
+            self.properties_dock.show()
+            self.properties_dock.raise_()
+
     def _sites_moved(self, moved: dict) -> None:
         def move(sc: Scenario) -> None:
             for sid, (x, y) in moved.items():

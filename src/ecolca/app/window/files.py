@@ -20,6 +20,9 @@ from ecolca.app.document import Document
 
 FILE_FILTER = "ecolca scenarios (*.ecolca.json);;JSON files (*.json);;All files (*)"
 MAX_RECENT = 8
+# a file this large is read, parsed and validated on a worker thread (a 1,000-site park, 2.6 MB:
+# about a second); a smaller one at once
+WORKER_BYTES = 1_000_000
 
 
 class WindowFiles:
@@ -63,23 +66,64 @@ class WindowFiles:
 
     def open_path(self, path: Path, as_new: bool = False, check_unsaved: bool = False) -> bool:
         """Open ``path`` (a bundled example opens as an unsaved copy when ``as_new``). A broken
-        or too-new file shows a message and leaves the current work as it was."""
+        or too-new file shows a message and leaves the current work as it was. A file of
+        ``WORKER_BYTES`` or more is read on a worker thread: True then says it is opening (the
+        document is attached when the worker is done, see ``_job_done``)."""
         if check_unsaved and not self.maybe_save():
             return False
+        try:
+            big = Path(path).stat().st_size >= WORKER_BYTES
+        except OSError:
+            big = False
+        if big and self.job is None:
+            self._open_on_worker(Path(path), as_new)
+            return True
         try:
             doc = Document.open(Path(path), parent=self)
         except ScenarioError as exc:
             self.error(f"Cannot open {Path(path).name}", "\n".join(str(p) for p in exc.problems))
             return False
+        self._opened(doc, path, as_new)
+        return True
+
+    def _open_on_worker(self, path: Path, as_new: bool) -> None:
+        """Read, parse and validate a big file on a worker thread; the window takes the
+        document when it is ready (the current work stays until then; a broken file leaves it
+        as it was)."""
+        from ecolca.app.document import fingerprint
+        from ecolca.app.worker import Job
+        from ecolca.core.validation import validate
+
+        def read(progress, cancelled):
+            progress(f"Opening {path.name}", 0.1)
+            try:
+                raw = scenario_file.read_bytes(path)
+                sc = scenario_file.load_bytes(raw, path)
+            except ScenarioError as exc:  # shown as a file opened at once shows it
+                return None, None, exc.problems
+            progress(f"Checking {path.name}", 0.6)
+            return sc, fingerprint(path, raw), validate(sc)
+
+        def ready(out) -> None:
+            sc, disk, problems = out
+            if sc is None:
+                self.error(f"Cannot open {path.name}", "\n".join(str(p) for p in problems))
+                return
+            doc = Document(sc, path, parent=self)
+            doc.disk = disk
+            self._opened(doc, path, as_new, problems)
+
+        self._start(Job(read), ready, f"Opening {path.name}")
+
+    def _opened(self, doc: Document, path, as_new: bool, problems=None) -> None:
         if as_new:
             doc.path = None
         self._drop_recovery()
-        self._attach(doc)
+        self._attach(doc, problems)
         if not as_new:
             self.settings.setValue("last_open_dir", str(Path(path).parent))
             self._add_recent(Path(path))
         self.statusBar().showMessage(f"Opened {Path(path).name}", 4000)
-        return True
 
     def save(self) -> bool:
         if self.doc.path is None:

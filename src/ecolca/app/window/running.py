@@ -71,8 +71,10 @@ class WindowRunning:
 
         if self.job is not None:
             return
-        self.problems.set_extra([])
-        self.problems.validate_now(self.doc.scenario)
+        self.problems.set_extra([])  # revalidates only when there were extra problems
+        if self.problems.pending():  # an edit not validated yet
+            self.problems.validate_now(self.doc.scenario)
+        # the run validates its copy again on the worker (lca.compare) and fails with them
         if errors(self.problems.problems):
             self.problems_dock.show()
             self.problems_dock.raise_()
@@ -85,7 +87,7 @@ class WindowRunning:
         ticket = self.session.run_started()  # the scenario (and revision) this run is of
         labels = exchange_labels(self.doc.scenario)
         kept: list = []
-        job = comparison_job(self.doc.scenario, self.project, kept)
+        job = comparison_job(self.doc.scenario, self.project, kept, snapshot=self.doc._snap())
 
         def got(results) -> None:
             self._run_labels = labels
