@@ -225,8 +225,8 @@ def test_suggest_and_rebase_are_the_api_functions_and_the_modules_live_in_park(b
     from ecolca.park import rebase as rebase_module
     from ecolca.park import suggest as suggest_module
 
-    assert ecolca.park.suggest is api.suggest and ecolca.park.rebase is api.rebase
-    assert isinstance(ecolca.park.suggest, types.FunctionType)
+    assert ecolca.suggest is api.suggest and ecolca.rebase is api.rebase
+    assert isinstance(ecolca.suggest, types.FunctionType)
     assert type(suggest_module) is types.ModuleType and type(rebase_module) is types.ModuleType
     bd.projects.set_current("someone-elses")
     try:
