@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 
-from ecolca.core import units
-from ecolca.core.errors import Problem
+from ecolca.core import compatibility, units
+from ecolca.core.errors import EcolcaError, Problem
 from ecolca.core.model import Scenario, Uncertainty, choice_message
 
 # relative tolerance for balance checks: amounts typed from publications are rounded
@@ -264,6 +264,9 @@ def validate(sc: Scenario) -> list[Problem]:
             if p.conversion_factor is not None and not p.conversion_factor > 0:
                 add(item, f"processing[{k + 1}].conversion_factor", "must be a number > 0",
                     epath + ("processing", k, "conversion_factor"))
+        if residue is not None and supply is not None and residue.kind == "residue" \
+                and supply.kind == "supply" and (msg := compatibility_message(e, residue, supply)):
+            add(item, "to.flow", msg, epath + ("to", "flow"), "warning")
         if residue is not None and residue.kind == "residue":
             key = (e.from_site, e.from_flow)
             leaving[key] = leaving.get(key, 0.0) + e.amount
@@ -285,6 +288,39 @@ def validate(sc: Scenario) -> list[Problem]:
                     template.format(total=f"{total:,.6g}", amount=f"{f.amount:,.6g}", unit=f.unit),
                     ("sites", i, "flows", site.flows.index(f), "amount"))
     return out
+
+
+def _short(source: str, n: int = 70) -> str:
+    """A source cut at a word before ``n`` characters (the publication comes first; the whole
+    source is in databases/compatibility.csv)."""
+    text = " ".join(source.split())
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def compatibility_message(e, residue, supply) -> str | None:
+    """A warning when the compatibility table (:mod:`ecolca.core.compatibility`) knows the
+    residue's kind but has no row for this residue → supply pair: it names the rows of that kind
+    and their sources, and the exchange's own source when it has one (the warning stays: a
+    source the table does not carry is the user's claim, for a reader to check). None when a row
+    matches, or when no row knows the residue (the table says nothing about it)."""
+    try:
+        rows = compatibility.load_table()
+    except (EcolcaError, OSError):
+        return None  # the finder reports an unreadable table; validation does not guess
+    matched, same = compatibility.pair_rows(rows, residue, supply)
+    if matched or not same:
+        return None
+    kinds: dict[str, list[str]] = {}
+    for r in same:
+        kinds.setdefault(r.residue_kind, []).append(
+            f"{r.supply_kind} (row '{r.id}': {_short(r.source)})")
+    known = "; ".join(f"{k} is matched only to {', '.join(v)}" for k, v in kinds.items())
+    text = (f"'{residue.name}' → '{supply.name}': no compatibility row "
+            f"(databases/compatibility.csv) for this pair; {known}")
+    if e.source.strip():
+        return text + f"; your source: {e.source.strip()}"
+    return text + ("; check the substitution, or give the exchange's source for a reader to "
+                   "check")
 
 
 def errors(problems: list[Problem]) -> list[Problem]:
