@@ -86,3 +86,67 @@ def test_cli_validate_prints_the_warning(tmp_path, example_path):
     assert r.returncode == 0, out
     assert NO_ROW in out and "fly-ash-clinker" in out, out
     assert "Traceback" not in r.stderr
+
+
+# -- the fate picker (pytest-qt, offscreen, synthetic rows: no Brightway)
+
+FATE_ROWS = [
+    ("ecolca-open", "fuel-hard-coal", "hard coal supply", "hard coal"),
+    ("ecolca-open", "mat-clinker", "clinker production", "clinker"),
+    ("ecolca-open", "waste-landfill-inert", "treatment of inert waste, inert material landfill",
+     "inert waste"),
+    ("ei", "e1", "market for waste cement, hydrated", "waste cement, hydrated"),
+    ("uslci", "u1", "Disposal, ash, to unspecified landfill", "ash"),
+    ("ei", "e2", "treatment of municipal solid waste, incineration", "municipal solid waste"),
+    ("ecolca-open", "mat-gypsum-natural", "gypsum, natural, quarried", "gypsum"),
+]
+
+
+def _fate_rows():
+    from ecolca.brightway.catalog import ActivityRow
+
+    return [ActivityRow(db, code, name, prod, "GLO", "kilogram", "process")
+            for db, code, name, prod in FATE_ROWS]
+
+
+def test_is_treatment_by_name_product_or_ecolca_open_code():
+    from ecolca.brightway.catalog import is_treatment
+
+    got = {r.code: is_treatment(r) for r in _fate_rows()}
+    assert got == {"fuel-hard-coal": False, "mat-clinker": False, "waste-landfill-inert": True,
+                   "e1": True, "u1": True, "e2": True, "mat-gypsum-natural": False}
+
+
+def test_fate_picker_offers_treatments_first_and_marks_the_rest(qtbot):
+    from PySide6.QtCore import Qt
+
+    from ecolca.app.pickers import NOT_TREATMENT, ActivityPickerDialog
+
+    dlg = ActivityPickerDialog(_fate_rows(), fates=True, title="Fate of 'fly ash'")
+    qtbot.addWidget(dlg)
+    m = dlg.model
+    names = [m.data(m.index(i, 0)) for i in range(m.rowCount())]
+    assert names[:4] == ["Disposal, ash, to unspecified landfill",
+                         "market for waste cement, hydrated",
+                         "treatment of inert waste, inert material landfill",
+                         "treatment of municipal solid waste, incineration"]
+    assert names[4:] == [NOT_TREATMENT + n for n in ("clinker production",
+                                                     "gypsum, natural, quarried",
+                                                     "hard coal supply")]
+    dlg.table.sortByColumn(0, Qt.DescendingOrder)  # treatments stay first, in either order
+    names = [m.data(m.index(i, 0)) for i in range(m.rowCount())]
+    assert [n.startswith(NOT_TREATMENT) for n in names] == [False] * 4 + [True] * 3
+    assert names[0] == "treatment of municipal solid waste, incineration"
+    dlg.search_edit.setText("coal")  # only a supply matches: shown, marked
+    dlg._apply_filter()
+    assert [m.data(m.index(i, 0)) for i in range(m.rowCount())] == [NOT_TREATMENT + "hard coal supply"]
+
+
+def test_other_pickers_are_unmarked(qtbot):
+    from ecolca.app.pickers import NOT_TREATMENT, ActivityPickerDialog
+
+    dlg = ActivityPickerDialog(_fate_rows())
+    qtbot.addWidget(dlg)
+    m = dlg.model
+    names = [m.data(m.index(i, 0)) for i in range(m.rowCount())]
+    assert names[0] == "clinker production" and not any(NOT_TREATMENT in n for n in names)

@@ -284,6 +284,7 @@ class SitePanel(QWidget):
             current = f.fate if f.kind == "residue" else f.activity
             ref = common.pick_activity(self, self.catalog, biosphere=f.kind == "emission",
                                 unit_hint=f.unit, current=current, search=f.name,
+                                fates=f.kind == "residue",
                                 title={"supply": f"Background activity of '{f.name}'",
                                        "residue": f"Fate of '{f.name}'",
                                        "emission": f"Elementary flow of '{f.name}'"}[f.kind])
