@@ -34,6 +34,10 @@ RATIO_WARN = {("mass", "mass"): 1.5, ("energy", "energy"): 2.0, ("volume", "volu
               ("items", "items"): 1.5}
 
 
+SOURCED_WITHOUT_SOURCE = ("the amount's basis is 'sourced' but no source is named: it counts as "
+                          "not sourced in the calibration level; name the source")
+
+
 def _finite_product(*xs: float) -> bool:
     """True when the product of ``xs`` is a finite float (sums of a few such stay finite)."""
     p = 1.0
@@ -93,7 +97,8 @@ def validate(sc: Scenario) -> list[Problem]:
     if not sc.name.strip():
         add("scenario", "name", "is empty", ("name",))
     choice("scenario", "attribution_key", sc.attribution_key, ("attribution_key",))
-    choice("scenario", "calibration", sc.calibration, ("calibration",))
+    if sc.calibration != "":  # "": no claim, the level is computed from the amounts' bases
+        choice("scenario", "calibration", sc.calibration, ("calibration",))
     if not sc.sites:
         add("scenario", "sites", "the scenario has no sites", ("sites",))
     if not sc.methods:
@@ -128,6 +133,9 @@ def validate(sc: Scenario) -> list[Problem]:
             fpath = spath + ("flows", fi)
             choice(fitem, "kind", f.kind, fpath + ("kind",))
             choice(fitem, "category", f.category, fpath + ("category",))
+            choice(fitem, "amount_basis", f.amount_basis, fpath + ("amount_basis",))
+            if f.amount_basis == "sourced" and not f.source.strip():
+                add(fitem, "source", SOURCED_WITHOUT_SOURCE, fpath + ("source",), "warning")
             uncertainty(fitem, "uncertainty", f.uncertainty, fpath)
             if not (isinstance(f.amount, (int, float)) and math.isfinite(f.amount)) or f.amount < 0:
                 add(fitem, "amount", f"must be a finite number ≥ 0, got {f.amount!r}",
@@ -177,6 +185,8 @@ def validate(sc: Scenario) -> list[Problem]:
         epath = ("exchanges", ei)
         choice(item, "kind", e.kind, epath + ("kind",), "exchange.kind")
         choice(item, "amount_basis", e.amount_basis, epath + ("amount_basis",))
+        if e.amount_basis == "sourced" and not e.source.strip():
+            add(item, "source", SOURCED_WITHOUT_SOURCE, epath + ("source",), "warning")
         for fld in ("transport_paid_by", "processing_paid_by"):
             choice(item, f"economics.{fld}", getattr(e.economics, fld),
                    epath + ("economics", fld))
