@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from ecolca.core import examples, scenario_file
+from ecolca.core.model import calibration_of
 from ecolca import lca
 from ecolca.core.validation import errors, validate
 
@@ -79,8 +80,10 @@ def test_legacy_illustrative_flag_is_read_as_a_calibration_level(example):
     del doc["calibration"]
     doc["illustrative"] = True
     assert scenario_file.from_dict(doc).calibration == "illustrative"
-    doc["illustrative"] = False
-    assert scenario_file.from_dict(doc).calibration == "calibrated"
+    doc["illustrative"] = False  # no claim (issue #20.4): the level comes from the bases
+    sc = scenario_file.from_dict(doc)
+    assert sc.calibration == ""
+    assert calibration_of(sc).level == "partly calibrated"  # 3 sourced exchanges, flows not
 
 
 @pytest.mark.parametrize("name", REFERENCE + ["gypsum-ash"])

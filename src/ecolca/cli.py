@@ -314,6 +314,11 @@ def _print_summary(res, top: int = 3) -> None:
     out(f"Scenario: {res.scenario_name} (reference year {res.reference_year})")
     out("Functional unit: annual output of all sites: " + "; ".join(
         f"{p.site_name}: {p.amount:,.10g} {p.unit} {p.product}" for p in res.functional_unit))
+    if res.calibration:  # computed from the amounts' bases (core.model.calibration_of)
+        share = res.assumed_share(res.methods[0]) if res.methods else None
+        out(f"Calibration: {res.calibration_note or res.calibration}" + (
+            f"; {share * 100:.0f} % of Σ|Δₑ| ({' | '.join(res.methods[0])}) rests on amounts "
+            f"not sourced" if share is not None and res.assumed_exchanges else ""))
     rows = [("Method", "Unit", "Linear", "Symbiotic", "Δ", "Δ %")]
     notes: list[str] = []
     for r in res.impacts:

@@ -8,7 +8,7 @@ so they can be built and tested with synthetic rows.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QDialog,
                                QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QTableView, QVBoxLayout, QWidget)
@@ -18,8 +18,7 @@ from ecolca.core import units
 from ecolca.brightway.catalog import ActivityRow
 from ecolca.core.model import ActivityRef
 
-
-
+NOT_TREATMENT = "not a treatment: "  # marks a non-treatment among a residue's possible fates
 SEARCH_DEBOUNCE_MS = 80  # one filter pass per burst of keystrokes, still feels immediate
 
 _COLUMNS = ("Name", "Reference product", "Location", "Unit", "Database")
@@ -57,9 +56,11 @@ class ActivityTableModel(QAbstractTableModel):
     """
 
     def __init__(self, rows: list[ActivityRow], parent: QObject | None = None,
-                 biosphere: bool = False):
+                 biosphere: bool = False, fates: bool = False):
         super().__init__(parent)
         self.rows = rows
+        # a residue's fate: treatments first (catalog.is_treatment), anything else marked
+        self.other = [not catalog.is_treatment(r) for r in rows] if fates else None
         self.headers = _BIO_COLUMNS if biosphere else _COLUMNS
         self.getters = _BIO_GETTERS if biosphere else _GETTERS
         self.visible: list[int] = list(range(len(rows)))
@@ -83,8 +84,12 @@ class ActivityTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row = self.rows[self.visible[index.row()]]
+        other = self.other is not None and self.other[self.visible[index.row()]]
         if role == Qt.DisplayRole:
-            return self.getters[index.column()](row)
+            text = self.getters[index.column()](row)
+            return f"{NOT_TREATMENT}{text}" if other and index.column() == 0 else text
+        if role == Qt.ForegroundRole and other:
+            return QColor(Qt.gray)
         if role == Qt.ToolTipRole:
             if index.column() == 4:
                 return f"{row.database}\ncode: {row.code}"
@@ -124,8 +129,10 @@ class ActivityTableModel(QAbstractTableModel):
             return -1
 
     def _sort_visible(self) -> None:
-        col = self.sort_column
+        col, other = self.sort_column, self.other
         if col < 0:
+            if other is not None:
+                self.visible.sort(key=other.__getitem__)
             return
         rank = self._ranks.get(col)
         if rank is None:  # rank once per column, so each later sort compares ints only
@@ -135,7 +142,9 @@ class ActivityTableModel(QAbstractTableModel):
             for k, i in enumerate(order):
                 rank[i] = k
             self._ranks[col] = rank
-        self.visible.sort(key=rank.__getitem__, reverse=self.sort_order == Qt.DescendingOrder)
+        sign = -1 if self.sort_order == Qt.DescendingOrder else 1  # treatments first either way
+        self.visible.sort(key=(lambda i: (other[i], sign * rank[i])) if other is not None
+                          else (lambda i: sign * rank[i]))
 
 
 class _ForwardNavigation(QObject):
@@ -166,12 +175,14 @@ class ActivityPickerDialog(QDialog):
     ``search``: text the search starts with (the flow's name), selected, so typing replaces it;
     left out when nothing matches it.
     Elementary flows (every row a biosphere flow) show their compartment and sub-compartment in
-    columns of their own.
+    columns of their own. ``fates``: the rows are a residue's possible fates: treatments first,
+    anything else marked "not a treatment: " (:func:`ecolca.brightway.catalog.is_treatment`).
     """
 
     def __init__(self, rows: list[ActivityRow], parent: QWidget | None = None, *,
                  title: str = "Choose a background activity", unit_hint: str | None = None,
-                 current: ActivityRef | None = None, search: str | None = None):
+                 current: ActivityRef | None = None, search: str | None = None,
+                 fates: bool = False):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.rows = rows
@@ -183,7 +194,7 @@ class ActivityPickerDialog(QDialog):
         self.search_edit.setClearButtonEnabled(True)
 
         self.biosphere = is_biosphere(rows)
-        self.model = ActivityTableModel(rows, self, biosphere=self.biosphere)
+        self.model = ActivityTableModel(rows, self, biosphere=self.biosphere, fates=fates)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)

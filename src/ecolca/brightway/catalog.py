@@ -5,6 +5,7 @@ fraction of a second.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -58,6 +59,24 @@ def search(rows: list[ActivityRow], text: str, texts: list[str] | None = None) -
     if not words:
         return list(range(len(rows)))
     return [i for i, t in enumerate(texts) if all(w in t for w in words)]
+
+
+# What a residue's fate is: a waste treatment, by the activity's name or reference product (the
+# naming of ecoinvent, "treatment of …", "market for waste …", of USLCI, "Disposal, … to sanitary
+# landfill", and of ecolca-open, whose treatments have codes "waste-…"). No database we ship
+# classifies treatments in a field every importer keeps, so the name decides.
+TREATMENT_PATTERN = re.compile(
+    r"\btreatment\b|\btreated\b|landfill|incinerat|\bdisposal\b|\bdisposed\b|\bcompost|"
+    r"\bsewage\b|waste ?water|anaerobic digestion|open burning|\bdischarge\b|"
+    r"^market for (?:waste|scrap|used|spent|sludge)", re.IGNORECASE)
+
+
+def is_treatment(row: ActivityRow) -> bool:
+    """True when ``row`` is a waste treatment or a fate (landfill, incineration, wastewater
+    treatment, …), what a residue's fate should be; a supply process (hard coal, clinker) is not."""
+    if row.database == "ecolca-open" and row.code.startswith("waste-"):
+        return True
+    return bool(TREATMENT_PATTERN.search(row.name) or TREATMENT_PATTERN.search(row.product))
 
 
 def methods() -> list[tuple[str, ...]]:

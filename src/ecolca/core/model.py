@@ -8,6 +8,7 @@ residue to another site's supply (the *symbiotic* configuration) with a *substit
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, get_args
@@ -29,7 +30,10 @@ Payer = Literal["receiver", "supplier"]
 AttributionKey = Literal["physical", "50/50", "economic", "receiver", "supplier"]
 InventoryScope = Literal["complete", "partial"]
 CalibrationLevel = Literal["illustrative", "partly calibrated", "calibrated"]
-AmountBasis = Literal["sourced", "assumed"]
+# where an amount comes from: "sourced" (a publication, a measurement: its source in the item's
+# ``source``), "estimated" (the modeller's estimate from related data), "assumed" (a placeholder),
+# "unspecified" (a file written before amount bases; never chosen)
+AmountBasis = Literal["sourced", "estimated", "assumed", "unspecified"]
 
 FLOW_KINDS: tuple[str, ...] = get_args(FlowKind)
 CATEGORIES: tuple[str, ...] = get_args(Category)
@@ -140,6 +144,43 @@ CLEARABLE = {
     "run notes": "the notes of the run (they quote site and flow names)",
 }
 
+# a point value within this share of its distribution's range from one end "sits at that end":
+# outside the central 95 % of a uniform range, where a Monte Carlo run samples it 1 time in 40
+END_SHARE = 0.025
+
+
+def range_end(value: float, u) -> tuple[str, float, float] | None:
+    """Where ``value`` sits in its own bounded distribution ``u`` (uniform or triangular):
+    ("top" | "bottom", minimum, maximum) when it is within :data:`END_SHARE` of the range's width
+    from an end (or beyond it), else None. A lognormal or normal distribution is centred on its
+    value (the median or the mean), so its value never sits at an end."""
+    if getattr(u, "type", "none") not in ("uniform", "triangular"):
+        return None
+    lo, hi = u.minimum, u.maximum
+    if lo is None or hi is None or not (isinstance(value, (int, float)) and math.isfinite(value)) \
+            or not (math.isfinite(lo) and math.isfinite(hi)) or not hi > lo:
+        return None
+    margin = END_SHARE * (hi - lo)
+    if value >= hi - margin:
+        return "top", float(lo), float(hi)
+    if value <= lo + margin:
+        return "bottom", float(lo), float(hi)
+    return None
+
+
+def distribution_mean(value: float, u) -> float:
+    """The mean of the distribution a Monte Carlo run draws ``value`` from (``value`` itself
+    for a distribution centred on it): uniform (a+b)/2, triangular (a+c+b)/3 with the mode c
+    the value kept in its range (as :func:`ecolca.lca.uncertainty._sample` draws it)."""
+    t = getattr(u, "type", "none")
+    if t == "uniform" and u.minimum is not None and u.maximum is not None:
+        return (u.minimum + u.maximum) / 2
+    if t == "triangular" and u.minimum is not None and u.maximum is not None \
+            and u.maximum > u.minimum:
+        return (u.minimum + min(max(value, u.minimum), u.maximum) + u.maximum) / 3
+    return value
+
+
 @dataclass
 class Uncertainty:
     """A distribution around an amount; ``gsd`` is the geometric standard deviation (σg)."""
@@ -215,6 +256,8 @@ class Flow:
     category: Category = "material"
     comment: str = ""
     source: str = ""
+    # where ``amount`` comes from (AmountBasis; its source is ``source``): a new flow is assumed
+    amount_basis: AmountBasis = "assumed"
 
 
 @dataclass
@@ -292,10 +335,9 @@ class Exchange:
     ratio_uncertainty: Uncertainty = field(default_factory=Uncertainty)
     description: str = ""
     source: str = ""
-    # where the exchanged amount q comes from: "sourced" (a publication, a measurement) or
-    # "assumed" (an estimate of the modeller); the report states the share of Δ that rests on
-    # assumed amounts
-    amount_basis: AmountBasis = "sourced"
+    # where the exchanged amount q comes from (AmountBasis; its source is ``source``): a new
+    # exchange is assumed; the report states the share of Δ that rests on amounts not sourced
+    amount_basis: AmountBasis = "assumed"
 
 
 @dataclass
@@ -316,16 +358,18 @@ class Scenario:
     exchanges: list[Exchange] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
-    # how far the scenario's quantities rest on sources: "illustrative" (an example, not a basis
-    # for decisions), "partly calibrated" (key quantities sourced, others assumed), "calibrated"
-    calibration: CalibrationLevel = "calibrated"
+    # the level the author claims ("illustrative": an example, not a basis for decisions; "partly
+    # calibrated"; "calibrated"), or "" (no claim). What is reported is computed from the amounts'
+    # bases (calibration_of below): this claim can only lower it
+    calibration: CalibrationLevel | Literal[""] = ""
     # free text the author has read and cleared for a park or public output, by audience:
     # {"park": ["name", "flow names"], …} (CLEARABLE above; docs/file-format.md)
     cleared_text: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def illustrative(self) -> bool:
-        return self.calibration == "illustrative"
+        """True when the computed calibration level (:func:`calibration_of`) is illustrative."""
+        return calibration_of(self).level == "illustrative"
 
     # id -> (position, object) indexes for site() and exchange(): see _find
     _site_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -364,3 +408,65 @@ class Scenario:
         left = f"{a.name if a else e.from_site}: {fa.name if fa else e.from_flow}"
         right = f"{b.name if b else e.to_site}: {fb.name if fb else e.to_flow}"
         return f"{left} → {right}"
+
+
+# ---------------------------------------------------------------------------------------------
+# calibration: computed from the amounts' bases, never a stored default (issue #20.4)
+# ---------------------------------------------------------------------------------------------
+
+def is_sourced(basis: str, source: str) -> bool:
+    """An amount counts as sourced when its basis says so *and* it names its source."""
+    return basis == "sourced" and bool(source.strip())
+
+
+@dataclass
+class Calibration:
+    """How far a scenario's amounts rest on sources (:func:`calibration_of`)."""
+
+    level: str                 # what is reported: the lower of the claim and the bases' level
+    claimed: str               # the scenario's own claim, "" for none
+    from_bases: str            # the level the amounts' bases support
+    sourced: int               # amounts sourced (basis sourced and a source named)
+    total: int                 # amounts counted: every flow amount > 0 and every exchange q
+    counts: dict[str, int]     # amounts by basis ("sourced" only when a source is named)
+    note: str                  # the level in words, with what it rests on
+
+
+def calibration_of(sc: Scenario) -> Calibration:
+    """The calibration level of ``sc``, computed: "calibrated" when every exchanged quantity q
+    and every flow amount (> 0) is sourced, "partly calibrated" when some are, "illustrative" when
+    none is (or nothing is counted) or the scenario says it is an example. A claimed level
+    (``sc.calibration``) can only lower it, and the note says so."""
+    counts: dict[str, int] = {}
+    items = [(f.amount_basis, f.source) for _, f in sc.iter_flows()
+             if isinstance(f.amount, (int, float)) and f.amount > 0]
+    items += [(e.amount_basis, e.source) for e in sc.exchanges]
+    for basis, source in items:
+        key = basis if basis != "sourced" or is_sourced(basis, source) else "sourced, no source"
+        counts[key] = counts.get(key, 0) + 1
+    n, k = len(items), counts.get("sourced", 0)
+    from_bases = ("calibrated" if n and k == n else "partly calibrated" if k else "illustrative")
+    claimed = sc.calibration if sc.calibration in CALIBRATION_LEVELS else ""
+    rank = CALIBRATION_LEVELS.index
+    level = claimed if claimed and rank(claimed) < rank(from_bases) else from_bases
+    rest = [f"{counts[b]} {b}" for b in ("estimated", "assumed", "sourced, no source",
+                                         "unspecified") if counts.get(b)]
+    why = f"{k} of {n} amounts sourced" + (f" ({', '.join(rest)})" if rest else "")
+    if counts.get("unspecified"):
+        why += "; unspecified: the file predates amount bases"
+    if not n:
+        why = "no amount to source yet"
+    if level == "calibrated":
+        note = f"calibrated: every exchanged quantity and flow amount is sourced ({why})"
+    elif claimed == "illustrative":
+        note = f"illustrative: the scenario says it is an example, not a basis for decisions ({why})"
+    elif level == "illustrative":
+        note = f"illustrative: no amount is sourced ({why})"
+    else:
+        note = f"partly calibrated: {why}"
+    if claimed and rank(claimed) > rank(from_bases):
+        note += f"; the scenario claims '{claimed}', more than its amounts' bases support"
+    elif claimed and claimed != "illustrative" and rank(claimed) < rank(from_bases):
+        note += f"; the scenario claims only '{claimed}'"
+    return Calibration(level, claimed, from_bases, k, n, counts, note)
+

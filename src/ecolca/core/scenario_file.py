@@ -359,6 +359,7 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
             d["comment"] = f.comment
         if f.source:
             d["source"] = f.source
+        d["amount_basis"] = f.amount_basis
         return d
 
     def exchange(e: Exchange) -> dict:
@@ -401,7 +402,7 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
         "attribution_key": scenario.attribution_key,
         "monte_carlo": {"iterations": scenario.monte_carlo_iterations,
                         "seed": scenario.monte_carlo_seed},
-        "calibration": scenario.calibration,
+        **({"calibration": scenario.calibration} if scenario.calibration else {}),
         "sources": list(scenario.sources),
         "assumptions": list(scenario.assumptions),
         # only when the author cleared free text for another audience (docs/confidentiality.md)
@@ -515,13 +516,13 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
     if r.whole(seed, "scenario", "monte_carlo.seed", ("monte_carlo", "seed"), 0, MAX_SEED,
                why=" (the random number generator's range)"):
         sc.monte_carlo_seed = seed
+    # the author's claim; "" (absent): none, the level is computed from the amounts' bases
     if "calibration" in doc:
-        sc.calibration = r.text(doc, "calibration", "scenario", (), default="calibrated")
-        if (msg := choice_message("calibration", sc.calibration)):
+        sc.calibration = r.text(doc, "calibration", "scenario", (), default="")
+        if sc.calibration and (msg := choice_message("calibration", sc.calibration)):
             r.problem("scenario", "calibration", msg, ("calibration",))
     else:  # files before December 2026: "illustrative": true | false
-        sc.calibration = "illustrative" if r.boolean(doc, "illustrative", "scenario", ()) \
-            else "calibrated"
+        sc.calibration = "illustrative" if r.boolean(doc, "illustrative", "scenario", ()) else ""
     for key in ("sources", "assumptions"):
         texts = [(i, s) for i, s in enumerate(r.list(doc, key, "scenario", ()))
                  if isinstance(s, str)]
@@ -592,9 +593,14 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
                 category=r.text(fd, "category", fitem, fpath, default="material") or "material",
                 comment=r.text(fd, "comment", fitem, fpath, multiline=True),
                 source=r.text(fd, "source", fitem, fpath, multiline=True),
+                # absent (a file before amount bases): "unspecified", never counted as sourced
+                amount_basis=r.text(fd, "amount_basis", fitem, fpath, default="unspecified")
+                or "unspecified",
             )
             if (msg := choice_message("category", flow.category)):
                 r.problem(fitem, "category", printable(msg, 200), fpath + ("category",))
+            if (msg := choice_message("amount_basis", flow.amount_basis)):
+                r.problem(fitem, "amount_basis", printable(msg, 200), fpath + ("amount_basis",))
             site.flows.append(flow)
         sc.sites.append(site)
 
@@ -622,7 +628,9 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
             source=r.text(ed, "source", item, path, multiline=True),
             amount_uncertainty=r.uncertainty(ed, "amount_uncertainty", item, path),
             ratio_uncertainty=r.uncertainty(ed, "ratio_uncertainty", item, path),
-            amount_basis=r.text(ed, "amount_basis", item, path, default="sourced") or "sourced",
+            # absent (a file before amount bases): "unspecified", never counted as sourced
+            amount_basis=r.text(ed, "amount_basis", item, path, default="unspecified")
+            or "unspecified",
         )
         if (msg := choice_message("amount_basis", ex.amount_basis)):
             r.problem(item, "amount_basis", printable(msg, 200), path + ("amount_basis",))

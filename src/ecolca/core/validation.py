@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 
-from ecolca.core import units
-from ecolca.core.errors import Problem
-from ecolca.core.model import Scenario, Uncertainty, choice_message
+from ecolca.core import compatibility, units
+from ecolca.core.errors import EcolcaError, Problem
+from ecolca.core.model import (  # noqa: F401  (END_SHARE, range_end: their home is the model)
+    END_SHARE, Scenario, Uncertainty, choice_message, distribution_mean, range_end,
+)
 
 # relative tolerance for balance checks: amounts typed from publications are rounded
 _TOL = 1e-9
@@ -32,6 +34,10 @@ _BASE = {"mass": "kilogram", "energy": "megajoule", "volume": "cubic meter",
 # Across dimensions no bound is set: the ratio carries the conversion (t steam → MJ).
 RATIO_WARN = {("mass", "mass"): 1.5, ("energy", "energy"): 2.0, ("volume", "volume"): 1.5,
               ("items", "items"): 1.5}
+
+
+SOURCED_WITHOUT_SOURCE = ("the amount's basis is 'sourced' but no source is named: it counts as "
+                          "not sourced in the calibration level; name the source")
 
 
 def _finite_product(*xs: float) -> bool:
@@ -66,43 +72,7 @@ def magnitude_message(amount: float, unit: str) -> str | None:
             f"largest amount Brightway stores ({FLOAT32_MAX:.3g}); check the amount and its unit")
 
 
-# a point value within this share of its distribution's range from one end "sits at that end":
-# outside the central 95 % of a uniform range, where a Monte Carlo run samples it 1 time in 40
-END_SHARE = 0.025
-
-
-def range_end(value: float, u) -> tuple[str, float, float] | None:
-    """Where ``value`` sits in its own bounded distribution ``u`` (uniform or triangular):
-    ("top" | "bottom", minimum, maximum) when it is within :data:`END_SHARE` of the range's width
-    from an end (or beyond it), else None. A lognormal or normal distribution is centred on its
-    value (the median or the mean), so its value never sits at an end."""
-    if getattr(u, "type", "none") not in ("uniform", "triangular"):
-        return None
-    lo, hi = u.minimum, u.maximum
-    if lo is None or hi is None or not (isinstance(value, (int, float)) and math.isfinite(value)) \
-            or not (math.isfinite(lo) and math.isfinite(hi)) or not hi > lo:
-        return None
-    margin = END_SHARE * (hi - lo)
-    if value >= hi - margin:
-        return "top", float(lo), float(hi)
-    if value <= lo + margin:
-        return "bottom", float(lo), float(hi)
-    return None
-
-
-def distribution_mean(value: float, u) -> float:
-    """The mean of the distribution a Monte Carlo run draws ``value`` from (``value`` itself
-    for a distribution centred on it): uniform (a+b)/2, triangular (a+c+b)/3 with the mode c
-    the value kept in its range (as :func:`ecolca.lca.uncertainty._sample` draws it)."""
-    t = getattr(u, "type", "none")
-    if t == "uniform" and u.minimum is not None and u.maximum is not None:
-        return (u.minimum + u.maximum) / 2
-    if t == "triangular" and u.minimum is not None and u.maximum is not None \
-            and u.maximum > u.minimum:
-        return (u.minimum + min(max(value, u.minimum), u.maximum) + u.maximum) / 3
-    return value
-
-
+# END_SHARE, range_end and distribution_mean live in the model (core/compatibility uses them too)
 def end_words(name: str, value: float, end: tuple[str, float, float]) -> str:
     """'substitution ratio r = 1 is the top of its range 0.7–1'."""
     where, lo, hi = end
@@ -153,7 +123,8 @@ def validate(sc: Scenario) -> list[Problem]:
     if not sc.name.strip():
         add("scenario", "name", "is empty", ("name",))
     choice("scenario", "attribution_key", sc.attribution_key, ("attribution_key",))
-    choice("scenario", "calibration", sc.calibration, ("calibration",))
+    if sc.calibration != "":  # "": no claim, the level is computed from the amounts' bases
+        choice("scenario", "calibration", sc.calibration, ("calibration",))
     if not sc.sites:
         add("scenario", "sites", "the scenario has no sites", ("sites",))
     if not sc.methods:
@@ -188,6 +159,9 @@ def validate(sc: Scenario) -> list[Problem]:
             fpath = spath + ("flows", fi)
             choice(fitem, "kind", f.kind, fpath + ("kind",))
             choice(fitem, "category", f.category, fpath + ("category",))
+            choice(fitem, "amount_basis", f.amount_basis, fpath + ("amount_basis",))
+            if f.amount_basis == "sourced" and not f.source.strip():
+                add(fitem, "source", SOURCED_WITHOUT_SOURCE, fpath + ("source",), "warning")
             uncertainty(fitem, "uncertainty", f.uncertainty, fpath)
             at_end(fitem, "amount", "the amount", f.amount, f.uncertainty,
                    fpath + ("uncertainty",))
@@ -243,6 +217,8 @@ def validate(sc: Scenario) -> list[Problem]:
         epath = ("exchanges", ei)
         choice(item, "kind", e.kind, epath + ("kind",), "exchange.kind")
         choice(item, "amount_basis", e.amount_basis, epath + ("amount_basis",))
+        if e.amount_basis == "sourced" and not e.source.strip():
+            add(item, "source", SOURCED_WITHOUT_SOURCE, epath + ("source",), "warning")
         for fld in ("transport_paid_by", "processing_paid_by"):
             choice(item, f"economics.{fld}", getattr(e.economics, fld),
                    epath + ("economics", fld))
@@ -342,6 +318,9 @@ def validate(sc: Scenario) -> list[Problem]:
             if p.conversion_factor is not None and not p.conversion_factor > 0:
                 add(item, f"processing[{k + 1}].conversion_factor", "must be a number > 0",
                     epath + ("processing", k, "conversion_factor"))
+        if residue is not None and supply is not None and residue.kind == "residue" \
+                and supply.kind == "supply" and (msg := compatibility_message(e, residue, supply)):
+            add(item, "to.flow", msg, epath + ("to", "flow"), "warning")
         if residue is not None and residue.kind == "residue":
             key = (e.from_site, e.from_flow)
             leaving[key] = leaving.get(key, 0.0) + e.amount
@@ -363,6 +342,39 @@ def validate(sc: Scenario) -> list[Problem]:
                     template.format(total=f"{total:,.6g}", amount=f"{f.amount:,.6g}", unit=f.unit),
                     ("sites", i, "flows", site.flows.index(f), "amount"))
     return out
+
+
+def _short(source: str, n: int = 70) -> str:
+    """A source cut at a word before ``n`` characters (the publication comes first; the whole
+    source is in databases/compatibility.csv)."""
+    text = " ".join(source.split())
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def compatibility_message(e, residue, supply) -> str | None:
+    """A warning when the compatibility table (:mod:`ecolca.core.compatibility`) knows the
+    residue's kind but has no row for this residue → supply pair: it names the rows of that kind
+    and their sources, and the exchange's own source when it has one (the warning stays: a
+    source the table does not carry is the user's claim, for a reader to check). None when a row
+    matches, or when no row knows the residue (the table says nothing about it)."""
+    try:
+        rows = compatibility.load_table()
+    except (EcolcaError, OSError):
+        return None  # the finder reports an unreadable table; validation does not guess
+    matched, same = compatibility.pair_rows(rows, residue, supply)
+    if matched or not same:
+        return None
+    kinds: dict[str, list[str]] = {}
+    for r in same:
+        kinds.setdefault(r.residue_kind, []).append(
+            f"{r.supply_kind} (row '{r.id}': {_short(r.source)})")
+    known = "; ".join(f"{k} is matched only to {', '.join(v)}" for k, v in kinds.items())
+    text = (f"'{residue.name}' → '{supply.name}': no compatibility row "
+            f"(databases/compatibility.csv) for this pair; {known}")
+    if e.source.strip():
+        return text + f"; your source: {e.source.strip()}"
+    return text + ("; check the substitution, or give the exchange's source for a reader to "
+                   "check")
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

@@ -662,8 +662,11 @@ class Results:
     uncertainty: list[UncertaintyResult] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
     prices_given: bool = True  # False: the scenario has no price at all, so no economics
-    calibration: str = "calibrated"  # the scenario's level: illustrative | partly calibrated | …
-    assumed_exchanges: list[str] = field(default_factory=list)  # ids whose q is assumed
+    # computed from the amounts' bases (core.model.calibration_of): illustrative | partly
+    # calibrated | calibrated; "" when not computed
+    calibration: str = ""
+    calibration_note: str = ""  # the level in words, with what it rests on
+    assumed_exchanges: list[str] = field(default_factory=list)  # ids whose q is not sourced
     sensitivity: list[Sensitivity] = field(default_factory=list)
     # from a full run only (compare), not from a live re-evaluation: empty = not computed
     elementary_flows: list[ElementaryFlow] = field(default_factory=list)
@@ -958,6 +961,7 @@ class Results:
             "currency": self.currency,
             "attribution_key": self.attribution_key,
             "calibration": self.calibration,
+            "calibration_note": self.calibration_note,
             "assumed_exchanges": list(self.assumed_exchanges),
             "functional_unit": [{"site_name": p.site_name, "product": p.product,
                                  "amount": p.amount, "unit": p.unit}

@@ -29,7 +29,7 @@ from ecolca.lca.solve import (INVENTORY_LABELS, INVENTORY_UNITS, PRECISION_RTOL,
                               method_units, reach_of, solve)
 from ecolca.lca.terms import TermTable, parameter_values, structure
 from ecolca.lca.uncertainty import Cancelled
-from ecolca.core.model import Scenario
+from ecolca.core.model import Scenario, calibration_of, is_sourced
 from ecolca.lca.results import (
     ElementaryFlow,
     ExchangeTable,
@@ -166,6 +166,7 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
                  for i, (lab, unit) in enumerate(zip(INVENTORY_LABELS, INVENTORY_UNITS))]
     products = [ProductRow(s.name, f.name, f.amount, f.unit) for s, f in sc.iter_flows()
                 if f.kind == "product"]
+    calibration = calibration_of(sc)  # computed from the amounts' bases, never a default
     return Results(
         scenario_name=sc.name, reference_year=sc.reference_year, currency=sc.currency,
         attribution_key=sc.attribution_key, functional_unit=products, impacts=impacts,
@@ -173,8 +174,9 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
         prices_given=any(f.price is not None for _, f in sc.iter_flows()) or any(
             e.economics.price or e.economics.transport_cost or e.economics.processing_cost
             for e in sc.exchanges),
-        calibration=sc.calibration,
-        assumed_exchanges=[e.id for e in sc.exchanges if e.amount_basis == "assumed"],
+        calibration=calibration.level, calibration_note=calibration.note,
+        # exchanges whose q is not sourced (assumed, estimated, unspecified, or no source named)
+        assumed_exchanges=[e.id for e in sc.exchanges if not is_sourced(e.amount_basis, e.source)],
         sensitivity=_sensitivity(table, U, methods, munits, impacts),
     )
 

@@ -19,8 +19,6 @@
 
 from __future__ import annotations
 
-import csv
-import functools
 import math
 import re
 import time
@@ -30,11 +28,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ecolca.core import units
+from ecolca.core.compatibility import (OPEN_DB, OPTIONAL_COLUMNS, TABLE_COLUMNS,  # noqa: F401
+                                       Row, load_table, receiver_text, table_path)
 from ecolca.core.errors import EcolcaError, UnitError
 from ecolca.core.model import (ActivityRef, Exchange, ExchangeEconomics, Flow, Processing, Scenario,
-                          Site, Transport, Uncertainty, choice_message)
+                          Site, Transport, Uncertainty)
 
-OPEN_DB = "ecolca-open"
 LORRY = "transport-lorry"
 GRID_WORLD = "elec-grid-world"
 
@@ -49,187 +48,6 @@ CIRCUITY_SOURCE = ("Newell (1980), network distance about 1.2 × the straight-li
 # a sourced figure; every candidate then carries a warning and its break-even distance.
 DEFAULT_DISTANCE_KM = 50.0
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
-
-TABLE_COLUMNS = (
-    "id", "residue_kind", "residue_name_pattern", "residue_fates", "residue_fate_pattern",
-    "residue_unit", "supply_kind", "supply_codes", "supply_name_pattern", "supply_unit", "ratio",
-    "ratio_low", "ratio_high", "exchange_kind", "processing_code", "processing_amount",
-    "processing_low", "processing_high", "processing_unit", "processing_name", "assumes",
-    "source", "source_locator", "source_year")
-# optional columns (a table without them loads as before; an empty cell = no condition)
-OPTIONAL_COLUMNS = ("receiver_sector_pattern",)
-
-
-@dataclass
-class Row:
-    """One row of the compatibility table."""
-
-    id: str
-    residue_kind: str
-    residue_pattern: re.Pattern
-    residue_fates: frozenset[str]      # ecolca-open codes; "none" = released untreated
-    residue_fate_pattern: re.Pattern | None
-    residue_unit: str
-    supply_kind: str
-    supply_codes: frozenset[str]
-    supply_pattern: re.Pattern | None
-    supply_unit: str
-    ratio: float
-    ratio_low: float
-    ratio_high: float
-    exchange_kind: str
-    processing_code: str               # "" none; "@grid": the park's grid electricity
-    processing_amount: float
-    processing_low: float
-    processing_high: float
-    processing_unit: str
-    processing_name: str
-    assumes: str
-    source: str
-    source_locator: str
-    source_year: str
-    # condition on the receiving site (None: any site): a pattern on its sector, or on its name
-    # and description when the sector is empty
-    receiver_pattern: re.Pattern | None = None
-
-    @property
-    def proposed(self) -> float:
-        """The ratio the finder proposes, in the row's units: the table's ratio when it lies
-        inside its range (the mode of a triangular low–ratio–high), the middle of the range when
-        it sits at an end of it (then the table gives no most likely value inside the range, and
-        its end would put the deterministic Δ at the edge of the Monte Carlo draws:
-        validation.range_end; docs/suggest.md, "The proposed ratio")."""
-        return (self.ratio_low + self.ratio_high) / 2 if self.ratio_at_end else self.ratio
-
-    @property
-    def ratio_at_end(self) -> bool:
-        from ecolca.core.validation import range_end
-
-        return range_end(self.ratio, Uncertainty("triangular", minimum=self.ratio_low,
-                                                 maximum=self.ratio_high)) is not None
-
-    def proposed_words(self) -> str:
-        """Which ratio is proposed and why, in words."""
-        lo, hi = self.ratio_low, self.ratio_high
-        if self.ratio_at_end:
-            return (f"r = {self.proposed:g}, the middle of the row's range {lo:g}–{hi:g} (the mode "
-                    f"of a triangular over it): the table's {self.ratio:g} sits at the "
-                    f"{'top' if self.ratio >= (lo + hi) / 2 else 'bottom'} of the range")
-        return (f"r = {self.proposed:g}, the row's central value, the mode of its range "
-                f"{lo:g}–{hi:g}")
-
-    def receiver_matches(self, site: Site) -> bool:
-        if self.receiver_pattern is None:
-            return True
-        return bool(self.receiver_pattern.search(receiver_text(site)))
-
-    def residue_matches(self, f: Flow, fate_name: str | None) -> bool:
-        if f.kind != "residue" or not self.residue_pattern.search(f.name):
-            return False
-        if f.fate is None:
-            return "none" in self.residue_fates
-        if f.fate.database == OPEN_DB:
-            return f.fate.code in self.residue_fates
-        return bool(self.residue_fate_pattern and fate_name
-                    and self.residue_fate_pattern.search(fate_name))
-
-    def supply_matches(self, f: Flow, activity_name: str | None) -> bool:
-        if f.kind != "supply" or f.activity is None:
-            return False
-        if f.activity.database == OPEN_DB:
-            return f.activity.code in self.supply_codes
-        return bool(self.supply_pattern and activity_name and self.supply_pattern.search(activity_name))
-
-
-def receiver_text(site: Site) -> str:
-    """What a row's ``receiver_sector_pattern`` is matched against: the site's sector, or its
-    name and description when the sector is empty."""
-    return site.sector.strip() or f"{site.name} {site.description}".strip()
-
-
-def table_path():
-    from ecolca.core.resources import databases_dir
-
-    return databases_dir() / "compatibility.csv"
-
-
-def _num(text: str, row: str, col: str, required: bool = True) -> float:
-    if not text.strip():
-        if required:
-            raise EcolcaError(f"compatibility table, row '{row}', field '{col}': is empty")
-        return 0.0
-    try:
-        v = float(text)
-    except ValueError:
-        raise EcolcaError(f"compatibility table, row '{row}', field '{col}': not a number "
-                          f"({text!r})") from None
-    if not math.isfinite(v) or v < 0:
-        raise EcolcaError(f"compatibility table, row '{row}', field '{col}': must be finite and "
-                          f"≥ 0, got {text!r}")
-    return v
-
-
-@functools.lru_cache(maxsize=4)
-def load_table(path: str | None = None) -> tuple[Row, ...]:
-    """The compatibility table's rows, checked: every row has a ratio inside its range, known
-    units, and a source."""
-    p = path or str(table_path())
-    with open(p, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in TABLE_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise EcolcaError(f"compatibility table {p}: missing column(s) {', '.join(missing)}")
-        rows = []
-        for d in reader:
-            rid = d["id"].strip()
-            for col in ("id", "residue_kind", "residue_name_pattern", "supply_kind", "source",
-                        "source_locator", "source_year", "residue_unit", "supply_unit"):
-                if not d[col].strip():
-                    raise EcolcaError(f"compatibility table, row '{rid}', field '{col}': is empty")
-            for col in ("residue_unit", "supply_unit"):
-                if not units.is_known(d[col]):
-                    raise EcolcaError(f"compatibility table, row '{rid}', field '{col}': unknown "
-                                      f"unit {d[col]!r}")
-            ratio = _num(d["ratio"], rid, "ratio")
-            lo, hi = _num(d["ratio_low"], rid, "ratio_low"), _num(d["ratio_high"], rid, "ratio_high")
-            if not lo <= ratio <= hi or ratio <= 0:
-                raise EcolcaError(f"compatibility table, row '{rid}', field 'ratio': {ratio:g} must "
-                                  f"be > 0 and within ratio_low..ratio_high ({lo:g}..{hi:g})")
-            if d["exchange_kind"] and (msg := choice_message("exchange.kind", d["exchange_kind"])):
-                raise EcolcaError(f"compatibility table, row '{rid}', field 'exchange_kind': {msg}")
-            pc = d["processing_code"].strip()
-            if pc and not units.is_known(d["processing_unit"]):
-                raise EcolcaError(f"compatibility table, row '{rid}', field 'processing_unit': "
-                                  f"unknown unit {d['processing_unit']!r}")
-
-            def rx(text, col):
-                if not text.strip():
-                    return None
-                try:
-                    return re.compile(text, re.IGNORECASE)
-                except re.error as exc:
-                    raise EcolcaError(f"compatibility table, row '{rid}', field '{col}': not a "
-                                      f"regular expression ({exc})") from None
-
-            rows.append(Row(
-                rid, d["residue_kind"], rx(d["residue_name_pattern"], "residue_name_pattern"),
-                frozenset(x.strip() for x in d["residue_fates"].split(";") if x.strip()),
-                rx(d["residue_fate_pattern"], "residue_fate_pattern"), d["residue_unit"], d["supply_kind"],
-                frozenset(x.strip() for x in d["supply_codes"].split(";") if x.strip()),
-                rx(d["supply_name_pattern"], "supply_name_pattern"), d["supply_unit"], ratio, lo, hi,
-                d["exchange_kind"] or "by-product", pc,
-                _num(d["processing_amount"], rid, "processing_amount", required=bool(pc)),
-                _num(d["processing_low"], rid, "processing_low", required=False),
-                _num(d["processing_high"], rid, "processing_high", required=False),
-                d["processing_unit"], d["processing_name"], d["assumes"], d["source"],
-                d["source_locator"], d["source_year"],
-                rx(d.get("receiver_sector_pattern") or "", "receiver_sector_pattern")))
-    ids = [r.id for r in rows]
-    dup = sorted({i for i in ids if ids.count(i) > 1})
-    if dup:
-        raise EcolcaError(f"compatibility table: duplicate row id(s) {', '.join(dup)}")
-    return tuple(rows)
-
 
 # ---------------------------------------------------------------------------------------------
 # distances

@@ -102,7 +102,7 @@ class Catalog:
 
 def pick_activity(parent, catalog: Catalog, *, biosphere: bool = False, unit_hint: str | None = None,
                   current: ActivityRef | None = None, title: str | None = None,
-                  search: str | None = None) -> ActivityRef | None:
+                  search: str | None = None, fates: bool = False) -> ActivityRef | None:
     from ecolca.app.pickers import ActivityPickerDialog
 
     rows = catalog.rows(biosphere)
@@ -111,7 +111,7 @@ def pick_activity(parent, catalog: Catalog, *, biosphere: bool = False, unit_hin
                                 "The Brightway project has no activities yet. Set it up with "
                                 "Run ▸ Set up Brightway project.")
         return None
-    kw = {"unit_hint": unit_hint, "current": current}
+    kw = {"unit_hint": unit_hint, "current": current, "fates": fates}
     if title:
         kw["title"] = title
     if search and current is None:  # a first choice: start from the flow's name

@@ -1,4 +1,5 @@
-"""Small dialogs of the properties panels: a flow's uncertainty, and transport legs."""
+"""Small dialogs of the properties panels: a flow's uncertainty, its amount's basis and
+source, and transport legs."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QHeaderView, QLineEdit, QMessageBox, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
-from ecolca.core.model import UNCERTAINTY_TYPES, Transport, Uncertainty
+from ecolca.core.model import AMOUNT_BASES, UNCERTAINTY_TYPES, Transport, Uncertainty
 from ecolca.app.panels import common
 from ecolca.app.panels.common import Catalog, fmt_number, parse_number
 
@@ -41,6 +42,37 @@ class UncertaintyDialog(QDialog):
             for key, e in self.fields.items():
                 setattr(u, key, parse_number(e.text()))
         return u
+
+# an amount's basis in words (the flows table, the exchange form)
+BASIS_TEXT = {"sourced": "sourced: a publication or a measurement (name it)",
+              "estimated": "estimated: the modeller's estimate from related data",
+              "assumed": "assumed: a placeholder, not yet estimated",
+              "unspecified": "unspecified: the file predates amount bases"}
+
+
+class BasisDialog(QDialog):
+    """Where a flow's amount comes from: its basis and its source."""
+
+    def __init__(self, basis: str, source: str, title: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        form = QFormLayout(self)
+        self.basis = QComboBox()
+        for b in AMOUNT_BASES:
+            self.basis.addItem(BASIS_TEXT[b], b)
+        self.basis.setCurrentIndex(max(0, self.basis.findData(basis)))
+        self.source = QLineEdit(source)
+        self.source.setPlaceholderText("publication, page or table; measurement and date")
+        form.addRow("Basis", self.basis)
+        form.addRow("Source", self.source)
+        bb = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        bb.accepted.connect(self.accept)
+        bb.rejected.connect(self.reject)
+        form.addRow(bb)
+
+    def value(self) -> tuple[str, str]:
+        return self.basis.currentData(), self.source.text().strip()
+
 
 class TransportDialog(QDialog):
     """Transport legs: mode (a t·km background activity) and distance."""

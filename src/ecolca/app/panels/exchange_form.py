@@ -14,7 +14,7 @@ from ecolca.core.model import (AMOUNT_BASES, EXCHANGE_KINDS, PAYERS, Exchange, F
                           Scenario, Transport, default_category)
 from ecolca.app.panels import common
 from ecolca.app.panels.common import Catalog, fmt_number, number_problem, parse_number
-from ecolca.app.panels.dialogs import TransportDialog
+from ecolca.app.panels.dialogs import BASIS_TEXT, TransportDialog
 
 
 class ExchangeForm(QWidget):
@@ -56,11 +56,11 @@ class ExchangeForm(QWidget):
         self.kind = QComboBox()
         self.kind.addItems(list(EXCHANGE_KINDS))
         self.basis = QComboBox()
-        for b, text in zip(AMOUNT_BASES, ("sourced: a publication or a measurement",
-                                          "assumed: the modeller's estimate")):
-            self.basis.addItem(text, b)
-        self.basis.setToolTip("Where q comes from; the report states the share of Δ that rests "
-                              "on assumed amounts")
+        for b in AMOUNT_BASES:
+            self.basis.addItem(BASIS_TEXT[b], b)
+        self.basis.setToolTip("Where q comes from (name the source below); the report states "
+                              "the calibration level and the share of Δ that rests on amounts "
+                              "not sourced")
         amount_row = QHBoxLayout()
         amount_row.addWidget(self.amount, 1)
         amount_row.addWidget(self.amount_unit)

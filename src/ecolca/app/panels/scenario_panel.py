@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
 
-from ecolca.core.model import CALIBRATION_LEVELS
+from ecolca.core.model import CALIBRATION_LEVELS, calibration_of
 from ecolca.core.scenario_file import MAX_SCENARIO_NAME
 
 from ecolca.app.document import Document
@@ -112,11 +112,19 @@ class ScenarioPanel(QWidget):
         mc.addWidget(self.seed)
         mc.addStretch(1)
         form.addRow("Monte Carlo", mc)
+        # the level is computed from the amounts' bases (core.model.calibration_of); the combo is
+        # the author's claim, which can only lower it
         self.calibration = QComboBox()
-        self.calibration.addItems(list(CALIBRATION_LEVELS))
-        self.calibration.setToolTip("How far the quantities rest on sources; the report prints "
-                                    "it with the share of Δ that rests on assumed amounts")
+        self.calibration.addItem("computed from the amounts' bases", "")
+        for level in CALIBRATION_LEVELS:
+            self.calibration.addItem(f"at most {level}", level)
+        self.calibration.setToolTip("The level is computed from each amount's basis (sourced, "
+                                    "estimated, assumed: flows table and exchange form); a claim "
+                                    "here can only lower it")
+        self.calibration_note = QLabel()
+        self.calibration_note.setWordWrap(True)
         form.addRow("Calibration", self.calibration)
+        form.addRow("", self.calibration_note)
         self.background = BackgroundCombo(catalog)
         form.addRow("Background", self.background)
         form.addRow("", self.illustrative)
@@ -133,7 +141,7 @@ class ScenarioPanel(QWidget):
         self.currency.editingFinished.connect(lambda: self._set("currency", self.currency.text().strip()))
         self.year.editingFinished.connect(lambda: self._set("reference_year", self.year.value()))
         self.key.currentTextChanged.connect(lambda t: self._set("attribution_key", t))
-        self.calibration.currentTextChanged.connect(lambda t: self._set("calibration", t))
+        self.calibration.currentIndexChanged.connect(self._claim_changed)
         self.background.currentTextChanged.connect(lambda t: self._set("background_database", t))
         self.iterations.editingFinished.connect(
             lambda: self._set("monte_carlo_iterations", self.iterations.value()))
@@ -148,6 +156,12 @@ class ScenarioPanel(QWidget):
         self.doc().edit(f"Edit scenario {field.replace('_', ' ')}",
                         lambda s: setattr(s, field, value), merge_key=f"scenario:{field}")
 
+    def _claim_changed(self, _i: int) -> None:
+        claim = self.calibration.currentData() or ""
+        if not self._loading and self.doc().scenario.calibration != claim:
+            self.doc().edit("Edit scenario calibration",
+                            lambda s: setattr(s, "calibration", claim), merge_key="scenario:calibration")
+
     def _description_changed(self) -> None:
         self._set("description", self.description.toPlainText())
 
@@ -160,14 +174,17 @@ class ScenarioPanel(QWidget):
         if not self.currency.hasFocus():
             self.currency.setText(sc.currency)
         self.key.setCurrentText(sc.attribution_key)
-        self.calibration.setCurrentText(sc.calibration)
+        self.calibration.setCurrentIndex(max(0, self.calibration.findData(sc.calibration)))
+        calibration = calibration_of(sc)
+        self.calibration_note.setText(calibration.note)
         self.background.set_value(sc.background_database)
         self.iterations.setValue(sc.monte_carlo_iterations)
         self.seed.setValue(sc.monte_carlo_seed)
         if self.description.toPlainText() != sc.description and not self.description.hasFocus():
             self.description.setPlainText(sc.description)
-        self.illustrative.setText("Illustrative: not a basis for decisions" if sc.illustrative else "")
-        self.illustrative.setVisible(sc.illustrative)
+        illustrative = calibration.level == "illustrative"
+        self.illustrative.setText("Illustrative: not a basis for decisions" if illustrative else "")
+        self.illustrative.setVisible(illustrative)
         from html import escape
 
         items = [f"<li>{escape(x)}</li>" for x in sc.sources]

@@ -16,7 +16,7 @@ from ecolca.app.document import Document
 from ecolca.app.panels import common
 from ecolca.app.panels.common import (Catalog, show_start, describe_uncertainty, fmt_number,
                                       number_problem, parse_number)
-from ecolca.app.panels.dialogs import TransportDialog, UncertaintyDialog
+from ecolca.app.panels.dialogs import BASIS_TEXT, BasisDialog, TransportDialog, UncertaintyDialog
 
 
 # what the flag does (ecolca.park.confidential; docs/confidentiality.md)
@@ -43,11 +43,11 @@ class SitePanel(QWidget):
     """Name, sector, location, confidential flag and the flows table of one site."""
 
     FLOW_COLUMNS = ["Kind", "Name", "Amount", "Unit", "Background activity / fate / flow",
-                    "Price", "Uncertainty", "Transport", "Category"]
+                    "Price", "Uncertainty", "Transport", "Category", "Basis"]
     # (first width, widest a column grows to its content) per column, in pixels
     COMBO_COLUMNS = {0: ("kind", FLOW_KINDS), 8: ("category", CATEGORIES)}
     COLUMN_WIDTHS = ((96, 96), (150, 200), (100, 130), (52, 90), (230, 300), (70, 110),
-                     (110, 170), (90, 200), (100, 100))
+                     (110, 170), (90, 200), (100, 100), (90, 110))
 
     def __init__(self, doc_getter: Callable[[], Document], catalog: Catalog, parent=None):
         super().__init__(parent)
@@ -188,7 +188,9 @@ class SitePanel(QWidget):
             act = self.catalog.describe(ref) if ref else "— double-click to choose —"
         cells = [None, f.name, fmt_number(f.amount), f.unit, act, fmt_number(f.price),
                  describe_uncertainty(f.uncertainty),
-                 "; ".join(f"{t.mode.code} {t.distance:g} km" for t in f.transport) or "—"]
+                 "; ".join(f"{t.mode.code} {t.distance:g} km" for t in f.transport) or "—",
+                 None, f.amount_basis + ("" if f.amount_basis != "sourced" or f.source.strip()
+                                         else " (no source)")]
         for c, text in enumerate(cells):
             if c in self.COMBO_COLUMNS:
                 continue
@@ -201,6 +203,8 @@ class SitePanel(QWidget):
             tip = text
             if c == 4 and ref is not None:
                 tip = f"{text}\n{ref.database}:{ref.code}"
+            elif c == 9:  # where the amount comes from; double-click to set basis and source
+                tip = f"{BASIS_TEXT[f.amount_basis]}\nsource: {f.source.strip() or 'none named'}"
             if item.toolTip() != tip:
                 item.setToolTip(tip)  # the whole text of a cell cut at the column's edge
             editable = c in (1, 2, 3, 5)
@@ -284,6 +288,7 @@ class SitePanel(QWidget):
             current = f.fate if f.kind == "residue" else f.activity
             ref = common.pick_activity(self, self.catalog, biosphere=f.kind == "emission",
                                 unit_hint=f.unit, current=current, search=f.name,
+                                fates=f.kind == "residue",
                                 title={"supply": f"Background activity of '{f.name}'",
                                        "residue": f"Fate of '{f.name}'",
                                        "emission": f"Elementary flow of '{f.name}'"}[f.kind])
@@ -303,6 +308,13 @@ class SitePanel(QWidget):
                 self.doc().edit(f"Edit uncertainty of flow '{f.name}'",
                                 lambda sc: setattr(sc.site(sid).flow(fid), "uncertainty", u),
                                 touched=("site", sid))
+        elif c == 9:
+            dlg = BasisDialog(f.amount_basis, f.source, f"Amount of '{f.name}': basis and source", self)
+            if dlg.exec():
+                basis, source = dlg.value()
+                self.doc().edit(f"Edit basis of flow '{f.name}'", lambda sc: (
+                    setattr(sc.site(sid).flow(fid), "amount_basis", basis),
+                    setattr(sc.site(sid).flow(fid), "source", source)), touched=("site", sid))
         elif c == 7 and f.kind in ("supply", "residue"):
             legs = TransportDialog.edit(self, self.catalog, f.transport,
                                         f"{'Delivery' if f.kind == 'supply' else 'Haul to fate'} of '{f.name}'")

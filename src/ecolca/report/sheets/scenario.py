@@ -33,7 +33,8 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         ("Background database", sc.background_database),
         ("Attribution key", f"{key}: {cm.KEY_LABELS.get(key, key)}"),
         ("Monte Carlo (as run)", mc),
-        ("Calibration", sc.calibration),
+        ("Calibration", res.calibration_note or res.calibration),
+        ("Calibration claimed by the file", sc.calibration),
         ("Sites, flows, exchanges", f"{len(sc.sites)} sites, "
                                     f"{sum(1 for _ in sc.iter_flows())} flows, "
                                     f"{len(sc.exchanges)} exchanges"),

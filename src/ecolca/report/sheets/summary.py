@@ -27,15 +27,13 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     sh.row -= 1
     sh.paragraph(cm.LINEAR_DEFINITION)
     sh.paragraph(cm.SYMBIOTIC_DEFINITION)
-    level = {"illustrative": "illustrative: an example, not a basis for decisions",
-             "partly calibrated": "partly calibrated: key quantities are sourced, others assumed",
-             "calibrated": "calibrated: every exchanged quantity is sourced"}.get(
-        res.calibration, res.calibration)
+    # computed from the amounts' bases (core.model.calibration_of), never a stored default
+    level = res.calibration_note or res.calibration or "not computed"
     share = res.assumed_share(res.methods[0]) if res.methods else None
     text = f"Calibration: {level}."
     if share is not None and res.assumed_exchanges:
         text += (f" {share * 100:.0f} % of the exchanges' contributions to Δ "
-                 f"({method_label(res.methods[0])}, Σ|Δₑ|) rest on assumed amounts "
+                 f"({method_label(res.methods[0])}, Σ|Δₑ|) rest on amounts not sourced "
                  f"({', '.join(res.assumed_exchanges)}).")
     sh.paragraph(text, font=st.WARN_FONT if res.calibration != "calibrated" else st.NOTE_FONT)
     sh.skip()
