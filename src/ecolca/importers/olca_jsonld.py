@@ -24,6 +24,9 @@ How the data become a Brightway database (``docs/backgrounds.md`` says the same 
   mapping lists with basis ``none`` (biosphere3 has no such flow) is kept: it links to a node of
   the companion database ``<name>-biosphere`` (:func:`companion_database`), which
   ``import_database`` writes before the database itself (``common.write_companion``).
+* an exchange's openLCA ``uncertainty`` becomes stats_arrays fields, changed with the amount
+  (unit factor, sign); one Brightway cannot sample is left out and counted by reason in the
+  summary (:func:`uncertainty_fields`).
 """
 
 from __future__ import annotations
@@ -214,7 +217,7 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
     say("Building activities", 0.55)
     off_centre: Counter = Counter()
 
-    def dist(exc: dict, k: float, where: str) -> dict:
+    def dist(exc: dict, k: float) -> dict:
         """The stats_arrays fields of ``exc``'s openLCA uncertainty, for the amount times
         ``k``; an unusable one is counted in the summary, by reason, and gives ``{}``."""
         u = exc.get("uncertainty")
@@ -247,7 +250,7 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
             ref_amount, k = -ref_amount, -k
         exchanges = [{"input": (name, pid), "amount": ref_amount, "type": "production",
                       "unit": ref_unit, "name": flow_info[ref["flow"]["@id"]]["name"],
-                      **dist(ref, k, f"process '{pname}'")}]
+                      **dist(ref, k)}]
         for e in doc.get("exchanges") or []:
             if e is ref:
                 continue
@@ -255,7 +258,6 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
             info = flow_info.get(fid, {"type": e["flow"].get("flowType", ""),
                                        "name": e["flow"].get("name", "")})
             amount, unit, k = convert(e, f"process '{pname}'")
-            where = f"process '{pname}'"
             is_input = bool(e.get("input"))
             if info["type"] == "ELEMENTARY_FLOW":
                 code, bio_name, cats, bio_unit, factor, how = bio_link[fid]
@@ -275,11 +277,11 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
                         "exchanges": []})
                     exchanges.append({"type": "biosphere", "amount": signed, "unit": unit,
                                       "flow": fid, "name": info["name"], "categories": cats,
-                                      "input": (companion_name, fid), **dist(e, k, where)})
+                                      "input": (companion_name, fid), **dist(e, k)})
                     continue
                 exc = {"type": "biosphere", "amount": signed * factor, "unit": bio_unit, "flow": fid,
                        "name": bio_name or info["name"], "categories": cats,
-                       **dist(e, k * factor, where)}
+                       **dist(e, k * factor)}
                 if code:
                     exc["input"] = ("biosphere3", code)
                     linked_by[how] += 1
@@ -292,14 +294,14 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
                 if not is_input and treat:
                     exchanges.append({"input": (name, treat[0]), "amount": -amount,
                                       "type": "technosphere", "unit": unit, "name": info["name"],
-                                      **dist(e, -k, where)})
+                                      **dist(e, -k)})
                 else:
-                    dist(e, k, where)  # counted: read, not written
+                    dist(e, k)  # counted: read, not written
                     summary.rows.append(Unlinked(pname, pid, info["name"], "technosphere",
                                                  amount, unit, location, "set aside (waste)", fid))
                 continue
             if not is_input:
-                dist(e, k, where)  # counted: read, not written
+                dist(e, k)  # counted: read, not written
                 summary.rows.append(Unlinked(pname, pid, info["name"], "production", amount, unit,
                                              location, "set aside (co-product)", fid))
                 continue
@@ -308,14 +310,14 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
                 if how == "unlinked":  # refused unless --allow-unlinked (drop_unlinked counts it)
                     exchanges.append({"amount": amount, "type": "technosphere", "unit": unit,
                                       "name": info["name"], "location": location, "flow": fid,
-                                      **dist(e, k, where)})
+                                      **dist(e, k)})
                 else:
-                    dist(e, k, where)  # counted: read, not written
+                    dist(e, k)  # counted: read, not written
                     summary.rows.append(Unlinked(pname, pid, info["name"], "technosphere",
                                                  amount, unit, location, how, fid))
                 continue
             exchanges.append({"input": key, "amount": amount, "type": "technosphere",
-                              "unit": unit, "name": info["name"], **dist(e, k, where)})
+                              "unit": unit, "name": info["name"], **dist(e, k)})
         data[(name, pid)] = {
             "name": pname,
             "reference product": flow_info[ref["flow"]["@id"]]["name"],
