@@ -115,6 +115,12 @@ def _g(v: float) -> str:
     return f"{v:.4g}"
 
 
+def _not_written(summary) -> int:
+    """Usable distributions of the source on exchanges the import did not write."""
+    return (summary.distributions_read - sum(summary.unusable.values())
+            - sum(summary.distributions.values()))
+
+
 def render_uslci(meta, summary, scores, acts, methods, sanity, sources) -> str:
     import bw2data as bd
 
@@ -161,6 +167,16 @@ def render_uslci(meta, summary, scores, acts, methods, sanity, sources) -> str:
         f"{summary.count('set aside (co-product)'):,} |",
         f"| waste outputs set aside (no treatment process in the data) | "
         f"{summary.count('set aside (waste)'):,} |",
+        f"| exchanges in the source with an openLCA uncertainty distribution | "
+        f"{summary.distributions_read:,} |",
+        f"| exchanges written with a distribution (Monte Carlo samples them) | "
+        f"{sum(summary.distributions.values()):,} ("
+        + ", ".join(f"{v:,} {k}" for k, v in summary.distributions.most_common()) + ") |",
+        f"| distributions not usable (written without one) | "
+        f"{sum(summary.unusable.values()):,} ("
+        + "; ".join(f"{v:,} {k}" for k, v in summary.unusable.most_common()) + ") |",
+        f"| usable distributions on exchanges not written (cut off or set aside) | "
+        f"{_not_written(summary):,} |",
         "",
     ]
     lines += [f"- {_md(x)}" for x in summary.notes]

@@ -79,6 +79,12 @@ class ImportSummary:
     # database (no biosphere3 counterpart), and that database's name
     kept: int = 0
     companion: str = ""
+    # exchanges written with a distribution, by stats_arrays type name (drop_unlinked counts
+    # them, whatever the format); the source's distributions that could not be used, by reason
+    # (the reader fills it), and notes on distributions whose centre differs from the amount
+    distributions: Counter = field(default_factory=Counter)
+    unusable: Counter = field(default_factory=Counter)
+    distributions_read: int = 0
 
     def count(self, reason: str, kind: str | None = None) -> int:
         return sum(1 for r in self.rows if r.reason == reason and (kind is None or r.kind == kind))
@@ -140,7 +146,29 @@ class ImportSummary:
                                       "in the mapping table: no installed method can "
                                       "characterise them; left out)",
             }.get(reason, ""))
+        out += self.distribution_lines()
         out += self.notes
+        return out
+
+    def distribution_lines(self) -> list[str]:
+        """How many written exchanges carry a distribution, by type, and the source's
+        distributions that were not usable, by reason (empty when the source has none)."""
+        if not (self.distributions or self.unusable or self.distributions_read):
+            return []
+        n = sum(self.distributions.values())
+        out = [f"Distributions: {n:,} of {self.exchanges:,} exchanges carry one"
+               + (" (" + ", ".join(f"{v:,} {k}" for k, v in sorted(
+                   self.distributions.items(), key=lambda kv: (-kv[1], kv[0]))) + ")"
+                  if n else "")]
+        if self.unusable:
+            out.append(f"{sum(self.unusable.values()):,} distributions not usable (written "
+                       "without one: Monte Carlo keeps the amount fixed): " + "; ".join(
+                           f"{v:,} {k}" for k, v in sorted(self.unusable.items(),
+                                                           key=lambda kv: (-kv[1], kv[0]))))
+        usable = self.distributions_read - sum(self.unusable.values())
+        if self.distributions_read and usable > n:
+            out.append(f"{usable - n:,} usable distributions are on exchanges not written "
+                       "(set aside or unlinked, listed above)")
         return out
 
     def write_csv(self, path: str | Path) -> int:
@@ -453,6 +481,13 @@ def leftover_temporary_databases() -> list[str]:
     return swap.leftover_temporary_databases()
 
 
+# stats_arrays uncertainty type ids (https://stats-arrays.readthedocs.io/en/latest/, "Mapping
+# parameter array columns to uncertainty distributions") → the words the summary uses
+DISTRIBUTION_NAMES = {2: "lognormal", 3: "normal", 4: "uniform", 5: "triangular",
+                      6: "bernoulli", 7: "discrete uniform", 8: "weibull", 9: "gamma", 10: "beta",
+                      11: "generalized extreme value", 12: "student's t"}
+
+
 def drop_unlinked(data: dict, summary: ImportSummary, companion: dict | None = None) -> dict:
     """Remove exchanges without a valid ``input`` (recording them in ``summary``) and count the
     rest; technosphere links to databases that are not in the project count as unlinked.
@@ -486,6 +521,9 @@ def drop_unlinked(data: dict, summary: ImportSummary, companion: dict | None = N
                 summary.biosphere_total += 1
             if ok:
                 kept.append(e)
+                if int(e.get("uncertainty type") or 0) >= 2:
+                    summary.distributions[DISTRIBUTION_NAMES.get(
+                        int(e["uncertainty type"]), f"type {e['uncertainty type']}")] += 1
                 if kind == "production":
                     summary.production += 1
                 elif kind == "biosphere" and inp[0] == kept_db:

@@ -24,18 +24,22 @@ How the data become a Brightway database (``docs/backgrounds.md`` says the same 
   mapping lists with basis ``none`` (biosphere3 has no such flow) is kept: it links to a node of
   the companion database ``<name>-biosphere`` (:func:`companion_database`), which
   ``import_database`` writes before the database itself (``common.write_companion``).
+* an exchange's openLCA ``uncertainty`` becomes stats_arrays fields, changed with the amount
+  (unit factor, sign); one Brightway cannot sample is left out and counted by reason in the
+  summary (:func:`uncertainty_fields`).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import time
 import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from ecolca.importers.common import (
-    COMPANION_KEY, BiosphereIndex, CancelCheck, ImportError_, ImportSummary, Progress, Unlinked,
+    COMPANION_KEY, DISTRIBUTION_NAMES, BiosphereIndex, CancelCheck, ImportError_, ImportSummary, Progress, Unlinked,
     check_path, ensure_migrations, open_zip,
 )
 
@@ -169,7 +173,7 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
                           "type": f.get("flowType", ""), "name": str(f.get("name", "")).strip(),
                           "categories": cat_path(f.get("category")), "cas": f.get("cas")}
 
-    def convert(exc: dict, where: str) -> tuple[float, str]:
+    def convert(exc: dict, where: str) -> tuple[float, str, float]:
         fid = exc["flow"]["@id"]
         info = flow_info.get(fid)
         amount = float(exc.get("amount", 0.0))
@@ -185,7 +189,7 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
         if not pf:
             raise ImportError_(f"'{p}': {where}: flow '{info['name']}' has no factor for flow "
                                f"property '{(exc.get('flowProperty') or {}).get('name')}'")
-        return amount * uf / pf, _units(info["unit"])
+        return amount * uf / pf, _units(info["unit"]), uf / pf
 
     # providers: the process whose quantitative reference is the flow
     providers: dict[str, list[str]] = defaultdict(list)
@@ -211,6 +215,24 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
         raise Cancelled("import cancelled")
 
     say("Building activities", 0.55)
+    off_centre: Counter = Counter()
+
+    def dist(exc: dict, k: float) -> dict:
+        """The stats_arrays fields of ``exc``'s openLCA uncertainty, for the amount times
+        ``k``; an unusable one is counted in the summary, by reason, and gives ``{}``."""
+        u = exc.get("uncertainty")
+        if not u:
+            return {}
+        summary.distributions_read += 1
+        fields, why, centre = uncertainty_fields(u, k)
+        if fields is None:
+            if why:
+                summary.unusable[why] += 1
+            return {}
+        amount = float(exc.get("amount", 0.0))
+        if centre is not None and not math.isclose(centre, amount, rel_tol=1e-6, abs_tol=0.0):
+            off_centre[fields["uncertainty type"]] += 1
+        return fields
     from ecolca.importers import flowmap
 
     linked_by: Counter = Counter()
@@ -223,24 +245,26 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
         loc = (doc.get("location") or {})
         location = locations.get(loc.get("@id"), {}).get("code") or loc.get("name") or "GLO"
         pname = str(doc.get("name", "")).strip()
-        ref_amount, ref_unit = convert(ref, f"process '{pname}'")
+        ref_amount, ref_unit, k = convert(ref, f"process '{pname}'")
         if ref.get("input"):  # a waste treatment: its reference is a waste input
-            ref_amount = -ref_amount
+            ref_amount, k = -ref_amount, -k
         exchanges = [{"input": (name, pid), "amount": ref_amount, "type": "production",
-                      "unit": ref_unit, "name": flow_info[ref["flow"]["@id"]]["name"]}]
+                      "unit": ref_unit, "name": flow_info[ref["flow"]["@id"]]["name"],
+                      **dist(ref, k)}]
         for e in doc.get("exchanges") or []:
             if e is ref:
                 continue
             fid = e["flow"]["@id"]
             info = flow_info.get(fid, {"type": e["flow"].get("flowType", ""),
                                        "name": e["flow"].get("name", "")})
-            amount, unit = convert(e, f"process '{pname}'")
+            amount, unit, k = convert(e, f"process '{pname}'")
             is_input = bool(e.get("input"))
             if info["type"] == "ELEMENTARY_FLOW":
                 code, bio_name, cats, bio_unit, factor, how = bio_link[fid]
                 top = (info["categories"][:1] or [""])[0].lower()
                 is_resource = top in RESOURCE_TOP or (cats[:1] == ("natural resource",))
                 signed = amount if is_input == is_resource else -amount
+                k = k if is_input == is_resource else -k
                 if how == "none":  # biosphere3 has no such flow (fedefl--biosphere3.csv):
                     # kept, as a node of the companion database (the US LCI flow itself)
                     kind = "natural resource" if is_resource else "emission"
@@ -253,27 +277,31 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
                         "exchanges": []})
                     exchanges.append({"type": "biosphere", "amount": signed, "unit": unit,
                                       "flow": fid, "name": info["name"], "categories": cats,
-                                      "input": (companion_name, fid)})
+                                      "input": (companion_name, fid), **dist(e, k)})
                     continue
                 exc = {"type": "biosphere", "amount": signed * factor, "unit": bio_unit, "flow": fid,
-                       "name": bio_name or info["name"], "categories": cats}
+                       "name": bio_name or info["name"], "categories": cats,
+                       **dist(e, k * factor)}
                 if code:
                     exc["input"] = ("biosphere3", code)
                     linked_by[how] += 1
                 exchanges.append(exc)
                 continue
             if e.get("avoidedProduct"):
-                is_input, amount = True, -amount
+                is_input, amount, k = True, -amount, -k
             if info["type"] == "WASTE_FLOW":
                 treat = providers.get(fid)
                 if not is_input and treat:
                     exchanges.append({"input": (name, treat[0]), "amount": -amount,
-                                      "type": "technosphere", "unit": unit, "name": info["name"]})
+                                      "type": "technosphere", "unit": unit, "name": info["name"],
+                                      **dist(e, -k)})
                 else:
+                    dist(e, k)  # counted: read, not written
                     summary.rows.append(Unlinked(pname, pid, info["name"], "technosphere",
                                                  amount, unit, location, "set aside (waste)", fid))
                 continue
             if not is_input:
+                dist(e, k)  # counted: read, not written
                 summary.rows.append(Unlinked(pname, pid, info["name"], "production", amount, unit,
                                              location, "set aside (co-product)", fid))
                 continue
@@ -281,13 +309,15 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
             if key is None:
                 if how == "unlinked":  # refused unless --allow-unlinked (drop_unlinked counts it)
                     exchanges.append({"amount": amount, "type": "technosphere", "unit": unit,
-                                      "name": info["name"], "location": location, "flow": fid})
+                                      "name": info["name"], "location": location, "flow": fid,
+                                      **dist(e, k)})
                 else:
+                    dist(e, k)  # counted: read, not written
                     summary.rows.append(Unlinked(pname, pid, info["name"], "technosphere",
                                                  amount, unit, location, how, fid))
                 continue
             exchanges.append({"input": key, "amount": amount, "type": "technosphere",
-                              "unit": unit, "name": info["name"]})
+                              "unit": unit, "name": info["name"], **dist(e, k)})
         data[(name, pid)] = {
             "name": pname,
             "reference product": flow_info[ref["flow"]["@id"]]["name"],
@@ -300,6 +330,12 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
             "olca_ref_flow": ref["flow"]["@id"],
             "exchanges": exchanges,
         }
+    if off_centre:
+        summary.notes.append(
+            "Distributions whose centre differs from the exchange's amount (the amount is the "
+            "deterministic value; Monte Carlo samples the distribution as openLCA does): "
+            + ", ".join(f"{n:,} {DISTRIBUTION_NAMES[t]} ({_CENTRE[t]} ≠ amount)"
+                        for t, n in sorted(off_centre.items())))
     if tech.ambiguous:
         summary.notes.append(f"{tech.ambiguous:,} input(s) had several processes making their "
                              "product and no defaultProvider; the one in the same location, else "
@@ -326,6 +362,78 @@ def read(path: str | Path, name: str, progress: Progress | None = None,
     if companion:  # taken out of the metadata and written by import_database
         meta[COMPANION_KEY] = {"name": companion_name, "flows": companion}
     return data, summary, meta
+
+
+_CENTRE = {2: "geomMean", 3: "mean", 4: "", 5: "mode"}
+
+
+def _number(u: dict, key: str) -> float | None:
+    v = u.get(key)
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        return None
+    try:
+        x = float(v)
+    except ValueError:
+        return None
+    return x if math.isfinite(x) else None
+
+
+def uncertainty_fields(u: dict, k: float = 1.0) -> tuple[dict | None, str, float | None]:
+    """openLCA ``Uncertainty`` (olca-schema) → ``(stats_arrays fields, "", centre)`` of the
+    exchange whose Brightway amount is the openLCA amount times ``k`` (unit conversion, and -1
+    where the direction flips), or ``(None, reason, None)`` when it cannot be used (``reason``
+    is "" for "no distribution"). ``centre`` is the openLCA value the distribution is centred
+    on (geomMean, mean, mode; None for uniform), to compare with the amount.
+
+    stats_arrays parameterisation (https://stats-arrays.readthedocs.io/en/latest/, "Mapping
+    parameter array columns to uncertainty distributions"): lognormal (2) loc = ln(geometric
+    mean), scale = ln(geometric standard deviation), ``negative`` for a negative amount with
+    loc = ln(|value|); normal (3) loc = mean, scale = standard deviation; uniform (4) minimum,
+    maximum; triangular (5) loc = mode, minimum, maximum. A linear change of unit multiplies the
+    geometric mean, mean, mode, minimum and maximum by ``k``, the standard deviation by |k|,
+    and leaves the geometric standard deviation alone; a negative ``k`` swaps minimum and
+    maximum."""
+    kind = str(u.get("distributionType") or "")
+    if kind in ("", "NO_DISTRIBUTION", "UNDEFINED"):
+        return None, "", None
+    if kind == "LOG_NORMAL_DISTRIBUTION":
+        gm, gsd = _number(u, "geomMean"), _number(u, "geomSd")
+        if gm is None or gsd is None:
+            return None, "lognormal without a finite geomMean and geomSd", None
+        if gsd <= 1:
+            return None, "lognormal with geomSd ≤ 1 (no spread; the data give 0 or 1)", None
+        if gm == 0:
+            return None, "lognormal with geomMean 0", None
+        v = gm * k
+        return {"uncertainty type": 2, "loc": math.log(abs(v)), "scale": math.log(gsd),
+                "negative": v < 0}, "", gm
+    if kind == "NORMAL_DISTRIBUTION":
+        mean, sd = _number(u, "mean"), _number(u, "sd")
+        if mean is None or sd is None:
+            return None, "normal without a finite mean and sd", None
+        if sd <= 0:
+            return None, "normal with sd ≤ 0", None
+        return {"uncertainty type": 3, "loc": mean * k, "scale": sd * abs(k)}, "", mean
+    if kind in ("TRIANGLE_DISTRIBUTION", "UNIFORM_DISTRIBUTION"):
+        tri = kind == "TRIANGLE_DISTRIBUTION"
+        word = "triangular" if tri else "uniform"
+        lo, hi = _number(u, "minimum"), _number(u, "maximum")
+        mode = _number(u, "mode") if tri else None
+        if lo is None or hi is None or (tri and mode is None):
+            return None, f"{word} without a finite minimum{', mode' if tri else ''} and " \
+                         "maximum", None
+        if lo > hi:
+            return None, f"{word} with minimum > maximum", None
+        if lo == hi:
+            return None, f"{word} with minimum = maximum (no spread)", None
+        if tri and not lo <= mode <= hi:
+            return None, "triangular with the mode outside minimum–maximum", None
+        lo, hi = sorted((lo * k, hi * k))
+        out = {"uncertainty type": 5 if tri else 4, "minimum": lo, "maximum": hi}
+        if tri:
+            out["loc"] = mode * k
+        return out, "", mode
+    return None, f"distribution type '{kind}' not read", None
 
 
 def companion_database(name: str) -> str:
