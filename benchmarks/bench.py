@@ -268,7 +268,7 @@ def generate_park(methods, n_sites: int = 100, n_exchanges: int = 300, seed: int
                                          name="pumping and treatment power")]
             exchanges.append(Exchange(
                 f"x{len(exchanges) + 1:03d}", a.id, res.id, b.id, sup.id, q, r,
-                kind="water" if klass(res) == "water" else "by-product",
+                category="water" if klass(res) == "water" else "by-product",
                 transport=transport, processing=processing,
                 economics=ExchangeEconomics(price=rng.uniform(0, 10) / units.factor("t", res.unit)
                                             if klass(res) == "mass" else 0.0)))

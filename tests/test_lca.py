@@ -113,8 +113,8 @@ def _cycle_scenario() -> Scenario:
     ])
     sc.sites = [a, b]
     sc.exchanges = [
-        Exchange("steam", "refinery", "steam-out", "power", "steam-in", 4_000, 1.0, kind="energy"),
-        Exchange("water", "power", "water-out", "refinery", "water", 30_000, 1.0, kind="water"),
+        Exchange("steam", "refinery", "steam-out", "power", "steam-in", 4_000, 1.0, category="energy"),
+        Exchange("water", "power", "water-out", "refinery", "water", 30_000, 1.0, category="water"),
     ]
     return sc
 

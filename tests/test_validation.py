@@ -132,16 +132,16 @@ def test_a_flow_kind_and_category_set_from_python_are_checked(example):
     assert f"flow '{f.name}'" in cat.item and "'energy'" in cat.message
 
 
-def test_an_exchange_kind_set_from_python_is_checked_also_per_item(example):
+def test_an_exchange_category_set_from_python_is_checked_also_per_item(example):
     """The app's per-edit check (validate_item) runs the same rules."""
     from ecolca.core.validation_item import validate_item
 
     sc = copy.deepcopy(example)
     e = sc.exchanges[1]
-    e.kind = "heat"
-    [p] = _problem(sc, "kind")
-    assert p.path == ("exchanges", 1, "kind") and "'by-product'" in p.message
-    assert any(q.field == "kind" for q in validate_item(sc, "exchange", e.id))
+    e.category = "heat"
+    [p] = _problem(sc, "category")
+    assert p.path == ("exchanges", 1, "category") and "'by-product'" in p.message
+    assert any(q.field == "category" for q in validate_item(sc, "exchange", e.id))
     sc.sites[1].inventory = "whole"
     sc.calibration = "rough"
     assert _problem(sc, "inventory") and _problem(sc, "calibration")

@@ -71,18 +71,18 @@ cem.flows = [
 ]
 sc.sites = [pp, pb, cem]
 sc.exchanges = [
-    Exchange("gypsum-to-boards", "power", "fgd-gypsum", "plasterboard", "gypsum", 80_000, 1.0, kind="by-product",
+    Exchange("gypsum-to-boards", "power", "fgd-gypsum", "plasterboard", "gypsum", 80_000, 1.0, category="by-product",
              transport=[Transport(R("transport-lorry"), 15, label="power station to plasterboard plant")],
              economics=ExchangeEconomics(price=5.0, transport_cost=4.0),
              ratio_uncertainty=Uncertainty("triangular", minimum=0.95, maximum=1.0),
              description="FGD gypsum replaces natural gypsum 1:1 by mass (Aalborg Portland).",
              source="Aalborg Portland (ratio); quantities illustrative"),
-    Exchange("gypsum-to-cement", "power", "fgd-gypsum", "cement", "gypsum", 10_000, 1.0, kind="by-product",
+    Exchange("gypsum-to-cement", "power", "fgd-gypsum", "cement", "gypsum", 10_000, 1.0, category="by-product",
              transport=[Transport(R("transport-lorry"), 20, label="power station to cement plant")],
              economics=ExchangeEconomics(price=5.0, transport_cost=4.5),
              description="FGD gypsum as set retarder in cement, replacing natural gypsum 1:1.",
              source="Aalborg Portland (ratio); quantities illustrative"),
-    Exchange("ash-to-cement", "power", "fly-ash", "cement", "clinker", 120_000, 1.0, kind="by-product",
+    Exchange("ash-to-cement", "power", "fly-ash", "cement", "clinker", 120_000, 1.0, category="by-product",
              transport=[Transport(R("transport-lorry"), 20, label="power station to cement plant")],
              processing=[Processing(R("elec-grid-dk"), 5.0, "kWh", name="classifying and conveying (illustrative)")],
              economics=ExchangeEconomics(price=10.0, transport_cost=4.5, processing_cost=1.0,

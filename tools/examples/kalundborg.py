@@ -311,12 +311,12 @@ sc.methods = list(sc.methods) + [WCP]
 sc.sites = [asnaes, refinery, novo, gyproc, cement, town]
 
 sc.exchanges = [
-    Exchange("gypsum-to-gyproc", "asnaes", "fgd-gypsum", "gyproc", "gypsum", GYPSUM_T, 1.0, kind="by-product",
+    Exchange("gypsum-to-gyproc", "asnaes", "fgd-gypsum", "gyproc", "gypsum", GYPSUM_T, 1.0, category="by-product",
              transport=[Transport(R("transport-lorry"), 1, label="Asnæs to Gyproc (about 1 km)")],
              ratio_uncertainty=Uncertainty("triangular", minimum=0.95, maximum=1.0),
              description="FGD gypsum replaces imported natural gypsum 1:1 by mass (Aalborg Portland); avoids landfill.",
              source=f"{S_KOMMUNE} (quantity); {S_AALBORG} (ratio); {S_INDIGO} (distance)"),
-    Exchange("ash-to-cement", "asnaes", "fly-ash", "cement", "clinker", ASH_T, 1.0, kind="by-product",
+    Exchange("ash-to-cement", "asnaes", "fly-ash", "cement", "clinker", ASH_T, 1.0, category="by-product",
              transport=[Transport(R("transport-ship"), 250, label="Kalundborg to Aalborg by sea (assumed 250 km)")],
              amount_uncertainty=Uncertainty("uniform", minimum=100_000, maximum=170_000),
              ratio_uncertainty=Uncertainty("triangular", minimum=0.7, maximum=1.0),
@@ -324,26 +324,26 @@ sc.exchanges = [
                          "Quantity is the 1990s figure, assumed for 2008; distance assumed.",
              source=f"{S_FIKSEL} (quantity, 1990s); {S_EN197} (ratio)"),
     Exchange("steam-to-refinery", "asnaes", "process-steam", "refinery", "heat", REF_STEAM_T, STEAM_MJ_PER_T,
-             kind="energy",
+             category="energy",
              amount_uncertainty=Uncertainty("uniform", minimum=50_000, maximum=200_000),
              description="Process steam by pipe replaces useful heat from the refinery's own gas boiler: "
                          "2,693.2 MJ per t of steam (hg 10 bar saturated minus hf feedwater 20 °C). "
                          "Quantity ASSUMED (no confirmed figure).",
              source=f"{S_STEAM} (ratio); quantity: assumption, see scenario assumptions"),
     Exchange("steam-to-novo", "asnaes", "process-steam", "novo", "heat", NOVO_STEAM_T, STEAM_MJ_PER_T,
-             kind="energy",
+             category="energy",
              amount_uncertainty=Uncertainty("uniform", minimum=0.5 * NOVO_STEAM_T, maximum=1.5 * NOVO_STEAM_T),
              description="Process steam by pipe replaces useful heat from Novo Nordisk/Novozymes' own gas boilers: "
                          "2,693.2 MJ per t of steam. Quantity ASSUMED from the 129 MW heat capacity (Ørsted 2020) "
                          "at 4,000 full-load hours minus district heat.",
              source=f"{S_STEAM} (ratio); {S_ORSTED} (capacity behind the assumed quantity)"),
-    Exchange("heat-to-town", "asnaes", "district-heat", "municipality", "heat", DH_MJ, 1.0, kind="energy",
+    Exchange("heat-to-town", "asnaes", "district-heat", "municipality", "heat", DH_MJ, 1.0, category="energy",
              ratio_uncertainty=Uncertainty("triangular", minimum=0.9, maximum=1.0),
              description="Surplus heat to the district-heating grid replaces useful heat from oil boilers 1:1 "
                          "(useful heat declared; boiler efficiency is in the heat-* background process).",
              source=f"{S_INV2008} (20,000 t oil saved); {S_IPCC} (NCV)"),
     Exchange("cooling-water-to-asnaes", "refinery", "cooling-water", "asnaes", "surface-water", COOLING_WATER_M3, 1.0,
-             kind="water",
+             category="water",
              description="Used cooling water from the refinery replaces Asnæs's intake of Lake Tissø surface water 1:1 "
                          "(boiler feed after treatment; treatment not modelled).",
              source=S_WIKI),

@@ -148,7 +148,7 @@ dc.flows = [
 ]
 sc.sites = [city, jfe, sdk, dc]
 sc.exchanges = [
-    Exchange("plastics-to-blast-furnace", "collection", "plastics", "jfe", "coking-coal", q_bf, r_bf, kind="material",
+    Exchange("plastics-to-blast-furnace", "collection", "plastics", "jfe", "coking-coal", q_bf, r_bf, category="material",
              transport=[Transport(R("transport-lorry"), 2, label="Ohgishima recycling plant to blast furnace (assumed)")],
              amount_uncertainty=Uncertainty("triangular", minimum=0.7 * q_bf, maximum=q_bf),
              ratio_uncertainty=Uncertainty("triangular", minimum=r_bf_lo, maximum=r_bf_hi),
@@ -156,7 +156,7 @@ sc.exchanges = [
                           f"replace coking coal with the same carbon ({CF_PLASTIC} / {CC_COKING_COAL:.4f} t C/t = {r_bf} t coal per t plastic). "
                           "Avoids municipal incineration of the plastic."),
              source=f"q: {SRC_JT} x {DAYS} days; r: {SRC_IPCC_C}"),
-    Exchange("plastics-to-ammonia", "collection", "plastics", "sdk", "ammonia-conv", q_kpr, r_kpr, kind="material",
+    Exchange("plastics-to-ammonia", "collection", "plastics", "sdk", "ammonia-conv", q_kpr, r_kpr, category="material",
              processing=[Processing(R("kaw-plastic-carbon-release"), 1.0, "t",
                                     name="plastic carbon released as CO2 (gasification; CO2 sold as dry ice, released)"),
                          Processing(R("mat-ammonia"), round(KPR_RESIDUAL * r_kpr, 4), "t",
@@ -167,7 +167,7 @@ sc.exchanges = [
                           f"{KPR_NH3_T_D}/{KPR_PLASTIC_T_D} = {r_kpr} t NH3 per t plastic. The plastic's carbon is still emitted (processing), "
                           "so the net gain is the avoided natural-gas ammonia; gasification utilities are not modelled."),
              source=f"q: {SRC_SDK_1MT}; r: {SRC_SDK}; residual burden: {SRC_SDK_LCA}; carbon: {SRC_IPCC_C}"),
-    Exchange("slag-to-cement", "jfe", "slag", "dc", "clinker", SLAG_T, 1.0, kind="by-product",
+    Exchange("slag-to-cement", "jfe", "slag", "dc", "clinker", SLAG_T, 1.0, category="by-product",
              transport=[Transport(R("transport-lorry"), 1, label="JFE works to adjacent DC plant (assumed)")],
              amount_uncertainty=Uncertainty("triangular", minimum=100_000, maximum=300_000),
              ratio_uncertainty=Uncertainty("triangular", minimum=0.8, maximum=1.0),

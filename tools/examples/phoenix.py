@@ -253,7 +253,7 @@ sc.methods = list(sc.methods) + [WCP]
 sc.sites = [wwtp, pv, gas]
 sc.exchanges = [
     Exchange("effluent-to-palo-verde", "wwtp-91st", "effluent", "palo-verde", "cooling-water",
-             effluent_to_pv, 1.0, kind="water",
+             effluent_to_pv, 1.0, category="water",
              processing=[Processing(R("elec-grid-us-aznm"), REUSE_KWH_LOW, "kWh",
                                     name="pipeline pumping (36 miles) and tertiary treatment at Palo Verde",
                                     uncertainty=Uncertainty("triangular", minimum=REUSE_KWH_LOW,
@@ -263,7 +263,7 @@ sc.exchanges = [
              description="Treated municipal effluent replaces pumped groundwater 1 m³ per m³ as cooling-tower "
                          "make-up water (volume for volume: it covers the same evaporation).",
              source=SRC_CRONKITE + "; " + SRC_CONTRACT + "; processing: " + SRC_HOFF),
-    Exchange("biogas-to-rng", "wwtp-91st", "biogas", "gas-users", "heat", rng_gj, r_rng, kind="energy",
+    Exchange("biogas-to-rng", "wwtp-91st", "biogas", "gas-users", "heat", rng_gj, r_rng, category="energy",
              economics=ExchangeEconomics(price=round(RNG_USD_PER_MMBTU / MMBTU_GJ, 4)),
              # The boiler efficiency cancels (RNG is burnt in the same boiler as the gas it replaces);
              # the open question is the heating-value basis of the 600,000 MMBtu: if it were LHV, r = 0.805.

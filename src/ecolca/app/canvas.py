@@ -34,7 +34,7 @@ class ParkScene(QGraphicsScene):
         """Update arrow ``item`` of exchange ``e`` when what it shows changed; True if so."""
         a, b = first.get(e.from_site), first.get(e.to_site)
         fa, fb = flows.get((e.from_site, e.from_flow)), flows.get((e.to_site, e.to_flow))
-        sig = (e.kind, e.amount, e.substitution_ratio, e.description, bend,
+        sig = (e.category, e.amount, e.substitution_ratio, e.description, bend,
                a.name if a else None, b.name if b else None,
                (fa.name, fa.unit) if fa else None, fb.name if fb else None)
         if sig == item.sig and e.from_site not in moved and e.to_site not in moved:

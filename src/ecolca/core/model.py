@@ -21,7 +21,7 @@ from ecolca.core import units
 # The Literal types annotate the fields (for type checkers and readers); the tuples are the same
 # lists at run time, in the order the app shows them.
 FlowKind = Literal["product", "supply", "residue", "emission"]
-# what a flow or an exchange carries: a flow's ``category``, an exchange's ``kind``
+# what a flow or an exchange carries: the ``category`` of both
 Category = Literal["material", "energy", "water", "by-product"]
 UncertaintyType = Literal["none", "lognormal", "triangular", "uniform", "normal"]
 # who pays an exchange's transport or processing: its receiver or its supplier (giving site)
@@ -33,7 +33,6 @@ AmountBasis = Literal["sourced", "assumed"]
 
 FLOW_KINDS: tuple[str, ...] = get_args(FlowKind)
 CATEGORIES: tuple[str, ...] = get_args(Category)
-EXCHANGE_KINDS = CATEGORIES
 UNCERTAINTY_TYPES: tuple[str, ...] = get_args(UncertaintyType)
 PAYERS: tuple[str, ...] = get_args(Payer)
 ATTRIBUTION_KEYS: tuple[str, ...] = get_args(AttributionKey)
@@ -48,7 +47,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "inventory": INVENTORY_SCOPES,
     "kind": FLOW_KINDS,  # of a flow
     "category": CATEGORIES,  # of a flow
-    "exchange.kind": EXCHANGE_KINDS,
+    "exchange.category": CATEGORIES,
     "amount_basis": AMOUNT_BASES,
     "economics.transport_paid_by": PAYERS,
     "economics.processing_paid_by": PAYERS,
@@ -284,7 +283,7 @@ class Exchange:
     to_flow: str
     amount: float
     substitution_ratio: float = 1.0
-    kind: Category = "by-product"
+    category: Category = "by-product"
     transport: list[Transport] = field(default_factory=list)
     processing: list[Processing] = field(default_factory=list)
     economics: ExchangeEconomics = field(default_factory=ExchangeEconomics)
@@ -330,6 +329,10 @@ class Scenario:
     # id -> (position, object) indexes for site() and exchange(): see _find
     _site_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _exchange_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # what reading the scenario's file noted without refusing it, e.g. an old key read under its
+    # new name (ecolca.core.scenario_file); shown by `ecolca validate`, `ecolca run` and the app,
+    # never saved
+    file_notes: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def site(self, site_id: str) -> Site | None:
         return _find(self.sites, self._site_index, site_id)

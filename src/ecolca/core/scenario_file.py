@@ -1,6 +1,6 @@
 """The scenario file format (``*.ecolca.json``): load, save (atomic), migrate.
 
-Layout (``schema_version`` 1) is documented in ``docs/file-format.md``. Reading never raises
+Layout (``schema_version`` 2) is documented in ``docs/file-format.md``. Reading never raises
 anything but :class:`ScenarioError` on a user's file: every structural problem (not JSON, wrong
 types, missing fields, duplicate ids, non-finite numbers) is collected with the item and field it
 concerns. Semantic checks (signs, balances, units) live in :mod:`ecolca.core.validation`, so that a
@@ -41,11 +41,21 @@ from ecolca.core.model import (
     Uncertainty,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SUFFIX = ".ecolca.json"
 
+
+def _v1_to_v2(doc: dict) -> dict:
+    """Version 2 calls an exchange's category ``category`` (version 1: ``kind``, the name a
+    flow's product/supply/residue/emission has). Nothing is moved here: the reader takes the old
+    key in any version and says so in the scenario's ``file_notes``. The version changed so that
+    an older ecolca refuses a new file ("written by a newer ecolca") instead of reading every
+    exchange as a by-product."""
+    return doc
+
+
 # version -> function migrating a document of that version to version + 1
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 
 # --- limits (documented in docs/file-format.md, "Limits") ----------------------------------------
 
@@ -156,6 +166,9 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # what the reader noted without refusing the file (an old key read under its new name)
+        self.notes: list[str] = []
+        self.old_kind = 0  # exchanges whose category was read from the old key 'kind'
 
     def problem(self, item: str, fld: str, msg: str, path: tuple) -> None:
         """Record a problem; after :data:`MAX_PROBLEMS` of them, stop reading (a file with a
@@ -368,7 +381,7 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
             "to": {"site": e.to_site, "flow": e.to_flow},
             "amount": e.amount,
             "substitution_ratio": e.substitution_ratio,
-            "kind": e.kind,
+            "category": e.category,
             "transport": [transport(t) for t in e.transport],
             "processing": [
                 {"activity": p.activity.to_dict(), "amount_per_unit": p.amount_per_unit,
@@ -463,6 +476,7 @@ def from_dict(doc: Any, source: str | None = None) -> Scenario:
         sc = None
     if r.problems:
         raise ScenarioError(r.problems, source)
+    sc.file_notes = r.notes
     return sc
 
 
@@ -617,7 +631,7 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
             to_flow=r.ident(to, "flow", item, path + ("to",)),
             amount=r.number(ed, "amount", item, path, required=True, default=0.0),
             substitution_ratio=r.number(ed, "substitution_ratio", item, path, default=1.0),
-            kind=r.text(ed, "kind", item, path, default="by-product") or "by-product",
+            category=_exchange_category(r, ed, item, path),
             description=r.text(ed, "description", item, path, multiline=True),
             source=r.text(ed, "source", item, path, multiline=True),
             amount_uncertainty=r.uncertainty(ed, "amount_uncertainty", item, path),
@@ -626,8 +640,8 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
         )
         if (msg := choice_message("amount_basis", ex.amount_basis)):
             r.problem(item, "amount_basis", printable(msg, 200), path + ("amount_basis",))
-        if (msg := choice_message("exchange.kind", ex.kind)):
-            r.problem(item, "kind", printable(msg, 200), path + ("kind",))
+        if (msg := choice_message("exchange.category", ex.category)):
+            r.problem(item, "category", printable(msg, 200), path + ("category",))
         ex.transport = r.transports(ed, item, path)
         for k, pd_ in enumerate(r.list(ed, "processing", item, path)):
             ppath = path + ("processing", k)
@@ -655,7 +669,26 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
             if (msg := choice_message(f"economics.{key}", getattr(ex.economics, key))):
                 r.problem(item, f"economics.{key}", printable(msg, 200), epath + (key,))
         sc.exchanges.append(ex)
+    if r.old_kind:
+        r.notes.append(
+            f"{r.old_kind} exchange(s) give their category under the old key 'kind' (schema "
+            "version 1); read as 'category'. Saving the file writes 'category' "
+            "(docs/file-format.md, 'Changes').")
     return sc
+
+
+def _exchange_category(r: _Reader, ed: dict, item: str, path: tuple) -> str:
+    """An exchange's ``category``. Files of schema version 1 called it ``kind``: that key is read
+    when present (and counted in ``r.old_kind``, for the note); an exchange that gives both keys
+    with different values is refused."""
+    if "kind" not in ed:
+        return r.text(ed, "category", item, path, default="by-product") or "by-product"
+    r.old_kind += 1
+    if "category" in ed and ed["category"] != ed["kind"]:
+        r.problem(item, "kind", f"is the old name of 'category', and the exchange gives both "
+                  f"({_describe(ed['kind'])} and {_describe(ed['category'])}): keep only "
+                  "'category'", path + ("kind",))
+    return r.text(ed, "kind", item, path, default="by-product") or "by-product"
 
 
 class _Duplicated(dict):

@@ -241,7 +241,7 @@ def validate(sc: Scenario) -> list[Problem]:
     for ei, e in enumerate(sc.exchanges):
         item = lambda e=e: f"exchange '{e.id}' ({sc.exchange_label(e)})"  # noqa: E731
         epath = ("exchanges", ei)
-        choice(item, "kind", e.kind, epath + ("kind",), "exchange.kind")
+        choice(item, "category", e.category, epath + ("category",), "exchange.category")
         choice(item, "amount_basis", e.amount_basis, epath + ("amount_basis",))
         for fld in ("transport_paid_by", "processing_paid_by"):
             choice(item, f"economics.{fld}", getattr(e.economics, fld),

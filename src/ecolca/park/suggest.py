@@ -195,7 +195,7 @@ def load_table(path: str | None = None) -> tuple[Row, ...]:
             if not lo <= ratio <= hi or ratio <= 0:
                 raise EcolcaError(f"compatibility table, row '{rid}', field 'ratio': {ratio:g} must "
                                   f"be > 0 and within ratio_low..ratio_high ({lo:g}..{hi:g})")
-            if d["exchange_kind"] and (msg := choice_message("exchange.kind", d["exchange_kind"])):
+            if d["exchange_kind"] and (msg := choice_message("exchange.category", d["exchange_kind"])):
                 raise EcolcaError(f"compatibility table, row '{rid}', field 'exchange_kind': {msg}")
             pc = d["processing_code"].strip()
             if pc and not units.is_known(d["processing_unit"]):
@@ -471,7 +471,7 @@ def _candidate(sc, row, a, res, b, sup, q, r, available, need, user_km, open_cod
     ratio_u = Uncertainty("triangular", minimum=row.ratio_low * scale,
                           maximum=row.ratio_high * scale) \
         if row.ratio_high > row.ratio_low else Uncertainty()
-    ex = Exchange(cid, a.id, res.id, b.id, sup.id, q, r, kind=row.exchange_kind,
+    ex = Exchange(cid, a.id, res.id, b.id, sup.id, q, r, category=row.exchange_kind,
                   transport=transport, processing=processing, economics=ExchangeEconomics(),
                   description=f"suggested by the synergy finder: compatibility row '{row.id}'",
                   source=f"{row.source} [{row.source_locator}; {row.source_year}]",
