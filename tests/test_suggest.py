@@ -125,7 +125,7 @@ def test_gypsum_ash_suggestion_checked_by_hand(bw_project):
     m = [tuple(x) for x in sc.methods]
     U, found = cache.lookup([LANDFILL, LORRY, CLINKER], m)
     assert found.all()
-    haul = ash.transport[0].distance                     # the residue's haul to landfill, avoided
+    haul = ash.transport[0].distance_km                  # the residue's haul to landfill, avoided
     for j in range(len(m)):
         c_fill, c_lorry, c_clinker = U[0, j], U[1, j], U[2, j]
         fate = -q_expected * (1000 * c_fill + haul * c_lorry)       # t -> kg; t·km

@@ -40,7 +40,7 @@ def test_negative_nan_and_infinite_amounts(example):
     sc = copy.deepcopy(example)
     sc.sites[1].flows[1].amount = -1
     sc.exchanges[0].amount = float("nan")
-    sc.exchanges[2].transport[0].distance = float("inf")
+    sc.exchanges[2].transport[0].distance_km = float("inf")
     msgs = _msgs(sc)
     assert any("flow 'natural gypsum', field 'amount'" in m for m in msgs)
     assert any("exchange 'gypsum-to-boards'" in m and "field 'amount'" in m for m in msgs)

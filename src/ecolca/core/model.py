@@ -173,10 +173,11 @@ class ActivityRef:
 
 @dataclass
 class Transport:
-    """Transport of an exchanged residue: ``distance`` km by ``mode`` (a background t·km activity)."""
+    """Transport of an exchanged residue: ``distance_km`` km by ``mode`` (a background t·km
+    activity)."""
 
     mode: ActivityRef
-    distance: float
+    distance_km: float
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
     label: str = ""
 

@@ -312,7 +312,7 @@ class _Reader:
             mode = self.ref(td, "mode", titem, tpath, required=True)
             dist = self.number(td, "distance_km", titem, tpath, required=True, default=0.0)
             if mode is not None:
-                out.append(Transport(mode=mode, distance=dist,
+                out.append(Transport(mode=mode, distance_km=dist,
                                      uncertainty=self.uncertainty(td, "uncertainty", titem, tpath),
                                      label=self.text(td, "label", titem, tpath)))
         return out
@@ -349,7 +349,7 @@ def _unc_dict(u: Uncertainty) -> dict | None:
 def to_dict(scenario: Scenario) -> dict[str, Any]:
     """The JSON document of ``scenario`` (the current schema version)."""
     def transport(t: Transport) -> dict:
-        d = {"mode": t.mode.to_dict(), "distance_km": t.distance, "label": t.label}
+        d = {"mode": t.mode.to_dict(), "distance_km": t.distance_km, "label": t.label}
         if t.uncertainty.type != "none":
             d["uncertainty"] = _unc_dict(t.uncertainty)
         return d

@@ -193,7 +193,7 @@ def validate(sc: Scenario) -> list[Problem]:
                    fpath + ("uncertainty",))
             for k, t in enumerate(f.transport):
                 at_end(fitem, f"transport[{k + 1}].distance_km",
-                       f"the distance of transport leg {k + 1}", t.distance,
+                       f"the distance of transport leg {k + 1}", t.distance_km,
                        t.uncertainty, fpath + ("transport", k, "uncertainty"))
             if not (isinstance(f.amount, (int, float)) and math.isfinite(f.amount)) or f.amount < 0:
                 add(fitem, "amount", f"must be a finite number ≥ 0, got {f.amount!r}",
@@ -221,7 +221,7 @@ def validate(sc: Scenario) -> list[Problem]:
                 if units.is_known(f.unit) and units.dimension(f.unit) != "mass":
                     add(fitem, f"transport[{k + 1}]", f"transport in t·km needs a flow measured by "
                         f"mass, but it is in {f.unit}", fpath + ("transport", k))
-                if not math.isfinite(t.distance) or t.distance < 0:
+                if not math.isfinite(t.distance_km) or t.distance_km < 0:
                     add(fitem, f"transport[{k + 1}].distance_km", "must be a finite number ≥ 0",
                         fpath + ("transport", k, "distance_km"))
             if f.conversion_factor is not None and not f.conversion_factor > 0:
@@ -254,7 +254,7 @@ def validate(sc: Scenario) -> list[Problem]:
                e.ratio_uncertainty, epath + ("ratio_uncertainty",))
         for k, t in enumerate(e.transport):
             at_end(item, f"transport[{k + 1}].distance_km",
-                   f"the distance of transport leg {k + 1}", t.distance, t.uncertainty,
+                   f"the distance of transport leg {k + 1}", t.distance_km, t.uncertainty,
                    epath + ("transport", k, "uncertainty"))
         for k, pr in enumerate(e.processing):
             at_end(item, f"processing[{k + 1}].amount_per_unit",
@@ -314,13 +314,13 @@ def validate(sc: Scenario) -> list[Problem]:
                 add(item, f"economics.{fld}", f"{v:g} per unit × {e.amount:g} is too large to "
                     "count (the annual cost would be infinite)", epath + ("economics", fld))
         for k, t in enumerate(e.transport):
-            if not math.isfinite(t.distance) or t.distance < 0:
+            if not math.isfinite(t.distance_km) or t.distance_km < 0:
                 add(item, f"transport[{k + 1}].distance_km", "must be a finite number ≥ 0",
                     epath + ("transport", k, "distance_km"))
             elif residue is not None and units.is_known(residue.unit) and \
                     units.dimension(residue.unit) == "mass" and math.isfinite(e.amount) and (
                     big := magnitude_message(units.convert(e.amount, residue.unit, "ton")
-                                             * t.distance, "ton kilometer")):
+                                             * t.distance_km, "ton kilometer")):
                 add(item, f"transport[{k + 1}].distance_km", big,
                     epath + ("transport", k, "distance_km"))
             if residue is not None and units.is_known(residue.unit) \

@@ -252,7 +252,7 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
         t_payer = e.from_site if supplier_pays(e.economics.transport_paid_by) else e.to_site
         if t_payer == site_id and e.transport:
             t = _tonnes(e.amount, q_unit)
-            km = sum(x.distance for x in e.transport)
+            km = sum(x.distance_km for x in e.transport)
             bought.append(FlowChange("bought for an exchange (transport)", f"exchange {e.id}",
                                      "t·km" if t is not None else f"{q_unit}·km", 0.0,
                                      (t if t is not None else e.amount) * km, f"{km:g} km"))

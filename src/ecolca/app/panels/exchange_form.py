@@ -160,7 +160,7 @@ class ExchangeForm(QWidget):
         self.ratio.setText(fmt_number(e.substitution_ratio))
         self.category.setCurrentText(e.category)
         self.basis.setCurrentIndex(max(0, self.basis.findData(e.amount_basis)))
-        self.transport = [Transport(t.mode, t.distance, t.uncertainty, t.label) for t in e.transport]
+        self.transport = [Transport(t.mode, t.distance_km, t.uncertainty, t.label) for t in e.transport]
         self.processing = [Processing(p.activity, p.amount_per_unit, p.unit, p.name,
                                       p.conversion_factor, p.uncertainty) for p in e.processing]
         self._show_logistics()
@@ -187,7 +187,7 @@ class ExchangeForm(QWidget):
 
     def _show_logistics(self) -> None:
         self.transport_label.setText("; ".join(
-            f"{self.catalog.describe(t.mode)}, {t.distance:g} km" for t in self.transport) or
+            f"{self.catalog.describe(t.mode)}, {t.distance_km:g} km" for t in self.transport) or
             "none (add legs for residues measured by mass)")
         self.processing_label.setText("; ".join(
             f"{p.name or self.catalog.describe(p.activity)}: {p.amount_per_unit:g} {p.unit} per unit"
