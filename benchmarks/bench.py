@@ -219,7 +219,7 @@ def generate_park(methods, n_sites: int = 100, n_exchanges: int = 300, seed: int
             flows.append(Flow("co2", "emission", "CO2, direct", rng.uniform(1e6, 1e9), "kg",
                               activity=CO2))
         sites.append(Site(sid, f"Site {i + 1:03d}", sector="generated", location="GLO",
-                          x=rng.uniform(0, 100), y=rng.uniform(0, 100), flows=flows))
+                          position=(rng.uniform(0, 100), rng.uniform(0, 100)), flows=flows))
 
     def dim(f):
         return units.dimension(f.unit)

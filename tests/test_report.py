@@ -43,7 +43,7 @@ DB = "ecolca-open"
 @pytest.fixture
 def scenario() -> Scenario:
     power = Site(
-        id="power", name="=Power plant", sector="energy", location="Kalundborg", x=1.0, y=2.0,
+        id="power", name="=Power plant", sector="energy", location="Kalundborg", position=(1.0, 2.0),
         flows=[
             Flow(id="elec", kind="product", name="electricity", amount=1.5e6, unit="MWh"),
             Flow(id="gyp-out", kind="residue", name="-FGD gypsum", amount=200_000, unit="t",

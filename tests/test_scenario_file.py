@@ -17,7 +17,7 @@ def test_round_trip_keeps_everything(example, tmp_path):
     again = scenario_file.load(p)
     assert scenario_file.to_dict(again) == scenario_file.to_dict(example)
     # positions are part of the file
-    assert [(s.x, s.y) for s in again.sites] == [(s.x, s.y) for s in example.sites]
+    assert [s.position for s in again.sites] == [s.position for s in example.sites]
     assert json.loads(p.read_text())["schema_version"] == scenario_file.SCHEMA_VERSION
 
 
@@ -117,6 +117,19 @@ def test_a_round_trip_of_an_older_file_writes_only_the_new_keys(example, tmp_pat
     assert all("kind" not in e and e["category"] == "by-product" for e in doc["exchanges"])
     assert all("kind" in f for s in doc["sites"] for f in s["flows"])  # a flow's kind stays
     assert scenario_file.load(p).file_notes == []  # said once: the saved file has no old key
+
+
+def test_the_renamed_model_fields_fail_loudly_under_their_old_names(example):
+    """Exchange.kind, Transport.distance, Site.x and Site.y were renamed (docs/glossary.md):
+    setting the old name would otherwise add an attribute nothing reads, without a word."""
+    e, site = example.exchanges[0], example.sites[0]
+    for obj, old, new in ((e, "kind", "category"), (e.transport[0], "distance", "distance_km"),
+                          (site, "x", "position"), (site, "y", "position")):
+        with pytest.raises(AttributeError, match=f"{old} was renamed {new}"):
+            setattr(obj, old, 1.0)
+        with pytest.raises(AttributeError, match=f"{old} was renamed {new}"):
+            getattr(obj, old)
+    assert e.category == "by-product" and site.position == (0, 0)
 
 
 def test_an_exchange_with_both_kind_and_category_that_differ_is_refused(example):

@@ -147,6 +147,18 @@ def test_an_exchange_category_set_from_python_is_checked_also_per_item(example):
     assert _problem(sc, "inventory") and _problem(sc, "calibration")
 
 
+def test_a_site_position_set_from_python_is_checked(example):
+    """Site.position (the file's "position": {"x", "y"}; issue #21 renamed Site.x, Site.y) must be
+    two finite numbers, or the file could not be written."""
+    sc = copy.deepcopy(example)
+    assert not _problem(sc, "position")
+    sc.sites[1].position = (460.0,)
+    sc.sites[2].position = (0.0, float("nan"))
+    p1, p2 = _problem(sc, "position")
+    assert p1.path == ("sites", 1, "position") and "got (460.0,)" in p1.message
+    assert p2.path == ("sites", 2, "position") and "two finite numbers" in p2.message
+
+
 def test_the_file_reader_and_validate_give_one_message(example):
     from ecolca.core import scenario_file
     from ecolca.core.errors import ScenarioError

@@ -182,7 +182,7 @@ sc = Scenario(
 
 # --- Asnæs power station -----------------------------------------------------------------------
 asnaes = Site("asnaes", "Asnæs power station (DONG Energy)", sector="Electricity and heat (coal CHP)",
-              location="Kalundborg, DK", x=0, y=0,
+              location="Kalundborg, DK", position=(0, 0),
               description="Coal-fired power station with wet limestone flue-gas desulphurisation; hub of the symbiosis.")
 asnaes.flows = [
     Flow("power", "product", "electricity, district heat and process steam (annual output)", 1, "item",
@@ -220,7 +220,7 @@ asnaes.flows = [
 ]
 
 # --- Statoil refinery --------------------------------------------------------------------------
-refinery = Site("refinery", "Statoil refinery", sector="Oil refining", location="Kalundborg, DK", x=-380, y=-200,
+refinery = Site("refinery", "Statoil refinery", sector="Oil refining", location="Kalundborg, DK", position=(-380, -200),
                 description="Denmark's largest refinery (about 3.2 Mt/yr crude capacity in the 1990s, Indigo Development). "
                             "Uses Asnæs steam to heat tanks and pipes; sends used cooling water to Asnæs.")
 refinery.flows = [
@@ -243,7 +243,7 @@ refinery.flows = [
 
 # --- Novo Nordisk / Novozymes -----------------------------------------------------------------
 novo = Site("novo", "Novo Nordisk and Novozymes", sector="Pharmaceuticals and enzymes", location="Kalundborg, DK",
-            x=380, y=-200,
+            position=(380, -200),
             description="Insulin and enzyme production; uses Asnæs steam for heating, sterilisation and distillation.")
 novo.flows = [
     Flow("products", "product", "insulin and industrial enzymes (annual output)", 1, "item", category="material",
@@ -261,7 +261,7 @@ novo.flows = [
 
 # --- Gyproc ------------------------------------------------------------------------------------
 gyproc = Site("gyproc", "Gyproc plasterboard plant", sector="Building materials", location="Kalundborg, DK",
-              x=380, y=180,
+              position=(380, 180),
               description="Plasterboard plant about 1 km south of Asnæs (Indigo Development).")
 gyproc.flows = [
     Flow("boards", "product", "plasterboard (annual output)", PLASTERBOARD_M2, "m2", category="material",
@@ -277,7 +277,7 @@ gyproc.flows = [
 ]
 
 # --- Cement ------------------------------------------------------------------------------------
-cement = Site("cement", "Aalborg Portland (cement)", sector="Cement", location="Aalborg, DK", x=0, y=320,
+cement = Site("cement", "Aalborg Portland (cement)", sector="Cement", location="Aalborg, DK", position=(0, 320),
               description="Cement producer using Asnæs fly ash (Hutchinson; Fiksel p. 163: 'a local cement company').")
 cement.flows = [
     Flow("cement", "product", "cement (annual output)", 1, "item", category="material",
@@ -292,7 +292,7 @@ cement.flows = [
 
 # --- Municipality ------------------------------------------------------------------------------
 town = Site("municipality", "Kalundborg municipality / Kalundborg Forsyning", sector="District heating and water",
-            location="Kalundborg, DK", x=-380, y=180,
+            location="Kalundborg, DK", position=(-380, 180),
             description="District heating for the town (since 1981 from Asnæs, replacing about 3,500 oil-fired furnaces).")
 town.flows = [
     Flow("heat-service", "product", "district heat to households from Asnæs (annual)", DH_MJ, "MJ",

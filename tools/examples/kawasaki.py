@@ -99,7 +99,7 @@ sc = Scenario(
 )
 
 city = Site("collection", "Waste-plastic collection (Kawasaki City and businesses)", sector="Municipal and industrial waste collection",
-            location="JP", x=0, y=0,
+            location="JP", position=(0, 0),
             description="Containers-and-packaging plastics from households and industrial waste plastics collected in and around Kawasaki. "
                         "Linear: burned in municipal incinerators.")
 city.flows = [
@@ -112,7 +112,7 @@ city.flows = [
          source=f"{SRC_SDK}; {SRC_JT}"),
 ]
 jfe = Site("jfe", "JFE Steel East Japan Works (Keihin), Ohgishima blast furnace", sector="Iron and steel", location="JP",
-           x=420, y=-180,
+           position=(420, -180),
            description="Integrated steelworks on Ohgishima, Kawasaki (formerly NKK; waste plastics injected into the blast furnace since 1996). "
                        "Only the flows the exchanges touch are declared: the coking coal the plastic replaces and the granulated slag sent to DC.")
 jfe.flows = [
@@ -128,7 +128,7 @@ jfe.flows = [
          source="assumption; " + SRC_DC),
 ]
 sdk = Site("sdk", "Showa Denko Kawasaki plant (KPR plastic gasification and ammonia)", sector="Chemicals", location="JP",
-           x=420, y=160,
+           position=(420, 160),
            description="Gasifies waste plastics at 1,300 °C or more; the hydrogen is made into ammonia (ECOANN), the CO2 into dry ice and "
                        "carbonation gas. Linear: the same ammonia made from natural gas.")
 sdk.flows = [
@@ -136,7 +136,7 @@ sdk.flows = [
     Flow("ammonia-conv", "supply", "ammonia from natural-gas steam reforming (linear)", nh3, "t", activity=R("mat-ammonia"),
          comment="The same ammonia made conventionally in the linear configuration", source=SRC_SDK),
 ]
-dc = Site("dc", "DC Co. Kawasaki cement plant (Taiheiyo Cement group)", sector="Cement", location="JP", x=840, y=-180,
+dc = Site("dc", "DC Co. Kawasaki cement plant (Taiheiyo Cement group)", sector="Cement", location="JP", position=(840, -180),
           description="Urban coastal cement plant in Asano-cho, Kawasaki; makes blast-furnace slag cement with granulated slag from "
                       "the adjacent JFE works and takes sludges and waste plastics as alternative raw materials and fuels.")
 dc.flows = [

@@ -189,7 +189,7 @@ sc = Scenario(
 )
 
 pv = Site("palo-verde", "Palo Verde Generating Station", sector="Electricity generation (nuclear)",
-          location="Tonopah, AZ, US", x=0, y=0,
+          location="Tonopah, AZ, US", position=(0, 0),
           description="Three-unit nuclear station about 50 miles west of Phoenix, cooled by wet cooling towers; "
                       "zero-discharge site (evaporation ponds). Operated by APS.")
 pv.flows = [
@@ -211,7 +211,7 @@ pv.flows = [
 ]
 
 wwtp = Site("wwtp-91st", "91st Avenue Wastewater Treatment Plant", sector="Wastewater treatment",
-            location="Phoenix/Tolleson, AZ, US", x=-420, y=0,
+            location="Phoenix/Tolleson, AZ, US", position=(-420, 0),
             description="Largest wastewater plant in Arizona (about 2.5 million people), owned by the SROG "
                         "cities (Glendale, Mesa, Phoenix, Scottsdale, Tempe), operated by the City of Phoenix; "
                         "activated sludge with anaerobic digestion.")
@@ -237,7 +237,7 @@ wwtp.flows = [
 ]
 
 gas = Site("gas-users", "Natural-gas heat users (proxy for RNG buyers)", sector="Industrial heat (proxy)",
-           location="US pipeline grid", x=420, y=200,
+           location="US pipeline grid", position=(420, 200),
            description="Proxy, not a real firm: the buyers of the pipeline RNG, represented as natural-gas "
                        "boiler heat users. The RNG was reportedly sold as transport fuel.")
 gas.flows = [

@@ -55,8 +55,8 @@ class SiteItem(QGraphicsObject):
     @staticmethod
     def signature(site: Site) -> tuple:
         """What the box shows (compared by :meth:`ParkScene.sync` to skip unchanged sites)."""
-        return (site.name, site.id, site.sector, site.location, site.confidential, site.x,
-                site.y, tuple(f.kind for f in site.flows))
+        return (site.name, site.id, site.sector, site.location, site.confidential, site.position,
+                tuple(f.kind for f in site.flows))
 
     def update_from(self, site: Site) -> None:
         self.sig = self.signature(site)
@@ -68,8 +68,9 @@ class SiteItem(QGraphicsObject):
         self.confidential = site.confidential
         self.setToolTip(f"<b>{self.name}</b><br>{self.sub}<br>{self.counts}<br>"
                         "Drag the dot on the right edge to another site to create an exchange.")
-        if self.pos() != QPointF(site.x, site.y):
-            self.setPos(site.x, site.y)
+        x, y = site.position
+        if self.pos() != QPointF(x, y):
+            self.setPos(x, y)
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802

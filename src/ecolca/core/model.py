@@ -119,6 +119,15 @@ def _find(items: list, index: dict, key: str):
     return hit[1] if hit is not None else None
 
 
+def _renamed(old: str, new: str) -> property:
+    """What a field renamed in December 2026 (docs/glossary.md) leaves behind: reading or setting
+    ``old`` raises AttributeError naming ``new``, so that code written for the old name fails
+    loudly instead of setting an attribute that nothing reads."""
+    def refuse(self, *_value):
+        raise AttributeError(f"{type(self).__name__}.{old} was renamed {new} (docs/glossary.md)")
+    return property(refuse, refuse)
+
+
 def new_id(prefix: str = "") -> str:
     """A short random id, stable once written to a file."""
     return f"{prefix}{uuid.uuid4().hex[:8]}"
@@ -181,6 +190,8 @@ class Transport:
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
     label: str = ""
 
+    distance = _renamed("distance", "distance_km")
+
 
 @dataclass
 class Flow:
@@ -228,13 +239,16 @@ class Site:
     # "complete": the site's flows are its whole operation; "partial": only the part that the
     # exchanges touch (then Δ % of the park is not meaningful, and reads "n/m")
     inventory: InventoryScope = "complete"
-    x: float = 0.0
-    y: float = 0.0
+    # where the site is drawn on the app's canvas: (x, y), the file's "position": {"x", "y"}
+    position: tuple[float, float] = (0.0, 0.0)
     # geographic position in decimal degrees (WGS 84), optional: the synergy finder's distances
     latitude: float | None = None
     longitude: float | None = None
     flows: list[Flow] = field(default_factory=list)
     _flow_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    x = _renamed("x", "position: (x, y)")
+    y = _renamed("y", "position: (x, y)")
 
     def flow(self, flow_id: str) -> Flow | None:
         return _find(self.flows, self._flow_index, flow_id)
@@ -296,6 +310,8 @@ class Exchange:
     # "assumed" (an estimate of the modeller); the report states the share of Δ that rests on
     # assumed amounts
     amount_basis: AmountBasis = "sourced"
+
+    kind = _renamed("kind", "category")
 
 
 @dataclass

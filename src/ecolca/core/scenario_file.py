@@ -424,7 +424,7 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
             {"id": s.id, "name": s.name, "sector": s.sector, "location": s.location,
              "confidential": s.confidential, "description": s.description,
              "inventory": s.inventory,
-             "position": {"x": s.x, "y": s.y},
+             "position": {"x": s.position[0], "y": s.position[1]},
              **({"latitude": s.latitude, "longitude": s.longitude}
                 if s.latitude is not None and s.longitude is not None else {}),
              "flows": [flow(f) for f in s.flows]}
@@ -564,8 +564,8 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
             r.problem(item, "inventory", msg + " ('complete': the site's whole operation; "
                       "'partial': only the part the exchanges touch)", path + ("inventory",))
         pos = r.obj(sd.get("position", {}) or {}, item, path + ("position",))
-        site.x = r.number(pos, "x", item, path + ("position",), default=0.0)
-        site.y = r.number(pos, "y", item, path + ("position",), default=0.0)
+        site.position = (r.number(pos, "x", item, path + ("position",), default=0.0),
+                         r.number(pos, "y", item, path + ("position",), default=0.0))
         for key, lim in (("latitude", 90.0), ("longitude", 180.0)):
             v = r.number(sd, key, item, path)
             if v is not None and not -lim <= v <= lim:

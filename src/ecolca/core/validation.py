@@ -180,6 +180,12 @@ def validate(sc: Scenario) -> list[Problem]:
         item = f"site '{site.name}'"
         spath = ("sites", si)
         choice(item, "inventory", site.inventory, spath + ("inventory",))
+        pos = site.position
+        if not (isinstance(pos, (tuple, list)) and len(pos) == 2 and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                for v in pos)):
+            add(item, "position", f"must be (x, y), two finite numbers, got {pos!r:.60}",
+                spath + ("position",))
         if not site.flows:
             add(item, "flows", "the site has no flows, so it changes neither L nor S: give it "
                 "its products, supplies, residues and emissions", spath + ("flows",), "warning")
