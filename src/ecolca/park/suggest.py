@@ -53,7 +53,7 @@ EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 TABLE_COLUMNS = (
     "id", "residue_kind", "residue_name_pattern", "residue_fates", "residue_fate_pattern",
     "residue_unit", "supply_kind", "supply_codes", "supply_name_pattern", "supply_unit", "ratio",
-    "ratio_low", "ratio_high", "exchange_kind", "processing_code", "processing_amount",
+    "ratio_low", "ratio_high", "exchange_category", "processing_code", "processing_amount",
     "processing_low", "processing_high", "processing_unit", "processing_name", "assumes",
     "source", "source_locator", "source_year")
 # optional columns (a table without them loads as before; an empty cell = no condition)
@@ -77,7 +77,7 @@ class Row:
     ratio: float
     ratio_low: float
     ratio_high: float
-    exchange_kind: str
+    exchange_category: str
     processing_code: str               # "" none; "@grid": the park's grid electricity
     processing_amount: float
     processing_low: float
@@ -176,7 +176,12 @@ def load_table(path: str | None = None) -> tuple[Row, ...]:
     p = path or str(table_path())
     with open(p, newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
-        missing = [c for c in TABLE_COLUMNS if c not in (reader.fieldnames or [])]
+        fields = list(reader.fieldnames or [])
+        if "exchange_kind" in fields and "exchange_category" not in fields:
+            # the column's name before December 2026 (docs/suggest.md): read as the new one
+            fields[fields.index("exchange_kind")] = "exchange_category"
+            reader.fieldnames = fields
+        missing = [c for c in TABLE_COLUMNS if c not in fields]
         if missing:
             raise EcolcaError(f"compatibility table {p}: missing column(s) {', '.join(missing)}")
         rows = []
@@ -195,8 +200,10 @@ def load_table(path: str | None = None) -> tuple[Row, ...]:
             if not lo <= ratio <= hi or ratio <= 0:
                 raise EcolcaError(f"compatibility table, row '{rid}', field 'ratio': {ratio:g} must "
                                   f"be > 0 and within ratio_low..ratio_high ({lo:g}..{hi:g})")
-            if d["exchange_kind"] and (msg := choice_message("exchange.category", d["exchange_kind"])):
-                raise EcolcaError(f"compatibility table, row '{rid}', field 'exchange_kind': {msg}")
+            if d["exchange_category"] and (msg := choice_message("exchange.category",
+                                                                 d["exchange_category"])):
+                raise EcolcaError(f"compatibility table, row '{rid}', field 'exchange_category': "
+                                  f"{msg}")
             pc = d["processing_code"].strip()
             if pc and not units.is_known(d["processing_unit"]):
                 raise EcolcaError(f"compatibility table, row '{rid}', field 'processing_unit': "
@@ -217,7 +224,7 @@ def load_table(path: str | None = None) -> tuple[Row, ...]:
                 rx(d["residue_fate_pattern"], "residue_fate_pattern"), d["residue_unit"], d["supply_kind"],
                 frozenset(x.strip() for x in d["supply_codes"].split(";") if x.strip()),
                 rx(d["supply_name_pattern"], "supply_name_pattern"), d["supply_unit"], ratio, lo, hi,
-                d["exchange_kind"] or "by-product", pc,
+                d["exchange_category"] or "by-product", pc,
                 _num(d["processing_amount"], rid, "processing_amount", required=bool(pc)),
                 _num(d["processing_low"], rid, "processing_low", required=False),
                 _num(d["processing_high"], rid, "processing_high", required=False),
@@ -441,7 +448,7 @@ def _candidate(sc, row, a, res, b, sup, q, r, available, need, user_km, open_cod
     warnings: list[str] = []
     transport: list[Transport] = []
     d_km, basis = None, "not moved by lorry (pipe or grid; pipe not modelled)"
-    if units.dimension(res.unit) == "mass" and row.exchange_kind in ("material", "by-product"):
+    if units.dimension(res.unit) == "mass" and row.exchange_category in ("material", "by-product"):
         d_km, basis, warn = distance(a, b, user_km)
         if warn:
             warnings.append(warn)
@@ -471,7 +478,7 @@ def _candidate(sc, row, a, res, b, sup, q, r, available, need, user_km, open_cod
     ratio_u = Uncertainty("triangular", minimum=row.ratio_low * scale,
                           maximum=row.ratio_high * scale) \
         if row.ratio_high > row.ratio_low else Uncertainty()
-    ex = Exchange(cid, a.id, res.id, b.id, sup.id, q, r, category=row.exchange_kind,
+    ex = Exchange(cid, a.id, res.id, b.id, sup.id, q, r, category=row.exchange_category,
                   transport=transport, processing=processing, economics=ExchangeEconomics(),
                   description=f"suggested by the synergy finder: compatibility row '{row.id}'",
                   source=f"{row.source} [{row.source_locator}; {row.source_year}]",
