@@ -295,6 +295,27 @@ def test_save_open_and_recent_files(window, qtbot, tmp_path):
     assert window.doc.scenario.sites[0].position == (10.0, 20.0)
 
 
+def test_a_file_with_the_old_exchange_key_opens_and_says_so_once(window, tmp_path, example_path):
+    """Issue #21: an exchange's category was 'kind' in files of schema version 1; the app opens
+    such a file with the same categories, says so in the status bar, and saves the new key."""
+    doc = json.loads(example_path.read_text())
+    doc["schema_version"] = 1
+    for e in doc["exchanges"]:
+        e["kind"] = e.pop("category")
+    path = tmp_path / "old.ecolca.json"
+    path.write_text(json.dumps(doc))
+    assert window.open_path(path)
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Opened old.ecolca.json.") and "old key 'kind'" in message
+    assert [e.category for e in window.doc.scenario.exchanges] == [e["kind"] for e in
+                                                                    doc["exchanges"]]
+    assert window._save_to(path)
+    saved = json.loads(path.read_text())
+    assert saved["schema_version"] == 2 and all("kind" not in e for e in saved["exchanges"])
+    assert window.open_path(path)
+    assert "old key" not in window.statusBar().currentMessage()
+
+
 def test_broken_or_too_new_file_leaves_the_work_intact(window, qtbot, tmp_path):
     window.add_site(0, 0)
     before = window.doc.scenario
