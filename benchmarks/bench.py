@@ -219,7 +219,7 @@ def generate_park(methods, n_sites: int = 100, n_exchanges: int = 300, seed: int
             flows.append(Flow("co2", "emission", "CO2, direct", rng.uniform(1e6, 1e9), "kg",
                               activity=CO2))
         sites.append(Site(sid, f"Site {i + 1:03d}", sector="generated", location="GLO",
-                          x=rng.uniform(0, 100), y=rng.uniform(0, 100), flows=flows))
+                          position=(rng.uniform(0, 100), rng.uniform(0, 100)), flows=flows))
 
     def dim(f):
         return units.dimension(f.unit)
@@ -268,7 +268,7 @@ def generate_park(methods, n_sites: int = 100, n_exchanges: int = 300, seed: int
                                          name="pumping and treatment power")]
             exchanges.append(Exchange(
                 f"x{len(exchanges) + 1:03d}", a.id, res.id, b.id, sup.id, q, r,
-                kind="water" if klass(res) == "water" else "by-product",
+                category="water" if klass(res) == "water" else "by-product",
                 transport=transport, processing=processing,
                 economics=ExchangeEconomics(price=rng.uniform(0, 10) / units.factor("t", res.unit)
                                             if klass(res) == "mass" else 0.0)))

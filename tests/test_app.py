@@ -123,19 +123,19 @@ def test_drag_moves_a_site_and_undo_redo_restore_it(window, qtbot):
     start = item.mapToScene(QPointF(40, 30))
     drag(view, start, start + QPointF(150, 80))
     site = window.doc.scenario.site(sid)
-    assert (site.x, site.y) == pytest.approx((150, 80), abs=2)
+    assert site.position == pytest.approx((150, 80), abs=2)
     assert window.act_undo.text().startswith("&Undo Move site")
     window.doc.undo_stack.undo()
     site = window.doc.scenario.site(sid)
-    assert (site.x, site.y) == (0, 0)
+    assert site.position == (0, 0)
     assert window.scene.sites[sid].pos() == QPointF(0, 0)
     window.doc.undo_stack.redo()
-    assert window.doc.scenario.site(sid).x == pytest.approx(150, abs=2)
+    assert window.doc.scenario.site(sid).position[0] == pytest.approx(150, abs=2)
     # keyboard shortcuts reach the same stack
     qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
-    assert window.doc.scenario.site(sid).x == 0
+    assert window.doc.scenario.site(sid).position[0] == 0
     qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
-    assert window.doc.scenario.site(sid).x == pytest.approx(150, abs=2)
+    assert window.doc.scenario.site(sid).position[0] == pytest.approx(150, abs=2)
 
 
 def test_edit_a_flow_in_the_table_then_undo(window, qtbot, example_path):
@@ -294,7 +294,28 @@ def test_save_open_and_recent_files(window, qtbot, tmp_path):
     assert data["sites"][0]["position"] == {"x": 10.0, "y": 20.0}
     window.new_file()
     assert window.open_path(path)
-    assert window.doc.scenario.sites[0].x == 10.0
+    assert window.doc.scenario.sites[0].position == (10.0, 20.0)
+
+
+def test_a_file_with_the_old_exchange_key_opens_and_says_so_once(window, tmp_path, example_path):
+    """Issue #21: an exchange's category was 'kind' in files of schema version 1; the app opens
+    such a file with the same categories, says so in the status bar, and saves the new key."""
+    doc = json.loads(example_path.read_text())
+    doc["schema_version"] = 1
+    for e in doc["exchanges"]:
+        e["kind"] = e.pop("category")
+    path = tmp_path / "old.ecolca.json"
+    path.write_text(json.dumps(doc))
+    assert window.open_path(path)
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Opened old.ecolca.json.") and "old key 'kind'" in message
+    assert [e.category for e in window.doc.scenario.exchanges] == [e["kind"] for e in
+                                                                    doc["exchanges"]]
+    assert window._save_to(path)
+    saved = json.loads(path.read_text())
+    assert saved["schema_version"] == 2 and all("kind" not in e for e in saved["exchanges"])
+    assert window.open_path(path)
+    assert "old key" not in window.statusBar().currentMessage()
 
 
 def test_a_big_file_is_read_and_checked_on_a_worker_thread(window, qtbot, monkeypatch,
@@ -728,7 +749,7 @@ def test_drag_from_any_part_of_the_dot_draws_an_exchange(window, qtbot, monkeypa
     assert ia.contains(ia.mapFromScene(start))
     drag(view, start, ib.sceneBoundingRect().center())
     assert len(opened) == 1                       # the exchange dialog, not a moved site
-    assert window.doc.scenario.site(a.id).x == a.x
+    assert window.doc.scenario.site(a.id).position == a.position
 
 
 # ---- issue #9, Medium and Low ----------------------------------------------------------------
@@ -1159,7 +1180,8 @@ def test_arrows_between_the_same_two_sites_bend_apart(window, qtbot):
 
     window.doc.edit("link", link)
     assert_apart(["x1", "x2", "x3"])
-    window.doc.edit("move", lambda sc: setattr(sc.site(b.id), "x", 400.0))
+    window.doc.edit("move", lambda sc: setattr(sc.site(b.id), "position",
+                                               (400.0, sc.site(b.id).position[1])))
     assert_apart(["x1", "x2", "x3"])
 
 

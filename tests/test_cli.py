@@ -61,6 +61,23 @@ def test_validate_lists_every_problem_and_exits_1(tmp_path, example_path, bw_pro
     assert "0 error(s)" in r.stdout
 
 
+def test_validate_shows_the_note_of_an_old_exchange_key_once(tmp_path, example_path):
+    """Issue #21 point 5: a file of schema version 1 gives an exchange's category as 'kind';
+    it is read, and `validate` says so once, on stderr."""
+    doc = json.loads(example_path.read_text())
+    doc["schema_version"] = 1
+    for e in doc["exchanges"]:
+        e["kind"] = e.pop("category")
+    old = tmp_path / "old.ecolca.json"
+    old.write_text(json.dumps(doc))
+    r = run_cli("validate", "--no-project", str(old))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stderr.count("old key 'kind'") == 1 and f"note: {old}:" in r.stderr
+    assert "0 error(s)" in r.stdout
+    r = run_cli("validate", "--no-project", str(example_path))
+    assert "old key" not in r.stderr
+
+
 def test_broken_json_gets_a_message_not_a_traceback(tmp_path):
     bad = tmp_path / "broken.ecolca.json"
     bad.write_text("{ this is not json")

@@ -124,6 +124,9 @@ def test_cli_disclose_json_and_report(bw_project, tmp_path, monkeypatch, capsys)
     data = json.loads(capsys.readouterr().out)
     assert data["format"] == "ecolca-disclosure" and data["attributed"]["key"] == "supplier"
     assert data["inventory"]["impacts"] and data["diverted_from_disposal"]
+    # format 2: each diverted residue's exchange category is "category" (issue #21, "kind" before)
+    assert data["format_version"] == 2
+    assert {v["category"] for v in data["diverted_from_disposal"]} == {"by-product", "energy"}
     # the partner that is confidential is masked in the destination
     assert not any("Novo" in v["destination"] for v in data["diverted_from_disposal"])
     assert any(GHG_CITATION in c for c in data["citations"])

@@ -100,7 +100,7 @@ def _naive(sc, methods):
 
     def legs(d, amount, unit, transport, sign=1.0):
         for t in transport:
-            add(d, t.mode.key, sign * units.convert(amount, unit, "ton") * t.distance
+            add(d, t.mode.key, sign * units.convert(amount, unit, "ton") * t.distance_km
                 * units.factor("ton kilometer", node(t.mode.key)["unit"]))
 
     site_dem, site_bio = {}, {}
@@ -179,12 +179,12 @@ def test_random_parks_match_naive_bw2calc_to_1e_9(bw_project, data):
         for f in s.flows:
             f.amount *= data.draw(st.floats(1.0, 2.0))
             for t in f.transport:
-                t.distance = data.draw(st.floats(0.0, 500.0))
+                t.distance_km = data.draw(st.floats(0.0, 500.0))
     for e in sc.exchanges:
         e.amount *= data.draw(st.floats(0.05, 1.0))
         e.substitution_ratio = data.draw(st.floats(0.05, 1.0))
         for t in e.transport:
-            t.distance = data.draw(st.floats(0.0, 800.0))
+            t.distance_km = data.draw(st.floats(0.0, 800.0))
     methods = [tuple(m) for m in sc.methods[:2]]
     sc.methods = methods
     res = lca.compare(sc, project=PROJECT)

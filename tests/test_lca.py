@@ -56,7 +56,7 @@ def test_break_even_distance_zeroes_the_exchange(bw_project, results):
     p = next(x for x in results.exchange_parts(GWP) if x.exchange_id == "gypsum-to-boards")
     assert p.break_even_km > p.distance_km
     sc = examples.load("gypsum-ash")
-    sc.exchange("gypsum-to-boards").transport[0].distance = p.break_even_km
+    sc.exchange("gypsum-to-boards").transport[0].distance_km = p.break_even_km
     again = lca.compare(sc, project=PROJECT, methods=[GWP])
     q = next(x for x in again.exchange_parts(GWP) if x.exchange_id == "gypsum-to-boards")
     assert abs(q.total) <= 1e-6 * abs(p.avoided_supply)
@@ -113,8 +113,8 @@ def _cycle_scenario() -> Scenario:
     ])
     sc.sites = [a, b]
     sc.exchanges = [
-        Exchange("steam", "refinery", "steam-out", "power", "steam-in", 4_000, 1.0, kind="energy"),
-        Exchange("water", "power", "water-out", "refinery", "water", 30_000, 1.0, kind="water"),
+        Exchange("steam", "refinery", "steam-out", "power", "steam-in", 4_000, 1.0, category="energy"),
+        Exchange("water", "power", "water-out", "refinery", "water", 30_000, 1.0, category="water"),
     ]
     return sc
 

@@ -124,7 +124,7 @@ def test_unit_factor_goes_into_the_conversion_and_amounts_stay(stub):
         [pytest.approx(0.1563855, rel=1e-9)]
     pb = [a for k, a, _ in site_rows["plasterboard"] if k == (STUB, GRID)]
     assert pb == [pytest.approx(5.4e7, rel=1e-12)]
-    assert new.exchange("gypsum-to-boards").transport[0].distance == 15
+    assert new.exchange("gypsum-to-boards").transport[0].distance_km == 15
     trucks = [r["amount"] for r in table.as_records() if r["exchange"] == "gypsum-to-boards"
               and r["part"] == "transport"]
     assert trucks == [pytest.approx(80_000 * 15)]

@@ -43,7 +43,7 @@ DB = "ecolca-open"
 @pytest.fixture
 def scenario() -> Scenario:
     power = Site(
-        id="power", name="=Power plant", sector="energy", location="Kalundborg", x=1.0, y=2.0,
+        id="power", name="=Power plant", sector="energy", location="Kalundborg", position=(1.0, 2.0),
         flows=[
             Flow(id="elec", kind="product", name="electricity", amount=1.5e6, unit="MWh"),
             Flow(id="gyp-out", kind="residue", name="-FGD gypsum", amount=200_000, unit="t",
@@ -77,7 +77,7 @@ def scenario() -> Scenario:
         exchanges=[
             Exchange(id="ex1", from_site="power", from_flow="gyp-out", to_site="board",
                      to_flow="gyp-in", amount=150_000, substitution_ratio=1.0,
-                     transport=[Transport(mode=ActivityRef(DB, "lorry"), distance=12.0)],
+                     transport=[Transport(mode=ActivityRef(DB, "lorry"), distance_km=12.0)],
                      processing=[Processing(activity=ActivityRef(DB, "electricity"),
                                             amount_per_unit=0.01, unit="MWh", name="drying")],
                      economics=ExchangeEconomics(price=-2.0, transport_cost=1.5),

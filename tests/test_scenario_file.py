@@ -17,7 +17,7 @@ def test_round_trip_keeps_everything(example, tmp_path):
     again = scenario_file.load(p)
     assert scenario_file.to_dict(again) == scenario_file.to_dict(example)
     # positions are part of the file
-    assert [(s.x, s.y) for s in again.sites] == [(s.x, s.y) for s in example.sites]
+    assert [s.position for s in again.sites] == [s.position for s in example.sites]
     assert json.loads(p.read_text())["schema_version"] == scenario_file.SCHEMA_VERSION
 
 
@@ -70,19 +70,78 @@ def test_missing_or_bad_schema_version(example):
 
 
 def test_migration_hook_upgrades_older_documents(example, monkeypatch):
+    v = scenario_file.SCHEMA_VERSION
     doc = _doc(example)
-    doc["schema_version"] = 1
-    doc["title"] = doc.pop("name")  # pretend version 1 called it "title"
+    doc["title"] = doc.pop("name")  # pretend the current version calls it "title"
 
-    def v1_to_v2(d):
+    def to_next(d):
         d = dict(d)
         d["name"] = d.pop("title")
         return d
 
-    monkeypatch.setattr(scenario_file, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(scenario_file.MIGRATIONS, 1, v1_to_v2)
+    monkeypatch.setattr(scenario_file, "SCHEMA_VERSION", v + 1)
+    monkeypatch.setitem(scenario_file.MIGRATIONS, v, to_next)
     sc = scenario_file.from_dict(doc)
     assert sc.name == example.name
+
+
+def _old_keys(doc: dict) -> dict:
+    """``doc`` as a file of schema version 1 has it: an exchange's category under 'kind'."""
+    doc = json.loads(json.dumps(doc))
+    doc["schema_version"] = 1
+    for e in doc["exchanges"]:
+        e["kind"] = e.pop("category")
+    return doc
+
+
+def test_an_exchange_kind_of_an_older_file_is_read_as_its_category_with_a_note(example):
+    """Issue #21 point 5: 'kind' on an exchange was renamed 'category' (the flows' name for the
+    same vocabulary); a file with the old key loads equal to one with the new key, and says so
+    once, in the scenario's file_notes (printed by the CLI, shown by the app)."""
+    example.exchanges[1].category = "material"  # not the default: the value itself is read
+    new = scenario_file.from_dict(_doc(example))
+    old = scenario_file.from_dict(_old_keys(_doc(example)))
+    assert old == new and scenario_file.to_dict(old) == scenario_file.to_dict(new)
+    assert [e.category for e in old.exchanges] == ["by-product", "material", "by-product"]
+    assert new.file_notes == []
+    [note] = old.file_notes
+    assert "3 exchange(s)" in note and "'kind'" in note and "'category'" in note
+
+
+def test_a_round_trip_of_an_older_file_writes_only_the_new_keys(example, tmp_path):
+    p = tmp_path / "old.ecolca.json"
+    p.write_text(json.dumps(_old_keys(_doc(example))))
+    scenario_file.save(scenario_file.load(p), p)
+    doc = json.loads(p.read_text())
+    assert doc["schema_version"] == 2 == scenario_file.SCHEMA_VERSION
+    assert all("kind" not in e and e["category"] == "by-product" for e in doc["exchanges"])
+    assert all("kind" in f for s in doc["sites"] for f in s["flows"])  # a flow's kind stays
+    assert scenario_file.load(p).file_notes == []  # said once: the saved file has no old key
+
+
+def test_the_renamed_model_fields_fail_loudly_under_their_old_names(example):
+    """Exchange.kind, Transport.distance, Site.x and Site.y were renamed (docs/glossary.md):
+    setting the old name would otherwise add an attribute nothing reads, without a word."""
+    e, site = example.exchanges[0], example.sites[0]
+    for obj, old, new in ((e, "kind", "category"), (e.transport[0], "distance", "distance_km"),
+                          (site, "x", "position"), (site, "y", "position")):
+        with pytest.raises(AttributeError, match=f"{old} was renamed {new}"):
+            setattr(obj, old, 1.0)
+        with pytest.raises(AttributeError, match=f"{old} was renamed {new}"):
+            getattr(obj, old)
+    assert e.category == "by-product" and site.position == (0, 0)
+
+
+def test_an_exchange_with_both_kind_and_category_that_differ_is_refused(example):
+    doc = _doc(example)
+    doc["exchanges"][0]["kind"] = "energy"
+    with pytest.raises(ScenarioError) as ei:
+        scenario_file.from_dict(doc)
+    [p] = ei.value.problems
+    assert p.field == "kind" and p.path == ("exchanges", 0, "kind")
+    assert "old name of 'category'" in p.message and "'energy'" in p.message
+    doc["exchanges"][0]["kind"] = "by-product"  # the same value twice: read, with the note
+    assert scenario_file.from_dict(doc).file_notes
 
 
 def test_every_structural_problem_is_listed_with_item_and_field(example):

@@ -125,7 +125,7 @@ def test_gypsum_ash_suggestion_checked_by_hand(bw_project):
     m = [tuple(x) for x in sc.methods]
     U, found = cache.lookup([LANDFILL, LORRY, CLINKER], m)
     assert found.all()
-    haul = ash.transport[0].distance                     # the residue's haul to landfill, avoided
+    haul = ash.transport[0].distance_km                  # the residue's haul to landfill, avoided
     for j in range(len(m)):
         c_fill, c_lorry, c_clinker = U[0, j], U[1, j], U[2, j]
         fate = -q_expected * (1000 * c_fill + haul * c_lorry)       # t -> kg; t·km
@@ -368,7 +368,7 @@ def test_spent_grain_and_co2_rows_load_with_their_basis():
     for f, r in ((56.1, c.ratio), (58.3, c.ratio_low), (54.3, c.ratio_high)):
         assert r == pytest.approx(205_000 / f * 1000 / 400_000, abs=1e-3)  # TJ → GJ
     assert "OCAP" in c.source and "Table 2.2" in c.source_locator
-    assert c.supply_codes == {"fuel-natural-gas"} and c.exchange_kind == "energy"
+    assert c.supply_codes == {"fuel-natural-gas"} and c.exchange_category == "energy"
     # the other rows have no receiver condition (back-compatible)
     assert all(r.receiver_pattern is None for k, r in t.items() if k != "co2-greenhouse-gas")
 
@@ -480,8 +480,8 @@ def test_spent_grain_and_co2_on_ecolca_open_find_no_feed_and_say_why(bw_project)
     assert "not proposed:" in text and "row spent-grain-corn" in text and "Pharma plant" in text
 
 
-def test_a_table_row_with_an_exchange_kind_not_in_the_model_is_refused(tmp_path):
-    """Issue #21: the table's exchange_kind becomes the candidates' Exchange.kind, which
+def test_a_table_row_with_an_exchange_category_not_in_the_model_is_refused(tmp_path):
+    """Issue #21: the table's exchange_category becomes the candidates' Exchange.category, which
     validate() checks; a row outside the model's choices is refused when the table is read,
     with the model's message, never a candidate that fails later."""
     from ecolca.core.errors import EcolcaError
@@ -492,9 +492,9 @@ def test_a_table_row_with_an_exchange_kind_not_in_the_model_is_refused(tmp_path)
     with open(p, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
-        w.writerow(dict(rows[0], exchange_kind="Material"))
-    with pytest.raises(EcolcaError, match=r"row 'fly-ash-clinker', field 'exchange_kind': must "
-                                          r"be one of .*did you mean 'material'"):
+        w.writerow(dict(rows[0], exchange_category="Material"))
+    with pytest.raises(EcolcaError, match=r"row 'fly-ash-clinker', field 'exchange_category': "
+                                          r"must be one of .*did you mean 'material'"):
         load_table(str(p))
 
 
@@ -513,3 +513,22 @@ def test_the_finder_proposes_the_mode_of_its_range_and_shows_the_range():
     inside = rows["plastics-coking-coal"]
     assert inside.ratio_low < inside.ratio < inside.ratio_high
     assert inside.proposed == inside.ratio and "the mode of its range" in inside.proposed_words()
+
+
+def test_a_table_with_the_old_column_name_exchange_kind_still_loads(tmp_path):
+    """The column was 'exchange_kind' before the exchange's field became 'category' (issue #21):
+    a table written then loads with the same rows."""
+    from ecolca.park.suggest import load_table
+
+    rows = _table_rows()
+    p = tmp_path / "old.csv"
+    with open(p, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=["exchange_kind" if c == "exchange_category" else c
+                                           for c in rows[0]])
+        w.writeheader()
+        w.writerows({("exchange_kind" if k == "exchange_category" else k): v
+                     for k, v in r.items()} for r in rows)
+    old, new = load_table(str(p)), load_table()
+    assert [r.exchange_category for r in old] == [r.exchange_category for r in new]
+    assert {r.exchange_category for r in new} == {"by-product", "energy", "water"}
+    assert [r.id for r in old] == [r.id for r in new]

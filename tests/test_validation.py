@@ -40,7 +40,7 @@ def test_negative_nan_and_infinite_amounts(example):
     sc = copy.deepcopy(example)
     sc.sites[1].flows[1].amount = -1
     sc.exchanges[0].amount = float("nan")
-    sc.exchanges[2].transport[0].distance = float("inf")
+    sc.exchanges[2].transport[0].distance_km = float("inf")
     msgs = _msgs(sc)
     assert any("flow 'natural gypsum', field 'amount'" in m for m in msgs)
     assert any("exchange 'gypsum-to-boards'" in m and "field 'amount'" in m for m in msgs)
@@ -132,19 +132,31 @@ def test_a_flow_kind_and_category_set_from_python_are_checked(example):
     assert f"flow '{f.name}'" in cat.item and "'energy'" in cat.message
 
 
-def test_an_exchange_kind_set_from_python_is_checked_also_per_item(example):
+def test_an_exchange_category_set_from_python_is_checked_also_per_item(example):
     """The app's per-edit check (validate_item) runs the same rules."""
     from ecolca.core.validation_item import validate_item
 
     sc = copy.deepcopy(example)
     e = sc.exchanges[1]
-    e.kind = "heat"
-    [p] = _problem(sc, "kind")
-    assert p.path == ("exchanges", 1, "kind") and "'by-product'" in p.message
-    assert any(q.field == "kind" for q in validate_item(sc, "exchange", e.id))
+    e.category = "heat"
+    [p] = _problem(sc, "category")
+    assert p.path == ("exchanges", 1, "category") and "'by-product'" in p.message
+    assert any(q.field == "category" for q in validate_item(sc, "exchange", e.id))
     sc.sites[1].inventory = "whole"
     sc.calibration = "rough"
     assert _problem(sc, "inventory") and _problem(sc, "calibration")
+
+
+def test_a_site_position_set_from_python_is_checked(example):
+    """Site.position (the file's "position": {"x", "y"}; issue #21 renamed Site.x, Site.y) must be
+    two finite numbers, or the file could not be written."""
+    sc = copy.deepcopy(example)
+    assert not _problem(sc, "position")
+    sc.sites[1].position = (460.0,)
+    sc.sites[2].position = (0.0, float("nan"))
+    p1, p2 = _problem(sc, "position")
+    assert p1.path == ("sites", 1, "position") and "got (460.0,)" in p1.message
+    assert p2.path == ("sites", 2, "position") and "two finite numbers" in p2.message
 
 
 def test_the_file_reader_and_validate_give_one_message(example):

@@ -152,7 +152,7 @@ def _drop(ex):
 
 def _distance(site, flow, km):
     def edit(sc):
-        sc.site(site).flow(flow).transport[0].distance = km
+        sc.site(site).flow(flow).transport[0].distance_km = km
     return edit
 
 

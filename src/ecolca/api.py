@@ -13,6 +13,7 @@ import contextlib
 import copy
 import dataclasses
 import os
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
@@ -85,7 +86,10 @@ def load(path_or_example: PathLike | Scenario) -> Scenario:
     if not p.exists():
         raise ScenarioError(f"no such file, and no bundled example of that name (examples: "
                             f"{', '.join(examples.available())})", source=text)
-    return scenario_file.load(p)
+    sc = scenario_file.load(p)
+    for note in sc.file_notes:  # an old key read under its new name (docs/file-format.md)
+        warnings.warn(f"{p}: {note}", UserWarning, stacklevel=2)
+    return sc
 
 
 def save(scenario: Scenario, path: PathLike) -> Path:

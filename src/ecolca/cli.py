@@ -453,6 +453,14 @@ def safe_text(text: str, newlines: bool = True) -> str:
     return str(text).translate(table)
 
 
+def _noted(sc, path):
+    """``sc``, after printing on stderr what reading its file ``path`` noted (an old key read
+    under its new name: ``Scenario.file_notes``, docs/file-format.md "Changes")."""
+    for n in sc.file_notes:
+        print(safe_text(f"note: {path}: {n}", newlines=False), file=sys.stderr)
+    return sc
+
+
 def _print_problems(problems, stream=None, limit: int | None = MAX_PROBLEMS_SHOWN) -> None:
     shown = problems if limit is None else problems[:limit]
     for p in shown:
@@ -485,7 +493,7 @@ def cmd_validate(a) -> int:
     from ecolca.core import scenario_file
     from ecolca.core.validation import validate
 
-    sc = scenario_file.load(a.scenario)
+    sc = _noted(scenario_file.load(a.scenario), a.scenario)
     problems = validate(sc)
     if not a.no_project and not [p for p in problems if p.severity == "error"]:
         import bw2data as bd
@@ -565,6 +573,7 @@ def _cmd_run(a) -> int:
     if methods:
         _check_methods(methods, a.project)
     sc, prepared, source = _scenario_for_run(a.scenario, a.project, methods, a.key)
+    _noted(sc, a.scenario)
     import gc
 
     # the parsed scenario lives until the process ends: bw2data's project activation calls
@@ -780,7 +789,7 @@ def cmd_suggest(a) -> int:
 
     if a.top is not None and a.top < 1:
         raise EcolcaError(f"--top must be a whole number ≥ 1, got {a.top}")
-    sc = scenario_file.load(a.scenario)
+    sc = _noted(scenario_file.load(a.scenario), a.scenario)
     method = _parse_method(a.method) if a.method else None
     if method:
         _check_methods([method], a.project)
@@ -858,7 +867,7 @@ def cmd_disclose(a) -> int:
 
     if a.report:
         _check_writable(a.report, a.scenario)
-    sc = scenario_file.load(a.scenario)
+    sc = _noted(scenario_file.load(a.scenario), a.scenario)
     site = sc.site(a.site)
     if site is None:
         raise EcolcaError(f"--site '{a.site}' is not a site of the scenario; its sites: "
@@ -898,7 +907,7 @@ def cmd_export_shared(a) -> int:
         raise EcolcaError(f"'{dest}': folder '{dest.parent}' does not exist")
     if os.path.realpath(dest) == os.path.realpath(a.scenario):
         raise EcolcaError(f"'{dest}' is the scenario file itself; choose another name")
-    sc = scenario_file.load(a.scenario)
+    sc = _noted(scenario_file.load(a.scenario), a.scenario)
     shared, notes = confidential.export_shared(sc, a.audience)
     try:
         scenario_file.save(shared, dest)   # atomic

@@ -32,7 +32,7 @@ sc = Scenario(
     ],
 )
 coal_mj = 3.0e9 * 3.6 / 0.40
-pp = Site("power", "Coal power station", sector="Electricity generation", location="DK", x=0, y=0,
+pp = Site("power", "Coal power station", sector="Electricity generation", location="DK", position=(0, 0),
           description="Coal-fired power station with wet limestone flue-gas desulphurisation.")
 pp.flows = [
     Flow("electricity", "product", "electricity, net", 3_000_000, "MWh", category="energy", comment=ILL),
@@ -50,7 +50,7 @@ pp.flows = [
          transport=[Transport(R("transport-lorry"), 25, label="to landfill")], category="by-product",
          comment=ILL + " Fee: illustrative."),
 ]
-pb = Site("plasterboard", "Plasterboard plant", sector="Building materials", location="DK", x=460, y=-110,
+pb = Site("plasterboard", "Plasterboard plant", sector="Building materials", location="DK", position=(460, -110),
           description="Makes gypsum plasterboard from natural or FGD gypsum.")
 pb.flows = [
     Flow("boards", "product", "plasterboard", 150_000, "t", comment=ILL),
@@ -59,7 +59,7 @@ pb.flows = [
     Flow("power", "supply", "electricity", 15_000, "MWh", activity=R("elec-grid-dk"), price=90.0,
          category="energy", comment=ILL),
 ]
-cem = Site("cement", "Cement plant", sector="Cement", location="DK", x=460, y=130,
+cem = Site("cement", "Cement plant", sector="Cement", location="DK", position=(460, 130),
            description="Grinds clinker with gypsum and supplementary materials into cement.")
 cem.flows = [
     Flow("cement", "product", "cement", 1_200_000, "t", comment=ILL),
@@ -71,18 +71,18 @@ cem.flows = [
 ]
 sc.sites = [pp, pb, cem]
 sc.exchanges = [
-    Exchange("gypsum-to-boards", "power", "fgd-gypsum", "plasterboard", "gypsum", 80_000, 1.0, kind="by-product",
+    Exchange("gypsum-to-boards", "power", "fgd-gypsum", "plasterboard", "gypsum", 80_000, 1.0, category="by-product",
              transport=[Transport(R("transport-lorry"), 15, label="power station to plasterboard plant")],
              economics=ExchangeEconomics(price=5.0, transport_cost=4.0),
              ratio_uncertainty=Uncertainty("triangular", minimum=0.95, maximum=1.0),
              description="FGD gypsum replaces natural gypsum 1:1 by mass (Aalborg Portland).",
              source="Aalborg Portland (ratio); quantities illustrative"),
-    Exchange("gypsum-to-cement", "power", "fgd-gypsum", "cement", "gypsum", 10_000, 1.0, kind="by-product",
+    Exchange("gypsum-to-cement", "power", "fgd-gypsum", "cement", "gypsum", 10_000, 1.0, category="by-product",
              transport=[Transport(R("transport-lorry"), 20, label="power station to cement plant")],
              economics=ExchangeEconomics(price=5.0, transport_cost=4.5),
              description="FGD gypsum as set retarder in cement, replacing natural gypsum 1:1.",
              source="Aalborg Portland (ratio); quantities illustrative"),
-    Exchange("ash-to-cement", "power", "fly-ash", "cement", "clinker", 120_000, 1.0, kind="by-product",
+    Exchange("ash-to-cement", "power", "fly-ash", "cement", "clinker", 120_000, 1.0, category="by-product",
              transport=[Transport(R("transport-lorry"), 20, label="power station to cement plant")],
              processing=[Processing(R("elec-grid-dk"), 5.0, "kWh", name="classifying and conveying (illustrative)")],
              economics=ExchangeEconomics(price=10.0, transport_cost=4.5, processing_cost=1.0,

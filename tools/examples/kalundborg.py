@@ -182,7 +182,7 @@ sc = Scenario(
 
 # --- Asnæs power station -----------------------------------------------------------------------
 asnaes = Site("asnaes", "Asnæs power station (DONG Energy)", sector="Electricity and heat (coal CHP)",
-              location="Kalundborg, DK", x=0, y=0,
+              location="Kalundborg, DK", position=(0, 0),
               description="Coal-fired power station with wet limestone flue-gas desulphurisation; hub of the symbiosis.")
 asnaes.flows = [
     Flow("power", "product", "electricity, district heat and process steam (annual output)", 1, "item",
@@ -220,7 +220,7 @@ asnaes.flows = [
 ]
 
 # --- Statoil refinery --------------------------------------------------------------------------
-refinery = Site("refinery", "Statoil refinery", sector="Oil refining", location="Kalundborg, DK", x=-380, y=-200,
+refinery = Site("refinery", "Statoil refinery", sector="Oil refining", location="Kalundborg, DK", position=(-380, -200),
                 description="Denmark's largest refinery (about 3.2 Mt/yr crude capacity in the 1990s, Indigo Development). "
                             "Uses Asnæs steam to heat tanks and pipes; sends used cooling water to Asnæs.")
 refinery.flows = [
@@ -243,7 +243,7 @@ refinery.flows = [
 
 # --- Novo Nordisk / Novozymes -----------------------------------------------------------------
 novo = Site("novo", "Novo Nordisk and Novozymes", sector="Pharmaceuticals and enzymes", location="Kalundborg, DK",
-            x=380, y=-200,
+            position=(380, -200),
             description="Insulin and enzyme production; uses Asnæs steam for heating, sterilisation and distillation.")
 novo.flows = [
     Flow("products", "product", "insulin and industrial enzymes (annual output)", 1, "item", category="material",
@@ -261,7 +261,7 @@ novo.flows = [
 
 # --- Gyproc ------------------------------------------------------------------------------------
 gyproc = Site("gyproc", "Gyproc plasterboard plant", sector="Building materials", location="Kalundborg, DK",
-              x=380, y=180,
+              position=(380, 180),
               description="Plasterboard plant about 1 km south of Asnæs (Indigo Development).")
 gyproc.flows = [
     Flow("boards", "product", "plasterboard (annual output)", PLASTERBOARD_M2, "m2", category="material",
@@ -277,7 +277,7 @@ gyproc.flows = [
 ]
 
 # --- Cement ------------------------------------------------------------------------------------
-cement = Site("cement", "Aalborg Portland (cement)", sector="Cement", location="Aalborg, DK", x=0, y=320,
+cement = Site("cement", "Aalborg Portland (cement)", sector="Cement", location="Aalborg, DK", position=(0, 320),
               description="Cement producer using Asnæs fly ash (Hutchinson; Fiksel p. 163: 'a local cement company').")
 cement.flows = [
     Flow("cement", "product", "cement (annual output)", 1, "item", category="material",
@@ -292,7 +292,7 @@ cement.flows = [
 
 # --- Municipality ------------------------------------------------------------------------------
 town = Site("municipality", "Kalundborg municipality / Kalundborg Forsyning", sector="District heating and water",
-            location="Kalundborg, DK", x=-380, y=180,
+            location="Kalundborg, DK", position=(-380, 180),
             description="District heating for the town (since 1981 from Asnæs, replacing about 3,500 oil-fired furnaces).")
 town.flows = [
     Flow("heat-service", "product", "district heat to households from Asnæs (annual)", DH_MJ, "MJ",
@@ -311,12 +311,12 @@ sc.methods = list(sc.methods) + [WCP]
 sc.sites = [asnaes, refinery, novo, gyproc, cement, town]
 
 sc.exchanges = [
-    Exchange("gypsum-to-gyproc", "asnaes", "fgd-gypsum", "gyproc", "gypsum", GYPSUM_T, 1.0, kind="by-product",
+    Exchange("gypsum-to-gyproc", "asnaes", "fgd-gypsum", "gyproc", "gypsum", GYPSUM_T, 1.0, category="by-product",
              transport=[Transport(R("transport-lorry"), 1, label="Asnæs to Gyproc (about 1 km)")],
              ratio_uncertainty=Uncertainty("triangular", minimum=0.95, maximum=1.0),
              description="FGD gypsum replaces imported natural gypsum 1:1 by mass (Aalborg Portland); avoids landfill.",
              source=f"{S_KOMMUNE} (quantity); {S_AALBORG} (ratio); {S_INDIGO} (distance)"),
-    Exchange("ash-to-cement", "asnaes", "fly-ash", "cement", "clinker", ASH_T, 1.0, kind="by-product",
+    Exchange("ash-to-cement", "asnaes", "fly-ash", "cement", "clinker", ASH_T, 1.0, category="by-product",
              transport=[Transport(R("transport-ship"), 250, label="Kalundborg to Aalborg by sea (assumed 250 km)")],
              amount_uncertainty=Uncertainty("uniform", minimum=100_000, maximum=170_000),
              ratio_uncertainty=Uncertainty("triangular", minimum=0.7, maximum=1.0),
@@ -324,26 +324,26 @@ sc.exchanges = [
                          "Quantity is the 1990s figure, assumed for 2008; distance assumed.",
              source=f"{S_FIKSEL} (quantity, 1990s); {S_EN197} (ratio)"),
     Exchange("steam-to-refinery", "asnaes", "process-steam", "refinery", "heat", REF_STEAM_T, STEAM_MJ_PER_T,
-             kind="energy",
+             category="energy",
              amount_uncertainty=Uncertainty("uniform", minimum=50_000, maximum=200_000),
              description="Process steam by pipe replaces useful heat from the refinery's own gas boiler: "
                          "2,693.2 MJ per t of steam (hg 10 bar saturated minus hf feedwater 20 °C). "
                          "Quantity ASSUMED (no confirmed figure).",
              source=f"{S_STEAM} (ratio); quantity: assumption, see scenario assumptions"),
     Exchange("steam-to-novo", "asnaes", "process-steam", "novo", "heat", NOVO_STEAM_T, STEAM_MJ_PER_T,
-             kind="energy",
+             category="energy",
              amount_uncertainty=Uncertainty("uniform", minimum=0.5 * NOVO_STEAM_T, maximum=1.5 * NOVO_STEAM_T),
              description="Process steam by pipe replaces useful heat from Novo Nordisk/Novozymes' own gas boilers: "
                          "2,693.2 MJ per t of steam. Quantity ASSUMED from the 129 MW heat capacity (Ørsted 2020) "
                          "at 4,000 full-load hours minus district heat.",
              source=f"{S_STEAM} (ratio); {S_ORSTED} (capacity behind the assumed quantity)"),
-    Exchange("heat-to-town", "asnaes", "district-heat", "municipality", "heat", DH_MJ, 1.0, kind="energy",
+    Exchange("heat-to-town", "asnaes", "district-heat", "municipality", "heat", DH_MJ, 1.0, category="energy",
              ratio_uncertainty=Uncertainty("triangular", minimum=0.9, maximum=1.0),
              description="Surplus heat to the district-heating grid replaces useful heat from oil boilers 1:1 "
                          "(useful heat declared; boiler efficiency is in the heat-* background process).",
              source=f"{S_INV2008} (20,000 t oil saved); {S_IPCC} (NCV)"),
     Exchange("cooling-water-to-asnaes", "refinery", "cooling-water", "asnaes", "surface-water", COOLING_WATER_M3, 1.0,
-             kind="water",
+             category="water",
              description="Used cooling water from the refinery replaces Asnæs's intake of Lake Tissø surface water 1:1 "
                          "(boiler feed after treatment; treatment not modelled).",
              source=S_WIKI),

@@ -99,7 +99,7 @@ sc = Scenario(
 )
 
 city = Site("collection", "Waste-plastic collection (Kawasaki City and businesses)", sector="Municipal and industrial waste collection",
-            location="JP", x=0, y=0,
+            location="JP", position=(0, 0),
             description="Containers-and-packaging plastics from households and industrial waste plastics collected in and around Kawasaki. "
                         "Linear: burned in municipal incinerators.")
 city.flows = [
@@ -112,7 +112,7 @@ city.flows = [
          source=f"{SRC_SDK}; {SRC_JT}"),
 ]
 jfe = Site("jfe", "JFE Steel East Japan Works (Keihin), Ohgishima blast furnace", sector="Iron and steel", location="JP",
-           x=420, y=-180,
+           position=(420, -180),
            description="Integrated steelworks on Ohgishima, Kawasaki (formerly NKK; waste plastics injected into the blast furnace since 1996). "
                        "Only the flows the exchanges touch are declared: the coking coal the plastic replaces and the granulated slag sent to DC.")
 jfe.flows = [
@@ -128,7 +128,7 @@ jfe.flows = [
          source="assumption; " + SRC_DC),
 ]
 sdk = Site("sdk", "Showa Denko Kawasaki plant (KPR plastic gasification and ammonia)", sector="Chemicals", location="JP",
-           x=420, y=160,
+           position=(420, 160),
            description="Gasifies waste plastics at 1,300 °C or more; the hydrogen is made into ammonia (ECOANN), the CO2 into dry ice and "
                        "carbonation gas. Linear: the same ammonia made from natural gas.")
 sdk.flows = [
@@ -136,7 +136,7 @@ sdk.flows = [
     Flow("ammonia-conv", "supply", "ammonia from natural-gas steam reforming (linear)", nh3, "t", activity=R("mat-ammonia"),
          comment="The same ammonia made conventionally in the linear configuration", source=SRC_SDK),
 ]
-dc = Site("dc", "DC Co. Kawasaki cement plant (Taiheiyo Cement group)", sector="Cement", location="JP", x=840, y=-180,
+dc = Site("dc", "DC Co. Kawasaki cement plant (Taiheiyo Cement group)", sector="Cement", location="JP", position=(840, -180),
           description="Urban coastal cement plant in Asano-cho, Kawasaki; makes blast-furnace slag cement with granulated slag from "
                       "the adjacent JFE works and takes sludges and waste plastics as alternative raw materials and fuels.")
 dc.flows = [
@@ -148,7 +148,7 @@ dc.flows = [
 ]
 sc.sites = [city, jfe, sdk, dc]
 sc.exchanges = [
-    Exchange("plastics-to-blast-furnace", "collection", "plastics", "jfe", "coking-coal", q_bf, r_bf, kind="material",
+    Exchange("plastics-to-blast-furnace", "collection", "plastics", "jfe", "coking-coal", q_bf, r_bf, category="material",
              transport=[Transport(R("transport-lorry"), 2, label="Ohgishima recycling plant to blast furnace (assumed)")],
              amount_uncertainty=Uncertainty("triangular", minimum=0.7 * q_bf, maximum=q_bf),
              ratio_uncertainty=Uncertainty("triangular", minimum=r_bf_lo, maximum=r_bf_hi),
@@ -156,7 +156,7 @@ sc.exchanges = [
                           f"replace coking coal with the same carbon ({CF_PLASTIC} / {CC_COKING_COAL:.4f} t C/t = {r_bf} t coal per t plastic). "
                           "Avoids municipal incineration of the plastic."),
              source=f"q: {SRC_JT} x {DAYS} days; r: {SRC_IPCC_C}"),
-    Exchange("plastics-to-ammonia", "collection", "plastics", "sdk", "ammonia-conv", q_kpr, r_kpr, kind="material",
+    Exchange("plastics-to-ammonia", "collection", "plastics", "sdk", "ammonia-conv", q_kpr, r_kpr, category="material",
              processing=[Processing(R("kaw-plastic-carbon-release"), 1.0, "t",
                                     name="plastic carbon released as CO2 (gasification; CO2 sold as dry ice, released)"),
                          Processing(R("mat-ammonia"), round(KPR_RESIDUAL * r_kpr, 4), "t",
@@ -167,7 +167,7 @@ sc.exchanges = [
                           f"{KPR_NH3_T_D}/{KPR_PLASTIC_T_D} = {r_kpr} t NH3 per t plastic. The plastic's carbon is still emitted (processing), "
                           "so the net gain is the avoided natural-gas ammonia; gasification utilities are not modelled."),
              source=f"q: {SRC_SDK_1MT}; r: {SRC_SDK}; residual burden: {SRC_SDK_LCA}; carbon: {SRC_IPCC_C}"),
-    Exchange("slag-to-cement", "jfe", "slag", "dc", "clinker", SLAG_T, 1.0, kind="by-product",
+    Exchange("slag-to-cement", "jfe", "slag", "dc", "clinker", SLAG_T, 1.0, category="by-product",
              transport=[Transport(R("transport-lorry"), 1, label="JFE works to adjacent DC plant (assumed)")],
              amount_uncertainty=Uncertainty("triangular", minimum=100_000, maximum=300_000),
              ratio_uncertainty=Uncertainty("triangular", minimum=0.8, maximum=1.0),

@@ -189,7 +189,7 @@ sc = Scenario(
 )
 
 pv = Site("palo-verde", "Palo Verde Generating Station", sector="Electricity generation (nuclear)",
-          location="Tonopah, AZ, US", x=0, y=0,
+          location="Tonopah, AZ, US", position=(0, 0),
           description="Three-unit nuclear station about 50 miles west of Phoenix, cooled by wet cooling towers; "
                       "zero-discharge site (evaporation ponds). Operated by APS.")
 pv.flows = [
@@ -211,7 +211,7 @@ pv.flows = [
 ]
 
 wwtp = Site("wwtp-91st", "91st Avenue Wastewater Treatment Plant", sector="Wastewater treatment",
-            location="Phoenix/Tolleson, AZ, US", x=-420, y=0,
+            location="Phoenix/Tolleson, AZ, US", position=(-420, 0),
             description="Largest wastewater plant in Arizona (about 2.5 million people), owned by the SROG "
                         "cities (Glendale, Mesa, Phoenix, Scottsdale, Tempe), operated by the City of Phoenix; "
                         "activated sludge with anaerobic digestion.")
@@ -237,7 +237,7 @@ wwtp.flows = [
 ]
 
 gas = Site("gas-users", "Natural-gas heat users (proxy for RNG buyers)", sector="Industrial heat (proxy)",
-           location="US pipeline grid", x=420, y=200,
+           location="US pipeline grid", position=(420, 200),
            description="Proxy, not a real firm: the buyers of the pipeline RNG, represented as natural-gas "
                        "boiler heat users. The RNG was reportedly sold as transport fuel.")
 gas.flows = [
@@ -253,7 +253,7 @@ sc.methods = list(sc.methods) + [WCP]
 sc.sites = [wwtp, pv, gas]
 sc.exchanges = [
     Exchange("effluent-to-palo-verde", "wwtp-91st", "effluent", "palo-verde", "cooling-water",
-             effluent_to_pv, 1.0, kind="water",
+             effluent_to_pv, 1.0, category="water",
              processing=[Processing(R("elec-grid-us-aznm"), REUSE_KWH_LOW, "kWh",
                                     name="pipeline pumping (36 miles) and tertiary treatment at Palo Verde",
                                     uncertainty=Uncertainty("triangular", minimum=REUSE_KWH_LOW,
@@ -263,7 +263,7 @@ sc.exchanges = [
              description="Treated municipal effluent replaces pumped groundwater 1 m³ per m³ as cooling-tower "
                          "make-up water (volume for volume: it covers the same evaporation).",
              source=SRC_CRONKITE + "; " + SRC_CONTRACT + "; processing: " + SRC_HOFF),
-    Exchange("biogas-to-rng", "wwtp-91st", "biogas", "gas-users", "heat", rng_gj, r_rng, kind="energy",
+    Exchange("biogas-to-rng", "wwtp-91st", "biogas", "gas-users", "heat", rng_gj, r_rng, category="energy",
              economics=ExchangeEconomics(price=round(RNG_USD_PER_MMBTU / MMBTU_GJ, 4)),
              # The boiler efficiency cancels (RNG is burnt in the same boiler as the gas it replaces);
              # the open question is the heating-value basis of the 600,000 MMBtu: if it were LHV, r = 0.805.

@@ -34,7 +34,7 @@ class ParkScene(QGraphicsScene):
         """Update arrow ``item`` of exchange ``e`` when what it shows changed; True if so."""
         a, b = first.get(e.from_site), first.get(e.to_site)
         fa, fb = flows.get((e.from_site, e.from_flow)), flows.get((e.to_site, e.to_flow))
-        sig = (e.kind, e.amount, e.substitution_ratio, e.description, bend,
+        sig = (e.category, e.amount, e.substitution_ratio, e.description, bend,
                a.name if a else None, b.name if b else None,
                (fa.name, fa.unit) if fa else None, fb.name if fb else None)
         if sig == item.sig and e.from_site not in moved and e.to_site not in moved:
@@ -56,7 +56,7 @@ class ParkScene(QGraphicsScene):
                 return False
             moved = set()
             if item.signature(site) != item.sig:
-                if item.pos().x() != site.x or item.pos().y() != site.y:
+                if (item.pos().x(), item.pos().y()) != tuple(site.position):
                     moved.add(site.id)
                 item.update_from(site)
             exs = [e for e in sc.exchanges if item_id in (e.from_site, e.to_site)]
@@ -105,7 +105,7 @@ class ParkScene(QGraphicsScene):
                 self.addItem(item)
                 moved.add(s.id)
             elif item.signature(s) != item.sig:
-                if item.pos().x() != s.x or item.pos().y() != s.y:
+                if (item.pos().x(), item.pos().y()) != tuple(s.position):
                     moved.add(s.id)
                 item.update_from(s)
             seen.add(s.id)
@@ -210,7 +210,7 @@ class ParkScene(QGraphicsScene):
         sc = self._scenario
         for sid, item in self.sites.items():
             site = sc.site(sid) if sc else None
-            if site is not None and (round(item.x(), 1), round(item.y(), 1)) != (round(site.x, 1), round(site.y, 1)):
+            if site is not None and (round(item.x(), 1), round(item.y(), 1)) != tuple(round(v, 1) for v in site.position):
                 moved[sid] = (round(item.x(), 1), round(item.y(), 1))
         if moved:
             self.sitesMoved.emit(moved)

@@ -15,13 +15,13 @@ from ecolca.core.model import Exchange, Scenario, Site
 
 
 
-KIND_COLOURS = {  # colour-blind-safe (Okabe–Ito)
+CATEGORY_COLOURS = {  # colour-blind-safe (Okabe–Ito)
     "material": QColor("#0072B2"),
     "energy": QColor("#D55E00"),
     "water": QColor("#56B4E9"),
     "by-product": QColor("#009E73"),
 }
-KIND_LABELS = {"material": "material", "energy": "energy / heat", "water": "water",
+CATEGORY_LABELS = {"material": "material", "energy": "energy / heat", "water": "water",
                "by-product": "by-product"}
 SITE_W, SITE_H = 190.0, 74.0
 HANDLE_R = 7.0
@@ -55,8 +55,8 @@ class SiteItem(QGraphicsObject):
     @staticmethod
     def signature(site: Site) -> tuple:
         """What the box shows (compared by :meth:`ParkScene.sync` to skip unchanged sites)."""
-        return (site.name, site.id, site.sector, site.location, site.confidential, site.x,
-                site.y, tuple(f.kind for f in site.flows))
+        return (site.name, site.id, site.sector, site.location, site.confidential, site.position,
+                tuple(f.kind for f in site.flows))
 
     def update_from(self, site: Site) -> None:
         self.sig = self.signature(site)
@@ -68,8 +68,9 @@ class SiteItem(QGraphicsObject):
         self.confidential = site.confidential
         self.setToolTip(f"<b>{self.name}</b><br>{self.sub}<br>{self.counts}<br>"
                         "Drag the dot on the right edge to another site to create an exchange.")
-        if self.pos() != QPointF(site.x, site.y):
-            self.setPos(site.x, site.y)
+        x, y = site.position
+        if self.pos() != QPointF(x, y):
+            self.setPos(x, y)
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802
@@ -143,7 +144,7 @@ class SiteItem(QGraphicsObject):
 
 
 class ExchangeItem(QGraphicsPathItem):
-    """An exchange: an arrow from the supplier to the receiver, coloured by kind, labelled."""
+    """An exchange: an arrow from the supplier to the receiver, coloured by category, labelled."""
 
     def __init__(self, exchange_id: str):
         super().__init__()
@@ -152,7 +153,7 @@ class ExchangeItem(QGraphicsPathItem):
         self.setZValue(1)
         self.label = QGraphicsSimpleTextItem(self)
         self.label.setZValue(3)
-        self.colour = KIND_COLOURS["by-product"]
+        self.colour = CATEGORY_COLOURS["by-product"]
         self.bend = 0.0
         self.label_side = QPointF(0.0, -1.0)  # the way the label sits from the curve
         self._head = QPolygonF()
@@ -166,7 +167,7 @@ class ExchangeItem(QGraphicsPathItem):
             self.route(*self.ends)
 
     def update_from(self, sc: Scenario, e: Exchange, a: SiteItem, b: SiteItem, bend: float) -> None:
-        self.colour = KIND_COLOURS.get(e.kind, KIND_COLOURS["by-product"])
+        self.colour = CATEGORY_COLOURS.get(e.category, CATEGORY_COLOURS["by-product"])
         residue = sc.site(e.from_site).flow(e.from_flow) if sc.site(e.from_site) else None
         unit = residue.unit if residue else ""
         name = residue.name if residue else e.from_flow
@@ -178,7 +179,7 @@ class ExchangeItem(QGraphicsPathItem):
         f.setPointSizeF(8)
         self.label.setFont(f)
         self.setToolTip(f"<b>{sc.exchange_label(e)}</b><br>{e.amount:,.6g} {unit}/yr, "
-                        f"substitution ratio {e.substitution_ratio:g}<br>{KIND_LABELS.get(e.kind, e.kind)}"
+                        f"substitution ratio {e.substitution_ratio:g}<br>{CATEGORY_LABELS.get(e.category, e.category)}"
                         + (f"<br>{e.description}" if e.description else ""))
         self.bend = bend
         self.ends = (a, b)

@@ -25,7 +25,7 @@ OPEN_DB = "ecolca-open"
 TABLE_COLUMNS = (
     "id", "residue_kind", "residue_name_pattern", "residue_fates", "residue_fate_pattern",
     "residue_unit", "supply_kind", "supply_codes", "supply_name_pattern", "supply_unit", "ratio",
-    "ratio_low", "ratio_high", "exchange_kind", "processing_code", "processing_amount",
+    "ratio_low", "ratio_high", "exchange_category", "processing_code", "processing_amount",
     "processing_low", "processing_high", "processing_unit", "processing_name", "assumes",
     "source", "source_locator", "source_year")
 # optional columns (a table without them loads as before; an empty cell = no condition)
@@ -49,7 +49,7 @@ class Row:
     ratio: float
     ratio_low: float
     ratio_high: float
-    exchange_kind: str
+    exchange_category: str
     processing_code: str               # "" none; "@grid": the park's grid electricity
     processing_amount: float
     processing_low: float
@@ -146,7 +146,12 @@ def load_table(path: str | None = None) -> tuple[Row, ...]:
     p = path or str(table_path())
     with open(p, newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
-        missing = [c for c in TABLE_COLUMNS if c not in (reader.fieldnames or [])]
+        fields = list(reader.fieldnames or [])
+        if "exchange_kind" in fields and "exchange_category" not in fields:
+            # the column's name before December 2026 (docs/suggest.md): read as the new one
+            fields[fields.index("exchange_kind")] = "exchange_category"
+            reader.fieldnames = fields
+        missing = [c for c in TABLE_COLUMNS if c not in fields]
         if missing:
             raise EcolcaError(f"compatibility table {p}: missing column(s) {', '.join(missing)}")
         rows = []
@@ -165,8 +170,10 @@ def load_table(path: str | None = None) -> tuple[Row, ...]:
             if not lo <= ratio <= hi or ratio <= 0:
                 raise EcolcaError(f"compatibility table, row '{rid}', field 'ratio': {ratio:g} must "
                                   f"be > 0 and within ratio_low..ratio_high ({lo:g}..{hi:g})")
-            if d["exchange_kind"] and (msg := choice_message("exchange.kind", d["exchange_kind"])):
-                raise EcolcaError(f"compatibility table, row '{rid}', field 'exchange_kind': {msg}")
+            if d["exchange_category"] and (msg := choice_message("exchange.category",
+                                                                 d["exchange_category"])):
+                raise EcolcaError(f"compatibility table, row '{rid}', field 'exchange_category': "
+                                  f"{msg}")
             pc = d["processing_code"].strip()
             if pc and not units.is_known(d["processing_unit"]):
                 raise EcolcaError(f"compatibility table, row '{rid}', field 'processing_unit': "
@@ -187,7 +194,7 @@ def load_table(path: str | None = None) -> tuple[Row, ...]:
                 rx(d["residue_fate_pattern"], "residue_fate_pattern"), d["residue_unit"], d["supply_kind"],
                 frozenset(x.strip() for x in d["supply_codes"].split(";") if x.strip()),
                 rx(d["supply_name_pattern"], "supply_name_pattern"), d["supply_unit"], ratio, lo, hi,
-                d["exchange_kind"] or "by-product", pc,
+                d["exchange_category"] or "by-product", pc,
                 _num(d["processing_amount"], rid, "processing_amount", required=bool(pc)),
                 _num(d["processing_low"], rid, "processing_low", required=False),
                 _num(d["processing_high"], rid, "processing_high", required=False),

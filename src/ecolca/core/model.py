@@ -22,7 +22,7 @@ from ecolca.core import units
 # The Literal types annotate the fields (for type checkers and readers); the tuples are the same
 # lists at run time, in the order the app shows them.
 FlowKind = Literal["product", "supply", "residue", "emission"]
-# what a flow or an exchange carries: a flow's ``category``, an exchange's ``kind``
+# what a flow or an exchange carries: the ``category`` of both
 Category = Literal["material", "energy", "water", "by-product"]
 UncertaintyType = Literal["none", "lognormal", "triangular", "uniform", "normal"]
 # who pays an exchange's transport or processing: its receiver or its supplier (giving site)
@@ -37,7 +37,6 @@ AmountBasis = Literal["sourced", "estimated", "assumed", "unspecified"]
 
 FLOW_KINDS: tuple[str, ...] = get_args(FlowKind)
 CATEGORIES: tuple[str, ...] = get_args(Category)
-EXCHANGE_KINDS = CATEGORIES
 UNCERTAINTY_TYPES: tuple[str, ...] = get_args(UncertaintyType)
 PAYERS: tuple[str, ...] = get_args(Payer)
 ATTRIBUTION_KEYS: tuple[str, ...] = get_args(AttributionKey)
@@ -52,7 +51,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "inventory": INVENTORY_SCOPES,
     "kind": FLOW_KINDS,  # of a flow
     "category": CATEGORIES,  # of a flow
-    "exchange.kind": EXCHANGE_KINDS,
+    "exchange.category": CATEGORIES,
     "amount_basis": AMOUNT_BASES,
     "economics.transport_paid_by": PAYERS,
     "economics.processing_paid_by": PAYERS,
@@ -122,6 +121,15 @@ def _find(items: list, index: dict, key: str):
         index.setdefault(x.id, (i, x))
     hit = index.get(key)
     return hit[1] if hit is not None else None
+
+
+def _renamed(old: str, new: str) -> property:
+    """What a field renamed in December 2026 (docs/glossary.md) leaves behind: reading or setting
+    ``old`` raises AttributeError naming ``new``, so that code written for the old name fails
+    loudly instead of setting an attribute that nothing reads."""
+    def refuse(self, *_value):
+        raise AttributeError(f"{type(self).__name__}.{old} was renamed {new} (docs/glossary.md)")
+    return property(refuse, refuse)
 
 
 def new_id(prefix: str = "") -> str:
@@ -215,12 +223,15 @@ class ActivityRef:
 
 @dataclass
 class Transport:
-    """Transport of an exchanged residue: ``distance`` km by ``mode`` (a background t·km activity)."""
+    """Transport of an exchanged residue: ``distance_km`` km by ``mode`` (a background t·km
+    activity)."""
 
     mode: ActivityRef
-    distance: float
+    distance_km: float
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
     label: str = ""
+
+    distance = _renamed("distance", "distance_km")
 
 
 @dataclass
@@ -271,13 +282,16 @@ class Site:
     # "complete": the site's flows are its whole operation; "partial": only the part that the
     # exchanges touch (then Δ % of the park is not meaningful, and reads "n/m")
     inventory: InventoryScope = "complete"
-    x: float = 0.0
-    y: float = 0.0
+    # where the site is drawn on the app's canvas: (x, y), the file's "position": {"x", "y"}
+    position: tuple[float, float] = (0.0, 0.0)
     # geographic position in decimal degrees (WGS 84), optional: the synergy finder's distances
     latitude: float | None = None
     longitude: float | None = None
     flows: list[Flow] = field(default_factory=list)
     _flow_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    x = _renamed("x", "position: (x, y)")
+    y = _renamed("y", "position: (x, y)")
 
     def flow(self, flow_id: str) -> Flow | None:
         return _find(self.flows, self._flow_index, flow_id)
@@ -327,7 +341,7 @@ class Exchange:
     to_flow: str
     amount: float
     substitution_ratio: float = 1.0
-    kind: Category = "by-product"
+    category: Category = "by-product"
     transport: list[Transport] = field(default_factory=list)
     processing: list[Processing] = field(default_factory=list)
     economics: ExchangeEconomics = field(default_factory=ExchangeEconomics)
@@ -338,6 +352,8 @@ class Exchange:
     # where the exchanged amount q comes from (AmountBasis; its source is ``source``): a new
     # exchange is assumed; the report states the share of Δ that rests on amounts not sourced
     amount_basis: AmountBasis = "assumed"
+
+    kind = _renamed("kind", "category")
 
 
 @dataclass
@@ -374,6 +390,10 @@ class Scenario:
     # id -> (position, object) indexes for site() and exchange(): see _find
     _site_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _exchange_index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # what reading the scenario's file noted without refusing it, e.g. an old key read under its
+    # new name (ecolca.core.scenario_file); shown by `ecolca validate`, `ecolca run` and the app,
+    # never saved
+    file_notes: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def site(self, site_id: str) -> Site | None:
         return _find(self.sites, self._site_index, site_id)

@@ -1,6 +1,6 @@
 """The scenario file format (``*.ecolca.json``): load, save (atomic), migrate.
 
-Layout (``schema_version`` 1) is documented in ``docs/file-format.md``. Reading never raises
+Layout (``schema_version`` 2) is documented in ``docs/file-format.md``. Reading never raises
 anything but :class:`ScenarioError` on a user's file: every structural problem (not JSON, wrong
 types, missing fields, duplicate ids, non-finite numbers) is collected with the item and field it
 concerns. Semantic checks (signs, balances, units) live in :mod:`ecolca.core.validation`, so that a
@@ -41,11 +41,21 @@ from ecolca.core.model import (
     Uncertainty,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SUFFIX = ".ecolca.json"
 
+
+def _v1_to_v2(doc: dict) -> dict:
+    """Version 2 calls an exchange's category ``category`` (version 1: ``kind``, the name a
+    flow's product/supply/residue/emission has). Nothing is moved here: the reader takes the old
+    key in any version and says so in the scenario's ``file_notes``. The version changed so that
+    an older ecolca refuses a new file ("written by a newer ecolca") instead of reading every
+    exchange as a by-product."""
+    return doc
+
+
 # version -> function migrating a document of that version to version + 1
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 
 # --- limits (documented in docs/file-format.md, "Limits") ----------------------------------------
 
@@ -156,6 +166,9 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # what the reader noted without refusing the file (an old key read under its new name)
+        self.notes: list[str] = []
+        self.old_kind = 0  # exchanges whose category was read from the old key 'kind'
 
     def problem(self, item: str, fld: str, msg: str, path: tuple) -> None:
         """Record a problem; after :data:`MAX_PROBLEMS` of them, stop reading (a file with a
@@ -299,7 +312,7 @@ class _Reader:
             mode = self.ref(td, "mode", titem, tpath, required=True)
             dist = self.number(td, "distance_km", titem, tpath, required=True, default=0.0)
             if mode is not None:
-                out.append(Transport(mode=mode, distance=dist,
+                out.append(Transport(mode=mode, distance_km=dist,
                                      uncertainty=self.uncertainty(td, "uncertainty", titem, tpath),
                                      label=self.text(td, "label", titem, tpath)))
         return out
@@ -336,7 +349,7 @@ def _unc_dict(u: Uncertainty) -> dict | None:
 def to_dict(scenario: Scenario) -> dict[str, Any]:
     """The JSON document of ``scenario`` (the current schema version)."""
     def transport(t: Transport) -> dict:
-        d = {"mode": t.mode.to_dict(), "distance_km": t.distance, "label": t.label}
+        d = {"mode": t.mode.to_dict(), "distance_km": t.distance_km, "label": t.label}
         if t.uncertainty.type != "none":
             d["uncertainty"] = _unc_dict(t.uncertainty)
         return d
@@ -369,7 +382,7 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
             "to": {"site": e.to_site, "flow": e.to_flow},
             "amount": e.amount,
             "substitution_ratio": e.substitution_ratio,
-            "kind": e.kind,
+            "category": e.category,
             "transport": [transport(t) for t in e.transport],
             "processing": [
                 {"activity": p.activity.to_dict(), "amount_per_unit": p.amount_per_unit,
@@ -412,7 +425,7 @@ def to_dict(scenario: Scenario) -> dict[str, Any]:
             {"id": s.id, "name": s.name, "sector": s.sector, "location": s.location,
              "confidential": s.confidential, "description": s.description,
              "inventory": s.inventory,
-             "position": {"x": s.x, "y": s.y},
+             "position": {"x": s.position[0], "y": s.position[1]},
              **({"latitude": s.latitude, "longitude": s.longitude}
                 if s.latitude is not None and s.longitude is not None else {}),
              "flows": [flow(f) for f in s.flows]}
@@ -464,6 +477,7 @@ def from_dict(doc: Any, source: str | None = None) -> Scenario:
         sc = None
     if r.problems:
         raise ScenarioError(r.problems, source)
+    sc.file_notes = r.notes
     return sc
 
 
@@ -551,8 +565,8 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
             r.problem(item, "inventory", msg + " ('complete': the site's whole operation; "
                       "'partial': only the part the exchanges touch)", path + ("inventory",))
         pos = r.obj(sd.get("position", {}) or {}, item, path + ("position",))
-        site.x = r.number(pos, "x", item, path + ("position",), default=0.0)
-        site.y = r.number(pos, "y", item, path + ("position",), default=0.0)
+        site.position = (r.number(pos, "x", item, path + ("position",), default=0.0),
+                         r.number(pos, "y", item, path + ("position",), default=0.0))
         for key, lim in (("latitude", 90.0), ("longitude", 180.0)):
             v = r.number(sd, key, item, path)
             if v is not None and not -lim <= v <= lim:
@@ -623,7 +637,7 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
             to_flow=r.ident(to, "flow", item, path + ("to",)),
             amount=r.number(ed, "amount", item, path, required=True, default=0.0),
             substitution_ratio=r.number(ed, "substitution_ratio", item, path, default=1.0),
-            kind=r.text(ed, "kind", item, path, default="by-product") or "by-product",
+            category=_exchange_category(r, ed, item, path),
             description=r.text(ed, "description", item, path, multiline=True),
             source=r.text(ed, "source", item, path, multiline=True),
             amount_uncertainty=r.uncertainty(ed, "amount_uncertainty", item, path),
@@ -634,8 +648,8 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
         )
         if (msg := choice_message("amount_basis", ex.amount_basis)):
             r.problem(item, "amount_basis", printable(msg, 200), path + ("amount_basis",))
-        if (msg := choice_message("exchange.kind", ex.kind)):
-            r.problem(item, "kind", printable(msg, 200), path + ("kind",))
+        if (msg := choice_message("exchange.category", ex.category)):
+            r.problem(item, "category", printable(msg, 200), path + ("category",))
         ex.transport = r.transports(ed, item, path)
         for k, pd_ in enumerate(r.list(ed, "processing", item, path)):
             ppath = path + ("processing", k)
@@ -663,7 +677,26 @@ def _read_scenario(doc: dict, r: _Reader) -> Scenario:
             if (msg := choice_message(f"economics.{key}", getattr(ex.economics, key))):
                 r.problem(item, f"economics.{key}", printable(msg, 200), epath + (key,))
         sc.exchanges.append(ex)
+    if r.old_kind:
+        r.notes.append(
+            f"{r.old_kind} exchange(s) give their category under the old key 'kind' (schema "
+            "version 1); read as 'category'. Saving the file writes 'category' "
+            "(docs/file-format.md, 'Changes').")
     return sc
+
+
+def _exchange_category(r: _Reader, ed: dict, item: str, path: tuple) -> str:
+    """An exchange's ``category``. Files of schema version 1 called it ``kind``: that key is read
+    when present (and counted in ``r.old_kind``, for the note); an exchange that gives both keys
+    with different values is refused."""
+    if "kind" not in ed:
+        return r.text(ed, "category", item, path, default="by-product") or "by-product"
+    r.old_kind += 1
+    if "category" in ed and ed["category"] != ed["kind"]:
+        r.problem(item, "kind", f"is the old name of 'category', and the exchange gives both "
+                  f"({_describe(ed['kind'])} and {_describe(ed['category'])}): keep only "
+                  "'category'", path + ("kind",))
+    return r.text(ed, "kind", item, path, default="by-product") or "by-product"
 
 
 class _Duplicated(dict):

@@ -151,6 +151,12 @@ def validate(sc: Scenario) -> list[Problem]:
         item = f"site '{site.name}'"
         spath = ("sites", si)
         choice(item, "inventory", site.inventory, spath + ("inventory",))
+        pos = site.position
+        if not (isinstance(pos, (tuple, list)) and len(pos) == 2 and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                for v in pos)):
+            add(item, "position", f"must be (x, y), two finite numbers, got {pos!r:.60}",
+                spath + ("position",))
         if not site.flows:
             add(item, "flows", "the site has no flows, so it changes neither L nor S: give it "
                 "its products, supplies, residues and emissions", spath + ("flows",), "warning")
@@ -167,7 +173,7 @@ def validate(sc: Scenario) -> list[Problem]:
                    fpath + ("uncertainty",))
             for k, t in enumerate(f.transport):
                 at_end(fitem, f"transport[{k + 1}].distance_km",
-                       f"the distance of transport leg {k + 1}", t.distance,
+                       f"the distance of transport leg {k + 1}", t.distance_km,
                        t.uncertainty, fpath + ("transport", k, "uncertainty"))
             if not (isinstance(f.amount, (int, float)) and math.isfinite(f.amount)) or f.amount < 0:
                 add(fitem, "amount", f"must be a finite number ≥ 0, got {f.amount!r}",
@@ -195,7 +201,7 @@ def validate(sc: Scenario) -> list[Problem]:
                 if units.is_known(f.unit) and units.dimension(f.unit) != "mass":
                     add(fitem, f"transport[{k + 1}]", f"transport in t·km needs a flow measured by "
                         f"mass, but it is in {f.unit}", fpath + ("transport", k))
-                if not math.isfinite(t.distance) or t.distance < 0:
+                if not math.isfinite(t.distance_km) or t.distance_km < 0:
                     add(fitem, f"transport[{k + 1}].distance_km", "must be a finite number ≥ 0",
                         fpath + ("transport", k, "distance_km"))
             if f.conversion_factor is not None and not f.conversion_factor > 0:
@@ -215,7 +221,7 @@ def validate(sc: Scenario) -> list[Problem]:
     for ei, e in enumerate(sc.exchanges):
         item = lambda e=e: f"exchange '{e.id}' ({sc.exchange_label(e)})"  # noqa: E731
         epath = ("exchanges", ei)
-        choice(item, "kind", e.kind, epath + ("kind",), "exchange.kind")
+        choice(item, "category", e.category, epath + ("category",), "exchange.category")
         choice(item, "amount_basis", e.amount_basis, epath + ("amount_basis",))
         if e.amount_basis == "sourced" and not e.source.strip():
             add(item, "source", SOURCED_WITHOUT_SOURCE, epath + ("source",), "warning")
@@ -230,7 +236,7 @@ def validate(sc: Scenario) -> list[Problem]:
                e.ratio_uncertainty, epath + ("ratio_uncertainty",))
         for k, t in enumerate(e.transport):
             at_end(item, f"transport[{k + 1}].distance_km",
-                   f"the distance of transport leg {k + 1}", t.distance, t.uncertainty,
+                   f"the distance of transport leg {k + 1}", t.distance_km, t.uncertainty,
                    epath + ("transport", k, "uncertainty"))
         for k, pr in enumerate(e.processing):
             at_end(item, f"processing[{k + 1}].amount_per_unit",
@@ -290,13 +296,13 @@ def validate(sc: Scenario) -> list[Problem]:
                 add(item, f"economics.{fld}", f"{v:g} per unit × {e.amount:g} is too large to "
                     "count (the annual cost would be infinite)", epath + ("economics", fld))
         for k, t in enumerate(e.transport):
-            if not math.isfinite(t.distance) or t.distance < 0:
+            if not math.isfinite(t.distance_km) or t.distance_km < 0:
                 add(item, f"transport[{k + 1}].distance_km", "must be a finite number ≥ 0",
                     epath + ("transport", k, "distance_km"))
             elif residue is not None and units.is_known(residue.unit) and \
                     units.dimension(residue.unit) == "mass" and math.isfinite(e.amount) and (
                     big := magnitude_message(units.convert(e.amount, residue.unit, "ton")
-                                             * t.distance, "ton kilometer")):
+                                             * t.distance_km, "ton kilometer")):
                 add(item, f"transport[{k + 1}].distance_km", big,
                     epath + ("transport", k, "distance_km"))
             if residue is not None and units.is_known(residue.unit) \

@@ -148,7 +148,7 @@ def evaluate(sc: Scenario, ev: Evaluation, table: TermTable | None = None) -> Re
         labels = table.__dict__["_labels"] = [sc.exchange_label(e) for e in sc.exchanges]
     ex_table = ExchangeTable(
         list(table.exchange_ids), list(labels), methods, munits,
-        parts, [float(sum(t.distance for t in e.transport)) for e in sc.exchanges], be, reasons,
+        parts, [float(sum(t.distance_km for t in e.transport)) for e in sc.exchanges], be, reasons,
         coverage.ratio_where_meaningful(cover, sensitivity.break_even_ratio(table, contrib, U)))
     ex_table.coverage = cover
 

@@ -318,11 +318,11 @@ def parameter_values(sc: Scenario) -> np.ndarray:
             if f.kind == "product":
                 continue
             out.append(f.amount)
-            out.extend(t.distance for t in f.transport)
+            out.extend(t.distance_km for t in f.transport)
     for e in sc.exchanges:
         out.append(e.amount)
         out.append(e.substitution_ratio)
-        out.extend(t.distance for t in e.transport)
+        out.extend(t.distance_km for t in e.transport)
         out.extend(p.amount_per_unit for p in e.processing)
     return np.array(out, dtype=float)
 
@@ -371,7 +371,7 @@ def compile_terms(sc: Scenario, unit_of, factor) -> TermTable:
             flow_param[(site.id, f.id)] = pa
             for k, t in enumerate(f.transport):
                 leg_param[(site.id, f.id, k)] = b.param(
-                    "distance", t.distance, t.uncertainty, item, f"transport[{k + 1}].distance_km",
+                    "distance", t.distance_km, t.uncertainty, item, f"transport[{k + 1}].distance_km",
                     site=site.id, flow=f.id)
             ref = f.activity if f.kind in ("supply", "emission") else f.fate if f.kind == "residue" else None
             if ref is None or f.amount == 0:
@@ -417,7 +417,7 @@ def compile_terms(sc: Scenario, unit_of, factor) -> TermTable:
             ton = units.convert(1.0, residue.unit, "ton")
             ton_per_unit[ei] = ton
             for k, t in enumerate(e.transport):
-                d = b.param("distance", t.distance, t.uncertainty, item,
+                d = b.param("distance", t.distance_km, t.uncertainty, item,
                             f"transport[{k + 1}].distance_km", exchange=e.id)
                 ti = b.term(ton * tkm(t.mode.key), (q, d), t.mode.key, exchange=ei, part=TRANSPORT,
                             where=(item, f"transport[{k + 1}].distance_km"))

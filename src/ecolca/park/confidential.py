@@ -1105,7 +1105,7 @@ POOLED_ID = "confidential-sites"
 
 
 def _transport_key(f: Flow) -> tuple:
-    return tuple((t.mode.key, float(t.distance)) for t in f.transport)
+    return tuple((t.mode.key, float(t.distance_km)) for t in f.transport)
 
 
 def export_shared(scenario: Scenario, audience: str = "park") -> tuple[Scenario, list[str]]:

@@ -143,7 +143,7 @@ class Diverted:
     unit: str
     tonnes: float | None          # None: not a mass flow
     destination: str              # "<receiver site>: <supply it replaces>"
-    kind: str
+    category: str                 # the exchange's (material, energy, water, by-product)
     avoided_fate: str
     hazardous: str                # "hazardous", "non-hazardous" or "not declared"
     recovery_operation: str = "not declared"
@@ -225,7 +225,7 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
         if e.to_site == site_id:
             into[e.to_flow] = into.get(e.to_flow, 0.0) + e.substitution_ratio * e.amount
             res_name = f"{a.name if a else e.from_site}: {fa.name if fa else e.from_flow}"
-            if e.kind in ("material", "by-product"):
+            if e.category in ("material", "by-product"):
                 t = _tonnes(e.amount, q_unit)
                 if t is None:
                     not_counted.append(f"received {res_name} ({q_unit}, not a mass)")
@@ -240,7 +240,7 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
                          if fate else "released untreated (no burden)")
             diverted.append(Diverted(
                 e.id, fa.name if fa else e.from_flow, e.amount, q_unit, _tonnes(e.amount, q_unit),
-                f"{b.name if b else e.to_site}: {fb.name if fb else e.to_flow}", e.kind,
+                f"{b.name if b else e.to_site}: {fb.name if fb else e.to_flow}", e.category,
                 fate_name, _hazard(fate_name if fate else None)))
         for p in e.processing:
             payer = e.from_site if supplier_pays(e.economics.processing_paid_by) else e.to_site
@@ -252,7 +252,7 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
         t_payer = e.from_site if supplier_pays(e.economics.transport_paid_by) else e.to_site
         if t_payer == site_id and e.transport:
             t = _tonnes(e.amount, q_unit)
-            km = sum(x.distance for x in e.transport)
+            km = sum(x.distance_km for x in e.transport)
             bought.append(FlowChange("bought for an exchange (transport)", f"exchange {e.id}",
                                      "t·km" if t is not None else f"{q_unit}·km", 0.0,
                                      (t if t is not None else e.amount) * km, f"{km:g} km"))
@@ -347,7 +347,7 @@ def _num(x: float | None) -> float | None:
 def to_json(d: Disclosure) -> dict[str, Any]:
     """The disclosure as JSON-ready data (docs/json-output.md, "ecolca disclose --json")."""
     return {
-        "format": "ecolca-disclosure", "format_version": 1,
+        "format": "ecolca-disclosure", "format_version": 2,
         "site": d.site_id, "name": d.site_name,
         "inventory": {
             "basis": "the site's own flows (physical key); independent of the attribution key",
@@ -368,7 +368,7 @@ def to_json(d: Disclosure) -> dict[str, Any]:
         },
         "diverted_from_disposal": [
             {"exchange": v.exchange_id, "residue": v.residue, "amount": v.amount, "unit": v.unit,
-             "tonnes": _num(v.tonnes), "destination": v.destination, "kind": v.kind,
+             "tonnes": _num(v.tonnes), "destination": v.destination, "category": v.category,
              "avoided_fate": v.avoided_fate, "hazardous": v.hazardous,
              "recovery_operation": v.recovery_operation} for v in d.diverted],
         "secondary_materials": {

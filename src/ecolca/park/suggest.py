@@ -259,7 +259,7 @@ def _candidate(sc, row, a, res, b, sup, q, r, available, need, user_km, open_cod
     warnings: list[str] = []
     transport: list[Transport] = []
     d_km, basis = None, "not moved by lorry (pipe or grid; pipe not modelled)"
-    if units.dimension(res.unit) == "mass" and row.exchange_kind in ("material", "by-product"):
+    if units.dimension(res.unit) == "mass" and row.exchange_category in ("material", "by-product"):
         d_km, basis, warn = distance(a, b, user_km)
         if warn:
             warnings.append(warn)
@@ -289,7 +289,7 @@ def _candidate(sc, row, a, res, b, sup, q, r, available, need, user_km, open_cod
     ratio_u = Uncertainty("triangular", minimum=row.ratio_low * scale,
                           maximum=row.ratio_high * scale) \
         if row.ratio_high > row.ratio_low else Uncertainty()
-    ex = Exchange(cid, a.id, res.id, b.id, sup.id, q, r, kind=row.exchange_kind,
+    ex = Exchange(cid, a.id, res.id, b.id, sup.id, q, r, category=row.exchange_category,
                   transport=transport, processing=processing, economics=ExchangeEconomics(),
                   description=f"suggested by the synergy finder: compatibility row '{row.id}'",
                   source=f"{row.source} [{row.source_locator}; {row.source_year}]",

@@ -81,7 +81,7 @@ class TransportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.catalog = catalog
-        self.legs = [Transport(t.mode, t.distance, t.uncertainty, t.label) for t in legs]
+        self.legs = [Transport(t.mode, t.distance_km, t.uncertainty, t.label) for t in legs]
         lay = QVBoxLayout(self)
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Mode (t·km activity)", "Distance [km]", "Label"])
@@ -109,7 +109,7 @@ class TransportDialog(QDialog):
         for r, t in enumerate(self.legs):
             self.table.setItem(r, 0, QTableWidgetItem(self.catalog.describe(t.mode)))
             self.table.item(r, 0).setFlags(self.table.item(r, 0).flags() & ~Qt.ItemIsEditable)
-            self.table.setItem(r, 1, QTableWidgetItem(fmt_number(t.distance)))
+            self.table.setItem(r, 1, QTableWidgetItem(fmt_number(t.distance_km)))
             self.table.setItem(r, 2, QTableWidgetItem(t.label))
 
     def _add(self) -> None:
@@ -135,7 +135,7 @@ class TransportDialog(QDialog):
     def _accept(self) -> None:
         try:
             for r, t in enumerate(self.legs):
-                t.distance = parse_number(self.table.item(r, 1).text()) or 0.0
+                t.distance_km = parse_number(self.table.item(r, 1).text()) or 0.0
                 t.label = self.table.item(r, 2).text() if self.table.item(r, 2) else ""
         except ValueError:
             QMessageBox.warning(self, "Not a number", "Distances must be numbers (km).")

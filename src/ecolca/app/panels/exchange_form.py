@@ -1,4 +1,4 @@
-"""The fields of one exchange (residue, supply, q, r, kind, transport, processing, money),
+"""The fields of one exchange (residue, supply, q, r, category, transport, processing, money),
 shared by the exchange page and the new-exchange dialog; and how an edited exchange is
 applied to the scenario."""
 
@@ -10,7 +10,7 @@ from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
-from ecolca.core.model import (AMOUNT_BASES, EXCHANGE_KINDS, PAYERS, Exchange, Flow, Processing,
+from ecolca.core.model import (AMOUNT_BASES, CATEGORIES, PAYERS, Exchange, Flow, Processing,
                           Scenario, Transport, default_category)
 from ecolca.app.panels import common
 from ecolca.app.panels.common import Catalog, fmt_number, number_problem, parse_number
@@ -53,8 +53,8 @@ class ExchangeForm(QWidget):
         self.ratio = QLineEdit("1")
         self.ratio.setToolTip("Units of the supply replaced per unit of residue (quality, energy "
                               "content, moisture; 1 t FGD gypsum ≈ 1 t natural gypsum)")
-        self.kind = QComboBox()
-        self.kind.addItems(list(EXCHANGE_KINDS))
+        self.category = QComboBox()
+        self.category.addItems(list(CATEGORIES))
         self.basis = QComboBox()
         for b in AMOUNT_BASES:
             self.basis.addItem(BASIS_TEXT[b], b)
@@ -72,7 +72,7 @@ class ExchangeForm(QWidget):
         f1.addRow("", self.supply_need)
         f1.addRow("Amount q per year", amount_row)
         f1.addRow("Substitution ratio r", self.ratio)
-        f1.addRow("Category", self.kind)
+        f1.addRow("Category", self.category)
         f1.addRow("Amount basis", self.basis)
         self._link_form = f1
         self.show_balance(False)
@@ -158,9 +158,9 @@ class ExchangeForm(QWidget):
         self.amount_unit.setText(residue.unit if residue else "")
         self.amount.setText(fmt_number(e.amount))
         self.ratio.setText(fmt_number(e.substitution_ratio))
-        self.kind.setCurrentText(e.kind)
+        self.category.setCurrentText(e.category)
         self.basis.setCurrentIndex(max(0, self.basis.findData(e.amount_basis)))
-        self.transport = [Transport(t.mode, t.distance, t.uncertainty, t.label) for t in e.transport]
+        self.transport = [Transport(t.mode, t.distance_km, t.uncertainty, t.label) for t in e.transport]
         self.processing = [Processing(p.activity, p.amount_per_unit, p.unit, p.name,
                                       p.conversion_factor, p.uncertainty) for p in e.processing]
         self._show_logistics()
@@ -187,7 +187,7 @@ class ExchangeForm(QWidget):
 
     def _show_logistics(self) -> None:
         self.transport_label.setText("; ".join(
-            f"{self.catalog.describe(t.mode)}, {t.distance:g} km" for t in self.transport) or
+            f"{self.catalog.describe(t.mode)}, {t.distance_km:g} km" for t in self.transport) or
             "none (add legs for residues measured by mass)")
         self.processing_label.setText("; ".join(
             f"{p.name or self.catalog.describe(p.activity)}: {p.amount_per_unit:g} {p.unit} per unit"
@@ -241,7 +241,7 @@ class ExchangeForm(QWidget):
             id=base.id, from_site=base.from_site, from_flow=self.residue.currentData() or "",
             to_site=base.to_site, to_flow=self.supply.currentData() or "",
             amount=num(self.amount, "amount"), substitution_ratio=num(self.ratio, "substitution ratio", 1.0),
-            kind=self.kind.currentText(), transport=self.transport, processing=self.processing,
+            category=self.category.currentText(), transport=self.transport, processing=self.processing,
             amount_uncertainty=base.amount_uncertainty, ratio_uncertainty=base.ratio_uncertainty,
             description=self.description.text(), source=self.source.text(),
             amount_basis=self.basis.currentData() or base.amount_basis)

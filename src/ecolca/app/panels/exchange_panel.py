@@ -29,7 +29,7 @@ class ExchangePanel(QWidget):
         f = self.form
         for w in (f.amount, f.ratio, f.price, f.transport_cost, f.processing_cost, f.description, f.source):
             w.editingFinished.connect(self._commit)
-        for w in (f.kind, f.basis, f.transport_payer, f.processing_payer):
+        for w in (f.category, f.basis, f.transport_payer, f.processing_payer):
             w.currentTextChanged.connect(lambda _t: self._commit())
         for w in (f.residue, f.supply):
             w.activated.connect(lambda _i: self._commit())
@@ -68,7 +68,7 @@ class ExchangePanel(QWidget):
 
         if dataclasses.asdict(e) == dataclasses.asdict(old) and not typed_r and not typed_s:
             return
-        changed = [k for k in ("amount", "substitution_ratio", "kind", "amount_basis",
+        changed = [k for k in ("amount", "substitution_ratio", "category", "amount_basis",
                                "from_flow", "to_flow", "description", "source", "transport",
                                "processing", "economics")
                    if getattr(e, k) != getattr(old, k)]

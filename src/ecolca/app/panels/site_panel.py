@@ -188,7 +188,7 @@ class SitePanel(QWidget):
             act = self.catalog.describe(ref) if ref else "— double-click to choose —"
         cells = [None, f.name, fmt_number(f.amount), f.unit, act, fmt_number(f.price),
                  describe_uncertainty(f.uncertainty),
-                 "; ".join(f"{t.mode.code} {t.distance:g} km" for t in f.transport) or "—",
+                 "; ".join(f"{t.mode.code} {t.distance_km:g} km" for t in f.transport) or "—",
                  None, f.amount_basis + ("" if f.amount_basis != "sourced" or f.source.strip()
                                          else " (no source)")]
         for c, text in enumerate(cells):

@@ -25,7 +25,7 @@ class WindowEditing:
         names = {s.name for s in sc.sites}
         while f"Site {n}" in names:
             n += 1
-        site = Site(new_id("site-"), f"Site {n}", x=round(x, 1), y=round(y, 1))
+        site = Site(new_id("site-"), f"Site {n}", position=(round(x, 1), round(y, 1)))
         self.doc.edit(f"Add site '{site.name}'", lambda s: s.sites.append(site))
         self.scene.select_only(site_id=site.id)
         self.properties_dock.show()
@@ -55,7 +55,7 @@ class WindowEditing:
             for sid, (x, y) in moved.items():
                 s = sc.site(sid)
                 if s is not None:
-                    s.x, s.y = x, y
+                    s.position = (x, y)
 
         label = (f"Move site '{self.doc.scenario.site(next(iter(moved))).name}'" if len(moved) == 1
                  else f"Move {len(moved)} sites")

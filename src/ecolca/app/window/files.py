@@ -123,7 +123,9 @@ class WindowFiles:
         if not as_new:
             self.settings.setValue("last_open_dir", str(Path(path).parent))
             self._add_recent(Path(path))
-        self.statusBar().showMessage(f"Opened {Path(path).name}", 4000)
+        notes = doc.scenario.file_notes  # an old key read under its new name: said once, here
+        self.statusBar().showMessage(" ".join([f"Opened {Path(path).name}.", *notes]),
+                                     20000 if notes else 4000)
 
     def save(self) -> bool:
         if self.doc.path is None:

@@ -33,9 +33,9 @@ def exchange_row(scenario: Scenario, e: Exchange) -> list:
     q_unit = fa.unit if fa else ""
     r_unit = f"{fb.unit if fb else '?'}/{q_unit or '?'}"
     legs = "; ".join(
-        f"{t.label + ': ' if t.label else ''}{t.mode.code}, {t.distance:g} km" for t in e.transport
+        f"{t.label + ': ' if t.label else ''}{t.mode.code}, {t.distance_km:g} km" for t in e.transport
     )
-    distance = sum(t.distance for t in e.transport) if e.transport else None
+    distance = sum(t.distance_km for t in e.transport) if e.transport else None
     proc = "; ".join(
         f"{p.name or p.activity.code}: {p.amount_per_unit:g} {p.unit}/{q_unit or 'unit'} "
         f"({p.activity.database}:{p.activity.code})" for p in e.processing

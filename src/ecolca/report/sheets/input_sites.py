@@ -19,6 +19,6 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     sh.table(*drop_empty(
         [("Site id", "text"), ("Name", "text"), ("Sector", "text"), ("Location", "text"),
          ("Confidential", "text"), ("x", "auto"), ("y", "auto"), ("Description", "wrap")],
-        [[s.id, s.name, s.sector or None, s.location or None, s.confidential, s.x, s.y,
+        [[s.id, s.name, s.sector or None, s.location or None, s.confidential, *s.position,
           s.description or None] for s in sc.sites],
         optional={"Sector", "Location", "x", "y", "Description"}), caps={"Description": 70})
