@@ -138,7 +138,7 @@ def test_databases_readme_is_current(gwp, db):
     tests/test_uslci_readme.py checks the US LCI part from the README itself."""
     from pathlib import Path
 
-    readme = Path(background.__file__).resolve().parents[2] / "databases" / "README.md"
+    readme = Path(background.__file__).resolve().parents[3] / "databases" / "README.md"  # src/ecolca/brightway/
     if not readme.exists():  # installed wheel: the README lives in the repository only
         pytest.skip("databases/README.md not present")
     expected = background.render_readme(db, gwp)
