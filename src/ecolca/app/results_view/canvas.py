@@ -31,7 +31,10 @@ class _Canvas(FigureCanvasQTAgg):
     this machine); that was most of a live update's cost."""
 
     _drawn = Signal()  # a draw on the drawing thread ended
-    THREADED = True  # False: draw_idle draws on the GUI thread, as matplotlib does
+    # True: draw_idle draws on a thread of its own. Off since a test worker crashed (a segfault
+    # in Qt's event processing after the chart tests, 2026-12-07 CI run; cause not found):
+    # draw_idle draws on the GUI thread, as matplotlib does, until the threaded path is proven
+    THREADED = False
 
     def __init__(self, figure):
         super().__init__(figure)
@@ -89,9 +92,11 @@ class _Canvas(FigureCanvasQTAgg):
     def _snapshot(self) -> None:
         """Keep the last image drawn, shown until the next draw has ended."""
         if self._image is None and hasattr(self, "renderer"):
-            buf = self.buffer_rgba()
-            self._image = QImage(bytes(buf), buf.shape[1], buf.shape[0],
-                                 QImage.Format.Format_RGBA8888)
+            data = bytes(self.buffer_rgba())
+            h, w = self.buffer_rgba().shape[:2]
+            # QImage does not copy the bytes it is made from: keep a deep copy, never an image
+            # over a temporary buffer (it was painted after the buffer was freed: a crash)
+            self._image = QImage(data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
             self._image.setDevicePixelRatio(self.device_pixel_ratio)
 
     def _draw_idle(self) -> None:
@@ -163,7 +168,8 @@ class _Canvas(FigureCanvasQTAgg):
         return font
 
     def paintEvent(self, event) -> None:  # noqa: N802
-        if self.THREADED and not self._here and (self._thread is not None or self._draw_pending):
+        # while a thread draws into the renderer, its buffer is never read here
+        if self._thread is not None or (self.THREADED and not self._here and self._draw_pending):
             self._snapshot()  # the last image until the new one is drawn
             if self._image is not None:
                 painter = QPainter(self)
