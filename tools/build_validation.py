@@ -336,12 +336,19 @@ def exchanges_table(sc, r, method=GWP) -> str:
 
 
 def inventory_table(r) -> str:
+    from ecolca.lca.results import PRECISION_RTOL
+
     rows = ["| elementary flow (whole system) | unit | L | S | Δ |", "|---|---|--:|--:|--:|"]
     for v in r.inventory:
         if v.linear == 0 and v.symbiotic == 0:
             continue
-        rows.append(f"| {v.label} | {v.unit} | {sig(v.linear)} | {sig(v.symbiotic)} | "
-                    f"{sig(v.delta, plus=True)} |")
+        # a side within 1e-9 of the larger side is cancellation noise of the solve (its sign and
+        # digits change with the order of the matrix, e.g. −1.2e-10 m³ beside 7e5): printed 0,
+        # the rule the results use for figures below numerical precision (lca.results)
+        big = max(abs(v.linear), abs(v.symbiotic))
+        lin, sym = (0.0 if abs(x) <= PRECISION_RTOL * big else x for x in (v.linear, v.symbiotic))
+        rows.append(f"| {v.label} | {v.unit} | {sig(lin)} | {sig(sym)} | "
+                    f"{sig(sym - lin, plus=True)} |")
     return "\n".join(rows)
 
 
