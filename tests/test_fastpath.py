@@ -106,6 +106,11 @@ def test_an_edit_of_numbers_gives_a_full_runs_results_before_brightway_loads(par
         full, _ = _run(park, full=True)
         assert FAST_NOTE not in json.dumps(full["metadata"])
         assert _numbers(fast) == _numbers(full)  # bit for bit: == on every float
+    # unchanged since the last write of its foreground: the results, and no Brightway at all
+    _run(park)
+    again, err = _run(park, PYTHONPROFILEIMPORTTIME="1")
+    assert FAST_NOTE in again["metadata"]["solve"]["note"]
+    assert "| bw2data\n" not in err and _numbers(again) == _numbers(full)
 
 
 def _digest(sc):

@@ -614,14 +614,17 @@ def _fast_run(a, methods) -> int | None:
 
         print(f"ecolca-bench: results on stdout at "
               f"{time.time() - float(os.environ['ECOLCA_BENCH_T0']):.3f} s", file=sys.stderr)
+    digest = fastpath.foreground_digest(sc, rec)
+    if digest == rec.foreground:  # the project's files are as the write of this foreground left them
+        return EXIT_OK
     fastpath.forget_state(key)  # a run killed while writing leaves no state: the next is full
     try:
-        fastpath.write_foreground(sc, rec, table, a.project)
+        fastpath.write_foreground(sc, rec, table, a.project, digest)
     except Exception as exc:  # noqa: BLE001 - the results are out; say what is not up to date
         print(f"error: the results above are complete, but the scenario's foreground database "
               f"could not be written ({exc}); run again to write it", file=sys.stderr)
         return EXIT_INVALID
-    fastpath.mark_current(key, rec.project_dir)
+    fastpath.mark_current(key, rec.project_dir, digest)
     return EXIT_OK
 
 

@@ -22,8 +22,11 @@ bw2calc or SciPy and without a solve, when all of this holds:
 Otherwise the run is a full one, exactly as before. After the results are on stdout the run
 writes the scenario's foreground database as a full run does (only the activities that changed:
 :mod:`ecolca.lca.foreground_update`), so Activity Browser finds it up to date, and takes the
-fingerprint again. A run killed between the two leaves an old fingerprint: the next run is a
-full one, which writes the foreground again.
+fingerprint again, with the foreground digest written. The state is removed before that write:
+a run killed during it leaves none, and the next run is a full one, which writes the foreground
+again. When the file's foreground digest is the one the state was taken with (the file is
+unchanged, or changed only where the foreground does not look: methods, positions), the project's
+files are still as that write left them, and nothing is written: the run ends without bw2data.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class Record:
     ev: object  # ecolca.lca.evaluation.Evaluation (without its solver)
     metadata: dict  # the full run's metadata
     project_dir: str  # bw2data's folder of the project
+    foreground: str | None = None  # set by load: the foreground digest the state was taken with
 
 
 def record_key(path: str, project: str, methods=None, key=None) -> str:
@@ -115,7 +119,7 @@ def store(key: str, rec: Record) -> None:
             return
         (folder / f"{key}.state").unlink(missing_ok=True)  # never a new state for an old record
         _atomic_write(folder / f"{key}.pickle", pickle.dumps(rec, pickle.HIGHEST_PROTOCOL))
-        mark_current(key, rec.project_dir)
+        mark_current(key, rec.project_dir, None)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return
     _prune(folder)
@@ -133,15 +137,17 @@ def _prune(folder: Path) -> None:
                 path.unlink()
 
 
-def mark_current(key: str, project_dir: str) -> None:
+def mark_current(key: str, project_dir: str, digest: str | None) -> None:
     """Record the project's fingerprint now as the one ``key``'s unit scores hold for (after a
-    write of the foreground database)."""
+    write of the foreground database), and the foreground digest (lca/foreground.py) that
+    write gave the database (None: not known)."""
     fp = fingerprint(project_dir)
     folder = _folder()
     if fp is None or folder is None:
         return
     with contextlib.suppress(OSError):
-        _atomic_write(folder / f"{key}.state", json.dumps(fp).encode())
+        _atomic_write(folder / f"{key}.state",
+                      json.dumps({"fingerprint": fp, "foreground": digest}).encode())
 
 
 def forget_state(key: str) -> None:
@@ -166,11 +172,12 @@ def load(key: str) -> Record | None:
     except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
             TypeError, IndexError, KeyError):
         return None
-    if not isinstance(rec, Record):
+    if not isinstance(rec, Record) or not isinstance(state, dict):
         return None
     fp = fingerprint(rec.project_dir)
-    if fp is None or [list(x) for x in fp] != state:
+    if fp is None or [list(x) for x in fp] != state.get("fingerprint"):
         return None
+    rec.foreground = state.get("foreground")  # the project's files are as that write left them
     return rec
 
 
@@ -217,13 +224,19 @@ def evaluate_edit(sc, rec: Record):
     return results, table
 
 
-def write_foreground(sc, rec: Record, table, project: str | None) -> None:
+def foreground_digest(sc, rec: Record) -> str:
+    """The digest of ``sc``'s foreground (without bw2data: the nodes are the record's)."""
+    from ecolca.lca.foreground import foreground_digest as digest
+
+    return digest(sc, rec.ev.lookup)
+
+
+def write_foreground(sc, rec: Record, table, project: str | None, digest: str) -> None:
     """Write ``sc``'s foreground database as a full run does (only what changed), so that
     Activity Browser finds it matching the file."""
     from ecolca.brightway.project import activate
-    from ecolca.lca.foreground import build_foreground, foreground_digest, foreground_lock
+    from ecolca.lca.foreground import build_foreground, foreground_lock
 
     activate(project)
-    lookup = rec.ev.lookup
     with foreground_lock(sc):
-        build_foreground(sc, lookup, table, foreground_digest(sc, lookup))
+        build_foreground(sc, rec.ev.lookup, table, digest)
