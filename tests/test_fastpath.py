@@ -6,6 +6,7 @@ written afterwards; a changed structure, method list or background runs in full
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -138,18 +139,40 @@ def test_a_changed_structure_methods_or_background_runs_in_full(park):
     _edit(park, _q(0, 0.9))
     again, _ = _run(park, "--method", m)
     assert FAST_NOTE in again["metadata"]["solve"]["note"]
-    # the background: any database of the project written since
+    # a database the park does not link to, written since: still an edit of numbers (after a
+    # run with the default methods: the --method run wrote the shared foreground database,
+    # which the default methods' record saw as a change)
+    _run(park)
     _edit(park, _q(0, 0.9))
     extra = "fastpath-test-extra"
     try:
+        bd.databases.load()  # this process's copy of the list is old: it would write it back
         bd.Database(extra).write({(extra, "a"): {"name": "a", "unit": "kilogram",
                                                  "exchanges": []}})
-        changed, _ = _run(park)
-        assert FAST_NOTE not in json.dumps(changed["metadata"])
+        other, _ = _run(park)
+        assert FAST_NOTE in other["metadata"]["solve"]["note"]
     finally:
         bd.databases.load()
         if extra in bd.databases:
             del bd.databases[extra]
+    # a method's processed data written again: full
+    _edit(park, _q(0, 0.9))
+    method = bd.Method(tuple(json.loads(park.read_text())["methods"][0]))
+    st = os.stat(method.filepath_processed())
+    os.utime(method.filepath_processed(), ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    changed, _ = _run(park)
+    assert FAST_NOTE not in json.dumps(changed["metadata"])
+    # a database the park links to written again (bw2data sets its "modified"): full
+    _run(park)
+    _edit(park, _q(0, 0.9))
+    from ecolca.core import scenario_file
+
+    db = sorted(scenario_file.load(park).background_refs())[0][0]
+    bd.databases.load()
+    bd.databases[db]["modified"] = "2026-12-31T00:00:00"
+    bd.databases.flush()
+    changed, _ = _run(park)
+    assert FAST_NOTE not in json.dumps(changed["metadata"])
     # an invalid edit: the full run's message, exit status 1
     _edit(park, lambda d: d["exchanges"][0].__setitem__("amount", -1.0))
     r = run_cli("run", str(park), "--json")

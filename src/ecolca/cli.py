@@ -624,7 +624,7 @@ def _fast_run(a, methods) -> int | None:
         print(f"error: the results above are complete, but the scenario's foreground database "
               f"could not be written ({exc}); run again to write it", file=sys.stderr)
         return EXIT_INVALID
-    fastpath.mark_current(key, rec.project_dir, digest)
+    fastpath.mark_current(key, rec, digest)
     return EXIT_OK
 
 
@@ -646,7 +646,8 @@ def _keep_for_edits(a, methods, res, keep) -> None:
 
     key = fastpath.record_key(a.scenario, project_name(a.project), methods, a.key)
     fastpath.store(key, fastpath.Record(dataclasses.replace(ev, solver=None),
-                                        dict(res.metadata), str(bd.projects.dir)))
+                                        dict(res.metadata), str(bd.projects.dir),
+                                        res.metadata.get("foreground_database", "")))
 
 
 def _output(a, res, sc) -> None:

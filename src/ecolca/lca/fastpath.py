@@ -9,11 +9,11 @@ Brightway project's files. A later run of the same file uses them, without impor
 bw2calc or SciPy and without a solve, when all of this holds:
 
 * ecolca's code is the same (:func:`ecolca.lca.prepared.code_digest`);
-* the project's registry and processed files are as they were after that run wrote its
-  foreground (:func:`fingerprint`: size and modification time of ``databases.json``,
-  ``methods.json``, ``parameters.db``, every file of ``lci/`` and ``processed/``): any write to
-  any database or method of the project (an import, Activity Browser, ``ecolca setup``) changes
-  it, and the run is a full one;
+* the databases the scenario links to, everything they depend on, its methods and its
+  foreground database are as they were after that run wrote its foreground (:func:`fingerprint`:
+  the states :mod:`ecolca.lca.cache` keys its unit scores with, read from ``databases.json``,
+  ``methods.json`` and the methods' processed files): a write to any of them (an import,
+  Activity Browser, ``ecolca setup``) changes it, and the run is a full one;
 * the file is valid, its structure (:func:`ecolca.lca.terms.structure`: ids, names, kinds, units,
   links, conversions, uncertainty, legs) and its methods are those of the kept run, and its
   amounts are ones Brightway can store (the project checks' only value-dependent check);
@@ -51,6 +51,7 @@ class Record:
     ev: object  # ecolca.lca.evaluation.Evaluation (without its solver)
     metadata: dict  # the full run's metadata
     project_dir: str  # bw2data's folder of the project
+    foreground_name: str = ""  # the scenario's foreground database
     foreground: str | None = None  # set by load: the foreground digest the state was taken with
 
 
@@ -77,25 +78,56 @@ def _folder(create: bool = False) -> Path | None:
     return folder
 
 
-def fingerprint(project_dir: str) -> list | None:
-    """Size and modification time (ns) of the project's registry and processed files, read
-    from the folder without bw2data; None when the folder cannot be read."""
+def fingerprint(project_dir: str, databases, methods, foreground: str) -> list | None:
+    """What the kept unit scores depend on, read from the project's registry files without
+    bw2data: the entry in ``databases.json`` (modified, processed, number of activities) of every
+    database in ``databases`` and of everything they depend on, as
+    :func:`ecolca.lca.cache.database_state` reads them; the entry in ``methods.json`` of every
+    method in ``methods`` with the size and modification time of its processed file, as
+    :func:`ecolca.lca.cache.method_state` reads them; and the whole entry of the ``foreground``
+    database. None when a file cannot be read, a database or method is missing, or one is marked
+    "dirty" (edited, not yet processed: a run processes it first)."""
     root = Path(project_dir)
-    out = []
     try:
-        names = ["databases.json", "methods.json", "parameters.db"]
-        for sub in ("lci", "processed"):
-            names += sorted(f"{sub}/{n}" for n in os.listdir(root / sub))
-        for n in names:
-            try:
-                st = os.stat(root / n)
-            except FileNotFoundError:
-                out.append((n, None))
-                continue
-            out.append((n, st.st_size, st.st_mtime_ns))
-    except OSError:
+        with open(root / "databases.json", encoding="utf-8") as fh:
+            dbs = json.load(fh)
+        with open(root / "methods.json", encoding="utf-8") as fh:
+            ms = {tuple(k): v for k, v in json.load(fh)}
+    except (OSError, ValueError, TypeError):
         return None
+    out: list = []
+    seen: set = set()
+    todo = sorted(set(databases))
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        md = dbs.get(n)
+        if not isinstance(md, dict) or md.get("dirty"):
+            return None
+        out.append(["database", n, md.get("modified"), md.get("processed"), md.get("number")])
+        todo.extend(md.get("depends", []))
+    out.sort()
+    for m in methods:
+        md = ms.get(tuple(m))
+        if not isinstance(md, dict):
+            return None
+        try:
+            st = os.stat(root / "processed" / f"{md.get('abbreviation')}.zip")
+            sig = [st.st_size, st.st_mtime_ns]
+        except OSError:
+            return None
+        out.append(["method", list(m), json.loads(json.dumps(md)), sig])
+    fg = dbs.get(foreground)
+    out.append(["foreground", foreground, json.loads(json.dumps(fg))])
     return out
+
+
+def _fingerprint(rec: Record) -> list | None:
+    ev = rec.ev
+    return fingerprint(rec.project_dir, {k[0] for k in ev.lookup.ids}, ev.methods,
+                       rec.foreground_name)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -119,7 +151,7 @@ def store(key: str, rec: Record) -> None:
             return
         (folder / f"{key}.state").unlink(missing_ok=True)  # never a new state for an old record
         _atomic_write(folder / f"{key}.pickle", pickle.dumps(rec, pickle.HIGHEST_PROTOCOL))
-        mark_current(key, rec.project_dir, None)
+        mark_current(key, rec, None)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return
     _prune(folder)
@@ -137,11 +169,11 @@ def _prune(folder: Path) -> None:
                 path.unlink()
 
 
-def mark_current(key: str, project_dir: str, digest: str | None) -> None:
+def mark_current(key: str, rec: Record, digest: str | None) -> None:
     """Record the project's fingerprint now as the one ``key``'s unit scores hold for (after a
     write of the foreground database), and the foreground digest (lca/foreground.py) that
     write gave the database (None: not known)."""
-    fp = fingerprint(project_dir)
+    fp = _fingerprint(rec)
     folder = _folder()
     if fp is None or folder is None:
         return
@@ -174,8 +206,8 @@ def load(key: str) -> Record | None:
         return None
     if not isinstance(rec, Record) or not isinstance(state, dict):
         return None
-    fp = fingerprint(rec.project_dir)
-    if fp is None or [list(x) for x in fp] != state.get("fingerprint"):
+    fp = _fingerprint(rec)
+    if fp is None or json.loads(json.dumps(fp)) != state.get("fingerprint"):
         return None
     rec.foreground = state.get("foreground")  # the project's files are as that write left them
     return rec
@@ -191,8 +223,11 @@ def evaluate_edit(sc, rec: Record):
     from ecolca.lca.run import evaluate
     from ecolca.lca.terms import parameter_values, structure
 
+    from ecolca.lca.project_check import foreground_name
+
     ev = rec.ev
-    if [tuple(m) for m in sc.methods] != list(ev.methods) or not ev.table.structure:
+    if [tuple(m) for m in sc.methods] != list(ev.methods) or not ev.table.structure or \
+            foreground_name(sc) != rec.foreground_name:
         return None
     problems = validate(sc)
     if _errors(problems) or structure(sc) != ev.table.structure:
