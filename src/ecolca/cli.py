@@ -572,6 +572,9 @@ def _cmd_run(a) -> int:
     methods = [_parse_method(m) for m in a.method] if a.method else None
     if methods:
         _check_methods(methods, a.project)
+    fast = _fast_run(a, methods)
+    if fast is not None:
+        return fast
     sc, prepared, source = _scenario_for_run(a.scenario, a.project, methods, a.key)
     _noted(sc, a.scenario)
     import gc
@@ -582,9 +585,87 @@ def _cmd_run(a) -> int:
     gc.freeze()
     from ecolca.lca import compare
 
+    keep: list = []
     res = compare(sc, project=a.project, methods=methods, iterations=a.iterations, seed=a.seed,
                   progress=_progress(a.json), workers=a.workers, dask=a.dask, source=source,
-                  prepared=prepared)
+                  prepared=prepared, keep=keep)
+    _output(a, res, sc)
+    _keep_for_edits(a, methods, res, keep)
+    return EXIT_OK
+
+
+def _fast_run(a, methods) -> int | None:
+    """``ecolca run`` of an edit of numbers only, from the unit scores the file's last run kept
+    (lca/fastpath.py): the results first, then the foreground database written. None when it
+    does not apply (the caller runs in full)."""
+    if a.report or a.iterations_sheet or os.environ.get("ECOLCA_NO_FASTPATH"):
+        return None
+    from ecolca.core import scenario_file
+    from ecolca.brightway.project import project_name
+    from ecolca.lca import fastpath
+
+    key = fastpath.record_key(a.scenario, project_name(a.project), methods, a.key)
+    rec = fastpath.load(key)
+    if rec is None:
+        return None
+    sc = scenario_file.load(a.scenario)
+    if a.key:
+        sc.attribution_key = a.key
+    if methods:
+        sc.methods = [tuple(m) for m in methods]
+    iterations = sc.monte_carlo_iterations if a.iterations is None else a.iterations
+    if iterations:
+        return None
+    done = fastpath.evaluate_edit(sc, rec)
+    if done is None:
+        return None
+    res, table = done
+    _output(a, res, sc)
+    _STDOUT.flush()
+    sys.stdout.flush()
+    if os.environ.get("ECOLCA_BENCH_T0"):  # benchmarks/edit_run.py: when the results were out
+        import time
+
+        print(f"ecolca-bench: results on stdout at "
+              f"{time.time() - float(os.environ['ECOLCA_BENCH_T0']):.3f} s", file=sys.stderr)
+    digest = fastpath.foreground_digest(sc, rec)
+    if digest == rec.foreground:  # the project's files are as the write of this foreground left them
+        return EXIT_OK
+    fastpath.forget_state(key)  # a run killed while writing leaves no state: the next is full
+    try:
+        fastpath.write_foreground(sc, rec, table, a.project, digest)
+    except Exception as exc:  # noqa: BLE001 - the results are out; say what is not up to date
+        print(f"error: the results above are complete, but the scenario's foreground database "
+              f"could not be written ({exc}); run again to write it", file=sys.stderr)
+        return EXIT_INVALID
+    fastpath.mark_current(key, rec, digest)
+    return EXIT_OK
+
+
+def _keep_for_edits(a, methods, res, keep) -> None:
+    """After a full run without Monte Carlo or report: keep its unit scores for the next edit of
+    numbers (lca/fastpath.py)."""
+    if not keep or a.report or res.uncertainty or \
+            (res.metadata or {}).get("monte_carlo") != "not run":
+        return
+    ev = keep[0]
+    if not ev.table.structure:  # a reused prepared record keeps no structure: nothing to compare
+        return
+    import dataclasses
+
+    import bw2data as bd
+
+    from ecolca.brightway.project import project_name
+    from ecolca.lca import fastpath
+
+    key = fastpath.record_key(a.scenario, project_name(a.project), methods, a.key)
+    fastpath.store(key, fastpath.Record(dataclasses.replace(ev, solver=None),
+                                        dict(res.metadata), str(bd.projects.dir),
+                                        res.metadata.get("foreground_database", "")))
+
+
+def _output(a, res, sc) -> None:
+    """What ``ecolca run`` writes: the report, notes, warnings, then the JSON or the summary."""
     if a.report:
         from ecolca.report import write_report
 
@@ -613,7 +694,6 @@ def _cmd_run(a) -> int:
         _STDOUT.write("".join(buf) + "\n")
     else:
         _print_summary(res, 3 if a.sensitivity == _DEFAULT else a.sensitivity)
-    return EXIT_OK
 
 
 def _scenario_for_run(path: str, project: str | None, methods, key: str | None):

@@ -131,7 +131,9 @@ def lookup(keys: list[tuple[str, str]], methods: list[tuple[str, ...]]
 # and ecolca's version. Any change of those is a different key: the record is never read again
 # and the next store for that foreground replaces it.
 
-SOLVED_FORMAT = 3  # raise it whenever Solved changes shape (a stored record would lack a field)
+SOLVED_FORMAT = 4  # raise it whenever Solved changes shape (a stored record would lack a field), or
+# the meaning of its numbers (4: background unit scores and key-flow inventories from the
+# unit-score cache, see solve.solve)
 
 
 def solved_key(foreground: str, table_keys, methods) -> str | None:

@@ -212,7 +212,23 @@ def solve(table: TermTable, lookup: _Lookup, methods: list[tuple[str, ...]],
     try:  # kept for the app's live results and the synergy finder; a failure costs only speed
         from ecolca.lca import cache
 
-        cache.store(list(bg_keys), methods, U[:len(bg_keys)])
+        # A background node's unit score depends on its databases and the method only, but the
+        # solve's last bits depend on the whole matrix, foreground included (1e-16 relative):
+        # the score kept by this background's first solve is used again, so that an edit of the
+        # foreground moves no other figure by rounding, and the CLI's edits of numbers without
+        # a solve (lca/fastpath.py) give exactly a full run's numbers
+        cached, found = cache.lookup(list(bg_keys), methods)
+        if len(bg_keys):
+            U[:len(bg_keys)] = np.where(found, cached, U[:len(bg_keys)])
+        if len(bg_keys) and not found.all():
+            cache.store(list(bg_keys), methods, U[:len(bg_keys)])
+        # the key-flow inventories of one unit of each node likewise (kept as pseudo-methods)
+        rows = [INVENTORY_CACHE + (label,) for label in INVENTORY_LABELS]
+        cached, found = cache.lookup(list(bg_keys), rows)
+        if len(bg_keys):
+            inv[:len(bg_keys)] = np.where(found, cached, inv[:len(bg_keys)])
+        if len(bg_keys) and not found.all():
+            cache.store(list(bg_keys), rows, inv[:len(bg_keys)])
     except (OSError, sqlite3.Error):
         pass
     out = Solved(methods, U, inv, notes=notes, reach=reach,
@@ -249,6 +265,11 @@ def _foreground_scores(mlca, pattern: Pattern, cf: np.ndarray, size: np.ndarray,
         out[c] = float(g @ s)
         out[f"{c}_magnitude"] = float(size @ np.abs(s))
     return out
+
+
+# the key-flow inventories' rows in the unit-score cache: (INVENTORY_CACHE + (label,)) stands
+# for a method there (no LCIA method has this name)
+INVENTORY_CACHE = ("ecolca key-flow inventory per unit",)
 
 
 # processes named per method in the contribution analysis; the rest are summed

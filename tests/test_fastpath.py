@@ -1,0 +1,179 @@
+"""`ecolca run` of an edit of numbers only: the results from the last run's unit scores and the
+new term table, before bw2data is imported, exactly a full run's; the foreground database
+written afterwards; a changed structure, method list or background runs in full
+(lca/fastpath.py, docs/engine.md "Edits of numbers")."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from conftest import run_cli
+
+FAST_NOTE = "Edits of numbers"
+# what a run says about how it was computed, and when: the only fields that may differ
+HOW = ("calculated", "solve", "scenario_checks", "consistency")
+
+
+def _edit(path, change) -> None:
+    d = json.loads(path.read_text(encoding="utf-8"))
+    change(d)
+    path.write_text(json.dumps(d, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _run(path, *args, full=False, **env):
+    env = dict(env)
+    if full:
+        env["ECOLCA_NO_FASTPATH"] = "1"
+    r = run_cli("run", str(path), "--json", *args, env=env)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout), r.stderr
+
+
+def _numbers(d: dict) -> dict:
+    d = json.loads(json.dumps(d))
+    for k in HOW:
+        d["metadata"].pop(k, None)
+    return d
+
+
+@pytest.fixture()
+def park(tmp_path, example_path, bw_project):
+    import bw2data as bd
+
+    d = json.loads(example_path.read_text(encoding="utf-8"))
+    d["id"] = f"fastpath-test-{tmp_path.name}"
+    path = tmp_path / "park.ecolca.json"
+    path.write_text(json.dumps(d, indent=2), encoding="utf-8")
+    yield path
+    bd.databases.load()
+    for name in list(bd.databases):
+        if name.endswith(f"[{d['id']}]"):
+            del bd.databases[name]
+
+
+def _q(i, f):
+    def change(d):
+        d["exchanges"][i]["amount"] *= f
+    return change
+
+
+def _r(d):
+    e = d["exchanges"][0]
+    e["substitution_ratio"] = e.get("substitution_ratio", 1.0) * 0.9
+
+
+def _distance(d):
+    for e in d["exchanges"]:
+        if e.get("transport"):
+            e["transport"][0]["distance_km"] *= 1.7
+            return
+    raise AssertionError("no exchange with transport in the example")
+
+
+def _site_flow(d):
+    for s in d["sites"]:
+        for f in s["flows"]:
+            if f["kind"] == "supply" and f.get("amount"):
+                f["amount"] *= 1.05
+                return
+
+
+def test_an_edit_of_numbers_gives_a_full_runs_results_before_brightway_loads(park):
+    import bw2data as bd
+
+    from ecolca.core import scenario_file
+    from ecolca.lca import foreground_name
+
+    first, _ = _run(park)
+    assert FAST_NOTE not in json.dumps(first["metadata"])  # nothing kept yet: a full run
+    for change in (_q(0, 0.9), _r, _distance, _site_flow, _q(1, 1.1)):
+        _edit(park, change)
+        fast, err = _run(park, PYTHONPROFILEIMPORTTIME="1", ECOLCA_BENCH_T0="0")
+        assert FAST_NOTE in fast["metadata"]["solve"]["note"]
+        assert fast["metadata"]["consistency"]["checked"] is False
+        # the results were on stdout before bw2data, bw2calc or SciPy was imported
+        out_at = err.index("ecolca-bench: results on stdout")
+        for mod in ("bw2data", "bw2calc", "scipy"):
+            assert f"| {mod}\n" not in err[:out_at], mod
+        assert "| bw2data\n" in err[out_at:]  # then the foreground database was written
+        # the foreground database in the project is the file's (Activity Browser's view)
+        sc = scenario_file.load(park)
+        bd.databases.load()
+        name = foreground_name(sc)
+        assert bd.databases[name]["ecolca_digest"] == _digest(sc)
+        full, _ = _run(park, full=True)
+        assert FAST_NOTE not in json.dumps(full["metadata"])
+        assert _numbers(fast) == _numbers(full)  # bit for bit: == on every float
+    # unchanged since the last write of its foreground: the results, and no Brightway at all
+    _run(park)
+    again, err = _run(park, PYTHONPROFILEIMPORTTIME="1")
+    assert FAST_NOTE in again["metadata"]["solve"]["note"]
+    assert "| bw2data\n" not in err and _numbers(again) == _numbers(full)
+
+
+def _digest(sc):
+    from ecolca.lca.foreground import foreground_digest
+    from ecolca.lca.project_check import _Lookup
+
+    return foreground_digest(sc, _Lookup.for_scenario(sc))
+
+
+def test_a_changed_structure_methods_or_background_runs_in_full(park):
+    import bw2data as bd
+
+    _run(park)
+    _edit(park, _q(0, 0.9))
+    fast, _ = _run(park)
+    assert FAST_NOTE in fast["metadata"]["solve"]["note"]
+    # structure: a site renamed
+    _edit(park, lambda d: d["sites"][0].__setitem__("name", d["sites"][0]["name"] + " (new)"))
+    renamed, _ = _run(park)
+    assert FAST_NOTE not in json.dumps(renamed["metadata"])
+    # another --method list: another record (none kept yet: full)
+    m = "IPCC 2021|climate change|global warming potential (GWP100)"
+    one, _ = _run(park, "--method", m)
+    assert FAST_NOTE not in json.dumps(one["metadata"])
+    _edit(park, _q(0, 0.9))
+    again, _ = _run(park, "--method", m)
+    assert FAST_NOTE in again["metadata"]["solve"]["note"]
+    # a database the park does not link to, written since: still an edit of numbers (after a
+    # run with the default methods: the --method run wrote the shared foreground database,
+    # which the default methods' record saw as a change)
+    _run(park)
+    _edit(park, _q(0, 0.9))
+    extra = "fastpath-test-extra"
+    try:
+        bd.databases.load()  # this process's copy of the list is old: it would write it back
+        bd.Database(extra).write({(extra, "a"): {"name": "a", "unit": "kilogram",
+                                                 "exchanges": []}})
+        other, _ = _run(park)
+        assert FAST_NOTE in other["metadata"]["solve"]["note"]
+    finally:
+        bd.databases.load()
+        if extra in bd.databases:
+            del bd.databases[extra]
+    # a method's processed data written again: full
+    _edit(park, _q(0, 0.9))
+    method = bd.Method(tuple(json.loads(park.read_text())["methods"][0]))
+    st = os.stat(method.filepath_processed())
+    os.utime(method.filepath_processed(), ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    changed, _ = _run(park)
+    assert FAST_NOTE not in json.dumps(changed["metadata"])
+    # a database the park links to written again (bw2data sets its "modified"): full
+    _run(park)
+    _edit(park, _q(0, 0.9))
+    from ecolca.core import scenario_file
+
+    db = sorted(scenario_file.load(park).background_refs())[0][0]
+    bd.databases.load()
+    bd.databases[db]["modified"] = "2026-12-31T00:00:00"
+    bd.databases.flush()
+    changed, _ = _run(park)
+    assert FAST_NOTE not in json.dumps(changed["metadata"])
+    # an invalid edit: the full run's message, exit status 1
+    _edit(park, lambda d: d["exchanges"][0].__setitem__("amount", -1.0))
+    r = run_cli("run", str(park), "--json")
+    assert r.returncode == 1 and "exchange" in r.stderr
