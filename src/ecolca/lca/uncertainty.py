@@ -117,12 +117,11 @@ def _solver():
     return s
 
 
-def background_chunk(bw_dir: str | None, project: str, node_ids: list[int],
-                     methods: list[tuple[str, ...]], seed: int, n: int,
-                     each: Callable[[int], None] | None = None) -> np.ndarray:
-    """(n_nodes, n_methods, n) unit scores of ``node_ids`` on ``n`` draws of the background's
-    stored distributions (bw2calc), seeded by ``seed``. Runs in this process, a pool process or
-    a Dask worker: it opens the project itself."""
+def _background_multilca(bw_dir: str | None, project: str, node_ids: list[int],
+                         methods: list[tuple[str, ...]], seed: int):
+    """bw2calc's MultiLCA with distributions of ``node_ids`` (one demand each) and ``methods``,
+    in ``project`` (this process, a pool process or a Dask worker opens it itself), and its
+    method config."""
     if bw_dir:
         os.environ["BRIGHTWAY_DIR"] = bw_dir
         os.environ["BRIGHTWAY2_DIR"] = bw_dir
@@ -136,7 +135,17 @@ def background_chunk(bw_dir: str | None, project: str, node_ids: list[int],
     config = {"impact_categories": [tuple(m) for m in methods]}
     data_objs = bd.get_multilca_data_objs(functional_units=demands, method_config=config)
     mlca = bwcompat.scores_multilca()(demands=demands, method_config=config, data_objs=data_objs,
-                                      use_distributions=True, seed_override=int(seed))
+                                      use_distributions=True, seed_override=seed)
+    return mlca, config
+
+
+def background_chunk(bw_dir: str | None, project: str, node_ids: list[int],
+                     methods: list[tuple[str, ...]], seed: int, n: int,
+                     each: Callable[[int], None] | None = None) -> np.ndarray:
+    """(n_nodes, n_methods, n) unit scores of ``node_ids`` on ``n`` draws of the background's
+    stored distributions (bw2calc), seeded by ``seed``. Runs in this process, a pool process or
+    a Dask worker: it opens the project itself."""
+    mlca, config = _background_multilca(bw_dir, project, node_ids, methods, int(seed))
     # the draws' factorisations in one fill-reducing order, checked (preordered.PreorderedSolver)
     solver = _solver()
     solves, fallbacks = solver.solves, solver.fallbacks
@@ -165,22 +174,9 @@ def background_distributions(bw_dir: str | None, project: str, node_ids: list[in
     (stats_arrays uncertainty type 2 or more; 0 "undefined" and 1 "no uncertainty" are fixed),
     counted from the matrices bw2calc builds for ``node_ids`` and ``methods`` (the same data as
     :func:`background_chunk`, no solve): {"technosphere": n, "biosphere": n,
-    "characterization": n}. US LCI as ``ecolca import`` brings it in has none: its background
-    draws would all be the deterministic scores."""
-    if bw_dir:
-        os.environ["BRIGHTWAY_DIR"] = bw_dir
-        os.environ["BRIGHTWAY2_DIR"] = bw_dir
-    from ecolca.brightway import bwcompat
-    from ecolca.brightway.project import activate
-
-    activate(project)
-    import bw2data as bd
-
-    demands = {f"n{i}": {nid: 1.0} for i, nid in enumerate(node_ids)}
-    config = {"impact_categories": [tuple(m) for m in methods]}
-    data_objs = bd.get_multilca_data_objs(functional_units=demands, method_config=config)
-    mlca = bwcompat.scores_multilca()(demands=demands, method_config=config, data_objs=data_objs,
-                                      use_distributions=True, seed_override=0)
+    "characterization": n}. A background without distributions gives 0 everywhere: its draws
+    would all be the deterministic scores."""
+    mlca, _config = _background_multilca(bw_dir, project, node_ids, methods, 0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         mlca.load_lci_data()
