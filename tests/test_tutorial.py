@@ -50,8 +50,11 @@ def quoted_keys() -> set[str]:
 def tour(tmp_path_factory, _bw_project_built):
     out = tmp_path_factory.mktemp("tutorial")
     texts = out / "texts.txt"
+    import ecolca
+
+    src = Path(ecolca.__file__).resolve().parents[1]  # the ecolca this test session imports
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
-               PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+               PYTHONPATH=str(src) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     p = subprocess.run([sys.executable, str(SCRIPT), str(out), "--project", _bw_project_built,
                         "--texts", str(texts)], env=env, capture_output=True, text=True,
                        timeout=600)

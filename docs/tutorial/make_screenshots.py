@@ -462,7 +462,8 @@ def ui_texts(root) -> set[str]:
 
 
 if __name__ == "__main__":
-    src = Path(__file__).resolve().parents[2] / "src"
-    if src.is_dir() and str(src) not in sys.path:
-        sys.path.insert(0, str(src))
+    try:
+        import ecolca  # noqa: F401  (installed, or on PYTHONPATH)
+    except ImportError:  # a checkout without an install: its own src/
+        sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
     raise SystemExit(main())
