@@ -310,6 +310,11 @@ def methods_table(r) -> str:
     return "\n".join(rows)
 
 
+def _basis(e) -> str:
+    """The basis of an exchange's q that is not sourced (assumed, estimated, unspecified)."""
+    return "sourced, no source" if e.amount_basis == "sourced" else e.amount_basis
+
+
 def exchanges_table(sc, r, method=GWP) -> str:
     """Per exchange, ``method`` (kg CO2-eq shown in kt): q, r, the four parts, Δₑ, Δₑ per unit q."""
     rows = ["| exchange | q / yr | r | avoided fate | avoided supply | transport | processing | "
@@ -325,7 +330,7 @@ def exchanges_table(sc, r, method=GWP) -> str:
             f"| `{p.exchange_id}` | {fixed(e.amount, 0)} {unit} | {sig(e.substitution_ratio, 5)} | "
             f"{kt(p.avoided_fate, True)} | {kt(p.avoided_supply, True)} | {kt(p.transport, True)} | "
             f"{kt(p.processing, True)} | **{kt(p.total, True)}** | {sig(p.total / e.amount, 3)} | "
-            f"{'assumed' if p.exchange_id in assumed else 'sourced'} |")
+            f"{_basis(e) if p.exchange_id in assumed else 'sourced'} |")
     imp = r.impact(method)
     rows.append(f"| **park** (Σₑ Δₑ = S − L = {kt(imp.symbiotic)} − {kt(imp.linear)}) | | | "
                 f"{kt(sum(p.avoided_fate for p in parts), True)} | "
@@ -361,7 +366,7 @@ def _withdrawal(r) -> str:
 
 def headline_table(res) -> str:
     rows = ["| example | L GWP100 (kt CO2-eq/yr) | S | **Δ GWP100** | Δ % | Δ water withdrawal (m³/yr) | "
-            "share of Σ\\|Δₑ\\| (GWP100) on assumed amounts q |",
+            "share of Σ\\|Δₑ\\| (GWP100) on amounts q not sourced |",
             "|---|--:|--:|--:|--:|--:|--:|"]
     for n in ("kalundborg", "kawasaki", "phoenix"):
         sc, r = res[n]
