@@ -125,3 +125,12 @@ def test_an_arrows_bounds_follow_its_route_and_label(qtbot):
     assert after != before and after.contains(arrow.path().boundingRect())
     arrow.move_label(300, 0)
     assert arrow.boundingRect().contains(arrow.label.mapRectToParent(arrow.label.boundingRect()))
+
+
+def test_the_scene_grows_to_hold_every_site(qtbot):
+    sc = _park(400)  # 20 columns × 20 rows, 240 × 120 px apart: 4,800 px wide
+    scene = ParkScene()
+    scene.sync(sc)
+    scene.flush()
+    rect = scene.sceneRect()
+    assert all(rect.contains(item.sceneBoundingRect()) for item in scene.sites.values())

@@ -139,6 +139,13 @@ class ParkScene(QGraphicsScene):
     def _synced(self) -> None:
         """A sync has ended: the selection it kept is said, a fit asked meanwhile is done."""
         selected, selected_x = self._selected_before
+        # the scene grows to hold every site (a 1,000-site park does not fit the 4,000 px
+        # square it starts as: the view could not scroll to the sites outside it)
+        rect = self.sceneRect()
+        for item in self.sites.values():
+            rect = rect.united(item.sceneBoundingRect().adjusted(-400, -400, 400, 400))
+        if rect != self.sceneRect():
+            self.setSceneRect(rect)
         if (set(self.selected_site_ids()) != selected
                 or set(self.selected_exchange_ids()) != selected_x):
             self.selectionChanged.emit()
