@@ -63,7 +63,7 @@ class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, Wind
         self._attach(self.doc)
         self._autosave = QTimer(self)
         self._autosave.setInterval(AUTOSAVE_MS)
-        self._autosave.timeout.connect(self.autosave)
+        self._autosave.timeout.connect(lambda: self.autosave(wait=False))  # on a worker
         self._autosave.start()
         self.restore_window()
         # whether the Brightway project exists (and is ready, else set-up is offered): asked on a
