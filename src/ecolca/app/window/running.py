@@ -71,11 +71,16 @@ class WindowRunning:
 
         if self.job is not None:
             return
+        from ecolca.app.problems import _large
+
         self.problems.set_extra([])  # revalidates only when there were extra problems
-        if self.problems.pending():  # an edit not validated yet
+        # an edit not validated yet: validated now, unless the park is large (its validation
+        # is a pause of the window): then by the run, which validates its copy again on the
+        # worker (lca.compare) and fails with the problems, as it does anyway
+        unchecked = self.problems.pending() and _large(self.doc.scenario)
+        if self.problems.pending() and not unchecked:
             self.problems.validate_now(self.doc.scenario)
-        # the run validates its copy again on the worker (lca.compare) and fails with them
-        if errors(self.problems.problems):
+        if not unchecked and errors(self.problems.problems):
             self.problems_dock.show()
             self.problems_dock.raise_()
             QMessageBox.warning(self, "Cannot run", f"The scenario has {self.problems.error_count} "

@@ -1,0 +1,80 @@
+"""Work that paused the window on a 1,000-site park, now off the GUI thread (issue #23 target
+2): the validation of the Problems panel. Structural checks; the timings are in
+benchmarks/live_edit.py."""
+
+from __future__ import annotations
+
+import threading
+
+from ecolca.app import problems as problems_mod
+from ecolca.app.problems import ProblemsPanel
+from ecolca.core.validation import errors, validate
+
+from test_park_view_stalls import _park
+
+
+def _broken_park():
+    sc = _park(200)  # 400 sites and exchanges: more than VALIDATE_ON_WORKER
+    sc.exchanges[3].amount = -5.0
+    assert errors(validate(sc))
+    return sc
+
+
+def test_a_large_park_is_validated_off_the_gui_thread(qtbot, monkeypatch):
+    threads: list[int] = []
+    real = problems_mod.validate
+    monkeypatch.setattr(problems_mod, "validate",
+                        lambda sc: (threads.append(threading.get_ident()), real(sc))[1])
+    panel = ProblemsPanel()
+    qtbot.addWidget(panel)
+    sc = _broken_park()
+    with qtbot.waitSignal(panel.validated, timeout=20000) as got:
+        panel.schedule(sc)
+    assert threads and threads[0] != threading.get_ident()
+    assert got.args == [len(errors(real(sc)))] and got.args[0] >= 1
+    assert panel.tree.topLevelItemCount() == len(real(sc))
+
+
+def test_a_workers_answer_about_an_edited_scenario_is_dropped(qtbot, monkeypatch):
+    """An edit while the worker validates: its answer (of the scenario before) never shows."""
+    real = problems_mod.validate
+    release = threading.Event()
+    calls: list[int] = []
+
+    def slow(sc):
+        calls.append(1)
+        if len(calls) == 1:
+            found = real(sc)  # the broken park
+            release.wait(10)
+            return found
+        return real(sc)
+
+    monkeypatch.setattr(problems_mod, "validate", slow)
+    panel = ProblemsPanel()
+    qtbot.addWidget(panel)
+    sc = _broken_park()
+    broken = len(errors(real(sc)))
+    shown: list[int] = []
+    panel.validated.connect(shown.append)
+    panel.schedule(sc)
+    qtbot.waitUntil(lambda: bool(calls), timeout=20000)  # the first validation runs
+    sc.exchanges[3].amount = 5.0  # the user fixes it
+    panel.schedule(sc)
+    release.set()
+    qtbot.waitUntil(lambda: len(calls) == 2 and not panel.pending(), timeout=20000)
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    fixed = len(errors(real(sc)))
+    assert fixed < broken  # (the test park has other errors: it has no products)
+    assert shown == [fixed] and len(errors(panel.problems)) == fixed
+
+
+def test_a_small_park_is_still_validated_here(qtbot, monkeypatch):
+    threads: list[int] = []
+    real = problems_mod.validate
+    monkeypatch.setattr(problems_mod, "validate",
+                        lambda sc: (threads.append(threading.get_ident()), real(sc))[1])
+    panel = ProblemsPanel()
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.validated, timeout=5000):
+        panel.schedule(_park(10))
+    assert threads == [threading.get_ident()]
