@@ -78,3 +78,49 @@ def test_a_small_park_is_still_validated_here(qtbot, monkeypatch):
     with qtbot.waitSignal(panel.validated, timeout=5000):
         panel.schedule(_park(10))
     assert threads == [threading.get_ident()]
+
+
+def test_a_live_edit_of_a_large_park_evaluates_everything_off_the_gui_thread(
+        qtbot, tmp_path, monkeypatch, bw_project, example_path):
+    """With a tab other than the Summary on screen, L and S are evaluated at once and the
+    rest on a worker; that tab is drawn (once) when the rest arrives. "Large" is lowered to 0
+    sites so that an example park counts (the threshold is what is tested, not its value)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from conftest import open_main_window
+    from ecolca import lca
+    from ecolca.app.window import live as live_mod
+
+    w = open_main_window(qtbot, tmp_path, monkeypatch)
+    try:
+        w.open_path(example_path, as_new=True)
+        with qtbot.waitSignal(w.runFinished, timeout=120_000):
+            w.run_comparison()
+        rv = w.results_view
+        rv.show_tab("Exchanges")
+        monkeypatch.setattr(live_mod, "LIVE_ON_WORKER", 0)
+        threads: list[int] = []
+        real = lca.evaluate
+        monkeypatch.setattr(lca, "evaluate", lambda *a, **k: (
+            threads.append(threading.get_ident()), real(*a, **k))[1])
+        drawn: list[int] = []
+        monkeypatch.setattr(rv, "_render_exchanges", lambda _r=rv._render_exchanges: (
+            drawn.append(threading.get_ident()), _r())[1])
+        w.scene.select_only(exchange_id="ash-to-cement")
+        panel = w.properties.exchange_panel
+        panel.form.amount.setText("100000")
+        panel._commit()
+        assert drawn == []  # L and S only so far: the Exchanges tab waits for the rest
+        qtbot.waitUntil(lambda: not w.session.live_due and w._live_job is None, timeout=60_000)
+        assert threads and all(t != threading.get_ident() for t in threads)
+        assert drawn == [threading.get_ident()]  # drawn once, here, from the full results
+        assert "live" in w.results.metadata and not rv.is_stale()
+        full = real(w.doc.scenario, w.session.evaluation)
+        assert [p.total for p in w.results.exchange_parts(full.impacts[0].method)] == \
+            [p.total for p in full.exchange_parts(full.impacts[0].method)]
+    finally:
+        w.doc.undo_stack.setClean()
+        w.close()
+        w.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.DeferredDelete)

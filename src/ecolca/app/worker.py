@@ -160,6 +160,21 @@ def unit_scores_job(scenario, project: str | None, evaluation) -> Job:
     return Job(run)
 
 
+def live_evaluation_job(snapshot: bytes, evaluation, table) -> Job:
+    """The full evaluation of a live update (:func:`ecolca.lca.evaluate` on the last run's unit
+    scores ``evaluation`` and term table ``table``) of the scenario pickled in ``snapshot`` (the
+    document's: the worker reads a copy of its own)."""
+
+    def run(progress, cancelled):
+        import pickle
+
+        from ecolca.lca import evaluate
+
+        return evaluate(pickle.loads(snapshot), evaluation, table)
+
+    return Job(run)
+
+
 def _load_modules(names, cancelled: Callable[[], bool] = lambda: False) -> None:
     """Import ``names`` on a worker thread without pauses of the GUI thread (a failure is left
     for the command that needs the module to report). The cyclic garbage collector holds the GIL
