@@ -19,7 +19,7 @@ from ecolca.app.canvas_items import ExchangeItem, SiteItem
 # the GUI thread each (one per turn of the event loop): making the 4,000 items of a 1,000-site
 # park took 1.1–1.3 s in one go, a freeze of the window when the file opened
 SYNC_IN_STEPS = 300
-SYNC_STEP_S = 0.04
+SYNC_STEP_S = 0.025
 
 
 class ParkScene(QGraphicsScene):
@@ -117,6 +117,9 @@ class ParkScene(QGraphicsScene):
         self._steps_id += 1
         self._steps = self._sync_steps(sc)
         big = len(sc.sites) + len(sc.exchanges) > SYNC_IN_STEPS
+        if big:  # no repaint of the half-made park between the steps (a full repaint each)
+            for view in self.views():
+                view.viewport().setUpdatesEnabled(False)
         self._advance(self._steps_id, budget=SYNC_STEP_S if big else None)
 
     def _advance(self, steps_id: int, budget: float | None = SYNC_STEP_S) -> None:
@@ -146,6 +149,10 @@ class ParkScene(QGraphicsScene):
             rect = rect.united(item.sceneBoundingRect().adjusted(-400, -400, 400, 400))
         if rect != self.sceneRect():
             self.setSceneRect(rect)
+        for view in self.views():
+            if not view.viewport().updatesEnabled():
+                view.viewport().setUpdatesEnabled(True)
+                view.viewport().update()
         if (set(self.selected_site_ids()) != selected
                 or set(self.selected_exchange_ids()) != selected_x):
             self.selectionChanged.emit()
@@ -215,7 +222,7 @@ class ParkScene(QGraphicsScene):
                     redo.add(tuple(sorted((gone.ends[0].site_id, gone.ends[1].site_id))))
                 self.removeItem(gone)
         if redo:
-            self._separate_labels(pairs=redo)
+            yield from self._separate_steps(pairs=redo)
         for sid in selected:
             if sid in self.sites:
                 self.sites[sid].setSelected(True)
@@ -240,6 +247,12 @@ class ParkScene(QGraphicsScene):
         cover one placed before it moves further out, away from the line between the sites.
         ``sites`` / ``pairs``: only the arrows of these sites / pairs of sites (whose labels
         are placed anew, from their routes)."""
+        for _ in self._separate_steps(sites, pairs):
+            pass
+
+    def _separate_steps(self, sites: set[str] | None = None,
+                        pairs: set[tuple[str, str]] | None = None):
+        """:meth:`_separate_labels`, yielding after each pair of sites."""
         sc = self._scenario
         if sc is None:
             return
@@ -266,6 +279,7 @@ class ParkScene(QGraphicsScene):
                     item.move_label(step.x(), step.y())
                     rect = item.label.sceneBoundingRect()
                 placed.append(rect)
+            yield
 
     def report_moves(self) -> None:
         moved = {}
