@@ -124,3 +124,58 @@ def test_a_live_edit_of_a_large_park_evaluates_everything_off_the_gui_thread(
         w.close()
         w.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+
+
+def test_a_resize_by_the_same_width_does_not_measure_the_rows_again(qtbot, monkeypatch):
+    """A results table with wrapped rows was measured again (every cell) on each resize, also
+    one that left its width as it was (a dock or the status bar moving: 120 ms of a live edit
+    at 1,000 sites)."""
+    from ecolca.app.results_view.table import _fill, _make_table, _text_item, set_cells
+
+    t = _make_table(["Name", "Value"], stretch=0, grow_rows=True)
+    qtbot.addWidget(t)
+    t.resize(200, 300)
+    t.show()
+    _fill(t, [[_text_item("a long name " * 8), _text_item("1")] for _ in range(10)])
+    measured: list[int] = []
+    real = type(t).resizeRowsToContents
+    monkeypatch.setattr(type(t), "resizeRowsToContents",
+                        lambda self: (measured.append(1), real(self))[1])
+    t._spread()
+    t._spread()  # the same width, the same rows
+    assert measured == []
+    set_cells(t, [(0, 0, _text_item("another long name " * 8))])  # the text that wraps
+    t._spread()
+    assert measured == [1]
+    t.resize(700, 300)  # another width
+    qtbot.wait(20)
+    assert measured == [1, 1]
+
+
+def test_starting_a_run_makes_the_exchange_names_on_the_worker(qtbot, tmp_path, monkeypatch,
+                                                               bw_project, example_path):
+    """The exchanges' short names of a run were made on the GUI thread when it started (0.1-0.4
+    s at 1,000 sites); the worker makes them with the results."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from conftest import open_main_window
+    from ecolca.app import labels as labels_mod
+
+    w = open_main_window(qtbot, tmp_path, monkeypatch)
+    try:
+        w.open_path(example_path, as_new=True)
+        threads: list[int] = []
+        real = labels_mod.exchange_labels
+        monkeypatch.setattr(labels_mod, "exchange_labels", lambda sc: (
+            threads.append(threading.get_ident()), real(sc))[1])
+        with qtbot.waitSignal(w.runFinished, timeout=120_000):
+            w.run_comparison()
+        assert threads and threads[0] != threading.get_ident()
+        assert w._run_labels == real(w.doc.scenario)
+        assert w.results_view._exchange_labels == real(w.doc.scenario)
+    finally:
+        w.doc.undo_stack.setClean()
+        w.close()
+        w.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.DeferredDelete)

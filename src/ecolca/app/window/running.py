@@ -87,15 +87,14 @@ class WindowRunning:
                                 "problem(s); they are listed in the Problems panel. Click one to go to it.")
             self.runFinished.emit(False)
             return
-        from ecolca.app.labels import exchange_labels
-
         ticket = self.session.run_started()  # the scenario (and revision) this run is of
-        labels = exchange_labels(self.doc.scenario)
         kept: list = []
-        job = comparison_job(self.doc.scenario, self.project, kept, snapshot=self.doc._snap())
+        labels: list = []  # the exchanges' short names, made on the worker
+        job = comparison_job(self.doc.scenario, self.project, kept, snapshot=self.doc._snap(),
+                             labels=labels)
 
         def got(results) -> None:
-            self._run_labels = labels
+            self._run_labels = labels[0] if labels else None
             if not self.session.results_arrived(results, ticket, kept[0] if kept else None):
                 self.statusBar().showMessage("The comparison finished, but another scenario "
                                              "is open now: its results are not shown", 10000)
