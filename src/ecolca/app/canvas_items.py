@@ -37,9 +37,12 @@ _BRUSH_BOX = QBrush(QColor("#FFFFFF"))
 _BRUSH_BOX_SELECTED = QBrush(QColor("#EAF2FA"))
 
 
+_LOD = QStyleOptionGraphicsItem.levelOfDetailFromTransform
+
+
 def _scale(painter: QPainter) -> float:
     """The scale the painter draws at (1: one scene unit, one pixel)."""
-    return QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+    return _LOD(painter.worldTransform())
 
 
 class _Label(QGraphicsSimpleTextItem):
@@ -118,13 +121,13 @@ class SiteItem(QGraphicsObject):
         return box.united(dot)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        pal = widget.palette() if widget else None
         selected = self.isSelected()
-        if _scale(painter) < TEXT_MIN_SCALE:  # zoomed out: the box alone (see TEXT_MIN_SCALE)
+        if _LOD(painter.worldTransform()) < TEXT_MIN_SCALE:  # zoomed out: the box alone
             painter.setPen(_PEN_BOX_SELECTED if selected else _PEN_BOX)
             painter.setBrush(_BRUSH_BOX_SELECTED if selected else _BRUSH_BOX)
             painter.drawRect(_BOX)
             return
+        pal = widget.palette() if widget else None
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setPen(_PEN_BOX_SELECTED if selected else _PEN_BOX)
         painter.setBrush(_BRUSH_BOX_SELECTED if selected else _BRUSH_BOX)
@@ -186,6 +189,8 @@ class ExchangeItem(QGraphicsPathItem):
         self._bounds: QRectF | None = None  # boundingRect, made once per route or label move
         self._path = QPainterPath()
         self.colour = CATEGORY_COLOURS["by-product"]
+        self._pens = (_arrow_pen(self.colour, False), _arrow_pen(self.colour, True))
+        self._brush = QBrush(self.colour)
         self.bend = 0.0
         self.label_side = QPointF(0.0, -1.0)  # the way the label sits from the curve
         self._head = QPolygonF()
@@ -200,6 +205,8 @@ class ExchangeItem(QGraphicsPathItem):
 
     def update_from(self, sc: Scenario, e: Exchange, a: SiteItem, b: SiteItem, bend: float) -> None:
         self.colour = CATEGORY_COLOURS.get(e.category, CATEGORY_COLOURS["by-product"])
+        self._pens = (_arrow_pen(self.colour, False), _arrow_pen(self.colour, True))
+        self._brush = QBrush(self.colour)
         residue = sc.site(e.from_site).flow(e.from_flow) if sc.site(e.from_site) else None
         unit = residue.unit if residue else ""
         name = residue.name if residue else e.from_flow
@@ -290,13 +297,15 @@ class ExchangeItem(QGraphicsPathItem):
         super().setPath(path)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        detailed = _scale(painter) >= TEXT_MIN_SCALE
+        # (thousands of calls per repaint of a big park: each Qt call here counts)
+        detailed = _LOD(painter.worldTransform()) >= TEXT_MIN_SCALE
         painter.setRenderHint(QPainter.Antialiasing, detailed)
-        painter.setPen(_arrow_pen(self.colour, self.isSelected()))
+        painter.setPen(self._pens[self.isSelected()])
         painter.setBrush(Qt.NoBrush)
         painter.drawPath(self._path)
-        painter.setBrush(self.colour)
-        painter.drawPolygon(self._head)
+        if detailed:  # zoomed out the head is a pixel or two: left out
+            painter.setBrush(self._brush)
+            painter.drawPolygon(self._head)
 
 
 _LABEL_BRUSH = QBrush(QColor("#1B2631"))
