@@ -179,3 +179,40 @@ def test_starting_a_run_makes_the_exchange_names_on_the_worker(qtbot, tmp_path, 
         w.close()
         w.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+
+
+def test_the_sensitivity_table_lists_the_largest_swings_and_counts_the_rest(
+        qtbot, tmp_path, monkeypatch, bw_project, example_path):
+    """A 1,000-site park has some 11,000 parameters that move Δ: the table made a row of each
+    (1-3 s of the GUI thread). It lists the SENS_ROWS largest, as the report lists its 40, and
+    says how many there are; the cap is lowered to 2 so that an example park shows it."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from conftest import open_main_window
+    from ecolca.app.results_view import sensitivity_tab
+
+    monkeypatch.setattr(sensitivity_tab, "SENS_ROWS", 2)
+    w = open_main_window(qtbot, tmp_path, monkeypatch)
+    try:
+        w.open_path(example_path, as_new=True)
+        with qtbot.waitSignal(w.runFinished, timeout=120_000):
+            w.run_comparison()
+        rv = w.results_view
+        rv.show_tab("Sensitivity")
+        m = tuple(rv.sens_method.currentData())
+        s = next(x for x in w.results.sensitivity if tuple(x.method) == m)
+        n = s.n_moving()
+        assert n > 2
+        t = rv.sens_table
+        assert t.rowCount() == 2
+        names = [t.item(i, 0).text() for i in range(2)]
+        from ecolca.app.labels import parameter_name
+        assert names == [parameter_name(x.item, x.field, rv._exchange_labels)
+                         for x in s.moving_rows()[:2]]  # the two largest swings
+        assert f"the 2 parameters with the largest swing of the {n:,}" in rv.sens_info.text()
+    finally:
+        w.doc.undo_stack.setClean()
+        w.close()
+        w.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
