@@ -216,3 +216,26 @@ def test_the_sensitivity_table_lists_the_largest_swings_and_counts_the_rest(
         w.close()
         w.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+
+
+def test_a_window_makes_worker_threads_hand_the_lock_back_quickly(qtbot, tmp_path, monkeypatch):
+    """The workers (validation, live evaluation, autosave, a run) start before any chart, which
+    was what set the switch interval: until then the GUI thread waited up to Python's 5 ms for
+    the interpreter lock at each call Qt made into Python."""
+    import sys
+
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from conftest import open_main_window
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    try:
+        w = open_main_window(qtbot, tmp_path, monkeypatch)
+        assert sys.getswitchinterval() <= 0.0005
+        w.close()
+        w.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    finally:
+        sys.setswitchinterval(min(before, sys.getswitchinterval()))
