@@ -135,7 +135,10 @@ class ProblemsPanel(QWidget):
                 found = validate(sc)
             except Exception:  # noqa: BLE001 (edited while it read it: the next one decides)
                 return
-            self._found.emit(asked, found)
+            try:
+                self._found.emit(asked, found)
+            except RuntimeError:  # the panel was deleted meanwhile (its window closed)
+                pass
 
         self._worker = threading.Thread(target=run, name="ecolca-validate", daemon=True)
         self._worker.start()
