@@ -175,10 +175,25 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
         elif current in renderers and current != "Uncertainty":
             renderers[current]()
 
+    def defer_results(self, results: Results,
+                      exchange_labels: dict[str, str] | None = None) -> None:
+        """L and S of a live update while a tab other than the Summary is on screen: nothing is
+        drawn now; each tab (but Uncertainty, which keeps the last run's draws) is drawn from
+        the full results (:meth:`adopt_results`), or when it is shown."""
+        self._results = results
+        self._exchange_labels = dict(exchange_labels or {})
+        self._stale = False
+        self._dirty = {n for n in self._renderers() if n != "Uncertainty"} | (
+            self._dirty & {"Uncertainty"})
+        self._update_stale()
+
     def adopt_results(self, results: Results) -> None:
         """The full results of a live update whose Summary is already drawn from the same
-        figures: kept for the tabs still to render, nothing is drawn now."""
+        figures: kept for the tabs still to render; the tab on screen is drawn if it is one
+        (:meth:`defer_results`)."""
         self._results = results
+        if self.stack.currentWidget() is self.tabs:
+            self._ensure(self.current_tab())
 
     def current_tab(self) -> str:
         return self.tabs.tabText(self.tabs.currentIndex())
