@@ -131,7 +131,12 @@ def verdict_sentence(r: MethodResult) -> str:
     if d == 0:
         return "No change: the symbiotic and the linear park score the same (Δ = 0)."
     amount = format_result(abs(d), r.unit)
-    pct = f" ({format_pct(r.delta_pct, signed=True)})" if r.delta_pct is not None else ""
+    pct = ""
+    if r.delta_pct is not None:
+        pct = format_pct(r.delta_pct, signed=True)
+        if not any(c in "123456789" for c in pct):  # a change too small for 4 decimals
+            pct = "less than 0.0001 %"
+        pct = f" ({pct})"
     return (f"The symbiotic park {_verb(r.method)} {amount} {'less' if d < 0 else 'more'} than "
             f"the linear one{pct}.")
 
@@ -304,7 +309,7 @@ def build(results: Results, scenario=None, where: str = "report") -> Glance:
         # says so instead of repeating them: the page stays one page
         same = next((x for x in methods if x.covered and x.verdict == m.verdict
                      and x.uncertainty == m.uncertainty and x.gaps == m.gaps), None)
-        if same is not None and m.uncertainty:
+        if same is not None and results.uncertainty_of(r.method) is not None:
             m.uncertainty = f"as for {same.label}, whose figures are the same."
             m.gaps = []
         else:  # the same parameters put Δ outside the interval: named once, above

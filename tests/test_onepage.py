@@ -1,0 +1,234 @@
+"""A one-page summary first (issue #20, point 2): per category the verdict in plain words to 3
+significant figures in a unit a manager reads, the uncertainty in words (the deterministic Δ
+outside the Monte Carlo interval with the parameters named), the calibration and the data gaps
+that can flip a sign; the report's first sheet prints on one A4 page with no E-notation; the app
+shows it in a tab and ``ecolca run`` starts with the verdicts."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+
+from ecolca import lca
+from ecolca.core import examples
+from ecolca.core.numbers import format_result
+from ecolca.lca.results import Coverage, MethodResult, method_label
+from ecolca.report import onepage, write_report
+
+from conftest import PROJECT, run_cli
+from test_headline import _without_distributions, nodist_project  # noqa: F401
+
+GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
+OUTSIDE = "outside the Monte Carlo 95 % interval"
+ASH_RATIO = "the substitution ratio r of coal fly ash → clinker (the part fly ash can replace) = 1 " \
+            "is the top of its range 0.7–1"
+N = 100
+# E-notation in any form: 2.87E+08, 4.87e10, 1E-05
+E_NOTATION = re.compile(r"\d[eE][+-]?\d")
+
+LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
+PDFINFO = shutil.which("pdfinfo")
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.fixture(scope="module")
+def kalundborg(_bw_project_built):
+    sc = examples.load("kalundborg")
+    return lca.compare(sc, project=PROJECT, iterations=N), sc
+
+
+@pytest.fixture(scope="module")
+def page(kalundborg):
+    res, sc = kalundborg
+    return onepage.build(res, sc)
+
+
+def _text(page) -> str:
+    return "\n".join(page.text_lines())
+
+
+# ---- the builder ---------------------------------------------------------------------------------
+def test_a_verdict_sentence_per_default_method(kalundborg, page):
+    res, _ = kalundborg
+    assert [m.method for m in page.methods] == res.methods == [tuple(m) for m in
+                                                               examples.load("kalundborg").methods]
+    for m, r in zip(page.methods, res.impacts):
+        if not r.covered:
+            continue
+        amount = format_result(abs(r.delta), r.unit)  # 3 significant figures, scaled unit
+        word = "less" if r.delta < 0 else "more"
+        assert m.verdict.startswith("The symbiotic park ") and f" {amount} {word} than the " \
+            "linear one" in m.verdict, m.verdict
+    gwp = next(m for m in page.methods if m.method == GWP)
+    assert gwp.verdict == "The symbiotic park emits 287 kt CO2-Eq less than the linear one."
+    # a manager's unit, never the kilograms of the engine
+    assert "kg CO2" not in gwp.verdict
+
+
+def test_no_e_notation_anywhere(page):
+    text = _text(page)
+    assert not E_NOTATION.search(text), E_NOTATION.search(text)
+    assert "E+" not in text and "e+" not in text
+
+
+def test_deterministic_delta_outside_the_interval_in_words_with_the_parameters(kalundborg, page):
+    res, _ = kalundborg
+    gwp = next(m for m in page.methods if m.method == GWP)
+    assert OUTSIDE in gwp.uncertainty and ASH_RATIO in gwp.uncertainty
+    u = res.uncertainty_of(GWP)
+    assert gwp.uncertainty.startswith("In kt CO2-Eq: Deterministic Δ −287 lies outside")
+    assert u.outside == "below" and "(below it)" in gwp.uncertainty
+    assert "Δ < 0 in every draw" in gwp.uncertainty and u.probability_delta_negative == 1
+    # the same figures under another method: said once, pointed to
+    ef = next(m for m in page.methods if m.method[0] == "EF v3.1" and m.method[1:] == GWP[1:])
+    assert ef.verdict == gwp.verdict and method_label(GWP) in ef.uncertainty
+
+
+def test_not_covered_is_said_and_has_no_number(kalundborg, page):
+    res, _ = kalundborg
+    not_covered = [m for m in page.methods if not m.covered]
+    assert not_covered  # Kalundborg's freshwater eutrophication: ecolca-open has no data
+    for m in not_covered:
+        assert m.verdict.startswith("Not covered by ecolca-open") and "not zero" in m.verdict
+        assert not re.search(r"\d", m.verdict) and m.uncertainty == "" and m.gaps == []
+
+
+def test_calibration_and_gaps_in_words(kalundborg, page):
+    res, _ = kalundborg
+    assert page.calibration.startswith("Calibration: partly calibrated")
+    gwp = next(m for m in page.methods if m.method == GWP)
+    share = res.assumed_share(GWP)
+    assert f"{round(100 * share, 1)} % of Δ rests on amounts not sourced" in gwp.gaps_text
+    assert "2 of the 23 background processes" in gwp.gaps_text
+    water = next(m for m in page.methods if m.method[1] == "water use")
+    assert "the avoided side of 3 exchanges has no data" in water.gaps_text
+    assert any(g.startswith("Costs: not computed") for g in page.gaps)
+    assert any("validation warnings" in g for g in page.gaps)
+
+
+def test_not_sampled_when_nothing_was_sampled(nodist_project):  # noqa: F811
+    sc = _without_distributions(examples.load("gypsum-ash"))
+    res = lca.compare(sc, project=nodist_project, iterations=200)
+    assert res.monte_carlo_note()
+    page = onepage.build(res, sc)
+    covered = [m for m in page.methods if m.covered]
+    assert covered and all(m.uncertainty == onepage.NOT_SAMPLED + "." for m in covered)
+    assert "interval" not in _text(page) and "P(Δ" not in _text(page)
+
+
+def test_zero_only_when_true():
+    m = ("m", "c", "i")
+    assert verdict(MethodResult(m, "kg", 5.0, 5.0)).startswith("No change")
+    assert "below numerical precision" in verdict(
+        MethodResult(m, "kg", 5.0, 5.0 + 1e-12, below_precision=True))
+    # a small Δ beside large L and S is not rounded to "no change"
+    small = verdict(MethodResult(m, "kg CO2-Eq", 4.87e10, 4.87e10 - 3.1e3))
+    assert small == "The symbiotic park causes 3.10 t CO2-Eq less than the linear one (less " \
+        "than 0.0001 %)."
+    assert verdict(MethodResult(m, "kg", 200.0, 80.0)) == \
+        "The symbiotic park causes 120 kg less than the linear one (−60.0 %)."
+    gone = verdict(MethodResult(m, "kg", 0.0, 0.0, coverage=Coverage("not covered", 3, 0,
+                                                                     ["ecolca-open"])))
+    assert gone.startswith("Not covered by ecolca-open")
+
+
+def verdict(r):
+    return onepage.verdict_sentence(r)
+
+
+# ---- the report ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def book(kalundborg, tmp_path_factory):
+    res, sc = kalundborg
+    path = write_report(res, sc, tmp_path_factory.mktemp("glance") / "k.xlsx")
+    return path, openpyxl.load_workbook(path)
+
+
+def test_report_opens_on_at_a_glance(book, page):
+    _, wb = book
+    assert wb.sheetnames[0] == "At a glance" and wb.active.title == "At a glance"
+    ws = wb["At a glance"]
+    texts = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+    assert all(isinstance(t, str) for t in texts)  # words: no number format to go wrong
+    joined = "\n".join(texts)
+    assert not E_NOTATION.search(joined)
+    for m in page.methods:
+        assert m.label in texts and m.verdict in texts
+
+
+def test_report_sheet_prints_on_one_portrait_page(book):
+    _, wb = book
+    ws = wb["At a glance"]
+    ps = ws.page_setup
+    assert ps.orientation == "portrait" and int(ps.paperSize) == 9  # A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert int(ps.fitToWidth) == 1 and int(ps.fitToHeight) == 1
+    assert not ws.row_breaks.brk and not ws.print_title_rows
+    assert ws.page_margins.left <= 0.5 and ws.page_margins.top <= 0.7
+
+
+@pytest.mark.skipif(not (LIBREOFFICE and PDFINFO and PDFTOTEXT),
+                    reason="LibreOffice or poppler-utils not installed (.ci/install-report-tools)")
+def test_libreoffice_prints_the_first_sheet_on_one_page(kalundborg, tmp_path):
+    res, sc = kalundborg
+    xlsx = write_report(res, sc, tmp_path / "glance.xlsx", only={"At a glance"})
+    r = subprocess.run([LIBREOFFICE, "--headless", "--norestore",
+                        f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+                        "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
+                       capture_output=True, text=True, timeout=300)
+    pdf = tmp_path / "glance.pdf"
+    assert pdf.is_file(), r.stdout + r.stderr
+    info = subprocess.run([PDFINFO, str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M), info
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info), info
+    text = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert not E_NOTATION.search(text), E_NOTATION.search(text)
+    flat = " ".join(text.split())
+    assert "The symbiotic park emits 287 kt CO2-Eq less than the linear one." in flat
+    assert OUTSIDE in flat and " ".join(ASH_RATIO.split()) in flat
+    assert "At a glance – page 1 of 1" in flat
+
+
+# ---- the app -------------------------------------------------------------------------------------
+def test_app_tab_shows_the_sentences_and_follows_live_edits(kalundborg, page, qtbot):
+    pytest.importorskip("pytestqt")
+    from ecolca.app.results_view import ResultsView
+
+    res, _ = kalundborg
+    view = ResultsView()
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    view.set_results(res)
+    assert view.tab_names()[:2] == ["Summary", "At a glance"]
+    view.show_tab("At a glance")
+    flat = " ".join(view.glance_text().split())
+    for m in page.methods:
+        assert m.verdict in flat
+    assert OUTSIDE in flat and ASH_RATIO in flat
+    assert not E_NOTATION.search(flat)
+    # a live edit that closes every exchange: the tab says so at once
+    live = copy.copy(res)
+    live.impacts = [dataclasses.replace(r, symbiotic=r.linear) for r in res.impacts]
+    live.uncertainty = []
+    view.set_results(live, only_visible=True)
+    flat = " ".join(view.glance_text().split())
+    assert "No change: the symbiotic and the linear park score the same (Δ = 0)." in flat
+    assert "287 kt" not in flat
+
+
+# ---- the CLI -------------------------------------------------------------------------------------
+def test_cli_text_starts_with_the_verdicts(kalundborg, page, bw_project):
+    r = run_cli("run", "kalundborg")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[:len(page.methods)] == page.verdict_lines()
+    assert lines[0] == f"{method_label(GWP)}: The symbiotic park emits 287 kt CO2-Eq less than " \
+        "the linear one."
