@@ -61,7 +61,9 @@ def test_a_verdict_sentence_per_default_method(kalundborg, page):
     for m, r in zip(page.methods, res.impacts):
         if not r.covered:
             continue
-        amount = format_result(abs(r.delta), r.unit)  # 3 significant figures, scaled unit
+        # "MJ, net calorific value" reads "MJ (net calorific value)", and scales to PJ
+        unit = r.unit.replace(", ", " (", 1) + ")" if ", " in r.unit else r.unit
+        amount = format_result(abs(r.delta), unit)  # 3 significant figures, scaled unit
         word = "less" if r.delta < 0 else "more"
         assert m.verdict.startswith("The symbiotic park ") and f" {amount} {word} than the " \
             "linear one" in m.verdict, m.verdict
@@ -69,6 +71,9 @@ def test_a_verdict_sentence_per_default_method(kalundborg, page):
     assert gwp.verdict == "The symbiotic park emits 287 kt CO2-Eq less than the linear one."
     # a manager's unit, never the kilograms of the engine
     assert "kg CO2" not in gwp.verdict
+    adp = next(m for m in page.methods if "abiotic depletion potential (ADP): fossil fuels" in
+               m.method[-1])
+    assert " PJ (net calorific value) less than" in adp.verdict, adp.verdict
 
 
 def test_no_e_notation_anywhere(page):
@@ -194,6 +199,13 @@ def test_libreoffice_prints_the_first_sheet_on_one_page(kalundborg, tmp_path):
     assert "The symbiotic park emits 287 kt CO2-Eq less than the linear one." in flat
     assert OUTSIDE in flat and " ".join(ASH_RATIO.split()) in flat
     assert "At a glance – page 1 of 1" in flat
+    # readable: a word's box is the font size × 1.22 (Carlito's ascent + descent); Kalundborg's
+    # ten categories print at about 8.2 pt
+    bbox = subprocess.run([PDFTOTEXT, "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    boxes = [float(b) - float(a) for a, b in re.findall(
+        r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">Uncertainty:<', bbox)]
+    assert boxes and min(boxes) / 1.221 >= 7.5, boxes
 
 
 # ---- the app -------------------------------------------------------------------------------------

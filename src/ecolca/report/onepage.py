@@ -115,6 +115,13 @@ def _verb(method: tuple[str, ...]) -> str:
     return "causes"
 
 
+def _unit(unit: str) -> str:
+    """A unit with a qualifier after a comma reads as one unit: "MJ, net calorific value" ->
+    "MJ (net calorific value)", which also lets the energy ladder scale it (GJ, TJ, PJ)."""
+    head, sep, rest = (unit or "").partition(", ")
+    return f"{head} ({rest})" if sep and rest else unit
+
+
 def verdict_sentence(r: MethodResult) -> str:
     """The category's result in one sentence: how much more or less the symbiotic park scores
     than the linear one, in a unit a manager reads; "no change" only for a true zero; "not
@@ -130,7 +137,7 @@ def verdict_sentence(r: MethodResult) -> str:
                 "numerical precision).")
     if d == 0:
         return "No change: the symbiotic and the linear park score the same (Δ = 0)."
-    amount = format_result(abs(d), r.unit)
+    amount = format_result(abs(d), _unit(r.unit))
     pct = ""
     if r.delta_pct is not None:
         pct = format_pct(r.delta_pct, signed=True)
@@ -161,7 +168,7 @@ def _uncertainty(res: Results, r: MethodResult) -> str:
             return "not computed for this category in the Monte Carlo run."
         return "not assessed: Monte Carlo was not run."
     d = u.delta
-    s = scale_for([u.deterministic, d["median"], d["p2.5"], d["p97.5"]], u.unit)
+    s = scale_for([u.deterministic, d["median"], d["p2.5"], d["p97.5"]], _unit(u.unit))
     # the words of the Summary (UncertaintyResult.headline), the unit said once before them
     text = f"In {s.unit}: " + u.headline(s.text)
     p = u.probability_delta_negative
