@@ -26,8 +26,8 @@ from test_headline import _without_distributions, nodist_project  # noqa: F401
 
 GWP = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
 OUTSIDE = "outside the Monte Carlo 95 % interval"
-ASH_RATIO = "the substitution ratio r of coal fly ash → clinker (the part fly ash can replace) = 1 " \
-            "is the top of its range 0.7–1"
+ASH_RATIO = ("the substitution ratio r of coal fly ash → clinker (the part fly ash can replace) "
+             "= 1 is the top of its range 0.7–1")
 N = 100
 # E-notation in any form: 2.87E+08, 4.87e10, 1E-05
 E_NOTATION = re.compile(r"\d[eE][+-]?\d")
