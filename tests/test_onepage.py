@@ -253,3 +253,49 @@ def test_cli_text_starts_with_the_verdicts(kalundborg, page, bw_project):
     assert lines[:len(page.methods)] == page.verdict_lines()
     assert lines[0] == f"{method_label(GWP)}: The symbiotic park emits 287 kt CO2-Eq less than " \
         "the linear one."
+
+
+# ---- gaps that can flip the sign, on a made-up park -----------------------------------------------
+def _results(**kw):
+    from ecolca.lca.results import Results
+
+    m = ("m", "climate change", "GWP100")
+    base = dict(scenario_name="Made-up park", reference_year=2024, currency="EUR",
+                attribution_key="physical", functional_unit=[],
+                impacts=[MethodResult(m, "kg CO2-Eq", 2.0e6, 1.9e6)], exchanges=[], sites=[],
+                economics=[], inventory=[])
+    base.update(kw)
+    return Results(**base), m
+
+
+def test_a_parameter_whose_range_turns_the_sign_is_named():
+    from ecolca.lca.results import Sensitivity, SensitivityRow
+
+    res, m = _results()
+    row = SensitivityRow("exchange 'slag-to-cement': substitution_ratio", "exchange", "r", 0.8,
+                         0.1, 1.0, "triangular, 2.5–97.5 %", 4.0e4, -1.3e5)
+    still = SensitivityRow("site 'a': amount", "site", "amount", 1.0, 0.9, 1.1, "±10 %",
+                           -0.9e5, -1.1e5)
+    res.sensitivity = [Sensitivity(m, "kg CO2-Eq", -1.0e5, rows=[row, still])]
+    g = onepage.build(res).methods[0]
+    assert g.verdict == "The symbiotic park emits 100 t CO2-Eq less than the linear one (−5.00 %)."
+    assert "one at a time, exchange 'slag-to-cement': substitution_ratio at the low end of its " \
+        "range (0.100) turns Δ positive" in g.gaps_text
+    assert "site 'a'" not in g.gaps_text  # its range keeps the sign
+
+
+def test_a_sign_the_draws_do_not_agree_on_is_said():
+    from ecolca.lca.results import UncertaintyResult
+
+    res, m = _results()
+    stats = {"mean": -1.0e4, "median": -1.2e4, "p2.5": -9.0e4, "p97.5": 6.0e4}
+    res.uncertainty = [UncertaintyResult(m, "kg CO2-Eq", 500, 42, stats, stats, stats, 0.62,
+                                         deterministic=-1.0e5, outside=None)]
+    res.metadata["monte_carlo"] = {"iterations": 500, "seed": 42, "sampled": True}
+    g = onepage.build(res).methods[0]
+    assert "The sign is uncertain: Δ < 0 in 62.0 % of the draws, Δ > 0 in 38.0 %." in \
+        g.uncertainty
+    # one scale and decimals for the row: the median −12.0 keeps its 3 significant figures
+    assert g.uncertainty.startswith("In t CO2-Eq: Deterministic Δ −100.0 lies inside the Monte "
+                                    "Carlo 95 % interval −90.0 … 60.0; Monte Carlo median −12.0")
+    assert not E_NOTATION.search(g.uncertainty)
