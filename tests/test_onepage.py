@@ -1,8 +1,8 @@
-"""A one-page summary first (issue #20, point 2): per category the verdict in plain words to 3
+"""A one-page summary first (issue #20, point 2): per category the result in one sentence to 3
 significant figures in a unit a manager reads, the uncertainty in words (the deterministic Δ
 outside the Monte Carlo interval with the parameters named), the calibration and the data gaps
 that can flip a sign; the report's first sheet prints on one A4 page with no E-notation; the app
-shows it in a tab and ``ecolca run`` starts with the verdicts."""
+shows it in a tab and ``ecolca run`` starts with those sentences."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def _text(page) -> str:
 
 
 # ---- the builder ---------------------------------------------------------------------------------
-def test_a_verdict_sentence_per_default_method(kalundborg, page):
+def test_a_result_sentence_per_default_method(kalundborg, page):
     res, _ = kalundborg
     assert [m.method for m in page.methods] == res.methods == [tuple(m) for m in
                                                                examples.load("kalundborg").methods]
@@ -73,15 +73,15 @@ def test_a_verdict_sentence_per_default_method(kalundborg, page):
         unit = r.unit.replace(", ", " (", 1) + ")" if ", " in r.unit else r.unit
         amount = format_result(abs(r.delta), unit)  # 3 significant figures, scaled unit
         word = "less" if r.delta < 0 else "more"
-        assert m.verdict.startswith("The symbiotic park ") and f" {amount} {word} than the " \
-            "linear one" in m.verdict, m.verdict
+        assert m.sentence.startswith("The symbiotic park ") and f" {amount} {word} than the " \
+            "linear one" in m.sentence, m.sentence
     gwp = next(m for m in page.methods if m.method == GWP)
-    assert gwp.verdict == "The symbiotic park emits 287 kt CO2-Eq less than the linear one."
+    assert gwp.sentence == "The symbiotic park emits 287 kt CO2-Eq less than the linear one."
     # a manager's unit, never the kilograms of the engine
-    assert "kg CO2" not in gwp.verdict
+    assert "kg CO2" not in gwp.sentence
     adp = next(m for m in page.methods if "abiotic depletion potential (ADP): fossil fuels" in
                m.method[-1])
-    assert " PJ (net calorific value) less than" in adp.verdict, adp.verdict
+    assert " PJ (net calorific value) less than" in adp.sentence, adp.sentence
 
 
 def test_no_e_notation_anywhere(page):
@@ -100,7 +100,7 @@ def test_deterministic_delta_outside_the_interval_in_words_with_the_parameters(k
     assert "Δ < 0 in every draw" in gwp.uncertainty and u.probability_delta_negative == 1
     # the same figures under another method: said once, pointed to
     ef = next(m for m in page.methods if m.method[0] == "EF v3.1" and m.method[1:] == GWP[1:])
-    assert ef.verdict == gwp.verdict and method_label(GWP) in ef.uncertainty
+    assert ef.sentence == gwp.sentence and method_label(GWP) in ef.uncertainty
 
 
 def test_not_covered_is_said_and_has_no_number(kalundborg, page):
@@ -108,8 +108,8 @@ def test_not_covered_is_said_and_has_no_number(kalundborg, page):
     not_covered = [m for m in page.methods if not m.covered]
     assert not_covered  # Kalundborg's freshwater eutrophication: ecolca-open has no data
     for m in not_covered:
-        assert m.verdict.startswith("Not covered by ecolca-open") and "not zero" in m.verdict
-        assert not re.search(r"\d", m.verdict) and m.uncertainty == "" and m.gaps == []
+        assert m.sentence.startswith("Not covered by ecolca-open") and "not zero" in m.sentence
+        assert not re.search(r"\d", m.sentence) and m.uncertainty == "" and m.gaps == []
 
 
 def test_calibration_and_gaps_in_words(kalundborg, page):
@@ -137,22 +137,22 @@ def test_not_sampled_when_nothing_was_sampled(nodist_project):  # noqa: F811
 
 def test_zero_only_when_true():
     m = ("m", "c", "i")
-    assert verdict(MethodResult(m, "kg", 5.0, 5.0)).startswith("No change")
-    assert "below numerical precision" in verdict(
+    assert sentence(MethodResult(m, "kg", 5.0, 5.0)).startswith("No change")
+    assert "below numerical precision" in sentence(
         MethodResult(m, "kg", 5.0, 5.0 + 1e-12, below_precision=True))
     # a small Δ beside large L and S is not rounded to "no change"
-    small = verdict(MethodResult(m, "kg CO2-Eq", 4.87e10, 4.87e10 - 3.1e3))
+    small = sentence(MethodResult(m, "kg CO2-Eq", 4.87e10, 4.87e10 - 3.1e3))
     assert small == "The symbiotic park causes 3.10 t CO2-Eq less than the linear one (less " \
         "than 0.0001 %)."
-    assert verdict(MethodResult(m, "kg", 200.0, 80.0)) == \
+    assert sentence(MethodResult(m, "kg", 200.0, 80.0)) == \
         "The symbiotic park causes 120 kg less than the linear one (−60.0 %)."
-    gone = verdict(MethodResult(m, "kg", 0.0, 0.0, coverage=Coverage("not covered", 3, 0,
+    gone = sentence(MethodResult(m, "kg", 0.0, 0.0, coverage=Coverage("not covered", 3, 0,
                                                                      ["ecolca-open"])))
     assert gone.startswith("Not covered by ecolca-open")
 
 
-def verdict(r):
-    return onepage.verdict_sentence(r)
+def sentence(r):
+    return onepage.result_sentence(r)
 
 
 # ---- the report ----------------------------------------------------------------------------------
@@ -172,7 +172,7 @@ def test_report_opens_on_at_a_glance(book, page):
     joined = "\n".join(texts)
     assert not E_NOTATION.search(joined)
     for m in page.methods:
-        assert m.label in texts and m.verdict in texts
+        assert m.label in texts and m.sentence in texts
 
 
 def test_report_sheet_prints_on_one_portrait_page(book):
@@ -232,7 +232,7 @@ def test_app_tab_shows_the_sentences_and_follows_live_edits(kalundborg, page, qt
     view.show_tab("At a glance")
     flat = " ".join(view.glance_text().split())
     for m in page.methods:
-        assert m.verdict in flat
+        assert m.sentence in flat
     assert OUTSIDE in flat and ASH_RATIO in flat
     assert not E_NOTATION.search(flat)
     # a live edit that closes every exchange: the tab says so at once
@@ -246,16 +246,16 @@ def test_app_tab_shows_the_sentences_and_follows_live_edits(kalundborg, page, qt
 
 
 # ---- the CLI -------------------------------------------------------------------------------------
-def test_cli_text_starts_with_the_verdicts(kalundborg, page, bw_project):
+def test_cli_text_starts_with_the_result_sentences(kalundborg, page, bw_project):
     r = run_cli("run", "kalundborg")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[:len(page.methods)] == page.verdict_lines()
+    assert lines[:len(page.methods)] == page.result_lines()
     assert lines[0] == f"{method_label(GWP)}: The symbiotic park emits 287 kt CO2-Eq less than " \
         "the linear one."
 
 
-# ---- gaps that can flip the sign, on a made-up park -----------------------------------------------
+# ---- gaps that can flip the sign, on a made-up park ----------------------------------------
 def _results(**kw):
     from ecolca.lca.results import Results
 
@@ -278,7 +278,8 @@ def test_a_parameter_whose_range_turns_the_sign_is_named():
                            -0.9e5, -1.1e5)
     res.sensitivity = [Sensitivity(m, "kg CO2-Eq", -1.0e5, rows=[row, still])]
     g = onepage.build(res).methods[0]
-    assert g.verdict == "The symbiotic park emits 100 t CO2-Eq less than the linear one (−5.00 %)."
+    assert g.sentence == \
+        "The symbiotic park emits 100 t CO2-Eq less than the linear one (−5.00 %)."
     assert "one at a time, exchange 'slag-to-cement': substitution_ratio at the low end of its " \
         "range (0.100) turns Δ positive" in g.gaps_text
     assert "site 'a'" not in g.gaps_text  # its range keeps the sign
@@ -296,6 +297,7 @@ def test_a_sign_the_draws_do_not_agree_on_is_said():
     assert "The sign is uncertain: Δ < 0 in 62.0 % of the draws, Δ > 0 in 38.0 %." in \
         g.uncertainty
     # one scale and decimals for the row: the median −12.0 keeps its 3 significant figures
-    assert g.uncertainty.startswith("In t CO2-Eq: Deterministic Δ −100.0 lies inside the Monte "
-                                    "Carlo 95 % interval −90.0 … 60.0; Monte Carlo median −12.0")
+    assert g.uncertainty.startswith(
+        "In t CO2-Eq: Deterministic Δ −100.0 lies inside the Monte Carlo 95 % interval −90.0 … "
+        "60.0; Monte Carlo median −12.0")
     assert not E_NOTATION.search(g.uncertainty)

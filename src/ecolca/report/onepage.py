@@ -4,7 +4,7 @@
 :class:`~ecolca.core.model.Scenario`) into a :class:`Glance`: a title, the park, the date, what
 is compared in one sentence, the calibration level, and per impact category
 
-* the **verdict** in one sentence, 3 significant figures in a unit a manager reads
+* the **result in one sentence**, 3 significant figures in a unit a manager reads
   ("The symbiotic park emits 287 kt CO2-Eq a year less than the linear one.") — or "no change"
   (only when Δ is truly zero or below numerical precision) or "not covered by the background";
 * the **uncertainty** in words: the Monte Carlo median, 95 % interval and P(Δ < 0), and where
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from ecolca.core.numbers import format_pct, format_result, scale_for
 from ecolca.lca.results import SENSITIVITY_ROWS, MethodResult, Results, method_label
 
-__all__ = ["Glance", "MethodGlance", "build", "verdict_sentence", "NOT_SAMPLED"]
+__all__ = ["Glance", "MethodGlance", "build", "result_sentence", "NOT_SAMPLED"]
 
 NOT_SAMPLED = "not sampled: no distribution in the park or the background"
 # P(Δ < 0) at or beyond these ends: the draws agree on the sign
@@ -61,7 +61,7 @@ class MethodGlance:
     method: tuple[str, ...]
     label: str              # "IPCC 2021 | climate change | global warming potential (GWP100)"
     covered: bool
-    verdict: str            # one sentence
+    sentence: str           # the result in one sentence
     uncertainty: str = ""   # in words; "" for a category not covered
     gaps: list[str] = field(default_factory=list)  # what can flip the sign: clauses
 
@@ -84,9 +84,9 @@ class Glance:
     gaps: list[str]         # park-wide: costs, validation warnings, Δ %
     how_to_read: str
 
-    def verdict_lines(self) -> list[str]:
-        """"<method>: <verdict>", one line per category (what ``ecolca run`` prints first)."""
-        return [f"{m.label}: {m.verdict}" for m in self.methods]
+    def result_lines(self) -> list[str]:
+        """"<method>: <sentence>", one line per category (what ``ecolca run`` prints first)."""
+        return [f"{m.label}: {m.sentence}" for m in self.methods]
 
     def text_lines(self) -> list[str]:
         """The whole page as plain lines."""
@@ -94,7 +94,7 @@ class Glance:
                self.compared, self.calibration]
         for m in self.methods:
             out.append(m.label)
-            out.append("  " + m.verdict)
+            out.append("  " + m.sentence)
             if m.uncertainty:
                 out.append("  Uncertainty: " + m.uncertainty)
             if m.gaps:
@@ -104,7 +104,7 @@ class Glance:
         return out
 
 
-# ---- the verdict -------------------------------------------------------------------------------
+# ---- the result in one sentence -----------------------------------------------------------
 def _verb(method: tuple[str, ...]) -> str:
     words = " ".join(method).lower()
     if "climate change" in words or "global warming" in words:
@@ -122,7 +122,7 @@ def _unit(unit: str) -> str:
     return f"{head} ({rest})" if sep and rest else unit
 
 
-def verdict_sentence(r: MethodResult) -> str:
+def result_sentence(r: MethodResult) -> str:
     """The category's result in one sentence: how much more or less the symbiotic park scores
     than the linear one, in a unit a manager reads; "no change" only for a true zero; "not
     covered" when the background has no data (the result is unknown, not zero)."""
@@ -310,11 +310,11 @@ def build(results: Results, scenario=None, where: str = "report") -> Glance:
     page refers the reader to)."""
     methods: list[MethodGlance] = []
     for r in results.impacts:
-        m = MethodGlance(r.method, method_label(r.method), r.covered, verdict_sentence(r),
+        m = MethodGlance(r.method, method_label(r.method), r.covered, result_sentence(r),
                          _uncertainty(results, r), _gaps(results, r))
         # a category whose figures and words are those of one above (EF's and IPCC's GWP100)
         # says so instead of repeating them: the page stays one page
-        same = next((x for x in methods if x.covered and x.verdict == m.verdict
+        same = next((x for x in methods if x.covered and x.sentence == m.sentence
                      and x.uncertainty == m.uncertainty and x.gaps == m.gaps), None)
         if same is not None and results.uncertainty_of(r.method) is not None:
             m.uncertainty = f"as for {same.label}, whose figures are the same."

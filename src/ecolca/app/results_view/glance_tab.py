@@ -1,6 +1,6 @@
 """The "At a glance" tab: the report's first page on screen (issue #20.2).
 
-Per impact category the verdict in words, the uncertainty in words (the parameters named where
+Per impact category the result in one sentence, the uncertainty in words (the parameters named where
 the deterministic Δ lies outside the Monte Carlo interval), the data gaps that can flip the
 sign, the calibration level, the park-wide gaps and how to read it: the words of
 :mod:`ecolca.report.onepage`, which the report's "At a glance" sheet and ``ecolca run`` print
@@ -24,7 +24,7 @@ def glance_html(page) -> str:
              "whole park</i></p>",
              f"<p>{_html(page.compared)}<br>{_html(page.calibration)}</p>"]
     for m in page.methods:
-        body = f"<b>{_html(m.verdict)}</b>"
+        body = f"<b>{_html(m.sentence)}</b>"
         if m.uncertainty:
             body += f"<br>Uncertainty: {_html(m.uncertainty)}"
         if m.gaps:

@@ -1,8 +1,8 @@
 """At a glance: the report's first sheet, one printed A4 page in portrait (issue #20.2).
 
-Per impact category the verdict, the uncertainty and the data gaps that can flip the sign, in
-words and to 3 significant figures (:mod:`ecolca.report.onepage` writes the words), then the
-park-wide gaps and how to read the page. Text only, so no number format can turn into
+Per impact category the result in one sentence, the uncertainty and the data gaps that can flip
+the sign, in words and to 3 significant figures (:mod:`ecolca.report.onepage` writes the words),
+then the park-wide gaps and how to read the page. Text only, so no number format can turn into
 E-notation; the sheet is fitted to one page wide and one page tall.
 """
 
@@ -73,7 +73,7 @@ def _blocks(page: onepage.Glance) -> list[tuple[str, list[tuple[str, object]]]]:
         ("full", [(f"{page.date} · ecolca report · every figure per year for the whole park",
                    SUB), (page.compared, BODY), (page.calibration, BODY)])]
     for m in page.methods:
-        texts = [(m.verdict, VERDICT)]
+        texts = [(m.sentence, VERDICT)]
         if m.uncertainty:
             texts.append(("Uncertainty: " + m.uncertainty, BODY))
         if m.gaps:
