@@ -109,7 +109,7 @@ def test_example_validates_runs_from_the_cli_and_writes_a_report(name, bw_projec
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     wb = openpyxl.load_workbook(report)
-    assert wb.sheetnames[0] == "Summary"
+    assert wb.sheetnames[:2] == ["At a glance", "Summary"]
     # the level is computed from bases the file gives for every amount (issue #20.4)
     note = calibration_of(sc).note
     assert data["calibration_note"] == note and "unspecified" not in note
