@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ecolca import report as report_mod
+from ecolca.report import writer as report_mod
 from ecolca.core.errors import ReportError
 from ecolca.core.model import (
     ActivityRef,

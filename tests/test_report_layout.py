@@ -14,7 +14,7 @@ import numpy as np
 import openpyxl
 import pytest
 
-from ecolca import report as report_mod
+from ecolca.report import writer as report_mod
 from ecolca.core.model import ActivityRef, Flow
 from ecolca.report import common, layout, styles
 from ecolca.report import write_report

@@ -13,7 +13,7 @@ import pytest
 
 from ecolca.core import examples
 from ecolca import lca
-from ecolca import report as report_mod
+from ecolca.report import writer as report_mod
 from ecolca.report import layout
 
 from conftest import PROJECT
