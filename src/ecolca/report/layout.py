@@ -153,14 +153,17 @@ def _widest_auto(xs: list[float]) -> int:
     format, the largest and the smallest value are the widest."""
     a = np.asarray(xs, dtype=float)
     m = np.abs(a)
-    classes = (m == 0, (m >= 1e10) | ((m < 1e-2) & (m > 0)), (m >= 1000) & (m < 1e10),
-               (m >= 1) & (m < 1000), (m >= 1e-2) & (m < 1))
+    classes = (m == 0, (m >= 1000), (m >= 1) & (m < 1000), (m >= 1e-2) & (m < 1))
     longest = 0
-    for sel, fmt in zip(classes, ("0", "0.00E+00", "#,##0", "#,##0.00", "0.0000")):
+    for sel, fmt in zip(classes, ("0", "#,##0", "#,##0.00", "0.0000")):
         if sel.any():
             v = a[sel]
             hi, lo = float(v.max()), float(v.min())
             longest = max(longest, len(st.formatted(hi, fmt)), len(st.formatted(lo, fmt)))
+    small = m[(m > 0) & (m < 1e-2)]
+    if small.size:  # the smallest magnitude has the most decimals, a minus adds one
+        fmt = st.small_format(float(small.min()))
+        longest = max(longest, len(st.formatted(-float(small.min()), fmt)))
     return longest
 
 
@@ -377,7 +380,7 @@ class Sheet:
                 if type(x) is float and auto[j] and x - x == 0:  # finite: the fast path
                     a = x if x >= 0 else -x  # st.auto_format, inline
                     if a >= 1000:
-                        fmt = "0.00E+00" if a >= 1e10 else "#,##0"
+                        fmt = "#,##0"
                     elif a >= 1:
                         fmt = "#,##0.00"
                     elif a >= 1e-2:
@@ -385,7 +388,7 @@ class Sheet:
                     elif a == 0:
                         fmt = "0"
                     else:
-                        fmt = "0.00E+00"
+                        fmt = st.small_format(a)
                     tail = ftail.get(fmt)
                     if tail is None:
                         sid = book.style(font, fill, True, "top", fmt, False)
