@@ -88,8 +88,8 @@ def raw_row(linear: Any, symbiotic: Any) -> list[Any]:
         return [lin, sym, None]
     d = sf - lf
     m = max(abs(lf), abs(sf))
-    if m and d:  # the subtraction's own binary noise: 7 figures of the larger, no more
-        d = round(d, 6 - math.floor(math.log10(m)))
+    if d:  # the subtraction's own binary noise: the decimals L and S have, no more
+        d = round(d, max(6 - math.floor(math.log10(abs(x))) for x in (lf, sf) if x))
     return [lin, sym, denoise([d], m)[0]]
 
 
