@@ -213,6 +213,7 @@ class Sheet:
         self._xml_cols = 1  # the last column with a cell (the worksheet's dimension)
         self._styles: dict = {}
         self.scale = 1.0
+        self._headings: set[int] = set()  # rows of section headings (kept with what follows)
         # True: print at full size on as many pages across as the columns need (a wide data
         # sheet), instead of one page wide
         self.print_across = False
@@ -274,7 +275,7 @@ class Sheet:
         self.row += 1
 
     def section(self, text: str) -> None:
-        self.paragraph(text, font=st.SECTION_FONT)
+        self._headings.add(self.paragraph(text, font=st.SECTION_FONT))
 
     def paragraph(self, text: str, *, font: Font | None = None, col: int = 1,
                   span: int = 0) -> int:
@@ -444,6 +445,10 @@ class Sheet:
         if col + width - 1 > self._xml_cols:
             self._xml_cols = col + width - 1
         first, last = hdr + 1, r - 1
+        # a table's header (and the heading right above it) never ends a page: it keeps its
+        # first rows with it, whatever font the reader's program draws
+        head = hdr - 1 if hdr - 1 in self._headings else hdr
+        self._blocks.append((head, min(last, hdr + KEEP_HEAD_ROWS), False))
         self.tables.append((hdr, first, last))
         self._repeat.append(repeat)
         self.row = r + 1
@@ -604,14 +609,18 @@ class Sheet:
 
     def _page_breaks(self, title_h: float) -> None:
         """Manual breaks before blocks that would cross the bottom of a page, estimated from
-        the row heights at the sheet's print scale."""
+        the row heights at the sheet's print scale, and where a page is estimated full: the
+        printed pages end where this estimate ends them, not where a program's own breaks fall
+        (with a font wider than Calibri the sheet prints smaller, a page holds more, and a
+        break of the program's own could leave a header at the bottom of a page)."""
         if not self._blocks:
             return
         ws = self.ws
         page = PRINT_H_PT / self.scale
-        starts = {}
-        for s, e, bb in sorted(self._blocks):
-            starts.setdefault(s, (e, bb))
+        starts: dict[int, tuple[int, bool]] = {}
+        for s, e, bb in sorted(self._blocks):  # blocks starting on one row: the longest
+            e0, bb0 = starts.get(s, (e, bb))
+            starts[s] = (max(e, e0), bb or bb0)
         last = max(max(self.cells, default=1), max(e for _, e, _ in self._blocks))
         get, line = self.heights.get, st.LINE_PT
         hs = [0.0] + [get(r, line) for r in range(1, last + 1)]   # hs[r]: row r's height
@@ -628,6 +637,8 @@ class Sheet:
                     fill = title_h
             h = hs[r]
             if fill + h > page:
+                if r > 1 and fill > title_h:
+                    ws.row_breaks.append(Break(id=r - 1))
                 fill = title_h
             fill += h
 

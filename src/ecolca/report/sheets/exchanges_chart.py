@@ -8,7 +8,7 @@ from openpyxl.chart.series import SeriesLabel
 from ecolca.report import common as cm
 from ecolca.report import scaled
 from ecolca.report import styles as st
-from ecolca.report.charts import style_bar_chart
+from ecolca.report.charts import style_bar_chart, value_axis_format
 from ecolca.report.layout import Sheet
 
 NAME = "Exchanges chart"
@@ -75,4 +75,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     style_bar_chart(chart, COLORS)
     chart.x_axis.scaling.orientation = "maxMin"
     chart.y_axis.title = f"{u}/year"
+    # stacked: the axis spans the sums of the negative and of the positive parts
+    value_axis_format(chart, [sum(x for x in v[:4] if x and x < 0) / sc.factor for v in values]
+                      + [sum(x for x in v[:4] if x and x > 0) / sc.factor for v in values])
     chart.legend.position = "b"

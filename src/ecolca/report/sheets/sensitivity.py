@@ -11,7 +11,7 @@ from openpyxl.chart.series import SeriesLabel
 from ecolca.report import common as cm
 from ecolca.report import scaled
 from ecolca.report import styles as st
-from ecolca.report.charts import style_bar_chart
+from ecolca.report.charts import style_bar_chart, value_axis_format
 from ecolca.report.layout import Sheet
 from ecolca.lca.results import method_label
 
@@ -44,8 +44,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     label = labels.get(first_s.method, method_label(first_s.method))
     bars = first_s.moving_rows(MAX_ROWS)[:MAX_BARS]
     n_moving = first_s.n_moving()
-    block = _block(ctx, first_s)
-    sh.title(f"Sensitivity of Δ: {label} [{block.unit}/year]",
+    sh.title(f"Sensitivity of Δ: {label}",
              "One at a time: each parameter moved to the 2.5 and 97.5 % quantiles of its "
              "distribution, or ±10 % where it has none, the others at their values. Bars: change "
              f"of Δ from {_fmt(first_s.delta, first_s.unit)} at each end"
@@ -78,6 +77,8 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     style_bar_chart(chart, ["4472C4", "ED7D31"])
     chart.x_axis.scaling.orientation = "maxMin"
     chart.y_axis.title = f"change of Δ [{chart_scale.unit}/year]"
+    value_axis_format(chart, [x / chart_scale.factor for pair in changes for x in pair
+                              if x is not None])
     chart.legend.position = "b"
 
     for s in shown:
