@@ -8,7 +8,6 @@ from __future__ import annotations
 from ecolca.park.disclosure import CITATIONS, WITHHELD, disclose
 from ecolca.report import common as cm
 from ecolca.report import scaled
-from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
 from ecolca.lca.results import method_label
 

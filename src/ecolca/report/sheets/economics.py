@@ -21,13 +21,13 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             "figures of each row, in the unit of the column headers; each cell holds the full "
             f"value in {cur}.")
     if not res.prices_given:
-        sh.title(f"Economics per site [{cur}/year]", text)
+        sh.title(f"Economics per site, per year [{cur}]", text)
         sh.paragraph("Costs not computed: the scenario gives no prices, disposal fees or "
                      "exchange payments, so every cost would be 0 by construction, not a result.",
                      font=st.ALERT_FONT)
         return
     incomplete = [e for e in res.economics if e.missing_prices]
-    sh.title(f"Economics per site [{cur}/year]", text + (
+    sh.title(f"Economics per site, per year [{cur}]", text + (
         f" A site lacking a price has its cost not computed; the total then covers only the "
         f"{len(res.economics) - len(incomplete)} sites with all prices." if incomplete else ""))
     # one unit for the table (thousand, million … of the currency, from its largest cost),
@@ -67,10 +67,10 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             totals.add(len(rows))
             rows.append([f"Total of {len(complete)}", "the sites with all prices",
                          *_costs([cm.cost_total_of(complete, k)
-                                    for k in ("linear", "symbiotic", "delta")]), None])
+                                  for k in ("linear", "symbiotic", "delta")]), None])
     else:
         totals.add(len(rows))
         rows.append(["Total", "all sites",
                      *_costs([cm.cost_total(res, k)
-                                for k in ("linear", "symbiotic", "delta")]), None])
+                              for k in ("linear", "symbiotic", "delta")]), None])
     sh.table(cols, rows, total_rows=totals, caps={"Site": 40})
