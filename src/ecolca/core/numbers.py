@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 RESULT_DIGITS = 3
@@ -78,10 +79,7 @@ class Scale:
         by ``factor``) as :meth:`text`: one trailing "," per factor of 1,000 (``#,##0.00,,,``
         shows 5,093,672,010 as 5.09). Only for a factor of 1 or a power of 1,000 above it
         (:func:`scale_for` with ``down=False``)."""
-        k = round(math.log10(self.factor) / 3) if self.factor > 0 else -1
-        if k < 0 or not math.isclose(self.factor, 1000.0 ** k, rel_tol=1e-12):
-            raise ValueError(f"a number format cannot divide by {self.factor:g}")
-        return excel_format(self.decimals) + "," * k
+        return _unscaled_format(self.factor, self.decimals)
 
     def plain_text(self, x: float | None) -> str:
         """:meth:`text` with the spreadsheet's "-" for the minus (what a cell in
@@ -101,6 +99,14 @@ class Scale:
             return Scale(self.factor, self.unit, 0)
         return Scale(self.factor, self.unit,
                      _decimals(_wants(values, digits, lead), m, self.factor, max_decimals))
+
+
+@lru_cache(maxsize=256)
+def _unscaled_format(factor: float, decimals: int) -> str:
+    k = round(math.log10(factor) / 3) if factor > 0 else -1
+    if k < 0 or not math.isclose(factor, 1000.0 ** k, rel_tol=1e-12):
+        raise ValueError(f"a number format cannot divide by {factor:g}")
+    return excel_format(decimals) + "," * k
 
 
 def _finite(x) -> bool:
@@ -137,6 +143,7 @@ _HEAD = re.compile(r"^(" + "|".join(map(re.escape, sorted(_LADDERS, key=len, rev
                    + r")(?=$|[\s,\-/])")
 
 
+@lru_cache(maxsize=1024)
 def _base(unit: str) -> tuple[str, str]:
     """(the unit's scalable first word, the rest) — ``("kg", " CO2-Eq")``, ``("MJ", ", net
     calorific value")``, ``("MJ", "-Eq")`` — or ``("", unit)``."""
@@ -199,8 +206,15 @@ def _decimals(wants: list[tuple[float, int]], largest: float, size: float,
               max_decimals: int = MAX_DECIMALS) -> int:
     """Decimals for a row in a unit of ``size``: each value keeps the significant figures it
     asks for (values below 1e-6 of the largest ask for none), at most ``max_decimals``."""
-    d = max((decimals_for(round_sig(a / size, n), n)
-             for a, n in wants if a >= 1e-6 * largest), default=0)
+    lim, d = 1e-6 * largest, 0
+    for a, n in wants:  # decimals_for(round_sig(a / size, n), n), inline (one per cell)
+        if a >= lim and a > 0:
+            x = a / size
+            e = math.floor(math.log10(x))
+            if round(x, n - 1 - e) >= 10.0 ** (e + 1):  # 999.7 rounds up to 1,000
+                e += 1
+            if n - 1 - e > d:
+                d = n - 1 - e
     return min(d, max_decimals)
 
 
