@@ -28,6 +28,7 @@ from ecolca import __version__
 from ecolca.core.errors import EcolcaError, ScenarioError
 from ecolca.core.jsontext import json_text, strict_json
 from ecolca.core.model import ATTRIBUTION_KEYS
+from ecolca.core.numbers import denoise, format_pct, format_plain, format_row, scale_for
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -295,19 +296,23 @@ def _parse_method(text: str) -> tuple[str, ...]:
 
 
 def _fmt(x: float | None, scale: float | None = None) -> str:
-    """One number format for the CLI: thousands separators, four significant figures below
-    1,000, scientific only outside 1e-3 … 1e12. A value below 1e-9 of its row's ``scale`` is
-    rounding noise and prints as 0."""
+    """A single number that is not a row of results (an input's range, a suggestion's figure):
+    four significant figures in grouped digits, never E-notation (:mod:`ecolca.core.numbers`).
+    A value below 1e-9 of its row's ``scale`` is rounding noise and prints as 0. Results go
+    through :func:`_row`."""
     if x is None:
         return "—"
     if x == 0 or (scale and abs(x) < 1e-9 * abs(scale)):
         return "0"
-    a = abs(x)
-    if a < 1e-3 or a >= 1e12:
-        return f"{x:.4e}"
-    if a >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:,.4g}"
+    return format_plain(x, 4)
+
+
+def _row(values, unit: str, scale: float | None = None) -> tuple[list[str], str]:
+    """A row of results (L, S, Δ; Δ and its interval) by the number policy: one scale, 3
+    significant figures, the scaled unit (docs/report.md, "Numbers"); noise below 1e-9 of
+    ``scale`` is 0. ``--json`` keeps full precision."""
+    vals = [None if v is None else denoise(v, scale) if scale else v for v in values]
+    return format_row(vals, unit)
 
 
 def _print_results_in_words(res) -> None:
@@ -337,10 +342,11 @@ def _print_summary(res, top: int = 3) -> None:
             text = r.coverage.label()
             rows.append((name, r.unit, text, "", "", ""))
             continue
-        pct = "n/m" if r.pct_note else "—" if r.delta_pct is None else f"{r.delta_pct:+.2f} %"
+        pct = "n/m" if r.pct_note else "—" if r.delta_pct is None else \
+            format_pct(r.delta_pct, signed=True)
         scale = max(abs(r.linear), abs(r.symbiotic))
-        rows.append((name, r.unit, _fmt(r.linear, scale), _fmt(r.symbiotic, scale),
-                     _fmt(r.delta, scale), pct))
+        texts, unit = _row([r.linear, r.symbiotic, r.delta], r.unit, scale)
+        rows.append((name, unit, *texts, pct))
         if r.coverage is not None and r.coverage.status == "partial":
             notes.append(f"{name}: coverage {r.coverage.label()}")
         if r.delta_note:  # below numerical precision, or exchanges with one side without data
@@ -370,8 +376,9 @@ def _print_summary(res, top: int = 3) -> None:
         out(f"Cost per year ({res.currency}): not computed ({reason}"
             + ("; the report's Economics sheet lists them" if res.prices_given else "") + ")")
     else:
-        out(f"Cost per year ({res.currency}): linear {_fmt(res.total_cost('linear'))}, symbiotic "
-            f"{_fmt(res.total_cost('symbiotic'))}, Δ {_fmt(res.total_cost('delta'))}")
+        (lin, sym, dc), unit = _row([res.total_cost(k) for k in ("linear", "symbiotic", "delta")],
+                                    res.currency)
+        out(f"Cost per year ({unit}): linear {lin}, symbiotic {sym}, Δ {dc}")
     mc = res.metadata.get("monte_carlo")
     if res.monte_carlo_note():  # asked for, nothing to sample: no interval at all
         out(f"Monte Carlo: {res.monte_carlo_note()}")
@@ -392,9 +399,8 @@ def _print_summary(res, top: int = 3) -> None:
             d = u.delta
             sc_ = max(abs(u.linear["mean"]), abs(u.symbiotic["mean"]))
             flag = f"outside ({u.outside})" if u.outside else ""
-            urows.append((" | ".join(u.method), u.unit,
-                          _fmt(u.deterministic, sc_) if u.deterministic is not None else "—",
-                          _fmt(d["median"], sc_), _fmt(d["p2.5"], sc_), _fmt(d["p97.5"], sc_),
+            texts, unit = _row([u.deterministic, d["median"], d["p2.5"], d["p97.5"]], u.unit, sc_)
+            urows.append((" | ".join(u.method), unit, *texts,
                           f"{u.probability_delta_negative:.2f}", flag))
         uw = [max(len(r[i]) for r in urows) for i in range(8)]
         for j, r in enumerate(urows):
@@ -405,7 +411,7 @@ def _print_summary(res, top: int = 3) -> None:
                 out("  ".join("-" * w for w in uw[:7]))
         for u in res.uncertainty:  # in words: outside the interval, and why
             if u.outside and res.impact(u.method).covered:
-                out(f"note: {' | '.join(u.method)}: {u.headline(_fmt)}")
+                out(f"note: {' | '.join(u.method)}: {u.headline()}")
     _print_sensitivity(res, top, out)
 
 
@@ -439,11 +445,15 @@ def _print_sensitivity(res, top: int | None, out) -> None:
             out(f"  {' | '.join(s.method)} [{s.unit}]: Δ 0, no parameter moves it")
             continue
         shares = {g.parameter: g.s1 for g in s.global_shares}
-        out(f"  {' | '.join(s.method)} [{s.unit}], Δ {_fmt(s.delta)}")
+        # Δ and Δ at both ends of every range in one unit, to 3 significant figures
+        sc = scale_for([s.delta] + [x for r in rows for x in (r.delta_low, r.delta_high)],
+                       s.unit)
+        out(f"  {' | '.join(s.method)} [{sc.unit}], Δ {sc.text(s.delta)}")
         for r in rows:
             share = f", S1 {max(shares[r.parameter], 0.0):.2f}" if r.parameter in shares else ""
+            lo, hi = sc.text(r.delta_low), sc.text(r.delta_high)
             out(f"    {safe_text(r.parameter, newlines=False)}: {_fmt(r.low)}–{_fmt(r.high)} "
-                f"({r.basis}{share}) → Δ {_fmt(r.delta_low)} … {_fmt(r.delta_high)}")
+                f"({r.basis}{share}) → Δ {lo} … {hi}")
 
 
 # problems listed by `validate` and by a refused `run`; the rest are counted

@@ -468,9 +468,15 @@ class UncertaintyResult:
     def headline(self, fmt=None) -> str:
         """The deterministic Δ beside the Monte Carlo median and 95 % interval, in words; when it
         lies outside the interval, which parameters put it there. ``fmt`` formats a number
-        (default: 4 significant figures with grouped digits, never E-notation)."""
-        fmt = fmt or significant
+        (default: the number policy, :mod:`ecolca.core.numbers`: the four numbers in one scale,
+        3 significant figures, with the scaled unit: −287 kt CO2-Eq)."""
         d = self.delta
+        if fmt is None:
+            from ecolca.core.numbers import scale_for
+
+            sc = scale_for([self.deterministic, d.get("median"), d.get("p2.5"), d.get("p97.5")],
+                           self.unit or "")
+            fmt = lambda x: f"{sc.text(x)} {sc.unit}".rstrip()  # noqa: E731
         if self.deterministic is None:
             return (f"Monte Carlo median Δ {fmt(d['median'])}, 95 % interval {fmt(d['p2.5'])} … "
                     f"{fmt(d['p97.5'])}")

@@ -13,7 +13,7 @@ from ecolca.lca.results import verdict as _report_verdict  # one wording for app
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (PARTS, PART_COLORS, TOP_EXCHANGES, _axis_formatter,
                                             _chart_label, _finish_bar_chart, _method_combo, _note,
-                                            _short_method, _shorten)
+                                            _short_method, _shorten, row_scale)
 from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 
 
@@ -72,18 +72,24 @@ class ExchangesTab:
         m = tuple(m)
         parts = r.exchange_parts(m)
         unit = r.impact(m).unit
-        per_year = f"[{unit}/year]"
+        # one unit for the table (the headers), from its largest value; in each row Δ_e and the
+        # largest part keep 3 significant figures, a smaller part one
+        table = row_scale([getattr(p, f) for p in parts for f in
+                           [f for f, _ in PARTS] + ["total"]], unit)
+        per_year = f"[{table.unit}/year]"
         headers = ["Exchange", "Supplier: residue → receiver: supply"] + [
             f"{lab}\n{per_year}" for _, lab in PARTS] + [
             f"Δ_e\n{per_year}", "Distance\n[km]", "Break-even\ndistance [km]", "Verdict"]
         self.ex_table.setHorizontalHeaderLabels(headers)
         rows = []
         for p in parts:
+            values = [getattr(p, f) for f, _ in PARTS] + [p.total]
+            sc = table.fit(values, lead=[len(PARTS)])
             rows.append([_text_item(self.exchange_label(p), f"{p.label}\nid: {p.exchange_id}",
                                     key=p.exchange_id),
                          _text_item(_shorten(p.label, 70), p.label)]
-                        + [_num_item(getattr(p, f), delta=True) for f, _ in PARTS]
-                        + [_num_item(p.total, delta=True), _num_item(p.distance_km),
+                        + [_num_item(v, delta=True, scale=sc) for v in values]
+                        + [_num_item(p.distance_km),
                            _num_item(p.break_even_km),
                            # no data, one side without data, below precision: in words
                            _text_item(p.note or _report_verdict(p), p.note)])
@@ -148,7 +154,7 @@ class ExchangesTab:
         self.ex_chart.set_row_tooltips(ax, [f"{p.label}\nid: {p.exchange_id}" if p.exchange_id
                                             else p.label for p in bars])
         ax.set_ylim(len(bars) - 0.5, -0.5)  # first bar at the top
-        ax.set_xlabel(f"Contribution to Δ_e {per_year}  (negative = saving)")
+        ax.set_xlabel(f"Contribution to Δ_e [{unit}/year]  (negative = saving)")
         ax.xaxis.set_major_formatter(_axis_formatter())
         title = f"Where the saving comes from: {_short_method(m, 80)}"
         if others is not None:

@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from ecolca.app.labels import delta_note
-from ecolca.lca.results import method_label, significant
+from ecolca.lca.results import method_label
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (_SYMBIOTIC_COLOR, _WORSE_COLOR, _html, _note,
-                                            _short_method)
+                                            _short_method, row_scale)
 from ecolca.app.results_view.table import (_fill, _make_table, _num_item, _refill, _text_item,
                                            set_cells)
 
@@ -52,10 +52,11 @@ class SummaryTab:
                 continue
             pct = _text_item("n/m", m.pct_note) if m.pct_note else \
                 _num_item(m.delta_pct, delta=True, pct=True)
-            first = _num_item(m.linear)
+            sc = row_scale([m.linear, m.symbiotic, m.delta], m.unit)  # one scale per row
+            first = _num_item(m.linear, scale=sc)
             if m.coverage is not None and m.coverage.status == "partial":
                 name.setToolTip(f"{method_label(m.method)}\nCoverage {m.coverage.label()}")
-            delta = _num_item(m.delta, delta=True)
+            delta = _num_item(m.delta, delta=True, scale=sc)
             # below precision, or one side of some exchanges without data (named in words)
             tips = [f"Δ {delta_note(m, self._exchange_labels)}"] if m.delta_note else []
             u = self._results.uncertainty_of(m.method)
@@ -63,7 +64,8 @@ class SummaryTab:
                 tips.append(u.headline())  # beside the Monte Carlo median and interval
             if tips:
                 delta.setToolTip("\n".join(tips))
-            rows.append([name, _text_item(m.unit), first, _num_item(m.symbiotic), delta, pct])
+            rows.append([name, _text_item(sc.unit, f"{sc.unit} (the method's unit: {m.unit})"),
+                         first, _num_item(m.symbiotic, scale=sc), delta, pct])
         return rows
 
     @staticmethod
@@ -106,7 +108,15 @@ class SummaryTab:
         for i, m in enumerate(r.impacts):
             if not m.covered:
                 continue
-            cells = [(2, m.linear, {}), (3, m.symbiotic, {}), (4, m.delta, {"delta": True})]
+            sc = row_scale([m.linear, m.symbiotic, m.delta], m.unit)
+            if shown.get((i, "scale")) not in (None, sc):
+                if t.item(i, 1) is None or t.item(i, 1).text() != sc.unit:
+                    return False  # the row's unit changes (kt → Mt): the rows again
+                for j in (2, 3, 4):  # the row's decimals change: its three numbers again
+                    shown.pop((i, j), None)
+            shown[(i, "scale")] = sc
+            cells = [(2, m.linear, {"scale": sc}), (3, m.symbiotic, {"scale": sc}),
+                     (4, m.delta, {"delta": True, "scale": sc})]
             if not m.pct_note:
                 cells.append((5, m.delta_pct, {"delta": True, "pct": True}))
             for j, v, kw in cells:
@@ -150,10 +160,11 @@ class SummaryTab:
         why: list[str] = []
         for u in out:
             d = u.delta
+            sc = row_scale([u.deterministic, d["median"], d["p2.5"], d["p97.5"]], u.unit)
             text += (f"<br>⚠ {_html(_short_method(u.method, 60))}: deterministic Δ "
-                     f"{significant(u.deterministic)} lies <b>outside</b> the 95 % interval "
-                     f"{significant(d['p2.5'])} … {significant(d['p97.5'])} ({u.outside} it; "
-                     f"median {significant(d['median'])})")
+                     f"{sc.text(u.deterministic)} lies <b>outside</b> the 95 % interval "
+                     f"{sc.text(d['p2.5'])} … {sc.text(d['p97.5'])} {_html(sc.unit)} "
+                     f"({u.outside} it; median {sc.text(d['median'])})")
             why += [c["parameter"] for c in u.causes if c["parameter"] not in why]
         if out:
             clamped = out[0].clamped
