@@ -29,6 +29,11 @@ def _run(path, *args, full=False, **env):
         env["ECOLCA_NO_FASTPATH"] = "1"
     r = run_cli("run", str(path), "--json", *args, env=env)
     assert r.returncode == 0, r.stderr
+    from ecolca.lca import fastpath
+
+    # the foreground database is written by a child the run does not wait for: the next step
+    # of a test reads or writes the project, so it starts when the child is done
+    assert fastpath.wait_for_writers(timeout=120)
     return json.loads(r.stdout), r.stderr
 
 
@@ -85,7 +90,7 @@ def test_an_edit_of_numbers_gives_a_full_runs_results_before_brightway_loads(par
     import bw2data as bd
 
     from ecolca.core import scenario_file
-    from ecolca.lca import foreground_name
+    from ecolca.lca import fastpath, foreground_name
 
     first, _ = _run(park)
     assert FAST_NOTE not in json.dumps(first["metadata"])  # nothing kept yet: a full run
@@ -95,10 +100,10 @@ def test_an_edit_of_numbers_gives_a_full_runs_results_before_brightway_loads(par
         assert FAST_NOTE in fast["metadata"]["solve"]["note"]
         assert fast["metadata"]["consistency"]["checked"] is False
         # the results were on stdout before bw2data, bw2calc or SciPy was imported
-        out_at = err.index("ecolca-bench: results on stdout")
+        assert "ecolca-bench: results on stdout" in err
         for mod in ("bw2data", "bw2calc", "scipy"):
-            assert f"| {mod}\n" not in err[:out_at], mod
-        assert "| bw2data\n" in err[out_at:]  # then the foreground database was written
+            assert f"| {mod}\n" not in err, mod  # not even after the results (a child writes)
+        assert fastpath.wait_for_writers(timeout=120)
         # the foreground database in the project is the file's (Activity Browser's view)
         sc = scenario_file.load(park)
         bd.databases.load()
@@ -177,3 +182,31 @@ def test_a_changed_structure_methods_or_background_runs_in_full(park):
     _edit(park, lambda d: d["exchanges"][0].__setitem__("amount", -1.0))
     r = run_cli("run", str(park), "--json")
     assert r.returncode == 1 and "exchange" in r.stderr
+
+
+def test_a_failed_detached_write_is_said_by_the_next_run_which_writes_it(park):
+    """The child that writes the foreground after the results cannot report on the run's
+    stderr (the run has ended): its error is kept and said by the next run of the file, which
+    is a full one and writes the foreground."""
+    import bw2data as bd
+
+    from conftest import PROJECT
+    from ecolca.core import scenario_file
+    from ecolca.lca import fastpath, foreground_name
+
+    _run(park)
+    key = fastpath.record_key(str(park), PROJECT, None, None)
+    fastpath.forget_state(key)  # as the run does before it starts the child
+    # the child of this test process fails at once (the project does not exist)
+    assert fastpath.write_foreground_detached(None, None, None, "no-such-project", "x", key)
+    assert fastpath.wait_for_writers(timeout=60)
+    _edit(park, _q(0, 0.9))
+    r = run_cli("run", str(park), "--json")
+    assert r.returncode == 0, r.stderr
+    assert "foreground database was not written after its results" in r.stderr
+    assert "no-such-project" in r.stderr
+    assert FAST_NOTE not in r.stdout  # a full run
+    sc = scenario_file.load(park)
+    bd.databases.load()
+    assert bd.databases[foreground_name(sc)]["ecolca_digest"] == _digest(sc)
+    assert fastpath.take_writer_error(key) is None  # said once

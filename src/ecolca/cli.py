@@ -605,6 +605,11 @@ def _fast_run(a, methods) -> int | None:
     from ecolca.lca import fastpath
 
     key = fastpath.record_key(a.scenario, project_name(a.project), methods, a.key)
+    failed = fastpath.take_writer_error(key)
+    if failed:
+        print(f"warning: the previous run's foreground database was not written after its "
+              f"results ({safe_text(failed, newlines=False)}); this run writes it",
+              file=sys.stderr)
     rec = fastpath.load(key)
     if rec is None:
         return None
@@ -632,13 +637,14 @@ def _fast_run(a, methods) -> int | None:
     if digest == rec.foreground:  # the project's files are as the write of this foreground left them
         return EXIT_OK
     fastpath.forget_state(key)  # a run killed while writing leaves no state: the next is full
+    if fastpath.write_foreground_detached(sc, rec, table, a.project, digest, key):
+        return EXIT_OK  # written by a child process the run does not wait for
     try:
-        fastpath.write_foreground(sc, rec, table, a.project, digest)
+        fastpath.write_foreground(sc, rec, table, a.project, digest, key)
     except Exception as exc:  # noqa: BLE001 - the results are out; say what is not up to date
         print(f"error: the results above are complete, but the scenario's foreground database "
               f"could not be written ({exc}); run again to write it", file=sys.stderr)
         return EXIT_INVALID
-    fastpath.mark_current(key, rec, digest)
     return EXIT_OK
 
 

@@ -266,12 +266,132 @@ def foreground_digest(sc, rec: Record) -> str:
     return digest(sc, rec.ev.lookup)
 
 
-def write_foreground(sc, rec: Record, table, project: str | None, digest: str) -> None:
+def write_foreground(sc, rec: Record, table, project: str | None, digest: str,
+                     key: str | None = None) -> None:
     """Write ``sc``'s foreground database as a full run does (only what changed), so that
-    Activity Browser finds it matching the file."""
+    Activity Browser finds it matching the file; with ``key``, then take the project's
+    fingerprint for that record (:func:`mark_current`), still under the foreground's lock, so
+    that a full run waiting for the lock writes and stores after it, never between."""
     from ecolca.brightway.project import activate
     from ecolca.lca.foreground import build_foreground, foreground_lock
 
     activate(project)
     with foreground_lock(sc):
         build_foreground(sc, rec.ev.lookup, table, digest)
+        if key is not None:
+            mark_current(key, rec, digest)
+
+
+WRITING = ".writing"  # a detached writer's lock file: <key>.<pid>.writing
+WRITER_ERROR = ".writer-error"  # what a detached writer could not do: <key>.writer-error
+
+
+def write_foreground_detached(sc, rec: Record, table, project: str | None, digest: str,
+                              key: str) -> bool:
+    """Write the foreground database (:func:`write_foreground`) in a child process that the
+    run does not wait for: the run ends as soon as its results are out. True when the child was
+    started; False where it cannot be (no ``os.fork``: Windows; no cache folder; or
+    ``ECOLCA_FOREGROUND_INLINE`` set), and the caller writes in its own process.
+
+    The child is forked after the results are flushed, so it has the parsed file, the record
+    and the term table in memory (nothing is read again); it leaves the caller's session
+    (``setsid``), its standard streams go to ``os.devnull`` (a script reading the run's stdout
+    sees it end when the run ends), and it holds an exclusive lock on
+    ``<cache>/fastpath/<key>.<pid>.writing`` until the database and the state are written
+    (:func:`wait_for_writers`). The state was removed before (:func:`forget_state`): until the
+    child has written it, a run of the file is a full one, which waits for the foreground's
+    lock and writes it itself. An error is kept in ``<key>.writer-error`` and shown by the next
+    run (:func:`take_writer_error`)."""
+    if not hasattr(os, "fork") or os.environ.get("ECOLCA_FOREGROUND_INLINE"):
+        return False
+    import fcntl
+    import sys
+
+    folder = _folder(create=True)
+    if folder is None:
+        return False
+    lock = folder / f"{key}.{os.getpid()}{WRITING}"
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError:
+        return False
+    fcntl.flock(fd, fcntl.LOCK_EX)  # a new file of this process's own: at once
+    for stream in (sys.stdout, sys.stderr, getattr(sys, "__stdout__", None)):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            lock.unlink()
+        return False
+    if pid:  # the run: the child's descriptor keeps the lock; end without waiting for it
+        os.close(fd)
+        return True
+    rc = 1
+    try:  # the child: never returns into the caller
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDWR)
+        for std in (0, 1, 2):
+            os.dup2(null, std)
+        try:
+            write_foreground(sc, rec, table, project, digest, key)
+            rc = 0
+        except BaseException as exc:  # noqa: BLE001 - kept for the next run to say
+            with contextlib.suppress(Exception):
+                _atomic_write(folder / f"{key}{WRITER_ERROR}",
+                              f"{type(exc).__name__}: {exc}".encode("utf-8", "replace"))
+        with contextlib.suppress(OSError):
+            lock.unlink()
+    finally:
+        os._exit(rc)
+
+
+def wait_for_writers(timeout: float | None = None) -> bool:
+    """Wait until every detached foreground writer (:func:`write_foreground_detached`) of this
+    cache folder has finished; False if ``timeout`` seconds passed first."""
+    if not hasattr(os, "fork"):  # no detached writers where there is no fork
+        return True
+    import fcntl
+    import time
+
+    folder = _folder()
+    if folder is None:
+        return True
+    end = None if timeout is None else time.monotonic() + timeout
+    for path in sorted(folder.glob(f"*{WRITING}")):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:  # finished meanwhile
+            continue
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | (0 if end is None else fcntl.LOCK_NB))
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > end:
+                        return False
+                    time.sleep(0.02)
+            with contextlib.suppress(OSError):  # a writer killed before it removed it
+                path.unlink()
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+    return True
+
+
+def take_writer_error(key: str) -> str | None:
+    """What the detached writer of ``key``'s foreground could not do (removed once read), or
+    None."""
+    folder = _folder()
+    if folder is None:
+        return None
+    path = folder / f"{key}{WRITER_ERROR}"
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        path.unlink()
+    except OSError:
+        return None
+    return text
