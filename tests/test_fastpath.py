@@ -210,3 +210,41 @@ def test_a_failed_detached_write_is_said_by_the_next_run_which_writes_it(park):
     bd.databases.load()
     assert bd.databases[foreground_name(sc)]["ecolca_digest"] == _digest(sc)
     assert fastpath.take_writer_error(key) is None  # said once
+
+
+REPLAY_NOTE = "An unchanged file"
+
+
+def test_an_unchanged_file_gets_the_kept_output_while_nothing_it_depends_on_changed(park):
+    """After a fast run (its foreground written), a run of the same bytes with the same options
+    writes that run's output again: the same numbers and warnings, without parsing the file or
+    importing Brightway; another option, an edited file or a method's processed data written
+    again is not a replay (lca/fastpath.py, replay)."""
+    import bw2data as bd
+
+    _run(park)
+    _edit(park, _q(0, 0.9))
+    fast, fast_err = _run(park)
+    assert FAST_NOTE in fast["metadata"]["solve"]["note"]
+    again, err = _run(park, PYTHONPROFILEIMPORTTIME="1")
+    assert REPLAY_NOTE in again["metadata"]["solve"]["note"]
+    assert again["metadata"]["calculated"] == fast["metadata"]["calculated"]
+    assert _numbers(again) == _numbers(fast)
+    assert [x for x in err.splitlines() if x.startswith("warning")] == \
+        [x for x in fast_err.splitlines() if x.startswith("warning")]
+    for mod in ("bw2data", "ecolca.core.validation", "ecolca.lca.run"):
+        assert f"| {mod}\n" not in err, mod
+    # another option: computed (and kept for that option)
+    other, _ = _run(park, "--sensitivity", "2")
+    assert REPLAY_NOTE not in other["metadata"]["solve"]["note"]
+    # the same bytes after a method's processed data was written again: a full run
+    method = bd.Method(tuple(json.loads(park.read_text())["methods"][0]))
+    st = os.stat(method.filepath_processed())
+    os.utime(method.filepath_processed(), ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    changed, _ = _run(park, "--sensitivity", "2")
+    assert FAST_NOTE not in json.dumps(changed["metadata"])
+    assert REPLAY_NOTE not in json.dumps(changed["metadata"])
+    # an edited file: evaluated
+    _edit(park, _q(1, 1.1))
+    edited, _ = _run(park, "--sensitivity", "2")
+    assert FAST_NOTE in edited["metadata"]["solve"]["note"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import hashlib
 import json
 import math
 import os
@@ -610,10 +611,25 @@ def _fast_run(a, methods) -> int | None:
         print(f"warning: the previous run's foreground database was not written after its "
               f"results ({safe_text(failed, newlines=False)}); this run writes it",
               file=sys.stderr)
+    raw = scenario_file.read_bytes(a.scenario)
+    sha = hashlib.sha256(raw).hexdigest()
+    args = _output_args(a, methods)
+    if a.json and not failed:
+        again = fastpath.replay(key, sha, args)
+        if again is not None:  # an unchanged file: the last run's output, written again
+            err_text, parts = again
+            sys.stderr.write(err_text)
+            sys.stderr.flush()
+            for part in parts:
+                _STDOUT.write(part)
+            _STDOUT.flush()
+            _bench_note()
+            return EXIT_OK
     rec = fastpath.load(key)
     if rec is None:
         return None
-    sc = scenario_file.load(a.scenario)
+    sc = scenario_file.load_bytes(raw, a.scenario)
+    del raw
     if a.key:
         sc.attribution_key = a.key
     if methods:
@@ -625,19 +641,27 @@ def _fast_run(a, methods) -> int | None:
     if done is None:
         return None
     res, table = done
-    _output(a, res, sc)
+    stdout: list | None = [] if a.json else None
+    tee = _Tee(sys.stderr)
+    sys.stderr = tee
+    try:
+        _output(a, res, sc, stdout)
+    finally:
+        sys.stderr = tee.stream
     _STDOUT.flush()
     sys.stdout.flush()
-    if os.environ.get("ECOLCA_BENCH_T0"):  # benchmarks/edit_run.py: when the results were out
-        import time
-
-        print(f"ecolca-bench: results on stdout at "
-              f"{time.time() - float(os.environ['ECOLCA_BENCH_T0']):.3f} s", file=sys.stderr)
+    _bench_note()
     digest = fastpath.foreground_digest(sc, rec)
+
+    def keep() -> None:  # the output, for a run of the same bytes (fastpath.replay)
+        if stdout:
+            fastpath.keep_output(key, rec, digest, sha, args, stdout, "".join(tee.parts))
+
     if digest == rec.foreground:  # the project's files are as the write of this foreground left them
+        keep()
         return EXIT_OK
     fastpath.forget_state(key)  # a run killed while writing leaves no state: the next is full
-    if fastpath.write_foreground_detached(sc, rec, table, a.project, digest, key):
+    if fastpath.write_foreground_detached(sc, rec, table, a.project, digest, key, then=keep):
         return EXIT_OK  # written by a child process the run does not wait for
     try:
         fastpath.write_foreground(sc, rec, table, a.project, digest, key)
@@ -645,7 +669,38 @@ def _fast_run(a, methods) -> int | None:
         print(f"error: the results above are complete, but the scenario's foreground database "
               f"could not be written ({exc}); run again to write it", file=sys.stderr)
         return EXIT_INVALID
+    keep()
     return EXIT_OK
+
+
+class _Tee:
+    """A text stream that keeps what is written to ``stream`` as it passes it on."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return self.stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def _output_args(a, methods) -> tuple:
+    """The options that shape what ``ecolca run`` writes (the file, project, ``--method`` and
+    ``--key`` are in the record's key): a kept output is written again only for the same."""
+    return ("json" if a.json else "text", a.audience, a.sensitivity, a.iterations, a.seed,
+            getattr(a, "verbose", False), methods, a.key)
+
+
+def _bench_note() -> None:
+    if os.environ.get("ECOLCA_BENCH_T0"):  # benchmarks/edit_run.py: when the results were out
+        import time
+
+        print(f"ecolca-bench: results on stdout at "
+              f"{time.time() - float(os.environ['ECOLCA_BENCH_T0']):.3f} s", file=sys.stderr)
 
 
 def _keep_for_edits(a, methods, res, keep) -> None:
@@ -670,8 +725,10 @@ def _keep_for_edits(a, methods, res, keep) -> None:
                                         res.metadata.get("foreground_database", "")))
 
 
-def _output(a, res, sc) -> None:
-    """What ``ecolca run`` writes: the report, notes, warnings, then the JSON or the summary."""
+def _output(a, res, sc, keep: list | None = None) -> None:
+    """What ``ecolca run`` writes: the report, notes, warnings, then the JSON or the summary.
+    ``keep``: a list that gets the JSON text as [text before the metadata's value, that value,
+    the chunks after it] (lca/fastpath.py keeps it for a run of the same file)."""
     if a.report:
         from ecolca.report import write_report
 
@@ -692,12 +749,20 @@ def _output(a, res, sc) -> None:
         from ecolca.lca.results import SENSITIVITY_ROWS
 
         rows = SENSITIVITY_ROWS if a.sensitivity == _DEFAULT else a.sensitivity
+        chunks: list[str] = []
+        md_at = None
         for chunk in res.json_chunks(json_text, rows):  # streamed: never the whole document at once
+            if keep is not None:
+                if md_at is None and chunks and chunks[-1].endswith('"metadata":'):
+                    md_at = len(chunks)
+                chunks.append(chunk)
             buf.append(chunk)
             if len(buf) >= 256:
                 _STDOUT.write("".join(buf))
                 buf.clear()
         _STDOUT.write("".join(buf) + "\n")
+        if keep is not None and md_at is not None:
+            keep.extend(["".join(chunks[:md_at]), chunks[md_at], chunks[md_at + 1:] + ["\n"]])
     else:
         _print_summary(res, 3 if a.sensitivity == _DEFAULT else a.sensitivity)
 

@@ -53,6 +53,7 @@ class Record:
     project_dir: str  # bw2data's folder of the project
     foreground_name: str = ""  # the scenario's foreground database
     foreground: str | None = None  # set by load: the foreground digest the state was taken with
+    uid: str = ""  # set by store: which record a state and a kept output belong to
 
 
 def record_key(path: str, project: str, methods=None, key=None) -> str:
@@ -150,6 +151,7 @@ def store(key: str, rec: Record) -> None:
         if folder is None:
             return
         (folder / f"{key}.state").unlink(missing_ok=True)  # never a new state for an old record
+        rec.uid = os.urandom(12).hex()
         _atomic_write(folder / f"{key}.pickle", pickle.dumps(rec, pickle.HIGHEST_PROTOCOL))
         mark_current(key, rec, None)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
@@ -166,6 +168,7 @@ def _prune(folder: Path) -> None:
         for path in recs[KEEP:]:
             with contextlib.suppress(OSError):
                 path.with_suffix(".state").unlink(missing_ok=True)
+                path.with_suffix(OUTPUT).unlink(missing_ok=True)
                 path.unlink()
 
 
@@ -179,7 +182,8 @@ def mark_current(key: str, rec: Record, digest: str | None) -> None:
         return
     with contextlib.suppress(OSError):
         _atomic_write(folder / f"{key}.state",
-                      json.dumps({"fingerprint": fp, "foreground": digest}).encode())
+                      json.dumps({"fingerprint": fp, "foreground": digest,
+                                  "record": getattr(rec, "uid", "")}).encode())
 
 
 def forget_state(key: str) -> None:
@@ -287,7 +291,7 @@ WRITER_ERROR = ".writer-error"  # what a detached writer could not do: <key>.wri
 
 
 def write_foreground_detached(sc, rec: Record, table, project: str | None, digest: str,
-                              key: str) -> bool:
+                              key: str, then=None) -> bool:
     """Write the foreground database (:func:`write_foreground`) in a child process that the
     run does not wait for: the run ends as soon as its results are out. True when the child was
     started; False where it cannot be (no ``os.fork``: Windows; no cache folder; or
@@ -301,7 +305,7 @@ def write_foreground_detached(sc, rec: Record, table, project: str | None, diges
     (:func:`wait_for_writers`). The state was removed before (:func:`forget_state`): until the
     child has written it, a run of the file is a full one, which waits for the foreground's
     lock and writes it itself. An error is kept in ``<key>.writer-error`` and shown by the next
-    run (:func:`take_writer_error`)."""
+    run (:func:`take_writer_error`). ``then``: called by the child after the write."""
     if not hasattr(os, "fork") or os.environ.get("ECOLCA_FOREGROUND_INLINE"):
         return False
     import fcntl
@@ -337,6 +341,8 @@ def write_foreground_detached(sc, rec: Record, table, project: str | None, diges
             os.dup2(null, std)
         try:
             write_foreground(sc, rec, table, project, digest, key)
+            if then is not None:
+                then()
             rc = 0
         except BaseException as exc:  # noqa: BLE001 - kept for the next run to say
             with contextlib.suppress(Exception):
@@ -395,3 +401,76 @@ def take_writer_error(key: str) -> str | None:
     except OSError:
         return None
     return text
+
+
+# ---- an unchanged file: the kept output written again
+
+OUTPUT = ".output"  # <key>.output: the last fast run's output, and what it holds for
+OUTPUT_FORMAT = 1
+
+
+def keep_output(key: str, rec: Record, digest: str, sha256: str, args: tuple,
+                stdout: list, stderr: str) -> None:
+    """Keep what a fast run of the file whose bytes have ``sha256`` wrote with options
+    ``args``: its stdout as [text before the metadata, the metadata's JSON, the chunks after] and
+    its stderr, with what it holds for: the record ``rec`` and the foreground digest
+    ``digest`` (see :func:`replay`). Written atomically; a failure costs speed only."""
+    folder = _folder()
+    if folder is None or not getattr(rec, "uid", ""):
+        return
+    ev = rec.ev
+    entry = {"format": OUTPUT_FORMAT, "sha256": sha256, "args": repr(args), "record": rec.uid,
+             "foreground": digest, "databases": sorted({k[0] for k in ev.lookup.ids}),
+             "methods": [list(m) for m in ev.methods], "project_dir": rec.project_dir,
+             "foreground_name": rec.foreground_name, "stdout": list(stdout), "stderr": stderr}
+    with contextlib.suppress(OSError, pickle.PicklingError, TypeError):
+        _atomic_write(folder / f"{key}{OUTPUT}", pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))
+
+
+def replay(key: str, sha256: str, args: tuple) -> tuple[str, list[str]] | None:
+    """(stderr, stdout in parts) of the last fast run of this file when nothing it depends on changed
+    since: the file's bytes (``sha256``), the options (``args``), ecolca's code and the
+    ``--method``/``--key``/project (in ``key``), the record of unit scores (its ``uid``), the
+    project's databases and methods (the state's fingerprint, read now) and the foreground
+    database (the state's foreground digest: the file's, written). Else None. Its metadata
+    says the output was written again (``solve``, ``scenario_checks``); ``calculated`` stays
+    the time it was calculated."""
+    folder = _folder()
+    if folder is None:
+        return None
+    try:
+        with open(folder / f"{key}.state", encoding="utf-8") as fh:
+            state = json.load(fh)
+        with open(folder / f"{key}{OUTPUT}", "rb") as fh:
+            entry = pickle.load(fh)
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            TypeError, IndexError, KeyError):
+        return None
+    try:
+        if not (isinstance(state, dict) and isinstance(entry, dict)
+                and entry.get("format") == OUTPUT_FORMAT and entry["sha256"] == sha256
+                and entry["args"] == repr(args) and entry["record"]
+                and entry["record"] == state.get("record")
+                and entry["foreground"] == state.get("foreground")):
+            return None
+        fp = fingerprint(entry["project_dir"], entry["databases"], entry["methods"],
+                         entry["foreground_name"])
+        if fp is None or json.loads(json.dumps(fp)) != state.get("fingerprint"):
+            return None
+        before, md_text, after = entry["stdout"]
+        md = json.loads(md_text)
+    except (KeyError, TypeError, ValueError):
+        return None
+    from ecolca.core.jsontext import json_text
+
+    when = md.get("calculated")
+    md["solve"] = {
+        **(md.get("solve") if isinstance(md.get("solve"), dict) else {}), "reused": True,
+        "note": ("an unchanged file: its bytes, the options, ecolca's code and the project's "
+                 "databases and methods are those of the run calculated at "
+                 f"{when}, whose output is written again (docs/engine.md, 'An unchanged file')")}
+    md["scenario_checks"] = {
+        "reused": True,
+        "note": (f"not read again: the file's bytes are those read and validated by the run "
+                 f"calculated at {when}")}
+    return entry["stderr"], [before, json_text(md), *after]
