@@ -651,25 +651,26 @@ def _fast_run(a, methods) -> int | None:
     _STDOUT.flush()
     sys.stdout.flush()
     _bench_note()
-    digest = fastpath.foreground_digest(sc, rec)
 
-    def keep() -> None:  # the output, for a run of the same bytes (fastpath.replay)
+    def keep(digest: str) -> None:  # the output, for a run of the same bytes (fastpath.replay)
         if stdout:
             fastpath.keep_output(key, rec, digest, sha, args, stdout, "".join(tee.parts))
 
+    # the foreground database (when it changed) by a child the run does not wait for
+    if fastpath.write_foreground_detached(sc, rec, table, a.project, key, then=keep):
+        return EXIT_OK
+    digest = fastpath.foreground_digest(sc, rec)
     if digest == rec.foreground:  # the project's files are as the write of this foreground left them
-        keep()
+        keep(digest)
         return EXIT_OK
     fastpath.forget_state(key)  # a run killed while writing leaves no state: the next is full
-    if fastpath.write_foreground_detached(sc, rec, table, a.project, digest, key, then=keep):
-        return EXIT_OK  # written by a child process the run does not wait for
     try:
         fastpath.write_foreground(sc, rec, table, a.project, digest, key)
     except Exception as exc:  # noqa: BLE001 - the results are out; say what is not up to date
         print(f"error: the results above are complete, but the scenario's foreground database "
               f"could not be written ({exc}); run again to write it", file=sys.stderr)
         return EXIT_INVALID
-    keep()
+    keep(digest)
     return EXIT_OK
 
 
