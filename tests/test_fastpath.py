@@ -13,6 +13,7 @@ import pytest
 from conftest import run_cli
 
 FAST_NOTE = "Edits of numbers"
+REPLAY_NOTE = "An unchanged file"
 # what a run says about how it was computed, and when: the only fields that may differ
 HOW = ("calculated", "solve", "scenario_checks", "consistency")
 
@@ -112,10 +113,11 @@ def test_an_edit_of_numbers_gives_a_full_runs_results_before_brightway_loads(par
         full, _ = _run(park, full=True)
         assert FAST_NOTE not in json.dumps(full["metadata"])
         assert _numbers(fast) == _numbers(full)  # bit for bit: == on every float
-    # unchanged since the last write of its foreground: the results, and no Brightway at all
+    # unchanged since the last write of its foreground: the results (the kept output of the
+    # last run, written again: docs/engine.md "An unchanged file"), and no Brightway at all
     _run(park)
     again, err = _run(park, PYTHONPROFILEIMPORTTIME="1")
-    assert FAST_NOTE in again["metadata"]["solve"]["note"]
+    assert REPLAY_NOTE in again["metadata"]["solve"]["note"]
     assert "| bw2data\n" not in err and _numbers(again) == _numbers(full)
 
 
@@ -211,8 +213,6 @@ def test_a_failed_detached_write_is_said_by_the_next_run_which_writes_it(park):
     assert bd.databases[foreground_name(sc)]["ecolca_digest"] == _digest(sc)
     assert fastpath.take_writer_error(key) is None  # said once
 
-
-REPLAY_NOTE = "An unchanged file"
 
 
 def test_an_unchanged_file_gets_the_kept_output_while_nothing_it_depends_on_changed(park):
