@@ -1083,14 +1083,15 @@ def _exchange_notes(cov) -> tuple[dict, dict]:
     method: {exchange index: one value per method}. Others have None for every method."""
     import numpy as np
 
-    from ecolca.lca.coverage import ExchangeCoverage
-
     sided = cov.one_sided != None  # noqa: E711 (elementwise)
     bad = np.asarray(cov.not_covered, dtype=bool) | sided | \
         np.asarray(cov.below_precision, dtype=bool)
-    if type(cov) is not ExchangeCoverage:  # a masked one has notes of its own: ask every row
+    # ExchangeCoverage.note says something only where one of those flags is set; a subclass
+    # (a masked coverage, ecolca.park.confidential) has notes of its own: every row is asked
+    if type(cov).note.__qualname__ != "ExchangeCoverage.note":
         bad[:] = True
     n = bad.shape[1]
-    notes = {i: [cov.note(i, j) for j in range(n)] for i in np.nonzero(bad.any(axis=1))[0].tolist()}
+    notes = {i: [cov.note(i, j) for j in range(n)]
+             for i in np.nonzero(bad.any(axis=1))[0].tolist()}
     sides = {i: cov.one_sided[i].tolist() for i in np.nonzero(sided.any(axis=1))[0].tolist()}
     return notes, sides
