@@ -599,6 +599,7 @@ def _fast_run(a, methods) -> int | None:
     """``ecolca run`` of an edit of numbers only, from the unit scores the file's last run kept
     (lca/fastpath.py): the results first, then the foreground database written. None when it
     does not apply (the caller runs in full)."""
+    global _QUICK_EXIT
     if a.report or a.iterations_sheet or os.environ.get("ECOLCA_NO_FASTPATH"):
         return None
     from ecolca.core import scenario_file
@@ -624,6 +625,7 @@ def _fast_run(a, methods) -> int | None:
                 _STDOUT.write(part)
             _STDOUT.flush()
             _bench_note()
+            _QUICK_EXIT = True
             return EXIT_OK
     rec = fastpath.load(key)
     if rec is None:
@@ -658,6 +660,7 @@ def _fast_run(a, methods) -> int | None:
 
     # the foreground database (when it changed) by a child the run does not wait for
     if fastpath.write_foreground_detached(sc, rec, table, a.project, key, then=keep):
+        _QUICK_EXIT = True
         return EXIT_OK
     digest = fastpath.foreground_digest(sc, rec)
     if digest == rec.foreground:  # the project's files are as the write of this foreground left them
@@ -1146,13 +1149,32 @@ def main(argv: list[str] | None = None) -> int:
 
     saved = {k: os.environ.get(k) for k in bwcompat.QUIET_VARIABLES}
     try:
-        return _main(a)
+        rc = _main(a)
     finally:  # main() called in a process that goes on (tests, scripts): its environment back
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+    if argv is None and _QUICK_EXIT:
+        _quick_exit(rc)
+    return rc
+
+
+# Set by an `ecolca run` that took the fast path (its results out, its foreground left to a
+# detached child, nothing else to do): the process, when it is the `ecolca` program itself
+# (main() without argv), ends at once, without the interpreter's tear-down, which walked and
+# freed the parsed file, the kept record and the results (0.2-0.6 s at 1,000-3,000 sites).
+_QUICK_EXIT = False
+
+
+def _quick_exit(rc: int) -> None:
+    for stream in (_STDOUT, sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 - a closed pipe: _main has said so already
+            rc = rc or EXIT_INVALID
+    os._exit(rc)
 
 
 def _main(a) -> int:
