@@ -1,0 +1,80 @@
+"""A results tab's table and chart sharing the tab's height, table first (issue #20.6: at
+1366×768 the Summary showed 4–5 of 10 methods and the Exchanges tab one row): the table gets
+the height its rows need, the chart what is left; a chart that would be squeezed below a
+readable height is hidden, with a "Chart" button to show it (the user's choice then stays)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSplitter, QToolButton, QWidget
+
+CHART_MIN = 170  # a bar chart lower than this squeezes its labels
+
+
+class TableFirst(QSplitter):
+    """``table`` and ``chart`` in a vertical splitter (``chart_above``: the chart on top).
+    The table gets the height of its first ``rows`` rows (``None``: all), header and frame
+    included; the chart the rest, or is hidden when the rest is below ``chart_min``.
+    ``toggle`` is a checkable "Chart" button for the tab to place: clicking it shows or hides
+    the chart whatever the room; dragging the handle keeps the sizes the user chose."""
+
+    def __init__(self, table, chart: QWidget, chart_above: bool = False,
+                 rows: int | None = None):
+        super().__init__(Qt.Vertical)
+        self.table, self.chart, self.rows = table, chart, rows
+        self.chart_above = chart_above
+        self.chart_min = CHART_MIN
+        for w in ([chart, table] if chart_above else [table, chart]):
+            self.addWidget(w)
+        self.setChildrenCollapsible(False)
+        self.toggle = QToolButton()
+        self.toggle.setText("Chart")
+        self.toggle.setCheckable(True)
+        self.toggle.setChecked(True)
+        self.toggle.setToolTip("Show or hide the chart: hidden, the table has the whole height "
+                               "(a small window hides it when the table's rows would not fit)")
+        self.toggle.clicked.connect(self._clicked)
+        self._user: bool | None = None  # shown (True) or hidden (False) by the user; None: by room
+        self._dragged = False
+        self.splitterMoved.connect(self._moved)
+
+    def _moved(self, *_args) -> None:
+        self._dragged = True
+
+    def _clicked(self, checked: bool) -> None:
+        self._user = bool(checked)
+        self._dragged = False
+        self.refit()
+
+    def table_need(self) -> int:
+        """The table's height with its first ``rows`` rows (all when ``rows`` is None) whole:
+        header, rows, frame and, when the columns are wider than the table, its scroll bar."""
+        t = self.table
+        n = t.model().rowCount()
+        k = n if self.rows is None else min(n, self.rows)
+        header = t.horizontalHeader()
+        h = max(header.height() if header.isVisible() else 0, header.sizeHint().height())
+        rows = sum(t.rowHeight(i) for i in range(k)) or t.verticalHeader().defaultSectionSize()
+        cols = sum(t.columnWidth(j) for j in range(t.model().columnCount()))
+        bar = t.horizontalScrollBar().sizeHint().height() if cols > t.viewport().width() else 0
+        return h + rows + 2 * t.frameWidth() + bar + 2
+
+    def refit(self) -> None:
+        """Share the height: the table's rows first (see the class)."""
+        total = self.height()
+        if total <= 0:
+            return
+        need = self.table_need()
+        rest = total - need - self.handleWidth()
+        show = self._user if self._user is not None else rest >= self.chart_min
+        self.toggle.setChecked(bool(show))
+        self.chart.setVisible(bool(show))
+        if not show or self._dragged:
+            return
+        chart = max(rest, self.chart_min)  # shown by the user in too little room: table scrolls
+        table = max(total - chart - self.handleWidth(), 40)
+        self.setSizes([chart, table] if self.chart_above else [table, chart])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.refit()
