@@ -26,7 +26,12 @@ def laptop(qtbot, tmp_path, monkeypatch, request, bw_project):
     """A window of one laptop size with an example's results shown (the Summary tab)."""
     size, name = request.param
     from ecolca.core import examples
+    from ecolca.core.resources import ui_dir
 
+    app = QApplication.instance()
+    sheet = app.styleSheet()
+    app.setStyleSheet((ui_dir() / "style.qss").read_text(encoding="utf-8"))  # as ecolca's main
+    request.addfinalizer(lambda: app.setStyleSheet(sheet))
     w = open_main_window(qtbot, tmp_path, monkeypatch, size=size)
     w.open_path(examples.path(name), as_new=True)
     with qtbot.waitSignal(w.runFinished, timeout=180_000) as blocker:

@@ -18,7 +18,7 @@ HEADERS = {4: ("Activity\n/ fate", "Background activity (supply), fate (residue)
            9: ("Basis", "How the amount is known: sourced, estimated or assumed (and whether a "
                "source is named)")}
 # the least width of a column whose text wraps, before the table scrolls sideways
-WRAP_MIN = {1: 54, 4: 54, 6: 42, 7: 42, 9: 50}
+WRAP_MIN = {1: 54, 4: 54, 6: 42, 7: 42, 9: 44}
 ROW_LINES = 2  # a row grows to this many lines of wrapped text
 LEAST = 36  # a column of numbers or units never gets narrower than this (plus its content)
 

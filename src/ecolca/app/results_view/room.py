@@ -15,13 +15,16 @@ class TableFirst(QSplitter):
     """``table`` and ``chart`` in a vertical splitter (``chart_above``: the chart on top).
     The table gets the height of its first ``rows`` rows (``None``: all), header and frame
     included; the chart the rest, or is hidden when the rest is below ``chart_min``.
+    ``wrap_if_room``: long names wrap (rows grow) when every row still fits, else each row is
+    one line, its name elided (whole in the tooltip).
     ``toggle`` is a checkable "Chart" button for the tab to place: clicking it shows or hides
     the chart whatever the room; dragging the handle keeps the sizes the user chose."""
 
     def __init__(self, table, chart: QWidget, chart_above: bool = False,
-                 rows: int | None = None):
+                 rows: int | None = None, wrap_if_room: bool = False):
         super().__init__(Qt.Vertical)
         self.table, self.chart, self.rows = table, chart, rows
+        self.wrap_if_room = wrap_if_room
         self.chart_above = chart_above
         self.chart_min = CHART_MIN
         for w in ([chart, table] if chart_above else [table, chart]):
@@ -64,6 +67,8 @@ class TableFirst(QSplitter):
         total = self.height()
         if total <= 0:
             return
+        if self.wrap_if_room:
+            self._wrap_rows(total)
         need = self.table_need()
         rest = total - need - self.handleWidth()
         show = self._user if self._user is not None else rest >= self.chart_min
@@ -74,6 +79,17 @@ class TableFirst(QSplitter):
         chart = max(rest, self.chart_min)  # shown by the user in too little room: table scrolls
         table = max(total - chart - self.handleWidth(), 40)
         self.setSizes([chart, table] if self.chart_above else [table, chart])
+
+    def _wrap_rows(self, total: int) -> None:
+        t = self.table
+        t.grow_rows = True
+        t._spread()  # names wider than their column wrap, their rows grow
+        if self.table_need() > total and t.wordWrap():  # no room: one line a row
+            t.grow_rows = False
+            t.setWordWrap(False)
+            d = t.verticalHeader().defaultSectionSize()
+            for i in range(t.model().rowCount()):
+                t.setRowHeight(i, d)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -41,10 +41,12 @@ class SummaryTab:
         self.summary_details.hide()
         self.summary_table = _make_table(
             ["Method", "Unit", "Linear (L)\n[unit/year]", "Symbiotic (S)\n[unit/year]",
-             "Δ = S − L\n[unit/year]", "Δ [%]"], stretch=0, capped={1: 100},
-            min_stretch=180, grow_rows=False)  # one line a method (elided, whole in the tooltip)
+             "Δ = S − L\n[unit/year]", "Δ [%]"], stretch=0, capped={1: 90},
+            min_stretch=150)
         self.summary_chart = _Chart("Summary")
-        self.summary_split = TableFirst(self.summary_table, self.summary_chart)
+        # names wrap when every row still fits, else one line a method (whole in the tooltip)
+        self.summary_split = TableFirst(self.summary_table, self.summary_chart,
+                                        wrap_if_room=True)
         head = QHBoxLayout()
         head.addWidget(self.summary_head, 1)
         head.addWidget(self.summary_split.toggle, 0, Qt.AlignTop)

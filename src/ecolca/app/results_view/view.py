@@ -111,7 +111,9 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
         head_h = max(lines, 2 * fm.lineSpacing())
         t = self.summary_table
         table = (max(t.horizontalHeader().sizeHint().height(), t.horizontalHeader().minimumHeight())
-                 + n * t.verticalHeader().defaultSectionSize() + 2 * t.frameWidth() + 4)
+                 + n * t.verticalHeader().defaultSectionSize() + 2 * t.frameWidth() + 4
+                 + (t.horizontalScrollBar().sizeHint().height()  # a narrow window scrolls
+                    if t.horizontalScrollBar().maximum() > 0 else 0))
         m = self.layout().contentsMargins()
         pm = self.summary_page.layout().contentsMargins()
         return (m.top() + m.bottom() + self.tabs.tabBar().sizeHint().height() + 4

@@ -12,6 +12,7 @@ from ecolca.app.window.actions import icon
 
 
 CANVAS_MIN = 180  # the park keeps at least this height when the results want more
+CANVAS_GOOD = 360  # the park's height before the results grow past what they want
 # the Properties panel's share of the window's width, and its bounds: a site's flows table
 # shows every column at 1280 px (issue #20.6)
 PANEL_SHARE, PANEL_MIN, PANEL_MAX = 0.47, 490, 640
@@ -53,9 +54,9 @@ class CentralSplitter(QSplitter):
         if not self.auto or want is None or total <= 0:
             return
         results = min(want(), total - CANVAS_MIN)
-        spare = total - CANVAS_MIN - results  # a tall window: both grow
+        spare = total - CANVAS_GOOD - results  # a tall window: past a good canvas, both grow
         if spare > 0:
-            results += spare // 3
+            results += spare // 2
         self.setSizes([total - results, results])
 
     def resizeEvent(self, event) -> None:  # noqa: N802
