@@ -25,6 +25,7 @@ class TableFirst(QSplitter):
         super().__init__(Qt.Vertical)
         self.table, self.chart, self.rows = table, chart, rows
         self.wrap_if_room = wrap_if_room
+        self.rows_fitted = None  # called with whether the rows wrap, after wrap_if_room decided
         self.chart_above = chart_above
         self.chart_min = CHART_MIN
         for w in ([chart, table] if chart_above else [table, chart]):
@@ -90,6 +91,8 @@ class TableFirst(QSplitter):
             d = t.verticalHeader().defaultSectionSize()
             for i in range(t.model().rowCount()):
                 t.setRowHeight(i, d)
+        if self.rows_fitted is not None:
+            self.rows_fitted(t.grow_rows)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
@@ -15,6 +16,29 @@ from ecolca.app.results_view.common import (_SYMBIOTIC_COLOR, _WORSE_COLOR, _htm
                                             _short_method)
 from ecolca.app.results_view.table import (_fill, _make_table, _num_item, _refill, _text_item,
                                            set_cells)
+
+
+def method_names(label: str) -> list[str]:
+    """A method's name, longest first, for a column too narrow for the whole: "IPCC 2021 |
+    climate change | global warming potential (GWP100)", then "… | climate change | GWP100"
+    (the indicator's abbreviation in brackets, and what follows it), then the first two levels
+    ("IPCC 2021 | climate change"). The table elides the last if even it does not fit."""
+    levels = label.split(" | ")
+    if len(levels) < 3:
+        return [label]
+    first, second, last = levels[0], " | ".join(levels[1:-1]), levels[-1]
+    short = re.search(r"\(([A-Z][A-Za-z0-9.,\-]{0,14})\)(.*)$", last)
+    last = (short.group(1) + short.group(2)).strip() if short else None
+    # the method's family without its version's details: "ReCiPe 2016 v1.03, midpoint (H)"
+    # reads "ReCiPe 2016 v1.03"; "Cumulative Energy Demand (CED)" reads "CED"
+    acronym = re.search(r"\(([A-Z][A-Za-z0-9]{1,9})\)$", first)
+    brief = acronym.group(1) if acronym else first.split(", ")[0]
+    names = [label]
+    for fam in dict.fromkeys([first, brief]):
+        if last:
+            names.append(f"{fam} | {second} | {last}")
+    names += [f"{fam} | {second}" for fam in dict.fromkeys([first, brief])]
+    return list(dict.fromkeys(names))
 
 
 class SummaryTab:
@@ -41,12 +65,13 @@ class SummaryTab:
         self.summary_details.hide()
         self.summary_table = _make_table(
             ["Method", "Unit", "Linear (L)\n[unit/year]", "Symbiotic (S)\n[unit/year]",
-             "Δ = S − L\n[unit/year]", "Δ [%]"], stretch=0, capped={1: 90},
-            min_stretch=150)
+             "Δ = S − L\n[unit/year]", "Δ [%]"], stretch=0, capped={1: 80},
+            min_stretch=150, min_column=60)
         self.summary_chart = _Chart("Summary")
         # names wrap when every row still fits, else one line a method (whole in the tooltip)
         self.summary_split = TableFirst(self.summary_table, self.summary_chart,
                                         wrap_if_room=True)
+        self.summary_split.rows_fitted = self._fit_method_names
         head = QHBoxLayout()
         head.addWidget(self.summary_head, 1)
         head.addWidget(self.summary_split.toggle, 0, Qt.AlignTop)
@@ -55,6 +80,26 @@ class SummaryTab:
         lay.addWidget(self.summary_split, 1)
         self.tabs.addTab(page, "Summary")
         self._charts = {"Summary": self.summary_chart}
+
+    def _fit_method_names(self, wrapped: bool) -> None:
+        """Each method's name whole in its row: the full name when rows wrap, else the
+        longest of :func:`method_names` that fits on one line (the full name in the tooltip)."""
+        t = self.summary_table
+        model = t.model()
+        fm = t.fontMetrics()
+        width = t.columnWidth(0) - t.PAD
+        changed = False
+        for row in model.rows:
+            c = row[0] if row else None
+            if c is None or not isinstance(c.key, str):
+                continue
+            names = method_names(c.key) if not wrapped else [c.key]
+            text = next((n for n in names if fm.horizontalAdvance(n) <= width), names[-1])
+            if c.text() != text:
+                c.setText(text)
+                changed = True
+        if changed:
+            model.changed()
 
     def _toggle_summary_details(self) -> None:
         self.summary_details.setVisible(not self.summary_details.isVisible())
@@ -105,6 +150,7 @@ class SummaryTab:
             st["cells"] = {}
             if not _refill(self.summary_table, self._summary_rows()):
                 return False
+            self._fit_method_names(self.summary_table.grow_rows)
         self._set_summary_text()
         if st["bars"]:
             self._place_bars(st["bars"], st["texts"], rel, st["top"])
@@ -150,7 +196,8 @@ class SummaryTab:
         each kind of note (Δ notes; the Monte Carlo interval), the notes whole under
         "details" (:meth:`_summary_text`)."""
         r = self._results
-        lines = [f"<b>{_html(r.scenario_name)}</b> · {r.reference_year} · per year, whole park "
+        lines = [f"<b>{_html(r.scenario_name)}</b> · reference year {r.reference_year} · per "
+                 "year, whole park "
                  "· Δ = S − L: negative (green) the symbiosis lowers the impact, positive (red) "
                  "it raises it"]
         noted = [m for m in r.impacts if m.covered and m.delta_note]
