@@ -1,12 +1,13 @@
 """The columns of a site's flows table in the Properties panel's width (issue #20.6: at
 1366×768 it scrolled sideways and hid Kind): short headers, whole in their tooltips; a
-slightly smaller font; compact kind and category boxes; the columns whose text wraps give up
-width before the table scrolls."""
+slightly smaller font; the columns whose text wraps give up width before the table scrolls;
+and a panel too narrow for them at a comfortable width grows, up to :data:`PANEL_SHARE` of the
+window (it does not shrink back by itself: drag its edge)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QComboBox, QTableWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QDockWidget, QTableWidget
 
 # (header shown, its tooltip) of the columns whose full name is long
 HEADERS = {4: ("Activity\n/ fate", "Background activity (supply), fate (residue) or elementary "
@@ -20,7 +21,10 @@ HEADERS = {4: ("Activity\n/ fate", "Background activity (supply), fate (residue)
 # the least width of a column whose text wraps, before the table scrolls sideways
 WRAP_MIN = {1: 54, 4: 54, 6: 42, 7: 42, 9: 44}
 ROW_LINES = 2  # a row grows to this many lines of wrapped text
-LEAST = 36  # a column of numbers or units never gets narrower than this (plus its content)
+LEAST = 36
+# the width a wrapping column is comfortable at (the panel grows for it when it can)
+WRAP_COMFORT = {1: 90, 4: 100, 6: 60, 7: 60, 9: 64}
+PANEL_SHARE = 0.47  # the Properties panel grows for the flows up to this share of the window  # a column of numbers or units never gets narrower than this (plus its content)
 
 def compact_combo(choices: list[str], table: QTableWidget) -> QComboBox:
     """A kind or category box for a cell of ``table``, in the table's font."""
@@ -67,6 +71,8 @@ class FlowColumns(QObject):
                 continue
             t.resizeColumnToContents(c)
             want[c] = min(max(t.columnWidth(c), LEAST), high)
+        comfort = sum(min(want[c], WRAP_COMFORT.get(c, want[c])) for c in want)
+        self._grow_panel(comfort - t.viewport().width())
         over = sum(want.values()) - t.viewport().width()
         if over > 0:
             give = {c: max(want[c] - least, 0) for c, least in WRAP_MIN.items()}
@@ -83,6 +89,19 @@ class FlowColumns(QObject):
             self.fit_rows()
         finally:
             self._fitting = False
+
+    def _grow_panel(self, extra: int) -> None:
+        """Widen the dock the table is in by ``extra`` pixels, within :data:`PANEL_SHARE` of
+        the window (after this event: the table is fitted again when its width changes)."""
+        dock = self.table.parentWidget()
+        while dock is not None and not isinstance(dock, QDockWidget):
+            dock = dock.parentWidget()
+        if extra <= 0 or dock is None or dock.isFloating() or not dock.isVisible():
+            return
+        win = dock.parentWidget()
+        width = min(dock.width() + extra, int(win.width() * PANEL_SHARE))
+        if width > dock.width() and hasattr(win, "resizeDocks"):
+            QTimer.singleShot(0, self, lambda: win.resizeDocks([dock], [width], Qt.Horizontal))
 
     def fit_rows(self) -> None:
         """Each row as high as its wrapped text, at most :data:`ROW_LINES` lines (the rest

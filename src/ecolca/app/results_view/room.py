@@ -5,7 +5,7 @@ readable height is hidden, with a "Chart" button to show it (the user's choice t
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QTimer, Qt
 from PySide6.QtWidgets import QSplitter, QToolButton, QWidget
 
 CHART_MIN = 170  # a bar chart lower than this squeezes its labels
@@ -25,6 +25,9 @@ class TableFirst(QSplitter):
         super().__init__(Qt.Vertical)
         self.table, self.chart, self.rows = table, chart, rows
         self.wrap_if_room = wrap_if_room
+        self._refit_due = False
+        if wrap_if_room:  # the table's own resize (shown at last) wraps its rows: decide again
+            table.installEventFilter(self)
         self.rows_fitted = None  # called with whether the rows wrap, after wrap_if_room decided
         self.chart_above = chart_above
         self.chart_min = CHART_MIN
@@ -41,6 +44,16 @@ class TableFirst(QSplitter):
         self._user: bool | None = None  # shown (True) or hidden (False) by the user; None: by room
         self._dragged = False
         self.splitterMoved.connect(self._moved)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if obj is self.table and event.type() == QEvent.Resize and not self._refit_due:
+            self._refit_due = True
+            QTimer.singleShot(0, self, self._deferred_refit)
+        return False
+
+    def _deferred_refit(self) -> None:
+        self._refit_due = False
+        self.refit()
 
     def _moved(self, *_args) -> None:
         self._dragged = True

@@ -38,6 +38,8 @@ def method_names(label: str) -> list[str]:
         if last:
             names.append(f"{fam} | {second} | {last}")
     names += [f"{fam} | {second}" for fam in dict.fromkeys([first, brief])]
+    if ": " in second:  # "energy resources: non-renewable" reads "energy resources"
+        names.append(f"{brief} | {second.split(': ')[0]}")
     return list(dict.fromkeys(names))
 
 

@@ -13,9 +13,6 @@ from ecolca.app.window.actions import icon
 
 CANVAS_MIN = 180  # the park keeps at least this height when the results want more
 CANVAS_GOOD = 360  # the park's height before the results grow past what they want
-# the Properties panel's share of the window's width, and its bounds: a site's flows table
-# shows every column at 1280 px (issue #20.6)
-PANEL_SHARE, PANEL_MIN, PANEL_MAX = 0.47, 490, 640
 
 
 class CentralSplitter(QSplitter):
@@ -34,7 +31,6 @@ class CentralSplitter(QSplitter):
         self.setSizes([330, 420])
         self.setChildrenCollapsible(False)
         self.auto = True  # sized by refit() until the user or a saved layout sizes it
-        self._panel_for = None  # the window width the Properties panel was last sized for
         self.splitterMoved.connect(self._moved)
         wanted = getattr(bottom, "layoutWanted", None)
         if wanted is not None:
@@ -62,19 +58,6 @@ class CentralSplitter(QSplitter):
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         self.refit()
-        win = self.window()
-        if self.auto and win is not None and win.width() != self._panel_for:
-            self._panel_for = win.width()  # a drag of the panel's edge keeps its width
-            QTimer.singleShot(0, self, self.fit_panel)
-
-    def fit_panel(self) -> None:
-        """The Properties panel's width: :data:`PANEL_SHARE` of the window, within bounds."""
-        win = self.window()
-        dock = getattr(win, "properties_dock", None)
-        if dock is None or dock.isFloating():
-            return
-        width = min(PANEL_MAX, max(PANEL_MIN, int(win.width() * PANEL_SHARE)))
-        win.resizeDocks([dock], [width], Qt.Horizontal)
 
 
 def central_splitter(top: QWidget, bottom: QWidget) -> QSplitter:
