@@ -96,6 +96,8 @@ class TableFirst(QSplitter):
 
     def _wrap_rows(self, total: int) -> None:
         t = self.table
+        if self.rows_fitted is not None:
+            self.rows_fitted(True)  # the whole names, before the rows are measured
         t.grow_rows = True
         t._spread()  # names wider than their column wrap, their rows grow
         if self.table_need() > total and t.wordWrap():  # no room: one line a row
@@ -104,8 +106,8 @@ class TableFirst(QSplitter):
             d = t.verticalHeader().defaultSectionSize()
             for i in range(t.model().rowCount()):
                 t.setRowHeight(i, d)
-        if self.rows_fitted is not None:
-            self.rows_fitted(t.grow_rows)
+            if self.rows_fitted is not None:
+                self.rows_fitted(False)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
