@@ -241,7 +241,7 @@ def test_export_report_and_read_it_back(window, qtbot, bw_project, example_path,
         window.export_report_to(out, ask_open=False)
     assert blocker.args == [str(out)]
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[:5] == ["Summary", "Scenario", "Impacts", "Contributions", "Exchanges"]
+    assert wb.sheetnames[:6] == ["At a glance", "Summary", "Scenario", "Impacts", "Contributions", "Exchanges"]
     assert window.settings.value("last_report_dir") == str(tmp_path)
 
 

@@ -130,8 +130,10 @@ def test_the_run_reports_the_computed_level_and_the_share_not_sourced(bw_project
     from ecolca import lca
 
     gwp = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
-    sc = example  # gypsum-ash: claims illustrative; 3 sourced exchanges, flows unspecified
+    sc = example  # gypsum-ash: claims illustrative; its amounts are illustrative (assumed)
     sc.calibration = ""
+    for e in sc.exchanges:  # source the three exchanges here (each names a source)
+        e.amount_basis = "sourced"
     e = sc.exchange("ash-to-cement")
     e.amount_basis = "estimated"
     res = lca.compare(sc, project=PROJECT, methods=[gwp])

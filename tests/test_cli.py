@@ -113,7 +113,7 @@ def test_run_writes_report(tmp_path, example_path, bw_project):
     r = run_cli("run", str(example_path), "--report", str(out))
     assert r.returncode == 0, r.stderr
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[0] == "Summary" and "Exchanges" in wb.sheetnames
+    assert wb.sheetnames[:2] == ["At a glance", "Summary"] and "Exchanges" in wb.sheetnames
 
 
 def test_unwritable_report_path_writes_nothing(tmp_path, example_path, bw_project):

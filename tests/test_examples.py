@@ -47,12 +47,16 @@ def test_phoenix_is_plainly_illustrative():
     assert sc.illustrative
     assert "illustrative" in sc.name.lower() and "illustrative" in sc.description.lower()
     assert sc.calibration == "illustrative"
-    # issue #7: the reference examples rest partly on assumed or 1990s quantities
-    for name, assumed in (("kalundborg", {"steam-to-refinery", "steam-to-novo", "ash-to-cement",
-                                          "cooling-water-to-asnaes"}),
-                          ("kawasaki", {"slag-to-cement", "plastics-to-blast-furnace"})):
+    # issue #7: the reference examples rest partly on assumed or 1990s quantities; #20.4: their
+    # files make no claim, the level is computed from the amounts' bases
+    # (tests/test_examples_bases.py): Kalundborg quotes some amounts, Kawasaki none (its q are a
+    # capacity, an assumed tonnage and an average computed from a published total)
+    for name, assumed, level in (
+            ("kalundborg", {"steam-to-refinery", "steam-to-novo", "ash-to-cement",
+                            "cooling-water-to-asnaes"}, "partly calibrated"),
+            ("kawasaki", {"slag-to-cement", "plastics-to-blast-furnace"}, "illustrative")):
         ex = examples.load(name)
-        assert ex.calibration == "partly calibrated" and not ex.illustrative
+        assert ex.calibration == "" and calibration_of(ex).level == level
         assert {e.id for e in ex.exchanges if e.amount_basis == "assumed"} == assumed
 
 
@@ -62,11 +66,15 @@ def test_report_prints_the_calibration_and_the_assumed_share(bw_project, tmp_pat
     sc = examples.load("kalundborg")
     res = lca.compare(sc, project=PROJECT, methods=[GWP])
     parts = res.exchange_parts(GWP)
-    assumed = {"steam-to-refinery", "steam-to-novo", "ash-to-cement", "cooling-water-to-asnaes"}
-    share = sum(abs(p.total) for p in parts if p.exchange_id in assumed) / sum(
+    # q not sourced: assumed (both steam deliveries, the 1990s fly ash and cooling water) or
+    # estimated (the district heat, computed from the 2008 inventory's 20,000 t of oil)
+    not_sourced = {"steam-to-refinery", "steam-to-novo", "ash-to-cement", "cooling-water-to-asnaes",
+                   "heat-to-town"}
+    assert set(res.assumed_exchanges) == not_sourced
+    share = sum(abs(p.total) for p in parts if p.exchange_id in not_sourced) / sum(
         abs(p.total) for p in parts)
     assert res.assumed_share(GWP) == pytest.approx(share, rel=1e-12)
-    assert 0.5 < share < 0.9
+    assert 0.5 < share < 1  # the quoted gypsum tonnage carries the rest
     out = tmp_path / "k.xlsx"
     write_report(res, sc, out)
     cells = [str(c.value) for row in openpyxl.load_workbook(out)["Summary"].iter_rows()
@@ -81,6 +89,8 @@ def test_legacy_illustrative_flag_is_read_as_a_calibration_level(example):
     doc["illustrative"] = True
     assert scenario_file.from_dict(doc).calibration == "illustrative"
     doc["illustrative"] = False  # no claim (issue #20.4): the level comes from the bases
+    for e in doc["exchanges"]:  # the example's quantities are illustrative: source them here
+        e["amount_basis"] = "sourced"
     sc = scenario_file.from_dict(doc)
     assert sc.calibration == ""
     assert calibration_of(sc).level == "partly calibrated"  # 3 sourced exchanges, flows not
@@ -99,7 +109,12 @@ def test_example_validates_runs_from_the_cli_and_writes_a_report(name, bw_projec
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     wb = openpyxl.load_workbook(report)
-    assert wb.sheetnames[0] == "Summary"
+    assert wb.sheetnames[:2] == ["At a glance", "Summary"]
+    # the level is computed from bases the file gives for every amount (issue #20.4)
+    note = calibration_of(sc).note
+    assert data["calibration_note"] == note and "unspecified" not in note
+    cells = [str(c.value) for row in wb["Summary"].iter_rows() for c in row if c.value]
+    assert any(note in c for c in cells) and not any("predates" in c for c in cells)
     for j, imp in enumerate(data["impacts"]):
         assert data["methods"][j]["method"] == imp["method"]
         if imp["coverage"]["status"] == "not covered":  # no numbers: unknown, not zero

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ecolca import report as report_mod
+from ecolca.report import writer as report_mod
 from ecolca.core.errors import ReportError
 from ecolca.core.model import (
     ActivityRef,
@@ -170,7 +170,7 @@ def test_returns_path_and_sheet_order(results, scenario, tmp_path):
     out = write_report(results, scenario, tmp_path / "r.xlsx")
     assert out == tmp_path / "r.xlsx" and out.is_file()
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Summary", "Scenario", "Impacts", "Exchanges", "Exchanges chart",
+    assert wb.sheetnames == ["At a glance", "Summary", "Scenario", "Impacts", "Exchanges", "Exchanges chart",
                              "Sites", "Sites, all keys", "Disclosure", "Per product", "Economics", "Inventory",
                              "Monte Carlo", "Input sites", "Input flows", "Input exchanges",
                              "Exchange terms", "Methods & data"]
@@ -316,6 +316,8 @@ def test_header_style_and_widths(book):
 
 def test_print_settings(book):
     for ws in book.worksheets:
+        if ws.title == "At a glance":  # one portrait page: tests/test_onepage.py
+            continue
         assert ws.page_setup.orientation == "landscape"
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         # one page wide, as many pages tall as needed: long tables flow, never shrink
@@ -631,7 +633,7 @@ def test_overwrites_existing_report(results, scenario, tmp_path):
     target = tmp_path / "r.xlsx"
     target.write_bytes(b"old report")
     write_report(results, scenario, target)
-    assert openpyxl.load_workbook(target).sheetnames[0] == "Summary"
+    assert openpyxl.load_workbook(target).sheetnames[0] == "At a glance"
 
 
 def test_non_finite_values_are_empty(results, scenario, tmp_path):

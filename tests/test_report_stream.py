@@ -13,7 +13,7 @@ import pytest
 
 from ecolca.core import examples
 from ecolca import lca
-from ecolca import report as report_mod
+from ecolca.report import writer as report_mod
 from ecolca.report import layout
 
 from conftest import PROJECT
@@ -43,7 +43,7 @@ def test_each_sheet_is_freed_before_the_next_is_written(gypsum, monkeypatch):
     data = report_mod.render(res, sc)
     assert len(held_when_next_started) >= 10  # every sheet but the last was checked
     assert held_when_next_started == [0] * len(held_when_next_started)
-    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames[0] == "Summary"
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames[0] == "At a glance"
 
 
 def test_streamed_file_is_the_rendered_workbook(gypsum, tmp_path):

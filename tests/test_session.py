@@ -119,6 +119,31 @@ def test_live_results_are_of_the_current_revision_and_due_until_finished():
     assert not s.finish_live() and s.status == STALE
 
 
+def test_the_full_evaluation_made_elsewhere_shows_only_while_it_is_the_one_due():
+    """A worker thread evaluates what ``due()`` names; its answer shows as "full" unless the
+    scenario was edited since (issue #23: the full live evaluation off the GUI thread)."""
+    s = Session("park", revision=0, state="a")
+    seen = _recorded(s)
+    s.results_arrived(_results(run="x"), 0, state="a")
+    s.edited(1, "b")
+    table = object()
+    s.live_results(_results(live="quick"), table, complete=False)
+    assert s.due() == (1, table)
+    full = _results()
+    assert s.full_results_arrived(1, table, full)
+    assert s.results is full and seen["results"][-1] == (full, "full") and s.due() is None
+    assert full.metadata == {"live": "quick"}  # the live update's metadata, kept
+    # an edit while the worker evaluated the one before: its answer is dropped
+    s.edited(2, "c")
+    s.live_results(_results(live="quick"), table2 := object(), complete=False)
+    s.edited(3, "d")
+    assert not s.full_results_arrived(2, table2, _results()) and s.status == STALE
+    # finished here meanwhile (a tab was drawn): the worker's answer is dropped
+    s.live_results(_results(live="quick"), table3 := object(), complete=False)
+    s._live_due = None  # (what finish_live leaves)
+    assert not s.full_results_arrived(3, table3, _results())
+
+
 def test_cleared_fires_once_and_only_when_there_were_results():
     s = Session("park")
     seen = _recorded(s)

@@ -310,6 +310,11 @@ def methods_table(r) -> str:
     return "\n".join(rows)
 
 
+def _basis(e) -> str:
+    """The basis of an exchange's q that is not sourced (assumed, estimated, unspecified)."""
+    return "sourced, no source" if e.amount_basis == "sourced" else e.amount_basis
+
+
 def exchanges_table(sc, r, method=GWP) -> str:
     """Per exchange, ``method`` (kg CO2-eq shown in kt): q, r, the four parts, Δₑ, Δₑ per unit q."""
     rows = ["| exchange | q / yr | r | avoided fate | avoided supply | transport | processing | "
@@ -325,7 +330,7 @@ def exchanges_table(sc, r, method=GWP) -> str:
             f"| `{p.exchange_id}` | {fixed(e.amount, 0)} {unit} | {sig(e.substitution_ratio, 5)} | "
             f"{kt(p.avoided_fate, True)} | {kt(p.avoided_supply, True)} | {kt(p.transport, True)} | "
             f"{kt(p.processing, True)} | **{kt(p.total, True)}** | {sig(p.total / e.amount, 3)} | "
-            f"{'assumed' if p.exchange_id in assumed else 'sourced'} |")
+            f"{_basis(e) if p.exchange_id in assumed else 'sourced'} |")
     imp = r.impact(method)
     rows.append(f"| **park** (Σₑ Δₑ = S − L = {kt(imp.symbiotic)} − {kt(imp.linear)}) | | | "
                 f"{kt(sum(p.avoided_fate for p in parts), True)} | "
@@ -336,32 +341,43 @@ def exchanges_table(sc, r, method=GWP) -> str:
 
 
 def inventory_table(r) -> str:
-    from ecolca.lca.results import PRECISION_RTOL
-
     rows = ["| elementary flow (whole system) | unit | L | S | Δ |", "|---|---|--:|--:|--:|"]
     for v in r.inventory:
         if v.linear == 0 and v.symbiotic == 0:
             continue
-        # a side within 1e-9 of the larger side is cancellation noise of the solve (its sign and
-        # digits change with the order of the matrix, e.g. −1.2e-10 m³ beside 7e5): printed 0,
-        # the rule the results use for figures below numerical precision (lca.results)
-        big = max(abs(v.linear), abs(v.symbiotic))
-        lin, sym = (0.0 if abs(x) <= PRECISION_RTOL * big else x for x in (v.linear, v.symbiotic))
+        lin, sym = _denoised(r, v)
+        if lin == 0 and sym == 0:
+            continue
         rows.append(f"| {v.label} | {v.unit} | {sig(lin)} | {sig(sym)} | "
                     f"{sig(sym - lin, plus=True)} |")
     return "\n".join(rows)
 
 
+def _denoised(r, v) -> tuple[float, float]:
+    """(L, S) of inventory flow ``v`` with cancellation noise of the solve printed as 0: a side
+    within 1e-9 of the larger side (its sign and digits change with the order of the matrix, e.g.
+    −1.2e-10 m³ beside 7e5), or below 1e-9 of the largest flow of the inventory (Kawasaki's water
+    withdrawal: 8.7e-11 m³ on one side, 0 on the other, beside 1e9 kg of CO2, and the document
+    differed with the test order; the solve's rounding scales with the largest figures it carries,
+    whatever their unit); the rule the results use for figures below numerical precision."""
+    from ecolca.lca.results import PRECISION_RTOL
+
+    scale = max((abs(x) for u in r.inventory for x in (u.linear, u.symbiotic)), default=0.0)
+    big = max(abs(v.linear), abs(v.symbiotic))
+    return tuple(0.0 if abs(x) <= PRECISION_RTOL * big or abs(x) <= PRECISION_RTOL * scale else x
+                 for x in (v.linear, v.symbiotic))
+
+
 def _withdrawal(r) -> str:
     w = _inventory(r, WITHDRAWAL)
-    if w.linear == 0 and w.symbiotic == 0:
+    if _denoised(r, w) == (0.0, 0.0):
         return "none in either park"
     return sig(w.delta, plus=True)
 
 
 def headline_table(res) -> str:
     rows = ["| example | L GWP100 (kt CO2-eq/yr) | S | **Δ GWP100** | Δ % | Δ water withdrawal (m³/yr) | "
-            "share of Σ\\|Δₑ\\| (GWP100) on assumed amounts q |",
+            "share of Σ\\|Δₑ\\| (GWP100) on amounts q not sourced |",
             "|---|--:|--:|--:|--:|--:|--:|"]
     for n in ("kalundborg", "kawasaki", "phoenix"):
         sc, r = res[n]

@@ -310,7 +310,17 @@ def _fmt(x: float | None, scale: float | None = None) -> str:
     return f"{x:,.4g}"
 
 
+def _print_results_in_words(res) -> None:
+    """The result of each category in one sentence, as the report's first page says it (issue #20.2)."""
+    from ecolca.report import onepage
+
+    for line in onepage.build(res, where="cli").result_lines():
+        out(line)
+    out("")
+
+
 def _print_summary(res, top: int = 3) -> None:
+    _print_results_in_words(res)
     out(f"Scenario: {res.scenario_name} (reference year {res.reference_year})")
     out("Functional unit: annual output of all sites: " + "; ".join(
         f"{p.site_name}: {p.amount:,.10g} {p.unit} {p.product}" for p in res.functional_unit))

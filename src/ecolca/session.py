@@ -15,7 +15,8 @@ A :class:`Session` holds what the desktop app's results depend on (the pattern o
 
 Every change is a method: :meth:`~Session.replace_scenario`, :meth:`~Session.run_started`,
 :meth:`~Session.results_arrived`, :meth:`~Session.edited` (which calls
-:meth:`~Session.live_results` after an edit of numbers), :meth:`~Session.finish_live`,
+:meth:`~Session.live_results` after an edit of numbers), :meth:`~Session.finish_live` (or
+:meth:`~Session.full_results_arrived`, when a worker made it from :meth:`~Session.due`),
 :meth:`~Session.problems_found`, :meth:`~Session.unit_scores_arrived`,
 :meth:`~Session.invalidate`, :meth:`~Session.cleared`. Three events (plain callback lists) say
 what changed, each once per change: ``events.scenario(scenario)`` when the scenario is replaced,
@@ -331,6 +332,27 @@ class Session:
         except (EcolcaError, KeyError, ValueError) as exc:
             self.invalidate(f"Results are out of date: {exc}")
             return False
+        full.metadata = self._results.metadata
+        self._results = full
+        self._changed("full", results_changed=True)
+        return True
+
+    def due(self) -> tuple[int, Any] | None:
+        """The full evaluation still due after a live update: (revision, term table), for
+        :meth:`full_results_arrived` when it is made elsewhere (a worker thread); None when
+        nothing is due."""
+        return self._live_due
+
+    def full_results_arrived(self, revision: int, table: Any, full: Any) -> bool:
+        """The full evaluation of a live update (``due()`` was ``(revision, table)``), made
+        elsewhere from the scenario of that revision. Shown when it is still the one due (kind
+        "full"); dropped (False) when the scenario was edited since, or :meth:`finish_live`
+        made it meanwhile."""
+        due = self._live_due
+        if due is None or due[0] != revision or due[1] is not table \
+                or self._revision != revision or self._results_revision != revision:
+            return False
+        self._live_due = None
         full.metadata = self._results.metadata
         self._results = full
         self._changed("full", results_changed=True)

@@ -91,6 +91,20 @@ sc.exchanges = [
              description="Siliceous fly ash replaces clinker mass for mass in CEM II/A-V (EN 197-1).",
              source="EN 197-1 (ratio); quantities illustrative"),
 ]
+# The basis of every amount (issue #20.4): "sourced" only where the named source states the number,
+# "estimated" where it is computed from sourced figures, "assumed" otherwise (what the comment says
+# is assumed or illustrative, a 1 item or 0 placeholder, a figure of another year).
+# tests/test_examples_bases.py checks the file this writes.
+SOURCED = set()  # a teaching example: quantities illustrative
+ESTIMATED = set()
+for s in sc.sites:
+    for f in s.flows:
+        f.amount_basis = ("sourced" if (s.id, f.id) in SOURCED
+                          else "estimated" if (s.id, f.id) in ESTIMATED else "assumed")
+for e in sc.exchanges:
+    e.amount_basis = ("sourced" if e.id in SOURCED else "estimated" if e.id in ESTIMATED
+                      else "assumed")
+
 OUT = "src/ecolca/examples/gypsum-ash.ecolca.json"
 scenario_file.save(sc, OUT)
 print(scenario_file.load(OUT).name)

@@ -121,7 +121,7 @@ sc = Scenario(
         "Published headline (2008 inventory, Kalundborg Symbiosis): about 275,000 t CO2/yr, 3 million m3 water "
         "(2 million m3 groundwater), 100,000 t natural gypsum and 20,000 t oil saved per year. Only part of the "
         "water savings could be tied to an exchange; see docs/validation.md (Kalundborg section) for the comparison."),
-    reference_year=2008, currency="DKK", calibration="partly calibrated", background_database=B,
+    reference_year=2008, currency="DKK", background_database=B,
     sources=[S_INV2008, S_SYMB2010, S_KOMMUNE, S_FIKSEL, S_WIKI, S_ORSTED, S_IPCC, S_STEAM, S_AALBORG, S_EN197,
              S_INDIGO, S_EG1997, S_WULCA, S_NAP, S_NAP118, S_EQUINOR,
              "Aissani, L., Lacassagne, A., Bahers, J.-B., Le Féon, S. (2019). Life cycle assessment of industrial "
@@ -394,10 +394,22 @@ sc.assumptions.append(
     "(power-loss ratio 1/7), replaced by the Danish grid mix.")
 
 # Exchanged amounts that rest on assumptions, not on a figure for 2008 (issue #7): the two steam
-# deliveries (no per-receiver figure), the fly ash and the cooling water (1990s figures).
+# deliveries (no per-receiver figure), the fly ash and the cooling water (1990s figures); the
+# district heat is computed from the 2008 inventory's oil (estimated).
+# The basis of every amount (issue #20.4): "sourced" only where the named source states the number,
+# "estimated" where it is computed from sourced figures, "assumed" otherwise (what the comment says
+# is assumed or illustrative, a 1 item or 0 placeholder, a figure of another year).
+# tests/test_examples_bases.py checks the file this writes.
+SOURCED = {("asnaes", "co2"), ("asnaes", "fgd-gypsum"), ("gyproc", "gypsum"), "gypsum-to-gyproc"}
+ESTIMATED = {("asnaes", "coal"), ("asnaes", "district-heat"), ("municipality", "heat-service"),
+             ("municipality", "heat"), "heat-to-town"}
+for s in sc.sites:
+    for f in s.flows:
+        f.amount_basis = ("sourced" if (s.id, f.id) in SOURCED
+                          else "estimated" if (s.id, f.id) in ESTIMATED else "assumed")
 for e in sc.exchanges:
-    if e.id in ("steam-to-refinery", "steam-to-novo", "ash-to-cement", "cooling-water-to-asnaes"):
-        e.amount_basis = "assumed"
+    e.amount_basis = ("sourced" if e.id in SOURCED else "estimated" if e.id in ESTIMATED
+                      else "assumed")
 
 OUT = "src/ecolca/examples/kalundborg.ecolca.json"
 scenario_file.save(sc, OUT)

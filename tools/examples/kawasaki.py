@@ -72,7 +72,7 @@ sc = Scenario(
         "declares only the flows the exchanges touch, so L is a partial inventory: read Δ in t CO2-eq, "
         "not Δ %. Coal ash, sewage sludge, paper and PET recycling and the other Kawasaki symbioses "
         "are not modelled (no quantities found)."),
-    reference_year=2006, currency="JPY", calibration="partly calibrated",
+    reference_year=2006, currency="JPY",
     sources=[
         SRC_VB + ": 14 symbioses; seven key material exchanges divert at least 565,000 t/yr of waste from incineration or landfill; four worth about JPY 13.3 billion/yr (abstract).",
         "Kawasaki scenario study, JSCE Environmental Systems Research vol. 35 p. 89 (J-STAGE proer2000/35/0/35_0_89): cement company, waste plastic in the blast furnace and stainless plant surveyed; up to about 230,000 t CO2/yr reduction in the most symbiotic scenario (abstract).",
@@ -179,9 +179,21 @@ sc.exchanges = [
 for s in (jfe, sdk, dc):
     s.inventory = "partial"
 # The slag quantity is assumed, and so is the Ohgishima throughput (its published capacity x 365
-# days, no operating figure found); KPR's q is the operator's reported average (issue #7).
-sc.exchange("slag-to-cement").amount_basis = "assumed"
-sc.exchange("plastics-to-blast-furnace").amount_basis = "assumed"  # capacity, no throughput found
+# days, no operating figure found); KPR's q is the operator's reported total over about 19 years,
+# averaged (estimated) (issue #7).
+# The basis of every amount (issue #20.4): "sourced" only where the named source states the number,
+# "estimated" where it is computed from sourced figures, "assumed" otherwise (what the comment says
+# is assumed or illustrative, a 1 item or 0 placeholder, a figure of another year).
+# tests/test_examples_bases.py checks the file this writes.
+SOURCED = set()  # no amount is stated as such in a source
+ESTIMATED = {("sdk", "ammonia"), ("sdk", "ammonia-conv"), "plastics-to-ammonia"}
+for s in sc.sites:
+    for f in s.flows:
+        f.amount_basis = ("sourced" if (s.id, f.id) in SOURCED
+                          else "estimated" if (s.id, f.id) in ESTIMATED else "assumed")
+for e in sc.exchanges:
+    e.amount_basis = ("sourced" if e.id in SOURCED else "estimated" if e.id in ESTIMATED
+                      else "assumed")
 
 OUT = "src/ecolca/examples/kawasaki.ecolca.json"
 scenario_file.save(sc, OUT)

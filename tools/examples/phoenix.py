@@ -274,6 +274,21 @@ sc.exchanges = [
                     "ASHRAE 1994 boiler efficiency 75-86 % (as in ecolca-open heat-natural-gas)"),
 ]
 
+# The basis of every amount (issue #20.4): "sourced" only where the named source states the number,
+# "estimated" where it is computed from sourced figures, "assumed" otherwise (what the comment says
+# is assumed or illustrative, a 1 item or 0 placeholder, a figure of another year).
+# tests/test_examples_bases.py checks the file this writes.
+SOURCED = {("wwtp-91st", "wastewater-treated"), ("wwtp-91st", "biogas"), "biogas-to-rng"}
+ESTIMATED = {("wwtp-91st", "electricity"), ("wwtp-91st", "effluent"), ("palo-verde", "cooling-water"),
+             ("palo-verde", "evaporation"), "effluent-to-palo-verde"}
+for s in sc.sites:
+    for f in s.flows:
+        f.amount_basis = ("sourced" if (s.id, f.id) in SOURCED
+                          else "estimated" if (s.id, f.id) in ESTIMATED else "assumed")
+for e in sc.exchanges:
+    e.amount_basis = ("sourced" if e.id in SOURCED else "estimated" if e.id in ESTIMATED
+                      else "assumed")
+
 OUT = "src/ecolca/examples/phoenix.ecolca.json"
 scenario_file.save(sc, OUT)
 print(scenario_file.load(OUT).name)

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,6 +159,39 @@ def write(path: Path, scenario: Scenario, original: Path | None, disk: dict | No
             "saved": now, "alive": now, "disk": disk, **identity()}
     atomic_write_bytes(meta_path(path), json.dumps(meta).encode("utf-8"))
     scenario_file.save(scenario, path)
+
+
+class _Writer(threading.Thread):
+    """Writes one autosave (:func:`write`) from a pickled scenario; ``ok`` once written;
+    ``thread_id``: the thread that wrote it."""
+
+    def __init__(self, path: Path, snapshot: bytes, original: Path | None, disk: dict | None):
+        # not a daemon: a process that ends while it writes waits for it (the write is atomic
+        # either way: the autosave on disk is the old one or the new one, never half of one)
+        super().__init__(name="ecolca-autosave", daemon=False)
+        self.args = (path, snapshot, original, disk)
+        self.ok = False
+        self.thread_id: int | None = None
+
+    def run(self) -> None:
+        import pickle
+
+        path, snapshot, original, disk = self.args
+        self.thread_id = threading.get_ident()
+        try:
+            write(path, pickle.loads(snapshot), original, disk)
+        except (OSError, ValueError):
+            return
+        self.ok = True
+
+
+def write_in_background(path: Path, snapshot: bytes, original: Path | None,
+                        disk: dict | None) -> _Writer:
+    """:func:`write` the scenario pickled in ``snapshot`` on a thread of its own (started;
+    ``join()`` waits for it, ``ok`` says whether it was written)."""
+    writer = _Writer(path, snapshot, original, disk)
+    writer.start()
+    return writer
 
 
 def claim(path: Path) -> None:

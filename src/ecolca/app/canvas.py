@@ -7,11 +7,19 @@ document edits, and :meth:`ParkScene.sync` redraws from the scenario afterwards.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+import time
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from ecolca.core.model import Scenario
 from ecolca.app.canvas_items import ExchangeItem, SiteItem
+
+# a park with more sites and exchanges than this is drawn in steps of at most SYNC_STEP_S of
+# the GUI thread each (one per turn of the event loop): making the 4,000 items of a 1,000-site
+# park took 1.1–1.3 s in one go, a freeze of the window when the file opened
+SYNC_IN_STEPS = 300
+SYNC_STEP_S = 0.025
 
 
 class ParkScene(QGraphicsScene):
@@ -28,7 +36,18 @@ class ParkScene(QGraphicsScene):
         self.sites: dict[str, SiteItem] = {}
         self.exchanges: dict[str, ExchangeItem] = {}
         self._scenario: Scenario | None = None
+        self._steps = None  # the sync under way (a generator), when it runs in steps
+        self._steps_id = 0
         self.setSceneRect(QRectF(-2000, -2000, 4000, 4000))
+
+    def sync_pending(self) -> bool:
+        """Whether a sync of a large park is still making its items (see :meth:`sync`)."""
+        return self._steps is not None
+
+    def flush(self) -> None:
+        """Finish a sync under way now."""
+        if self._steps is not None:
+            self._advance(self._steps_id, budget=None)
 
     def _update_exchange(self, sc, e, item, bend, moved, first, flows) -> bool:
         """Update arrow ``item`` of exchange ``e`` when what it shows changed; True if so."""
@@ -47,7 +66,7 @@ class ParkScene(QGraphicsScene):
         """Redraw after an edit that changed only site or exchange ``item_id`` (its fields, a
         site's flows) of the scenario last synced: that item and the arrows it shows in. False
         (nothing done) when that is not enough: call :meth:`sync`."""
-        if sc is not self._scenario:
+        if sc is not self._scenario or self._steps is not None:
             return False
         if kind == "site":
             site = sc.site(item_id)
@@ -90,11 +109,62 @@ class ParkScene(QGraphicsScene):
         """Redraw from the scenario, keeping items (and the selection) whose ids survive.
 
         An item is updated only when what it shows changed (its signature: names, amounts,
-        positions, bend…): an edit of one number redraws one arrow, not 300."""
+        positions, bend…): an edit of one number redraws one arrow, not 300. A park of more
+        than :data:`SYNC_IN_STEPS` sites and exchanges is synced in steps of
+        :data:`SYNC_STEP_S` (the rest on the next turns of the event loop; :meth:`flush` ends
+        it now); a sync asked meanwhile starts again from the items already made."""
         self._scenario = sc
+        self._steps_id += 1
+        self._steps = self._sync_steps(sc)
+        big = len(sc.sites) + len(sc.exchanges) > SYNC_IN_STEPS
+        if big:  # no repaint of the half-made park between the steps (a full repaint each)
+            for view in self.views():
+                view.viewport().setUpdatesEnabled(False)
+        self._advance(self._steps_id, budget=SYNC_STEP_S if big else None)
+
+    def _advance(self, steps_id: int, budget: float | None = SYNC_STEP_S) -> None:
+        """Run the sync under way for ``budget`` seconds (None: to its end), then leave the
+        rest to the next turn of the event loop."""
+        if steps_id != self._steps_id or self._steps is None:
+            return  # a newer sync replaced it
+        deadline = None if budget is None else time.perf_counter() + budget
+        self.blockSignals(True)
+        try:
+            for _ in self._steps:
+                if deadline is not None and time.perf_counter() > deadline:
+                    QTimer.singleShot(0, self, lambda: self._advance(steps_id))
+                    return
+        finally:
+            self.blockSignals(False)
+        self._steps = None
+        self._synced()
+
+    def _synced(self) -> None:
+        """A sync has ended: the selection it kept is said, a fit asked meanwhile is done."""
+        selected, selected_x = self._selected_before
+        # the scene grows to hold every site (a 1,000-site park does not fit the 4,000 px
+        # square it starts as: the view could not scroll to the sites outside it)
+        rect = self.sceneRect()
+        for item in self.sites.values():
+            rect = rect.united(item.sceneBoundingRect().adjusted(-400, -400, 400, 400))
+        if rect != self.sceneRect():
+            self.setSceneRect(rect)
+        for view in self.views():
+            if not view.viewport().updatesEnabled():
+                view.viewport().setUpdatesEnabled(True)
+                view.viewport().update()
+        if (set(self.selected_site_ids()) != selected
+                or set(self.selected_exchange_ids()) != selected_x):
+            self.selectionChanged.emit()
+        for view in self.views():
+            if getattr(view, "fit_due", False):
+                view.fit()
+
+    def _sync_steps(self, sc: Scenario):
+        """:meth:`sync`, yielding after each item made or changed."""
         selected = {i.site_id for i in self.sites.values() if i.isSelected()}
         selected_x = {i.exchange_id for i in self.exchanges.values() if i.isSelected()}
-        self.blockSignals(True)
+        self._selected_before = (selected, selected_x)
         seen = set()
         moved: set[str] = set()
         for s in sc.sites:
@@ -104,10 +174,12 @@ class ParkScene(QGraphicsScene):
                 self.sites[s.id] = item
                 self.addItem(item)
                 moved.add(s.id)
+                yield
             elif item.signature(s) != item.sig:
                 if (item.pos().x(), item.pos().y()) != tuple(s.position):
                     moved.add(s.id)
                 item.update_from(s)
+                yield
             seen.add(s.id)
         for sid in list(self.sites):
             if sid not in seen:
@@ -141,6 +213,7 @@ class ParkScene(QGraphicsScene):
             bend = offset if (e.from_site, e.to_site) == key else -offset
             if self._update_exchange(sc, e, item, bend, moved, first, flows):
                 redo.add(key)
+                yield
             seen.add(e.id)
         for eid in list(self.exchanges):
             if eid not in seen:
@@ -149,17 +222,13 @@ class ParkScene(QGraphicsScene):
                     redo.add(tuple(sorted((gone.ends[0].site_id, gone.ends[1].site_id))))
                 self.removeItem(gone)
         if redo:
-            self._separate_labels(pairs=redo)
+            yield from self._separate_steps(pairs=redo)
         for sid in selected:
             if sid in self.sites:
                 self.sites[sid].setSelected(True)
         for eid in selected_x:
             if eid in self.exchanges:
                 self.exchanges[eid].setSelected(True)
-        self.blockSignals(False)
-        if (set(self.selected_site_ids()) != selected
-                or set(self.selected_exchange_ids()) != selected_x):
-            self.selectionChanged.emit()
 
     def site_geometry_changed(self, site_id: str) -> None:
         """Re-route the arrows of a site being dragged."""
@@ -178,6 +247,12 @@ class ParkScene(QGraphicsScene):
         cover one placed before it moves further out, away from the line between the sites.
         ``sites`` / ``pairs``: only the arrows of these sites / pairs of sites (whose labels
         are placed anew, from their routes)."""
+        for _ in self._separate_steps(sites, pairs):
+            pass
+
+    def _separate_steps(self, sites: set[str] | None = None,
+                        pairs: set[tuple[str, str]] | None = None):
+        """:meth:`_separate_labels`, yielding after each pair of sites."""
         sc = self._scenario
         if sc is None:
             return
@@ -204,6 +279,7 @@ class ParkScene(QGraphicsScene):
                     item.move_label(step.x(), step.y())
                     rect = item.label.sceneBoundingRect()
                 placed.append(rect)
+            yield
 
     def report_moves(self) -> None:
         moved = {}
@@ -222,6 +298,7 @@ class ParkScene(QGraphicsScene):
         return [i.exchange_id for i in self.selectedItems() if isinstance(i, ExchangeItem)]
 
     def select_only(self, site_id: str | None = None, exchange_id: str | None = None) -> None:
+        self.flush()  # the item may not be made yet
         self.blockSignals(True)
         self.clearSelection()
         item = self.sites.get(site_id) if site_id else self.exchanges.get(exchange_id) if exchange_id else None

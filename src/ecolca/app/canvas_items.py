@@ -10,7 +10,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
                            QPainterPathStroker, QPen, QPolygonF)
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsObject, QGraphicsPathItem,
-                               QGraphicsSimpleTextItem)
+                               QGraphicsSimpleTextItem, QStyleOptionGraphicsItem)
 
 from ecolca.core.model import Exchange, Scenario, Site
 
@@ -27,6 +27,36 @@ CATEGORY_LABELS = {"material": "material", "energy": "energy / heat", "water": "
 SITE_W, SITE_H = 190.0, 74.0
 MIN_TEXT_PX = 9.0  # a site card's text is never smaller on screen (it wraps, elides, drops lines)
 HANDLE_R = 7.0
+# zoomed out below this scale a site is drawn as its box and an exchange without its label: the
+# text would be under 4 px high (8–10 pt), unreadable, and drawing 1,000 cards' text took over a
+# second (docs/performance.md, "The app on a 1,000-site park")
+TEXT_MIN_SCALE = 0.4
+# made once, not in every paint (a paint of 1,000 cards made 6,000 pens and brushes)
+_BOX = QRectF(0, 0, SITE_W, SITE_H)
+_PEN_BOX = QPen(QColor("#7A8793"), 1.2)
+_PEN_BOX_SELECTED = QPen(QColor("#1F4E79"), 2.5)
+_BRUSH_BOX = QBrush(QColor("#FFFFFF"))
+_BRUSH_BOX_SELECTED = QBrush(QColor("#EAF2FA"))
+
+
+_LOD = QStyleOptionGraphicsItem.levelOfDetailFromTransform
+# a site card keeps its name, MIN_TEXT_PX high on screen (issue #20.6: a park fitted to a
+# laptop's canvas is at 0.3–0.4), down to the scale at which one such line no longer fits in
+# the card; below it, the box alone (a 1,000-site park fitted to the window)
+SITE_TEXT_MIN_SCALE = MIN_TEXT_PX * 1.3 / SITE_H
+
+
+def _scale(painter: QPainter) -> float:
+    """The scale the painter draws at (1: one scene unit, one pixel)."""
+    return _LOD(painter.worldTransform())
+
+
+class _Label(QGraphicsSimpleTextItem):
+    """An exchange's label; not drawn when zoomed out below :data:`TEXT_MIN_SCALE`."""
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        if _scale(painter) >= TEXT_MIN_SCALE:
+            super().paint(painter, option, widget)
 
 
 def _wrap(text: str, fm: QFontMetricsF, width: float, most: int) -> list[str]:
@@ -119,12 +149,17 @@ class SiteItem(QGraphicsObject):
         return box.united(dot)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        pal = widget.palette() if widget else None
         selected = self.isSelected()
+        if _LOD(painter.worldTransform()) < SITE_TEXT_MIN_SCALE:  # zoomed out: the box alone
+            painter.setPen(_PEN_BOX_SELECTED if selected else _PEN_BOX)
+            painter.setBrush(_BRUSH_BOX_SELECTED if selected else _BRUSH_BOX)
+            painter.drawRect(_BOX)
+            return
+        pal = widget.palette() if widget else None
         painter.setRenderHint(QPainter.Antialiasing)
-        painter.setPen(QPen(QColor("#1F4E79") if selected else QColor("#7A8793"), 2.5 if selected else 1.2))
-        painter.setBrush(QBrush(QColor("#EAF2FA") if selected else QColor("#FFFFFF")))
-        painter.drawRoundedRect(QRectF(0, 0, SITE_W, SITE_H), 8, 8)
+        painter.setPen(_PEN_BOX_SELECTED if selected else _PEN_BOX)
+        painter.setBrush(_BRUSH_BOX_SELECTED if selected else _BRUSH_BOX)
+        painter.drawRoundedRect(_BOX, 8, 8)
         for font, colour, rect, text in self.text_layout(painter):
             painter.setFont(font)
             painter.setPen(colour)
@@ -226,9 +261,15 @@ class ExchangeItem(QGraphicsPathItem):
         self.exchange_id = exchange_id
         self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsFocusable)
         self.setZValue(1)
-        self.label = QGraphicsSimpleTextItem(self)
+        self.label = _Label(self)
         self.label.setZValue(3)
+        self.label.setBrush(_LABEL_BRUSH)
+        self.label.setFont(_label_font())
+        self._bounds: QRectF | None = None  # boundingRect, made once per route or label move
+        self._path = QPainterPath()
         self.colour = CATEGORY_COLOURS["by-product"]
+        self._pens = (_arrow_pen(self.colour, False), _arrow_pen(self.colour, True))
+        self._brush = QBrush(self.colour)
         self.bend = 0.0
         self.label_side = QPointF(0.0, -1.0)  # the way the label sits from the curve
         self._head = QPolygonF()
@@ -243,16 +284,16 @@ class ExchangeItem(QGraphicsPathItem):
 
     def update_from(self, sc: Scenario, e: Exchange, a: SiteItem, b: SiteItem, bend: float) -> None:
         self.colour = CATEGORY_COLOURS.get(e.category, CATEGORY_COLOURS["by-product"])
+        self._pens = (_arrow_pen(self.colour, False), _arrow_pen(self.colour, True))
+        self._brush = QBrush(self.colour)
         residue = sc.site(e.from_site).flow(e.from_flow) if sc.site(e.from_site) else None
         unit = residue.unit if residue else ""
         name = residue.name if residue else e.from_flow
         if len(name) > 30:  # the tooltip has it in full; a long label would cover the boxes
             name = name[:29].rstrip() + "…"
-        self.label.setText(f"{name}\n{_fmt_amount(e.amount)} {unit}/yr")
-        self.label.setBrush(QColor("#1B2631"))
-        f = QFont()
-        f.setPointSizeF(8)
-        self.label.setFont(f)
+        text = f"{name}\n{_fmt_amount(e.amount)} {unit}/yr"
+        if text != self.label.text():
+            self.label.setText(text)
         self.setToolTip(f"<b>{sc.exchange_label(e)}</b><br>{e.amount:,.6g} {unit}/yr, "
                         f"substitution ratio {e.substitution_ratio:g}<br>{CATEGORY_LABELS.get(e.category, e.category)}"
                         + (f"<br>{e.description}" if e.description else ""))
@@ -262,6 +303,7 @@ class ExchangeItem(QGraphicsPathItem):
 
     def route(self, a: SiteItem, b: SiteItem) -> None:
         self._shape = None
+        self._bounds = None
         ra = a.sceneBoundingRect().adjusted(2, 2, -HANDLE_R - 2, -2)
         rb = b.sceneBoundingRect().adjusted(2, 2, -HANDLE_R - 2, -2)
         ca, cb = ra.center(), rb.center()
@@ -294,6 +336,7 @@ class ExchangeItem(QGraphicsPathItem):
         self.prepareGeometryChange()  # the label is part of the arrow's shape
         self.label.setPos(centre.x() - br.width() / 2, centre.y() - br.height() / 2)
         self._shape = None
+        self._bounds = None
 
     def move_label(self, dx: float, dy: float) -> None:
         """Move the label (clear of another arrow's), the part of the arrow a click takes
@@ -301,6 +344,7 @@ class ExchangeItem(QGraphicsPathItem):
         self.prepareGeometryChange()
         self.label.moveBy(dx, dy)
         self._shape = None
+        self._bounds = None
 
     def _label_rect(self) -> QRectF:
         return self.label.mapRectToParent(self.label.boundingRect())
@@ -319,22 +363,51 @@ class ExchangeItem(QGraphicsPathItem):
         return self._shape
 
     def boundingRect(self) -> QRectF:  # noqa: N802
-        rect = super().boundingRect().united(self._head.boundingRect())
-        if self.label.text():
-            rect = rect.united(self._label_rect())
-        return rect.adjusted(-6, -6, 6, 6)
+        if self._bounds is None:  # asked thousands of times per paint and index update
+            rect = super().boundingRect().united(self._head.boundingRect())
+            if self.label.text():
+                rect = rect.united(self._label_rect())
+            self._bounds = rect.adjusted(-6, -6, 6, 6)
+        return QRectF(self._bounds)
+
+    def setPath(self, path: QPainterPath) -> None:  # noqa: N802
+        self._bounds = None
+        self._path = path  # path() returns a copy: paint uses this one
+        super().setPath(path)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        painter.setRenderHint(QPainter.Antialiasing)
-        width = 3.4 if self.isSelected() else 2.2
-        pen = QPen(self.colour, width)
-        if self.isSelected():
-            pen.setStyle(Qt.SolidLine)
-        painter.setPen(pen)
+        # (thousands of calls per repaint of a big park: each Qt call here counts)
+        detailed = _LOD(painter.worldTransform()) >= TEXT_MIN_SCALE
+        painter.setRenderHint(QPainter.Antialiasing, detailed)
+        painter.setPen(self._pens[self.isSelected()])
         painter.setBrush(Qt.NoBrush)
-        painter.drawPath(self.path())
-        painter.setBrush(self.colour)
-        painter.drawPolygon(self._head)
+        painter.drawPath(self._path)
+        if detailed:  # zoomed out the head is a pixel or two: left out
+            painter.setBrush(self._brush)
+            painter.drawPolygon(self._head)
+
+
+_LABEL_BRUSH = QBrush(QColor("#1B2631"))
+_ARROW_PENS: dict[tuple[str, bool], QPen] = {}
+
+
+def _arrow_pen(colour: QColor, selected: bool) -> QPen:
+    """The pen of an arrow of ``colour`` (made once per colour)."""
+    key = (colour.name(), selected)
+    pen = _ARROW_PENS.get(key)
+    if pen is None:
+        pen = _ARROW_PENS[key] = QPen(colour, 3.4 if selected else 2.2)
+    return pen
+_LABEL_FONT: list[QFont] = []
+
+
+def _label_font() -> QFont:
+    """The font of exchange labels (8 pt), made once (a QFont needs the application)."""
+    if not _LABEL_FONT:
+        f = QFont()
+        f.setPointSizeF(8)
+        _LABEL_FONT.append(f)
+    return _LABEL_FONT[0]
 
 
 def _border_point(rect: QRectF, centre: QPointF, towards: QPointF) -> QPointF:

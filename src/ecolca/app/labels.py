@@ -28,8 +28,9 @@ def exchange_labels(scenario) -> dict[str, str]:
     Cement plant"), what tells two exchanges apart at a glance; the supply it replaces, then the
     id, are added only where two would read the same."""
     sig = _signature(scenario)
-    if _LAST[0] == sig:
-        return dict(_LAST[1])
+    last = _LAST[:]  # one read: a run's worker thread asks too (window/running.py)
+    if last[0] == sig:
+        return dict(last[1])
     sites = {}
     for s in scenario.sites:  # the first of a repeated id, as Scenario.site finds it
         sites.setdefault(s.id, s)

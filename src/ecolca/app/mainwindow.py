@@ -42,6 +42,14 @@ class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, Wind
     def __init__(self, project: str | None = None, settings: QSettings | None = None,
                  ask_setup: bool = True):
         super().__init__()
+        import sys
+
+        # the GUI thread waits at most 0.5 ms for the interpreter lock held by a worker thread
+        # (a run, a validation, a live evaluation, an autosave): Python's 5 ms made each call
+        # Qt makes into Python (a paint, a table's data()) wait up to that long. Set here, as
+        # the workers start before the first chart (results_view/canvas.py sets it too)
+        if sys.getswitchinterval() > 0.0005:
+            sys.setswitchinterval(0.0005)
         self.project = project
         self.settings = settings or QSettings("ecolca", "ecolca")
         self.setWindowIcon(icon("app"))
@@ -63,7 +71,7 @@ class MainWindow(WindowActions, WindowFiles, WindowRecovery, WindowEditing, Wind
         self._attach(self.doc)
         self._autosave = QTimer(self)
         self._autosave.setInterval(AUTOSAVE_MS)
-        self._autosave.timeout.connect(self.autosave)
+        self._autosave.timeout.connect(lambda: self.autosave(wait=False))  # on a worker
         self._autosave.start()
         self.restore_window()
         # whether the Brightway project exists (and is ready, else set-up is offered): asked on a

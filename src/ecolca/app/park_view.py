@@ -33,6 +33,7 @@ class ParkView(QGraphicsView):
         self._link_from: SiteItem | None = None
         self._link_line = None
         self._pan_from = None
+        self.fit_due = False  # fit asked while the scene was still making its items
 
     # zoom ---------------------------------------------------------------------------------
     def zoom(self, factor: float) -> None:
@@ -42,6 +43,10 @@ class ParkView(QGraphicsView):
         self.zoomChanged.emit(self.transform().m11())
 
     def fit(self) -> None:
+        """Fit the park in the view (once its items are all made: see ParkScene.sync)."""
+        self.fit_due = self.park.sync_pending()
+        if self.fit_due:
+            return
         rect = self.park.itemsBoundingRect()
         if rect.isEmpty():
             self.resetTransform()

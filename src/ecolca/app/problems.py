@@ -4,6 +4,8 @@ lines as they need (never cut), and every cell has its whole text as tooltip."""
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHeaderView, QLabel, QStyle, QStyledItemDelegate,
                                QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
@@ -11,6 +13,15 @@ from PySide6.QtWidgets import (QHeaderView, QLabel, QStyle, QStyledItemDelegate,
 
 from ecolca.core.errors import Problem
 from ecolca.core.validation import validate
+
+# a scenario with more sites and exchanges than this is validated on a worker thread (a 1,000-site
+# park: 0.1–0.4 s, a pause of the window after every edit); its problems are shown when they
+# arrive, unless the scenario was edited meanwhile (then the next validation shows them)
+VALIDATE_ON_WORKER = 300
+
+
+def _large(scenario) -> bool:
+    return len(scenario.sites) + len(scenario.exchanges) > VALIDATE_ON_WORKER
 
 
 class _WrapDelegate(QStyledItemDelegate):
@@ -36,6 +47,7 @@ class _WrapDelegate(QStyledItemDelegate):
 class ProblemsPanel(QWidget):
     activated = Signal(tuple)  # the problem's path
     validated = Signal(int)  # after every validation: the number of errors
+    _found = Signal(int, object)  # (request number, problems): a worker's validation
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -73,6 +85,9 @@ class ProblemsPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self._revalidate)
+        self._asked = 0  # validations asked (schedule, validate_now): a worker's older answer
+        self._worker: threading.Thread | None = None  # is dropped
+        self._found.connect(self._worker_found)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -82,8 +97,10 @@ class ProblemsPanel(QWidget):
         self.tree.setColumnWidth(1, max(60, min(110, int(width * 0.16))))
 
     def schedule(self, scenario) -> None:
-        """Re-validate ``scenario`` shortly (typing does not revalidate on every key)."""
+        """Re-validate ``scenario`` shortly (typing does not revalidate on every key); a large
+        one on a worker thread (:data:`VALIDATE_ON_WORKER`)."""
         self._scenario = scenario
+        self._asked += 1
         self._timer.start()
 
     def set_extra(self, problems: list[Problem]) -> None:
@@ -94,13 +111,47 @@ class ProblemsPanel(QWidget):
         self._revalidate()
 
     def pending(self) -> bool:
-        """Whether an edit waits to be validated (:meth:`schedule`)."""
-        return self._timer.isActive()
+        """Whether an edit waits to be validated (:meth:`schedule`), here or on a worker."""
+        return self._timer.isActive() or self.validating()
+
+    def validating(self) -> bool:
+        """Whether a worker validates the scenario now."""
+        return self._worker is not None and self._worker.is_alive()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until the worker's validation (if any) is done (its problems arrive by the event
+        loop)."""
+        if self._worker is not None:
+            self._worker.join(timeout)
+
+    def _start_worker(self) -> None:
+        """Validate the scenario on a worker thread; its problems arrive by :attr:`_found`. The
+        GUI thread may edit the scenario meanwhile: an answer that failed, or that arrives
+        after another validation was asked, is dropped (that one shows its own)."""
+        asked, sc = self._asked, self._scenario
+
+        def run():
+            try:
+                found = validate(sc)
+            except Exception:  # noqa: BLE001 (edited while it read it: the next one decides)
+                return
+            try:
+                self._found.emit(asked, found)
+            except RuntimeError:  # the panel was deleted meanwhile (its window closed)
+                pass
+
+        self._worker = threading.Thread(target=run, name="ecolca-validate", daemon=True)
+        self._worker.start()
+
+    def _worker_found(self, asked: int, found: list) -> None:
+        if asked == self._asked:
+            self._revalidate(found)
 
     def validate_now(self, scenario, problems: list[Problem] | None = None) -> None:
         """Validate ``scenario`` now; ``problems``: its validation, done already (on a
         worker thread)."""
         self._scenario = scenario
+        self._asked += 1
         self._timer.stop()
         self._revalidate(problems)
 
@@ -120,6 +171,9 @@ class ProblemsPanel(QWidget):
 
     def _revalidate(self, found: list[Problem] | None = None) -> None:
         if self._scenario is None:
+            return
+        if found is None and self.sender() is self._timer and _large(self._scenario):
+            self._start_worker()  # (validate_now validates here: its caller needs them now)
             return
         self.problems = (validate(self._scenario) if found is None else list(found)) + self._extra
         self.tree.clear()

@@ -213,6 +213,8 @@ class Sheet:
         # True: print at full size on as many pages across as the columns need (a wide data
         # sheet), instead of one page wide
         self.print_across = False
+        # True: the sheet prints on exactly one A4 portrait page (the report's "At a glance")
+        self.one_page = False
 
     # ---- measuring ----------------------------------------------------------------------
     def _measure(self, row: int, col: int, shown: str | None, how: str | None,
@@ -574,9 +576,14 @@ class Sheet:
 
         repeat = len(self.tables) == 1 and self._repeat[0]
         ps = ws.page_setup
-        ps.orientation = "landscape"
+        ps.orientation = "portrait" if self.one_page else "landscape"
         ps.paperSize = ws.PAPERSIZE_A4
-        if self.print_across:
+        if self.one_page:  # one page wide and one page tall, no manual break
+            ps.fitToWidth = ps.fitToHeight = 1
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            repeat = False
+            self._blocks = []
+        elif self.print_across:
             ps.scale = 100
             ws.sheet_properties.pageSetUpPr.fitToPage = False
         else:

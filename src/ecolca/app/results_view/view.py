@@ -1,9 +1,9 @@
 """The results view: tables and charts of one comparison (methodology.md §3).
 
-:class:`ResultsView` renders a :class:`~ecolca.lca.results.Results` in tabs (Summary, Exchanges,
-Sites, Economics, Inventory and, when there is a Monte Carlo run, Uncertainty). It only reads
-the results; it computes nothing but sums for display. Labels follow the Excel report
-(:mod:`ecolca.report`) so the app and the report say the same thing.
+:class:`ResultsView` renders a :class:`~ecolca.lca.results.Results` in tabs (Summary, At a
+glance, Exchanges, Sites, Economics, Inventory and, when there is a Monte Carlo run,
+Uncertainty). It only reads the results; it computes nothing but sums for display. Labels follow
+the Excel report (:mod:`ecolca.report`) so the app and the report say the same thing.
 
 Sign convention everywhere: Δ = S − L; negative (green) means the symbiosis lowers the impact.
 """
@@ -21,6 +21,7 @@ from ecolca.app.results_view.chart import _Veil
 from ecolca.app.results_view.common import EMPTY_TEXT, STALE_TEXT, _CHART_TABS
 from ecolca.app.results_view.economics_tab import EconomicsTab
 from ecolca.app.results_view.exchanges_tab import ExchangesTab
+from ecolca.app.results_view.glance_tab import GlanceTab
 from ecolca.app.results_view.inventory_tab import InventoryTab
 from ecolca.app.results_view.sites_tab import SitesTab
 from ecolca.app.results_view.summary_tab import SummaryTab
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # matplotlib loads with the first chart drawn (results_view/c
     from matplotlib.figure import Figure
 
 
-class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab,
+class ResultsView(SummaryTab, GlanceTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab,
                   SensitivityTab, UncertaintyTab, QWidget):
     """All results of one comparison. Each tab is built and rendered by its own module
     (``summary_tab``, ``exchanges_tab``, …); the view holds the shared state and public API.
@@ -69,6 +70,7 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
 
         self.tabs = QTabWidget()
         self._build_summary()
+        self._build_glance()
         self._build_exchanges()
         self._build_sites()
         self._build_economics()
@@ -121,7 +123,8 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
                 + (self.banner.sizeHint().height() if self.banner.isVisible() else 0))
 
     def _renderers(self) -> dict:
-        return {"Summary": self._render_summary, "Exchanges": self._render_exchanges,
+        return {"Summary": self._render_summary, "At a glance": self._render_glance,
+                "Exchanges": self._render_exchanges,
                 "Sites": self._render_sites, "Economics": self._render_economics,
                 "Inventory": self._render_inventory, "Sensitivity": self._render_sensitivity,
                 "Uncertainty": self._render_uncertainty}
@@ -198,10 +201,25 @@ class ResultsView(SummaryTab, ExchangesTab, SitesTab, EconomicsTab, InventoryTab
         elif current in renderers and current != "Uncertainty":
             renderers[current]()
 
+    def defer_results(self, results: Results,
+                      exchange_labels: dict[str, str] | None = None) -> None:
+        """L and S of a live update while a tab other than the Summary is on screen: nothing is
+        drawn now; each tab (but Uncertainty, which keeps the last run's draws) is drawn from
+        the full results (:meth:`adopt_results`), or when it is shown."""
+        self._results = results
+        self._exchange_labels = dict(exchange_labels or {})
+        self._stale = False
+        self._dirty = {n for n in self._renderers() if n != "Uncertainty"} | (
+            self._dirty & {"Uncertainty"})
+        self._update_stale()
+
     def adopt_results(self, results: Results) -> None:
         """The full results of a live update whose Summary is already drawn from the same
-        figures: kept for the tabs still to render, nothing is drawn now."""
+        figures: kept for the tabs still to render; the tab on screen is drawn if it is one
+        (:meth:`defer_results`)."""
         self._results = results
+        if self.stack.currentWidget() is self.tabs:
+            self._ensure(self.current_tab())
 
     def current_tab(self) -> str:
         return self.tabs.tabText(self.tabs.currentIndex())

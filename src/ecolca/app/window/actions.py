@@ -51,6 +51,28 @@ class WindowActions:
 
             self.error(f"Unexpected error: {type(exc).__name__}: {exc}", traceback.format_exc())
 
+    def tutorial_path(self):
+        from ecolca.core.resources import docs_dir
+
+        return docs_dir() / "tutorial.md"
+
+    def open_tutorial(self) -> None:
+        self.open_doc("tutorial.md")
+
+    def open_doc(self, name: str) -> None:
+        """Open one of the user documents (docs/*.md, shipped with ecolca) in the desktop's
+        viewer for Markdown files."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from ecolca.core.resources import docs_dir
+
+        path = docs_dir() / name
+        if not path.exists():
+            raise EcolcaError(f"{name} is not installed (looked in {path.parent})")
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.error(f"No program to open {name}", f"The file is {path}")
+
     def _build_actions(self) -> None:
         A = self._action
         self.act_new = A("&New", self.new_file, shortcut=QKeySequence.New, icon_name="new",
@@ -96,6 +118,11 @@ class WindowActions:
                                  "ranked by avoided impact; Accept adds one (undoable)")
         self.act_setup = A("Set up &Brightway project…", self.run_setup,
                            tip="Create or update the Brightway project (offline)")
+        self.act_tutorial = A("&Tutorial: your first park", self.open_tutorial,
+                              tip="Open docs/tutorial.md: from an empty window to a park of "
+                                  "your own, its results and the report, step by step")
+        self.act_glossary = A("&Glossary", lambda: self.open_doc("glossary.md"),
+                              tip="Open docs/glossary.md: every term the app and the report use")
         self.act_about = A("&About ecolca", self.about)
         for a, key, name in ((self.act_undo, QKeySequence.Undo, "undo"),
                              (self.act_redo, QKeySequence.Redo, "redo")):
@@ -153,6 +180,9 @@ class WindowActions:
         r.addAction(self.act_methods)
         r.addAction(self.act_setup)
         h = mb.addMenu("&Help")
+        h.addAction(self.act_tutorial)
+        h.addAction(self.act_glossary)
+        h.addSeparator()
         h.addAction(self.act_about)
 
         tb = QToolBar("Main", self)

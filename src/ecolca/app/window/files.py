@@ -226,6 +226,8 @@ class WindowFiles:
             self.job.wait(10000)
         if getattr(self, "_scores_job", None) is not None:
             self._scores_job.wait(10000)
+        if getattr(self, "_live_job", None) is not None:
+            self._live_job.wait(10000)
         self._wait_for_project_jobs()
         if self.maybe_save():
             self._drop_recovery()

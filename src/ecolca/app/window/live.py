@@ -11,6 +11,16 @@ from PySide6.QtCore import QTimer
 
 from ecolca.session import Session
 
+# a park with more sites and exchanges than this is evaluated live in two steps whatever the tab
+# shown: L and S at once (for the Summary), everything else on a worker thread (a 1,000-site
+# park's full evaluation: 0.15-0.5 s on the GUI thread after every edit); the tab on screen, if
+# not the Summary, is drawn when it arrives
+LIVE_ON_WORKER = 300
+
+
+def _large(sc) -> bool:
+    return sc is not None and len(sc.sites) + len(sc.exchanges) > LIVE_ON_WORKER
+
 
 class WindowLive:
     """Mixin of the main window: it observes its session (``self.session``)."""
@@ -47,9 +57,12 @@ class WindowLive:
             else:
                 labels = exchange_labels(self.doc.scenario)
                 self._labels_of = (getattr(table, "structure", None), labels)
-            self.results_view.set_results(results, labels, only_visible=True)
+            if self.session.live_due and self.results_view.current_tab() != "Summary":
+                self.results_view.defer_results(results, labels)  # L and S: drawn when all is
+            else:
+                self.results_view.set_results(results, labels, only_visible=True)
             if self.session.live_due:
-                QTimer.singleShot(0, self, self._finish_live)
+                QTimer.singleShot(0, self, self._finish_live_soon)
             self.statusBar().showMessage("Results updated live (no Brightway run needed)", 4000)
         else:
             self.results_view.set_results(results, getattr(self, "_run_labels", None)
@@ -67,14 +80,54 @@ class WindowLive:
         arrive."""
         outcome = self.session.edited(self.doc.revision, self.doc.state, self.doc.scenario,
                                       self.doc.touched,
-                                      quick=self.results_view.current_tab() == "Summary",
+                                      quick=self.results_view.current_tab() == "Summary"
+                                      or _large(self.doc.scenario),
                                       running=self.job is not None)
         if outcome == "scores":
             self._start_unit_scores(self.doc.scenario, self.session.evaluation)
 
     def _finish_live(self) -> None:
-        """The full evaluation of a live update whose Summary was drawn first."""
+        """The full evaluation of a live update whose Summary was drawn first, now (a tab is
+        about to be drawn from it, or a report written)."""
         self.session.finish_live()
+
+    def _finish_live_soon(self) -> None:
+        """The full evaluation of a live update: here (a small park), or on a worker thread
+        (:data:`LIVE_ON_WORKER`) from the document's snapshot; its results are shown when they
+        arrive if the scenario was not edited since (:meth:`Session.full_results_arrived`)."""
+        due = self.session.due()
+        if due is None or due[0] != self.session.revision:
+            return
+        if not _large(self.doc.scenario):
+            self.session.finish_live()
+            return
+        if getattr(self, "_live_job", None) is not None:
+            self._live_again = True  # one at a time: the newest due is evaluated after it
+            return
+        from ecolca.app.worker import live_evaluation_job
+
+        job = live_evaluation_job(self.doc._snap(), self.session.evaluation, due[1])
+        self._live_job, self._live_of, self._live_again = job, due, False
+        # bound methods of the window (a QObject of the GUI thread): a lambda would run on the
+        # worker thread, which emits
+        job.succeeded.connect(self._live_job_succeeded)
+        job.failed.connect(self._live_job_failed)
+        job.done.connect(self._live_job_done)
+        job.start()
+
+    def _live_job_succeeded(self, full) -> None:
+        self.session.full_results_arrived(*self._live_of, full)
+
+    def _live_job_failed(self, _message: str, _details: str) -> None:
+        self._finish_live()  # here: it says why, on the banner
+
+    def _live_job_done(self) -> None:
+        job, self._live_job = self._live_job, None
+        if job is not None:
+            job.wait(5000)
+        if self._live_again:  # an edit while it ran: evaluate the newest
+            self._live_again = False
+            self._finish_live_soon()
 
     def _start_unit_scores(self, sc, ev) -> None:
         """Get the unit scores of the background nodes ``sc`` uses and ``ev`` lacks on a worker

@@ -29,21 +29,39 @@ class WindowRecovery:
     def _recovery_path(self) -> Path:
         return recovery_dir() / f"{self.recovery_id}{scenario_file.SUFFIX}"
 
-    def autosave(self) -> Path | None:
-        """Write the work in progress to the recovery folder (atomic); nothing when clean but
-        saying this instance is alive (the .meta's time, for a recovery folder shared between
-        computers)."""
+    def autosave(self, wait: bool = True) -> Path | None:
+        """Write the work in progress to the recovery folder (atomic) on a worker thread
+        (:func:`autosaves.write_in_background`: writing a 1,000-site park is a pause of the
+        window); nothing when clean but saying this instance is alive (the .meta's time, for a
+        recovery folder shared between computers). ``wait``: until it is written (its path, or
+        None when it could not be); else None at once, and nothing when the last autosave is
+        still being written (the next one writes the work as it is then)."""
         p = self._recovery_path()
         if not self.doc.modified:
             autosaves.claim(p)
             return None
-        try:
-            autosaves.write(p, self.doc.scenario, self.doc.path, self.doc.disk)
-        except (OSError, ValueError):
+        writer = getattr(self, "_autosaving", None)
+        if writer is not None and writer.is_alive():
+            if not wait:
+                return None
+            writer.join()
+        # the scenario as pickled bytes (the document's snapshot, usually taken already): the
+        # worker reads a copy of its own, never the scenario being edited
+        self._autosaving = writer = autosaves.write_in_background(
+            p, self.doc._snap(), self.doc.path, self.doc.disk)
+        if not wait:
             return None
-        return p
+        writer.join()
+        return p if writer.ok else None
+
+    def wait_for_autosave(self) -> None:
+        """Until the autosave being written (if any) is on disk."""
+        writer = getattr(self, "_autosaving", None)
+        if writer is not None:
+            writer.join()
 
     def _drop_recovery(self) -> None:
+        self.wait_for_autosave()  # else it would write the file again after it is removed
         autosaves.remove(self._recovery_path())
 
     def offer_recovery(self) -> bool:

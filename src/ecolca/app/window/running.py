@@ -71,26 +71,30 @@ class WindowRunning:
 
         if self.job is not None:
             return
+        from ecolca.app.problems import _large
+
         self.problems.set_extra([])  # revalidates only when there were extra problems
-        if self.problems.pending():  # an edit not validated yet
+        # an edit not validated yet: validated now, unless the park is large (its validation
+        # is a pause of the window): then by the run, which validates its copy again on the
+        # worker (lca.compare) and fails with the problems, as it does anyway
+        unchecked = self.problems.pending() and _large(self.doc.scenario)
+        if self.problems.pending() and not unchecked:
             self.problems.validate_now(self.doc.scenario)
-        # the run validates its copy again on the worker (lca.compare) and fails with them
-        if errors(self.problems.problems):
+        if not unchecked and errors(self.problems.problems):
             self.problems_dock.show()
             self.problems_dock.raise_()
             QMessageBox.warning(self, "Cannot run", f"The scenario has {self.problems.error_count} "
                                 "problem(s); they are listed in the Problems panel. Click one to go to it.")
             self.runFinished.emit(False)
             return
-        from ecolca.app.labels import exchange_labels
-
         ticket = self.session.run_started()  # the scenario (and revision) this run is of
-        labels = exchange_labels(self.doc.scenario)
         kept: list = []
-        job = comparison_job(self.doc.scenario, self.project, kept, snapshot=self.doc._snap())
+        labels: list = []  # the exchanges' short names, made on the worker
+        job = comparison_job(self.doc.scenario, self.project, kept, snapshot=self.doc._snap(),
+                             labels=labels)
 
         def got(results) -> None:
-            self._run_labels = labels
+            self._run_labels = labels[0] if labels else None
             if not self.session.results_arrived(results, ticket, kept[0] if kept else None):
                 self.statusBar().showMessage("The comparison finished, but another scenario "
                                              "is open now: its results are not shown", 10000)
