@@ -7,12 +7,13 @@ import math
 from html import escape
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath,
+from PySide6.QtGui import (QBrush, QColor, QFont, QPainter, QPainterPath,
                            QPainterPathStroker, QPen, QPolygonF)
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsObject, QGraphicsPathItem,
                                QGraphicsSimpleTextItem, QStyleOptionGraphicsItem)
 
 from ecolca.core.model import Exchange, Scenario, Site
+from ecolca.app.card_text import MIN_TEXT_PX, card_text
 
 
 
@@ -25,7 +26,6 @@ CATEGORY_COLOURS = {  # colour-blind-safe (Okabe–Ito)
 CATEGORY_LABELS = {"material": "material", "energy": "energy / heat", "water": "water",
                "by-product": "by-product"}
 SITE_W, SITE_H = 190.0, 74.0
-MIN_TEXT_PX = 9.0  # a site card's text is never smaller on screen (it wraps, elides, drops lines)
 HANDLE_R = 7.0
 # zoomed out below this scale a site is drawn as its box and an exchange without its label: the
 # text would be under 4 px high (8–10 pt), unreadable, and drawing 1,000 cards' text took over a
@@ -57,26 +57,6 @@ class _Label(QGraphicsSimpleTextItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         if _scale(painter) >= TEXT_MIN_SCALE:
             super().paint(painter, option, widget)
-
-
-def _wrap(text: str, fm: QFontMetricsF, width: float, most: int) -> list[str]:
-    """``text`` over at most ``most`` lines of ``width``, broken between words; the last
-    line elided with "…" when the text does not fit (a word wider than a line ends it)."""
-    words = text.split()
-    lines: list[str] = []
-    while words and len(lines) < most - 1:
-        line = words[0]
-        if fm.horizontalAdvance(line) > width:
-            break
-        n = 1
-        while n < len(words) and fm.horizontalAdvance(line + " " + words[n]) <= width:
-            line += " " + words[n]
-            n += 1
-        lines.append(line)
-        words = words[n:]
-    if words:
-        lines.append(fm.elidedText(" ".join(words), Qt.ElideRight, width))
-    return lines or [text]
 
 
 def _fmt_amount(x: float) -> str:
@@ -174,68 +154,18 @@ class SiteItem(QGraphicsObject):
         del pal
 
     def text_layout(self, painter: QPainter) -> list[tuple[QFont, QColor, QRectF, str]]:
-        """The card's texts as (font, colour, rectangle, text) at the painter's scale. Zoomed
-        in: the name (bold), sector · location, the flow counts. Zoomed out so far that a text
-        would be under :data:`MIN_TEXT_PX` on screen (a park fitted to a laptop's canvas:
-        4–5 px, issue #20.6): the name alone, in a font that is :data:`MIN_TEXT_PX` on
-        screen, over as many lines as the card holds, the last elided with "…" (the whole name
-        is in the tooltip); the other lines follow if room is left. ``name_lines``: the name's
-        lines as last laid out."""
+        """The card's texts at the painter's scale (:func:`~ecolca.app.card_text.card_text`),
+        kept per scale; ``name_lines``: the name's lines as last laid out."""
         t = painter.worldTransform()
         scale = math.hypot(t.m11(), t.m12()) or 1.0
         device = painter.device()
-        dpi = device.logicalDpiY() if device is not None else 96
-
-        def metrics(font: QFont) -> QFontMetricsF:  # as the painter will draw it
-            return QFontMetricsF(font, device) if device is not None else QFontMetricsF(font)
-
-        key = (round(scale, 4), dpi, painter.font().family(), self.name, self.sub, self.counts)
-        if self._layout is not None and self._layout[0] == key:
-            return self._layout[1]
-        width = SITE_W - 20
-        base = QFont(painter.font())
-        name_pt, sub_pt = 10.0, 8.5
-        least_pt = (MIN_TEXT_PX + 0.01) / scale * 72.0 / dpi  # the point size that is MIN_TEXT_PX on screen
-        dark, grey = QColor("#1B2631"), QColor("#4A5561")
-        name_font = QFont(base)
-        name_font.setBold(True)
-        if sub_pt >= least_pt:  # readable as drawn: three lines
-            name_font.setPointSizeF(name_pt)
-            sub_font = QFont(base)
-            sub_font.setPointSizeF(sub_pt)
-            fm = metrics(name_font)
-            sm = metrics(sub_font)
-            name = fm.elidedText(self.name, Qt.ElideRight, width)
-            out = [(name_font, dark, QRectF(10, 6, width, 20), name),
-                   (sub_font, grey, QRectF(10, 27, width, 18),
-                    sm.elidedText(self.sub or "—", Qt.ElideRight, width)),
-                   (sub_font, grey, QRectF(10, 47, width, 18),
-                    sm.elidedText(self.counts, Qt.ElideRight, width))]
-            self.name_lines = [name]
-        else:
-            name_font.setPointSizeF(max(name_pt, least_pt))
-            fm = metrics(name_font)
-            room = SITE_H - 4
-            step = fm.height()
-            if step > room:  # not one readable line fits: the largest that does
-                name_font.setPointSizeF(name_font.pointSizeF() * room / step)
-                fm = metrics(name_font)
-                step = fm.height()
-            lines = _wrap(self.name, fm, width, max(1, int(room // step)))
-            self.name_lines = lines
-            top = 2 + (room - step * len(lines)) / 2
-            out = [(name_font, dark, QRectF(10, top + i * step, width, step), line)
-                   for i, line in enumerate(lines)]
-            sub_font = QFont(base)
-            sub_font.setPointSizeF(max(sub_pt, least_pt))
-            sm = metrics(sub_font)
-            y = top + len(lines) * step
-            if self.sub and y + sm.height() <= SITE_H - 2 and len(lines) == 1 \
-                    and not lines[0].endswith("…"):  # a short name leaves room for the sector
-                out.append((sub_font, grey, QRectF(10, y, width, sm.height()),
-                            sm.elidedText(self.sub, Qt.ElideRight, width)))
-        self._layout = (key, out)
-        return out
+        key = (round(scale, 4), device.logicalDpiY() if device is not None else 96,
+               painter.font().family(), self.name, self.sub, self.counts)
+        if self._layout is None or self._layout[0] != key:
+            out, self.name_lines = card_text(self.name, self.sub, self.counts, painter.font(),
+                                             scale, device, SITE_W, SITE_H)
+            self._layout = (key, out)
+        return self._layout[1]
 
     def itemChange(self, change, value):  # noqa: N802
         if change == QGraphicsItem.ItemPositionHasChanged and self.scene():

@@ -28,7 +28,9 @@ class TableFirst(QSplitter):
         self._refit_due = False
         if wrap_if_room:  # the table's own resize (shown at last) wraps its rows: decide again
             table.installEventFilter(self)
-        self.rows_fitted = None  # called with whether the rows wrap, after wrap_if_room decided
+        # called with whether the rows wrap (True first, to measure the whole names); returns
+        # whether it changed a text
+        self.rows_fitted = None
         self.chart_above = chart_above
         self.chart_min = CHART_MIN
         for w in ([chart, table] if chart_above else [table, chart]):
@@ -96,10 +98,12 @@ class TableFirst(QSplitter):
 
     def _wrap_rows(self, total: int) -> None:
         t = self.table
-        if self.rows_fitted is not None:
-            self.rows_fitted(True)  # the whole names, before the rows are measured
         t.grow_rows = True
-        t._spread()  # names wider than their column wrap, their rows grow
+        t._measured = None  # the table's rows are measured again (a few: the Summary's methods)
+        if self.rows_fitted is not None and self.rows_fitted(True):
+            t.fit_columns()  # the whole names back: measured again (then spread)
+        else:
+            t._spread()  # names wider than their column wrap, their rows grow
         if self.table_need() > total and t.wordWrap():  # no room: one line a row
             t.grow_rows = False
             t.setWordWrap(False)

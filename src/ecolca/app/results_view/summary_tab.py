@@ -83,9 +83,10 @@ class SummaryTab:
         self.tabs.addTab(page, "Summary")
         self._charts = {"Summary": self.summary_chart}
 
-    def _fit_method_names(self, wrapped: bool) -> None:
+    def _fit_method_names(self, wrapped: bool) -> bool:
         """Each method's name whole in its row: the full name when rows wrap, else the
-        longest of :func:`method_names` that fits on one line (the full name in the tooltip)."""
+        longest of :func:`method_names` that fits on one line (the full name in the tooltip).
+        True when a name changed."""
         t = self.summary_table
         model = t.model()
         fm = t.fontMetrics()
@@ -102,6 +103,7 @@ class SummaryTab:
                 changed = True
         if changed:
             model.changed()
+        return changed
 
     def _toggle_summary_details(self) -> None:
         self.summary_details.setVisible(not self.summary_details.isVisible())
