@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QDockWidget, QTableWidget
 
 # (header shown, its tooltip) of the columns whose full name is long
-HEADERS = {4: ("Activity\n/ fate", "Background activity (supply), fate (residue) or elementary "
+HEADERS = {4: ("Activity / fate", "Background activity (supply), fate (residue) or elementary "
                "flow (emission); double-click to choose"),
            5: ("Price", "Price per unit, in the scenario's currency"),
            6: ("Uncer-\ntainty", "Uncertainty of the amount; double-click to choose"),
