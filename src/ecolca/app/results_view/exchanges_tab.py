@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ecolca.app.labels import short_from_label as _short_from_label
 from ecolca.lca.results import ExchangeParts
@@ -14,7 +14,11 @@ from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (PARTS, PART_COLORS, TOP_EXCHANGES, _axis_formatter,
                                             _chart_label, _finish_bar_chart, _method_combo, _note,
                                             _short_method, _shorten, row_scale)
+from ecolca.app.results_view.room import TableFirst
 from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
+
+
+TABLE_ROWS = 12  # the Exchanges table's rows shown before the chart gets the room
 
 
 class ExchangesTab:
@@ -24,6 +28,8 @@ class ExchangesTab:
     def _build_exchanges(self) -> None:
         page = QWidget()
         lay = QVBoxLayout(page)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.setSpacing(4)
         top = QHBoxLayout()
         top.addWidget(QLabel("Method:"))
         self.ex_method = _method_combo("The impact category shown in the chart and table")
@@ -47,10 +53,11 @@ class ExchangesTab:
         cl.setContentsMargins(0, 0, 0, 0)
         cl.addWidget(self.ex_chart, 1)
         cl.addWidget(self.ex_note)
-        split = QSplitter(Qt.Vertical)
-        split.addWidget(chart_box)
-        split.addWidget(self.ex_table)
-        split.setSizes([360, 220])
+        # the table first: every exchange's row when there is room, at least TABLE_ROWS; the
+        # chart above it when the room is left (issue #20.6: a laptop showed one row)
+        split = TableFirst(self.ex_table, chart_box, chart_above=True, rows=TABLE_ROWS)
+        self.ex_split = split
+        top.addWidget(split.toggle)
         lay.addWidget(split, 1)
         self.tabs.addTab(page, "Exchanges")
         self._charts["Exchanges"] = self.ex_chart
@@ -97,6 +104,7 @@ class ExchangesTab:
         _fill(self.ex_table, rows)
         self.ex_table.setColumnWidth(1, min(self.ex_table.columnWidth(1), 280))
         self.ex_table._spread()
+        self.ex_split.refit()
 
         # the chart: every exchange, or the top N by |Δ_e| and one "others" bar
         shown = list(parts)
