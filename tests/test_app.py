@@ -182,6 +182,7 @@ def test_run_keeps_the_event_loop_turning_and_results_go_stale(window, qtbot, bw
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start(5)
     with qtbot.waitSignal(window.runFinished, timeout=120_000) as blocker:
+        started = time.perf_counter()
         window.run_comparison()
         assert window.act_cancel.isEnabled() and not window.act_run.isEnabled()
         assert window.progress.isVisible()
@@ -189,9 +190,11 @@ def test_run_keeps_the_event_loop_turning_and_results_go_stale(window, qtbot, bw
     assert blocker.args == [True]
     # while the worker computed, the GUI thread kept serving timers. Drawing the charts once
     # the results arrive is GUI-thread work by nature (matplotlib paints in paintEvent: 0.2 to
-    # 1.3 s on a loaded 2-core machine) and is not part of this check.
+    # 1.3 s on a loaded 2-core machine) and is not part of this check. (A worker whose engine an
+    # earlier test warmed can answer in a few 5 ms beats: then there are fewer beats to count,
+    # but never a long gap.)
     computing = [t for t in ticks if t < arrived[0]]
-    assert len(computing) >= 3
+    assert len(computing) >= min(3, int((arrived[0] - started) / 0.05))
     gaps = [b - a for a, b in zip(computing, computing[1:])]
     assert max(gaps) < 1.0
     assert window.results is not None
