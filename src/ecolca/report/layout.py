@@ -633,6 +633,7 @@ class Sheet:
         hs = [0.0] + [get(r, line) for r in range(1, last + 1)]   # hs[r]: row r's height
         acc = list(itertools.accumulate(hs))                      # acc[r]: rows 1…r
         fill = 0.0
+        breaks: list[Break] = []  # assigned once: openpyxl re-checks the whole list per append
         for r in range(1, last + 1):
             if r in starts:
                 e, bb = starts[r]
@@ -640,14 +641,16 @@ class Sheet:
                 if bh > page - title_h:  # a block longer than a page: keep its head together
                     bh = acc[min(e, r + KEEP_HEAD_ROWS)] - acc[r - 1]
                 if fill > title_h and (bb or fill + bh > page):
-                    ws.row_breaks.append(Break(id=r - 1))
+                    breaks.append(Break(id=r - 1))
                     fill = title_h
             h = hs[r]
             if fill + h > page:
                 if r > 1 and fill > title_h:
-                    ws.row_breaks.append(Break(id=r - 1))
+                    breaks.append(Break(id=r - 1))
                 fill = title_h
             fill += h
+        if breaks:
+            ws.row_breaks.brk = tuple(ws.row_breaks.brk) + tuple(breaks)
 
     # ---- the cells as XML ---------------------------------------------------------------
     def dimension(self) -> str:

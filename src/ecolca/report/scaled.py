@@ -33,10 +33,27 @@ def scale(values: Iterable[Any], unit: str = "", digits: int = RESULT_DIGITS) ->
 
 def cells(values: Sequence[Any], sc: Scale) -> list[Any]:
     """``values`` as cells in scale ``sc``: a number keeps its value and gets the scale's
-    format; text (a note such as "not covered") and empty cells pass unchanged."""
+    format; text (a note such as "not covered") and empty cells pass unchanged.
+
+    The text of a plain float is made here in one step (what ``sc.plain_text`` gives: a report
+    of 1,000 sites has 115,000 such rows, and the general path cost 4 s of its 17)."""
     fmt = sc.excel_format_unscaled()
+    fac, d = sc.factor, sc.decimals
+    spec = f",.{d}f"
+    zero = "0" if d == 0 else format(0.0, f".{d}f")
     out: list[Any] = []
     for v in values:
+        if type(v) is float:
+            if v - v != 0.0:  # inf or nan
+                out.append(None)
+                continue
+            text = format(abs(v / fac), spec)
+            if not text.strip("0.,"):  # rounds to zero: no sign
+                text = zero
+            elif v < 0:
+                text = "-" + text
+            out.append(Shown(v, fmt, text))
+            continue
         f = finite(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
         out.append(Shown(f, fmt, sc.plain_text(f)) if f is not None else
                    (None if isinstance(v, (int, float)) else v))
