@@ -136,3 +136,34 @@ def test_the_scene_grows_to_hold_every_site(qtbot):
     scene.flush()
     rect = scene.sceneRect()
     assert all(rect.contains(item.sceneBoundingRect()) for item in scene.sites.values())
+
+
+class _PolygonPainter(_Painter):
+    """Records the polygons drawn (an arrow's head)."""
+
+    def __init__(self, scale: float):
+        super().__init__(scale)
+        self.polygons = []
+
+    def drawPolygon(self, polygon):  # noqa: N802
+        self.polygons.append(polygon)
+
+
+# the head shows which way an exchange goes: at a laptop's fitted scale (0.3–0.4) it is drawn at
+# least HEAD_MIN_PX long on screen; a 1,000-site park fitted to the window (0.09) leaves it out
+@pytest.mark.parametrize("scale, head", [(0.1, False), (0.34, True), (1.0, True)])
+def test_an_arrows_head_shows_its_direction_at_a_laptops_scale(qtbot, scale, head):
+    from ecolca.app.canvas_items import HEAD_MIN_PX
+
+    scene = ParkScene()
+    scene.sync(_park(3))
+    scene.flush()
+    arrow = scene.exchanges["e0"]
+    painter = _PolygonPainter(scale)
+    arrow.paint(painter, QStyleOptionGraphicsItem(), None)
+    assert bool(painter.polygons) is head
+    if head:
+        tip, *rest = (painter.polygons[0].at(i) for i in range(3))
+        length = max(((tip.x() - p.x()) ** 2 + (tip.y() - p.y()) ** 2) ** 0.5 for p in rest)
+        assert length * scale >= HEAD_MIN_PX - 0.01
+        assert arrow.boundingRect().contains(painter.polygons[0].boundingRect())

@@ -44,6 +44,9 @@ _LOD = QStyleOptionGraphicsItem.levelOfDetailFromTransform
 # laptop's canvas is at 0.3–0.4), down to the scale at which one such line no longer fits in
 # the card; below it, the box alone (a 1,000-site park fitted to the window)
 SITE_TEXT_MIN_SCALE = MIN_TEXT_PX * 1.3 / SITE_H
+# an arrow head is at least this long on screen while sites keep their names
+HEAD_MIN_PX = 8.0
+_BOUNDS_MARGIN = max(6.0, 0.45 * HEAD_MIN_PX / SITE_TEXT_MIN_SCALE)
 
 
 def _scale(painter: QPainter) -> float:
@@ -254,6 +257,7 @@ class ExchangeItem(QGraphicsPathItem):
         p1 = end - QPointF(math.cos(ang - 0.4) * size, math.sin(ang - 0.4) * size)
         p2 = end - QPointF(math.cos(ang + 0.4) * size, math.sin(ang + 0.4) * size)
         self._head = QPolygonF([end, p1, p2])
+        self._tip = (end, ang)
         self.setPath(path)
         # the label sits on the outer side of the bend, clear of the curve: arrows bent apart
         # (A → B and B → A, or two A → B) keep their labels apart too, whatever the direction
@@ -297,7 +301,8 @@ class ExchangeItem(QGraphicsPathItem):
             rect = super().boundingRect().united(self._head.boundingRect())
             if self.label.text():
                 rect = rect.united(self._label_rect())
-            self._bounds = rect.adjusted(-6, -6, 6, 6)
+            m = _BOUNDS_MARGIN  # a zoomed-out head is drawn larger than self._head
+            self._bounds = rect.adjusted(-m, -m, m, m)
         return QRectF(self._bounds)
 
     def setPath(self, path: QPainterPath) -> None:  # noqa: N802
@@ -307,14 +312,25 @@ class ExchangeItem(QGraphicsPathItem):
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         # (thousands of calls per repaint of a big park: each Qt call here counts)
-        detailed = _LOD(painter.worldTransform()) >= TEXT_MIN_SCALE
+        # the head shows the exchange's direction: kept down to the scale a site keeps its name
+        # (a park fitted to a laptop's canvas is at 0.3–0.4); below, it is a pixel or two
+        detailed = _LOD(painter.worldTransform()) >= SITE_TEXT_MIN_SCALE
         painter.setRenderHint(QPainter.Antialiasing, detailed)
         painter.setPen(self._pens[self.isSelected()])
         painter.setBrush(Qt.NoBrush)
         painter.drawPath(self._path)
-        if detailed:  # zoomed out the head is a pixel or two: left out
+        if detailed:
             painter.setBrush(self._brush)
-            painter.drawPolygon(self._head)
+            scale = _LOD(painter.worldTransform())
+            if scale * 11.0 >= HEAD_MIN_PX:
+                painter.drawPolygon(self._head)
+            else:  # zoomed out: a head HEAD_MIN_PX long on screen, so the direction still shows
+                end, ang = self._tip
+                size = HEAD_MIN_PX / scale
+                painter.drawPolygon(QPolygonF([
+                    end,
+                    end - QPointF(math.cos(ang - 0.4) * size, math.sin(ang - 0.4) * size),
+                    end - QPointF(math.cos(ang + 0.4) * size, math.sin(ang + 0.4) * size)]))
 
 
 _LABEL_BRUSH = QBrush(QColor("#1B2631"))

@@ -67,7 +67,7 @@ class SummaryTab:
         self.summary_details.hide()
         self.summary_table = _make_table(
             ["Method", "Unit", "Linear (L)\n[unit/year]", "Symbiotic (S)\n[unit/year]",
-             "Δ = S − L\n[unit/year]", "Δ [%]"], stretch=0, capped={1: 100},
+             "Δ = S − L\n[unit/year]", "Δ [%]"], stretch=0, capped={1: 150},
             min_stretch=150, min_column=60)
         self.summary_chart = _Chart("Summary")
         # names wrap when every row still fits, else one line a method (whole in the tooltip)
