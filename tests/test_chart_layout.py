@@ -64,3 +64,40 @@ def test_charts_have_no_constrained_layout_and_their_texts_fit(view, tab, width)
         assert lb.y0 >= -1
         for b in below:
             assert lb.y1 <= b.y0 + 1
+
+
+def _with_exchange(res, exchange_id, **changes):
+    import dataclasses
+
+    res = dataclasses.replace(res)
+    res.exchanges = [dataclasses.replace(p, **changes) if p.exchange_id == exchange_id
+                     and p.method == res.impacts[0].method else p for p in res.exchanges]
+    return res
+
+
+def test_a_live_edit_moves_the_exchanges_bars_in_place(view, qtbot):
+    """The same exchanges shown: the bars and markers drawn before are moved (same artists, no
+    figure cleared); other exchanges on top: the chart is drawn anew, right."""
+    res = make_results(n_exchanges=300)
+    view.set_results(res)
+    view.show_tab("Exchanges")
+    fig = view.chart_figure("Exchanges")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    rects = [id(r) for c in ax.containers for r in c]
+    fate = ax.containers[0]  # "Avoided fate"; ex1 is the second bar (|Δ_e| 3.3 M)
+    assert fate.get_label() == "Avoided fate" and fate[1].get_width() == -1.2e6
+
+    view.set_results(_with_exchange(res, "ex1", avoided_fate=-1.3e6), only_visible=True)
+    qtbot.wait(50)
+    assert fig.axes[0] is ax  # not cleared
+    assert [id(r) for c in ax.containers for r in c] == rects
+    assert fate[1].get_width() == -1.3e6
+    assert ax.collections[0].get_offsets()[1, 0] == pytest.approx(-3.4e6)  # the net marker
+
+    # ex1 grows past the axis: drawn anew, with the new numbers
+    view.set_results(_with_exchange(res, "ex1", avoided_fate=-3.0e7), only_visible=True)
+    qtbot.wait(50)
+    ax2 = fig.axes[0]
+    assert ax2 is not ax
+    assert ax2.containers[0][0].get_width() == -3.0e7  # now the largest: first

@@ -11,9 +11,10 @@ from ecolca.app.labels import short_from_label as _short_from_label
 from ecolca.lca.results import ExchangeParts
 from ecolca.lca.results import verdict as _report_verdict  # one wording for app and report
 from ecolca.app.results_view.chart import _Chart
-from ecolca.app.results_view.common import (PARTS, PART_COLORS, TOP_EXCHANGES, _axis_formatter,
+from ecolca.app.results_view.common import (PARTS, TOP_EXCHANGES, _axis_formatter,
                                             _chart_label, _finish_bar_chart, _method_combo, _note,
                                             _short_method, _shorten)
+from ecolca.app.results_view.stacked import draw_stacks, restack
 from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 
 
@@ -118,31 +119,19 @@ class ExchangesTab:
         self._exchange_rows = bars
         self._others_count = len(parts) - len(shown)
 
+        labels = [_chart_label(self.exchange_label(p)) if p.exchange_id else p.label
+                  for p in bars]
+        key = (m, len(parts), tuple((p.exchange_id, p.label) for p in bars), tuple(labels))
+        if restack(self.ex_chart, getattr(self, "_ex_stacks", None), bars, key):  # a live edit: moved in place
+            self.ex_chart.update_animated()
+            return
         fig = self.ex_chart.figure
         self.ex_chart.clear()
         ax = fig.add_subplot()
         y = list(range(len(bars)))
-        pos = [0.0] * len(bars)
-        neg = [0.0] * len(bars)
-        for f, lab in PARTS:
-            vals = [getattr(p, f) for p in bars]
-            lefts = []
-            for i, v in enumerate(vals):
-                if v >= 0:
-                    lefts.append(pos[i])
-                    pos[i] += v
-                else:
-                    lefts.append(neg[i])
-                    neg[i] += v
-            ax.barh(y, vals, left=lefts, height=0.65, color=PART_COLORS[f], label=lab,
-                    edgecolor="white", linewidth=0.4)
-        ax.scatter([p.total for p in bars], y, marker="D", s=28, color="black", zorder=3,
-                   label="Net Δ_e")
-        ax.axvline(0, color="#333333", linewidth=0.8)
+        self._ex_stacks = draw_stacks(self.ex_chart, ax, bars, key)
         # "residue → receiving site" labels the bar (as the first column of the table below);
         # hovering a bar shows the full "site: residue → site: supply"
-        labels = [_chart_label(self.exchange_label(p)) if p.exchange_id else p.label
-                  for p in bars]
         fs = 8 if len(bars) <= 12 else 7
         ax.set_yticks(y, labels, fontsize=fs)
         self.ex_chart.set_row_tooltips(ax, [f"{p.label}\nid: {p.exchange_id}" if p.exchange_id
