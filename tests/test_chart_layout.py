@@ -28,7 +28,7 @@ def view(qtbot) -> ResultsView:
 
 
 @pytest.mark.parametrize("tab", ["Summary", "Exchanges", "Sites", "Uncertainty"])
-@pytest.mark.parametrize("width", [1100, 560])
+@pytest.mark.parametrize("width", [1100, 800])
 def test_charts_have_no_constrained_layout_and_their_texts_fit(view, tab, width):
     from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 
@@ -49,7 +49,8 @@ def test_charts_have_no_constrained_layout_and_their_texts_fit(view, tab, width)
     texts = ylabels + xlabels
     texts += [t for t in (ax.title, ax.xaxis.label) if t.get_text()
               and (ax.axison or t is ax.title)]
-    for t in texts:  # inside the figure
+    texts += [t for t in ax.texts if t.get_visible() and t.get_in_layout() and t.get_text()]
+    for t in texts:  # inside the figure (a value written after its bar too)
         b = t.get_window_extent(renderer)
         assert b.x0 >= -1 and b.x1 <= W + 1 and b.y0 >= -1 and b.y1 <= H + 1, t.get_text()
     for t in ylabels:  # left of the plot, not over it
@@ -101,3 +102,29 @@ def test_a_live_edit_moves_the_exchanges_bars_in_place(view, qtbot):
     ax2 = fig.axes[0]
     assert ax2 is not ax
     assert ax2.containers[0][0].get_width() == -3.0e7  # now the largest: first
+
+
+def test_a_live_edit_moves_the_sites_bars_and_deltas_in_place(view, qtbot):
+    import dataclasses
+
+    res = make_results()
+    view.set_results(res)
+    view.show_tab("Sites")
+    fig = view.chart_figure("Sites")
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    artists = [id(a) for a in ax.patches] + [id(t) for t in ax.texts]
+    # the plasterboard works (second by |Δ|, physical key) emits a little less under S
+    res2 = dataclasses.replace(res)
+    res2.sites = [dataclasses.replace(s, symbiotic=s.symbiotic - 1e6)
+                  if s.site_id == "board" and s.method == res.impacts[0].method
+                  and s.key == "physical" else s for s in res.sites]
+    view.set_results(res2, only_visible=True)
+    qtbot.wait(50)
+    assert fig.axes[0] is ax
+    assert [id(a) for a in ax.patches] + [id(t) for t in ax.texts] == artists
+    sym = next(c for c in ax.containers if c.get_label() == "Symbiotic (S)")
+    board = [s for s in res2.site_results(res.impacts[0].method, "physical")
+             if s.site_id == "board"][0]
+    assert board.symbiotic in [p.get_width() for p in sym]
+    assert any(t.get_text().startswith("Δ -3.0 M") for t in ax.texts), [t.get_text() for t in ax.texts]

@@ -6,7 +6,8 @@ the Exchanges chart's 1.57 s draw on a 1,000-site park (docs/performance.md). A 
 one axes with, around it, its tick labels, an axis label, a title and a figure legend on one
 side; :class:`MarginsEngine` measures those texts with the renderer's font metrics (matplotlib
 keeps each text's layout, so the draw that follows does not measure them again) and sets the
-margins with ``subplots_adjust``. The title is kept over the axes, moved sideways when centred
+margins with ``subplots_adjust``; a value written after its bar widens the right margin until it
+fits. The title is kept over the axes, moved sideways when centred
 over them it would cross the figure's edge (long tick labels on the left push the axes right)."""
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ class MarginsEngine(LayoutEngine):
         if left + right > width * 2 / 3:
             k = width * 2 / 3 / (left + right)
             left, right = left * k, right * k
+        # values written after their bars: as much room as they need, within that third
+        right = max(right, min(self._text_room(ax, renderer, width, left, pad),
+                               width * 2 / 3 - left))
         if top + bottom > height * 2 / 3:
             k = height * 2 / 3 / (top + bottom)
             top, bottom = top * k, bottom * k
@@ -83,3 +87,19 @@ class MarginsEngine(LayoutEngine):
             x0, x1 = left, width - right
             centre = min(max((x0 + x1) / 2, tw / 2 + pad), width - tw / 2 - pad)
             title.set_x((centre - x0) / (x1 - x0))
+
+    @staticmethod
+    def _text_room(ax, renderer, width: float, left: float, pad: float) -> float:
+        """The right margin that keeps the axes' left-aligned texts (a value written after its
+        bar) inside the figure: such a text starts at a fixed fraction of the axes' width."""
+        need = 0.0
+        for t in ax.texts:
+            if not (t.get_visible() and t.get_in_layout() and t.get_text()) \
+                    or t.get_horizontalalignment() != "left" or t.get_transform() is not ax.transData:
+                continue
+            frac = ax.transAxes.inverted().transform(ax.transData.transform(t.get_position()))[0]
+            if not 0.0 < frac < 1.0:
+                continue
+            tw = t.get_window_extent(renderer).width
+            need = max(need, width - left - (width - pad - left - tw) / frac)
+        return need

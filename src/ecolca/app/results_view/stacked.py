@@ -82,3 +82,59 @@ def restack(chart, state: dict | None, rows, key) -> bool:
             rect.set_width(v)
     state["marks"].set_offsets(np.column_stack([totals, range(len(rows))]))
     return True
+
+
+# ---- the Sites chart: L and S side by side per site, Δ written after them ----------------
+def _delta_text(s, right: float) -> tuple[float, str, str]:
+    """Where (x), what and in which colour the Δ of site row ``s`` is written."""
+    from ecolca.app.results_view.common import _eng, _pct_text
+
+    pct = f" ({_pct_text(100 * s.delta / abs(s.linear))})" if s.linear else ""
+    colour = "#1a7f37" if s.delta < 0 else "#b42318" if s.delta > 0 else "#333333"
+    return (max(s.linear, s.symbiotic, 0.0) + right * 0.02,
+            f"Δ {'+' if s.delta > 0 else ''}{_eng(s.delta)}{pct}", colour)
+
+
+def draw_pairs(chart, ax, rows, key, colours: tuple[str, str]) -> dict:
+    """The L and S bars of each site row of ``rows`` and its Δ after them, on ``ax`` of
+    ``chart``; bars and Δ texts are the chart's animated artists (texts painted with Qt).
+    Returns what :func:`repair` needs."""
+    y = list(range(len(rows)))
+    h = 0.38
+    lin = ax.barh([v - h / 2 for v in y], [s.linear for s in rows], height=h,
+                  color=colours[0], label="Linear (L)")
+    sym = ax.barh([v + h / 2 for v in y], [s.symbiotic for s in rows], height=h,
+                  color=colours[1], label="Symbiotic (S)")
+    right = max([0.0] + [max(s.linear, s.symbiotic) for s in rows])
+    texts = []
+    for yi, s in zip(y, rows):  # Δ next to each pair: small changes stay visible
+        x, text, colour = _delta_text(s, right)
+        texts.append(ax.text(x, yi, text, va="center", ha="left", fontsize=8, color=colour))
+    if right > 0:
+        ax.set_xlim(right=right * 1.35)
+    if rows:
+        chart.set_animated(list(lin) + list(sym) + texts)
+    return {"key": key, "ax": ax, "lin": lin, "sym": sym, "texts": texts, "right": right,
+            "left": min([0.0] + [min(s.linear, s.symbiotic) for s in rows])}
+
+
+def repair(chart, state: dict | None, rows, key) -> bool:
+    """:func:`restack` for :func:`draw_pairs`: the bars and Δ texts moved to ``rows``' numbers
+    in place; False when the rows shown differ or the axis would have to change."""
+    if not state or state["key"] != key or not rows or chart._figure is None \
+            or state["ax"] not in chart.figure.axes:
+        return False
+    right = max([0.0] + [max(s.linear, s.symbiotic) for s in rows])
+    left = min([0.0] + [min(s.linear, s.symbiotic) for s in rows])
+    # the same axis: the longest bar within 10 % of the one drawn (the Δ texts' room), no
+    # bar further left than before
+    if right > state["right"] * 1.1 or right < state["right"] * 0.9 or left < state["left"]:
+        return False
+    for s, a, b, t in zip(rows, state["lin"], state["sym"], state["texts"]):
+        a.set_width(s.linear)
+        b.set_width(s.symbiotic)
+        x, text, colour = _delta_text(s, state["right"])
+        t.set_x(x)
+        t.set_text(text)
+        t.set_color(colour)
+    return True
