@@ -15,6 +15,10 @@ find them). Then ``--repeat`` pairs, alternated (json, report, json, report, …
 * report: ``python -m ecolca run PARK --report OUT.xlsx --project ecolca-bench`` (the summary on
   stdout, the report streamed to OUT.xlsx).
 
+Both run with ``ECOLCA_NO_FASTPATH=1``, so both compute the comparison: a ``--json`` run of an
+unchanged file otherwise replays the previous run's output (docs/engine.md), which would make the
+ratio one of writing a report against copying a file.
+
 Each is a fresh interpreter started through ``cli_scale.py``'s launcher (fork, exec, ``wait4``):
 wall time from fork to reap, the child's CPU time (user + system, from the same ``wait4``), and
 ``ru_maxrss`` of that child alone (the launcher's forked process is small when it execs, so the
@@ -149,7 +153,11 @@ def main(argv=None) -> int:
         methods = cs.bench.pick_methods(cs.N_METHODS)
         with open(os.path.join(cs._TMP, "launcher.py"), "w", encoding="utf-8") as fh:
             fh.write(LAUNCHER)
-        env = dict(os.environ, BRIGHTWAY_DIR=cs.BW_DIR, BRIGHTWAY2_DIR=cs.BW_DIR)
+        # both commands compute: without ECOLCA_NO_FASTPATH the second `--json` run of the same
+        # unchanged file replays the first one's output (lca/fastpath.py) and the ratio would
+        # compare writing a report against copying a file
+        env = dict(os.environ, BRIGHTWAY_DIR=cs.BW_DIR, BRIGHTWAY2_DIR=cs.BW_DIR,
+                   ECOLCA_NO_FASTPATH="1")
         err = os.path.join(cs._TMP, "stderr.txt")
         rows, largest = [], None
         for n in sizes:

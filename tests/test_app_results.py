@@ -120,22 +120,37 @@ def part_widths(w: ResultsView) -> dict[str, list[float]]:
 
 # ---- formatting ---------------------------------------------------------------------------
 @pytest.mark.parametrize("value, shown", [
-    (0.0, "0"), (3_674_014_346.3, "3,674,014,346"), (-112_762_524.3, "-112,762,524"),
-    (12.345, "12.35"), (0.3548, "0.3548"), (5e-4, "5.000e-04"), (2.3e13, "2.300e+13"),
+    (0.0, "0"), (3_674_014_346.3, "3,674,000,000"), (-112_762_524.3, "-112,800,000"),
+    (12.345, "12.35"), (0.3548, "0.3548"), (5e-4, "0.0005"), (2.3e13, "23,000,000,000,000"),
     (None, "–"), (float("nan"), "–"),
 ])
 def test_format_number(value, shown):
+    """A number alone (an input, a distance): 4 significant figures, grouped, never
+    E-notation; results go in a row's scale (:func:`row_scale`)."""
     assert format_number(value) == shown
+
+
+def test_a_row_of_results_shares_one_scale():
+    """The number policy (ecolca.core.numbers): L, S and Δ in one scale, its unit scaled,
+    3 significant figures, so Δ = S − L can be checked on the screen."""
+    from ecolca.app.results_view.common import format_delta, row_scale
+
+    sc = row_scale([5_093_672_010.0, 4_806_354_947.0, -287_317_063.0], "kg CO2-Eq")
+    assert sc.unit == "Mt CO2-Eq"
+    assert [format_number(5_093_672_010.0, scale=sc), format_number(4_806_354_947.0, scale=sc),
+            format_delta(-287_317_063.0, scale=sc)] == ["5.094", "4.806", "-0.287"]
+    assert format_delta(12.0, scale=row_scale([12.0], "kg")) == "+12.0"
 
 
 @pytest.mark.parametrize("value, shown", [
     (0.0, "0"), (3_786_776_889, "3.79 G"), (-112_762_524, "-113 M"), (245_858, "246 k"),
     (999_700, "1.00 M"), (999.99, "1.00 k"), (12.345, "12.3"), (0.0825, "0.0825"),
-    (-2.3e-5, "-2.30e-05"), (1e20, "1.00e+20"), (None, "–"), (float("inf"), "–"),
+    (-2.3e-5, "-0.0000230"), (None, "–"), (float("inf"), "–"),
 ])
 def test_format_eng_keeps_three_significant_digits(value, shown):
-    """The Uncertainty tab's statistics: short enough for eight columns on a laptop; below
-    0.01 scientific (a prefix m or µ would read as a unit), as the Summary."""
+    """The Uncertainty tab's statistics without a row scale: short enough for eight columns
+    on a laptop; below 0.01 the decimals of 3 figures, never E-notation (a prefix m or µ
+    would read as a unit)."""
     from ecolca.app.results_view import format_eng
 
     assert format_eng(value) == shown
@@ -149,13 +164,16 @@ def test_summary_table_shows_numbers_with_sign_colours(view):
     t = view.summary_table
     assert t.rowCount() == 2
     assert cell(t, 0, 0) == method_label(GWP)
-    assert cell(t, 0, 1) == "kg CO2-Eq"
-    assert cell(t, 0, 2) == "900,000,000"
-    assert cell(t, 0, 3) == "889,700,000"  # 9e8 − 1.03e7
-    assert cell(t, 0, 4) == "-10,300,000"
-    assert cell(t, 0, 5) == "-1.1 %"
+    # one scale per row, its unit in the Unit column; the exact value in the tooltip
+    assert cell(t, 0, 1) == "kt CO2-Eq"
+    assert cell(t, 0, 2) == "900.0"
+    assert cell(t, 0, 3) == "889.7"  # 9e8 − 1.03e7
+    assert cell(t, 0, 4) == "-10.3"
+    assert t.item(0, 4).toolTip() == repr(-1.03e7)
+    assert cell(t, 0, 5) == "-1.14 %"
     assert colour(t, 0, 4) == SAVING and colour(t, 0, 5) == SAVING
-    assert cell(t, 1, 4) == "-2.100e-03"  # tiny CTUh values: scientific
+    assert cell(t, 1, 4) == "-0.00210"  # small CTUh values: decimals, never E-notation
+    assert cell(t, 1, 2) == "0.05000" and cell(t, 1, 1) == "CTUh"
     assert t.item(0, 2).textAlignment() & Qt.AlignRight
     assert t.item(0, 4).data(Qt.UserRole) == pytest.approx(-1.03e7)
 
@@ -164,7 +182,7 @@ def test_positive_delta_is_red(view):
     res = make_results()
     res.impacts[0].symbiotic = res.impacts[0].linear + 5e6
     view.set_results(res)
-    assert cell(view.summary_table, 0, 4) == "+5,000,000"
+    assert cell(view.summary_table, 0, 4) == "+5.00"  # kt, beside 900.00 and 905.00
     assert colour(view.summary_table, 0, 4) == BURDEN
     ax = view.chart_figure("Summary").axes[0]
     assert ax.patches[0].get_facecolor()[:3] != ax.patches[1].get_facecolor()[:3]
@@ -214,14 +232,16 @@ def test_exchange_table_and_chart_follow_the_method(view):
     # issue #9 (Medium 4): exchanges read "residue → receiving site", not their ids
     assert column(t, 0) == ["FGD gypsum → Plasterboard works", "surplus heat → Fish farm"]
     assert "ex1" in t.item(0, 0).toolTip() and t.item(0, 0).data(Qt.UserRole) == "ex1"
-    assert cell(t, 0, 2) == "-1,200,000"  # avoided fate
-    assert cell(t, 0, 4) == "+300,000"  # transport adds impact: red
+    # one unit for the table (its headers), Δ_e and the largest part to 3 figures
+    assert cell(t, 0, 2) == "-1.20"  # avoided fate
+    assert cell(t, 0, 4) == "+0.30"  # transport adds impact: red
     assert colour(t, 0, 4) == BURDEN and colour(t, 0, 2) == SAVING
-    assert cell(t, 0, 6) == "-3,300,000"  # Δ_e
-    assert cell(t, 0, 8) == "150.50"
+    assert cell(t, 0, 6) == "-3.30"  # Δ_e
+    assert t.item(0, 6).toolTip() == repr(-3.3e6)
+    assert cell(t, 0, 8) == "150.5"
     assert cell(t, 1, 8) == "–"  # no break-even distance
     assert cell(t, 0, 9) == "pays off"
-    assert "kg CO2-Eq/year" in t.horizontalHeaderItem(6).text()
+    assert "kt CO2-Eq/year" in t.horizontalHeaderItem(6).text()
     w = part_widths(view)
     assert w["Avoided fate"] == pytest.approx([-1.2e6, 0.0])
     assert w["Avoided supply"] == pytest.approx([-2.5e6, -7.0e6])
@@ -238,7 +258,7 @@ def test_exchange_table_and_chart_follow_the_method(view):
     assert w["Avoided fate"] == pytest.approx([-1.0e-3, 0.0])
     assert w["Avoided supply"] == pytest.approx([-2.0e-3, 3.0e-4])
     assert "[CTUh/year]" in view.chart_figure("Exchanges").axes[0].get_xlabel()
-    assert cell(t, 1, 6) == "+3.000e-04" and colour(t, 1, 6) == BURDEN
+    assert cell(t, 1, 6) == "+0.000300" and colour(t, 1, 6) == BURDEN
     assert cell(t, 1, 9) == "does not pay off"
 
 
@@ -303,19 +323,20 @@ def test_site_key_and_method_switch_table_and_chart(view):
         list(KEY_LABELS.values())
     t = view.site_table
     assert column(t, 0) == ["Power plant", "Plasterboard works", "Fish farm"]
-    assert cell(t, 0, 3) == "-1,000,000"
-    assert cell(t, 2, 3) == "+1,000,000" and colour(t, 2, 3) == BURDEN
+    assert "[kt CO2-Eq/year]" in t.horizontalHeaderItem(3).text()  # the table's one unit
+    assert cell(t, 0, 3) == "-1.00"
+    assert cell(t, 2, 3) == "+1.00" and colour(t, 2, 3) == BURDEN
 
     view.site_key.setCurrentIndex(view.site_key.findData("supplier"))
     assert view.current_site_key() == "supplier"
-    assert cell(t, 0, 3) == "-5,000,000"
+    assert cell(t, 0, 3) == "-5.00"
     ax = view.chart_figure("Sites").axes[0]
     sym = next(c for c in ax.containers if c.get_label() == "Symbiotic (S)")
     assert [p.get_width() for p in sym] == pytest.approx([795e6, 80e6, 15e6])
     assert KEY_LABELS["supplier"] in " ".join(ax.get_title().split())  # wrapped to fit
 
     view.site_method.setCurrentIndex(1)  # HTOX
-    assert cell(t, 0, 3) == "-5.000e-03"
+    assert cell(t, 0, 3) == "-0.00500"  # CTUh: decimals, never E-notation
     assert "CTUh/year" in t.horizontalHeaderItem(1).text()
     assert "[CTUh/year]" in view.chart_figure("Sites").axes[0].get_xlabel()
 
@@ -379,7 +400,7 @@ def test_economics_table_has_total_and_currency(view):
     c = view.cpa_table
     assert cell(c, 0, 5) == "EUR/kg CO2-Eq"
     assert c.item(0, 4).data(Qt.UserRole) == pytest.approx(res.cost_per_avoided(GWP))
-    assert cell(c, 0, 4) == "-0.5340"
+    assert cell(c, 0, 4) == "-0.534"
     # a missing price makes the site's costs, the totals and the cost per avoided unit "not
     # computed" (#8 point 3), as in the CLI, the JSON and the report
     res.economics[2].missing_prices = missing
@@ -397,8 +418,10 @@ def test_inventory_table(view):
     view.set_results(make_results())
     t = view.inv_table
     assert column(t, 0) == ["Carbon dioxide, fossil (air)", "Sulfur dioxide (air)"]
-    assert cell(t, 0, 4) == "-10,000,000" and colour(t, 0, 4) == SAVING
-    assert cell(t, 1, 4) == "+100,000" and colour(t, 1, 4) == BURDEN
+    assert cell(t, 0, 4) == "-10.0" and colour(t, 0, 4) == SAVING  # kt, its Unit
+    assert cell(t, 0, 1) == "kt"
+    assert cell(t, 1, 4) == "+0.100" and colour(t, 1, 4) == BURDEN
+    assert cell(t, 1, 1) == "kt" and cell(t, 1, 2) == "1.200"
 
 
 # ---- Uncertainty --------------------------------------------------------------------------
@@ -410,8 +433,10 @@ def test_uncertainty_tab_only_with_uncertainty(view):
     t = view.unc_table
     assert t.rowCount() == 3
     assert column(t, 2) == ["Linear (L)", "Symbiotic (S)", "Δ = S − L"]
-    # three significant digits with an SI prefix, the exact value in the tooltip
-    assert cell(t, 2, 3) == "-10.0 M" and colour(t, 2, 3) == SAVING
+    # three significant digits in the row's scale, its unit in the row's Unit cell, the exact
+    # value in the tooltip
+    assert cell(t, 2, 3) == "-10.00" and colour(t, 2, 3) == SAVING
+    assert cell(t, 2, 1) == "kt CO2-Eq" and cell(t, 0, 1) == "Mt CO2-Eq"
     assert t.item(2, 3).toolTip() == repr(-1e7)
     assert cell(t, 2, 7) == "97.0 %"
     assert "1,000" in view.unc_info.text() and "seed: 7" in view.unc_info.text()
@@ -552,7 +577,9 @@ def test_uncertainty_histogram_per_method_with_probability(view, qtbot, tmp_path
         need = fm.boundingRect(QRect(0, 0, t.columnWidth(0) - 6, 10_000), int(Qt.TextWordWrap),
                                t.item(row, 0).text())
         assert need.height() <= sum(t.rowHeight(row + k) for k in range(3))
-    assert t.columnWidth(0) >= 150
+    # readable, whole within its three rows (above); the narrower statistics of the number
+    # policy let the table sit beside the histogram at 1100 px, where the column is 146 px
+    assert t.columnWidth(0) >= 140
     combo = view.unc_method
     assert [combo.itemText(i) for i in range(combo.count())] == \
         [method_label(GWP), method_label(HTOX)]

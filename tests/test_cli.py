@@ -134,14 +134,19 @@ def test_run_without_project_says_to_run_setup(example_path, tmp_path):
 # ---- issue #8, point 4: a CLI an auditor can read --------------------------------------------
 
 def test_number_format_is_one_format():
-    from ecolca.cli import _fmt
+    """A single number (an input's range): 4 significant figures, grouped, never E-notation;
+    a row of results: one scale, 3 significant figures (docs/report.md, "Numbers")."""
+    from ecolca.cli import _fmt, _row
 
-    assert _fmt(3_786_776_871.2) == "3,786,776,871"
-    assert _fmt(515_254.54) == "515,255"
+    assert _fmt(3_786_776_871.2) == "3,787,000,000"
+    assert _fmt(515_254.54) == "515,300"
     assert _fmt(0.3548) == "0.3548"
     assert _fmt(12.3456) == "12.35"
-    assert _fmt(2.5e-5) == "2.5000e-05" and _fmt(3.2e13) == "3.2000e+13"
+    assert _fmt(2.5e-5) == "0.000025" and _fmt(3.2e13) == "32,000,000,000,000"
     assert _fmt(3.49e-10, scale=1e8) == "0"          # rounding noise of its row
+    assert _row([5_093_672_010.0, 4_806_354_947.0, -287_317_063.0], "kg CO2-Eq") == (
+        ["5.094", "4.806", "−0.287"], "Mt CO2-Eq")
+    assert _row([1e8, 1e8 + 3.49e-10, 3.49e-10], "kg", scale=1e8) == (["100", "100", "0"], "kt")
 
 
 def test_run_prints_monte_carlo_and_full_method_names(example_path, bw_project):

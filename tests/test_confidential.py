@@ -300,14 +300,15 @@ def test_no_confidential_figure_by_subtraction(reports, name):
                 block, rs = lab, []
             elif block and r and r[0] == "Σ":
                 j = t.methods.index(labels[block].method)
-                assert all(x is None for x in r[2:6]), "Σ parts with a confidential partner"
+                # (Σ, name, Unit, the four parts, Δ_e): the Unit column of the number policy
+                assert all(x is None for x in r[3:7]), "Σ parts with a confidential partner"
                 secret = t.totals()[ti, j]
-                if secret and _differs(r[6], secret):
-                    assert _differs(r[6] - _sum(x[6] for x in rs), secret), \
+                if secret and _differs(r[7], secret):
+                    assert _differs(r[7] - _sum(x[7] for x in rs), secret), \
                         f"{name} {block}: Δ_e of the exchange by subtraction"
-                    assert all(_differs(x[6], secret) for x in rs)
+                    assert all(_differs(x[7], secret) for x in rs)
                     checked += 1
-            elif block and r and _num(r[6]):
+            elif block and r and _num(r[7]):
                 rs.append(r)
     assert checked
 
@@ -495,7 +496,8 @@ def test_masked_json_and_exchange_rows_hold_no_group_parts(reports):
     np.testing.assert_allclose(t.totals()[0], res.exchanges.totals().sum(axis=0), rtol=1e-12)
     assert all(np.isnan(t.parts[p]).all() for p in t.PARTS)
     rows = [r for r in _sheet(park, "Exchanges") if r and r[0] == "Σ"]
-    assert rows and all(r[2:6] == (None,) * 4 and r[6] is not None for r in rows)
+    # (Σ, name, Unit, the four parts, Δ_e): the Unit column of the number policy
+    assert rows and all(r[3:7] == (None,) * 4 and r[7] is not None for r in rows)
     q = [r for r in _sheet(park, "Input exchanges") if r and str(r[0]).startswith(
         "confidential-exchange-")]
     assert len(q) == 6 and all(r[5] == "withheld" and r[7] == "withheld" for r in q)

@@ -258,7 +258,7 @@ def test_full_inventory_is_brightways_inventory(results):
 
 
 def test_report_sheets_per_product_and_contributions(results, tmp_path):
-    from ecolca.report import write_report
+    from ecolca.report import scaled, write_report
 
     res, sc = results["phoenix"], examples.load("phoenix")
     wb = openpyxl.load_workbook(write_report(res, sc, tmp_path / "p.xlsx"))
@@ -280,7 +280,10 @@ def test_report_sheets_per_product_and_contributions(results, tmp_path):
             scale = max(abs(res.impact(m).linear), abs(res.impact(m).symbiotic))
             for got, total in ((r[4], s.linear), (r[5], s.symbiotic), (r[6], s.delta)):
                 assert got * amount == pytest.approx(total, rel=1e-9, abs=1e-9 * scale)
-            assert r[7] == f"{res.impact(m).unit}/{product.unit}"
+            # the per-unit unit, scaled by the number policy (kg → t, MJ → GJ …)
+            assert r[7] == scaled.row([s.linear / amount, s.symbiotic / amount,
+                                       s.delta / amount],
+                                      f"{res.impact(m).unit}/{product.unit}")[1].unit
             checked += 1
     assert hdr < start and checked >= 3 * 5
     # contributions: each method's Total row equals its solve's L and S

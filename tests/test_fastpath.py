@@ -13,6 +13,7 @@ import pytest
 from conftest import run_cli
 
 FAST_NOTE = "Edits of numbers"
+REPLAY_NOTE = "An unchanged file"
 # what a run says about how it was computed, and when: the only fields that may differ
 HOW = ("calculated", "solve", "scenario_checks", "consistency")
 
@@ -29,6 +30,11 @@ def _run(path, *args, full=False, **env):
         env["ECOLCA_NO_FASTPATH"] = "1"
     r = run_cli("run", str(path), "--json", *args, env=env)
     assert r.returncode == 0, r.stderr
+    from ecolca.lca import fastpath
+
+    # the foreground database is written by a child the run does not wait for: the next step
+    # of a test reads or writes the project, so it starts when the child is done
+    assert fastpath.wait_for_writers(timeout=120)
     return json.loads(r.stdout), r.stderr
 
 
@@ -85,7 +91,7 @@ def test_an_edit_of_numbers_gives_a_full_runs_results_before_brightway_loads(par
     import bw2data as bd
 
     from ecolca.core import scenario_file
-    from ecolca.lca import foreground_name
+    from ecolca.lca import fastpath, foreground_name
 
     first, _ = _run(park)
     assert FAST_NOTE not in json.dumps(first["metadata"])  # nothing kept yet: a full run
@@ -95,10 +101,10 @@ def test_an_edit_of_numbers_gives_a_full_runs_results_before_brightway_loads(par
         assert FAST_NOTE in fast["metadata"]["solve"]["note"]
         assert fast["metadata"]["consistency"]["checked"] is False
         # the results were on stdout before bw2data, bw2calc or SciPy was imported
-        out_at = err.index("ecolca-bench: results on stdout")
+        assert "ecolca-bench: results on stdout" in err
         for mod in ("bw2data", "bw2calc", "scipy"):
-            assert f"| {mod}\n" not in err[:out_at], mod
-        assert "| bw2data\n" in err[out_at:]  # then the foreground database was written
+            assert f"| {mod}\n" not in err, mod  # not even after the results (a child writes)
+        assert fastpath.wait_for_writers(timeout=120)
         # the foreground database in the project is the file's (Activity Browser's view)
         sc = scenario_file.load(park)
         bd.databases.load()
@@ -107,10 +113,11 @@ def test_an_edit_of_numbers_gives_a_full_runs_results_before_brightway_loads(par
         full, _ = _run(park, full=True)
         assert FAST_NOTE not in json.dumps(full["metadata"])
         assert _numbers(fast) == _numbers(full)  # bit for bit: == on every float
-    # unchanged since the last write of its foreground: the results, and no Brightway at all
+    # unchanged since the last write of its foreground: the results (the kept output of the
+    # last run, written again: docs/engine.md "An unchanged file"), and no Brightway at all
     _run(park)
     again, err = _run(park, PYTHONPROFILEIMPORTTIME="1")
-    assert FAST_NOTE in again["metadata"]["solve"]["note"]
+    assert REPLAY_NOTE in again["metadata"]["solve"]["note"]
     assert "| bw2data\n" not in err and _numbers(again) == _numbers(full)
 
 
@@ -177,3 +184,67 @@ def test_a_changed_structure_methods_or_background_runs_in_full(park):
     _edit(park, lambda d: d["exchanges"][0].__setitem__("amount", -1.0))
     r = run_cli("run", str(park), "--json")
     assert r.returncode == 1 and "exchange" in r.stderr
+
+
+def test_a_failed_detached_write_is_said_by_the_next_run_which_writes_it(park):
+    """The child that writes the foreground after the results cannot report on the run's
+    stderr (the run has ended): its error is kept and said by the next run of the file, which
+    is a full one and writes the foreground."""
+    import bw2data as bd
+
+    from conftest import PROJECT
+    from ecolca.core import scenario_file
+    from ecolca.lca import fastpath, foreground_name
+
+    _run(park)
+    key = fastpath.record_key(str(park), PROJECT, None, None)
+    fastpath.forget_state(key)  # as the run does before it starts the child
+    # the child of this test process fails at once (no scenario, no record)
+    assert fastpath.write_foreground_detached(None, None, None, "no-such-project", key)
+    assert fastpath.wait_for_writers(timeout=60)
+    _edit(park, _q(0, 0.9))
+    r = run_cli("run", str(park), "--json")
+    assert r.returncode == 0, r.stderr
+    assert "foreground database was not written after its results" in r.stderr
+    assert "AttributeError" in r.stderr
+    assert FAST_NOTE not in r.stdout  # a full run
+    sc = scenario_file.load(park)
+    bd.databases.load()
+    assert bd.databases[foreground_name(sc)]["ecolca_digest"] == _digest(sc)
+    assert fastpath.take_writer_error(key) is None  # said once
+
+
+
+def test_an_unchanged_file_gets_the_kept_output_while_nothing_it_depends_on_changed(park):
+    """After a fast run (its foreground written), a run of the same bytes with the same options
+    writes that run's output again: the same numbers and warnings, without parsing the file or
+    importing Brightway; another option, an edited file or a method's processed data written
+    again is not a replay (lca/fastpath.py, replay)."""
+    import bw2data as bd
+
+    _run(park)
+    _edit(park, _q(0, 0.9))
+    fast, fast_err = _run(park)
+    assert FAST_NOTE in fast["metadata"]["solve"]["note"]
+    again, err = _run(park, PYTHONPROFILEIMPORTTIME="1")
+    assert REPLAY_NOTE in again["metadata"]["solve"]["note"]
+    assert again["metadata"]["calculated"] == fast["metadata"]["calculated"]
+    assert _numbers(again) == _numbers(fast)
+    assert [x for x in err.splitlines() if x.startswith("warning")] == \
+        [x for x in fast_err.splitlines() if x.startswith("warning")]
+    for mod in ("bw2data", "ecolca.core.validation", "ecolca.lca.run"):
+        assert f"| {mod}\n" not in err, mod
+    # another option: computed (and kept for that option)
+    other, _ = _run(park, "--sensitivity", "2")
+    assert REPLAY_NOTE not in other["metadata"]["solve"]["note"]
+    # the same bytes after a method's processed data was written again: a full run
+    method = bd.Method(tuple(json.loads(park.read_text())["methods"][0]))
+    st = os.stat(method.filepath_processed())
+    os.utime(method.filepath_processed(), ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    changed, _ = _run(park, "--sensitivity", "2")
+    assert FAST_NOTE not in json.dumps(changed["metadata"])
+    assert REPLAY_NOTE not in json.dumps(changed["metadata"])
+    # an edited file: evaluated
+    _edit(park, _q(1, 1.1))
+    edited, _ = _run(park, "--sensitivity", "2")
+    assert FAST_NOTE in edited["metadata"]["solve"]["note"]

@@ -79,7 +79,8 @@ def test_kalundborg_cli_text_shows_the_deterministic_delta_beside_the_median(bw_
     assert "Δ (deterministic)" in out and "median Δ" in out
     row = next(line for line in out.splitlines() if line.startswith(" | ".join(GWP))
                and "outside" in line)
-    assert "-287,317,063" in row and row.rstrip().endswith("outside (below)")
+    # by the number policy: the row in kt, 3 significant figures (issue #20.3)
+    assert "kt CO2-Eq" in row and "−287 " in row and row.rstrip().endswith("outside (below)")
     note = next(line for line in out.splitlines() if line.startswith("note: " + " | ".join(GWP))
                 and "Monte Carlo" in line)
     assert OUTSIDE in note and ASH_RATIO in note
@@ -109,7 +110,7 @@ def test_kalundborg_app_summary_says_it_in_words(kalundborg, qtbot):
     view.show_tab("Summary")
     text = view.summary_info.text()
     assert "lies <b>outside</b> the 95 % interval" in text
-    assert "−287,300,000" in text  # the deterministic Δ, beside the median and interval
+    assert "−287 lies" in text  # the deterministic Δ, beside the median and interval (kt)
     assert ASH_RATIO in text
     row = next(i for i, m in enumerate(kalundborg.impacts) if m.method == GWP)
     tip = view.summary_table.item(row, 4).toolTip()

@@ -45,6 +45,7 @@ def test_typing_q_in_the_exchange_panel_checks_and_redraws_only_that_exchange(wi
     from ecolca import lca
     from ecolca.core import validation, validation_item
     from ecolca.app.results_view import format_delta
+    from ecolca.app.results_view.common import row_scale  # the row's one scale
 
     rv = window.results_view
     window.scene.select_only(exchange_id="ash-to-cement")
@@ -75,7 +76,8 @@ def test_typing_q_in_the_exchange_panel_checks_and_redraws_only_that_exchange(wi
         [(m.linear, m.symbiotic) for m in full.impacts]
     t = rv.summary_table
     assert [t.item(i, 4).text() for i, m in enumerate(full.impacts) if m.covered] == \
-        [format_delta(m.delta) for m in full.impacts if m.covered]
+        [format_delta(m.delta, scale=row_scale([m.linear, m.symbiotic, m.delta], m.unit))
+         for m in full.impacts if m.covered]
     bars = rv.chart_figure("Summary").axes[0].patches
     assert [b.get_width() for b in bars] == pytest.approx(
         [m.relative for m in full.impacts if m.covered], rel=1e-12)
@@ -102,6 +104,7 @@ def _other_activity(ref_key, used):
 def test_a_new_background_activity_updates_the_summary_without_a_run(window, qtbot, bw_project):
     from ecolca import lca
     from ecolca.app.results_view import format_delta
+    from ecolca.app.results_view.common import row_scale  # the row's one scale
     from ecolca.lca import solve
     from ecolca.core.model import ActivityRef
 
@@ -134,7 +137,8 @@ def test_a_new_background_activity_updates_the_summary_without_a_run(window, qtb
         assert _rel(live.linear, ref.linear) <= 1e-9 and _rel(live.symbiotic, ref.symbiotic) <= 1e-9
     t = rv.summary_table
     assert [t.item(i, 4).text() for i, m in enumerate(window.results.impacts) if m.covered] == \
-        [format_delta(m.delta) for m in full.impacts if m.covered]
+        [format_delta(m.delta, scale=row_scale([m.linear, m.symbiotic, m.delta], m.unit))
+         for m in full.impacts if m.covered]
     ex = window.results.exchanges
     for part in ex.PARTS:
         assert np.allclose(ex.parts[part], full.exchanges.parts[part], rtol=1e-9, atol=0)

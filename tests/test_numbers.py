@@ -65,3 +65,50 @@ def test_percent_and_excel_format():
     assert s == Scale(1e9, "Mt CO2-Eq", 2)
     assert s.value(5_093_672_010.0) == pytest.approx(5.09)
     assert "E" not in s.excel_format()
+
+
+# ---- extensions for the report, the CLI and the app (issue #20 point 3) -------------------
+def test_units_named_with_a_comma_or_a_suffix_scale_too():
+    # Kalundborg's EF fossil-energy row read 48,731,164,340 MJ, net calorific value
+    assert format_row([48_731_164_340.0, 45_635_961_497.0, -3_095_202_842.0],
+                      "MJ, net calorific value") == (["48.73", "45.64", MINUS + "3.10"],
+                                                     "PJ, net calorific value")
+    assert format_result(51_773_836_528.0, "MJ-Eq") == "51.8 PJ-Eq"
+    assert format_result(2_500.0, "kg CO2-Eq/t") == "2.50 t CO2-Eq/t"
+    assert format_result(2_500.0, "kgx") == "2.50 thousand kgx"  # not a ladder unit
+
+
+def test_a_spreadsheet_scale_keeps_the_cell_value_and_never_goes_down():
+    s = scale_for([5_093_672_010.0, 4_806_354_947.0, -287_317_063.0], "kg CO2-Eq", down=False)
+    assert (s.unit, s.decimals) == ("Mt CO2-Eq", 3)
+    assert s.excel_format_unscaled() == "#,##0.000,,,"  # 5,093,672,010 kg shows 5.094
+    assert s.plain_text(-287_317_063.0) == "-0.287"
+    small = scale_for([0.5, 0.2], "kg P-Eq", down=False)  # not 500 g: a format cannot multiply
+    assert (small.factor, small.unit, small.text(0.5)) == (1.0, "kg P-Eq", "0.500")
+    tiny = scale_for([1.23e-5], "CTUh", down=False, max_decimals=12)
+    assert tiny.text(1.23e-5) == "0.0000123" and tiny.excel_format_unscaled() == "#,##0.0000000"
+    with pytest.raises(ValueError):
+        scale_for([0.5], "kg P-Eq").excel_format_unscaled()  # 500 g: no format divides by 0.001
+
+
+def test_lead_values_keep_three_figures_the_others_one():
+    # an exchange: Δ_e and its largest part to 3 figures, a small part to one, never a false 0
+    parts = [-96_239.27, -2_059_765.5, 9_623.9, 0.0, -2_146_380.8]
+    s = scale_for(parts, "kg CO2-Eq", lead=[4])
+    assert [s.text(x) for x in parts] == [MINUS + "0.10", MINUS + "2.06", "0.01", "0.00",
+                                         MINUS + "2.15"]
+    assert s.unit == "kt CO2-Eq"
+    block = Scale(1e9, "Mt CO2-Eq", 3)  # a process row read in its method's Impacts unit
+    assert block.fit([490_251_875.6, 486_044_153.4, -4_207_722.2], lead=[2]).decimals == 5
+
+
+def test_plain_and_power_numbers_never_use_e_notation():
+    from ecolca.core.numbers import format_plain, format_power
+
+    assert format_plain(1.3466e8) == "134,660,000"  # was "min=1.3466e+08" on Input flows
+    assert format_plain(-5.3864e8) == MINUS + "538,640,000"
+    assert format_plain(0.03319) == "0.03319"
+    assert format_plain(1.23456789e-7) == "0.000000123457"
+    assert format_power(4.7e-8) == "4.7 × 10⁻⁸" and format_power(1e-9) == "10⁻⁹"
+    for x in (1e-30, 3.2e13, -2.5e-5, 1e20):
+        assert "e" not in format_plain(x).lower() and "e" not in format_power(x).lower()

@@ -22,7 +22,7 @@ from ecolca.core.model import (
     Transport,
     Uncertainty,
 )
-from ecolca.report import write_report
+from ecolca.report import scaled, styles, write_report
 from ecolca.lca.results import (
     ExchangeParts,
     InventoryTotal,
@@ -196,7 +196,10 @@ def test_impact_numbers_are_numeric(book, results):
         assert isinstance(ws.cell(row, lin).value, (int, float))
         assert ws.cell(row, lin).value == pytest.approx(r.linear)
         assert ws.cell(row, delta).value == pytest.approx(r.delta)
-        assert ws.cell(row, cols["Unit"]).value == r.unit
+        # the cell holds the value in the method's unit; the Unit column names the scale it is
+        # shown in (docs/report.md, "Numbers")
+        assert ws.cell(row, cols["Unit"]).value == scaled.scale(
+            [r.linear, r.symbiotic, r.delta], r.unit).unit
         assert ws.cell(row, cols["Category"]).value == r.method[1]
 
 
@@ -213,12 +216,14 @@ def test_every_sheet_has_numbers_not_numeric_strings(book):
                     assert not number.match(c.value.strip()), (ws.title, c.coordinate, c.value)
 
 
-def test_small_values_use_scientific_format(book):
+def test_small_values_keep_three_figures_without_e_notation(book):
     ws = book["Impacts"]
     hdr, cols = _header_map(ws, "Method")
     c = ws.cell(hdr + 2, cols["Δ = S − L [unit/year]"])  # CTUh, about -2.7e-3
     assert isinstance(c.value, float)
-    assert "E" in c.number_format
+    assert "E" not in c.number_format
+    shown = styles.formatted(c.value, c.number_format)
+    assert shown.lstrip("-0.") and len(shown.lstrip("-0.")) >= 3, shown  # 3 figures, not 0
 
 
 def test_none_values_are_empty_cells(book, results):
@@ -451,10 +456,22 @@ def test_sites_sheet_key_and_warning(book, results):
                     by[(ws.cell(rr, cols2["Site id"]).value, label, k)])
 
 
+def _scaled_headers(cols: dict) -> dict:
+    """Headers by their name in the method's own unit: "Linear cost [million EUR/year]" is
+    also found as "Linear cost [EUR/year]"."""
+    import re
+
+    out = dict(cols)
+    for h, j in cols.items():
+        out.setdefault(re.sub(r"\[(thousand|million|billion|trillion) ", "[", h), j)
+    return out
+
+
 def test_economics_total_row(results, scenario, tmp_path):
     results.economics[2].missing_prices = []
     ws = openpyxl.load_workbook(write_report(results, scenario, tmp_path / "r.xlsx"))["Economics"]
     hdr, cols = _header_map(ws, "Site id")
+    cols = _scaled_headers(cols)  # "[million EUR/year]": the table's one scale
     assert "Δcost = S − L [EUR/year]" in cols
     total = _find(ws, "Total")
     assert ws.cell(total.row, cols["Δcost = S − L [EUR/year]"]).value == pytest.approx(
@@ -464,6 +481,7 @@ def test_economics_total_row(results, scenario, tmp_path):
 def test_economics_missing_price_is_not_computed(book, results):
     ws = book["Economics"]
     hdr, cols = _header_map(ws, "Site id")
+    cols = _scaled_headers(cols)
     fish = _find(ws, "fish")
     assert ws.cell(fish.row, cols["Linear cost [EUR/year]"]).value == "not computed"
     assert ws.cell(fish.row, cols["Missing prices"]).value == "+natural gas heat"
@@ -483,7 +501,8 @@ def test_monte_carlo_sheet(book):
     assert ws.cell(delta, cols["P(Δ < 0)"]).value == pytest.approx(0.97)
     assert ws.cell(delta, cols["2.5 % [unit/year]"]).value == pytest.approx(-2e7)
     assert ws.cell(delta - 2, cols["Result"]).value == "L"
-    assert ws.cell(delta - 3, 1).value == f"{method_label(GWP)} [kg CO2-Eq/year]"  # its block
+    unit = scaled.scale([9e8, 8.897e8, -1.03e7], "kg CO2-Eq").unit  # the Impacts row's
+    assert ws.cell(delta - 3, 1).value == f"{method_label(GWP)} [{unit}/year]"  # its block
     assert ws.cell(delta - 2, cols["Mean [unit/year]"]).value == pytest.approx(9e8)
     texts = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert "1,000 paired iterations, seed 7" in texts
@@ -660,7 +679,8 @@ def test_no_prices_is_said_not_shown_as_zero(results, scenario, tmp_path):
     assert results.cost_per_avoided(GWP) is None
     ws = wb["Impacts"]
     hdr, cols = _header_map(ws, "Method")
-    assert ws.cell(hdr + 1, cols["Cost per avoided unit [EUR/unit]"]).value == "not computed"
+    assert ws.cell(hdr + 1, cols["Cost per avoided unit [EUR/method unit]"]).value == \
+        "not computed"
 
 
 def test_input_flows_show_each_flows_category(results, scenario, tmp_path):

@@ -193,13 +193,17 @@ def test_monte_carlo_with_draws_has_sd_cv_percentiles_and_a_histogram(results, s
     assert "Not computed in this run" not in _texts(ws)
     hist = wb["Δ histograms"]
     assert len(hist._charts) == 1
-    hdr, cols = _header_map(hist, "From [unit/year]")
+    # chart data in the scale its headers name, so the axis labels are short (issue #20)
+    head = next(c.value for row in hist.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("From ["))
+    assert head == "From [kt CO2-Eq/year]"
+    hdr, cols = _header_map(hist, head)
     counts, r = [], hdr + 1
     while isinstance(hist.cell(r, cols["Draws"]).value, int):
         counts.append(hist.cell(r, cols["Draws"]).value)
         r += 1
     assert sum(counts) == 500 and 6 <= len(counts) <= 10
-    assert hist.cell(hdr + 1, cols["From [unit/year]"]).value == pytest.approx(d.min())
+    assert hist.cell(hdr + 1, cols[head]).value == pytest.approx(d.min() / 1e6)
     chart = report_mod.build_workbook(results, scenario)["Δ histograms"]._charts[0]
     assert chart.tagname == "barChart" and chart.type == "col" and chart.gapWidth <= 20
 

@@ -137,3 +137,85 @@ def test_printed_report(printed):
     assert heights
     small = sorted(h for h in heights if h < 8.8)
     assert not small, f"{len(small)} words below 8 pt, smallest box {small[0]:.1f} pt"
+
+
+# ---- a wider font than the report measured (issue #20: DejaVu instead of Carlito) -----------
+def _with_font(xlsx: Path, out: Path, family: str) -> Path:
+    """The workbook with every font renamed (what a reader without Calibri and Carlito gets:
+    the same cells in a wider font)."""
+    import zipfile
+
+    with zipfile.ZipFile(xlsx) as zi, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zo:
+        for item in zi.infolist():
+            data = zi.read(item.filename)
+            if item.filename.endswith(".xml"):
+                data = data.replace(b'"Calibri"', f'"{family}"'.encode()).replace(
+                    b"Calibri,", f"{family},".encode())
+            zo.writestr(item, data)
+    return out
+
+
+def _chart_words(ws) -> set[str]:
+    """The words of a sheet's charts (titles, axis titles, series names): not table headers."""
+    words: set[str] = set()
+
+    def add(text) -> None:
+        if text:
+            words.update(str(text).split())
+
+    for ch in ws._charts:
+        for t in (ch.title, ch.x_axis.title, ch.y_axis.title):
+            if t is not None and getattr(t, "tx", None) is not None and t.tx.rich is not None:
+                for p in t.tx.rich.p:
+                    for r in p.r or []:
+                        add(r.t)
+            elif isinstance(t, str):
+                add(t)
+        for s in ch.series:
+            if s.tx is not None and s.tx.v:
+                add(s.tx.v)
+    return words
+
+
+@pytest.mark.skipif(not shutil.which("fc-list") or "DejaVu Sans" not in subprocess.run(
+    ["fc-list"], capture_output=True, text=True).stdout, reason="DejaVu Sans not installed")
+def test_a_header_is_never_left_at_the_bottom_of_a_page_in_a_wider_font(kalundborg_mc,
+                                                                         tmp_path):
+    """With DejaVu Sans drawn instead of Calibri (a reader without Carlito), LibreOffice
+    printed Kalundborg's Sensitivity table header and one row at the bottom of a page and the
+    rest on the next, without its header. The report now ends every page where its own
+    estimate does: a table's header (and the heading above it) keeps its first rows with it,
+    whatever the font."""
+    res, sc, _ = kalundborg_mc
+    xlsx = write_report(res, sc, tmp_path / "k.xlsx")
+    wide = _with_font(xlsx, tmp_path / "k-dejavu.xlsx", "DejaVu Sans")
+    r = subprocess.run([LIBREOFFICE, "--headless", "--norestore",
+                        f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+                        "--convert-to", "pdf", "--outdir", str(tmp_path), str(wide)],
+                       capture_output=True, text=True, timeout=300)
+    pdf = tmp_path / "k-dejavu.pdf"
+    assert pdf.is_file(), r.stdout + r.stderr
+    wb = openpyxl.load_workbook(xlsx)
+    header_words: dict[str, set[str]] = {}
+    for ws in wb.worksheets:  # the words of every table header (white on the header fill)
+        words = {w for row in ws.iter_rows() for c in row
+                 if c.value and str(c.fill.fgColor.rgb).endswith("2F5D50")
+                 for w in str(c.value).split()}
+        header_words[ws.title] = words - _chart_words(ws)
+    pages = _pages(pdf)
+    checked = 0
+    for i, page in enumerate(pages):
+        sheet = _sheet_of(page, wb.sheetnames)
+        lines = [ln for ln in page.splitlines() if ln.strip()][:-1]  # without the footer
+        head = [k for k, ln in enumerate(lines)
+                if all(w in header_words[sheet] for w in ln.split())]
+        if not head:
+            continue
+        checked += 1
+        after = len(lines) - 1 - max(head)  # lines under the page's last header line
+        assert after >= 2 or max(head) == 0, (sheet, i + 1, lines[max(head)][:60],
+                                              lines[max(head) + 1:])
+    assert checked >= 10
+
+
+from test_report_numbers import kalundborg_mc  # noqa: E402,F401  (the module's fixture)

@@ -4,14 +4,16 @@ with its label)."""
 from __future__ import annotations
 
 import math
+from html import escape
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QFont, QPainter, QPainterPath, QPainterPathStroker,
-                           QPen, QPolygonF)
+from PySide6.QtGui import (QBrush, QColor, QFont, QPainter, QPainterPath,
+                           QPainterPathStroker, QPen, QPolygonF)
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsObject, QGraphicsPathItem,
                                QGraphicsSimpleTextItem, QStyleOptionGraphicsItem)
 
 from ecolca.core.model import Exchange, Scenario, Site
+from ecolca.app.card_text import MIN_TEXT_PX, card_text
 
 
 
@@ -38,6 +40,10 @@ _BRUSH_BOX_SELECTED = QBrush(QColor("#EAF2FA"))
 
 
 _LOD = QStyleOptionGraphicsItem.levelOfDetailFromTransform
+# a site card keeps its name, MIN_TEXT_PX high on screen (issue #20.6: a park fitted to a
+# laptop's canvas is at 0.3–0.4), down to the scale at which one such line no longer fits in
+# the card; below it, the box alone (a 1,000-site park fitted to the window)
+SITE_TEXT_MIN_SCALE = MIN_TEXT_PX * 1.3 / SITE_H
 
 
 def _scale(painter: QPainter) -> float:
@@ -76,6 +82,8 @@ class SiteItem(QGraphicsObject):
         self.setZValue(2)
         self._press_pos: QPointF | None = None
         self.sig = None
+        self._layout = None  # (what it depends on, text_layout()) as last laid out
+        self.name_lines: list[str] = []
         self.update_from(site)
 
     @staticmethod
@@ -92,7 +100,7 @@ class SiteItem(QGraphicsObject):
         self.counts = (f"{n['product']} product · {n['supply']} supply · "
                        f"{n['residue']} residue" + (f" · {n['emission']} emission" if n["emission"] else ""))
         self.confidential = site.confidential
-        self.setToolTip(f"<b>{self.name}</b><br>{self.sub}<br>{self.counts}<br>"
+        self.setToolTip(f"<b>{escape(self.name)}</b><br>{escape(self.sub)}<br>{self.counts}<br>"
                         "Drag the dot on the right edge to another site to create an exchange.")
         x, y = site.position
         if self.pos() != QPointF(x, y):
@@ -122,7 +130,7 @@ class SiteItem(QGraphicsObject):
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         selected = self.isSelected()
-        if _LOD(painter.worldTransform()) < TEXT_MIN_SCALE:  # zoomed out: the box alone
+        if _LOD(painter.worldTransform()) < SITE_TEXT_MIN_SCALE:  # zoomed out: the box alone
             painter.setPen(_PEN_BOX_SELECTED if selected else _PEN_BOX)
             painter.setBrush(_BRUSH_BOX_SELECTED if selected else _BRUSH_BOX)
             painter.drawRect(_BOX)
@@ -132,23 +140,10 @@ class SiteItem(QGraphicsObject):
         painter.setPen(_PEN_BOX_SELECTED if selected else _PEN_BOX)
         painter.setBrush(_BRUSH_BOX_SELECTED if selected else _BRUSH_BOX)
         painter.drawRoundedRect(_BOX, 8, 8)
-        painter.setPen(QColor("#1B2631"))
-        f = QFont(painter.font())
-        f.setBold(True)
-        f.setPointSizeF(10)
-        painter.setFont(f)
-        fm = painter.fontMetrics()
-        painter.drawText(QRectF(10, 6, SITE_W - 20, 20), Qt.AlignLeft | Qt.AlignVCenter,
-                         fm.elidedText(self.name, Qt.ElideRight, int(SITE_W - 20)))
-        f.setBold(False)
-        f.setPointSizeF(8.5)
-        painter.setFont(f)
-        fm = painter.fontMetrics()
-        painter.setPen(QColor("#4A5561"))
-        painter.drawText(QRectF(10, 27, SITE_W - 20, 18), Qt.AlignLeft | Qt.AlignVCenter,
-                         fm.elidedText(self.sub or "—", Qt.ElideRight, int(SITE_W - 20)))
-        painter.drawText(QRectF(10, 47, SITE_W - 20, 18), Qt.AlignLeft | Qt.AlignVCenter,
-                         fm.elidedText(self.counts, Qt.ElideRight, int(SITE_W - 20)))
+        for font, colour, rect, text in self.text_layout(painter):
+            painter.setFont(font)
+            painter.setPen(colour)
+            painter.drawText(rect, Qt.AlignLeft | Qt.AlignVCenter, text)
         if self.confidential:
             painter.drawText(QRectF(SITE_W - 26, 4, 20, 16), Qt.AlignRight, "🔒")
         painter.setPen(QPen(QColor("#1F4E79"), 1.2))
@@ -157,6 +152,20 @@ class SiteItem(QGraphicsObject):
         painter.setBrush(QColor("#1F4E79"))
         painter.drawEllipse(self.handle_center(), 2.5, 2.5)
         del pal
+
+    def text_layout(self, painter: QPainter) -> list[tuple[QFont, QColor, QRectF, str]]:
+        """The card's texts at the painter's scale (:func:`~ecolca.app.card_text.card_text`),
+        kept per scale; ``name_lines``: the name's lines as last laid out."""
+        t = painter.worldTransform()
+        scale = math.hypot(t.m11(), t.m12()) or 1.0
+        device = painter.device()
+        key = (round(scale, 4), device.logicalDpiY() if device is not None else 96,
+               painter.font().family(), self.name, self.sub, self.counts)
+        if self._layout is None or self._layout[0] != key:
+            out, self.name_lines = card_text(self.name, self.sub, self.counts, painter.font(),
+                                             scale, device, SITE_W, SITE_H)
+            self._layout = (key, out)
+        return self._layout[1]
 
     def itemChange(self, change, value):  # noqa: N802
         if change == QGraphicsItem.ItemPositionHasChanged and self.scene():

@@ -1,11 +1,13 @@
 """Render the main window with an example loaded and its results shown, to a PNG:
 
     python -m ecolca.app.screenshot docs/screenshot.png [--example gypsum-ash] [--size 1280x800]
-        [--select ID] [--tab Uncertainty] [--monte-carlo 500]
+        [--screen 1366x768] [--select ID] [--tab Uncertainty] [--monte-carlo 500]
 
 Works without a display (Qt's offscreen platform). Sets up the Brightway project if needed.
 ``--monte-carlo N`` runs N paired Monte Carlo iterations (and opens the Uncertainty tab unless
-``--tab`` says otherwise); ``--tab`` shows a results tab (Summary, Exchanges, Sites, …).
+``--tab`` says otherwise); ``--tab`` shows a results tab (Summary, Exchanges, Sites, …);
+``--screen WxH``: the window maximised on a screen of that size (its height less
+:data:`TASKBAR` for a taskbar and title bar), as docs/laptop-*.png.
 """
 
 from __future__ import annotations
@@ -16,11 +18,16 @@ import sys
 import time
 
 
+TASKBAR = 40  # px of a laptop's screen height a maximised window leaves to taskbar and title
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m ecolca.app.screenshot")
     p.add_argument("output", nargs="?", default="docs/screenshot.png")
     p.add_argument("--example", default="gypsum-ash")
     p.add_argument("--size", default="1280x800")
+    p.add_argument("--screen", metavar="WxH",
+                   help=f"a maximised window on a screen of this size (height less {TASKBAR} px)")
     p.add_argument("--project")
     p.add_argument("--select", help="site or exchange id to select (shows its properties)")
     p.add_argument("--tab", help="results tab to show (Summary, Exchanges, Sites, Economics, "
@@ -30,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    w_px, h_px = (int(x) for x in a.size.lower().split("x"))
+    w_px, h_px = (int(x) for x in (a.screen or a.size).lower().split("x"))
+    if a.screen:
+        h_px -= TASKBAR
 
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication

@@ -28,7 +28,9 @@ Nothing here imports Qt or Brightway.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 RESULT_DIGITS = 3
@@ -72,6 +74,40 @@ class Scale:
         (the minus is Excel's own "-"; a cell never wraps)."""
         return excel_format(self.decimals)
 
+    def excel_format_unscaled(self) -> str:
+        """The spreadsheet number format that shows a cell holding the value itself (not divided
+        by ``factor``) as :meth:`text`: one trailing "," per factor of 1,000 (``#,##0.00,,,``
+        shows 5,093,672,010 as 5.09). Only for a factor of 1 or a power of 1,000 above it
+        (:func:`scale_for` with ``down=False``)."""
+        return _unscaled_format(self.factor, self.decimals)
+
+    def plain_text(self, x: float | None) -> str:
+        """:meth:`text` with the spreadsheet's "-" for the minus (what a cell in
+        :meth:`excel_format` shows; to measure it)."""
+        return self.text(x).replace(MINUS, "-")
+
+    def fit(self, values: Iterable[float | None], digits: int = RESULT_DIGITS,
+            max_decimals: int = MAX_DECIMALS, lead: Sequence[int] | None = None) -> "Scale":
+        """This scale's factor and unit with the decimals ``values`` (a row read in a unit
+        chosen for a larger block: a method's exchanges, a column's total) need for their own
+        ``digits`` significant figures, at most ``max_decimals`` (``lead``: see
+        :func:`scale_for`)."""
+        values = list(values)
+        finite = [abs(v) for v in values if _finite(v)]
+        m = max(finite, default=0.0)
+        if m == 0:
+            return Scale(self.factor, self.unit, 0)
+        return Scale(self.factor, self.unit,
+                     _decimals(_wants(values, digits, lead), m, self.factor, max_decimals))
+
+
+@lru_cache(maxsize=256)
+def _unscaled_format(factor: float, decimals: int) -> str:
+    k = round(math.log10(factor) / 3) if factor > 0 else -1
+    if k < 0 or not math.isclose(factor, 1000.0 ** k, rel_tol=1e-12):
+        raise ValueError(f"a number format cannot divide by {factor:g}")
+    return excel_format(decimals) + "," * k
+
 
 def _finite(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
@@ -103,49 +139,83 @@ def decimals_for(magnitude: float, digits: int = RESULT_DIGITS) -> int:
     return max(0, digits - 1 - math.floor(math.log10(abs(magnitude))))
 
 
+_HEAD = re.compile(r"^(" + "|".join(map(re.escape, sorted(_LADDERS, key=len, reverse=True)))
+                   + r")(?=$|[\s,\-/])")
+
+
+@lru_cache(maxsize=1024)
 def _base(unit: str) -> tuple[str, str]:
-    """(the unit's scalable first word, the rest) — ``("kg", " CO2-Eq")`` — or ``("", unit)``."""
-    head, sep, rest = (unit or "").partition(" ")
-    if head in _LADDERS:
-        return head, sep + rest
+    """(the unit's scalable first word, the rest) — ``("kg", " CO2-Eq")``, ``("MJ", ", net
+    calorific value")``, ``("MJ", "-Eq")`` — or ``("", unit)``."""
+    m = _HEAD.match(unit or "")
+    if m:
+        return m.group(1), unit[m.end():]
     return "", unit or ""
 
 
 def scale_for(values: Iterable[float | None], unit: str = "",
-              digits: int = RESULT_DIGITS) -> Scale:
+              digits: int = RESULT_DIGITS, *, down: bool = True,
+              max_decimals: int = MAX_DECIMALS, lead: Sequence[int] | None = None) -> Scale:
     """The one scale a row (or column) of values is shown in: chosen from its largest magnitude
-    so that it reads between 1 and 1,000 with ``digits`` significant figures."""
-    finite = [abs(v) for v in values if _finite(v)]
-    m = max(finite, default=0.0)
+    so that it reads between 1 and 1,000 with ``digits`` significant figures.
+
+    ``down=False``: never a unit below the given one (no g for kg, no 10⁻⁶): the scale's factor
+    is 1 or a power of 1,000 above it, which a spreadsheet's number format can apply to a cell
+    that keeps the value itself (:meth:`Scale.excel_format_unscaled`); small values get
+    decimals instead, up to ``max_decimals``.
+
+    ``lead``: the positions of the values the row is read for (an exchange's Δ_e beside its
+    parts): they and the largest keep ``digits`` significant figures, the others one, so a
+    small part is never a false 0 and never asks for eight decimals."""
+    values = list(values)
+    finite = _wants(values, digits, lead)
+    m = max((a for a, _ in finite), default=0.0)
     head, rest = _base(unit)
     if m == 0:
         return Scale(1.0, unit or "", 0)
+    near = 1 - 0.5 * 10.0 ** (1 - digits)  # 999.7 kg is 1.00 t
     if head:
-        ladder = _LADDERS[head]
+        ladder = [(s, f) for s, f in _LADDERS[head] if f >= 1.0 or down]
         symbol, size = ladder[0]
         for s, f in ladder:
-            if m >= f * (1 - 0.5 * 10.0 ** (1 - digits)):  # 999.7 kg is 1.00 t
+            if m >= f * near:
                 symbol, size = s, f
-        return Scale(size, symbol + rest, _decimals(finite, m, size, digits))
-    if 1e-3 <= m < 1e3:
-        return Scale(1.0, unit or "", _decimals(finite, m, 1.0, digits))
-    if m >= 1e3:
+        return Scale(size, symbol + rest, _decimals(finite, m, size, max_decimals))
+    if (1e-3 <= m or not down) and m < 1e3 * near:
+        return Scale(1.0, unit or "", _decimals(finite, m, 1.0, max_decimals))
+    if m >= 1e3 * near:
         for f, word in _WORDS:
-            if m >= f * (1 - 0.5 * 10.0 ** (1 - digits)) or f == 1e3:
+            if m >= f * near or f == 1e3:
                 label = f"{word} {unit}".strip() if unit else word
-                return Scale(f, label, _decimals(finite, m, f, digits))
+                return Scale(f, label, _decimals(finite, m, f, max_decimals))
     e = 3 * math.floor(math.log10(m) / 3)
     f = 10.0 ** e
     label = f"10{str(e).translate(_SUPERSCRIPT)} {unit}".strip()
-    return Scale(f, label, _decimals(finite, m, f, digits))
+    return Scale(f, label, _decimals(finite, m, f, max_decimals))
 
 
-def _decimals(magnitudes: list[float], largest: float, size: float, digits: int) -> int:
-    """Decimals for a row in a unit of ``size``: each value keeps ``digits`` significant figures
-    (values below 1e-6 of the largest ask for none), at most :data:`MAX_DECIMALS`."""
-    d = max((decimals_for(round_sig(a / size, digits), digits)
-             for a in magnitudes if a >= 1e-6 * largest), default=0)
-    return min(d, MAX_DECIMALS)
+def _wants(values: list, digits: int, lead: Sequence[int] | None) -> list[tuple[float, int]]:
+    """(magnitude, significant figures it keeps) of each finite value."""
+    out = [(abs(v), digits if lead is None or i in lead else 1)
+           for i, v in enumerate(values) if _finite(v)]
+    m = max((a for a, _ in out), default=0.0)
+    return [(a, digits if a == m else d) for a, d in out]
+
+
+def _decimals(wants: list[tuple[float, int]], largest: float, size: float,
+              max_decimals: int = MAX_DECIMALS) -> int:
+    """Decimals for a row in a unit of ``size``: each value keeps the significant figures it
+    asks for (values below 1e-6 of the largest ask for none), at most ``max_decimals``."""
+    lim, d = 1e-6 * largest, 0
+    for a, n in wants:  # decimals_for(round_sig(a / size, n), n), inline (one per cell)
+        if a >= lim and a > 0:
+            x = a / size
+            e = math.floor(math.log10(x))
+            if round(x, n - 1 - e) >= 10.0 ** (e + 1):  # 999.7 rounds up to 1,000
+                e += 1
+            if n - 1 - e > d:
+                d = n - 1 - e
+    return min(d, max_decimals)
 
 
 def _fixed(x: float, decimals: int, *, signed: bool = False) -> str:
@@ -193,3 +263,39 @@ def format_pct(x: float | None, *, signed: bool = False) -> str:
 def excel_format(decimals: int) -> str:
     """A spreadsheet number format with grouped digits and ``decimals`` decimals (no E)."""
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def format_plain(x: float | None, digits: int = 6) -> str:
+    """A value that is not a result (an input, a bound of a distribution) to ``digits``
+    significant figures in grouped digits, without a unit scale: ``134,660,000``,
+    ``0.0331900``; never E-notation."""
+    if not _finite(x):
+        return NOT_COMPUTED
+    if x == 0:
+        return "0"
+    r = round_sig(x, digits)
+    d = max(0, digits - 1 - math.floor(math.log10(abs(r))))
+    text = f"{abs(r):,.{d}f}"
+    if d and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return (MINUS if r < 0 else "") + text
+
+
+def format_power(x: float | None, digits: int = 2) -> str:
+    """A small or large pure number as a power of ten (a tolerance, a relative difference):
+    ``4.7 × 10⁻⁸``; plain between 0.001 and 1,000,000."""
+    if not _finite(x):
+        return NOT_COMPUTED
+    if x == 0:
+        return "0"
+    a = abs(x)
+    if 1e-3 <= a < 1e6:
+        return format_plain(x, digits)
+    e = math.floor(math.log10(a))
+    m = round_sig(a / 10.0 ** e, digits)
+    if m >= 10:
+        m, e = m / 10, e + 1
+    mant = f"{m:.{digits - 1}f}".rstrip("0").rstrip(".")
+    sign = MINUS if x < 0 else ""
+    power = f"10{str(e).translate(_SUPERSCRIPT)}"
+    return f"{sign}{power}" if mant == "1" else f"{sign}{mant} × {power}"

@@ -764,10 +764,18 @@ def _duplicate_problems(doc: Any) -> list[Problem]:
 def loads(text: str, source: str | None = None) -> Scenario:
     """Read a scenario from JSON text (see :func:`from_dict`). A key repeated in one object is
     refused (:func:`_duplicate_problems`)."""
-    made = _Duplicated.made
     collecting = gc.isenabled()
-    gc.disable()  # a JSON tree has no reference cycles: the collector's passes over the new
-    try:  # objects (and the hook's lists of pairs) would find nothing
+    gc.disable()  # a JSON tree and the model made from it have no reference cycles: the
+    try:  # collector's passes over the new objects (and the hook's lists of pairs) find nothing
+        return _loads(text, source)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _loads(text: str, source: str | None) -> Scenario:
+    made = _Duplicated.made
+    try:
         doc = json.loads(text, parse_int=_parse_int, object_pairs_hook=_object_pairs)
     except json.JSONDecodeError as exc:
         raise ScenarioError([Problem("file", "", f"is not valid JSON: {exc.msg} at line "
@@ -778,9 +786,6 @@ def loads(text: str, source: str | None = None) -> Scenario:
     except ValueError as exc:  # any other refusal of the JSON reader
         raise ScenarioError([Problem("file", "", f"is not valid JSON: {printable(str(exc))}")],
                             source) from None
-    finally:
-        if collecting:
-            gc.enable()
     if _Duplicated.made != made:  # this read (or another thread's) met a repeated key
         problems = _duplicate_problems(doc)
         if problems:

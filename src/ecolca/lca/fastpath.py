@@ -53,6 +53,7 @@ class Record:
     project_dir: str  # bw2data's folder of the project
     foreground_name: str = ""  # the scenario's foreground database
     foreground: str | None = None  # set by load: the foreground digest the state was taken with
+    uid: str = ""  # set by store: which record a state and a kept output belong to
 
 
 def record_key(path: str, project: str, methods=None, key=None) -> str:
@@ -150,6 +151,7 @@ def store(key: str, rec: Record) -> None:
         if folder is None:
             return
         (folder / f"{key}.state").unlink(missing_ok=True)  # never a new state for an old record
+        rec.uid = os.urandom(12).hex()
         _atomic_write(folder / f"{key}.pickle", pickle.dumps(rec, pickle.HIGHEST_PROTOCOL))
         mark_current(key, rec, None)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
@@ -166,6 +168,7 @@ def _prune(folder: Path) -> None:
         for path in recs[KEEP:]:
             with contextlib.suppress(OSError):
                 path.with_suffix(".state").unlink(missing_ok=True)
+                path.with_suffix(OUTPUT).unlink(missing_ok=True)
                 path.unlink()
 
 
@@ -179,7 +182,8 @@ def mark_current(key: str, rec: Record, digest: str | None) -> None:
         return
     with contextlib.suppress(OSError):
         _atomic_write(folder / f"{key}.state",
-                      json.dumps({"fingerprint": fp, "foreground": digest}).encode())
+                      json.dumps({"fingerprint": fp, "foreground": digest,
+                                  "record": getattr(rec, "uid", "")}).encode())
 
 
 def forget_state(key: str) -> None:
@@ -200,7 +204,7 @@ def load(key: str) -> Record | None:
         with open(folder / f"{key}.state", encoding="utf-8") as fh:
             state = json.load(fh)
         with open(folder / f"{key}.pickle", "rb") as fh:
-            rec = pickle.load(fh)
+            rec = _load_pickle(fh)
     except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
             TypeError, IndexError, KeyError):
         return None
@@ -211,6 +215,20 @@ def load(key: str) -> Record | None:
         return None
     rec.foreground = state.get("foreground")  # the project's files are as that write left them
     return rec
+
+
+def _load_pickle(fh):
+    """``pickle.load`` with the cyclic collector off: a 3,000-site record is about 200,000
+    objects without cycles, which its passes would walk again and again."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(fh)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def evaluate_edit(sc, rec: Record):
@@ -266,12 +284,212 @@ def foreground_digest(sc, rec: Record) -> str:
     return digest(sc, rec.ev.lookup)
 
 
-def write_foreground(sc, rec: Record, table, project: str | None, digest: str) -> None:
+def write_foreground(sc, rec: Record, table, project: str | None, digest: str,
+                     key: str | None = None) -> None:
     """Write ``sc``'s foreground database as a full run does (only what changed), so that
-    Activity Browser finds it matching the file."""
+    Activity Browser finds it matching the file; with ``key``, then take the project's
+    fingerprint for that record (:func:`mark_current`), still under the foreground's lock, so
+    that a full run waiting for the lock writes and stores after it, never between."""
     from ecolca.brightway.project import activate
     from ecolca.lca.foreground import build_foreground, foreground_lock
 
     activate(project)
     with foreground_lock(sc):
         build_foreground(sc, rec.ev.lookup, table, digest)
+        if key is not None:
+            mark_current(key, rec, digest)
+
+
+WRITING = ".writing"  # a detached writer's lock file: <key>.<pid>.writing
+WRITER_ERROR = ".writer-error"  # what a detached writer could not do: <key>.writer-error
+
+
+def write_foreground_detached(sc, rec: Record, table, project: str | None, key: str,
+                              then=None) -> bool:
+    """Write the foreground database (:func:`write_foreground`) in a child process that the
+    run does not wait for: the run ends as soon as its results are out. True when the child was
+    started; False where it cannot be (no ``os.fork``: Windows; no cache folder; or
+    ``ECOLCA_FOREGROUND_INLINE`` set), and the caller writes in its own process.
+
+    The child is forked after the results are flushed, so it has the parsed file, the record
+    and the term table in memory (nothing is read again). It takes the foreground's digest and,
+    when it is not the one the state was taken with, removes the state, writes the database and
+    takes the state again. It leaves the caller's session
+    (``setsid``), its standard streams go to ``os.devnull`` (a script reading the run's stdout
+    sees it end when the run ends), and it holds an exclusive lock on
+    ``<cache>/fastpath/<key>.<pid>.writing`` until the database and the state are written
+    (:func:`wait_for_writers`). While the state is removed, a run of the file is a full one,
+    which waits for the foreground's lock and writes it itself. An error is kept in
+    ``<key>.writer-error`` and shown by the next run (:func:`take_writer_error`). ``then``:
+    called by the child with the digest after the write."""
+    if not hasattr(os, "fork") or os.environ.get("ECOLCA_FOREGROUND_INLINE"):
+        return False
+    import fcntl
+    import sys
+
+    folder = _folder(create=True)
+    if folder is None:
+        return False
+    lock = folder / f"{key}.{os.getpid()}{WRITING}"
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError:
+        return False
+    fcntl.flock(fd, fcntl.LOCK_EX)  # a new file of this process's own: at once
+    for stream in (sys.stdout, sys.stderr, getattr(sys, "__stdout__", None)):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            lock.unlink()
+        return False
+    if pid:  # the run: the child's descriptor keeps the lock; end without waiting for it
+        os.close(fd)
+        return True
+    rc = 1
+    try:  # the child: never returns into the caller
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDWR)
+        for std in (0, 1, 2):
+            os.dup2(null, std)
+        try:
+            digest = foreground_digest(sc, rec)
+            if digest != rec.foreground:  # else the project's files are as that write left them
+                forget_state(key)  # a child killed while writing leaves none: the next is full
+                write_foreground(sc, rec, table, project, digest, key)
+            if then is not None:
+                then(digest)
+            rc = 0
+        except BaseException as exc:  # noqa: BLE001 - kept for the next run to say
+            with contextlib.suppress(Exception):
+                _atomic_write(folder / f"{key}{WRITER_ERROR}",
+                              f"{type(exc).__name__}: {exc}".encode("utf-8", "replace"))
+        with contextlib.suppress(OSError):
+            lock.unlink()
+    finally:
+        os._exit(rc)
+
+
+def wait_for_writers(timeout: float | None = None) -> bool:
+    """Wait until every detached foreground writer (:func:`write_foreground_detached`) of this
+    cache folder has finished; False if ``timeout`` seconds passed first."""
+    if not hasattr(os, "fork"):  # no detached writers where there is no fork
+        return True
+    import fcntl
+    import time
+
+    folder = _folder()
+    if folder is None:
+        return True
+    end = None if timeout is None else time.monotonic() + timeout
+    for path in sorted(folder.glob(f"*{WRITING}")):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:  # finished meanwhile
+            continue
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | (0 if end is None else fcntl.LOCK_NB))
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > end:
+                        return False
+                    time.sleep(0.02)
+            with contextlib.suppress(OSError):  # a writer killed before it removed it
+                path.unlink()
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+    return True
+
+
+def take_writer_error(key: str) -> str | None:
+    """What the detached writer of ``key``'s foreground could not do (removed once read), or
+    None."""
+    folder = _folder()
+    if folder is None:
+        return None
+    path = folder / f"{key}{WRITER_ERROR}"
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        path.unlink()
+    except OSError:
+        return None
+    return text
+
+
+# ---- an unchanged file: the kept output written again
+
+OUTPUT = ".output"  # <key>.output: the last fast run's output, and what it holds for
+OUTPUT_FORMAT = 1
+
+
+def keep_output(key: str, rec: Record, digest: str, sha256: str, args: tuple,
+                stdout: list, stderr: str) -> None:
+    """Keep what a fast run of the file whose bytes have ``sha256`` wrote with options
+    ``args``: its stdout as [text before the metadata, the metadata's JSON, the chunks after] and
+    its stderr, with what it holds for: the record ``rec`` and the foreground digest
+    ``digest`` (see :func:`replay`). Written atomically; a failure costs speed only."""
+    folder = _folder()
+    if folder is None or not getattr(rec, "uid", ""):
+        return
+    ev = rec.ev
+    entry = {"format": OUTPUT_FORMAT, "sha256": sha256, "args": repr(args), "record": rec.uid,
+             "foreground": digest, "databases": sorted({k[0] for k in ev.lookup.ids}),
+             "methods": [list(m) for m in ev.methods], "project_dir": rec.project_dir,
+             "foreground_name": rec.foreground_name, "stdout": list(stdout), "stderr": stderr}
+    with contextlib.suppress(OSError, pickle.PicklingError, TypeError):
+        _atomic_write(folder / f"{key}{OUTPUT}", pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))
+
+
+def replay(key: str, sha256: str, args: tuple) -> tuple[str, list[str]] | None:
+    """(stderr, stdout in parts) of the last fast run of this file when nothing it depends on changed
+    since: the file's bytes (``sha256``), the options (``args``), ecolca's code and the
+    ``--method``/``--key``/project (in ``key``), the record of unit scores (its ``uid``), the
+    project's databases and methods (the state's fingerprint, read now) and the foreground
+    database (the state's foreground digest: the file's, written). Else None. Its metadata
+    says the output was written again (``solve``, ``scenario_checks``); ``calculated`` stays
+    the time it was calculated."""
+    folder = _folder()
+    if folder is None:
+        return None
+    try:
+        with open(folder / f"{key}.state", encoding="utf-8") as fh:
+            state = json.load(fh)
+        with open(folder / f"{key}{OUTPUT}", "rb") as fh:
+            entry = pickle.load(fh)
+    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            TypeError, IndexError, KeyError):
+        return None
+    try:
+        if not (isinstance(state, dict) and isinstance(entry, dict)
+                and entry.get("format") == OUTPUT_FORMAT and entry["sha256"] == sha256
+                and entry["args"] == repr(args) and entry["record"]
+                and entry["record"] == state.get("record")
+                and entry["foreground"] == state.get("foreground")):
+            return None
+        fp = fingerprint(entry["project_dir"], entry["databases"], entry["methods"],
+                         entry["foreground_name"])
+        if fp is None or json.loads(json.dumps(fp)) != state.get("fingerprint"):
+            return None
+        before, md_text, after = entry["stdout"]
+        md = json.loads(md_text)
+    except (KeyError, TypeError, ValueError):
+        return None
+    from ecolca.core.jsontext import json_text
+
+    when = md.get("calculated")
+    md["solve"] = {
+        **(md.get("solve") if isinstance(md.get("solve"), dict) else {}), "reused": True,
+        "note": ("an unchanged file: its bytes, the options, ecolca's code and the project's "
+                 "databases and methods are those of the run calculated at "
+                 f"{when}, whose output is written again (docs/engine.md, 'An unchanged file')")}
+    md["scenario_checks"] = {
+        "reused": True,
+        "note": (f"not read again: the file's bytes are those read and validated by the run "
+                 f"calculated at {when}")}
+    return entry["stderr"], [before, json_text(md), *after]

@@ -468,9 +468,15 @@ class UncertaintyResult:
     def headline(self, fmt=None) -> str:
         """The deterministic Δ beside the Monte Carlo median and 95 % interval, in words; when it
         lies outside the interval, which parameters put it there. ``fmt`` formats a number
-        (default: 4 significant figures with grouped digits, never E-notation)."""
-        fmt = fmt or significant
+        (default: the number policy, :mod:`ecolca.core.numbers`: the four numbers in one scale,
+        3 significant figures, with the scaled unit: −287 kt CO2-Eq)."""
         d = self.delta
+        if fmt is None:
+            from ecolca.core.numbers import scale_for
+
+            sc = scale_for([self.deterministic, d.get("median"), d.get("p2.5"), d.get("p97.5")],
+                           self.unit or "")
+            fmt = lambda x: f"{sc.text(x)} {sc.unit}".rstrip()  # noqa: E731
         if self.deterministic is None:
             return (f"Monte Carlo median Δ {fmt(d['median'])}, 95 % interval {fmt(d['p2.5'])} … "
                     f"{fmt(d['p97.5'])}")
@@ -729,8 +735,12 @@ class Results:
             s = float(tot.sum()) + h
             if s == 0:
                 return None
-            assumed = set(self.assumed_exchanges)
-            mask = np.array([i in assumed for i in t.ids], dtype=bool)
+            assumed = frozenset(self.assumed_exchanges)
+            kept = t.__dict__.get("_assumed_mask")  # once per table, not once per method
+            if kept is None or kept[0] != assumed:
+                kept = t.__dict__["_assumed_mask"] = (
+                    assumed, np.array([i in assumed for i in t.ids], dtype=bool))
+            mask = kept[1]
             return (float(tot[mask].sum()) + (h if getattr(t, "hidden_assumed", False) else 0.0)
                     ) / s
         parts = self.exchange_parts(method)
@@ -808,7 +818,9 @@ class Results:
         """One object per exchange; each part is a list with one value per method."""
         t = self.exchanges
         if isinstance(t, ExchangeTable) and t.methods == self.methods:
-            return list(self._exchange_rows())
+            from ecolca.core.jsontext import strict_json  # the rows' arrays as lists, NaN None
+
+            return [strict_json(r) for r in self._exchange_rows()]
         order = {m: j for j, m in enumerate(self.methods)}
         rows: dict[str, dict[str, Any]] = {}
         n = len(order)
@@ -831,33 +843,42 @@ class Results:
         return list(rows.values()) + list(self._suppressed("suppressed_exchanges"))
 
     def _exchange_rows(self):
+        """One JSON-ready object per exchange. Figures are rows of float arrays, NaN where the
+        output has null (no data: docs/json-output.md; ``json_text`` writes NaN and ±inf as
+        null), so the masks are applied to whole arrays once, not per number."""
         t = self.exchanges
         if not (isinstance(t, ExchangeTable) and t.methods == self.methods):
             yield from self._exchanges_json(lambda x: None if x is None or (
                 isinstance(x, float) and not math.isfinite(x)) else x)
             return
-        total = t.totals() if len(t.ids) else None
-        cov = t.coverage if t.coverage is not None and len(t.coverage.scale) == len(t.ids) \
-            else None
-        n = len(t.methods)
-        for i in range(len(t.ids)):
-            be = t.break_even_km[i].tolist()
-            parts = {p: t.parts[p][i].tolist() for p in t.PARTS}
-            tot = total[i].tolist()
-            notes = [None] * n
-            if cov is not None:  # no data is null, never 0.0 (docs/json-output.md)
-                for p in t.PARTS:  # a part without data, or any part of an exchange without
-                    miss = cov.part_missing(p)[i] | cov.not_covered[i]  # data: null
-                    parts[p] = [None if miss[j] else v for j, v in enumerate(parts[p])]
-                tot = [None if cov.not_covered[i, j] else v for j, v in enumerate(tot)]
-                notes = [cov.note(i, j) for j in range(n)]
+        import numpy as np
+
+        n_e, n = len(t.ids), len(t.methods)
+        if not n_e:
+            yield from self._suppressed("suppressed_exchanges")
+            return
+        c = np.ascontiguousarray  # rows of C-ordered arrays: encoded as arrays by orjson
+        total = c(t.totals(), dtype=float)
+        cov = t.coverage if t.coverage is not None and len(t.coverage.scale) == n_e else None
+        parts = {p: c(t.parts[p], dtype=float) for p in t.PARTS}
+        notes = sides = None
+        if cov is not None:  # no data is null, never 0.0 (docs/json-output.md)
+            nc = cov.not_covered
+            for p in t.PARTS:  # a part without data, or any part of an exchange without data
+                parts[p] = np.where(cov.part_missing(p) | nc, np.nan, parts[p])
+            total = np.where(nc, np.nan, total)
+            notes, sides = _exchange_notes(cov)
+        be = c(t.break_even_km, dtype=float)
+        ber = c(t.break_even_ratio, dtype=float)
+        none = [None] * n
+        for i in range(n_e):
             yield {"exchange": t.ids[i], "label": t.labels[i], "distance_km": t.distance_km[i],
-                   **parts, "total": tot, "note": notes,
-                   "side_without_data": None if cov is None else cov.one_sided[i].tolist(),
-                   "break_even_km": [None if b != b else b for b in be],
+                   **{p: parts[p][i] for p in t.PARTS}, "total": total[i],
+                   "note": none if notes is None else notes.get(i, none),
+                   "side_without_data": None if sides is None else sides.get(i, none),
+                   "break_even_km": be[i],
                    "break_even_reason": t.break_even_reason[i],
-                   "break_even_ratio": [None if b != b else b
-                                        for b in t.break_even_ratio[i].tolist()]}
+                   "break_even_ratio": ber[i]}
         yield from self._suppressed("suppressed_exchanges")
 
     def _site_rows(self):
@@ -865,20 +886,24 @@ class Results:
         if not (isinstance(t, SiteTable) and t.methods == self.methods):
             yield from self._sites_json()
             return
+        import numpy as np
+
         cov = t.covered if t.covered is not None and len(t.covered) == len(t.site_ids) else None
+        lin = np.ascontiguousarray(t.linear, dtype=float)
+        sym = {k: np.ascontiguousarray(t.symbiotic[k], dtype=float) for k in t.keys}
+        partial = None
+        if cov is not None and len(t.site_ids):
+            # a site whose own flows have no data: null, never 0.0 (its symbiotic figure stays
+            # a number where an exchange's share moves one to it)
+            cov = np.asarray(cov, dtype=bool)
+            partial = ~cov.all(axis=1)
+            lin = np.where(cov, lin, np.nan)
+            sym = {k: np.where(cov | (v != 0), v, np.nan) for k, v in sym.items()}
+            note_of = np.where(cov, None, SITE_NOT_COVERED).tolist()
         for i, sid in enumerate(t.site_ids):
-            lin = t.linear[i].tolist()
-            sym = {k: t.symbiotic[k][i].tolist() for k in t.keys}
-            notes = None
-            if cov is not None and not cov[i].all():
-                # a site whose own flows have no data: null, never 0.0 (its symbiotic figure
-                # stays a number where an exchange's share moves one to it)
-                notes = [None if cov[i, j] else SITE_NOT_COVERED for j in range(len(lin))]
-                lin = [v if cov[i, j] else None for j, v in enumerate(lin)]
-                sym = {k: [v if cov[i, j] or v != 0 else None for j, v in enumerate(vs)]
-                       for k, vs in sym.items()}
-            yield {"site": sid, "name": t.names[i], "linear": lin, "symbiotic": sym,
-                   "note": notes}
+            yield {"site": sid, "name": t.names[i], "linear": lin[i],
+                   "symbiotic": {k: v[i] for k, v in sym.items()},
+                   "note": note_of[i] if partial is not None and partial[i] else None}
         yield from self._suppressed("suppressed_sites")
 
     def _suppressed(self, which: str):
@@ -918,7 +943,9 @@ class Results:
         """One object per site: ``linear`` per method, ``symbiotic`` per key and method."""
         t = self.sites
         if isinstance(t, SiteTable) and t.methods == self.methods:
-            return list(self._site_rows())
+            from ecolca.core.jsontext import strict_json  # the rows' arrays as lists, NaN None
+
+            return [strict_json(r) for r in self._site_rows()]
         order = {m: j for j, m in enumerate(self.methods)}
         n = len(order)
         rows: dict[str, dict[str, Any]] = {}
@@ -1055,3 +1082,22 @@ class Results:
                 for x in self.sensitivity
             ],
         }
+
+
+def _exchange_notes(cov) -> tuple[dict, dict]:
+    """``ExchangeCoverage.note`` and ``one_sided`` of the exchanges that have one for some
+    method: {exchange index: one value per method}. Others have None for every method."""
+    import numpy as np
+
+    sided = cov.one_sided != None  # noqa: E711 (elementwise)
+    bad = np.asarray(cov.not_covered, dtype=bool) | sided | \
+        np.asarray(cov.below_precision, dtype=bool)
+    # ExchangeCoverage.note says something only where one of those flags is set; a subclass
+    # (a masked coverage, ecolca.park.confidential) has notes of its own: every row is asked
+    if type(cov).note.__qualname__ != "ExchangeCoverage.note":
+        bad[:] = True
+    n = bad.shape[1]
+    notes = {i: [cov.note(i, j) for j in range(n)]
+             for i in np.nonzero(bad.any(axis=1))[0].tolist()}
+    sides = {i: cov.one_sided[i].tolist() for i in np.nonzero(sided.any(axis=1))[0].tolist()}
+    return notes, sides

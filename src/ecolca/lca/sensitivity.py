@@ -204,8 +204,22 @@ def global_shares(sens: list[Sensitivity], table: TermTable, params: np.ndarray,
                   for c in range(len(chosen))]
         shares.sort(key=lambda g: -g.s1)
         s.global_shares = shares
-        rest = 1.0 - sum(max(g.s1, 0.0) for g in shares)
-        s.global_note = (f"first-order Sobol indices (RBD-FAST, SALib) from {n} Monte Carlo draws "
-                         f"of the {len(chosen)} uncertain parameters with the largest one-at-a-time "
-                         f"swing; 1 − ΣS1 = {rest:.2f} is the share of the background's variability "
-                         "and of interactions")
+        s.global_note = global_note(shares, n)
+
+
+def global_note(shares: list[GlobalShare], n: int) -> str:
+    """What the first-order indices say, in words. 1 − ΣS1 is what the parameters' own effects
+    leave unexplained: the background's variability, interactions and estimation noise. The
+    indices are estimates from ``n`` draws, so their sum can exceed 1 (a negative rest): that
+    is noise, never a negative share, and the rest is then not estimated (issue #20)."""
+    total = sum(max(g.s1, 0.0) for g in shares)
+    head = (f"first-order Sobol indices (RBD-FAST, SALib) from {n:,} Monte Carlo draws of the "
+            f"{len(shares)} uncertain parameters with the largest one-at-a-time swing")
+    rest = 1.0 - total
+    if rest < 0:
+        return (f"{head}; they sum to {total:.2f}, more than 1, which only the estimation noise "
+                f"of {n:,} draws can cause: the share left to the background's variability and "
+                "to interactions is not estimated (more draws narrow it)")
+    return (f"{head}; they leave {100 * rest:.0f} % of the variance of Δ unexplained "
+            "(1 − ΣS1): the background's variability, interactions between parameters and "
+            "estimation noise together")

@@ -28,3 +28,14 @@ def style_bar_chart(chart: BarChart, colors: list[str]) -> None:
     chart.y_axis.txPr = text_props(10)
     if chart.legend is not None:
         chart.legend.txPr = text_props(10)
+
+
+def value_axis_format(chart: BarChart, values) -> None:
+    """The value axis's numbers to the figure of its tick step (a fifth of the largest value
+    charted), not in the chart data's own format (which may carry more decimals for its
+    smallest value): ticks read "−50", "0", "50", never "-50.0000" or E-notation."""
+    from ecolca.core.numbers import decimals_for, excel_format
+
+    m = max((abs(v) for v in values if isinstance(v, (int, float)) and v == v), default=0.0)
+    # ticks are about a fifth of the span apart: one figure of that step
+    chart.y_axis.number_format = excel_format(min(decimals_for(m / 5, 1), 6) if m else 0)

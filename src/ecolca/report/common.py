@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ecolca.core.model import Scenario, Uncertainty
+from ecolca.core.numbers import format_plain
 from ecolca.report.styles import finite
 # KEY_LABELS and verdict live with the results: the app shares their wording without the report
 from ecolca.lca.results import KEY_LABELS, Results, cost_totals, method_label, verdict  # noqa: F401
@@ -164,7 +165,7 @@ def uncertainty_text(u: Uncertainty | None) -> str:
     parts = [u.type]
     for name, val in (("σg", u.gsd), ("min", u.minimum), ("max", u.maximum), ("sd", u.sd)):
         if val is not None:
-            parts.append(f"{name}={val:g}")
+            parts.append(f"{name}={format_plain(val)}")
     return ", ".join(parts)
 
 
@@ -174,7 +175,7 @@ def fmt_amount(x: float) -> str:
         return "?"
     if f.is_integer() and abs(f) < 1e15:
         return f"{int(f):,}"
-    return f"{f:,.6g}"
+    return format_plain(f)
 
 
 PLACEHOLDER_UNITS = {"item", "items", "unit", "units", "p", "piece", "pieces"}

@@ -153,14 +153,17 @@ def _widest_auto(xs: list[float]) -> int:
     format, the largest and the smallest value are the widest."""
     a = np.asarray(xs, dtype=float)
     m = np.abs(a)
-    classes = (m == 0, (m >= 1e10) | ((m < 1e-2) & (m > 0)), (m >= 1000) & (m < 1e10),
-               (m >= 1) & (m < 1000), (m >= 1e-2) & (m < 1))
+    classes = (m == 0, (m >= 1000), (m >= 1) & (m < 1000), (m >= 1e-2) & (m < 1))
     longest = 0
-    for sel, fmt in zip(classes, ("0", "0.00E+00", "#,##0", "#,##0.00", "0.0000")):
+    for sel, fmt in zip(classes, ("0", "#,##0", "#,##0.00", "0.0000")):
         if sel.any():
             v = a[sel]
             hi, lo = float(v.max()), float(v.min())
             longest = max(longest, len(st.formatted(hi, fmt)), len(st.formatted(lo, fmt)))
+    small = m[(m > 0) & (m < 1e-2)]
+    if small.size:  # the smallest magnitude has the most decimals, a minus adds one
+        fmt = st.small_format(float(small.min()))
+        longest = max(longest, len(st.formatted(-float(small.min()), fmt)))
     return longest
 
 
@@ -210,6 +213,7 @@ class Sheet:
         self._xml_cols = 1  # the last column with a cell (the worksheet's dimension)
         self._styles: dict = {}
         self.scale = 1.0
+        self._headings: set[int] = set()  # rows of section headings (kept with what follows)
         # True: print at full size on as many pages across as the columns need (a wide data
         # sheet), instead of one page wide
         self.print_across = False
@@ -273,7 +277,7 @@ class Sheet:
         self.row += 1
 
     def section(self, text: str) -> None:
-        self.paragraph(text, font=st.SECTION_FONT)
+        self._headings.add(self.paragraph(text, font=st.SECTION_FONT))
 
     def paragraph(self, text: str, *, font: Font | None = None, col: int = 1,
                   span: int = 0) -> int:
@@ -379,7 +383,7 @@ class Sheet:
                 if type(x) is float and auto[j] and x - x == 0:  # finite: the fast path
                     a = x if x >= 0 else -x  # st.auto_format, inline
                     if a >= 1000:
-                        fmt = "0.00E+00" if a >= 1e10 else "#,##0"
+                        fmt = "#,##0"
                     elif a >= 1:
                         fmt = "#,##0.00"
                     elif a >= 1e-2:
@@ -387,7 +391,7 @@ class Sheet:
                     elif a == 0:
                         fmt = "0"
                     else:
-                        fmt = "0.00E+00"
+                        fmt = st.small_format(a)
                     tail = ftail.get(fmt)
                     if tail is None:
                         sid = book.style(font, fill, True, "top", fmt, False)
@@ -443,6 +447,10 @@ class Sheet:
         if col + width - 1 > self._xml_cols:
             self._xml_cols = col + width - 1
         first, last = hdr + 1, r - 1
+        # a table's header (and the heading right above it) never ends a page: it keeps its
+        # first rows with it, whatever font the reader's program draws
+        head = hdr - 1 if hdr - 1 in self._headings else hdr
+        self._blocks.append((head, min(last, hdr + KEEP_HEAD_ROWS), False))
         self.tables.append((hdr, first, last))
         self._repeat.append(repeat)
         self.row = r + 1
@@ -608,14 +616,18 @@ class Sheet:
 
     def _page_breaks(self, title_h: float) -> None:
         """Manual breaks before blocks that would cross the bottom of a page, estimated from
-        the row heights at the sheet's print scale."""
+        the row heights at the sheet's print scale, and where a page is estimated full: the
+        printed pages end where this estimate ends them, not where a program's own breaks fall
+        (with a font wider than Calibri the sheet prints smaller, a page holds more, and a
+        break of the program's own could leave a header at the bottom of a page)."""
         if not self._blocks:
             return
         ws = self.ws
         page = PRINT_H_PT / self.scale
-        starts = {}
-        for s, e, bb in sorted(self._blocks):
-            starts.setdefault(s, (e, bb))
+        starts: dict[int, tuple[int, bool]] = {}
+        for s, e, bb in sorted(self._blocks):  # blocks starting on one row: the longest
+            e0, bb0 = starts.get(s, (e, bb))
+            starts[s] = (max(e, e0), bb or bb0)
         last = max(max(self.cells, default=1), max(e for _, e, _ in self._blocks))
         get, line = self.heights.get, st.LINE_PT
         hs = [0.0] + [get(r, line) for r in range(1, last + 1)]   # hs[r]: row r's height
@@ -632,6 +644,8 @@ class Sheet:
                     fill = title_h
             h = hs[r]
             if fill + h > page:
+                if r > 1 and fill > title_h:
+                    ws.row_breaks.append(Break(id=r - 1))
                 fill = title_h
             fill += h
 

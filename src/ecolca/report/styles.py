@@ -157,23 +157,68 @@ def denoise_columns(columns: list[list[float]], scale: float,
 
 
 def auto_format(v: float) -> str:
-    """A number format chosen by magnitude: thousands separators for large values, a few
-    decimals for ordinary ones, scientific for very small or very large ones (e.g. CTUh)."""
+    """A number format chosen by magnitude, for inputs and raw data (results go through
+    :mod:`ecolca.report.scaled`): grouped digits for large values, a few decimals for ordinary
+    ones, and for small ones the decimals that show 3 significant figures; never E-notation
+    (docs/report.md, "Numbers")."""
     a = abs(v)
     if a == 0:
         return "0"
-    if a >= 1e10 or a < 1e-2:
-        return "0.00E+00"
     if a >= 1000:
         return "#,##0"
     if a >= 1:
         return "#,##0.00"
-    return "0.0000"
+    if a >= 1e-2:
+        return "0.0000"
+    return small_format(a)
+
+
+@lru_cache(maxsize=64)
+def _small_format(decimals: int) -> str:
+    return "0." + "0" * decimals
+
+
+def small_format(a: float) -> str:
+    """The format of a magnitude below 0.01: the decimals of 3 significant figures (at most
+    30, a spreadsheet's limit)."""
+    return _small_format(min(30, 2 - math.floor(math.log10(a))))
+
+
+def money_format(f: float) -> str:
+    """Grouped units from 1,000, else cents; below a cent, 3 significant figures (a cost per
+    avoided kg of 0.0004 is not 0.00)."""
+    a = abs(f)
+    return "#,##0" if a >= 1000 else "#,##0.00" if a >= 0.01 or a == 0 else small_format(a)
+
+
+class Shown:
+    """A number with the format it is shown in, chosen by the caller (a result scaled by the
+    number policy, :mod:`ecolca.report.scaled`): ``value`` is stored, ``fmt`` is the cell's
+    number format and ``text`` what the cell shows (to measure it)."""
+
+    __slots__ = ("value", "fmt", "text")
+
+    def __init__(self, value: float, fmt: str, text: str):
+        self.value, self.fmt, self.text = value, fmt, text
+
+    def __repr__(self) -> str:
+        return f"Shown({self.value!r}, {self.fmt!r}, {self.text!r})"
+
+
+_GROUPED = re.compile(r"^#,##0(?:\.(0+))?(,*)$")
 
 
 def formatted(v: float, fmt: str) -> str:
     """Roughly the text a spreadsheet shows for ``v`` in format ``fmt`` (to measure it)."""
-    if fmt == "0.00E+00":
+    g = _GROUPED.match(fmt)
+    if g:  # "#,##0.000,,,": grouped, 3 decimals, shown in billions (each trailing , is /1000)
+        d, k = len(g.group(1) or ""), len(g.group(2))
+        s = f"{v / 1000.0 ** k:,.{d}f}"
+        if float(s.replace(",", "")) == 0:
+            s = s.lstrip("-")
+    elif fmt.startswith("0.") and set(fmt[2:]) == {"0"}:
+        s = f"{v:.{len(fmt) - 2}f}"
+    elif fmt == "0.00E+00":
         s = f"{v:.2E}"
     elif fmt == "#,##0":
         s = f"{v:,.0f}"
@@ -207,6 +252,8 @@ def encode(value: Any, kind: str = "auto") -> tuple[Any, str | None, str | None]
     if value is None:
         return None, None, None
     t = type(value)
+    if t is Shown:
+        return value.value, value.fmt, value.text
     if t is str:
         text = clean_text(value)
         return text, None, text
@@ -231,7 +278,7 @@ def encode(value: Any, kind: str = "auto") -> tuple[Any, str | None, str | None]
         elif kind == "prob":
             fmt = "0.0%"
         elif kind == "money":
-            fmt = "#,##0" if abs(f) >= 1000 else "#,##0.00"
+            fmt = money_format(f)
         elif kind == "sci":
             fmt = "0.00E+00" if f != 0 else "0"
         elif kind == "sci2":  # two significant figures: chart axis labels
@@ -261,6 +308,10 @@ def put(cell: Cell, value: Any, kind: str = "auto") -> tuple[str | None, str | N
     if value is None:
         cell.value = None
         return None, None
+    if type(value) is Shown:
+        cell.value = value.value
+        cell.number_format = value.fmt
+        return value.text, "num"
     if isinstance(value, bool):
         value = "yes" if value else "no"
     if isinstance(value, (int, float)):  # numbers stay numbers, whatever the column
@@ -277,7 +328,7 @@ def put(cell: Cell, value: Any, kind: str = "auto") -> tuple[str | None, str | N
         elif kind == "prob":
             fmt = "0.0%"
         elif kind == "money":
-            fmt = "#,##0" if abs(f) >= 1000 else "#,##0.00"
+            fmt = money_format(f)
         elif kind == "sci":
             fmt = "0.00E+00" if f != 0 else "0"
         elif kind == "sci2":  # two significant figures: chart axis labels

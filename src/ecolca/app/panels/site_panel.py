@@ -16,6 +16,7 @@ from ecolca.app.document import Document
 from ecolca.app.panels import common
 from ecolca.app.panels.common import (Catalog, show_start, describe_uncertainty, fmt_number,
                                       number_problem, parse_number)
+from ecolca.app.panels.flow_columns import FlowColumns, compact_combo
 from ecolca.app.panels.dialogs import BASIS_TEXT, BasisDialog, TransportDialog, UncertaintyDialog
 
 
@@ -106,12 +107,14 @@ class SitePanel(QWidget):
         self.flows = QTableWidget(0, len(self.FLOW_COLUMNS))
         self.flows.setHorizontalHeaderLabels(self.FLOW_COLUMNS)
         self.flows.verticalHeader().setVisible(False)
+        self.columns = FlowColumns(self.flows, self.COLUMN_WIDTHS, self.COMBO_COLUMNS)
+        self.flows.horizontalHeaderItem(8).setToolTip(CATEGORY_TIP)
         self.flows.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.flows.setSelectionMode(QAbstractItemView.SingleSelection)
         hh = self.flows.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.Interactive)
         hh.setStretchLastSection(False)
-        # wider than the panel: a horizontal scroll bar, scrolled by pixels (not by whole columns)
+        # a panel too narrow even for the wrapped columns: a scroll bar, scrolled by pixels
         self.flows.setHorizontalScrollMode(QAbstractItemView.ScrollPerPixel)
         self.flows.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         for c, w in enumerate(self.COLUMN_WIDTHS):
@@ -132,13 +135,9 @@ class SitePanel(QWidget):
             self.fit_columns()
 
     def fit_columns(self) -> None:
-        """Columns as wide as their content, within bounds (the user's widths then stay until
-        another site is shown); a long name wraps and shows whole in its tooltip."""
-        for c, (low, high) in enumerate(self.COLUMN_WIDTHS):
-            if c in self.COMBO_COLUMNS:
-                continue  # the kind and category combo boxes
-            self.flows.resizeColumnToContents(c)
-            self.flows.setColumnWidth(c, min(max(self.flows.columnWidth(c), low), high))
+        """Every column in the panel's width (:class:`FlowColumns`); the user's widths stay
+        until another site is shown or the panel's width changes."""
+        self.columns.fit()
 
     def site(self):
         return self.doc().scenario.site(self.site_id) if self.site_id else None
@@ -163,14 +162,14 @@ class SitePanel(QWidget):
         if 0 <= current_row < len(site.flows) and (
                 current_row, current_col) != (self.flows.currentRow(), self.flows.currentColumn()):
             self.flows.setCurrentCell(current_row, max(current_col, 0))
+        self.columns.fit_rows()  # a name or activity that wraps: its row grows
         self._loading = False
 
     def _set_flow_row(self, r: int, f: Flow) -> None:
         for c, (field, choices) in self.COMBO_COLUMNS.items():
             box = self.flows.cellWidget(r, c)
             if not isinstance(box, QComboBox):
-                box = QComboBox()
-                box.addItems(list(choices))
+                box = compact_combo(list(choices), self.flows)
                 box.currentTextChanged.connect(
                     lambda text, w=box, c=c: self._choice_changed(w, c, text))
                 if field == "category":

@@ -31,12 +31,12 @@ class Cell:
     # ---- read (what the model's data() returns) ----
     def text(self) -> str:
         if self._text is None:
-            v, (delta, money, pct) = self.value, self.fmt
+            v, (delta, money, pct, scale) = self.value, self.fmt
             if pct:
                 self._text = format_pct(v, signed=delta)
             else:
-                self._text = (format_delta(v, money=money) if delta
-                              else format_number(v, money=money))
+                self._text = (format_delta(v, money=money, scale=scale) if delta
+                              else format_number(v, money=money, scale=scale))
         return self._text
 
     def toolTip(self) -> str:  # noqa: N802
@@ -81,11 +81,12 @@ def _text_item(text: str, tooltip: str | None = None, key: Any = None) -> Cell:
 
 
 def _num_item(v: float | None, *, delta: bool = False, money: bool = False,
-              pct: bool = False) -> Cell:
-    """A right-aligned number, formatted when shown; the raw value is its sort key
-    (Qt.UserRole) and tooltip. Δ cells are coloured: green below 0 (saving), red above 0."""
+              pct: bool = False, scale=None) -> Cell:
+    """A right-aligned number, formatted when shown (in ``scale``, its row's
+    :func:`~.common.row_scale`, when given); the raw value is its sort key (Qt.UserRole) and
+    tooltip. Δ cells are coloured: green below 0 (saving), red above 0."""
     c = Cell()
-    c.value, c.fmt, c.align = v, (delta, money, pct), _RIGHT
+    c.value, c.fmt, c.align = v, (delta, money, pct, scale), _RIGHT
     if isinstance(v, (int, float)) and math.isfinite(v):
         c.key = float(v)
         if delta and v != 0:

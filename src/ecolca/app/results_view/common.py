@@ -12,6 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QLabel
 
+from ecolca.core.numbers import MINUS, Scale, format_plain, scale_for
+from ecolca.core.numbers import format_pct as _policy_pct
 from ecolca.lca.results import method_label
 
 
@@ -42,55 +44,69 @@ _MINUS = "-"  # ASCII, so copied numbers paste into spreadsheets as numbers
 
 
 # ---- number formatting --------------------------------------------------------------------
-def format_number(v: float | None, *, money: bool = False) -> str:
-    """A readable number: thousands separators, a few decimals, scientific for tiny or huge
-    values (e.g. CTUh, or 1e12 MJ). ``None`` and non-finite values give ``–``."""
+# The number policy (ecolca.core.numbers, docs/report.md "Numbers"): a row of results (L, S, Δ)
+# shares one scale and its unit is scaled (kt, Mt, GJ, thousand …); 3 significant figures;
+# never E-notation; the exact value in the cell's tooltip.
+def row_scale(values: Sequence[float | None], unit: str = "", *,
+              lead: Sequence[int] | None = None) -> Scale:
+    """The scale of a row of results (L, S, Δ …): its unit (``sc.unit``) goes in the row's
+    Unit column or the table's headers, each value through :func:`format_number`."""
+    return scale_for([v if isinstance(v, (int, float)) else None for v in values], unit,
+                     lead=lead)
+
+
+def format_number(v: float | None, *, money: bool = False, scale: Scale | None = None) -> str:
+    """A readable number: in ``scale`` (a row's :func:`row_scale`) when given; money with
+    cents below 1,000; otherwise 4 significant figures in grouped digits (an input, a
+    distance). Never E-notation. ``None`` and non-finite values give ``–``."""
     if v is None or not isinstance(v, (int, float)) or not math.isfinite(v):
         return "–"
+    if scale is not None:
+        return scale.text(v).replace(MINUS, _MINUS)
     a = abs(v)
     if a == 0:
         return "0"
-    if money:
+    if money and a >= 0.01:
         return f"{v:,.0f}" if a >= 1000 else f"{v:,.2f}"
-    if a >= 1e12 or a < 1e-2:  # as the report: tiny values (CTUh) keep their digits
-        return f"{v:.3e}"
-    if a >= 1000:
-        return f"{v:,.0f}"
-    if a >= 1:
-        return f"{v:,.2f}"
-    return f"{v:.4f}"
+    return format_plain(v, 4).replace(MINUS, _MINUS)
 
 
-def format_delta(v: float | None, *, money: bool = False) -> str:
+def format_delta(v: float | None, *, money: bool = False, scale: Scale | None = None) -> str:
     """As :func:`format_number`, with an explicit ``+`` on positive values."""
-    s = format_number(v, money=money)
-    return "+" + s if isinstance(v, (int, float)) and math.isfinite(v) and v > 0 else s
+    s = format_number(v, money=money, scale=scale)
+    return "+" + s if isinstance(v, (int, float)) and math.isfinite(v) and v > 0 and \
+        s.strip("0.,") else s
 
 
 def format_pct(v: float | None, *, signed: bool = False) -> str:
-    if v is None or not math.isfinite(v):
+    """A percentage to 3 significant figures, one decimal from 10 % (a small change never
+    rounds to 0 %)."""
+    if v is None or not isinstance(v, (int, float)) or not math.isfinite(v):
         return "–"
-    return f"{v:+.1f} %" if signed and v != 0 else f"{v:.1f} %"
+    return _policy_pct(v, signed=signed).replace(MINUS, _MINUS)
 
 
 _SI_PREFIXES = {3: "k", 6: "M", 9: "G", 12: "T"}
 
 
-def format_eng(v: float | None, digits: int = 3, *, signed: bool = False) -> str:
+def format_eng(v: float | None, digits: int = 3, *, signed: bool = False,
+               scale: Scale | None = None) -> str:
     """``v`` to ``digits`` significant digits, for columns of statistics that must stay narrow
-    (the exact value goes in the tooltip): from 1,000 up with an SI prefix, as the charts' axes
-    (:func:`_axis_formatter`): 3,786,776,889 reads ``3.79 G``; below 0.01 in scientific
-    notation, as :func:`format_number` (``1.23e-05``: a prefix m or µ would read as a unit next
-    to m3); between, plain (``0.0500``, ``12.3``). ``signed``: an explicit ``+`` on positive
-    values (Δ). ``None`` and non-finite give ``–``."""
+    (the exact value goes in the tooltip). In ``scale`` (the row's unit, named beside it) when
+    given; otherwise from 1,000 up with an SI prefix, as the charts' axes
+    (:func:`_axis_formatter`): 3,786,776,889 reads ``3.79 G``; below 1,000 plain, with the
+    decimals of ``digits`` significant figures (``0.0500``, ``0.0000123``: never E-notation).
+    ``signed``: an explicit ``+`` on positive values (Δ). ``None`` and non-finite give ``–``."""
     if v is None or not isinstance(v, (int, float)) or not math.isfinite(v):
         return "–"
+    if scale is not None:
+        return format_delta(v, scale=scale) if signed else format_number(v, scale=scale)
     if v == 0:
         return "0"
     sign = _MINUS if v < 0 else ("+" if signed else "")
     a = abs(v)
-    if a < 1e-2 or a >= 1e15:
-        return f"{sign}{a:.{digits - 1}e}"
+    if a >= 1e15:
+        return sign + format_plain(a, digits)
     e = 3 * math.floor(math.log10(a) / 3) if a >= 1000 else 0
     m = a / 10.0 ** e
     text = f"{m:.{max(0, digits - 1 - math.floor(math.log10(m)))}f}"
@@ -101,8 +117,8 @@ def format_eng(v: float | None, digits: int = 3, *, signed: bool = False) -> str
 
 
 def _pct_text(v: float) -> str:
-    """A signed percentage that does not round a small change to 0.0 %."""
-    return f"{v:+.2g} %" if 0 < abs(v) < 0.1 else f"{v:+.1f} %"
+    """A signed percentage that does not round a small change to 0 %."""
+    return format_pct(v, signed=True)
 
 
 def _short_method(m: Sequence[str], width: int = 30) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ecolca.app.labels import short_from_label as _short_from_label
 from ecolca.lca.results import ExchangeParts
@@ -13,9 +13,13 @@ from ecolca.lca.results import verdict as _report_verdict  # one wording for app
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (PARTS, TOP_EXCHANGES, _axis_formatter,
                                             _chart_label, _finish_bar_chart, _method_combo, _note,
-                                            _short_method, _shorten)
+                                            _short_method, _shorten, row_scale)
+from ecolca.app.results_view.room import TableFirst
 from ecolca.app.results_view.stacked import draw_stacks, restack
 from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
+
+
+TABLE_ROWS = 12  # the Exchanges table's rows shown before the chart gets the room
 
 
 class ExchangesTab:
@@ -25,6 +29,8 @@ class ExchangesTab:
     def _build_exchanges(self) -> None:
         page = QWidget()
         lay = QVBoxLayout(page)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.setSpacing(4)
         top = QHBoxLayout()
         top.addWidget(QLabel("Method:"))
         self.ex_method = _method_combo("The impact category shown in the chart and table")
@@ -48,10 +54,11 @@ class ExchangesTab:
         cl.setContentsMargins(0, 0, 0, 0)
         cl.addWidget(self.ex_chart, 1)
         cl.addWidget(self.ex_note)
-        split = QSplitter(Qt.Vertical)
-        split.addWidget(chart_box)
-        split.addWidget(self.ex_table)
-        split.setSizes([360, 220])
+        # the table first: every exchange's row when there is room, at least TABLE_ROWS; the
+        # chart above it when the room is left (issue #20.6: a laptop showed one row)
+        split = TableFirst(self.ex_table, chart_box, chart_above=True, rows=TABLE_ROWS)
+        self.ex_split = split
+        top.addWidget(split.toggle)
         lay.addWidget(split, 1)
         self.tabs.addTab(page, "Exchanges")
         self._charts["Exchanges"] = self.ex_chart
@@ -73,18 +80,24 @@ class ExchangesTab:
         m = tuple(m)
         parts = r.exchange_parts(m)
         unit = r.impact(m).unit
-        per_year = f"[{unit}/year]"
+        # one unit for the table (the headers), from its largest value; in each row Δ_e and the
+        # largest part keep 3 significant figures, a smaller part one
+        table = row_scale([getattr(p, f) for p in parts for f in
+                           [f for f, _ in PARTS] + ["total"]], unit)
+        per_year = f"[{table.unit}/year]"
         headers = ["Exchange", "Supplier: residue → receiver: supply"] + [
             f"{lab}\n{per_year}" for _, lab in PARTS] + [
             f"Δ_e\n{per_year}", "Distance\n[km]", "Break-even\ndistance [km]", "Verdict"]
         self.ex_table.setHorizontalHeaderLabels(headers)
         rows = []
         for p in parts:
+            values = [getattr(p, f) for f, _ in PARTS] + [p.total]
+            sc = table.fit(values, lead=[len(PARTS)])
             rows.append([_text_item(self.exchange_label(p), f"{p.label}\nid: {p.exchange_id}",
                                     key=p.exchange_id),
                          _text_item(_shorten(p.label, 70), p.label)]
-                        + [_num_item(getattr(p, f), delta=True) for f, _ in PARTS]
-                        + [_num_item(p.total, delta=True), _num_item(p.distance_km),
+                        + [_num_item(v, delta=True, scale=sc) for v in values]
+                        + [_num_item(p.distance_km),
                            _num_item(p.break_even_km),
                            # no data, one side without data, below precision: in words
                            _text_item(p.note or _report_verdict(p), p.note)])
@@ -92,6 +105,7 @@ class ExchangesTab:
         _fill(self.ex_table, rows)
         self.ex_table.setColumnWidth(1, min(self.ex_table.columnWidth(1), 280))
         self.ex_table._spread()
+        self.ex_split.refit()
 
         # the chart: every exchange, or the top N by |Δ_e| and one "others" bar
         shown = list(parts)
@@ -122,8 +136,8 @@ class ExchangesTab:
         labels = [_chart_label(self.exchange_label(p)) if p.exchange_id else p.label
                   for p in bars]
         key = (m, len(parts), tuple((p.exchange_id, p.label) for p in bars), tuple(labels))
-        if restack(self.ex_chart, getattr(self, "_ex_stacks", None), bars, key):  # a live edit: moved in place
-            self.ex_chart.update_animated()
+        if restack(self.ex_chart, getattr(self, "_ex_stacks", None), bars, key):
+            self.ex_chart.update_animated()  # a live edit: moved in place
             return
         fig = self.ex_chart.figure
         self.ex_chart.clear()
@@ -137,7 +151,7 @@ class ExchangesTab:
         self.ex_chart.set_row_tooltips(ax, [f"{p.label}\nid: {p.exchange_id}" if p.exchange_id
                                             else p.label for p in bars])
         ax.set_ylim(len(bars) - 0.5, -0.5)  # first bar at the top
-        ax.set_xlabel(f"Contribution to Δ_e {per_year}  (negative = saving)")
+        ax.set_xlabel(f"Contribution to Δ_e [{unit}/year]  (negative = saving)")
         ax.xaxis.set_major_formatter(_axis_formatter())
         title = f"Where the saving comes from: {_short_method(m, 80)}"
         if others is not None:

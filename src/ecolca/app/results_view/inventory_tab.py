@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ecolca.app.results_view.common import (_note)
+from ecolca.app.results_view.common import _note, row_scale
 from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 
 
@@ -27,6 +27,11 @@ class InventoryTab:
     def _render_inventory(self) -> None:
         r = self._results
         assert r is not None
-        _fill(self.inv_table, [[_text_item(i.label), _text_item(i.unit), _num_item(i.linear),
-                                _num_item(i.symbiotic), _num_item(i.delta, delta=True)]
-                               for i in r.inventory])
+        rows = []
+        for i in r.inventory:  # one scale per row, its unit in the Unit column
+            sc = row_scale([i.linear, i.symbiotic, i.delta], i.unit)
+            rows.append([_text_item(i.label), _text_item(sc.unit, f"{sc.unit} (as computed: "
+                                                                   f"{i.unit})"),
+                         _num_item(i.linear, scale=sc), _num_item(i.symbiotic, scale=sc),
+                         _num_item(i.delta, delta=True, scale=sc)])
+        _fill(self.inv_table, rows)

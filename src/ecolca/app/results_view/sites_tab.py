@@ -13,7 +13,7 @@ from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (KEYS_NOTE, TOP_SITES, _LINEAR_COLOR,
                                             _SYMBIOTIC_COLOR,
                                             _axis_formatter, _finish_bar_chart, _method_combo,
-                                            _note, _wrap2)
+                                            _note, _wrap2, row_scale)
 from ecolca.app.results_view.stacked import draw_pairs, repair
 from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 
@@ -74,14 +74,18 @@ class SitesTab:
         key = self.site_key.currentData()
         unit = r.impact(m).unit
         sites = r.site_results(m, key)
-        per_year = f"[{unit}/year]"
+        # one unit for the table (the headers), each row the decimals of its 3 figures
+        table = row_scale([x for s in sites for x in (s.linear, s.symbiotic, s.delta)], unit)
+        per_year = f"[{table.unit}/year]"
         self.site_table.setHorizontalHeaderLabels(
             ["Site", f"Linear (L)\n{per_year}", f"Symbiotic (S)\n{per_year}",
              f"Δ = S − L\n{per_year}"])
+        fits = [table.fit([s.linear, s.symbiotic, s.delta]) for s in sites]
         _fill(self.site_table, [
             [_text_item(s.site_name, f"{s.site_name} ({s.site_id})", key=s.site_id),
-             _num_item(s.linear), _num_item(s.symbiotic), _num_item(s.delta, delta=True)]
-            for s in sites])
+             _num_item(s.linear, scale=sc), _num_item(s.symbiotic, scale=sc),
+             _num_item(s.delta, delta=True, scale=sc)]
+            for s, sc in zip(sites, fits)])
 
         # the chart: every site, or the TOP_SITES with the largest |Δ| and one bar that sums
         # the others (a chart of 1,000 sites took seconds to lay out and no one can read it)

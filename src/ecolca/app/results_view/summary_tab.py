@@ -3,17 +3,44 @@
 from __future__ import annotations
 
 import math
+import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from ecolca.app.labels import delta_note
-from ecolca.lca.results import method_label, significant
+from ecolca.lca.results import method_label
 from ecolca.app.results_view.chart import _Chart
+from ecolca.app.results_view.room import CHART_MIN, TableFirst
 from ecolca.app.results_view.common import (_SYMBIOTIC_COLOR, _WORSE_COLOR, _html, _note,
-                                            _short_method)
+                                            _short_method, row_scale)
 from ecolca.app.results_view.table import (_fill, _make_table, _num_item, _refill, _text_item,
                                            set_cells)
+
+
+def method_names(label: str) -> list[str]:
+    """A method's name, longest first, for a column too narrow for the whole: "IPCC 2021 |
+    climate change | global warming potential (GWP100)", then "… | climate change | GWP100"
+    (the indicator's abbreviation in brackets, and what follows it), then the first two levels
+    ("IPCC 2021 | climate change"). The table elides the last if even it does not fit."""
+    levels = label.split(" | ")
+    if len(levels) < 3:
+        return [label]
+    first, second, last = levels[0], " | ".join(levels[1:-1]), levels[-1]
+    short = re.search(r"\(([A-Z][A-Za-z0-9.,\-]{0,14})\)(.*)$", last)
+    last = (short.group(1) + short.group(2)).strip() if short else None
+    # the method's family without its version's details: "ReCiPe 2016 v1.03, midpoint (H)"
+    # reads "ReCiPe 2016 v1.03"; "Cumulative Energy Demand (CED)" reads "CED"
+    acronym = re.search(r"\(([A-Z][A-Za-z0-9]{1,9})\)$", first)
+    brief = acronym.group(1) if acronym else first.split(", ")[0]
+    names = [label]
+    for fam in dict.fromkeys([first, brief]):
+        if last:
+            names.append(f"{fam} | {second} | {last}")
+    names += [f"{fam} | {second}" for fam in dict.fromkeys([first, brief])]
+    if ": " in second:  # "energy resources: non-renewable" reads "energy resources"
+        names.append(f"{brief} | {second.split(': ')[0]}")
+    return list(dict.fromkeys(names))
 
 
 class SummaryTab:
@@ -21,25 +48,66 @@ class SummaryTab:
     the tab's widgets on the view and renders the view's results into them)."""
 
     def _build_summary(self) -> None:
-        page = QWidget()
+        page = self.summary_page = QWidget()
         lay = QVBoxLayout(page)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.setSpacing(4)
+        # the headline in two or three lines; the notes in full under "details" (a laptop
+        # shows every method's row: issue #20.6)
+        self.summary_head = _note("", "color: #333;")
+        self.summary_head.setTextInteractionFlags(Qt.TextBrowserInteraction)
+        self.summary_head.linkActivated.connect(lambda _link: self._toggle_summary_details())
         self.summary_info = _note("")
         self.summary_info.setStyleSheet("color: #333;")
+        self.summary_details = QScrollArea()
+        self.summary_details.setWidgetResizable(True)
+        self.summary_details.setFrameShape(QScrollArea.NoFrame)
+        self.summary_details.setWidget(self.summary_info)
+        self.summary_details.setMaximumHeight(140)
+        self.summary_details.hide()
         self.summary_table = _make_table(
             ["Method", "Unit", "Linear (L)\n[unit/year]", "Symbiotic (S)\n[unit/year]",
              "Δ = S − L\n[unit/year]", "Δ [%]"], stretch=0, capped={1: 100},
-            min_stretch=180)
+            min_stretch=150, min_column=60)
         self.summary_chart = _Chart("Summary")
-        split = QSplitter(Qt.Vertical)
-        split.addWidget(self.summary_table)
-        split.addWidget(self.summary_chart)
-        split.setSizes([330, 300])  # the table shows several methods, not one and a half
-        self.summary_split = split
-        self._summary_note_only = False
-        lay.addWidget(self.summary_info)
-        lay.addWidget(split, 1)
+        # names wrap when every row still fits, else one line a method (whole in the tooltip)
+        self.summary_split = TableFirst(self.summary_table, self.summary_chart,
+                                        wrap_if_room=True)
+        self.summary_split.rows_fitted = self._fit_method_names
+        head = QHBoxLayout()
+        head.addWidget(self.summary_head, 1)
+        head.addWidget(self.summary_split.toggle, 0, Qt.AlignTop)
+        lay.addLayout(head)
+        lay.addWidget(self.summary_details)
+        lay.addWidget(self.summary_split, 1)
         self.tabs.addTab(page, "Summary")
         self._charts = {"Summary": self.summary_chart}
+
+    def _fit_method_names(self, wrapped: bool) -> bool:
+        """Each method's name whole in its row: the full name when rows wrap, else the
+        longest of :func:`method_names` that fits on one line (the full name in the tooltip).
+        True when a name changed."""
+        t = self.summary_table
+        model = t.model()
+        fm = t.fontMetrics()
+        width = t.columnWidth(0) - t.PAD
+        changed = False
+        for row in model.rows:
+            c = row[0] if row else None
+            if c is None or not isinstance(c.key, str):
+                continue
+            names = method_names(c.key) if not wrapped else [c.key]
+            text = next((n for n in names if fm.horizontalAdvance(n) <= width), names[-1])
+            if c.text() != text:
+                c.setText(text)
+                changed = True
+        if changed:
+            model.changed()
+        return changed
+
+    def _toggle_summary_details(self) -> None:
+        self.summary_details.setVisible(not self.summary_details.isVisible())
+        self.summary_head.setText(self._summary_headline())
 
     def _summary_rows(self) -> list:
         rows = []
@@ -52,10 +120,11 @@ class SummaryTab:
                 continue
             pct = _text_item("n/m", m.pct_note) if m.pct_note else \
                 _num_item(m.delta_pct, delta=True, pct=True)
-            first = _num_item(m.linear)
+            sc = row_scale([m.linear, m.symbiotic, m.delta], m.unit)  # one scale per row
+            first = _num_item(m.linear, scale=sc)
             if m.coverage is not None and m.coverage.status == "partial":
                 name.setToolTip(f"{method_label(m.method)}\nCoverage {m.coverage.label()}")
-            delta = _num_item(m.delta, delta=True)
+            delta = _num_item(m.delta, delta=True, scale=sc)
             # below precision, or one side of some exchanges without data (named in words)
             tips = [f"Δ {delta_note(m, self._exchange_labels)}"] if m.delta_note else []
             u = self._results.uncertainty_of(m.method)
@@ -63,7 +132,8 @@ class SummaryTab:
                 tips.append(u.headline())  # beside the Monte Carlo median and interval
             if tips:
                 delta.setToolTip("\n".join(tips))
-            rows.append([name, _text_item(m.unit), first, _num_item(m.symbiotic), delta, pct])
+            rows.append([name, _text_item(sc.unit, f"{sc.unit} (the method's unit: {m.unit})"),
+                         first, _num_item(m.symbiotic, scale=sc), delta, pct])
         return rows
 
     @staticmethod
@@ -86,7 +156,8 @@ class SummaryTab:
             st["cells"] = {}
             if not _refill(self.summary_table, self._summary_rows()):
                 return False
-        self.summary_info.setText(self._summary_text())
+            self._fit_method_names(self.summary_table.grow_rows)
+        self._set_summary_text()
         if st["bars"]:
             self._place_bars(st["bars"], st["texts"], rel, st["top"])
             self.summary_chart.update_animated()
@@ -106,7 +177,15 @@ class SummaryTab:
         for i, m in enumerate(r.impacts):
             if not m.covered:
                 continue
-            cells = [(2, m.linear, {}), (3, m.symbiotic, {}), (4, m.delta, {"delta": True})]
+            sc = row_scale([m.linear, m.symbiotic, m.delta], m.unit)
+            if shown.get((i, "scale")) not in (None, sc):
+                if t.item(i, 1) is None or t.item(i, 1).text() != sc.unit:
+                    return False  # the row's unit changes (kt → Mt): the rows again
+                for j in (2, 3, 4):  # the row's decimals change: its three numbers again
+                    shown.pop((i, j), None)
+            shown[(i, "scale")] = sc
+            cells = [(2, m.linear, {"scale": sc}), (3, m.symbiotic, {"scale": sc}),
+                     (4, m.delta, {"delta": True, "scale": sc})]
             if not m.pct_note:
                 cells.append((5, m.delta_pct, {"delta": True, "pct": True}))
             for j, v, kw in cells:
@@ -121,6 +200,56 @@ class SummaryTab:
         for i, j, _v, _kw, raw in todo:
             shown[(i, j)] = raw
         return True
+
+    def _set_summary_text(self) -> None:
+        self.summary_info.setText(self._summary_text())
+        self.summary_head.setText(self._summary_headline())
+
+    def _summary_headline(self) -> str:
+        """The headline in two or three lines: the scenario, how to read Δ, and a line for
+        each kind of note (Δ notes; the Monte Carlo interval), the notes whole under
+        "details" (:meth:`_summary_text`)."""
+        r = self._results
+        lines = [f"<b>{_html(r.scenario_name)}</b> · reference year {r.reference_year} · per "
+                 "year, whole park "
+                 "· Δ = S − L: negative (green) the symbiosis lowers the impact, positive (red) "
+                 "it raises it"]
+        noted = [m for m in r.impacts if m.covered and m.delta_note]
+        if noted:
+            names = ", ".join(_html(_short_method(m.method, 200)) for m in noted[:2])
+            more = f" and {len(noted) - 2} more" if len(noted) > 2 else ""
+            lines.append(f"⚠ {len(noted)} method{'s' if len(noted) > 1 else ''} with a note on "
+                         f"Δ ({names}{more})")
+        mc = self._monte_carlo_headline()
+        if mc:
+            lines.append(mc)
+        if noted or mc.startswith("⚠"):
+            open_ = self.summary_details.isVisible()
+            lines[-1] += (f" · <a href='details'>{'hide details' if open_ else 'details'}</a>")
+        return "<br>".join(lines)
+
+    def _monte_carlo_headline(self) -> str:
+        """:meth:`_monte_carlo_text` in one line: how many methods have their deterministic Δ
+        outside the 95 % interval, and the parameters that put it there."""
+        r = self._results
+        if r.monte_carlo_note():
+            return f"Monte Carlo: {_html(r.monte_carlo_note())}."
+        shown = [u for u in r.uncertainty if u.deterministic is not None and
+                 r.impact(u.method).covered]
+        if not shown:
+            return ""
+        out = [u for u in shown if u.outside]
+        if not out:
+            return (f"Monte Carlo ({shown[0].iterations:,} draws): the deterministic Δ lies "
+                    f"inside the 95 % interval for all {len(shown)} methods")
+        why: list[str] = []
+        for u in out:
+            why += [c["parameter"] for c in u.causes if c["parameter"] not in why]
+        because = ("; why: " + _html("; ".join(why[:2])) + (
+            f" and {len(why) - 2} more" if len(why) > 2 else "")) if why else ""
+        return (f"⚠ Monte Carlo ({shown[0].iterations:,} draws): the deterministic Δ lies "
+                f"<b>outside</b> the 95 % interval for {len(out)} of {len(shown)} "
+                f"methods{because}")
 
     def _summary_text(self) -> str:
         r = self._results
@@ -150,10 +279,11 @@ class SummaryTab:
         why: list[str] = []
         for u in out:
             d = u.delta
+            sc = row_scale([u.deterministic, d["median"], d["p2.5"], d["p97.5"]], u.unit)
             text += (f"<br>⚠ {_html(_short_method(u.method, 60))}: deterministic Δ "
-                     f"{significant(u.deterministic)} lies <b>outside</b> the 95 % interval "
-                     f"{significant(d['p2.5'])} … {significant(d['p97.5'])} ({u.outside} it; "
-                     f"median {significant(d['median'])})")
+                     f"{sc.text(u.deterministic)} lies <b>outside</b> the 95 % interval "
+                     f"{sc.text(d['p2.5'])} … {sc.text(d['p97.5'])} {_html(sc.unit)} "
+                     f"({u.outside} it; median {sc.text(d['median'])})")
             why += [c["parameter"] for c in u.causes if c["parameter"] not in why]
         if out:
             clamped = out[0].clamped
@@ -190,7 +320,7 @@ class SummaryTab:
         if live and self._summary_in_place():
             return
         self._summary_live = None
-        self.summary_info.setText(self._summary_text())
+        self._set_summary_text()
         rows = self._summary_rows()
         _fill(self.summary_table, rows)
         for i, m in enumerate(r.impacts):
@@ -213,20 +343,16 @@ class SummaryTab:
                     "(Δ % n/m).\nSee Δ per exchange and per site in the other tabs.",
                     ha="center", va="center", fontsize=9, color="#333333", transform=ax.transAxes,
                     in_layout=False)
-            # only a note: the table (every method) gets the room
+            # only a note: it needs less height than bars
             self.summary_chart.set_min_height(90, floor=90)
-            if not self._summary_note_only:
-                total = sum(self.summary_split.sizes()) or 630
-                self.summary_split.setSizes([max(total - 150, 200), 150])
-                self._summary_note_only = True
+            self.summary_split.chart_min = 90
+            self.summary_split.refit()
             self._summary_live = {"key": self._summary_key(r.impacts), "bars": [], "texts": [],
                                   "top": 100.0, "room": math.inf, "table": self.summary_table}
             self.summary_chart.redraw(here=live)
             return
-        if self._summary_note_only:
-            total = sum(self.summary_split.sizes()) or 630
-            self.summary_split.setSizes([total * 330 // 630, total * 300 // 630])
-            self._summary_note_only = False
+        self.summary_split.chart_min = CHART_MIN
+        self.summary_split.refit()
         y = list(range(len(labels)))
         vals = [v if v is not None and math.isfinite(v) else 0.0 for v in rel]
         colors = [_SYMBIOTIC_COLOR if v is not None and v <= 100 else _WORSE_COLOR for v in rel]

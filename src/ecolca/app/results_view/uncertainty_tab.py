@@ -11,18 +11,20 @@ from ecolca.lca.results import method_label
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (_BURDEN_TEXT, _SAVING_TEXT, _SYMBIOTIC_COLOR,
                                             _WORSE_COLOR, _axis_formatter, _eng, _method_combo,
-                                            _note, _short_method, _stat, format_eng, format_pct)
+                                            _note, _short_method, _stat, format_eng, format_pct,
+                                            row_scale)
 from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 
 
 _UNC_STATS = {"mean": "Mean", "median": "Median", "p2.5": "2.5 %", "p97.5": "97.5 %"}
 
 
-def _stat_item(v: float | None, delta: bool):
-    """A statistic to three significant digits (``-113 M``), the exact value in the tooltip:
-    eight columns fit beside or above the histogram without a scroll bar."""
+def _stat_item(v: float | None, delta: bool, scale=None):
+    """A statistic to three significant digits in its method's ``scale`` (``-113``, in kt),
+    the exact value in the tooltip: eight columns fit beside or above the histogram without a
+    scroll bar."""
     it = _num_item(v, delta=delta)
-    it.setText(format_eng(v, signed=delta))
+    it.setText(format_eng(v, signed=delta, scale=scale))
     return it
 
 
@@ -133,8 +135,9 @@ class UncertaintyTab:
             "lowers the impact")
         self.unc_info.setToolTip(
             "Each iteration samples the background and the foreground once and evaluates L and "
-            "S on that same sample. Numbers to three significant digits (k: thousand, M: "
-            "million, G: billion); a cell's tooltip holds the exact value.")
+            "S on that same sample. Numbers to three significant digits in the unit of their "
+            "row's Unit cell (kt, Mt, GJ, thousand …); a cell's tooltip holds the exact "
+            "value.")
         impacts = {tuple(m.method): m for m in r.impacts}
         uncovered = {k for k, u in enumerate(r.uncertainty)
                      if tuple(u.method) in impacts and not impacts[tuple(u.method)].covered}
@@ -152,6 +155,8 @@ class UncertaintyTab:
             for name, d, is_delta in (("Linear (L)", u.linear, False),
                                       ("Symbiotic (S)", u.symbiotic, False),
                                       ("Δ = S − L", u.delta, True)):
+                # one scale per row (its Unit cell): Δ reads in kt beside L and S in Mt
+                sc = row_scale([_stat(d, k) for k in _UNC_STATS], u.unit)
                 p = _num_item(None)
                 if is_delta:
                     p = _num_item(u.probability_delta_negative)
@@ -159,16 +164,15 @@ class UncertaintyTab:
                 first = name.startswith("Linear")
                 rows.append([_text_item(method_label(u.method) if first else "",
                                         method_label(u.method)),
-                             _text_item(u.unit if first else "", u.unit),
+                             _text_item(sc.unit, f"{sc.unit} (the method's unit: {u.unit})"),
                              _text_item(name)]
-                            + [_stat_item(_stat(d, k), is_delta) for k in _UNC_STATS] + [p])
+                            + [_stat_item(_stat(d, k), is_delta, sc) for k in _UNC_STATS] + [p])
         _fill(self.unc_table, rows)
-        # the method and unit cells span their three rows: the name wraps there, never cut
+        # the method cell spans its three rows: the name wraps there, never cut (each row has
+        # its own unit)
         for k in range(len(r.uncertainty)):
             self.unc_table.setSpan(3 * k, 0, 3, 1)
-            self.unc_table.setSpan(3 * k, 1, 3, 1)
             self.unc_table.item(3 * k, 0).setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-            self.unc_table.item(3 * k, 1).setTextAlignment(Qt.AlignLeft | Qt.AlignVCenter)
             if k in uncovered:
                 self.unc_table.setSpan(3 * k, 3, 3, len(_UNC_STATS) + 1)
         self.unc_table.fit_columns()  # again, now that the spans are set

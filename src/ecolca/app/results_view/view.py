@@ -45,6 +45,7 @@ class ResultsView(SummaryTab, GlanceTab, ExchangesTab, SitesTab, EconomicsTab, I
 
     exchangeActivated = Signal(str)
     siteActivated = Signal(str)
+    layoutWanted = Signal()  # wanted_height() changed (another number of methods)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -102,6 +103,25 @@ class ResultsView(SummaryTab, GlanceTab, ExchangesTab, SitesTab, EconomicsTab, I
     def results(self) -> Results | None:
         return self._results
 
+    def wanted_height(self) -> int:
+        """The height at which the Summary shows every method's row whole, with its headline
+        (issue #20.6): what the main window's splitter gives the results when it can."""
+        n = len(self._results.impacts) if self._results is not None else 10
+        fm = self.summary_head.fontMetrics()
+        head = self.summary_head
+        lines = head.heightForWidth(max(self.width() - 80, 300)) if head.text() else 0
+        head_h = max(lines, 2 * fm.lineSpacing())
+        t = self.summary_table
+        table = (max(t.horizontalHeader().sizeHint().height(), t.horizontalHeader().minimumHeight())
+                 + n * t.verticalHeader().defaultSectionSize() + 2 * t.frameWidth() + 4
+                 + (t.horizontalScrollBar().sizeHint().height()  # a narrow window scrolls
+                    if t.horizontalScrollBar().maximum() > 0 else 0))
+        m = self.layout().contentsMargins()
+        pm = self.summary_page.layout().contentsMargins()
+        return (m.top() + m.bottom() + self.tabs.tabBar().sizeHint().height() + 4
+                + pm.top() + pm.bottom() + head_h + 2 * 4 + table
+                + (self.banner.sizeHint().height() if self.banner.isVisible() else 0))
+
     def _renderers(self) -> dict:
         return {"Summary": self._render_summary, "At a glance": self._render_glance,
                 "Exchanges": self._render_exchanges,
@@ -131,6 +151,7 @@ class ResultsView(SummaryTab, GlanceTab, ExchangesTab, SitesTab, EconomicsTab, I
         labels. The tab on screen is rendered now, the others when they are shown (or their
         table or chart is read). ``only_visible`` (live updates while editing): the Uncertainty
         tab keeps the last run's draws."""
+        rows = len(self._results.impacts) if self._results is not None else None
         self._results = results
         self._exchange_labels = dict(exchange_labels or {})
         self._stale = False
@@ -157,6 +178,8 @@ class ResultsView(SummaryTab, GlanceTab, ExchangesTab, SitesTab, EconomicsTab, I
         self.stack.setCurrentWidget(self.tabs)
         self._ensure(self.current_tab())
         self._update_stale()
+        if rows != len(results.impacts):
+            self.layoutWanted.emit()
 
     def _show_optional_tabs(self, results: Results) -> None:
         """Sensitivity when a parameter of a covered category moves Δ; Uncertainty after a run

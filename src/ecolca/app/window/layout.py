@@ -11,16 +11,58 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QProgressBar, Q
 from ecolca.app.window.actions import icon
 
 
+CANVAS_MIN = 180  # the park keeps at least this height when the results want more
+CANVAS_GOOD = 360  # the park's height before the results grow past what they want
+
+
+class CentralSplitter(QSplitter):
+    """The canvas over the results. Until the user drags the handle (or a saved layout is
+    restored), the results get the height their Summary needs to show every method's row
+    (``wanted_height()`` of the results view, issue #20.6: a laptop's 1366×768 showed 4–5 of
+    10) and the canvas the rest, at least :data:`CANVAS_MIN`; on a tall screen the two share
+    what is left over."""
+
+    def __init__(self, top: QWidget, bottom: QWidget):
+        super().__init__(Qt.Vertical)
+        self.addWidget(top)
+        self.addWidget(bottom)
+        self.setStretchFactor(0, 1)
+        self.setStretchFactor(1, 1)
+        self.setSizes([330, 420])
+        self.setChildrenCollapsible(False)
+        self.auto = True  # sized by refit() until the user or a saved layout sizes it
+        self.splitterMoved.connect(self._moved)
+        wanted = getattr(bottom, "layoutWanted", None)
+        if wanted is not None:
+            wanted.connect(self.refit)
+
+    def _moved(self, *_args) -> None:
+        self.auto = False
+
+    def restoreState(self, state) -> bool:  # noqa: N802 (Qt's name)
+        ok = super().restoreState(state)
+        self.auto = self.auto and not ok
+        return ok
+
+    def refit(self) -> None:
+        want = getattr(self.widget(1), "wanted_height", None)
+        total = self.height() - self.handleWidth()
+        if not self.auto or want is None or total <= 0:
+            return
+        results = min(want(), total - CANVAS_MIN)
+        spare = total - CANVAS_GOOD - results  # a tall window: past a good canvas, both grow
+        if spare > 0:
+            results += spare // 2
+        self.setSizes([total - results, results])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.refit()
+
+
 def central_splitter(top: QWidget, bottom: QWidget) -> QSplitter:
     """The canvas over the results; dragging the handle never hides either."""
-    split = QSplitter(Qt.Vertical)
-    split.addWidget(top)
-    split.addWidget(bottom)
-    split.setStretchFactor(0, 1)
-    split.setStretchFactor(1, 1)
-    split.setSizes([330, 420])
-    split.setChildrenCollapsible(False)
-    return split
+    return CentralSplitter(top, bottom)
 
 
 def add_dock(window: QMainWindow, title: str, name: str, content: QWidget,

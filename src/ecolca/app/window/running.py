@@ -101,13 +101,16 @@ class WindowRunning:
                 return
             self._check_results_current()  # edited during the run: stale, or current again
             imp = results.impacts[0]
-            pct = "" if imp.delta_pct is None else f" ({imp.delta_pct:+.1f} %)"
-            from ecolca.app.results_view import format_delta
+            from ecolca.app.results_view import format_pct
+            from ecolca.core.numbers import format_result
 
-            # as the tables write it ("-112,762,524"), not "-1.128e+08"; Δ first, so that a
+            pct = "" if imp.delta_pct is None else f" ({format_pct(imp.delta_pct, signed=True)})"
+            row = [imp.linear, imp.symbiotic]  # in the scale of the Summary's row
+            # by the number policy ("−0.287 Mt CO2-Eq"), not "-1.128e+08"; Δ first, so that a
             # message cut to the status bar's room ("…") loses the method's name, not the number
-            self.statusBar().showMessage(f"Done: Δ = {format_delta(imp.delta)} {imp.unit}{pct} "
-                                         f"in {' | '.join(imp.method)}", 10000)
+            self.statusBar().showMessage(
+                f"Done: Δ = {format_result(imp.delta, imp.unit, signed=True, against=row)}{pct}"
+                f" in {' | '.join(imp.method)}", 10000)
 
         def failed_problems(msg, details) -> None:
             if "Problems panel" in msg:

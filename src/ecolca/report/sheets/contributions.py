@@ -4,6 +4,7 @@ and S (top N, the rest summed), from the engine's solve (``Results.contributions
 from __future__ import annotations
 
 from ecolca.report import common as cm
+from ecolca.report import scaled
 from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
 from ecolca.lca.results import method_label
@@ -42,7 +43,10 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
              "of |L|, |S|) are named and the others summed. The total is L and S of the Impacts "
              "sheet; the rest row also holds the small difference of Brightway's solve (amounts "
              "stored as float32, within the run-time consistency check of Methods & data), so "
-             "the rows add up to it. A negative contribution is a credit. Δ = S − L."
+             "the rows add up to it. A negative contribution is a credit. Δ = S − L. Numbers: "
+             "each method's block is in the unit of its heading, the unit of its Impacts "
+             "row, so the Total reads as on Impacts; each cell holds the full value in the "
+             "method's own unit."
              + (" Left out, not covered by the background (no result, not 0): "
                 + "; ".join(left_out) + "." if left_out else ""))
     rows: list[list] = []
@@ -52,19 +56,25 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         if not ctx.covered(c.method):
             continue
         scale = max(abs(c.linear), abs(c.symbiotic))
-        imp_l, imp_s = ctx.memo.impact(c.method).linear, ctx.memo.impact(c.method).symbiotic
+        imp = ctx.memo.impact(c.method)
+        imp_l, imp_s = imp.linear, imp.symbiotic
+        # the block reads in the Impacts row's scale: its Total row is shown as Impacts shows
+        # it, to the digit (one source for every total, issue #20); in each process row Δ and
+        # the largest keep 3 significant figures in that unit, the other one
+        total_cells, block = scaled.row([imp.linear, imp.symbiotic, imp.delta], imp.unit)
         subheads.add(len(rows))
-        rows.append([f"{method_label(c.method)} [{c.unit}/year]"])
+        rows.append([f"{method_label(c.method)} [{block.unit}/year]"])
         for i, p in enumerate(c.processes, start=1):
             name, db = process_label(p, site_names)
-            lin, sym, d = st.denoise([p.linear, p.symbiotic, p.delta], scale)
-            rows.append([i, name, db, p.location, lin, sym, d, _share(lin, imp_l),
+            cells, _ = scaled.row([p.linear, p.symbiotic, p.delta], within=block,
+                                  noise_scale=scale, lead=[2])
+            lin, sym = st.denoise([p.linear, p.symbiotic], scale)
+            rows.append([i, name, db, p.location, *cells, _share(lin, imp_l),
                          _share(sym, imp_s)])
-        # the total is the Impacts sheet's L and S (one source for every total, issue #20):
-        # Brightway's solve, which the processes come from, holds amounts as float32 and differs
-        # from it in the 8th digit; that difference is shown with the rest, so the rows add up
-        imp = ctx.memo.impact(c.method)
-        tot_l, tot_s, tot_d = st.denoise([imp.linear, imp.symbiotic, imp.delta])
+        # the total is the Impacts sheet's L and S: Brightway's solve, which the processes come
+        # from, holds amounts as float32 and differs from it in the 8th digit; that difference
+        # is shown with the rest, so the rows add up
+        tot_l, tot_s, _ = st.denoise([imp.linear, imp.symbiotic, imp.delta])
         rest_l = imp.linear - sum(p.linear for p in c.processes)
         rest_s = imp.symbiotic - sum(p.symbiotic for p in c.processes)
         lin, sym = st.denoise([rest_l, rest_s], scale)
@@ -73,11 +83,12 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             drift = abs(c.linear - imp.linear) + abs(c.symbiotic - imp.symbiotic)
             why = ("the rounding of Brightway's float32 amounts" if drift <= 1e-5 * scale
                    else "the difference of Brightway's solve from the Impacts sheet")
+            cells, _ = scaled.row([lin, sym, d], within=block, noise_scale=scale, lead=[2])
             rows.append([None, (f"rest: {c.rest_count} other process(es), and {why}"
                                 if c.rest_count else f"rest: {why}"),
-                         None, None, lin, sym, d, _share(lin, tot_l), _share(sym, tot_s)])
+                         None, None, *cells, _share(lin, tot_l), _share(sym, tot_s)])
         totals.add(len(rows))
-        rows.append([None, "Total", None, None, tot_l, tot_s, tot_d,
+        rows.append([None, "Total", None, None, *total_cells,
                      100.0 if tot_l else None, 100.0 if tot_s else None])
     sh.table([("Rank", "int"), ("Process", "wrap"), ("Database", "wrap"), ("Location", "text"),
               ("Linear (L) [unit/year]", "auto"), ("Symbiotic (S) [unit/year]", "auto"),

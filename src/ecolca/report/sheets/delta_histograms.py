@@ -9,6 +9,7 @@ import numpy as np
 from openpyxl.chart import BarChart, Reference
 
 from ecolca.report import common as cm
+from ecolca.report import scaled
 from ecolca.report import styles as st
 from ecolca.report.charts import style_bar_chart, text_props
 from ecolca.report.layout import Sheet
@@ -56,12 +57,19 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         sh.paragraph(f"{method_label(u.method)} [{u.unit}/year]: {a.size:,} draws, "
                      f"P(Δ < 0) = {u.probability_delta_negative:.2f}", font=st.SUBHEAD_FONT)
         scale = max(abs(float(edges[0])), abs(float(edges[-1])))
-        rows = [[*st.denoise([float(lo), float(hi), (float(lo) + float(hi)) / 2], scale),
+        # the table is the chart's data: values divided by the scale its headers name, so the
+        # axis labels are short and never wrap ("−0.25", not "-2.5E+08")
+        sc = scaled.scale([float(e) for e in edges], u.unit)
+        sc = sc.fit([float(e) for e in edges[1:] - edges[:-1]] + [scale], digits=2,
+                    max_decimals=scaled.MAX_DECIMALS)
+        rows = [[*scaled.chart_cells(st.denoise([float(lo), float(hi), (float(lo) + float(hi)) / 2],
+                                                scale), sc),
                  int(c), 100.0 * int(c) / a.size]
                 for lo, hi, c in zip(edges[:-1], edges[1:], counts)]
         hdr, first, last = sh.table(
-            [("From [unit/year]", "sci"), ("To [unit/year]", "sci"), ("Centre [unit/year]", "sci2"),
-             ("Draws", "int"), ("Share [%]", "pct")], rows, repeat=False)
+            [(f"From [{sc.unit}/year]", "auto"), (f"To [{sc.unit}/year]", "auto"),
+             (f"Centre [{sc.unit}/year]", "auto"), ("Draws", "int"), ("Share [%]", "pct")],
+            rows, repeat=False)
         need = math.ceil(CHART_H_CM * 28.35 / st.LINE_PT) + 2
         sh.row = max(sh.row, hdr + need)
         sh.keep_together(start)
@@ -75,7 +83,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         style_bar_chart(chart, ["2F8F5B"])
         chart.x_axis.tickLblPos = "low"
         chart.title = f"Δ, {labels.get(u.method, method_label(u.method))}"
-        chart.x_axis.title = f"Δ = S − L [{u.unit}/year], bin centre"
+        chart.x_axis.title = f"Δ = S − L [{sc.unit}/year], bin centre"
         chart.y_axis.title = "draws"
         chart.legend = None
         chart.x_axis.txPr = text_props(10)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ecolca.park.disclosure import CITATIONS, WITHHELD, disclose
 from ecolca.report import common as cm
-from ecolca.report import styles as st
+from ecolca.report import scaled
 from ecolca.report.layout import Sheet
 from ecolca.lca.results import method_label
 
@@ -67,24 +67,25 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         rows.append(["A. own inventory", "per year, linear → symbiotic", None, None, None, None,
                      "the same under every attribution key"])
         for f in d.flows:
-            rows.append([f.group, f.name, f.unit, *st.denoise([f.linear, f.symbiotic, f.delta]),
-                         f.note or None])
+            cells, sc = scaled.row([f.linear, f.symbiotic, f.delta], f.unit)
+            rows.append([f.group, f.name, sc.unit, *cells, f.note or None])
         hidden = cm.suppressed_ids(res).get(d.site_id)
         if hidden:
             rows.append(["A and B. impacts", hidden, None, None, None, None, None])
         for i in d.impacts:
             scale = ctx.method_scale(i.method)
+            cells, sc = scaled.row([i.inventory_linear, i.inventory_symbiotic,
+                                    i.inventory_delta], i.unit, noise_scale=scale)
             rows.append(["A. own impact (physical key)", method_label(i.method),
-                         f"{i.unit}/year",
-                         *st.denoise([i.inventory_linear, i.inventory_symbiotic,
-                                      i.inventory_delta], scale), None])
+                         f"{sc.unit}/year", *cells, None])
         for i in d.impacts:
             scale = ctx.method_scale(i.method)
-            att, outside = st.denoise([i.attributed_delta, i.credit_outside_inventory], scale)
+            (att, outside), sc = scaled.row([i.attributed_delta, i.credit_outside_inventory],
+                                            i.unit, noise_scale=scale)
             rows.append(["B. attributed Δ (separate)", method_label(i.method),
-                         f"{i.unit}/year", None, None, att, "not added to A"])
+                         f"{sc.unit}/year", None, None, att, "not added to A"])
             rows.append(["B − A (not own inventory)", method_label(i.method),
-                         f"{i.unit}/year", None, None, outside, "never subtracted from A"])
+                         f"{sc.unit}/year", None, None, outside, "never subtracted from A"])
         if not d.diverted:
             rows.append(["C. diverted from disposal", "none (the site supplies no exchange)",
                          None, None, None, None, None])
@@ -105,7 +106,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         rows.append(["D. secondary materials", "received residues / material inputs, "
                      "by weight", "%", ls, ss, None if ss is None or ls is None else ss - ls,
                      (WITHHELD if withheld else
-                      f"{s.secondary_t:,.6g} t of {s.symbiotic_t:,.6g} t in S"
+                      f"{scaled.text(s.secondary_t, 't')} of {scaled.text(s.symbiotic_t, 't')} in S"
                       if ss is not None else "no material inputs in a mass unit")
                      + (f"; not counted: {'; '.join(s.not_counted)}" if s.not_counted else "")])
     sh.table([("Part", "wrap"), ("Item", "wrap"), ("Unit", "text"), ("Linear (L)", "auto"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ecolca.report import common as cm
+from ecolca.report import scaled
 from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
 
@@ -16,19 +17,33 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     cur = res.currency
     text = ("L cost = supplies × price + residues × disposal fee. S cost applies the same prices "
             "to the reduced amounts and adds exchange payments (receiver pays supplier), "
-            "transport and processing costs. Negative Δ = saving.")
+            "transport and processing costs. Negative Δ = saving. Numbers: 3 significant "
+            "figures of each row, in the unit of the column headers; each cell holds the full "
+            f"value in {cur}.")
     if not res.prices_given:
-        sh.title(f"Economics per site [{cur}/year]", text)
+        sh.title(f"Economics per site, per year [{cur}]", text)
         sh.paragraph("Costs not computed: the scenario gives no prices, disposal fees or "
                      "exchange payments, so every cost would be 0 by construction, not a result.",
                      font=st.ALERT_FONT)
         return
     incomplete = [e for e in res.economics if e.missing_prices]
-    sh.title(f"Economics per site [{cur}/year]", text + (
+    sh.title(f"Economics per site, per year [{cur}]", text + (
         f" A site lacking a price has its cost not computed; the total then covers only the "
         f"{len(res.economics) - len(incomplete)} sites with all prices." if incomplete else ""))
-    cols = [("Site id", "text"), ("Site", "text"), (f"Linear cost [{cur}/year]", "money"),
-            (f"Symbiotic cost [{cur}/year]", "money"), (f"Δcost = S − L [{cur}/year]", "money"),
+    # one unit for the table (thousand, million … of the currency, from its largest cost),
+    # each row the decimals of its own 3 significant figures (docs/report.md, "Numbers")
+    table = scaled.scale([x for e in res.economics if not e.missing_prices
+                          and not cm.is_suppressed(e)
+                          for x in (e.linear_cost, e.symbiotic_cost, e.delta)]
+                         + [cm.cost_total_of([e for e in res.economics if not e.missing_prices], k)
+                            for k in ("linear", "symbiotic")], cur)
+
+    def _costs(values):
+        return scaled.row(values, within=table)[0]
+
+    unit = table.unit
+    cols = [("Site id", "text"), ("Site", "text"), (f"Linear cost [{unit}/year]", "money"),
+            (f"Symbiotic cost [{unit}/year]", "money"), (f"Δcost = S − L [{unit}/year]", "money"),
             ("Missing prices", "wrap")]
     rows = []
     for e in res.economics:
@@ -40,7 +55,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
                          cm.NOT_COMPUTED, "; ".join(e.missing_prices)])
         else:
             rows.append([e.site_id, e.site_name,
-                         *st.denoise([e.linear_cost, e.symbiotic_cost, e.delta])[:3], None])
+                         *_costs([e.linear_cost, e.symbiotic_cost, e.delta]), None])
     totals = set()
     if incomplete:
         complete = [e for e in res.economics if not e.missing_prices]
@@ -51,11 +66,11 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         if complete:
             totals.add(len(rows))
             rows.append([f"Total of {len(complete)}", "the sites with all prices",
-                         *st.denoise([cm.cost_total_of(complete, k)
-                                      for k in ("linear", "symbiotic", "delta")]), None])
+                         *_costs([cm.cost_total_of(complete, k)
+                                  for k in ("linear", "symbiotic", "delta")]), None])
     else:
         totals.add(len(rows))
         rows.append(["Total", "all sites",
-                     *st.denoise([cm.cost_total(res, k)
-                                  for k in ("linear", "symbiotic", "delta")]), None])
+                     *_costs([cm.cost_total(res, k)
+                              for k in ("linear", "symbiotic", "delta")]), None])
     sh.table(cols, rows, total_rows=totals, caps={"Site": 40})

@@ -6,6 +6,7 @@ import types
 from typing import Any
 
 from ecolca.report import common as cm
+from ecolca.report import scaled
 from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
 from ecolca.lca.results import ExchangeTable, method_label
@@ -14,7 +15,7 @@ NAME = "Exchanges"
 ORDER = 40
 MAX_TEXT = 30
 
-COLUMNS = [("Exchange id", "text"), ("Exchange", "wrap"),
+COLUMNS = [("Exchange id", "text"), ("Exchange", "wrap"), ("Unit", "text"),
            ("Avoided fate [unit/year]", "auto"), ("Avoided supply [unit/year]", "auto"),
            ("Transport [unit/year]", "auto"), ("Processing [unit/year]", "auto"),
            ("Δ_e [unit/year]", "auto"), ("Distance [km]", "auto"),
@@ -29,7 +30,10 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
              "Δ_e = avoided fate + avoided supply + transport + processing; Σ Δ_e equals the "
              "system Δ (Impacts sheet). Break-even distance: the distance at which Δ_e = 0 "
              "(< 0: never pays off; below the declared distance: does not pay off as declared). "
-             "One block per method, headed by its name and unit."
+             "One block per method, headed by its name and its own unit. Numbers: each row in "
+             "its Unit, Δ_e and the largest part to 3 significant figures (a smaller part to "
+             "one); the Σ row in the unit of the method's Impacts row; each cell holds the full "
+             "value in the method's own unit."
              + (" Left out, not covered by the background (no result, not 0): "
                 + "; ".join(left_out) + "." if left_out else ""))
     rows: list[list[Any]] = []
@@ -40,10 +44,25 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             continue
         scale = ctx.method_scale(m)
         imp = res.impact(m)
-        heads.add(len(rows))
-        rows.append([f"{method_label(m)} [{imp.unit}/year]"])
         cols = _columns(res, m)
         parts = st.denoise_columns([cols[k] for k in PARTS], scale)
+        # the hidden exchanges of a report for another audience (ecolca.park.confidential) are
+        # in Σ only, and with exchanges with a confidential partner Σ gives Δ_e, not parts
+        hidden = getattr(res.exchanges, "hidden", None)
+        h = [0.0] * len(PARTS)
+        if hidden:
+            j = res.exchanges._m[tuple(m)]
+            h = [float(hidden[k][j]) for k in ExchangeTable.PARTS]
+            h.append(sum(h))
+        sums = st.denoise([sum(cols[k]) + x for k, x in zip(PARTS, h)] + [imp.delta], scale)
+        if getattr(res.exchanges, "partners", 0):
+            sums[:4] = [None] * 4
+        # each exchange in its own unit (its Unit column), Δ_e and the largest part to 3
+        # significant figures, a smaller part to one; the Σ row in the unit of the method's
+        # Impacts row, and the system Δ exactly as Impacts shows it
+        impacts_row, block = scaled.row([imp.linear, imp.symbiotic, imp.delta], imp.unit)
+        heads.add(len(rows))
+        rows.append([f"{method_label(m)} [{imp.unit}/year]"])
         verdicts = {}
         for i, (a, b, c, d, tot) in enumerate(zip(*parts)):
             be = cols["be"][i]
@@ -57,22 +76,15 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
                 v = note
                 if note.startswith("not covered"):
                     a = b = c = d = tot = None
-            rows.append([cols["id"][i], cols["label"][i], a, b, c, d, tot, cols["km"][i], be,
-                         v, None])
-        # a report for another audience (ecolca.park.confidential): the exchanges it does not show
-        # are in Σ only, and with exchanges with a confidential partner Σ gives Δ_e, not parts
-        hidden = getattr(res.exchanges, "hidden", None)
-        h = [0.0] * len(PARTS)
+            cells, sc = scaled.row([a, b, c, d, tot], imp.unit, noise_scale=scale, lead=[4])
+            rows.append([cols["id"][i], cols["label"][i], sc.unit, *cells, cols["km"][i], be, v,
+                         None])
         if hidden:
-            j = res.exchanges._m[tuple(m)]
-            h = [float(hidden[k][j]) for k in ExchangeTable.PARTS]
-            h.append(sum(h))
-            rows += cm.suppressed_rows(res, [], [], 9, "suppressed_exchanges")
+            rows += cm.suppressed_rows(res, [], [None], 9, "suppressed_exchanges")
         totals.add(len(rows))
-        sums = st.denoise([sum(cols[k]) + x for k, x in zip(PARTS, h)] + [imp.delta], scale)
-        if getattr(res.exchanges, "partners", 0):
-            sums[:4] = [None] * 4
-        rows.append(["Σ", "Σ all exchanges", *sums[:5], None, None, None, sums[5]])
+        cells, _ = scaled.row(sums[:5], within=block, noise_scale=scale, lead=[4])
+        rows.append(["Σ", "Σ all exchanges", block.unit, *cells, None, None, None,
+                     impacts_row[2] if sums[5] is not None else None])
     sh.table(COLUMNS, rows, total_rows=totals, subheads=heads,
              caps={"Exchange": 50, "Exchange id": 20, "Verdict": 16,
                    "Break-even distance [km]": 14})

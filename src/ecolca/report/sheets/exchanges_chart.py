@@ -6,8 +6,9 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.series import SeriesLabel
 
 from ecolca.report import common as cm
+from ecolca.report import scaled
 from ecolca.report import styles as st
-from ecolca.report.charts import style_bar_chart
+from ecolca.report.charts import style_bar_chart, value_axis_format
 from ecolca.report.layout import Sheet
 
 NAME = "Exchanges chart"
@@ -40,7 +41,13 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     order = {id(p): i for i, p in enumerate(parts)}
     shown.sort(key=lambda p: order[id(p)])
     label = cm.short_labels(res.methods)[res.methods.index(m)]
-    sh.title(f"Parts of Δ_e per exchange: {label} [{unit}/year]",
+    scale = ctx.method_scale(m)
+    values = [st.denoise([p.avoided_fate, p.avoided_supply, p.transport, p.processing, p.total],
+                         scale) for p in shown]
+    # chart data: the values divided by the scale its headers name (the axis shows them)
+    sc = scaled.scale([x for v in values for x in v], unit)
+    u = sc.unit
+    sh.title(f"Parts of Δ_e per exchange: {label} [{u}/year]",
              (f"The {len(shown)} exchanges with the largest |Δ_e| of {len(parts)}. "
               if len(shown) < len(parts) else "")
              + "Negative parts lower the impact. All methods: Exchanges sheet.")
@@ -48,14 +55,12 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     sh.chart(chart, width_cm=26, height_cm=max(8.5, 3.5 + 0.7 * len(shown)), new_page=False)
     start = sh.row
     sh.section("Chart data")
-    scale = ctx.method_scale(m)
     hdr, first, last = sh.table(
-        [("Exchange id", "text"), ("Exchange", "wrap"), ("Avoided fate [unit/year]", "auto"),
-         ("Avoided supply [unit/year]", "auto"), ("Transport [unit/year]", "auto"),
-         ("Processing [unit/year]", "auto"), ("Δ_e [unit/year]", "auto"), ("Unit", "text")],
-        [[p.exchange_id, p.label, *st.denoise([p.avoided_fate, p.avoided_supply, p.transport,
-                                               p.processing, p.total], scale), unit]
-         for p in shown], repeat=False, caps={"Exchange": 60})
+        [("Exchange id", "text"), ("Exchange", "wrap"), (f"Avoided fate [{u}/year]", "auto"),
+         (f"Avoided supply [{u}/year]", "auto"), (f"Transport [{u}/year]", "auto"),
+         (f"Processing [{u}/year]", "auto"), (f"Δ_e [{u}/year]", "auto"), ("Unit", "text")],
+        [[p.exchange_id, p.label, *scaled.chart_cells(v, sc), u]
+         for p, v in zip(shown, values)], repeat=False, caps={"Exchange": 60})
     sh.keep_together(start)
     chart.type = "bar"
     chart.grouping = "stacked"
@@ -69,5 +74,8 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     chart.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=last))
     style_bar_chart(chart, COLORS)
     chart.x_axis.scaling.orientation = "maxMin"
-    chart.y_axis.title = f"{unit}/year"
+    chart.y_axis.title = f"{u}/year"
+    # stacked: the axis spans the sums of the negative and of the positive parts
+    value_axis_format(chart, [sum(x for x in v[:4] if x and x < 0) / sc.factor for v in values]
+                      + [sum(x for x in v[:4] if x and x > 0) / sc.factor for v in values])
     chart.legend.position = "b"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ecolca.report import common as cm
+from ecolca.report import scaled
 from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
 
@@ -25,16 +26,16 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     sh.title(f"Every elementary flow, whole park, per year ({len(flows)})",
              "Summed over the whole system (foreground and background), one row per flow and "
              "compartment, largest |Δ| first, from Brightway's solve of the foreground "
-             "database (which stores amounts as float32). Id: the flow's database and code.")
+             "database (which stores amounts as float32: values to the 7 significant figures they "
+             "carry). Id: the flow's database and code.")
     rows = []
     for f in flows:
         cats = _get(f, "categories") or ()
         lin, sym = _get(f, "linear"), _get(f, "symbiotic")
-        d = (sym - lin) if st.finite(lin) is not None and st.finite(sym) is not None else None
         ident = ":".join(x for x in (_get(f, "database", ""), _get(f, "code", "")) if x)
         rows.append([_get(f, "name", ""), ", ".join(map(str, cats)) if not isinstance(cats, str)
                      else cats, _get(f, "cas", "") or None, _get(f, "unit", ""),
-                     *st.denoise([lin, sym, d]), ident or None])
+                     *st.denoise(scaled.raw_row(lin, sym)), ident or None])
     rows.sort(key=lambda r: -abs(st.finite(r[6]) or 0.0))
     sh.table([("Flow", "wrap"), ("Compartment", "wrap"), ("CAS", "text"), ("Unit", "text"),
               ("Linear (L) [unit/year]", "auto"), ("Symbiotic (S) [unit/year]", "auto"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ecolca.report import common as cm
-from ecolca.report import styles as st
+from ecolca.report import scaled
 from ecolca.report.layout import Sheet
 
 NAME = "Impacts"
@@ -21,12 +21,13 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
              f"total Δcost [{cur}/year] divided by the avoided impact; negative = win-win; empty "
              "when nothing is avoided" + (f"; {reason}." if reason else ".")
              + " Coverage: the background processes of the supply chain without any flow the "
-             "method characterises are named.")
+             "method characterises are named. Numbers: " + scaled.NOTE + " (the cost per "
+             "avoided unit is per unit of the method itself: per kg, not per Mt).")
     cols = [(h, "wrap") for h in cm.level_headers(n)] + [
         ("Unit", "text"), ("Linear (L) [unit/year]", "auto"),
         ("Symbiotic (S) [unit/year]", "auto"), ("Δ = S − L [unit/year]", "auto"),
         ("Δ [%]", "pct"), ("S relative to L = 100 [%]", "pct"),
-        (f"Cost per avoided unit [{cur}/unit]", "money"), ("Coverage", "wrap")]
+        (f"Cost per avoided unit [{cur}/method unit]", "money"), ("Coverage", "wrap")]
     rows = []
     for r in res.impacts:
         levels = list(r.method) + [None] * (n - len(r.method))
@@ -34,8 +35,8 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         if not r.covered:
             rows.append(levels + [r.unit, "not covered", None, None, None, None, None, cov])
             continue
-        lin, sym, d = st.denoise([r.linear, r.symbiotic, r.delta])
-        rows.append(levels + [r.unit, lin, sym, d,
+        values, sc = scaled.row([r.linear, r.symbiotic, r.delta], r.unit)
+        rows.append(levels + [sc.unit, *values,
                               "n/m" if r.pct_note else r.delta_pct,
                               "n/m" if r.pct_note else r.relative,
                               cm.cost_per_avoided(res, r.method),

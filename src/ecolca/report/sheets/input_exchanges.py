@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ecolca.core.model import Exchange, Scenario
+from ecolca.core.numbers import format_plain
 from ecolca.report import common as cm
 from ecolca.report.layout import Sheet
 
@@ -33,11 +34,11 @@ def exchange_row(scenario: Scenario, e: Exchange) -> list:
     q_unit = fa.unit if fa else ""
     r_unit = f"{fb.unit if fb else '?'}/{q_unit or '?'}"
     legs = "; ".join(
-        f"{t.label + ': ' if t.label else ''}{t.mode.code}, {t.distance_km:g} km" for t in e.transport
+        f"{t.label + ': ' if t.label else ''}{t.mode.code}, {format_plain(t.distance_km)} km" for t in e.transport
     )
     distance = sum(t.distance_km for t in e.transport) if e.transport else None
     proc = "; ".join(
-        f"{p.name or p.activity.code}: {p.amount_per_unit:g} {p.unit}/{q_unit or 'unit'} "
+        f"{p.name or p.activity.code}: {format_plain(p.amount_per_unit)} {p.unit}/{q_unit or 'unit'} "
         f"({p.activity.database}:{p.activity.code})" for p in e.processing
     )
     # NaN: withheld in a report for another audience (an exchange with a confidential site)

@@ -7,6 +7,7 @@ import datetime as _dt
 from typing import Any
 
 from ecolca import __version__
+from ecolca.core.numbers import format_power
 from ecolca.report import common as cm
 from ecolca.report.layout import Sheet
 from ecolca.lca.results import method_label
@@ -59,8 +60,11 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     dbs = meta.get("databases") if isinstance(meta.get("databases"), dict) else {}
     fg = meta.get("foreground_database")
     bg = meta.get("background_database") or sc.background_database
+    # only the databases the scenario's references use (and its declared background): a
+    # database that is merely installed in the project is not a source of the results
+    used = {db for db, _ in cm._refs(sc)} | ({bg} if bg else set()) | {"biosphere3"}
     for name, version in dbs.items():
-        if name == fg:
+        if name == fg or name not in used:
             continue
         label = ("Elementary flows" if name == "biosphere3" else "Background database")
         item(f"{label}: {name}", (f"version {version}" if version else
@@ -81,13 +85,19 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         rows.append(["LCIA methods" if i == 0 else "", m])
     item("LCIA data", meta.get("lcia_methods_source"))
     item("Monte Carlo", cm.monte_carlo_text(res))
-    item("Rounding noise", "a value below 1e-9 of its row's largest value is shown as 0")
+    item("Numbers", "results to 3 significant figures of their row, a row in one unit scaled "
+         "to be read (t, kt, Mt, GJ, thousand …, named in its Unit column or heading), never "
+         "E-notation; each cell holds the full value in the method's own unit; raw data "
+         "(inputs, inventories) in full, to the 7 significant figures Brightway's float32 "
+         "amounts carry (docs/report.md, \"Numbers\")")
+    item("Rounding noise", "a value below 10⁻⁹ (a billionth) of its row's largest value is "
+         "shown as 0")
     cons = meta.get("consistency")
     if isinstance(cons, dict):
-        parts = [f"{cm.humanize(k)} {v:.1e}" for k, v in cons.items()
+        parts = [f"{cm.humanize(k)} {format_power(v)}" for k, v in cons.items()
                  if isinstance(v, float) and k != "tolerance"]
         item("Consistency check", "; ".join(
-            parts + [f"tolerance {cons['tolerance']:g}" if "tolerance" in cons else "",
+            parts + [f"tolerance {format_power(cons['tolerance'])}" if "tolerance" in cons else "",
                      f"relative to {cons['relative_to']}" if cons.get("relative_to") else "",
                      str(cons.get("note", ""))]).strip("; ").replace("; ; ", "; "))
 

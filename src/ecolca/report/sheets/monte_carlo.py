@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ecolca.report import common as cm
+from ecolca.report import scaled
 from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
 from ecolca.lca.results import method_label
@@ -84,7 +85,9 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     sh.title("Uncertainty: paired Monte Carlo",
              f"{cm.monte_carlo_text(res)}. Each iteration samples the background and the "
              "foreground once and evaluates L and S on that same sample; Δ is taken per draw. "
-             "CV = SD / |mean|. One block per method, headed by its name and unit. "
+             "CV = SD / |mean|. One block per method, headed by its name and the unit its "
+             "numbers are shown in (3 significant figures of each row; each cell holds the "
+             "full value in the method's own unit). "
              + (f"Not computed in this run: {'; '.join(not_run)}. " if not_run else "")
              + ("Histograms of Δ: sheet Δ histograms. " if has_draws else "")
              + ("Left out, not covered by the background (no result, not 0): "
@@ -97,13 +100,18 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     for u in shown:
         scale = max([abs(table[(id(u), p)].get("mean", 0.0)) for p in ("linear", "symbiotic")]
                     + [ctx.method_scale(u.method)])
+        # the block in the unit of the method's Impacts row (its heading), each row the decimals
+        # of its own 3 significant figures
+        imp = ctx.memo.impact(u.method)
+        _, block = scaled.row([imp.linear, imp.symbiotic, imp.delta], u.unit)
         heads.add(len(rows))
-        rows.append([f"{method_label(u.method)} [{u.unit}/year]"])
+        rows.append([f"{method_label(u.method)} [{block.unit}/year]"])
         for part, label in PARTS:
             s = table[(id(u), part)]
             nums = [s.get(k) for k, *_ in keys]
             absolute = [i for i, (k, *_) in enumerate(keys) if k != "cv"]
-            for i, v in zip(absolute, st.denoise([nums[i] for i in absolute], scale)):
+            cells, _ = scaled.row([nums[i] for i in absolute], within=block, noise_scale=scale)
+            for i, v in zip(absolute, cells):
                 nums[i] = v
             rows.append([label, *nums,
                          u.probability_delta_negative if part == "delta" else None])

@@ -4,6 +4,7 @@ MWh), for every method."""
 from __future__ import annotations
 
 from ecolca.report import common as cm
+from ecolca.report import scaled
 from ecolca.report import styles as st
 from ecolca.report.layout import Sheet
 from ecolca.lca.results import SiteTable, method_label
@@ -55,7 +56,8 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
              "The site's annual L and S (S under the attribution key: "
              f"{cm.KEY_LABELS.get(key, key)}; Sites sheet) divided by the product amount the "
              "site declares per year. A site with several products carries its whole impact per "
-             "unit of each (nothing is allocated between them): such rows say so.")
+             "unit of each (nothing is allocated between them): such rows say so. Numbers: "
+             + scaled.NOTE.replace("the row's Unit", "the row's Per-unit unit") + ".")
     if skipped:
         sh.paragraph("Not computed (no declared amount to divide by): " + "; ".join(skipped)
                      + ".", font=st.ALERT_FONT)
@@ -81,8 +83,9 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             if s is None:
                 continue
             lin, sym, d = s
-            row = [name, prod, amount, punit, lin / amount, sym / amount, d / amount,
-                   f"{unit}/{punit}" if punit else unit]
+            cells, sc = scaled.row([lin / amount, sym / amount, d / amount],
+                                   f"{unit}/{punit}" if punit else unit)
+            row = [name, prod, amount, punit, *cells, sc.unit]
             if multi:
                 notes = (["only the declared (replaceable) part of the inventory"]
                          if sid in partial else []) + \

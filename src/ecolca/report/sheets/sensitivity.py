@@ -9,8 +9,9 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.series import SeriesLabel
 
 from ecolca.report import common as cm
+from ecolca.report import scaled
 from ecolca.report import styles as st
-from ecolca.report.charts import style_bar_chart
+from ecolca.report.charts import style_bar_chart, value_axis_format
 from ecolca.report.layout import Sheet
 from ecolca.lca.results import method_label
 
@@ -21,8 +22,9 @@ MAX_BARS = 12
 MAX_ROWS = 40
 
 
-def _fmt(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+def _fmt(x: float, unit: str = "") -> str:
+    """Δ in running text, to the number policy (``−3.37 Mt CO2-Eq``)."""
+    return scaled.text(x, unit)
 
 
 def _shown(ctx: cm.Context):
@@ -42,10 +44,10 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     label = labels.get(first_s.method, method_label(first_s.method))
     bars = first_s.moving_rows(MAX_ROWS)[:MAX_BARS]
     n_moving = first_s.n_moving()
-    sh.title(f"Sensitivity of Δ: {label} [{first_s.unit}/year]",
+    sh.title(f"Sensitivity of Δ: {label}",
              "One at a time: each parameter moved to the 2.5 and 97.5 % quantiles of its "
              "distribution, or ±10 % where it has none, the others at their values. Bars: change "
-             f"of Δ from {_fmt(first_s.delta)} at each end"
+             f"of Δ from {_fmt(first_s.delta, first_s.unit)} at each end"
              + (f"; the {len(bars)} largest swings of {n_moving}" if len(bars) < n_moving else "")
              + ". All methods: tables below.")
     chart = BarChart()
@@ -53,11 +55,14 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     start = sh.row
     sh.section("Chart data")
     scale = max(abs(first_s.delta), max(r.swing for r in bars), 1e-300)
+    # chart data holds the changes divided by the scale its headers name (the axis shows them)
+    changes = [st.denoise([r.delta_low - first_s.delta, r.delta_high - first_s.delta], scale)
+               for r in bars]
+    chart_scale = scaled.scale([x for pair in changes for x in pair], first_s.unit)
     hdr, first, last = sh.table(
-        [("Parameter", "wrap"), ("Low end: change of Δ [unit/year]", "auto"),
-         ("High end: change of Δ [unit/year]", "auto")],
-        [[r.parameter, *st.denoise([r.delta_low - first_s.delta, r.delta_high - first_s.delta],
-                                   scale)] for r in bars],
+        [("Parameter", "wrap"), (f"Low end: change of Δ [{chart_scale.unit}/year]", "auto"),
+         (f"High end: change of Δ [{chart_scale.unit}/year]", "auto")],
+        [[r.parameter, *scaled.chart_cells(pair, chart_scale)] for r, pair in zip(bars, changes)],
         repeat=False, caps={"Parameter": 60})
     sh.keep_together(start)
     chart.type = "bar"
@@ -71,7 +76,9 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     chart.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=last))
     style_bar_chart(chart, ["4472C4", "ED7D31"])
     chart.x_axis.scaling.orientation = "maxMin"
-    chart.y_axis.title = f"change of Δ [{first_s.unit}/year]"
+    chart.y_axis.title = f"change of Δ [{chart_scale.unit}/year]"
+    value_axis_format(chart, [x / chart_scale.factor for pair in changes for x in pair
+                              if x is not None])
     chart.legend.position = "b"
 
     for s in shown:
@@ -79,8 +86,9 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         rows = s.moving_rows(MAX_ROWS)
         n_moving = s.n_moving()
         still = s.n_parameters - n_moving
-        sh.section(f"{labels.get(s.method, method_label(s.method))} [{s.unit}/year]: "
-                   f"Δ = {_fmt(s.delta)}"
+        block = _block(ctx, s)
+        sh.section(f"{labels.get(s.method, method_label(s.method))} [{block.unit}/year]: "
+                   f"Δ = {_fmt(s.delta, s.unit)}"
                    + (f"; the {len(rows)} largest swings of {n_moving}" if len(rows) < n_moving else ""))
         sc_ = max(abs(s.delta), 1e-300)
         sh.table(
@@ -88,7 +96,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
              ("Range", "wrap"), ("Δ at low [unit/year]", "auto"), ("Δ at high [unit/year]", "auto"),
              ("Share of Var(Δ), S1 [%]", "pct")],
             [[r.parameter, r.value, r.low, r.high, r.basis,
-              *st.denoise([r.delta_low, r.delta_high], sc_),
+              *scaled.row([r.delta_low, r.delta_high], within=block, noise_scale=sc_)[0],
               100 * max(shares[r.parameter], 0.0) if r.parameter in shares else "—"] for r in rows],
             caps={"Parameter": 50, "Range": 30})
         if still:
@@ -96,3 +104,13 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
                          "exchange touches: they count in L and S alike).")
         if s.global_note:
             sh.paragraph(f"Share of the variance of Δ: {s.global_note}.")
+
+
+def _block(ctx: cm.Context, s):
+    """The unit a method's Δ values are shown in: its Impacts row's."""
+    try:
+        imp = ctx.memo.impact(s.method)
+        values = [imp.linear, imp.symbiotic, imp.delta]
+    except KeyError:
+        values = [s.delta]
+    return scaled.scale(values, s.unit)

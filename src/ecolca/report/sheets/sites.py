@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ecolca.report import common as cm
-from ecolca.report import styles as st
+from ecolca.report import scaled
 from ecolca.report.layout import Sheet
 from ecolca.lca.results import method_label
 
@@ -20,7 +20,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
              "Per-site figures under different attribution keys must NEVER be summed together: "
              "each key splits the same system Δ differently. The system-level Δ (Impacts sheet) "
              "is the ISO-consistent result; any split between partners is a labelled view "
-             "(every key side by side: Sites, all keys)."
+             "(every key side by side: Sites, all keys). Numbers: " + scaled.NOTE + "."
              + (" Left out, not covered by the background (no result, not 0): "
                 + "; ".join(left_out) + "." if left_out else ""))
     rows = []
@@ -29,8 +29,9 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             continue
         scale = ctx.method_scale(m)
         for s in res.site_results(m, key):
-            rows.append([s.key, method_label(s.method), s.unit, s.site_id, s.site_name,
-                         *st.denoise([s.linear, s.symbiotic, s.delta], scale)])
+            cells, sc = scaled.row([s.linear, s.symbiotic, s.delta], s.unit, noise_scale=scale)
+            rows.append([s.key, method_label(s.method), sc.unit, s.site_id, s.site_name,
+                         *cells])
         rows += cm.suppressed_rows(res, [key, method_label(m), res.impact(m).unit], [], 3)
     sh.table([("Attribution key", "text"), ("Method", "wrap"), ("Unit", "text"),
               ("Site id", "text"), ("Site", "text"), ("Linear (L) [unit/year]", "auto"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ecolca.report import common as cm
-from ecolca.report import styles as st
+from ecolca.report import scaled
 from ecolca.report.layout import Sheet
 from ecolca.lca.results import SiteTable, method_label
 
@@ -23,7 +23,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     keys = keys_of(res)
     sh.title("Δ per site under every attribution key, side by side",
              "Labelled views of the same system Δ: never add figures across keys. One block per "
-             "method, headed by its name. The keys: "
+             "method, headed by its name; each row in its Unit (" + scaled.NOTE + "). The keys: "
              + "; ".join(f"{k}: {cm.KEY_LABELS.get(k, k)}" for k in keys) + ".")
     rows = []
     heads = set()
@@ -47,8 +47,9 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             deltas = [(t.symbiotic[k][:, j] - t.linear[:, j]).tolist() if k in t.symbiotic
                       else [None] * len(lin) for k in keys]
             for i, (sid, sname) in enumerate(zip(t.site_ids, t.names)):
-                rows.append([sid, sname, t.units[j],
-                             *st.denoise([lin[i]] + [d[i] for d in deltas], scale)])
+                cells, sc = scaled.row([lin[i]] + [d[i] for d in deltas], t.units[j],
+                                       noise_scale=scale)
+                rows.append([sid, sname, sc.unit, *cells])
             rows += cm.suppressed_rows(res, [], [unit], 1 + len(keys))
             continue
         for sid, sname in sites:
@@ -56,7 +57,8 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             if first is None:
                 continue
             vals = [by[(m, sid, k)].delta if (m, sid, k) in by else None for k in keys]
-            rows.append([sid, sname, first.unit, *st.denoise([first.linear] + vals, scale)])
+            cells, sc = scaled.row([first.linear] + vals, first.unit, noise_scale=scale)
+            rows.append([sid, sname, sc.unit, *cells])
         rows += cm.suppressed_rows(res, [], [unit], 1 + len(keys))
     sh.table([("Site id", "text"), ("Site", "text"), ("Unit", "text"),
               ("Linear (L) [unit/year]", "auto")]

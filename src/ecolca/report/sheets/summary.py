@@ -5,12 +5,14 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, Reference
 
 from ecolca.report import common as cm
+from ecolca.report import scaled
 from ecolca.report import styles as st
 from ecolca.report.charts import style_bar_chart
 from ecolca.report.layout import Sheet
 from ecolca.lca.results import method_label
 
 NAME = "Summary"
+NUMBERS_NOTE = scaled.NOTE
 ORDER = 10
 MAX_TEXT = 40
 
@@ -23,7 +25,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
              f"Scenario: {res.scenario_name} · reference year {res.reference_year} · "
              f"functional unit: the annual output of all sites in {res.reference_year} (listed "
              "on Methods & data) · all impacts per year for the whole park · Δ = S − L "
-             "(negative: the symbiosis lowers the impact)")
+             "(negative: the symbiosis lowers the impact) · " + NUMBERS_NOTE)
     sh.row -= 1
     sh.paragraph(cm.LINEAR_DEFINITION)
     sh.paragraph(cm.SYMBIOTIC_DEFINITION)
@@ -50,8 +52,8 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             continue
         pct = "n/m" if r.pct_note else r.delta_pct
         rel = "n/m" if r.pct_note else r.relative
-        lin, sym, d = st.denoise([r.linear, r.symbiotic, r.delta])
-        rows.append([method_label(r.method), r.unit, lin, sym, d, pct, rel,
+        values, sc = scaled.row([r.linear, r.symbiotic, r.delta], r.unit)
+        rows.append([method_label(r.method), sc.unit, *values, pct, rel,
                      cm.coverage_short(r)])
     sh.table(cols, rows, repeat=False)
     if res.impacts and res.impacts[0].pct_note:
@@ -160,8 +162,9 @@ def _headline(sh: Sheet, res) -> None:
         d = u.delta
         where = "—" if u.deterministic is None else \
             "inside" if u.outside is None else f"outside ({u.outside})"
-        rows.append([method_label(u.method), u.unit, u.deterministic, d["median"], d["p2.5"],
-                     d["p97.5"], u.probability_delta_negative, where])
+        values, sc = scaled.row([u.deterministic, d["median"], d["p2.5"], d["p97.5"]], u.unit)
+        rows.append([method_label(u.method), sc.unit, *values, u.probability_delta_negative,
+                     where])
     sh.table([("Method", "wrap"), ("Unit", "text"), ("Δ deterministic [unit/year]", "auto"),
               ("Monte Carlo median Δ", "auto"), ("2.5 %", "auto"), ("97.5 %", "auto"),
               ("P(Δ < 0)", "prob"), ("Deterministic Δ vs the 95 % interval", "wrap")],
