@@ -11,6 +11,8 @@ pytest.importorskip("pytestqt")
 
 from test_app_results import make_results  # noqa: E402
 
+from PySide6.QtCore import Qt  # noqa: E402
+
 from ecolca.app.results_view import ResultsView  # noqa: E402
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"),
@@ -127,4 +129,31 @@ def test_a_live_edit_moves_the_sites_bars_and_deltas_in_place(view, qtbot):
     board = [s for s in res2.site_results(res.impacts[0].method, "physical")
              if s.site_id == "board"][0]
     assert board.symbiotic in [p.get_width() for p in sym]
-    assert any(t.get_text().startswith("Δ -3.0 M") for t in ax.texts), [t.get_text() for t in ax.texts]
+    assert any(t.get_text().startswith("Δ -3.0 M") for t in ax.texts), \
+        [t.get_text() for t in ax.texts]
+
+
+def test_the_exchanges_table_makes_only_the_rows_it_shows_or_measures(view, monkeypatch):
+    """3,000 exchanges: the table's rows are made when the view shows them or the columns are
+    measured on them, not all at every render (issue #23: 33,000 cells per live edit)."""
+    from ecolca.app.results_view import exchanges_tab
+    made = []
+    real = exchanges_tab._num_item
+    monkeypatch.setattr(exchanges_tab, "_num_item",
+                        lambda *a, **kw: made.append(1) or real(*a, **kw))
+    res = make_results(n_exchanges=3000)
+    view.set_results(res)
+    view.show_tab("Exchanges")
+    view.ex_table.viewport().repaint()
+    t = view.ex_table
+    assert t.rowCount() == 3000
+    rows = len(made) / 7  # seven numbers a row
+    # each column is measured on at most MEASURED_ROWS * 3 / 4 rows (the first, the widest
+    # numbers and texts): their union over ten columns, and the rows on screen
+    assert rows <= 3000 / 5, rows
+    # every row is still there when asked: the last one, and sorting by Δ_e
+    last = res.exchange_parts(res.impacts[0].method)[-1]
+    assert t.item(2999, 0).data(Qt.UserRole) == last.exchange_id
+    t.sortByColumn(6, Qt.AscendingOrder)
+    keys = [t.item(i, 6).data(Qt.UserRole) for i in range(3000)]
+    assert keys == sorted(keys)

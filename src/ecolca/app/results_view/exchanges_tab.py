@@ -16,7 +16,7 @@ from ecolca.app.results_view.common import (PARTS, TOP_EXCHANGES, _axis_formatte
                                             _short_method, _shorten, row_scale)
 from ecolca.app.results_view.room import TableFirst
 from ecolca.app.results_view.stacked import draw_stacks, restack
-from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
+from ecolca.app.results_view.table import LazyRows, _fill, _make_table, _num_item, _text_item
 
 
 TABLE_ROWS = 12  # the Exchanges table's rows shown before the chart gets the room
@@ -89,18 +89,32 @@ class ExchangesTab:
             f"{lab}\n{per_year}" for _, lab in PARTS] + [
             f"Δ_e\n{per_year}", "Distance\n[km]", "Break-even\ndistance [km]", "Verdict"]
         self.ex_table.setHorizontalHeaderLabels(headers)
-        rows = []
-        for p in parts:
+        def make(i: int) -> list:  # a row, when the view first shows or measures it
+            p = parts[i]
             values = [getattr(p, f) for f, _ in PARTS] + [p.total]
             sc = table.fit(values, lead=[len(PARTS)])
-            rows.append([_text_item(self.exchange_label(p), f"{p.label}\nid: {p.exchange_id}",
-                                    key=p.exchange_id),
-                         _text_item(_shorten(p.label, 70), p.label)]
-                        + [_num_item(v, delta=True, scale=sc) for v in values]
-                        + [_num_item(p.distance_km),
-                           _num_item(p.break_even_km),
-                           # no data, one side without data, below precision: in words
-                           _text_item(p.note or _report_verdict(p), p.note)])
+            return ([_text_item(self.exchange_label(p), f"{p.label}\nid: {p.exchange_id}",
+                                key=p.exchange_id),
+                     _text_item(_shorten(p.label, 70), p.label)]
+                    + [_num_item(v, delta=True, scale=sc) for v in values]
+                    + [_num_item(p.distance_km),
+                       _num_item(p.break_even_km),
+                       # no data, one side without data, below precision: in words
+                       _text_item(p.note or _report_verdict(p), p.note)])
+
+        fields = [f for f, _ in PARTS] + ["total", "distance_km", "break_even_km"]
+
+        def measure(j: int) -> list | None:  # what makes column j's text wide, per row
+            if j == 0:
+                return [len(self.exchange_label(p)) for p in parts]
+            if j == 1:
+                return [min(len(p.label), 70) for p in parts]
+            if 2 <= j < 2 + len(fields):
+                return [abs(v) if isinstance(v := getattr(p, fields[j - 2]), (int, float))
+                        and math.isfinite(v) else 0.0 for p in parts]
+            return [len(p.note or _report_verdict(p)) for p in parts]
+
+        rows = LazyRows(len(parts), make, measure)
         self.ex_table.sortByColumn(-1, Qt.AscendingOrder)  # keep the scenario's order
         _fill(self.ex_table, rows)
         self.ex_table.setColumnWidth(1, min(self.ex_table.columnWidth(1), 280))

@@ -95,7 +95,8 @@ class MarginsEngine(LayoutEngine):
         need = 0.0
         for t in ax.texts:
             if not (t.get_visible() and t.get_in_layout() and t.get_text()) \
-                    or t.get_horizontalalignment() != "left" or t.get_transform() is not ax.transData:
+                    or t.get_horizontalalignment() != "left" \
+                    or t.get_transform() is not ax.transData:
                 continue
             frac = ax.transAxes.inverted().transform(ax.transData.transform(t.get_position()))[0]
             if not 0.0 < frac < 1.0:
