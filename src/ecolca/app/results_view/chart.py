@@ -66,8 +66,10 @@ class _Chart(QWidget):
         from matplotlib.figure import Figure
 
         from ecolca.app.results_view.canvas import _Canvas
+        from ecolca.app.results_view.margins import MarginsEngine
 
-        self._figure = Figure(figsize=(7, 4), dpi=100, layout="constrained")
+        # margins measured from the texts, not constrained layout (results_view/margins.py)
+        self._figure = Figure(figsize=(7, 4), dpi=100, layout=MarginsEngine())
         self._canvas = canvas = _Canvas(self._figure)
         canvas.setMinimumHeight(self._min_height)
         self.scroll.setWidget(canvas)

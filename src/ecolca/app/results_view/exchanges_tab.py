@@ -11,11 +11,12 @@ from ecolca.app.labels import short_from_label as _short_from_label
 from ecolca.lca.results import ExchangeParts
 from ecolca.lca.results import verdict as _report_verdict  # one wording for app and report
 from ecolca.app.results_view.chart import _Chart
-from ecolca.app.results_view.common import (PARTS, PART_COLORS, TOP_EXCHANGES, _axis_formatter,
+from ecolca.app.results_view.common import (PARTS, TOP_EXCHANGES, _axis_formatter,
                                             _chart_label, _finish_bar_chart, _method_combo, _note,
                                             _short_method, _shorten, row_scale)
 from ecolca.app.results_view.room import TableFirst
-from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
+from ecolca.app.results_view.stacked import draw_stacks, restack
+from ecolca.app.results_view.table import LazyRows, _fill, _make_table, _num_item, _text_item
 
 
 TABLE_ROWS = 12  # the Exchanges table's rows shown before the chart gets the room
@@ -88,18 +89,32 @@ class ExchangesTab:
             f"{lab}\n{per_year}" for _, lab in PARTS] + [
             f"Δ_e\n{per_year}", "Distance\n[km]", "Break-even\ndistance [km]", "Verdict"]
         self.ex_table.setHorizontalHeaderLabels(headers)
-        rows = []
-        for p in parts:
+        def make(i: int) -> list:  # a row, when the view first shows or measures it
+            p = parts[i]
             values = [getattr(p, f) for f, _ in PARTS] + [p.total]
             sc = table.fit(values, lead=[len(PARTS)])
-            rows.append([_text_item(self.exchange_label(p), f"{p.label}\nid: {p.exchange_id}",
-                                    key=p.exchange_id),
-                         _text_item(_shorten(p.label, 70), p.label)]
-                        + [_num_item(v, delta=True, scale=sc) for v in values]
-                        + [_num_item(p.distance_km),
-                           _num_item(p.break_even_km),
-                           # no data, one side without data, below precision: in words
-                           _text_item(p.note or _report_verdict(p), p.note)])
+            return ([_text_item(self.exchange_label(p), f"{p.label}\nid: {p.exchange_id}",
+                                key=p.exchange_id),
+                     _text_item(_shorten(p.label, 70), p.label)]
+                    + [_num_item(v, delta=True, scale=sc) for v in values]
+                    + [_num_item(p.distance_km),
+                       _num_item(p.break_even_km),
+                       # no data, one side without data, below precision: in words
+                       _text_item(p.note or _report_verdict(p), p.note)])
+
+        fields = [f for f, _ in PARTS] + ["total", "distance_km", "break_even_km"]
+
+        def measure(j: int) -> list | None:  # what makes column j's text wide, per row
+            if j == 0:
+                return [len(self.exchange_label(p)) for p in parts]
+            if j == 1:
+                return [min(len(p.label), 70) for p in parts]
+            if 2 <= j < 2 + len(fields):
+                return [abs(v) if isinstance(v := getattr(p, fields[j - 2]), (int, float))
+                        and math.isfinite(v) else 0.0 for p in parts]
+            return [len(p.note or _report_verdict(p)) for p in parts]
+
+        rows = LazyRows(len(parts), make, measure)
         self.ex_table.sortByColumn(-1, Qt.AscendingOrder)  # keep the scenario's order
         _fill(self.ex_table, rows)
         self.ex_table.setColumnWidth(1, min(self.ex_table.columnWidth(1), 280))
@@ -132,31 +147,19 @@ class ExchangesTab:
         self._exchange_rows = bars
         self._others_count = len(parts) - len(shown)
 
+        labels = [_chart_label(self.exchange_label(p)) if p.exchange_id else p.label
+                  for p in bars]
+        key = (m, len(parts), tuple((p.exchange_id, p.label) for p in bars), tuple(labels))
+        if restack(self.ex_chart, getattr(self, "_ex_stacks", None), bars, key):
+            self.ex_chart.update_animated()  # a live edit: moved in place
+            return
         fig = self.ex_chart.figure
         self.ex_chart.clear()
         ax = fig.add_subplot()
         y = list(range(len(bars)))
-        pos = [0.0] * len(bars)
-        neg = [0.0] * len(bars)
-        for f, lab in PARTS:
-            vals = [getattr(p, f) for p in bars]
-            lefts = []
-            for i, v in enumerate(vals):
-                if v >= 0:
-                    lefts.append(pos[i])
-                    pos[i] += v
-                else:
-                    lefts.append(neg[i])
-                    neg[i] += v
-            ax.barh(y, vals, left=lefts, height=0.65, color=PART_COLORS[f], label=lab,
-                    edgecolor="white", linewidth=0.4)
-        ax.scatter([p.total for p in bars], y, marker="D", s=28, color="black", zorder=3,
-                   label="Net Δ_e")
-        ax.axvline(0, color="#333333", linewidth=0.8)
+        self._ex_stacks = draw_stacks(self.ex_chart, ax, bars, key)
         # "residue → receiving site" labels the bar (as the first column of the table below);
         # hovering a bar shows the full "site: residue → site: supply"
-        labels = [_chart_label(self.exchange_label(p)) if p.exchange_id else p.label
-                  for p in bars]
         fs = 8 if len(bars) <= 12 else 7
         ax.set_yticks(y, labels, fontsize=fs)
         self.ex_chart.set_row_tooltips(ax, [f"{p.label}\nid: {p.exchange_id}" if p.exchange_id

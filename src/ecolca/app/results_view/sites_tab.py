@@ -12,8 +12,9 @@ from ecolca.lca.results import KEY_LABELS
 from ecolca.app.results_view.chart import _Chart
 from ecolca.app.results_view.common import (KEYS_NOTE, TOP_SITES, _LINEAR_COLOR,
                                             _SYMBIOTIC_COLOR,
-                                            _axis_formatter, _eng, _finish_bar_chart, _method_combo,
-                                            _note, _pct_text, _wrap2, row_scale)
+                                            _axis_formatter, _finish_bar_chart, _method_combo,
+                                            _note, _wrap2, row_scale)
+from ecolca.app.results_view.stacked import draw_pairs, repair
 from ecolca.app.results_view.table import _fill, _make_table, _num_item, _text_item
 
 
@@ -96,28 +97,20 @@ class SitesTab:
             shown.append(SimpleNamespace(linear=lin, symbiotic=sym, delta=sym - lin,
                                          site_name=f"other sites ({len(rest)})"))
             names = [s.site_name for s in shown]
+        state_key = (m, key, len(sites), tuple(names))
+        if repair(self.site_chart, getattr(self, "_site_pairs", None), shown, state_key):
+            self.site_chart.update_animated()  # a live edit: moved in place
+            return
         fig = self.site_chart.figure
         self.site_chart.clear()
         self.site_chart.set_min_height(130 + 34 * len(shown))  # two-line names apart
         ax = fig.add_subplot()
         y = list(range(len(shown)))
-        h = 0.38
-        ax.barh([v - h / 2 for v in y], [s.linear for s in shown], height=h,
-                color=_LINEAR_COLOR, label="Linear (L)")
-        ax.barh([v + h / 2 for v in y], [s.symbiotic for s in shown], height=h,
-                color=_SYMBIOTIC_COLOR, label="Symbiotic (S)")
+        self._site_pairs = draw_pairs(self.site_chart, ax, shown, state_key,
+                                      (_LINEAR_COLOR, _SYMBIOTIC_COLOR))
         ax.set_yticks(y, [_wrap2(n, 24) for n in names], fontsize=8)
         self.site_chart.set_row_tooltips(ax, names)
         ax.set_ylim(len(shown) - 0.5, -0.5)
-        right = max([0.0] + [max(s.linear, s.symbiotic) for s in shown])
-        for yi, s in zip(y, shown):  # Δ next to each pair: small changes stay visible
-            pct = f" ({_pct_text(100 * s.delta / abs(s.linear))})" if s.linear else ""
-            ax.text(max(s.linear, s.symbiotic, 0.0) + right * 0.02, yi,
-                    f"Δ {'+' if s.delta > 0 else ''}{_eng(s.delta)}{pct}", va="center",
-                    ha="left", fontsize=8,
-                    color="#1a7f37" if s.delta < 0 else "#b42318" if s.delta > 0 else "#333333")
-        if right > 0:
-            ax.set_xlim(right=right * 1.35)
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.set_xlabel(f"Impact {per_year}")
         ax.xaxis.set_major_formatter(_axis_formatter())
