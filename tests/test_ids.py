@@ -213,3 +213,64 @@ def test_the_cli_run_names_exchanges_by_label(bw_project, tmp_path, capsys):
     bad = [line for line in out.splitlines() if GENERATED.search(line)
            and not re.search(r"exchange '[^']+' \(", line)]
     assert bad == []
+
+
+def test_default_category_from_unit_name_and_activity():
+    """Issue #20: a new flow's category comes from what is known of it, not "material" always."""
+    import types
+
+    from ecolca.core.model import default_category
+
+    def act(name, unit, product=""):
+        return types.SimpleNamespace(name=name, unit=unit, product=product)
+
+    assert default_category("residue", "t", "surplus steam (10 bar)") == "energy"
+    assert default_category("residue", "MWh") == "energy"
+    assert default_category("residue", "t", "surplus heat for district heating") == "energy"
+    assert default_category("supply", "t", "new supply",
+                            act("heat, industrial boiler, natural gas", "megajoule")) == "energy"
+    assert default_category("supply", "m3", "", act("tap water, at user", "cubic meter")) == "water"
+    assert default_category("residue", "m3", "treated effluent") == "water"
+    assert default_category("residue", "m3", "hot water") == "energy"
+    assert default_category("residue", "t", "blast-furnace slag",
+                            act("treatment of inert waste, inert material landfill",
+                                "kilogram")) == "material"
+    assert default_category("product", "t", "heat-treated steel") == "material"
+    assert default_category("emission", "kg", "water vapour") == "material"
+
+
+def test_a_new_steam_residue_is_energy(window, qtbot, monkeypatch, bw_project):
+    """The tutorial's surplus steam (a residue in t, no fate) was filed as material in the
+    report's Input flows; a supply whose background activity is boiler heat too. A category the
+    author chose is kept."""
+    from ecolca.app import panels
+    from ecolca.core.model import ActivityRef
+
+    sid = window.add_site(0, 0)
+    window.scene.select_only(site_id=sid)
+    panel = window.properties.site_panel
+    flows = lambda: window.doc.scenario.site(sid).flows  # noqa: E731
+
+    panel.add_flow_of("residue")
+    assert flows()[0].category == "material"  # "new residue" in t: nothing says otherwise yet
+    panel.flows.item(0, 1).setText("surplus steam")
+    assert flows()[0].category == "energy"
+    assert "(category → energy)" in window.doc.undo_stack.undoText()
+    panel.flows.item(0, 3).setText("kg")  # another mass unit: still steam
+    assert flows()[0].category == "energy"
+
+    monkeypatch.setattr(panels.common, "pick_activity",
+                        lambda *a, **k: ActivityRef("ecolca-open", "heat-natural-gas"))
+    panel.add_flow_of("supply")
+    panel.flows.item(1, 1).setText("process heat for the boilers' house")
+    assert flows()[1].category == "energy"
+    panel.add_flow_of("supply")
+    panel._flow_cell_double_clicked(2, 4)  # its background activity: boiler heat
+    assert flows()[2].activity.code == "heat-natural-gas"
+    assert flows()[2].category == "energy"
+
+    # chosen by the author: a rename does not move it
+    window.doc.edit("choose", lambda sc: setattr(sc.site(sid).flows[0], "category", "by-product"))
+    panel.refresh()
+    panel.flows.item(0, 1).setText("steam condensate")
+    assert flows()[0].category == "by-product"

@@ -88,12 +88,37 @@ def supplier_pays(paid_by: str) -> bool:
     raise ValueError(f"paid_by {choice_message('economics.transport_paid_by', paid_by)}")
 
 
-def default_category(kind: str, unit: str) -> str:
-    """The category a new flow starts with: "energy" for a flow in an energy unit (MJ, kWh),
-    else "material" (the file format's default). Water cannot be told from a unit (m3 is also
-    gas), so the author sets it."""
-    if isinstance(unit, str) and units.is_known(unit) and units.dimension(unit) == "energy":
+# what a flow's or its background activity's name says it carries ("heat-treated" is not heat)
+_ENERGY_WORDS = re.compile(r"\b(steam|heat(?!-)|heating|hot water|electricity|electric power)\b",
+                           re.I)
+_WATER_WORDS = re.compile(r"\b(water|wastewater|effluent)\b", re.I)
+
+
+def default_category(kind: str, unit: str, name: str = "", activity=None) -> str:
+    """The category a flow starts with, and keeps until its author chooses one, from what is known
+    of it (issue #20: surplus steam in t was filed as material):
+
+    - "energy" for a flow in an energy unit (MJ, kWh, GJ); for a supply, residue or product whose
+      name, or whose background activity's name or unit (``activity``: anything with ``name``,
+      ``unit`` and ``product``, e.g. a catalog row), says steam, heat or electricity;
+    - "water" where the name or the activity says water, wastewater or effluent (never from the
+      unit alone: m3 is also gas; "hot water" is heat, so energy);
+    - else "material" (the file format's default)."""
+    def energy_unit(u) -> bool:
+        return isinstance(u, str) and units.is_known(u) and units.dimension(u) == "energy"
+
+    if energy_unit(unit):
         return "energy"
+    if kind == "emission":
+        return "material"
+    texts = [name or ""]
+    if activity is not None:
+        if energy_unit(getattr(activity, "unit", None)):
+            return "energy"
+        texts += [getattr(activity, "name", "") or "", getattr(activity, "product", "") or ""]
+    for words, category in ((_ENERGY_WORDS, "energy"), (_WATER_WORDS, "water")):
+        if any(words.search(t) for t in texts):
+            return category
     return "material"
 
 DEFAULT_METHODS: list[tuple[str, ...]] = [
