@@ -51,7 +51,7 @@ def test_the_finder_names_the_exchange_it_extends_and_gives_a_readable_id(bw_pro
     label = "Coal power station: fly ash → Cement plant: clinker"
     assert c.extends_label == label  # ... and says which exchange in words
     text = "\n".join(format_text(s))
-    assert f"extends the exchange {label}" in text
+    assert f"{label}  (extends the existing exchange of this residue and supply)" in text
     assert not GENERATED.search(text), GENERATED.search(text)
     assert to_json(s)["candidates"][0]["extends_exchange_label"] == label
 

@@ -672,7 +672,9 @@ def format_text(s: Suggestions, fmt=lambda x: f"{x:.4g}") -> list[str]:
         lines.append("")
         lines.append(f"{c.rank}. {c.from_site.name}: {c.residue.name} → {c.to_site.name}: "
                      f"{c.supply.name}"
-                     + (f"  (extends the exchange {c.extends_label})" if c.extends else ""))
+                     # the line names the pair, which is the extended exchange's (never its id)
+                     + ("  (extends the existing exchange of this residue and supply)"
+                        if c.extends else ""))
         lines.append(f"   Δ {fmt(d)} {unit}/yr  (ratio range {c.row.ratio_low:g}–{c.row.ratio_high:g}: "
                      f"{fmt(c.delta_low_ratio[j])} … {fmt(c.delta_high_ratio[j])})")
         lines.append(f"   q {fmt(c.q)} {c.residue.unit}/yr of {fmt(c.available)} left; "
