@@ -1544,17 +1544,26 @@ def test_a_flows_category_is_edited_in_the_table_undone_and_files_it_in_the_disc
     assert panel.flows.cellWidget(row, col).currentText() == "energy"
     assert placed("electricity")[0] == "purchased energy"
 
-    # a new supply drawn in the app: typed in MWh, it becomes energy (undoable with the unit)
+    # a new supply drawn in the app: named steam, it becomes energy (issue #20: steam in t was
+    # filed as material; undoable with the name)
     panel.add_flow_of("supply")
     new = len(window.doc.scenario.site("plasterboard").flows) - 1
     panel.flows.item(new, 1).setText("steam")
+    assert window.doc.scenario.site("plasterboard").flows[new].category == "energy"
+    assert "(category → energy)" in window.act_undo.text()
+    assert placed("steam")[0] == "purchased energy"
+    window.doc.undo_stack.undo()
+    f = window.doc.scenario.site("plasterboard").flows[new]
+    assert (f.name, f.category) == ("new supply", "material")
+    # a name that says nothing, typed in MWh: energy (undoable with the unit)
+    panel.flows.item(new, 1).setText("utility")
     assert window.doc.scenario.site("plasterboard").flows[new].category == "material"
     panel.flows.item(new, 3).setText("MWh")
     f = window.doc.scenario.site("plasterboard").flows[new]
     assert (f.unit, f.category) == ("MWh", "energy")
     assert panel.flows.cellWidget(new, col).currentText() == "energy"
     assert "(category → energy)" in window.act_undo.text()
-    assert placed("steam")[0] == "purchased energy"
+    assert placed("utility")[0] == "purchased energy"
     window.doc.undo_stack.undo()
     f = window.doc.scenario.site("plasterboard").flows[new]
     assert (f.unit, f.category) == ("t", "material")

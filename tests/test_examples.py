@@ -80,7 +80,8 @@ def test_report_prints_the_calibration_and_the_assumed_share(bw_project, tmp_pat
     cells = [str(c.value) for row in openpyxl.load_workbook(out)["Summary"].iter_rows()
              for c in row if c.value]
     line = next(c for c in cells if c.startswith("Calibration: partly calibrated"))
-    assert f"{share * 100:.0f} %" in line and "steam-to-novo" in line
+    # the exchanges by label, not by id (issue #20.6)
+    assert f"{share * 100:.0f} %" in line and sc.exchange_label(sc.exchange("steam-to-novo")) in line
 
 
 def test_legacy_illustrative_flag_is_read_as_a_calibration_level(example):

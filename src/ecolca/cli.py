@@ -28,6 +28,7 @@ from pathlib import Path
 from ecolca import __version__
 from ecolca.core.errors import EcolcaError, ScenarioError
 from ecolca.core.jsontext import json_text, strict_json
+from ecolca.core.labels import delta_note, parameter_name
 from ecolca.core.model import ATTRIBUTION_KEYS
 from ecolca.core.numbers import denoise, format_pct, format_plain, format_row, scale_for
 
@@ -351,7 +352,7 @@ def _print_summary(res, top: int = 3) -> None:
         if r.coverage is not None and r.coverage.status == "partial":
             notes.append(f"{name}: coverage {r.coverage.label()}")
         if r.delta_note:  # below numerical precision, or exchanges with one side without data
-            notes.append(f"{name}: Δ {r.delta_note}")
+            notes.append(f"{name}: Δ {delta_note(r, _labels(res))}")  # exchanges by label
         if r.symbiotic < 0 <= r.linear:
             notes.append(f"{name}: S < 0 because the avoided supplies and fates credited "
                          "exceed the burden the sites declare")
@@ -432,6 +433,13 @@ def _rows_arg(text: str) -> int | None:
     return n
 
 
+def _labels(res) -> dict[str, str]:
+    """Exchange id → "site: residue → site: supply", as the results name them: what the text
+    prints for a reader, never a generated id (issue #20.6)."""
+    ex = getattr(res, "exchanges", None)
+    return dict(zip(ex.ids, ex.labels)) if ex is not None else {}
+
+
 def _print_sensitivity(res, top: int | None, out) -> None:
     """The parameters that move Δ most, per covered method (one at a time), with their share of
     Δ's variance after a Monte Carlo run."""
@@ -453,7 +461,8 @@ def _print_sensitivity(res, top: int | None, out) -> None:
         for r in rows:
             share = f", S1 {max(shares[r.parameter], 0.0):.2f}" if r.parameter in shares else ""
             lo, hi = sc.text(r.delta_low), sc.text(r.delta_high)
-            out(f"    {safe_text(r.parameter, newlines=False)}: {_fmt(r.low)}–{_fmt(r.high)} "
+            words = parameter_name(r.item, r.field, _labels(res))  # exchanges by label
+            out(f"    {safe_text(words, newlines=False)}: {_fmt(r.low)}–{_fmt(r.high)} "
                 f"({r.basis}{share}) → Δ {lo} … {hi}")
 
 

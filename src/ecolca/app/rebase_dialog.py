@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFi
 
 from ecolca.core import scenario_file
 from ecolca.core.errors import EcolcaError, ScenarioError
+from ecolca.core.labels import exchange_labels, item_name
 from ecolca.core.model import Scenario
 
 COLUMNS = ("Where", "Field", "From", "To", "Match", "Conversion or note")
@@ -117,12 +118,13 @@ class RebaseDialog(QDialog):
             self._show_problems("Cannot rebase:", [exc])
             return
         self.result = res
-        rows = [(m.use.item, m.use.field, f"{m.from_name} ({m.from_unit}) — {m.use.ref}",
+        labels = exchange_labels(self.scenario)  # an exchange by its name, not its id
+        rows = [(item_name(m.use.item, labels), m.use.field, f"{m.from_name} ({m.from_unit}) — {m.use.ref}",
                  f"{m.to_name} ({m.to_unit}) — {m.row.to_database}:{m.row.to_code}",
                  m.row.match, f"× {m.factor:.6g} {m.to_unit} per {m.use.amount_unit}"
                  + (f"; {m.row.note}" if m.row.note else ""), "moved")
                 for m in res.moved]
-        rows += [(s.use.item, s.use.field, f"{s.name} — {s.use.ref}",
+        rows += [(item_name(s.use.item, labels), s.use.field, f"{s.name} — {s.use.ref}",
                   f"stays on {s.use.ref.database}", "none" if s.row else "no row",
                   s.row.note if s.row else "", "stays") for s in res.stayed]
         self.table.setRowCount(len(rows))

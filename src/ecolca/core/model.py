@@ -9,6 +9,7 @@ residue to another site's supply (the *symbiotic* configuration) with a *substit
 from __future__ import annotations
 
 import math
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Literal, get_args
@@ -87,12 +88,37 @@ def supplier_pays(paid_by: str) -> bool:
     raise ValueError(f"paid_by {choice_message('economics.transport_paid_by', paid_by)}")
 
 
-def default_category(kind: str, unit: str) -> str:
-    """The category a new flow starts with: "energy" for a flow in an energy unit (MJ, kWh),
-    else "material" (the file format's default). Water cannot be told from a unit (m3 is also
-    gas), so the author sets it."""
-    if isinstance(unit, str) and units.is_known(unit) and units.dimension(unit) == "energy":
+# what a flow's or its background activity's name says it carries ("heat-treated" is not heat)
+_ENERGY_WORDS = re.compile(r"\b(steam|heat(?!-)|heating|hot water|electricity|electric power)\b",
+                           re.I)
+_WATER_WORDS = re.compile(r"\b(water|wastewater|effluent)\b", re.I)
+
+
+def default_category(kind: str, unit: str, name: str = "", activity=None) -> str:
+    """The category a flow starts with, and keeps until its author chooses one, from what is known
+    of it (issue #20: surplus steam in t was filed as material):
+
+    - "energy" for a flow in an energy unit (MJ, kWh, GJ); for a supply, residue or product whose
+      name, or whose background activity's name or unit (``activity``: anything with ``name``,
+      ``unit`` and ``product``, e.g. a catalog row), says steam, heat or electricity;
+    - "water" where the name or the activity says water, wastewater or effluent (never from the
+      unit alone: m3 is also gas; "hot water" is heat, so energy);
+    - else "material" (the file format's default)."""
+    def energy_unit(u) -> bool:
+        return isinstance(u, str) and units.is_known(u) and units.dimension(u) == "energy"
+
+    if energy_unit(unit):
         return "energy"
+    if kind == "emission":
+        return "material"
+    texts = [name or ""]
+    if activity is not None:
+        if energy_unit(getattr(activity, "unit", None)):
+            return "energy"
+        texts += [getattr(activity, "name", "") or "", getattr(activity, "product", "") or ""]
+    for words, category in ((_ENERGY_WORDS, "energy"), (_WATER_WORDS, "water")):
+        if any(words.search(t) for t in texts):
+            return category
     return "material"
 
 DEFAULT_METHODS: list[tuple[str, ...]] = [
@@ -135,6 +161,32 @@ def _renamed(old: str, new: str) -> property:
 def new_id(prefix: str = "") -> str:
     """A short random id, stable once written to a file."""
     return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+SLUG_WORDS = 4  # words kept of each name in a readable id
+
+
+def slug(text: str, words: int = SLUG_WORDS) -> str:
+    """``text`` as a short piece of an id: lower case, its first ``words`` words of letters and
+    digits (accents dropped) joined by "-" ("Surplus steam (10 bar)" → "surplus-steam-10-bar");
+    "" when nothing is left."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    parts = re.findall(r"[a-z0-9]+", plain.lower())
+    return "-".join(parts[:words])
+
+
+def exchange_id_for(residue: str, receiver: str, taken) -> str:
+    """A readable id for a new exchange, from the names a person knows it by: "the residue to the
+    receiving site" ("surplus steam" → "Valley dairy": "surplus-steam-to-valley-dairy"), with
+    -2, -3 … when ``taken`` (ids in use) has it already. Never a random id a reader cannot place
+    (issue #20.6)."""
+    base = "-to-".join(p for p in (slug(residue), slug(receiver)) if p) or "exchange"
+    cid, n = base, 2
+    while cid in taken:
+        cid, n = f"{base}-{n}", n + 1
+    return cid
 
 
 # the free text an author can clear for an audience (Scenario.cleared_text); cleared text is
@@ -428,6 +480,17 @@ class Scenario:
         left = f"{a.name if a else e.from_site}: {fa.name if fa else e.from_flow}"
         right = f"{b.name if b else e.to_site}: {fb.name if fb else e.to_flow}"
         return f"{left} → {right}"
+
+    def exchange_item(self, e: Exchange) -> str:
+        """How messages name an exchange (validation, the project checks, rebase): its id, which
+        the file and the app's problems find it by, then its label, which a person reads:
+        "exchange 'ash-to-cement' (Power plant: fly ash → Cement plant: clinker)". The app shows
+        the label alone (:func:`ecolca.core.labels.item_name`)."""
+        return f"exchange '{e.id}' ({self.exchange_label(e)})"
+
+    def new_exchange_id(self, residue: str, receiver: str, also=()) -> str:
+        """:func:`exchange_id_for` among this scenario's exchange ids (and ``also``)."""
+        return exchange_id_for(residue, receiver, {x.id for x in self.exchanges} | set(also))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -219,7 +219,7 @@ def validate(sc: Scenario) -> list[Problem]:
     leaving: dict[tuple[str, str], float] = {}
     arriving: dict[tuple[str, str], float] = {}
     for ei, e in enumerate(sc.exchanges):
-        item = lambda e=e: f"exchange '{e.id}' ({sc.exchange_label(e)})"  # noqa: E731
+        item = lambda e=e: sc.exchange_item(e)  # noqa: E731
         epath = ("exchanges", ei)
         choice(item, "category", e.category, epath + ("category",), "exchange.category")
         choice(item, "amount_basis", e.amount_basis, epath + ("amount_basis",))

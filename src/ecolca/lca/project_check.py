@@ -147,7 +147,7 @@ def check_against_project(sc: Scenario, lookup: _Lookup | None = None,
                 check_ref(f.activity, item, "activity", path + ("activity",), f.unit,
                           f.conversion_factor, biosphere=True)
     for ei, e in enumerate(sc.exchanges):
-        item = f"exchange '{e.id}'"
+        item = sc.exchange_item(e)
         for k, t in enumerate(e.transport):
             check_ref(t.mode, item, f"transport[{k + 1}].mode", ("exchanges", ei, "transport", k),
                       "ton kilometer", None)

@@ -222,6 +222,7 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
         fa = a.flow(e.from_flow) if a else None
         fb = b.flow(e.to_flow) if b else None
         q_unit = fa.unit if fa else ""
+        ex_name = f"exchange {sc.exchange_label(e)}"  # by its label, never its id
         if e.to_site == site_id:
             into[e.to_flow] = into.get(e.to_flow, 0.0) + e.substitution_ratio * e.amount
             res_name = f"{a.name if a else e.from_site}: {fa.name if fa else e.from_flow}"
@@ -232,7 +233,7 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
                 else:
                     secondary_t += t
             bought.append(FlowChange("received residue (secondary input)", res_name, q_unit,
-                                     0.0, e.amount, f"exchange {e.id}"))
+                                     0.0, e.amount, ex_name))
         if e.from_site == site_id:
             out[e.from_flow] = out.get(e.from_flow, 0.0) + e.amount
             fate = fa.fate if fa else None
@@ -248,12 +249,12 @@ def disclose(sc: Scenario, results: Results, site_id: str, key: str | None = Non
                 bought.append(FlowChange("bought for an exchange (processing)",
                                          p.name or f"{p.activity.database}:{p.activity.code}",
                                          p.unit, 0.0, p.amount_per_unit * e.amount,
-                                         f"exchange {e.id}"))
+                                         ex_name))
         t_payer = e.from_site if supplier_pays(e.economics.transport_paid_by) else e.to_site
         if t_payer == site_id and e.transport:
             t = _tonnes(e.amount, q_unit)
             km = sum(x.distance_km for x in e.transport)
-            bought.append(FlowChange("bought for an exchange (transport)", f"exchange {e.id}",
+            bought.append(FlowChange("bought for an exchange (transport)", ex_name,
                                      "t·km" if t is not None else f"{q_unit}·km", 0.0,
                                      (t if t is not None else e.amount) * km, f"{km:g} km"))
     material_l = material_s = 0.0

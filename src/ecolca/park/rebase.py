@@ -304,7 +304,7 @@ def uses(sc: Scenario) -> Iterator[Use]:
                               path + ("transport", k, "mode"), "ton kilometer", None, None,
                               (t, "mode"))
     for ei, e in enumerate(sc.exchanges):
-        item = f"exchange '{e.id}'"
+        item = sc.exchange_item(e)
         for k, t in enumerate(e.transport):
             yield Use(t.mode, item, f"transport[{k + 1}].mode",
                       ("exchanges", ei, "transport", k, "mode"), "ton kilometer", None, None,

@@ -32,7 +32,7 @@ from ecolca.core.compatibility import (OPEN_DB, OPTIONAL_COLUMNS, TABLE_COLUMNS,
                                        Row, load_table, receiver_text, table_path)
 from ecolca.core.errors import EcolcaError, UnitError
 from ecolca.core.model import (ActivityRef, Exchange, ExchangeEconomics, Flow, Processing, Scenario,
-                          Site, Transport, Uncertainty)
+                          Site, Transport, Uncertainty, exchange_id_for)
 
 LORRY = "transport-lorry"
 GRID_WORLD = "elec-grid-world"
@@ -95,6 +95,7 @@ class Candidate:
     distance_basis: str
     exchange: Exchange
     extends: str | None            # id of an existing exchange on the same residue → supply
+    extends_label: str | None = None  # its label, "site: residue → site: supply" (what is shown)
     delta: np.ndarray = field(default_factory=lambda: np.zeros(0))        # per method
     parts: dict = field(default_factory=dict)                              # part -> per method
     break_even_km: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -182,7 +183,7 @@ def candidates(sc: Scenario, rows: tuple[Row, ...], user_km: float | None,
         taken[(e.from_site, e.from_flow)] = taken.get((e.from_site, e.from_flow), 0.0) + e.amount
         given[(e.to_site, e.to_flow)] = given.get((e.to_site, e.to_flow), 0.0) + \
             e.amount * e.substitution_ratio
-        existing.setdefault((e.from_site, e.from_flow, e.to_site, e.to_flow), e.id)
+        existing.setdefault((e.from_site, e.from_flow, e.to_site, e.to_flow), e)
     names = _activity_names({f.fate.key for _, f in sc.iter_flows() if f.kind == "residue" and f.fate}
                             | {f.activity.key for _, f in sc.iter_flows()
                                if f.kind == "supply" and f.activity})
@@ -229,9 +230,11 @@ def candidates(sc: Scenario, rows: tuple[Row, ...], user_km: float | None,
                                    f"({'residue' if available <= 0 else 'supply'} fully exchanged)")
                     continue
                 q = min(available, need / r)
-                out.append(_candidate(sc, row, a, res, b, sup, q, r, available, need, user_km,
-                                      open_codes, existing.get((a.id, res.id, b.id, sup.id)),
-                                      ids))
+                old = existing.get((a.id, res.id, b.id, sup.id))
+                c = _candidate(sc, row, a, res, b, sup, q, r, available, need, user_km,
+                               open_codes, old.id if old else None, ids)
+                c.extends_label = sc.exchange_label(old) if old else None
+                out.append(c)
     return out, skipped, considered
 
 
@@ -248,9 +251,10 @@ def _supply_rule(row: Row) -> str:
 
 def _candidate(sc, row, a, res, b, sup, q, r, available, need, user_km, open_codes, extends,
                ids=frozenset()):
+    # a key among the candidates until the ranking names them (_name_candidates)
     cid = base = f"suggest-{row.id}-{a.id}-{res.id}-{b.id}-{sup.id}"
     n = 2
-    while cid in ids:  # accepted once already (e.g. for part of the residue): a new id
+    while cid in ids:
         cid, n = f"{base}-{n}", n + 1
     assumptions = [row.assumes] if row.assumes else []
     if row.receiver_pattern is not None:
@@ -452,6 +456,7 @@ def suggest(sc: Scenario, top: int | None = 10, method: tuple[str, ...] | None =
         solved = _evaluate(sc, cands, methods, allow_solve=allow_solve)
     j = methods.index(rank_method)
     chosen, alternatives = _allocate(cands, j)
+    _name_candidates(sc, chosen + alternatives)
     for i, c in enumerate(chosen, start=1):
         c.rank = i
         _money(sc, c)
@@ -479,6 +484,17 @@ def suggest(sc: Scenario, top: int | None = 10, method: tuple[str, ...] | None =
                       skipped, solved, time.perf_counter() - t0, sc.currency, notes)
     out.alternatives = alternatives
     return out
+
+
+def _name_candidates(sc: Scenario, cands: list[Candidate]) -> None:
+    """Each candidate's id (and its exchange's, what Accept writes into the scenario) made from
+    its names, "residue-to-receiving-site" (:func:`~ecolca.core.model.exchange_id_for`), unique
+    among the park's exchanges and the other candidates, the best ranked first (issue #20.6: an
+    accepted suggestion was "suggest-steam-heat-site-14bd42dd-residue-2-site-a3512270-supply")."""
+    taken = {e.id for e in sc.exchanges}
+    for c in cands:
+        c.id = c.exchange.id = exchange_id_for(c.residue.name, c.to_site.name, taken)
+        taken.add(c.id)
 
 
 def _allocate(cands: list[Candidate], j: int) -> tuple[list[Candidate], list[Candidate]]:
@@ -604,6 +620,7 @@ def _candidate_json(s: Suggestions, c: Candidate) -> dict:
             "money_saved_per_year": _f(c.money_per_year),
             "money_note": c.money_note,
             "extends_exchange": c.extends,
+            "extends_exchange_label": c.extends_label,
             "why": {"row": c.row.id, "residue_kind": c.row.residue_kind,
                     "supply_kind": c.row.supply_kind,
                     "matched_supply_activity": str(c.supply.activity),
@@ -654,7 +671,10 @@ def format_text(s: Suggestions, fmt=lambda x: f"{x:.4g}") -> list[str]:
         be = c.break_even_km[j] if len(c.break_even_km) else float("nan")
         lines.append("")
         lines.append(f"{c.rank}. {c.from_site.name}: {c.residue.name} → {c.to_site.name}: "
-                     f"{c.supply.name}" + (f"  (extends exchange '{c.extends}')" if c.extends else ""))
+                     f"{c.supply.name}"
+                     # the line names the pair, which is the extended exchange's (never its id)
+                     + ("  (extends the existing exchange of this residue and supply)"
+                        if c.extends else ""))
         lines.append(f"   Δ {fmt(d)} {unit}/yr  (ratio range {c.row.ratio_low:g}–{c.row.ratio_high:g}: "
                      f"{fmt(c.delta_low_ratio[j])} … {fmt(c.delta_high_ratio[j])})")
         lines.append(f"   q {fmt(c.q)} {c.residue.unit}/yr of {fmt(c.available)} left; "

@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from ecolca.core.labels import delta_note, long_labels, parameter_name
 from ecolca.core.model import Scenario, Uncertainty
 from ecolca.core.numbers import format_plain
 from ecolca.report.styles import finite
@@ -37,6 +38,24 @@ class Context:
     _names: dict[tuple[str, str], str] | None = field(default=None, repr=False)
     _memo: "ResultsMemo | None" = field(default=None, repr=False)
     iterations_sheet: bool = False  # the raw Monte Carlo draws on a sheet of their own
+    _labels: dict[str, str] | None = field(default=None, repr=False)
+
+    @property
+    def exchange_labels(self) -> dict[str, str]:
+        """Exchange id → "site: residue → site: supply", what the sheets print for a reader (an
+        id only in an "Exchange id" column)."""
+        if self._labels is None:
+            self._labels = long_labels(self.scenario)
+        return self._labels
+
+    def parameter_name(self, item: str, field_: str) -> str:
+        """A sensitivity parameter as a person reads it: its exchange by label, its field in
+        words ("exchange Asnæs: fly ash → Cement plant: clinker, substitution ratio")."""
+        return parameter_name(item, field_, self.exchange_labels)
+
+    def delta_note(self, impact) -> str | None:
+        """``impact.delta_note`` with the exchanges it lists by label."""
+        return delta_note(impact, self.exchange_labels)
 
     @property
     def currency(self) -> str:

@@ -8,7 +8,7 @@ from typing import Callable
 
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from ecolca.core.model import ActivityRef, Uncertainty
+from ecolca.core.model import ActivityRef, Uncertainty, default_category
 
 
 
@@ -76,6 +76,7 @@ class Catalog:
         self.loader = loader
         self._rows: dict[bool, list] = {}
         self._names: dict[tuple[str, str], str] = {}
+        self._by_key: tuple = (None, {})  # (the rows it was made of, key -> row)
 
     def rows(self, biosphere: bool = False) -> list:
         if biosphere not in self._rows:
@@ -95,9 +96,34 @@ class Catalog:
                 pass
         return self._names.get(ref.key, f"{ref.database}:{ref.code}")
 
+    def row(self, ref: ActivityRef | None):
+        """The catalog row (name, product, unit …) of ``ref``; None when not known."""
+        if ref is None:
+            return None
+        try:
+            rows = self.rows(False)
+        except Exception:  # no project yet
+            return None
+        if self._by_key[0] is not rows:
+            self._by_key = (rows, {(r.database, r.code): r for r in rows})
+        return self._by_key[1].get(ref.key)
+
     def invalidate(self) -> None:
         self._rows.clear()
         self._names.clear()
+
+
+def category_after(flow, catalog: Catalog, **new) -> str | None:
+    """The category ``flow`` takes when its ``name``, ``unit`` or background ``ref`` change as
+    in ``new``: the one :func:`~ecolca.core.model.default_category` gives, while its category is
+    still the default of what it was (its author never chose one); None otherwise."""
+    def default(name, unit, ref) -> str:
+        return default_category(flow.kind, unit, name, catalog.row(ref))
+
+    ref = flow.fate if flow.kind == "residue" else flow.activity
+    before = default(flow.name, flow.unit, ref)
+    after = default(new.get("name", flow.name), new.get("unit", flow.unit), new.get("ref", ref))
+    return after if flow.category == before and after != before else None
 
 
 def pick_activity(parent, catalog: Catalog, *, biosphere: bool = False, unit_hint: str | None = None,

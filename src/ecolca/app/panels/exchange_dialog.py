@@ -165,6 +165,9 @@ class ExchangeDialog(QDialog):
             return
         a = self.doc.scenario.site(e.from_site)
         b = self.doc.scenario.site(e.to_site)
+        # an id a person can place, from the names ("fly-ash-to-cement-plant"), not a random one
+        residue = typed_r or (a.flow(e.from_flow).name if a.flow(e.from_flow) else "")
+        e.id = self.doc.scenario.new_exchange_id(residue, b.name)
         self.doc.edit(f"Add exchange {a.name} → {b.name}",
                       lambda sc: apply_exchange(sc, e, typed_r, typed_s))
         self.created_id = e.id

@@ -264,14 +264,14 @@ def apply_exchange(sc: Scenario, e: Exchange, typed_residue: str, typed_supply: 
     if typed_residue:
         fid = _free_id(a, "residue")
         a.flows.append(Flow(fid, "residue", typed_residue, e.amount, unit,
-                            category=default_category("residue", unit)))
+                            category=default_category("residue", unit, typed_residue)))
         e.from_flow = fid
     if typed_supply:
         fid = _free_id(b, "supply")
         residue = a.flow(e.from_flow)
         s_unit = residue.unit if residue else unit
         b.flows.append(Flow(fid, "supply", typed_supply, e.substitution_ratio * e.amount,
-                            s_unit, category=default_category("supply", s_unit)))
+                            s_unit, category=default_category("supply", s_unit, typed_supply)))
         e.to_flow = fid
     old = sc.exchange(e.id)
     if old is None:

@@ -35,9 +35,10 @@ CONFIDENTIAL_TIP = (
 # what a flow's category changes (ecolca.park.disclosure; docs/glossary.md)
 CATEGORY_TIP = ("Category: what the flow carries (material, energy, water, by-product). A supply "
                 "is filed under purchased material, energy or water in a site's disclosure, and "
-                "a material or by-product supply counts in its secondary-material share. A new "
-                "flow starts as energy in an energy unit (MJ, kWh), else material; changing the "
-                "unit moves a category that was still the unit's default.")
+                "a material or by-product supply counts in its secondary-material share. Until "
+                "you choose one, it follows the flow: energy in an energy unit (MJ, kWh), for "
+                "steam, heat or electricity, or with a background activity of them; water for "
+                "water, wastewater or effluent; else material.")
 
 
 class SitePanel(QWidget):
@@ -263,11 +264,11 @@ class SitePanel(QWidget):
             return
         sid, fid = site.id, f.id
         label, category = f"Edit {field} of flow '{f.name}'", None
-        if field == "unit" and f.category == default_category(f.kind, f.unit) \
-                and default_category(f.kind, value) != f.category:
-            # a category still at the old unit's default follows the unit (MWh: energy)
-            category = default_category(f.kind, value)
-            label += f" (category → {category})"
+        if field in ("name", "unit"):
+            # a category still at its default follows the name and unit (steam, MWh: energy)
+            category = common.category_after(f, self.catalog, **{field: value})
+            if category is not None:
+                label += f" (category → {category})"
 
         def apply(sc: Scenario) -> None:
             flow = sc.site(sid).flow(fid)
@@ -293,8 +294,15 @@ class SitePanel(QWidget):
                                        "emission": f"Elementary flow of '{f.name}'"}[f.kind])
             if ref is not None:
                 attr = "fate" if f.kind == "residue" else "activity"
-                self.doc().edit(f"Set {'fate' if attr == 'fate' else 'activity'} of flow '{f.name}'",
-                                lambda sc: setattr(sc.site(sid).flow(fid), attr, ref),
+                cat = common.category_after(f, self.catalog, ref=ref)  # heat, water …
+
+                def apply(sc: Scenario) -> None:
+                    setattr(sc.site(sid).flow(fid), attr, ref)
+                    if cat is not None:
+                        sc.site(sid).flow(fid).category = cat
+
+                self.doc().edit(f"Set {'fate' if attr == 'fate' else 'activity'} of flow '{f.name}'"
+                                + (f" (category → {cat})" if cat else ""), apply,
                                 touched=("site", sid))
         elif c == 6:
             dlg = UncertaintyDialog(f.uncertainty, self)

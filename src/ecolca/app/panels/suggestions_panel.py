@@ -353,7 +353,8 @@ class SuggestionsPanel(QWidget):
                  else e(c.money_note or "no prices"))
         dist = (f"{c.distance_km:,.1f} km: {e(c.distance_basis)}" if c.distance_km is not None
                 else e(c.distance_basis))
-        extends = (f"<p>Extends the existing exchange '{e(c.extends)}'.</p>" if c.extends else "")
+        extends = (f"<p>Extends the existing exchange {e(c.extends_label or '')}.</p>"
+                   if c.extends else "")
         items = "".join(f"<li>{e(a)}</li>" for a in c.assumptions)
         warns = "".join(f"<li style='color:#B03A2E'>{e(w)}</li>" for w in c.warnings)
         self.details.setHtml(
@@ -383,8 +384,8 @@ class SuggestionsPanel(QWidget):
         doc = self.doc()
         ex = copy.deepcopy(c.exchange)
         if doc.scenario.exchange(ex.id) is not None:  # never two exchanges with one id
-            self._say(f"An exchange '{html.escape(ex.id)}' exists already: click "
-                                "Suggest to update the list.")
+            self._say(f"The park has an exchange {html.escape(self.label(c))} already: "
+                      "click Suggest to update the list.")
             return None
         doc.edit(f"Accept suggestion '{c.residue.name} → {c.to_site.name}'",
                  lambda sc: sc.exchanges.append(ex))

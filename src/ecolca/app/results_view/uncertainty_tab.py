@@ -226,7 +226,10 @@ class UncertaintyTab:
             ax.axvline(0, color="#333333", linewidth=1.0)
             med, p025, p975 = (_stat(u.delta, k) for k in ("median", "p2.5", "p97.5"))
             if p025 is not None and p975 is not None:
-                ax.axvspan(p025, p975, color="#999999", alpha=0.15, zorder=0,
+                # a light fill with a darker edge: the legend's swatch is that patch, and a
+                # 15 % grey without an edge did not show in it (issue #20)
+                ax.axvspan(p025, p975, facecolor=(0.6, 0.6, 0.6, 0.25),
+                           edgecolor=(0.35, 0.35, 0.35, 0.9), linewidth=0.8, zorder=0,
                            label="95 % interval")
             if med is not None:
                 ax.axvline(med, color="black", linestyle="--", linewidth=1.0,
@@ -247,12 +250,16 @@ class UncertaintyTab:
             ax.text(0.5, 0.4, "The draws of this run were not kept:\nstatistics only.",
                     transform=ax.transAxes, ha="center", va="center", color="#666666",
                     in_layout=False)
-        ax.text(0.02 if left else 0.98, 0.97, p_text, transform=ax.transAxes,
-                ha="left" if left else "right", va="top", fontsize=10,
-                fontweight="bold", color=_SAVING_TEXT.name() if u.probability_delta_negative >= 0.5
-                else _BURDEN_TEXT.name(),
-                bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#cccccc"},
-                in_layout=False)
+        # inside the axes: a corner, then 6 points in (the box at 0.97 with its padding sat on
+        # the axes' edge)
+        ax.annotate(p_text, (0 if left else 1, 1), xycoords="axes fraction",
+                    xytext=(6 if left else -6, -6), textcoords="offset points",
+                    ha="left" if left else "right", va="top", fontsize=10,
+                    fontweight="bold",
+                    color=_SAVING_TEXT.name() if u.probability_delta_negative >= 0.5
+                    else _BURDEN_TEXT.name(),
+                    bbox={"boxstyle": "round,pad=0.3", "facecolor": "white",
+                          "edgecolor": "#cccccc"}, in_layout=False)
         ax.set_xlabel(f"Δ = S − L {per_year}")
         ax.xaxis.set_major_formatter(_axis_formatter())
         from matplotlib.ticker import MaxNLocator

@@ -63,7 +63,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         d = first if site.id == first.site_id else disclose(ctx.scenario, memo, site.id, key,
                                                             ctx.name_of)
         heads.add(len(rows))
-        rows.append([f"{d.site_name} [{d.site_id}]"])
+        rows.append([d.site_name])
         rows.append(["A. own inventory", "per year, linear → symbiotic", None, None, None, None,
                      "the same under every attribution key"])
         for f in d.flows:

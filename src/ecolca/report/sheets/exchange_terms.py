@@ -20,11 +20,11 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     rows = []
     for e in sc.exchanges:
         ec = e.economics
-        rows.append([e.id, ec.price, ec.transport_cost, ec.processing_cost,
+        rows.append([e.id, ctx.exchange_labels.get(e.id, e.id), ec.price, ec.transport_cost, ec.processing_cost,
                      ec.transport_paid_by, ec.processing_paid_by, e.description or None,
                      e.source or None])
-    sh.table([("Exchange id", "text"), (f"Price [{cur}/q unit]", "money"),
+    sh.table([("Exchange id", "text"), ("Exchange", "wrap"), (f"Price [{cur}/q unit]", "money"),
               (f"Transport cost [{cur}/q unit]", "money"),
               (f"Processing cost [{cur}/q unit]", "money"), ("Transport paid by", "text"),
               ("Processing paid by", "text"), ("Description", "wrap"), ("Source", "wrap")],
-             rows, caps={"Description": 60, "Source": 60})
+             rows, caps={"Exchange": 40, "Description": 60, "Source": 60})

@@ -71,7 +71,8 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     for s, name in zip(chart.series, ["Avoided fate", "Avoided supply", "Transport",
                                       "Processing"]):
         s.tx = SeriesLabel(v=name)
-    chart.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=last))
+    # the bars named by the exchanges' labels (column 2), not their ids
+    chart.set_categories(Reference(sh.ws, min_col=2, min_row=first, max_row=last))
     style_bar_chart(chart, COLORS)
     chart.x_axis.scaling.orientation = "maxMin"
     chart.y_axis.title = f"{u}/year"

@@ -62,7 +62,8 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     hdr, first, last = sh.table(
         [("Parameter", "wrap"), (f"Low end: change of Δ [{chart_scale.unit}/year]", "auto"),
          (f"High end: change of Δ [{chart_scale.unit}/year]", "auto")],
-        [[r.parameter, *scaled.chart_cells(pair, chart_scale)] for r, pair in zip(bars, changes)],
+        [[ctx.parameter_name(r.item, r.field), *scaled.chart_cells(pair, chart_scale)]
+         for r, pair in zip(bars, changes)],
         repeat=False, caps={"Parameter": 60})
     sh.keep_together(start)
     chart.type = "bar"
@@ -95,7 +96,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
             [("Parameter", "wrap"), ("Value", "auto"), ("Low", "auto"), ("High", "auto"),
              ("Range", "wrap"), ("Δ at low [unit/year]", "auto"), ("Δ at high [unit/year]", "auto"),
              ("Share of Var(Δ), S1 [%]", "pct")],
-            [[r.parameter, r.value, r.low, r.high, r.basis,
+            [[ctx.parameter_name(r.item, r.field), r.value, r.low, r.high, r.basis,
               *scaled.row([r.delta_low, r.delta_high], within=block, noise_scale=sc_)[0],
               100 * max(shares[r.parameter], 0.0) if r.parameter in shares else "—"] for r in rows],
             caps={"Parameter": 50, "Range": 30})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference
 
+from ecolca.core.labels import item_name
 from ecolca.report import common as cm
 from ecolca.report import scaled
 from ecolca.report import styles as st
@@ -36,7 +37,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     if share is not None and res.assumed_exchanges:
         text += (f" {share * 100:.0f} % of the exchanges' contributions to Δ "
                  f"({method_label(res.methods[0])}, Σ|Δₑ|) rest on amounts not sourced "
-                 f"({', '.join(res.assumed_exchanges)}).")
+                 f"({'; '.join(ctx.exchange_labels.get(i, i) for i in res.assumed_exchanges)}).")
     sh.paragraph(text, font=st.WARN_FONT if res.calibration != "calibrated" else st.NOTE_FONT)
     sh.skip()
 
@@ -60,7 +61,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
         sh.paragraph("Δ % " + res.impacts[0].pct_note + ".", font=st.NOTE_FONT)
     for r in res.impacts:  # below numerical precision; exchanges with one side without data
         if r.covered and r.delta_note:
-            sh.paragraph(f"{method_label(r.method)}: Δ {r.delta_note}.", font=st.WARN_FONT)
+            sh.paragraph(f"{method_label(r.method)}: Δ {ctx.delta_note(r)}.", font=st.WARN_FONT)
     for r in res.impacts:
         if r.covered and r.symbiotic < 0 <= r.linear:
             sh.paragraph(f"{method_label(r.method)}: S < 0 because the avoided supplies and fates "
@@ -108,7 +109,7 @@ def write(sh: Sheet, ctx: cm.Context) -> None:
     sh.keep_together(start)
     sh.skip()
     _headline(sh, res)
-    _warnings(sh, res)
+    _warnings(sh, res, ctx.exchange_labels)
 
     charted = [(lab, r) for lab, r in zip(cm.short_labels(res.methods), res.impacts)
                if r.covered and r.relative is not None]
@@ -180,7 +181,7 @@ def _headline(sh: Sheet, res) -> None:
 MAX_WARNINGS = 50
 
 
-def _warnings(sh: Sheet, res) -> None:
+def _warnings(sh: Sheet, res, labels: dict[str, str]) -> None:
     """The scenario's validation warnings (what ``ecolca validate`` prints): the run went on
     despite them, and a reader of the report should see them. In a park or public report
     ``res`` is masked (confidential.mask): a warning keeps only its field unless its text was
@@ -194,7 +195,8 @@ def _warnings(sh: Sheet, res) -> None:
                  "them too): check each before using the results.", font=st.WARN_FONT)
     shown = warnings[:MAX_WARNINGS]
     sh.table([("Item", "wrap"), ("Field", "text"), ("Warning", "wrap")],
-             [[w["item"], w["field"], w["message"]] for w in shown], repeat=False)
+             [[item_name(w["item"], labels), w["field"], w["message"]] for w in shown],
+             repeat=False)  # an exchange by its label (labels), not its id
     if len(warnings) > len(shown):
         sh.paragraph(f"… and {len(warnings) - len(shown):,} more warning(s) not listed.",
                      font=st.NOTE_FONT)
