@@ -272,17 +272,33 @@ def test_a_parameter_whose_range_turns_the_sign_is_named():
     from ecolca.lca.results import Sensitivity, SensitivityRow
 
     res, m = _results()
-    row = SensitivityRow("exchange 'slag-to-cement': substitution_ratio", "exchange", "r", 0.8,
+    row = SensitivityRow("exchange 'slag-to-cement': substitution_ratio",
+                         "exchange 'slag-to-cement'", "substitution_ratio", 0.8,
                          0.1, 1.0, "triangular, 2.5–97.5 %", 4.0e4, -1.3e5)
-    still = SensitivityRow("site 'a': amount", "site", "amount", 1.0, 0.9, 1.1, "±10 %",
+    still = SensitivityRow("site 'a': amount", "site 'a'", "amount", 1.0, 0.9, 1.1, "±10 %",
                            -0.9e5, -1.1e5)
     res.sensitivity = [Sensitivity(m, "kg CO2-Eq", -1.0e5, rows=[row, still])]
     g = onepage.build(res).methods[0]
     assert g.sentence == \
         "The symbiotic park emits 100 t CO2-Eq less than the linear one (−5.00 %)."
-    assert "one at a time, exchange 'slag-to-cement': substitution_ratio at the low end of its " \
+    assert "one at a time, exchange 'slag-to-cement', substitution ratio at the low end of its " \
         "range (0.100) turns Δ positive" in g.gaps_text
     assert "site 'a'" not in g.gaps_text  # its range keeps the sign
+
+
+def test_a_parameter_is_named_by_its_exchanges_label_not_its_id():
+    from ecolca.core import examples
+    from ecolca.lca.results import Sensitivity, SensitivityRow
+
+    sc = examples.load("gypsum-ash")
+    e = sc.exchanges[0]
+    res, m = _results()
+    row = SensitivityRow(f"exchange '{e.id}': substitution_ratio", f"exchange '{e.id}'",
+                         "substitution_ratio", 0.8, 0.1, 1.0, "triangular", 4.0e4, -1.3e5)
+    res.sensitivity = [Sensitivity(m, "kg CO2-Eq", -1.0e5, rows=[row])]
+    text = onepage.build(res, sc).methods[0].gaps_text
+    assert f"'{e.id}'" not in text
+    assert f"exchange {sc.exchange_label(e)}, substitution ratio at the low end" in text
 
 
 def test_a_sign_the_draws_do_not_agree_on_is_said():

@@ -30,6 +30,7 @@ import datetime as _dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ecolca.core.labels import long_labels, parameter_name
 from ecolca.core.numbers import format_pct, format_result, scale_for
 from ecolca.lca.results import SENSITIVITY_ROWS, MethodResult, Results, method_label
 
@@ -191,8 +192,9 @@ def _sign(x: float) -> int:
     return (x > 0) - (x < 0)
 
 
-def _sign_flips(res: Results, r: MethodResult) -> str | None:
-    """One at a time, the parameters whose range turns Δ's sign, named (None: none does)."""
+def _sign_flips(res: Results, r: MethodResult, labels: dict[str, str]) -> str | None:
+    """One at a time, the parameters whose range turns Δ's sign, named as a person reads them
+    (an exchange by its label when ``labels`` has it; None: none does)."""
     sens = next((s for s in res.sensitivity if s.method == r.method), None)
     if sens is None or r.delta == 0:
         return None
@@ -204,7 +206,8 @@ def _sign_flips(res: Results, r: MethodResult) -> str | None:
         if ends:
             end, _ = ends[0]
             value = row.low if end == "low" else row.high
-            flips.append(f"{row.parameter} at the {end} end of its range "
+            name = parameter_name(row.item, row.field, labels)
+            flips.append(f"{name} at the {end} end of its range "
                          f"({format_result(value)})")
     if not flips:
         return None
@@ -214,7 +217,7 @@ def _sign_flips(res: Results, r: MethodResult) -> str | None:
             + f" turns Δ {'positive' if want < 0 else 'negative'}")
 
 
-def _gaps(res: Results, r: MethodResult) -> list[str]:
+def _gaps(res: Results, r: MethodResult, labels: dict[str, str]) -> list[str]:
     if not r.covered:
         return []
     out = []
@@ -234,7 +237,7 @@ def _gaps(res: Results, r: MethodResult) -> list[str]:
             out.append(f"the added side (transport, processing) of {n} exchange"
                        f"{'s' if n > 1 else ''} has no data for this category (the burden is "
                        "not counted)")
-    flip = _sign_flips(res, r)
+    flip = _sign_flips(res, r, labels)
     if flip:
         out.append(flip)
     share = res.assumed_share(r.method)
@@ -309,9 +312,10 @@ def build(results: Results, scenario=None, where: str = "report") -> Glance:
     """The one-page summary of ``results``. ``where``: "report", "app" or "cli" (what the
     page refers the reader to)."""
     methods: list[MethodGlance] = []
+    labels = long_labels(scenario) if scenario is not None else {}
     for r in results.impacts:
         m = MethodGlance(r.method, method_label(r.method), r.covered, result_sentence(r),
-                         _uncertainty(results, r), _gaps(results, r))
+                         _uncertainty(results, r), _gaps(results, r, labels))
         # a category whose figures and words are those of one above (EF's and IPCC's GWP100)
         # says so instead of repeating them: the page stays one page
         same = next((x for x in methods if x.covered and x.sentence == m.sentence
