@@ -129,8 +129,8 @@ def test_named_exchanges_keep_their_one_sided_notes_in_the_park_outputs(kalundbo
     noted = [r[0] for r in block if AVOIDED_MISSING in r]
     assert sorted(noted) == sorted(one)
     summary = [str(c.value) for row in wb["Summary"].iter_rows() for c in row if c.value]
-    assert any(AVOIDED_MISSING in v and "water use" in v and f"({one[0]}" in v
-               for v in summary)
+    # (the Summary names the exchanges by their labels in the park report's scenario, issue #20)
+    assert any(AVOIDED_MISSING in v and "water use" in v for v in summary)
     assert not any(eid in v for v in summary for eid in ONE_SIDED)
 
 

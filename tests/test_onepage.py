@@ -250,9 +250,10 @@ def test_cli_text_starts_with_the_result_sentences(kalundborg, page, bw_project)
     r = run_cli("run", "kalundborg")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[:len(page.methods)] == page.result_lines()
-    assert lines[0] == f"{method_label(GWP)}: The symbiotic park emits 287 kt CO2-Eq less than " \
-        "the linear one."
+    assert lines[0] == "In words:"
+    assert lines[1:1 + len(page.methods)] == ["  " + x for x in page.result_lines()]
+    assert lines[1] == f"  {method_label(GWP)}: The symbiotic park emits 287 kt CO2-Eq less " \
+        "than the linear one."
 
 
 # ---- gaps that can flip the sign, on a made-up park ----------------------------------------

@@ -321,8 +321,9 @@ def _print_results_in_words(res) -> None:
     """The result of each category in one sentence, as the report's first page says it (issue #20.2)."""
     from ecolca.report import onepage
 
+    out("In words:")  # indented: a line that starts with a method's name is the table's
     for line in onepage.build(res, where="cli").result_lines():
-        out(line)
+        out("  " + line)
     out("")
 
 

@@ -7,7 +7,6 @@ no text)."""
 
 from __future__ import annotations
 
-import numpy as np
 
 from ecolca.app.results_view.common import PART_COLORS, PARTS
 
@@ -80,6 +79,8 @@ def restack(chart, state: dict | None, rows, key) -> bool:
         for rect, v, left in zip(container, vals, lefts):
             rect.set_x(left)
             rect.set_width(v)
+    import numpy as np  # (not at import: the window's start loads no numpy, tests/test_startup.py)
+
     state["marks"].set_offsets(np.column_stack([totals, range(len(rows))]))
     return True
 
