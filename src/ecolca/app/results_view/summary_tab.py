@@ -228,17 +228,24 @@ class SummaryTab:
             lines[-1] += (f" · <a href='details'>{'hide details' if open_ else 'details'}</a>")
         return "<br>".join(lines)
 
+    def _monte_carlo_shown(self) -> tuple[str, list, list]:
+        """(why there is no interval, as HTML, or ""; the uncertainty results of covered
+        methods with a deterministic Δ; those whose deterministic Δ lies outside the interval)."""
+        r = self._results
+        if r.monte_carlo_note():
+            return _html(r.monte_carlo_note()), [], []
+        shown = [u for u in r.uncertainty if u.deterministic is not None and
+                 r.impact(u.method).covered]
+        return "", shown, [u for u in shown if u.outside]
+
     def _monte_carlo_headline(self) -> str:
         """:meth:`_monte_carlo_text` in one line: how many methods have their deterministic Δ
         outside the 95 % interval, and the parameters that put it there."""
-        r = self._results
-        if r.monte_carlo_note():
-            return f"Monte Carlo: {_html(r.monte_carlo_note())}."
-        shown = [u for u in r.uncertainty if u.deterministic is not None and
-                 r.impact(u.method).covered]
+        note, shown, out = self._monte_carlo_shown()
+        if note:
+            return f"Monte Carlo: {note}."
         if not shown:
             return ""
-        out = [u for u in shown if u.outside]
         if not out:
             return (f"Monte Carlo ({shown[0].iterations:,} draws): the deterministic Δ lies "
                     f"inside the 95 % interval for all {len(shown)} methods")
@@ -265,14 +272,11 @@ class SummaryTab:
         """The deterministic Δ beside the Monte Carlo median and 95 % interval (issue #20.1):
         in words for each method whose deterministic Δ lies outside the interval, with the
         parameters that put it there; a count for the others; or why there is no interval."""
-        r = self._results
-        if r.monte_carlo_note():
-            return f"<br>Monte Carlo: {_html(r.monte_carlo_note())}."
-        shown = [u for u in r.uncertainty if u.deterministic is not None and
-                 r.impact(u.method).covered]
+        note, shown, out = self._monte_carlo_shown()
+        if note:
+            return f"<br>Monte Carlo: {note}."
         if not shown:
             return ""
-        out = [u for u in shown if u.outside]
         text = (f"<br>Monte Carlo ({shown[0].iterations:,} draws): the deterministic Δ lies "
                 f"inside the 95 % interval for {len(shown) - len(out)} of {len(shown)} "
                 "methods (median and interval: each Δ cell's tooltip, the Uncertainty tab)")
